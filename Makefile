@@ -1,0 +1,47 @@
+# Two commands do everything (README.md):  make run  — set up and run the main job locally;
+#                                          make test — every check: lint, types, template, Rust, tests.
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+CARGO_MANIFEST := rust_lambda/Cargo.toml
+
+.PHONY: setup run test lint types template-check rust-check pytest clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: setup
+	$(BIN)/fks demo
+
+test: setup lint types template-check rust-check pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types:
+	$(BIN)/mypy
+
+template-check:
+	$(BIN)/cfn-lint template.yaml
+
+rust-check:
+	@if [ -f $(CARGO_MANIFEST) ]; then \
+	  cargo fmt --manifest-path $(CARGO_MANIFEST) --all -- --check && \
+	  cargo clippy --manifest-path $(CARGO_MANIFEST) --all-targets --quiet -- -D warnings && \
+	  cargo test --manifest-path $(CARGO_MANIFEST) --quiet; \
+	fi
+
+# pytest exits 5 when it collected no test: that must fail, never pass as green.
+pytest:
+	$(BIN)/pytest tests -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) .fks .mypy_cache .ruff_cache rust_lambda/target

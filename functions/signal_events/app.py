@@ -1,0 +1,57 @@
+"""Starts one signal-to-execution run per signal event from the queue.
+
+The execution is named by the signal id, so a redelivered message, or the same signal sent
+twice, cannot start a second run: Step Functions refuses the duplicate name and we treat that
+as done.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.signals import InvalidSignal
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+_sfn: SFNClient | None = None
+
+
+def _client() -> SFNClient:
+    global _sfn
+    if _sfn is None:
+        _sfn = boto3.client("stepfunctions")
+    return _sfn
+
+
+def start_pipeline(record: SQSRecord) -> None:
+    payload = json.loads(record.body)
+    signal_id = payload.get("signal_id") if isinstance(payload, dict) else None
+    if not isinstance(signal_id, str) or not signal_id:
+        # Without an id there is no execution to name; the message goes to the DLQ after its retries.
+        raise InvalidSignal("signal event has no signal_id")
+    logger.set_correlation_id(signal_id)
+    client = _client()
+    try:
+        client.start_execution(
+            stateMachineArn=env.require(env.SIGNAL_STATE_MACHINE_ARN), name=signal_id, input=record.body
+        )
+        logger.info("pipeline started")
+    except client.exceptions.ExecutionAlreadyExists:
+        logger.info("pipeline already started for this signal; duplicate ignored")
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=start_pipeline, processor=processor, context=context)

@@ -1,0 +1,117 @@
+"""Handlers for Step Functions state machines, EventBridge rules and API Gateway REST APIs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fks_local.deploy.context import DeployContext, Deployed
+
+
+def _apply_substitutions(definition: str, substitutions: dict[str, Any]) -> str:
+    # DefinitionSubstitutions replace ${Name} in the ASL text before it is parsed, as CloudFormation
+    # does; an undefined ${Name} stays, and Step Functions then refuses the ARN, naming it.
+    for key, value in substitutions.items():
+        definition = definition.replace("${" + key + "}", str(value))
+    return definition
+
+
+def create_state_machine(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    name = props.get("StateMachineName") or ctx.default_name(logical_id, 80)
+    definition = props.get("DefinitionString")
+    if definition is None:
+        definition = json.dumps(props["Definition"])
+    definition = _apply_substitutions(definition, props.get("DefinitionSubstitutions") or {})
+    json.loads(definition)  # a broken ASL document fails here, naming the resource, not at run time
+    request: dict[str, Any] = {
+        "name": name,
+        "definition": definition,
+        "roleArn": props["RoleArn"],
+        "type": props.get("StateMachineType", "STANDARD"),
+    }
+    if props.get("Tags"):
+        request["tags"] = [{"key": t["Key"], "value": str(t["Value"])} for t in props["Tags"]]
+    arn = ctx.client("stepfunctions").create_state_machine(**request)["stateMachineArn"]
+    return Deployed(logical_id, "AWS::StepFunctions::StateMachine", arn, {"Arn": arn, "Name": name})
+
+
+def delete_state_machine(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("stepfunctions").delete_state_machine(stateMachineArn=deployed.physical_id)
+
+
+def create_rule(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    name = props.get("Name") or ctx.default_name(logical_id, 64)
+    events = ctx.client("events")
+    request: dict[str, Any] = {"Name": name, "State": props.get("State", "ENABLED")}
+    for key in ("ScheduleExpression", "Description", "EventBusName", "RoleArn"):
+        if key in props:
+            request[key] = props[key]
+    if "EventPattern" in props:
+        request["EventPattern"] = json.dumps(props["EventPattern"])
+    arn = events.put_rule(**request)["RuleArn"]
+    if props.get("Targets"):
+        bus = {"EventBusName": props["EventBusName"]} if "EventBusName" in props else {}
+        events.put_targets(Rule=name, Targets=props["Targets"], **bus)
+    return Deployed(logical_id, "AWS::Events::Rule", name, {"Arn": arn}, props)
+
+
+def delete_rule(ctx: DeployContext, deployed: Deployed) -> None:
+    events = ctx.client("events")
+    targets = [t["Id"] for t in deployed.properties.get("Targets", [])]
+    if targets:
+        events.remove_targets(Rule=deployed.physical_id, Ids=targets)
+    events.delete_rule(Name=deployed.physical_id)
+
+
+def create_rest_api(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    apigateway = ctx.client("apigateway")
+    name = props.get("Name") or ctx.default_name(logical_id, 128)
+    body = props.get("Body")
+    if body is not None:
+        # moto's importer needs info.description, which OpenAPI makes optional.
+        document = {**body, "info": {"description": props.get("Description", ""), **body.get("info", {})}}
+        api = apigateway.import_rest_api(body=json.dumps(document).encode())
+        apigateway.update_rest_api(
+            restApiId=api["id"], patchOperations=[{"op": "replace", "path": "/name", "value": name}]
+        )
+    else:
+        api = apigateway.create_rest_api(name=name, description=props.get("Description", ""))
+    resources = apigateway.get_resources(restApiId=api["id"])["items"]
+    root = next(r["id"] for r in resources if r["path"] == "/")
+    # The local gateway serves the API from this definition, as API Gateway serves the imported one.
+    return Deployed(
+        logical_id, "AWS::ApiGateway::RestApi", api["id"], {"RootResourceId": root, "Body": body, "Name": name}
+    )
+
+
+def delete_rest_api(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_rest_api(restApiId=deployed.physical_id)
+
+
+def create_deployment(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    deployment = ctx.client("apigateway").create_deployment(
+        restApiId=props["RestApiId"], description=props.get("Description", "")
+    )
+    return Deployed(logical_id, "AWS::ApiGateway::Deployment", deployment["id"], {}, props)
+
+
+def delete_deployment(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_deployment(
+        restApiId=deployed.properties["RestApiId"], deploymentId=deployed.physical_id
+    )
+
+
+def create_stage(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    ctx.client("apigateway").create_stage(
+        restApiId=props["RestApiId"],
+        stageName=props["StageName"],
+        deploymentId=props["DeploymentId"],
+        variables=props.get("Variables", {}),
+        tracingEnabled=bool(props.get("TracingEnabled", False)),
+    )
+    attributes = {"MethodSettings": props.get("MethodSettings", [])}
+    return Deployed(logical_id, "AWS::ApiGateway::Stage", props["StageName"], attributes, props)
+
+
+def delete_stage(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_stage(restApiId=deployed.properties["RestApiId"], stageName=deployed.physical_id)

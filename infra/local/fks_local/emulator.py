@@ -1,0 +1,110 @@
+"""moto's server on loopback, configured to execute state machines and to run Lambda code
+through the local Lambda runtime instead of echoing."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+from typing import Any
+
+import requests
+from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from fks_local.lambda_runtime import FunctionConfig, LocalLambdaRuntime
+from fks_local.lambda_runtime.runtime import Layer
+
+log = logging.getLogger(__name__)
+_runtime: LocalLambdaRuntime | None = None
+
+
+def _function_config(backend: LambdaSimpleBackend, fn: Any) -> FunctionConfig:
+    layers = []
+    for layer in fn.layers:
+        version = backend._layers.get_layer_version_by_arn(layer["Arn"])
+        if version is None:
+            raise ValueError(f"{fn.function_name}: layer {layer['Arn']} is not deployed")
+        layers.append(Layer(layer["Arn"], version.code_bytes))
+    return FunctionConfig(
+        name=fn.function_name,
+        arn=fn.function_arn,
+        runtime=fn.run_time or "python3.12",
+        handler=fn.handler or "bootstrap",
+        code_zip=fn.code_bytes,
+        layers=tuple(layers),
+        environment=tuple(sorted((str(k), str(v)) for k, v in (fn.environment_vars or {}).items())),
+        timeout_s=float(fn.timeout or 3),
+        memory_mb=int(fn.memory_size or 128),
+        region=fn.region,
+    )
+
+
+def _invoke(
+    self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any
+) -> bytes | None:
+    """Replaces moto's echoing invoke: the Lambda API call runs the function's real code."""
+    fn = self.get_function(function_name, qualifier)
+    if _runtime is None:
+        raise RuntimeError("the local Lambda runtime is not running")
+    config = _function_config(self, fn)
+    payload = body.encode() if isinstance(body, str) else (body or b"")
+    invocation_type = headers.get("X-Amz-Invocation-Type", "RequestResponse")
+    if invocation_type == "DryRun":
+        return b""
+    if invocation_type == "Event":
+        _runtime.invoke_async(config, payload)
+        return b""
+    result = _runtime.invoke(config, payload)
+    if result.failed:
+        response_headers["x-amz-function-error"] = "Unhandled"
+    response_headers["x-amz-log-result"] = base64.b64encode(result.log_tail.encode()).decode()
+    response_headers["x-amz-executed-version"] = "$LATEST"
+    return result.payload
+
+
+def _disable_moto_sqs_trigger() -> None:
+    """moto runs an SQS-mapped function inside SendMessage, blocking the sender; AWS polls the
+    queue instead. The local event-source poller does that, so moto's shortcut is switched off."""
+    from moto.sqs.models import Queue
+
+    Queue.lambda_event_source_mappings = property(  # type: ignore[assignment]
+        lambda self: {}, lambda self, value: None
+    )
+
+
+class Emulator:
+    def __init__(self, port: int, runtime: LocalLambdaRuntime) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.runtime = runtime
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+
+    def start(self) -> None:
+        global _runtime
+        # Step Functions' Task states call Lambda over HTTP on MOTO_PORT; without it they call 5000.
+        os.environ["MOTO_PORT"] = str(self.port)
+        # Roles attach AWS-managed policies (AWSLambdaBasicExecutionRole); moto knows them only so.
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            os.environ.setdefault(key, "testing")
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        _runtime = self.runtime
+        LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+        _disable_moto_sqs_trigger()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
+        self._server.start()
+        # The executing Step Functions backend and the no-Docker Lambda backend are chosen by this
+        # config, which must come before anything is created (they are separate stores).
+        response = requests.post(
+            f"{self.url}/moto-api/config",
+            json={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}},
+            timeout=10,
+        )
+        response.raise_for_status()
+
+    def stop(self) -> None:
+        global _runtime
+        self._server.stop()
+        self.runtime.shutdown()
+        _runtime = None

@@ -1,0 +1,81 @@
+"""Request dispatch, independent of sockets: fault injection, weight, signature, handler, JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fks_local.exchange_sim import errors, params, public_api, trade_api
+from fks_local.exchange_sim.limits import FaultInjector, RequestLimiter
+from fks_local.exchange_sim.routing import Call, Route, Venue
+from fks_local.exchange_sim.signing import SignedRequest, authenticate
+
+API_PREFIX = "/api/v3/"
+ROUTES: dict[tuple[str, str], Route] = {**public_api.ROUTES, **trade_api.ROUTES}
+_PATHS = {name for _, name in ROUTES}
+Clock = Callable[[], int]
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "application/json;charset=UTF-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: str
+    body: str
+    api_key: str | None
+
+
+def _json(status: int, payload: object, headers: dict[str, str]) -> Response:
+    return Response(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers)
+
+
+class Application:
+    def __init__(self, venue: Venue, limiter: RequestLimiter, faults: FaultInjector, clock: Clock) -> None:
+        self.venue = venue
+        self.limiter = limiter
+        self.faults = faults
+        self.clock = clock
+
+    def handle(self, request: Request) -> Response:
+        name = request.path[len(API_PREFIX) :] if request.path.startswith(API_PREFIX) else None
+        route = ROUTES.get((request.method, name or ""))
+        if route is None:
+            status = 405 if name in _PATHS else 404
+            return Response(status, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
+        fault = self.faults.take(request.method, request.path)
+        if fault is not None:
+            reply = fault.reply()
+            if isinstance(reply, errors.BinanceError):
+                return _json(reply.http_status, reply.body(), reply.headers)
+            return Response(reply[0], reply[1].encode(), "text/html")
+        headers: dict[str, str] = {}
+        try:
+            return _json(200, self._dispatch(route, request, headers), headers)
+        except errors.BinanceError as error:
+            return _json(error.http_status, error.body(), {**headers, **error.headers})
+        except Exception:
+            logger.exception("exchange simulator failed on %s %s", request.method, request.path)
+            return _json(500, errors.unknown_error().body(), headers)
+
+    def _dispatch(self, route: Route, request: Request, headers: dict[str, str]) -> object:
+        now = self.clock()
+        values = params.parse(request.query, request.body)
+        headers.update(self.limiter.charge(route.weight_of(values), now))
+        if route.signed:
+            keys = {self.venue.config.api_key: self.venue.config.api_secret}
+            authenticate(SignedRequest(request.api_key, request.query, request.body, values), keys, now)
+        params.check_all_read(values, route.accepted)
+        if route.places_order:
+            headers.update(self.limiter.count_order(now))
+        return route.handler(Call(self.venue, values, now))

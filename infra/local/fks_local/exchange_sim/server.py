@@ -1,0 +1,182 @@
+"""The HTTP server and ``ExchangeSimulator``, the handle tests and the local stack hold."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+from fks_local.exchange_sim import errors
+from fks_local.exchange_sim.account import Account
+from fks_local.exchange_sim.application import API_PREFIX, Application, Clock, Request, Response
+from fks_local.exchange_sim.candles import CandleSource
+from fks_local.exchange_sim.config import SimulatorConfig
+from fks_local.exchange_sim.engine import Engine
+from fks_local.exchange_sim.limits import FaultInjector, InjectedFault, RequestLimiter
+from fks_local.exchange_sim.routing import Venue
+
+logger = logging.getLogger(__name__)
+# It takes trading requests signed with a published secret: never reachable from another host.
+_LOOPBACK = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1"}
+
+
+class PortInUseError(OSError):
+    pass
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: Application) -> None:
+        self.app = app
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as ccxt's requests session expects
+    timeout = 60  # close idle keep-alive connections
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode(errors="replace") if length else ""
+        request = Request(self.command, path, query, body, self.headers.get("X-MBX-APIKEY"))
+        self._send(self.server.app.handle(request))
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug("%s " + format, self.address_string(), *args)
+
+
+class ExchangeSimulator:
+    """A Binance spot REST look-alike on loopback. ``port=0`` picks a free port."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        *,
+        config: SimulatorConfig | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if host not in _LOOPBACK:
+            raise ValueError(f"the exchange simulator binds loopback only, not {host!r}")
+        self.config = config or SimulatorConfig()
+        self._host, self._port = _LOOPBACK[host], port
+        self.candles = CandleSource(self.config.symbols, self.config.seed)
+        self.account = Account(self.config.balances)
+        self.engine = Engine(
+            self.config.symbols,
+            self.candles,
+            self.account,
+            fee_rate=self.config.fee_rate,
+            spread_bps=self.config.spread_bps,
+        )
+        self.faults = FaultInjector()
+        venue = Venue(self.config, self.candles, self.engine)
+        self.app = Application(venue, RequestLimiter(self.config), self.faults, clock or wall_clock_ms)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the exchange simulator is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self.port}"
+
+    def start(self) -> ExchangeSimulator:
+        try:
+            self._server = _Server((self._host, self._port), self.app)
+        except OSError as error:
+            raise PortInUseError(
+                error.errno, f"cannot listen on {self._host}:{self._port}: {error.strerror}"
+            ) from error
+        self._thread = threading.Thread(target=self._server.serve_forever, name="exchange-sim", daemon=True)
+        self._thread.start()
+        # Build the hour caches now so the first klines request does not pay for them.
+        threading.Thread(target=self._warm_up, name="exchange-sim-warm-up", daemon=True).start()
+        logger.info("exchange simulator listening on %s", self.url)
+        return self
+
+    def _warm_up(self) -> None:
+        for spec in self.config.symbols:
+            self.candles.close_ticks(spec.symbol, self.app.clock())
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> ExchangeSimulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def inject_error(
+        self,
+        path: str,
+        *,
+        code: int | None = None,
+        http_status: int | None = None,
+        msg: str | None = None,
+        method: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` requests to ``path`` with an error instead of serving them.
+
+        With ``code``, a Binance error body (status from the code unless given); with only
+        ``http_status``, a bare HTML error page as a proxy or load balancer would send.
+        """
+        if code is None and http_status is None:
+            raise ValueError("inject_error needs a code, an http_status or both")
+        full_path = path if path.startswith("/") else API_PREFIX + path
+        status = http_status or errors.HTTP_STATUS_BY_CODE.get(code or 0, 400)
+        text = msg or errors.MESSAGE_BY_CODE.get(code or 0, "Injected error.")
+        self.faults.add(InjectedFault(full_path, method, status, code, text, times))
+
+    def clear_errors(self) -> None:
+        self.faults.clear()
+
+    def balance(self, asset: str) -> tuple[Decimal, Decimal]:
+        """``(free, locked)`` of ``asset`` right now, after matching resting orders."""
+        with self.engine.lock:
+            self.engine.sweep(self.app.clock())
+            return self.account.free(asset), self.account.locked(asset)

@@ -1,0 +1,104 @@
+"""A Python runtime interface client: what the managed python3.x runtime runs inside a sandbox.
+
+It is started as a script, imports the function's handler from LAMBDA_TASK_ROOT and the layers,
+then loops on the Runtime API: GET the next event, call the handler, POST the result or the
+error. It imports nothing from the project, so a handler sees only its own code and layers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+from typing import Any
+
+_API = f"http://{os.environ['AWS_LAMBDA_RUNTIME_API']}/2018-06-01/runtime"
+
+
+class LambdaContext:
+    """The context object handlers receive, with the attributes AWS documents."""
+
+    def __init__(self, request_id: str, deadline_ms: int, function_arn: str) -> None:
+        self.aws_request_id = request_id
+        self.invoked_function_arn = function_arn
+        self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+        self.identity = None
+        self.client_context = None
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+def _post(path: str, body: bytes, error_type: str | None = None) -> None:
+    headers = {"Content-Type": "application/json"}
+    if error_type:
+        headers["Lambda-Runtime-Function-Error-Type"] = error_type
+    request = urllib.request.Request(f"{_API}{path}", data=body, headers=headers, method="POST")  # noqa: S310
+    urllib.request.urlopen(request).close()  # noqa: S310 - loopback Runtime API
+
+
+def _error_body(exc: BaseException, error_type: str | None = None) -> tuple[bytes, str]:
+    name = error_type or type(exc).__name__
+    # Drop this runtime's own frame: the trace starts in the function's code, as in AWS.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    stack = traceback.format_list(frames)
+    body = {"errorMessage": str(exc), "errorType": name, "stackTrace": [line.rstrip() for line in stack]}
+    return json.dumps(body).encode(), name
+
+
+def _load_handler() -> Any:
+    task_root = os.environ["LAMBDA_TASK_ROOT"]
+    layer_paths = [p for p in os.environ.get("FKS_LAYER_PATHS", "").split(os.pathsep) if p]
+    # The task root first, then the layers (/opt/python), then the runtime's own packages: AWS's order.
+    sys.path[:1] = [task_root, *layer_paths]
+    module_name, _, function_name = os.environ["_HANDLER"].rpartition(".")
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except Exception as exc:
+        _post("/init/error", *_error_body(exc, "Runtime.ImportModuleError"))
+        raise SystemExit(1) from exc
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        error = AttributeError(f"Handler '{function_name}' missing on module '{module_name}'")
+        _post("/init/error", *_error_body(error, "Runtime.HandlerNotFound"))
+        raise SystemExit(1)
+    return handler
+
+
+def main() -> None:
+    handler = _load_handler()
+    while True:
+        with urllib.request.urlopen(f"{_API}/invocation/next") as response:  # noqa: S310
+            request_id = response.headers["Lambda-Runtime-Aws-Request-Id"]
+            context = LambdaContext(
+                request_id,
+                int(response.headers["Lambda-Runtime-Deadline-Ms"]),
+                response.headers["Lambda-Runtime-Invoked-Function-Arn"],
+            )
+            event = json.loads(response.read() or b"null")
+        os.environ["_X_AMZN_TRACE_ID"] = response.headers.get("Lambda-Runtime-Trace-Id", "")
+        try:
+            result = handler(event, context)
+        except Exception as exc:
+            traceback.print_exc()
+            _post(f"/invocation/{request_id}/error", *_error_body(exc))
+            continue
+        try:
+            body = json.dumps(result).encode()
+        except (TypeError, ValueError) as exc:
+            _post(f"/invocation/{request_id}/error", *_error_body(exc, "Runtime.MarshalError"))
+            continue
+        _post(f"/invocation/{request_id}/response", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Pools of warm instances per function, code and layers unpacked as Lambda would see them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import threading
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fks_local.lambda_runtime.instance import FunctionInstance, merged_env
+from fks_local.lambda_runtime.invocation import InvocationResult
+
+log = logging.getLogger(__name__)
+DEFAULT_MAX_INSTANCES = 4
+
+
+@dataclass(frozen=True)
+class Layer:
+    arn: str
+    zip_bytes: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    name: str
+    arn: str
+    runtime: str
+    handler: str
+    code_zip: bytes = field(repr=False)
+    layers: tuple[Layer, ...] = ()
+    environment: tuple[tuple[str, str], ...] = ()
+    timeout_s: float = 3.0
+    memory_mb: int = 128
+    region: str = "us-east-1"
+
+    @property
+    def is_native(self) -> bool:
+        return self.runtime.startswith("provided")
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever code, layers or configuration change, retiring old instances."""
+        digest = hashlib.sha256(self.code_zip)
+        for layer in self.layers:
+            digest.update(layer.arn.encode())
+        digest.update(repr((self.runtime, self.handler, self.environment, self.timeout_s, self.memory_mb)).encode())
+        return digest.hexdigest()[:16]
+
+
+def _unpack(zip_bytes: bytes, target: Path) -> Path:
+    if target.exists():
+        return target
+    staging = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
+        for info in archive.infolist():
+            path = archive.extract(info, staging)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(path, mode)
+    # Renamed into place only when whole, so a crash mid-unpack never leaves a half task root.
+    staging.rename(target)
+    return target
+
+
+class _Pool:
+    def __init__(self, config: FunctionConfig, max_instances: int) -> None:
+        self.config = config
+        self.idle: list[FunctionInstance] = []
+        self.count = 0
+        self.max_instances = max_instances
+        self.available = threading.Condition()
+
+
+class LocalLambdaRuntime:
+    """Runs functions the emulator holds. ``overrides`` is the local environment every function
+    gets on top of its own (the emulator endpoint and test credentials), like ``sam local``'s
+    ``--env-vars``."""
+
+    def __init__(
+        self, state_dir: Path, overrides: dict[str, str] | None = None, max_instances: int = DEFAULT_MAX_INSTANCES
+    ) -> None:
+        self.state_dir = state_dir
+        self.overrides = dict(overrides or {})
+        self.max_instances = max_instances
+        self._pools: dict[str, _Pool] = {}
+        self._lock = threading.Lock()
+        self._async = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lambda-event")
+
+    def invoke(self, config: FunctionConfig, payload: bytes) -> InvocationResult:
+        pool = self._pool(config)
+        instance = self._acquire(pool)
+        try:
+            result = instance.invoke(payload or b"{}", config.timeout_s, config.arn)
+        finally:
+            self._release(pool, instance)
+        if result.failed:
+            log.warning("%s failed: %s", config.name, result.payload[:500].decode(errors="replace"))
+        return result
+
+    def invoke_async(self, config: FunctionConfig, payload: bytes) -> None:
+        self._async.submit(self.invoke, config, payload)
+
+    def shutdown(self) -> None:
+        self._async.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            for instance in pool.idle:
+                instance.dispose()
+
+    def _pool(self, config: FunctionConfig) -> _Pool:
+        with self._lock:
+            pool = self._pools.get(config.name)
+            if pool is None or pool.config.fingerprint != config.fingerprint:
+                if pool is not None:
+                    for instance in pool.idle:
+                        instance.dispose()
+                pool = _Pool(config, self.max_instances)
+                self._pools[config.name] = pool
+            return pool
+
+    def _acquire(self, pool: _Pool) -> FunctionInstance:
+        with pool.available:
+            while True:
+                while pool.idle:
+                    instance = pool.idle.pop()
+                    if instance.alive:
+                        return instance
+                    pool.count -= 1
+                    instance.dispose()
+                if pool.count < pool.max_instances:
+                    pool.count += 1
+                    break
+                pool.available.wait(timeout=1.0)
+        try:
+            return self._start(pool.config, pool.count)
+        except Exception:
+            with pool.available:
+                pool.count -= 1
+            raise
+
+    def _release(self, pool: _Pool, instance: FunctionInstance) -> None:
+        with pool.available:
+            if instance.alive:
+                pool.idle.append(instance)
+            else:
+                pool.count -= 1
+                instance.dispose()
+            pool.available.notify()
+
+    def _start(self, config: FunctionConfig, number: int) -> FunctionInstance:
+        base = self.state_dir / "lambda"
+        task_root = _unpack(config.code_zip, base / "code" / hashlib.sha256(config.code_zip).hexdigest()[:16])
+        layer_roots = [
+            _unpack(layer.zip_bytes, base / "layers" / hashlib.sha256(layer.zip_bytes).hexdigest()[:16])
+            for layer in config.layers
+        ]
+        env = merged_env(
+            self._aws_env(config, task_root, layer_roots, number), dict(config.environment), self.overrides
+        )
+        log_path = self.state_dir / "logs" / config.name / f"instance-{number}.log"
+        if config.is_native:
+            bootstrap = task_root / "bootstrap"
+            if not bootstrap.is_file():
+                raise FileNotFoundError(f"{config.name}: no 'bootstrap' executable in its code package")
+            return FunctionInstance.native(bootstrap, env, task_root, log_path)
+        return FunctionInstance.python(env, task_root, log_path)
+
+    def _aws_env(self, config: FunctionConfig, task_root: Path, layer_roots: list[Path], number: int) -> dict[str, str]:
+        python_paths = [str(root / "python") for root in layer_roots]
+        return {
+            "AWS_LAMBDA_FUNCTION_NAME": config.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_mb),
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": str(int(config.timeout_s)),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{config.name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": f"local/[$LATEST]instance-{number}",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
+            "AWS_REGION": config.region,
+            "AWS_DEFAULT_REGION": config.region,
+            "LAMBDA_TASK_ROOT": str(task_root),
+            "LAMBDA_RUNTIME_DIR": str(task_root),
+            "FKS_LAYER_PATHS": os.pathsep.join(python_paths),
+            "_HANDLER": config.handler,
+            "TZ": ":UTC",
+            "LANG": "en_US.UTF-8",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }

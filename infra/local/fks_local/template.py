@@ -1,0 +1,146 @@
+"""Load template.yaml, package its local artifacts and translate SAM to CloudFormation.
+
+This does locally what ``sam build`` + ``sam package`` do before a deploy: every local
+``CodeUri``/``ContentUri`` becomes a zip in the artifacts bucket, and every ``DefinitionUri``
+is inlined, so aws-sam-translator sees the same S3 locations it would see in AWS.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import logging
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+from samtranslator.model.exceptions import InvalidDocumentException
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+from samtranslator.yaml_helper import yaml_parse
+
+ARTIFACTS_BUCKET = "fks-local-artifacts"
+_SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", "target", ".DS_Store"}
+
+
+class TemplateError(Exception):
+    """The template cannot be deployed; the message names the resource at fault."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    logical_id: str
+    source_dir: Path
+    key: str
+    body: bytes
+
+
+class _NoIamPolicyLoader:
+    """The translator asks IAM for managed policy names only when a policy is neither an ARN nor
+    a SAM policy template; the template uses only those two, so no IAM lookup is ever needed."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def load(path: Path) -> dict[str, Any]:
+    try:
+        template = yaml_parse(path.read_text())
+    except Exception as exc:
+        raise TemplateError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+        raise TemplateError(f"{path}: no Resources section")
+    return template
+
+
+def zip_directory(source: Path, prefix: str = "") -> bytes:
+    """A byte-for-byte reproducible zip (sorted entries, fixed times) that keeps exec bits,
+    which a native ``bootstrap`` needs to run."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(source.rglob("*")):
+            relative = path.relative_to(source)
+            if any(part in _SKIPPED_NAMES or part.endswith(".egg-info") for part in relative.parts):
+                continue
+            if not path.is_file() or path.suffix == ".pyc":
+                continue
+            info = zipfile.ZipInfo(prefix + relative.as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = (os.stat(path).st_mode & 0o777 | 0o100000) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
+
+
+def _local_dir(root: Path, logical_id: str, prop: str, value: Any) -> Path | None:
+    if not isinstance(value, str) or value.startswith("s3://"):
+        return None
+    directory = (root / value).resolve()
+    if not directory.is_dir():
+        raise TemplateError(f"{logical_id}: {prop} '{value}' is not a directory")
+    return directory
+
+
+def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[Artifact]]:
+    packaged = copy.deepcopy(template)
+    artifacts: list[Artifact] = []
+    for logical_id, resource in packaged["Resources"].items():
+        props = resource.get("Properties") or {}
+        kind = resource.get("Type")
+        if kind == "AWS::Serverless::Function":
+            directory = _local_dir(root, logical_id, "CodeUri", props.get("CodeUri"))
+            prefix = ""
+            uri_prop = "CodeUri"
+        elif kind == "AWS::Serverless::LayerVersion":
+            directory = _local_dir(root, logical_id, "ContentUri", props.get("ContentUri"))
+            build_method = str((resource.get("Metadata") or {}).get("BuildMethod", ""))
+            # sam build puts a Python layer's content under python/, which Lambda adds to sys.path.
+            prefix = "python/" if build_method.startswith("python") else ""
+            uri_prop = "ContentUri"
+        elif kind == "AWS::Serverless::StateMachine" and isinstance(props.get("DefinitionUri"), str):
+            definition_path = root / props.pop("DefinitionUri")
+            try:
+                props["Definition"] = json.loads(definition_path.read_text())
+            except (OSError, json.JSONDecodeError) as exc:
+                raise TemplateError(f"{logical_id}: DefinitionUri {definition_path}: {exc}") from exc
+            continue
+        else:
+            continue
+        if directory is None:
+            continue
+        body = zip_directory(directory, prefix)
+        key = f"{logical_id}/{hashlib.sha256(body).hexdigest()[:16]}.zip"
+        artifacts.append(Artifact(logical_id, directory, key, body))
+        props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
+    return packaged, artifacts
+
+
+def translate(
+    template: dict[str, Any], parameters: dict[str, str] | None = None, region: str = "us-east-1"
+) -> dict[str, Any]:
+    # The region is given, not read from the caller's AWS configuration, so the translation is
+    # the same on every machine.
+    # The translator warns about feature toggles it has no config for; that is its default, not ours.
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)
+    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=region))
+    policies = _NoIamPolicyLoader()
+    try:
+        return translator.translate(  # type: ignore[no-any-return]
+            copy.deepcopy(template),
+            parameter_values=dict(parameters or {}),
+            get_managed_policy_map=policies.load,
+        )
+    except InvalidDocumentException as exc:
+        causes = "; ".join(str(cause) for cause in exc.causes)
+        raise TemplateError(f"SAM transform failed: {causes}") from exc
+
+
+def load_and_translate(
+    path: Path, parameters: dict[str, str] | None = None, region: str = "us-east-1"
+) -> tuple[dict[str, Any], list[Artifact]]:
+    packaged, artifacts = package(load(path), path.parent)
+    return translate(packaged, parameters, region), artifacts

@@ -1,0 +1,94 @@
+"""Health checks of the stack's storage and queues, each returning a named PartHealth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+
+HEALTHY = "healthy"
+DEGRADED = "degraded"
+DOWN = "down"
+
+
+@dataclass(frozen=True)
+class PartHealth:
+    part: str
+    status: str
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        body = {"part": self.part, "status": self.status}
+        if self.reason:
+            body["reason"] = self.reason
+        return body
+
+
+def _guard(part: str, check: Callable[[], PartHealth]) -> PartHealth:
+    # One unreachable part must not hide the others: every check reports, none raises.
+    try:
+        return check()
+    except (ClientError, BotoCoreError) as exc:
+        return PartHealth(part, DOWN, f"{type(exc).__name__}: {exc}")
+
+
+def check_bucket(bucket: str, s3: S3Client | None = None) -> PartHealth:
+    client = s3 or boto3.client("s3")
+    part = f"bucket:{bucket}"
+
+    def check() -> PartHealth:
+        client.head_bucket(Bucket=bucket)
+        return PartHealth(part, HEALTHY)
+
+    return _guard(part, check)
+
+
+def check_table(table: str, dynamodb: DynamoDBClient | None = None) -> PartHealth:
+    client = dynamodb or boto3.client("dynamodb")
+    part = f"table:{table}"
+
+    def check() -> PartHealth:
+        status = client.describe_table(TableName=table)["Table"].get("TableStatus", "ACTIVE")
+        if status != "ACTIVE":
+            return PartHealth(part, DEGRADED, f"table status is {status}")
+        return PartHealth(part, HEALTHY)
+
+    return _guard(part, check)
+
+
+def check_dead_letter_queue(queue_url: str, sqs: SQSClient | None = None) -> PartHealth:
+    """A dead-letter queue is healthy only when empty: each message in it is a lost event."""
+    client = sqs or boto3.client("sqs")
+    part = f"dlq:{queue_url.rsplit('/', 1)[-1]}"
+
+    def check() -> PartHealth:
+        attrs = client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])[
+            "Attributes"
+        ]
+        depth = int(attrs.get("ApproximateNumberOfMessages", "0"))
+        if depth:
+            return PartHealth(part, DEGRADED, f"{depth} message(s) waiting in the dead-letter queue")
+        return PartHealth(part, HEALTHY)
+
+    return _guard(part, check)
+
+
+def overall(parts: Iterable[PartHealth]) -> str:
+    statuses = {p.status for p in parts}
+    if DOWN in statuses:
+        return DOWN
+    if DEGRADED in statuses:
+        return DEGRADED
+    return HEALTHY
+
+
+def report(parts: list[PartHealth]) -> dict[str, Any]:
+    return {"status": overall(parts), "parts": [p.as_dict() for p in parts]}

@@ -1,0 +1,74 @@
+"""Backtest settings: money as Decimal, rates in basis points."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fks.errors import BadRequest
+
+Bps = Annotated[Decimal, Field(ge=0, le=1000)]
+Percent = Annotated[Decimal, Field(gt=0, lt=100)]
+
+
+class BacktestConfig(BaseModel):
+    """How orders fill and how big they are.
+
+    Fills: market orders (entries, signal exits, stop-losses) pay ``taker_fee_bps`` and
+    ``slippage_bps`` against the trader; a take-profit is a resting limit order, so it pays
+    ``maker_fee_bps`` and fills at its limit price (or a better open) with no slippage.
+
+    Sizing ``fraction``: each entry commits ``fraction`` x |target| of the equity at that moment,
+    fee included (as vectorbt's all-cash buys). Sizing ``quantity``: each entry trades
+    ``quantity`` x |target| units regardless of equity.
+
+    ``stop_loss_pct`` / ``take_profit_pct`` are percent of the entry fill price (2 = 2 %).
+    ``periods_per_year`` annualises Sharpe and Sortino; by default it follows from the bar
+    interval on a 24/7 calendar (crypto); set 252 for daily equity bars.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    initial_cash: Decimal = Field(default=Decimal("10000"), gt=0, max_digits=28)
+    maker_fee_bps: Bps = Decimal(0)
+    taker_fee_bps: Bps = Decimal(0)
+    slippage_bps: Bps = Decimal(0)
+    sizing: Literal["fraction", "quantity"] = "fraction"
+    fraction: Decimal = Field(default=Decimal(1), gt=0, le=1)
+    quantity: Decimal | None = Field(default=None, gt=0)
+    allow_short: bool = True
+    stop_loss_pct: Percent | None = None
+    take_profit_pct: Annotated[Decimal, Field(gt=0, le=10000)] | None = None
+    periods_per_year: float | None = Field(default=None, gt=0)
+    money_quantum: Decimal = Field(default=Decimal("0.01"), gt=0)
+
+    @model_validator(mode="after")
+    def _quantity_given_when_sizing_by_quantity(self) -> Self:
+        if self.sizing == "quantity" and self.quantity is None:
+            raise ValueError("sizing 'quantity' needs a quantity")
+        return self
+
+    # The simulation runs in float64; these are its inputs.
+    @property
+    def maker_rate(self) -> float:
+        return float(self.maker_fee_bps) / 10_000
+
+    @property
+    def taker_rate(self) -> float:
+        return float(self.taker_fee_bps) / 10_000
+
+    @property
+    def slippage_rate(self) -> float:
+        return float(self.slippage_bps) / 10_000
+
+
+def parse_config(data: Mapping[str, object] | None = None) -> BacktestConfig:
+    """A config from API input, or BadRequest listing every invalid field."""
+    try:
+        return BacktestConfig.model_validate(dict(data or {}))
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()]
+        raise BadRequest("invalid backtest config: " + "; ".join(problems), details={"errors": problems}) from exc

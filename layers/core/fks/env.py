@@ -1,0 +1,48 @@
+"""Every environment variable name the platform reads, in one place.
+
+An explicit argument beats the environment, which beats the default.
+"""
+
+from __future__ import annotations
+
+import os
+
+# AWS: the endpoint is the only thing that tells the local stack from AWS.
+AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
+AWS_REGION = "AWS_REGION"
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+
+# Resources, injected by template.yaml into each function that uses them.
+DATA_BUCKET = "FKS_DATA_BUCKET"
+ASSETS_TABLE = "FKS_ASSETS_TABLE"
+SIGNALS_TABLE = "FKS_SIGNALS_TABLE"
+STRATEGIES_TABLE = "FKS_STRATEGIES_TABLE"
+ORDERS_TABLE = "FKS_ORDERS_TABLE"
+POSITIONS_TABLE = "FKS_POSITIONS_TABLE"
+IDEMPOTENCY_TABLE = "FKS_IDEMPOTENCY_TABLE"
+SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"
+NINJA_QUEUE_URL = "FKS_NINJA_QUEUE_URL"
+TIMESTREAM_ENABLED = "FKS_TIMESTREAM_ENABLED"
+TIMESTREAM_DATABASE = "FKS_TIMESTREAM_DATABASE"
+TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
+
+# Exchanges: a base URL override points ccxt (and the Rust client) at the local simulator
+# or a testnet; nothing else changes between them.
+EXCHANGE_BASE_URL = "FKS_EXCHANGE_BASE_URL"
+EXCHANGE_API_KEY = "FKS_EXCHANGE_API_KEY"
+EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable name, not a secret
+
+# Local stack
+LOCAL_STATE_DIR = "FKS_LOCAL_STATE_DIR"
+AWS_TEST_ENDPOINT = "FKS_AWS_ENDPOINT"
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, default)
+
+
+def require(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} is not set")
+    return value

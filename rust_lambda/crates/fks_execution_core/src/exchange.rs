@@ -1,0 +1,89 @@
+//! The boundary between the engine and a venue.
+//!
+//! The paper exchange implements [`ExchangeClient`] here; a Binance HTTP client will implement it
+//! in its own crate, translating HTTP and exchange error codes into [`ExchangeError`] once, so
+//! the engine runs the same code for backtests, dry runs and live trading.
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::OrderCommand;
+use crate::decimal::Decimal;
+use crate::errors::ExchangeError;
+use crate::fill::Fill;
+
+/// What the caller knows about the market and the clock at the time of a call. Passed in, not
+/// read, so runs are reproducible; a live client uses `now_ms` for signed-request timestamps
+/// and ignores `mark_price`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketContext {
+    /// Current time, epoch milliseconds UTC.
+    pub now_ms: u64,
+    /// Last known price of the order's symbol.
+    pub mark_price: Decimal,
+}
+
+/// What became of an order's unfilled quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remainder {
+    /// Still working on the book.
+    Working,
+    /// Expired by time in force (IOC/FOK).
+    Expired,
+    /// Canceled.
+    Canceled,
+    /// Nothing left: the order is fully filled.
+    None,
+}
+
+/// The venue's view of one order: an answer to place, cancel or query, or an unsolicited
+/// update. It carries every fill so far; applying it again is harmless because fills are
+/// de-duplicated by trade id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueOrder {
+    /// Our id for the order.
+    pub client_order_id: String,
+    /// The venue's id for the order.
+    pub venue_order_id: String,
+    /// Whether a stop order's trigger price has traded.
+    pub triggered: bool,
+    /// Every fill of the order so far.
+    pub fills: Vec<Fill>,
+    /// State of the unfilled quantity.
+    pub remainder: Remainder,
+}
+
+/// A venue that places, cancels and reports orders. Methods take `&mut self` so a simulated
+/// venue can keep its book without interior mutability.
+pub trait ExchangeClient {
+    /// Places `order`.
+    ///
+    /// # Errors
+    /// [`ExchangeError`]; `Retryable` means the outcome is unknown and the order may exist.
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError>;
+
+    /// Cancels `order`, returning its final state.
+    ///
+    /// # Errors
+    /// [`ExchangeError`], `Permanent` if the venue no longer knows the order as working.
+    fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError>;
+
+    /// Looks `order` up by client order id; `None` if the venue has no such order.
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the venue could not answer.
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError>;
+
+    /// Tells the venue a new price for `symbol`. A simulated venue matches its resting orders
+    /// and returns those that changed; a live venue reports through its own stream, so the
+    /// default returns nothing.
+    fn on_mark_price(&mut self, symbol: &str, price: Decimal, now_ms: u64) -> Vec<VenueOrder> {
+        let _ = (symbol, price, now_ms);
+        Vec::new()
+    }
+}

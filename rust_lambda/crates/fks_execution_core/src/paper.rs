@@ -1,0 +1,223 @@
+//! A deterministic simulated venue for backtests and dry runs.
+//!
+//! It fills against a price it is given (never a random or wall-clock one), so the same inputs
+//! always give the same fills and trade ids. Liquidity is unlimited unless
+//! `available_quantity` caps each match, which is what makes IOC and FOK differ.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::command::OrderCommand;
+use crate::decimal::{bps_of, Decimal};
+use crate::errors::{ErrorClass, ExchangeError};
+use crate::exchange::{ExchangeClient, MarketContext, Remainder, VenueOrder};
+use crate::fill::Fill;
+use crate::order::{Side, TimeInForce};
+
+/// Finished orders kept for `query`; older ones are forgotten, as a real venue's history ends.
+const FINISHED_HISTORY: usize = 10_000;
+
+/// Costs and liquidity of the simulation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperConfig {
+    /// Fee on each fill's notional, basis points.
+    #[serde(default)]
+    pub fee_bps: Decimal,
+    /// Adverse move of a taker fill's price, basis points.
+    #[serde(default)]
+    pub slippage_bps: Decimal,
+    /// Most quantity one match can fill; `None` is unlimited.
+    #[serde(default)]
+    pub available_quantity: Option<Decimal>,
+}
+
+/// The simulated venue.
+#[derive(Debug, Clone, Default)]
+pub struct PaperExchange {
+    config: PaperConfig,
+    next_order: u64,
+    next_trade: u64,
+    // Placement order, so matching on a new price is deterministic.
+    working: Vec<(OrderCommand, VenueOrder)>,
+    finished: HashMap<String, VenueOrder>,
+    finished_ids: VecDeque<String>,
+}
+
+impl PaperExchange {
+    /// A venue with `config`.
+    #[must_use]
+    pub fn new(config: PaperConfig) -> Self {
+        Self { config, ..Self::default() }
+    }
+
+    /// Orders resting on the simulated book.
+    #[must_use]
+    pub fn working_orders(&self) -> usize {
+        self.working.len()
+    }
+
+    /// Triggers and fills what `price` allows. `resting` orders fill at their limit price (they
+    /// were on the book, a maker fill); orders crossing on arrival pay slippage as takers.
+    fn execute(
+        &mut self,
+        cmd: &OrderCommand,
+        venue: &mut VenueOrder,
+        price: Decimal,
+        now_ms: u64,
+        resting: bool,
+    ) {
+        if let (Some(stop), false) = (cmd.stop_price, venue.triggered) {
+            venue.triggered = match cmd.side {
+                Side::Buy => price >= stop,
+                Side::Sell => price <= stop,
+            };
+            if !venue.triggered {
+                venue.remainder = Remainder::Working;
+                return;
+            }
+        }
+        let limit = if cmd.order_type.has_limit_price() { cmd.price } else { None };
+        let marketable = limit.is_none_or(|limit| match cmd.side {
+            Side::Buy => price <= limit,
+            Side::Sell => price >= limit,
+        });
+        let filled: Decimal = venue.fills.iter().map(|f| f.quantity).sum();
+        let mut leaves = cmd.quantity - filled;
+        if marketable {
+            let available = self.config.available_quantity.map_or(leaves, |cap| cap.min(leaves));
+            let all_or_none = cmd.time_in_force == TimeInForce::Fok && available < leaves;
+            if !all_or_none && available > Decimal::ZERO {
+                let fill_price = match (limit, resting) {
+                    (Some(limit), true) => limit,
+                    _ => self.taker_price(cmd.side, price, limit),
+                };
+                venue.fills.push(self.fill(cmd, available, fill_price, now_ms));
+                leaves -= available;
+            }
+        }
+        venue.remainder = if leaves.is_zero() {
+            Remainder::None
+        } else if matches!(cmd.time_in_force, TimeInForce::Ioc | TimeInForce::Fok) {
+            Remainder::Expired
+        } else {
+            Remainder::Working
+        };
+    }
+
+    fn taker_price(&self, side: Side, price: Decimal, limit: Option<Decimal>) -> Decimal {
+        let slip = bps_of(price, self.config.slippage_bps);
+        match side {
+            Side::Buy => limit.map_or(price + slip, |limit| (price + slip).min(limit)),
+            Side::Sell => limit.map_or(price - slip, |limit| (price - slip).max(limit)),
+        }
+    }
+
+    fn fill(&mut self, cmd: &OrderCommand, quantity: Decimal, price: Decimal, now_ms: u64) -> Fill {
+        self.next_trade += 1;
+        Fill {
+            trade_id: format!("T{}", self.next_trade),
+            client_order_id: cmd.client_order_id.clone(),
+            symbol: cmd.symbol.clone(),
+            side: cmd.side,
+            quantity,
+            price,
+            fee: bps_of(quantity * price, self.config.fee_bps),
+            ts_ms: now_ms,
+        }
+    }
+
+    fn finish(&mut self, venue: VenueOrder) {
+        if self.finished_ids.len() == FINISHED_HISTORY {
+            if let Some(oldest) = self.finished_ids.pop_front() {
+                self.finished.remove(&oldest);
+            }
+        }
+        self.finished_ids.push_back(venue.client_order_id.clone());
+        self.finished.insert(venue.client_order_id.clone(), venue);
+    }
+
+    fn working_index(&self, client_order_id: &str) -> Option<usize> {
+        self.working.iter().position(|(cmd, _)| cmd.client_order_id == client_order_id)
+    }
+}
+
+fn permanent(code: &str, message: &str) -> ExchangeError {
+    ExchangeError { class: ErrorClass::Permanent, code: Some(code.to_owned()), message: message.to_owned() }
+}
+
+impl ExchangeClient for PaperExchange {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        if market.mark_price <= Decimal::ZERO {
+            return Err(permanent("no_price", "paper exchange needs a positive price"));
+        }
+        if self.working_index(&order.client_order_id).is_some() {
+            return Err(permanent("duplicate", "client order id is already working"));
+        }
+        self.next_order += 1;
+        let mut venue = VenueOrder {
+            client_order_id: order.client_order_id.clone(),
+            venue_order_id: format!("P{}", self.next_order),
+            triggered: false,
+            fills: Vec::new(),
+            remainder: Remainder::Working,
+        };
+        self.execute(order, &mut venue, market.mark_price, market.now_ms, false);
+        if venue.remainder == Remainder::Working {
+            self.working.push((order.clone(), venue.clone()));
+        } else {
+            self.finish(venue.clone());
+        }
+        Ok(venue)
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let Some(index) = self.working_index(&order.client_order_id) else {
+            return Err(permanent("unknown_order", "order is not working"));
+        };
+        let (_, mut venue) = self.working.remove(index);
+        venue.remainder = Remainder::Canceled;
+        self.finish(venue.clone());
+        Ok(venue)
+    }
+
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        _market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        let id = &order.client_order_id;
+        Ok(self
+            .working_index(id)
+            .map(|i| self.working[i].1.clone())
+            .or_else(|| self.finished.get(id).cloned()))
+    }
+
+    fn on_mark_price(&mut self, symbol: &str, price: Decimal, now_ms: u64) -> Vec<VenueOrder> {
+        let mut changed = Vec::new();
+        let mut still_working = Vec::with_capacity(self.working.len());
+        for (cmd, mut venue) in std::mem::take(&mut self.working) {
+            if cmd.symbol != symbol {
+                still_working.push((cmd, venue));
+                continue;
+            }
+            let before = (venue.triggered, venue.fills.len());
+            self.execute(&cmd, &mut venue, price, now_ms, true);
+            if before != (venue.triggered, venue.fills.len()) || venue.remainder != Remainder::Working {
+                changed.push(venue.clone());
+            }
+            if venue.remainder == Remainder::Working {
+                still_working.push((cmd, venue));
+            } else {
+                self.finish(venue);
+            }
+        }
+        self.working = still_working;
+        changed
+    }
+}
+
+#[cfg(test)]
+#[path = "paper_tests.rs"]
+mod tests;

@@ -1,0 +1,122 @@
+//! The execution report: what the Lambda returns and what the Python side records.
+
+use serde::{Deserialize, Serialize};
+
+use crate::decimal::Decimal;
+use crate::fill::Fill;
+use crate::order::{Order, OrderType, Side};
+use crate::order_status::OrderStatus;
+use crate::position::{Position, PositionSide};
+
+/// A position's figures at the time of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionReport {
+    /// Instrument symbol.
+    pub symbol: String,
+    /// Flat, long or short.
+    pub side: PositionSide,
+    /// Signed quantity.
+    pub quantity: Decimal,
+    /// Average entry price, zero when flat.
+    pub avg_entry_price: Decimal,
+    /// PnL realized so far, before fees.
+    pub realized_pnl: Decimal,
+    /// PnL of the open quantity at the mark.
+    pub unrealized_pnl: Decimal,
+    /// Fees paid so far.
+    pub fees: Decimal,
+}
+
+impl PositionReport {
+    /// Figures of `position` marked at `mark_price`.
+    #[must_use]
+    pub fn new(position: &Position, mark_price: Decimal) -> Self {
+        Self {
+            symbol: position.symbol().to_owned(),
+            side: position.side(),
+            quantity: position.quantity(),
+            avg_entry_price: position.avg_entry_price(),
+            realized_pnl: position.realized_pnl(),
+            unrealized_pnl: position.unrealized_pnl(mark_price),
+            fees: position.fees(),
+        }
+    }
+}
+
+/// The state of one order after a call to the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionReport {
+    /// Our id for the order.
+    pub client_order_id: String,
+    /// The signal the order executes.
+    pub signal_id: Option<String>,
+    /// Trading account.
+    pub account: String,
+    /// Instrument symbol.
+    pub symbol: String,
+    /// Buy or sell.
+    pub side: Side,
+    /// Order type.
+    #[serde(rename = "type")]
+    pub order_type: OrderType,
+    /// The venue's id, once acknowledged.
+    pub venue_order_id: Option<String>,
+    /// Order status.
+    pub status: OrderStatus,
+    /// Order quantity.
+    pub quantity: Decimal,
+    /// Quantity filled.
+    pub filled_qty: Decimal,
+    /// Quantity not filled.
+    pub leaves_qty: Decimal,
+    /// Average fill price, `None` before any fill.
+    pub avg_fill_price: Option<Decimal>,
+    /// Fees paid by the order.
+    pub fees: Decimal,
+    /// Fills applied by this call only (earlier ones were reported before).
+    pub fills: Vec<Fill>,
+    /// Why the order was rejected or is unresolved, if it was.
+    pub reason: Option<String>,
+    /// True when the client order id was already known and nothing new was placed.
+    pub duplicate: bool,
+    /// Position in the symbol after this call.
+    pub position: Option<PositionReport>,
+    /// Time of the call, epoch milliseconds.
+    pub ts_ms: u64,
+}
+
+impl ExecutionReport {
+    /// A report of `order` with the fills applied by this call.
+    #[must_use]
+    pub fn new(
+        order: &Order,
+        fills: Vec<Fill>,
+        position: Option<PositionReport>,
+        duplicate: bool,
+        ts_ms: u64,
+    ) -> Self {
+        let c = order.command();
+        Self {
+            client_order_id: c.client_order_id.clone(),
+            signal_id: c.signal_id.clone(),
+            account: c.account.clone(),
+            symbol: c.symbol.clone(),
+            side: c.side,
+            order_type: c.order_type,
+            venue_order_id: order.venue_order_id().map(str::to_owned),
+            status: order.status(),
+            quantity: c.quantity,
+            filled_qty: order.filled_qty(),
+            leaves_qty: order.leaves_qty(),
+            avg_fill_price: order.avg_fill_price(),
+            fees: order.fees(),
+            fills,
+            reason: order.reason().map(str::to_owned),
+            duplicate,
+            position,
+            ts_ms,
+        }
+    }
+}

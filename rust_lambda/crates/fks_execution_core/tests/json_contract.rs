@@ -1,0 +1,116 @@
+//! The JSON contract the Lambda and the Python bindings rely on, exercised through the public
+//! API only: if a wrapper needs something this file cannot reach, the API is missing it.
+
+use std::str::FromStr;
+
+use fks_execution_core::{
+    Decimal, Denial, Engine, Instrument, OrderCommand, OrderStatus, OrderType, PaperConfig, PaperExchange,
+    RiskLimits, Side, TimeInForce,
+};
+use serde_json::{json, Value};
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn command_json() -> Value {
+    json!({
+        "client_order_id": "sig-42-entry",
+        "signal_id": "sig-42",
+        "account": "binance-main",
+        "symbol": "BTCUSDT",
+        "side": "buy",
+        "type": "limit",
+        "quantity": "0.01000",
+        "price": "65000.00",
+        "time_in_force": "IOC"
+    })
+}
+
+fn instrument_json() -> Value {
+    json!({
+        "symbol": "BTCUSDT", "base": "BTC", "quote": "USDT",
+        "price_precision": 2, "size_precision": 5,
+        "tick_size": "0.01", "step_size": "0.00001",
+        "min_quantity": "0.00001", "min_notional": "5"
+    })
+}
+
+#[test]
+fn order_command_parses_with_defaults_for_optional_fields() {
+    let command: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    assert_eq!(command.side, Side::Buy);
+    assert_eq!(command.order_type, OrderType::Limit);
+    assert_eq!(command.quantity, d("0.01"));
+    assert_eq!(command.time_in_force, TimeInForce::Ioc);
+    assert_eq!(command.stop_price, None);
+    assert!(!command.reduce_only);
+}
+
+#[test]
+fn order_command_refuses_a_float_decimal() {
+    let mut value = command_json();
+    value["quantity"] = json!(0.01);
+    assert!(serde_json::from_value::<OrderCommand>(value).is_err());
+}
+
+#[test]
+fn order_command_refuses_unknown_fields() {
+    let mut value = command_json();
+    value["leverage"] = json!("10");
+    assert!(serde_json::from_value::<OrderCommand>(value).is_err());
+}
+
+#[test]
+fn order_command_round_trips_with_decimals_as_strings() {
+    let command: OrderCommand = serde_json::from_value(command_json()).unwrap();
+    let value = serde_json::to_value(&command).unwrap();
+    assert_eq!(value["quantity"], json!("0.01000"));
+    assert_eq!(value["type"], json!("limit"));
+    assert_eq!(serde_json::from_value::<OrderCommand>(value).unwrap(), command);
+}
+
+#[test]
+fn engine_submit_from_json_returns_a_serialisable_report() {
+    let instrument: Instrument = serde_json::from_value(instrument_json()).unwrap();
+    let limits: RiskLimits = serde_json::from_value(json!({
+        "max_order_notional": "10000",
+        "order_rate": {"max_orders": 10, "window_ms": 1000}
+    }))
+    .unwrap();
+    let mut engine = Engine::new("binance-main", limits, PaperExchange::new(PaperConfig::default()));
+    engine.add_instrument(instrument).unwrap();
+    let command: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    let report = engine.submit(command, 1_700_000_000_000, d("64990.00")).unwrap();
+    let value = serde_json::to_value(&report).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert_eq!(value["status"], json!("filled"));
+    assert_eq!(value["filled_qty"], json!("0.01000"));
+    assert_eq!(value["avg_fill_price"], json!("64990.00"));
+    assert_eq!(value["fills"][0]["trade_id"], json!("T1"));
+    assert_eq!(value["position"]["side"], json!("long"));
+    assert_eq!(value["type"], json!("limit"));
+    assert_eq!(serde_json::from_value::<fks_execution_core::ExecutionReport>(value).unwrap(), report);
+}
+
+#[test]
+fn risk_denial_serialises_with_its_rule_and_error_name() {
+    let mut engine = Engine::new(
+        "binance-main",
+        RiskLimits { max_order_notional: Some(d("100")), ..RiskLimits::default() },
+        PaperExchange::new(PaperConfig::default()),
+    );
+    engine.add_instrument(serde_json::from_value(instrument_json()).unwrap()).unwrap();
+    let command: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    let denial = engine.submit(command, 0, d("65000")).unwrap_err();
+
+    assert!(matches!(denial, Denial::Risk(_)));
+    assert_eq!(denial.error_name(), "RiskDenied");
+    let value = serde_json::to_value(&denial).unwrap();
+    assert_eq!(value["kind"], json!("risk"));
+    assert_eq!(value["rule"], json!("max_order_notional"));
+}

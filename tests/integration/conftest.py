@@ -1,0 +1,62 @@
+"""The integration tier: one local stack per session, the same template.yaml deployed into it.
+
+With FKS_AWS_ENDPOINT set (e.g. a LocalStack on http://127.0.0.1:4566) the template is deployed
+there instead, and tests marked ``moto_only`` are skipped: they need the project's local Lambda
+runtime or a service LocalStack's free edition lacks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fks_local.aws_session import client_factory
+from fks_local.stack import LocalStack, StackOptions
+from tests.stack_handle import StackHandle
+
+EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not EXTERNAL_ENDPOINT:
+        return
+    skip = pytest.mark.skip(reason=f"needs the moto-based local stack, not {EXTERNAL_ENDPOINT}")
+    for item in items:
+        if "moto_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    if EXTERNAL_ENDPOINT:
+        yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp("external"))
+        return
+    stack = LocalStack(StackOptions(state_dir=tmp_path_factory.mktemp("local-stack"), schedules=False))
+    stack.start()
+    try:
+        yield StackHandle.from_stack(stack)
+    finally:
+        stack.stop()
+
+
+def _external_stack(endpoint: str, state_dir: Path) -> StackHandle:
+    from fks_local.deploy import Deployer
+    from fks_local.deploy.context import DeployContext
+    from fks_local.template import load_and_translate
+
+    stack_name = f"fks-it-{os.getpid()}"
+    template, artifacts = load_and_translate(StackOptions().template, {"EnableTimestream": "false"})
+    deployed = Deployer(DeployContext(endpoint, "us-east-1", stack_name)).deploy(
+        template, artifacts, {"EnableTimestream": "false"}
+    )
+    return StackHandle(endpoint, deployed, {}, None, client_factory(endpoint))
+
+
+@pytest.fixture(scope="session")
+def aws(local_stack: StackHandle) -> Any:
+    """``aws('s3')`` is a boto3 client bound to the stack's endpoint."""
+    return local_stack.clients

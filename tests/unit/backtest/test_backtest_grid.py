@@ -1,0 +1,73 @@
+import pytest
+
+from fks.backtest import BacktestConfig, run_backtest, run_grid
+from fks.errors import BadRequest
+from fks.strategies import crossovers, get_strategy
+from tests.unit.backtest.stubs import CandleStubs
+
+
+def test_grid_results_equal_individual_runs_in_combination_order():
+    # Arrange
+    candles = CandleStubs.random_walk(2_000, seed=4)
+    strategy = get_strategy("sma_cross")
+    config = BacktestConfig()
+
+    # Act
+    results = run_grid(candles, strategy, {"fast": [5, 10], "slow": [20, 40]}, config)
+
+    # Assert
+    assert [params for params, _ in results] == [
+        {"fast": 5, "slow": 20},
+        {"fast": 5, "slow": 40},
+        {"fast": 10, "slow": 20},
+        {"fast": 10, "slow": 40},
+    ]
+    for params, metrics in results:
+        assert metrics == run_backtest(candles, strategy, params, config).metrics
+
+
+def test_grid_computes_each_moving_average_once_per_window(monkeypatch):
+    # Arrange: a 3 x 3 grid needs 9 runs but only 6 distinct SMAs.
+    calls = []
+    real_sma = crossovers.sma
+
+    def counting_sma(values, window):
+        calls.append(window)
+        return real_sma(values, window)
+
+    monkeypatch.setattr(crossovers, "sma", counting_sma)
+
+    # Act
+    results = run_grid(CandleStubs.waves(), get_strategy("sma_cross"), {"fast": [2, 3, 4], "slow": [5, 6, 7]})
+
+    # Assert
+    assert len(results) == 9
+    assert sorted(calls) == [2, 3, 4, 5, 6, 7]
+
+
+def test_a_grid_combination_breaking_a_parameter_rule_is_named():
+    with pytest.raises(BadRequest, match=r"grid combination \{'fast': 20, 'slow': 10\} is invalid: parameter fast"):
+        run_grid(CandleStubs.waves(), get_strategy("sma_cross"), {"fast": [5, 20], "slow": [10, 30]})
+
+
+def test_skip_invalid_leaves_out_combinations_breaking_a_rule():
+    results = run_grid(
+        CandleStubs.waves(), get_strategy("sma_cross"), {"fast": [5, 20], "slow": [10, 30]}, skip_invalid=True
+    )
+
+    assert [params for params, _ in results] == [
+        {"fast": 5, "slow": 10},
+        {"fast": 5, "slow": 30},
+        {"fast": 20, "slow": 30},
+    ]
+
+
+def test_an_unknown_grid_parameter_fails_even_when_skipping_invalid_combinations():
+    with pytest.raises(BadRequest, match="unknown parameter 'fats'"):
+        run_grid(CandleStubs.waves(), get_strategy("sma_cross"), {"fats": [5]}, skip_invalid=True)
+
+
+@pytest.mark.parametrize("grid", [{}, {"fast": []}, {"fast": "10"}])
+def test_an_empty_grid_or_value_list_is_a_bad_request(grid):
+    with pytest.raises(BadRequest, match="grid"):
+        run_grid(CandleStubs.waves(), get_strategy("sma_cross"), grid)

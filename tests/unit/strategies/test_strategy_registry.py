@@ -1,0 +1,27 @@
+import pytest
+
+from fks.errors import BadRequest
+from fks.strategies import get_strategy, strategy_names
+
+BUILT_IN = ["sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"]
+
+
+def test_the_six_built_in_strategies_are_registered_by_name():
+    assert strategy_names() == BUILT_IN
+    assert [get_strategy(name).name for name in BUILT_IN] == BUILT_IN
+
+
+def test_an_unknown_strategy_is_a_bad_request_listing_the_known_names():
+    with pytest.raises(BadRequest, match="unknown strategy 'sma'; known strategies: sma_cross, ema_cross") as caught:
+        get_strategy("sma")
+
+    assert caught.value.details["known"] == BUILT_IN
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_built_in_declares_described_parameters_with_valid_defaults(name):
+    strategy = get_strategy(name)
+
+    assert strategy.description
+    assert all(parameter.description for parameter in strategy.parameters)
+    assert strategy.validate_params({}) == {p.name: p.default for p in strategy.parameters}
