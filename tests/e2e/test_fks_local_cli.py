@@ -54,6 +54,7 @@ def test_second_up_reports_the_running_stack(running: tuple[Path, dict[str, obje
 
     assert again.returncode == 0
     assert "already running" in again.stdout
+    assert str(state["endpoint_url"]) in again.stdout
 
 
 def test_invoke_by_logical_id_prints_the_handler_result(running: tuple[Path, dict[str, object]]) -> None:

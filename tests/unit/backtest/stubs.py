@@ -12,6 +12,7 @@ from fks.strategies.candles import FloatArray
 
 T0 = 1_700_000_000_000  # 2023-11-14T22:13:20Z, epoch ms
 MINUTE = 60_000
+BUILT_IN_STRATEGIES = ["sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"]
 
 
 class CandleStubs:

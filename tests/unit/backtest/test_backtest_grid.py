@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from fks.backtest import BacktestConfig, run_backtest, run_grid
@@ -71,3 +72,20 @@ def test_an_unknown_grid_parameter_fails_even_when_skipping_invalid_combinations
 def test_an_empty_grid_or_value_list_is_a_bad_request(grid):
     with pytest.raises(BadRequest, match="grid"):
         run_grid(CandleStubs.waves(), get_strategy("sma_cross"), grid)
+
+
+def test_an_out_of_range_grid_value_fails_even_when_skipping_invalid_combinations():
+    with pytest.raises(BadRequest, match="parameter fast must be >= 2, got 1"):
+        run_grid(CandleStubs.waves(), "sma_cross", {"fast": [1, 5], "slow": [30]}, skip_invalid=True)
+
+
+def test_a_grid_may_be_built_with_numpy_ranges_and_a_strategy_name():
+    results = run_grid(CandleStubs.waves(), "sma_cross", {"fast": np.arange(5, 7), "slow": range(20, 22)})
+
+    assert [params for params, _ in results] == [
+        {"fast": 5, "slow": 20},
+        {"fast": 5, "slow": 21},
+        {"fast": 6, "slow": 20},
+        {"fast": 6, "slow": 21},
+    ]
+    assert all(type(params["fast"]) is int for params, _ in results)

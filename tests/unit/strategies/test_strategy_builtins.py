@@ -3,8 +3,8 @@ import pytest
 
 from fks.backtest import BacktestConfig, run_backtest
 from fks.strategies import check_causal, get_strategy
+from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES as BUILT_IN
 from tests.unit.backtest.stubs import CandleStubs
-from tests.unit.strategies.test_strategy_registry import BUILT_IN
 
 
 @pytest.mark.parametrize("name", BUILT_IN)

@@ -2,8 +2,7 @@ import pytest
 
 from fks.errors import BadRequest
 from fks.strategies import get_strategy, strategy_names
-
-BUILT_IN = ["sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"]
+from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES as BUILT_IN
 
 
 def test_the_six_built_in_strategies_are_registered_by_name():

@@ -19,21 +19,24 @@ from fks.backtest.result import BacktestResult, TradeLog
 from fks.errors import BadRequest
 from fks.strategies.base import IndicatorCache, Strategy
 from fks.strategies.candles import Candles, CandlesLike, FloatArray, as_candles
+from fks.strategies.registry import get_strategy
 
 
 def run_backtest(
     candles: CandlesLike,
-    strategy: Strategy,
+    strategy: Strategy | str,
     params: Mapping[str, object] | None = None,
     config: BacktestConfig | None = None,
     cache: IndicatorCache | None = None,
 ) -> BacktestResult:
-    """Backtest ``strategy`` with ``params`` on ``candles`` (DataFrame, mapping or Candles).
+    """Backtest ``strategy`` (an instance or a registered name) with ``params`` on ``candles``
+    (DataFrame, mapping of columns, or Candles).
 
     Raises BadRequest for invalid parameters and for data too short to warm up, signal and fill.
     Pass the same ``cache`` across runs on the same Candles to reuse indicators.
     """
     config = config or BacktestConfig()
+    strategy = get_strategy(strategy) if isinstance(strategy, str) else strategy
     data = as_candles(candles)
     validated = strategy.validate_params(params)
     needed = strategy.min_bars(validated)

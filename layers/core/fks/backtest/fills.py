@@ -95,7 +95,8 @@ def _apply_stops(candles: Candles, fills: Fills, last_bar: IntArray, config: Bac
 
     No loop over bars or trades: every bar inside a trade is laid out once (at most n rows),
     tagged with its trade, compared with that trade's levels, and the first hit per trade is
-    where the trade number changes along the hit list.
+    where the trade number changes along the hit list. Writes into ``fills`` in place: it was
+    built a moment ago by ``extract_fills`` and nothing else holds its arrays yet.
     """
     side, entry = fills.side, fills.entry_price
     lengths = last_bar - fills.entry_bar + 1

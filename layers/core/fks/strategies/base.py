@@ -54,19 +54,25 @@ class Strategy(ABC):
     def validate_params(self, params: Mapping[str, object] | None = None) -> Params:
         """Defaults filled in, types coerced, bounds and cross-parameter rules checked."""
         given = dict(params or {})
-        declared = {parameter.name: parameter for parameter in self.parameters}
-        unknown = sorted(set(given) - set(declared))
-        if unknown:
-            raise BadRequest(
-                f"unknown parameter {unknown[0]!r} for strategy {self.name}; known parameters: {', '.join(declared)}",
-                details={"parameter": unknown[0]},
-            )
+        for name in sorted(given):
+            self.parameter(name)  # unknown names fail first, whatever their values
         values = {
-            name: parameter.coerce(given[name]) if name in given else parameter.default
-            for name, parameter in declared.items()
+            parameter.name: parameter.coerce(given[parameter.name]) if parameter.name in given else parameter.default
+            for parameter in self.parameters
         }
         self.check_relations(values)
         return values
+
+    def parameter(self, name: str) -> Parameter:
+        """The declared parameter, or BadRequest naming the unknown one and the known ones."""
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        raise BadRequest(
+            f"unknown parameter {name!r} for strategy {self.name}; "
+            f"known parameters: {', '.join(p.name for p in self.parameters)}",
+            details={"parameter": name},
+        )
 
     def check_relations(self, params: Params) -> None:
         """Rules between parameters (fast < slow); raise BadRequest. None by default."""

@@ -47,13 +47,6 @@ class Candles:
         """The first ``bars`` candles, as views (used to prove a strategy ignores the future)."""
         return Candles(*(getattr(self, name)[:bars] for name in COLUMNS))
 
-    @property
-    def bar_ms(self) -> int:
-        """The bar interval: the median gap, so one missing candle does not change the timeframe."""
-        if len(self) < 2:
-            return 0
-        return int(np.median(np.diff(self.open_time)))
-
 
 CandlesLike = Candles | Mapping[str, Any] | _Columnar
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -43,9 +44,11 @@ class Parameter(BaseModel):
             if value not in self.choices:
                 raise self._error(f"must be one of {', '.join(self.choices)}, got {value!r}")
             return str(value)
-        # bool is an int subclass, and JSON numbers may arrive as 10.0 for an int parameter.
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        # Real admits NumPy scalars (a grid built with np.arange); bool is an int subclass but
+        # never a window. JSON numbers may arrive as 10.0 for an int parameter.
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise self._error(f"must be a number, got {value!r}")
+        value = float(value) if not isinstance(value, int) else value
         if not math.isfinite(value):
             raise self._error(f"must be finite, got {value!r}")
         if self.type == "int" and not float(value).is_integer():

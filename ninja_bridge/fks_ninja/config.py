@@ -1,0 +1,94 @@
+"""The bridge's configuration file (YAML or JSON), validated once at start-up."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fks.errors import BadRequest
+from fks_ninja.oif import Tif
+from fks_ninja.rules import PROFILES, PropFirmRules
+
+
+class Mode(StrEnum):
+    AUTOMATIC = "automatic"  # write OIF files into NT8's incoming folder
+    MANUAL = "manual"  # record and show the signal; the trader places the order
+    DRY_RUN = "dry-run"  # write OIF files into a folder NT8 does not watch
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InstrumentConfig(_Frozen):
+    nt8_root: str | None = None  # when NT8 names the root differently from the strategy
+    point_value: Decimal = Field(gt=0)  # dollars per point per contract (ES 50, NQ 20, MES 5)
+    roll_days: int = Field(default=8, ge=0, le=60)
+
+
+class AccountConfig(_Frozen):
+    nt8_account: str = Field(min_length=1)
+    profile: str = "custom"
+    rules: dict[str, Any] = Field(default_factory=dict)  # overrides the profile's fields
+    contracts_per_unit: Decimal = Field(default=Decimal(1), gt=0)  # signal quantity -> contracts
+    tif: Tif = Tif.DAY
+
+    @model_validator(mode="after")
+    def _rules_resolve(self) -> AccountConfig:
+        self.effective_rules()
+        return self
+
+    def effective_rules(self) -> PropFirmRules:
+        if self.profile == "custom":
+            return PropFirmRules.model_validate({"name": "custom", **self.rules})
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}; use one of {sorted(PROFILES)} or 'custom'")
+        return PropFirmRules.model_validate({**PROFILES[self.profile].model_dump(), **self.rules})
+
+
+class ApiConfig(_Frozen):
+    base_url: str
+    api_key: str = Field(min_length=1)
+    timeout_seconds: float = Field(default=10, gt=0)
+    attempts: int = Field(default=5, ge=1)
+
+
+class BridgeConfig(_Frozen):
+    mode: Mode = Mode.AUTOMATIC
+    incoming: Path
+    outgoing: Path
+    dry_run_folder: Path | None = None
+    state_dir: Path | None = None  # remembers reported positions across restarts
+    queue_url: str
+    region: str = "us-east-1"
+    endpoint_url: str | None = None  # the local AWS emulator; None in AWS
+    wait_seconds: int = Field(default=20, ge=0, le=20)  # SQS long-poll maximum is 20
+    api: ApiConfig | None = None
+    accounts: dict[str, AccountConfig]
+    instruments: dict[str, InstrumentConfig]
+
+    @model_validator(mode="after")
+    def _dry_run_has_folder(self) -> BridgeConfig:
+        if self.mode is Mode.DRY_RUN and self.dry_run_folder is None:
+            raise ValueError("dry-run mode needs dry_run_folder")
+        return self
+
+
+def load_config(path: Path) -> BridgeConfig:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        import yaml  # only YAML configs need PyYAML on the Windows host
+
+        data = yaml.safe_load(text)
+    else:
+        data = json.loads(text)
+    try:
+        return BridgeConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()]
+        raise BadRequest(f"invalid bridge config {path}: " + "; ".join(problems)) from exc

@@ -1,0 +1,66 @@
+"""Per-account positions and realised P&L built from fills, for the prop-firm rules.
+
+Only realised P&L counts: the bridge sees fills, not live prices. Firms measure drawdown on
+unrealised P&L too, so the firm's own limits stay the last line of defence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class _Position:
+    quantity: int = 0  # signed: long > 0
+    average_price: Decimal = Decimal(0)
+
+
+@dataclass
+class AccountLedger:
+    trading_day: date
+    balance: Decimal = Decimal(0)
+    peak_balance: Decimal = Decimal(0)
+    day_start_balance: Decimal = Decimal(0)
+    positions: dict[str, _Position] = field(default_factory=dict)
+
+    def position(self, instrument: str) -> int:
+        return self.positions.get(instrument, _Position()).quantity
+
+    def open_instruments(self) -> list[str]:
+        return sorted(name for name, pos in self.positions.items() if pos.quantity != 0)
+
+    @property
+    def loss_today(self) -> Decimal:
+        return max(Decimal(0), self.day_start_balance - self.balance)
+
+    @property
+    def drawdown(self) -> Decimal:
+        return self.peak_balance - self.balance
+
+    def roll_day(self, today: date) -> None:
+        if today != self.trading_day:
+            self.trading_day = today
+            self.day_start_balance = self.balance
+
+    def apply_fill(self, instrument: str, signed_quantity: int, price: Decimal, point_value: Decimal) -> Decimal:
+        """Book a fill; returns the P&L it realised."""
+        pos = self.positions.setdefault(instrument, _Position())
+        realised = Decimal(0)
+        if pos.quantity and (pos.quantity > 0) != (signed_quantity > 0):
+            closing = min(abs(signed_quantity), abs(pos.quantity))
+            direction = 1 if pos.quantity > 0 else -1
+            realised = (price - pos.average_price) * closing * direction * point_value
+        new_quantity = pos.quantity + signed_quantity
+        if new_quantity == 0:
+            pos.average_price = Decimal(0)
+        elif pos.quantity == 0 or (pos.quantity > 0) != (new_quantity > 0):
+            pos.average_price = price  # opened fresh or flipped through flat
+        elif abs(new_quantity) > abs(pos.quantity):
+            total = pos.average_price * abs(pos.quantity) + price * abs(signed_quantity)
+            pos.average_price = total / abs(new_quantity)
+        pos.quantity = new_quantity
+        self.balance += realised
+        self.peak_balance = max(self.peak_balance, self.balance)
+        return realised

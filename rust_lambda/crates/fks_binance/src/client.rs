@@ -1,0 +1,279 @@
+//! The blocking Binance spot client.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use fks_execution_core::{
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderType, Side,
+    TimeInForce, VenueOrder,
+};
+use serde::de::DeserializeOwned;
+
+use crate::config::BinanceConfig;
+use crate::errors::{exchange_error, transport_error, DUPLICATE_ORDER};
+use crate::rate_limit::WeightTracker;
+use crate::signing::{query_string, sign};
+use crate::wire::{ErrorBody, OrderState, ServerTime, Trade};
+
+/// Request weights of the endpoints used, as Binance publishes them.
+const WEIGHT_TIME: u32 = 1;
+const WEIGHT_NEW_ORDER: u32 = 1;
+const WEIGHT_QUERY_ORDER: u32 = 4;
+const WEIGHT_CANCEL_ORDER: u32 = 1;
+const WEIGHT_MY_TRADES: u32 = 20;
+/// Binance's "timestamp outside recvWindow" code: the client resyncs its clock and retries once.
+const CLOCK_DRIFT: i64 = -1021;
+const ORDER_DOES_NOT_EXIST: i64 = -2013;
+
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+/// A Binance spot REST client. Blocking: one order is a few sequential requests, and the engine's
+/// [`ExchangeClient`] is synchronous.
+///
+/// Signed timestamps come from the system clock corrected by the offset to the server's clock,
+/// not from [`MarketContext::now_ms`], which a replay may set to any time.
+pub struct BinanceClient {
+    config: BinanceConfig,
+    agent: ureq::Agent,
+    offset_ms: Option<i64>,
+    weights: WeightTracker,
+}
+
+impl std::fmt::Debug for BinanceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BinanceClient")
+            .field("config", &self.config)
+            .field("offset_ms", &self.offset_ms)
+            .field("weights", &self.weights)
+            .finish_non_exhaustive()
+    }
+}
+
+fn local_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn decimal(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+const fn side(side: Side) -> &'static str {
+    match side {
+        Side::Buy => "BUY",
+        Side::Sell => "SELL",
+    }
+}
+
+const fn time_in_force(tif: TimeInForce) -> &'static str {
+    match tif {
+        TimeInForce::Gtc => "GTC",
+        TimeInForce::Ioc => "IOC",
+        TimeInForce::Fok => "FOK",
+    }
+}
+
+fn malformed(err: &serde_json::Error) -> ExchangeError {
+    // A success status with an unreadable body: the request was processed, its outcome unknown.
+    ExchangeError::new(ErrorClass::Retryable, format!("unreadable Binance answer: {err}"))
+}
+
+impl BinanceClient {
+    /// A client for `config`. No request is sent until the first call.
+    #[must_use]
+    pub fn new(config: BinanceConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(config.timeout))
+            .build()
+            .into();
+        let weights = WeightTracker::new(config.weight_limit);
+        Self { config, agent, offset_ms: None, weights }
+    }
+
+    /// The offset to the server's clock in milliseconds, once measured.
+    #[must_use]
+    pub const fn clock_offset_ms(&self) -> Option<i64> {
+        self.offset_ms
+    }
+
+    /// Request weight the server reported for the current minute.
+    #[must_use]
+    pub const fn used_weight(&self) -> u32 {
+        self.weights.used()
+    }
+
+    /// Measures the offset to the server's clock with `GET /api/v3/time` (midpoint of the
+    /// round trip).
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the server cannot be reached or answers with an error.
+    pub fn sync_time(&mut self) -> Result<i64, ExchangeError> {
+        let sent = local_now_ms();
+        let time: ServerTime = self.json(Method::Get, "/api/v3/time", Vec::new(), WEIGHT_TIME, false)?;
+        let received = local_now_ms();
+        let server = i64::try_from(time.server_time).unwrap_or(i64::MAX);
+        let offset = server - (sent + received) / 2;
+        self.offset_ms = Some(offset);
+        Ok(offset)
+    }
+
+    fn server_now_ms(&self) -> u64 {
+        u64::try_from(local_now_ms() + self.offset_ms.unwrap_or(0)).unwrap_or(0)
+    }
+
+    fn json<T: DeserializeOwned>(
+        &mut self,
+        method: Method,
+        path: &str,
+        params: Vec<(&str, String)>,
+        weight: u32,
+        signed: bool,
+    ) -> Result<T, ExchangeError> {
+        let body = match self.send(method, path, &params, weight, signed) {
+            Err(err) if signed && err.code.as_deref() == Some(&CLOCK_DRIFT.to_string()) => {
+                self.sync_time()?;
+                self.send(method, path, &params, weight, signed)?
+            }
+            other => other?,
+        };
+        serde_json::from_str(&body).map_err(|e| malformed(&e))
+    }
+
+    fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        params: &[(&str, String)],
+        weight: u32,
+        signed: bool,
+    ) -> Result<String, ExchangeError> {
+        if signed && self.offset_ms.is_none() {
+            self.sync_time()?;
+        }
+        let now = self.server_now_ms();
+        if let Err(wait_ms) = self.weights.admit(weight, now) {
+            return Err(ExchangeError::new(
+                ErrorClass::RateLimited,
+                format!("request weight budget exhausted; retry in {wait_ms} ms"),
+            ));
+        }
+        let mut query = query_string(params);
+        if signed {
+            let timing = format!("recvWindow={}&timestamp={now}", self.config.recv_window_ms);
+            query = if query.is_empty() { timing } else { format!("{query}&{timing}") };
+            let signature = sign(&self.config.api_secret, &query);
+            query = format!("{query}&signature={signature}");
+        }
+        let url = if query.is_empty() {
+            format!("{}{path}", self.config.base_url)
+        } else {
+            format!("{}{path}?{query}", self.config.base_url)
+        };
+        let key = self.config.api_key.as_str();
+        let result = match method {
+            Method::Get => self.agent.get(&url).header("X-MBX-APIKEY", key).call(),
+            Method::Delete => self.agent.delete(&url).header("X-MBX-APIKEY", key).call(),
+            Method::Post => self.agent.post(&url).header("X-MBX-APIKEY", key).send_empty(),
+        };
+        let mut response = result.map_err(|e| transport_error(&e))?;
+        let header = |name: &str| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let used = header("x-mbx-used-weight-1m");
+        let retry_after = header("retry-after");
+        let received = self.server_now_ms();
+        if let Some(used) = used {
+            self.weights.observe_used(u32::try_from(used).unwrap_or(u32::MAX), received);
+        }
+        if let Some(seconds) = retry_after {
+            self.weights.observe_retry_after(seconds, received);
+        }
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().map_err(|e| transport_error(&e))?;
+        if status < 400 {
+            return Ok(body);
+        }
+        Err(match serde_json::from_str::<ErrorBody>(&body) {
+            Ok(err) => exchange_error(status, Some(err.code), &err.msg),
+            Err(_) => exchange_error(status, None, body.trim()),
+        })
+    }
+
+    fn trades(&mut self, command: &OrderCommand, order_id: i64) -> Result<Vec<Trade>, ExchangeError> {
+        let params = vec![("symbol", command.symbol.clone()), ("orderId", order_id.to_string())];
+        self.json(Method::Get, "/api/v3/myTrades", params, WEIGHT_MY_TRADES, true)
+    }
+
+    fn venue_order(&mut self, state: OrderState, command: &OrderCommand) -> Result<VenueOrder, ExchangeError> {
+        let has_fills = state.fills.as_ref().is_some_and(|f| !f.is_empty());
+        let trades = if !has_fills && state.executed_qty > Decimal::ZERO {
+            self.trades(command, state.order_id)?
+        } else {
+            Vec::new()
+        };
+        Ok(state.into_venue_order(command, &trades))
+    }
+
+    fn new_order_params(command: &OrderCommand) -> Vec<(&'static str, String)> {
+        let kind = match command.order_type {
+            OrderType::Market => "MARKET",
+            OrderType::Limit => "LIMIT",
+            OrderType::StopMarket => "STOP_LOSS",
+            OrderType::StopLimit => "STOP_LOSS_LIMIT",
+        };
+        let mut params = vec![
+            ("symbol", command.symbol.clone()),
+            ("side", side(command.side).to_owned()),
+            ("type", kind.to_owned()),
+            ("quantity", decimal(command.quantity)),
+        ];
+        if command.order_type.has_limit_price() {
+            params.push(("timeInForce", time_in_force(command.time_in_force).to_owned()));
+        }
+        if let Some(price) = command.price {
+            params.push(("price", decimal(price)));
+        }
+        if let Some(stop) = command.stop_price {
+            params.push(("stopPrice", decimal(stop)));
+        }
+        // Spot has no reduce-only flag; the engine's risk check enforces it before this call.
+        params.push(("newClientOrderId", command.client_order_id.clone()));
+        params.push(("newOrderRespType", "FULL".to_owned()));
+        params
+    }
+}
+
+impl ExchangeClient for BinanceClient {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let params = Self::new_order_params(order);
+        match self.json::<OrderState>(Method::Post, "/api/v3/order", params, WEIGHT_NEW_ORDER, true) {
+            Ok(state) => self.venue_order(state, order),
+            // The id names an open order: an earlier attempt landed, so report that order.
+            Err(err) if err.code.as_deref() == Some("-2010") && err.message.contains(DUPLICATE_ORDER) => {
+                self.query(order, market)?.ok_or(err)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let params = vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
+        let state: OrderState = self.json(Method::Delete, "/api/v3/order", params, WEIGHT_CANCEL_ORDER, true)?;
+        self.venue_order(state, order)
+    }
+
+    fn query(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<Option<VenueOrder>, ExchangeError> {
+        let params = vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
+        match self.json::<OrderState>(Method::Get, "/api/v3/order", params, WEIGHT_QUERY_ORDER, true) {
+            Ok(state) => self.venue_order(state, order).map(Some),
+            Err(err) if err.code.as_deref() == Some(&ORDER_DOES_NOT_EXIST.to_string()) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}
