@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 CARGO_MANIFEST := rust_lambda/Cargo.toml
 
-.PHONY: setup run test lint types template-check rust-check pytest clean
+.PHONY: setup system-deps run test lint types template-check rust-check pytest clean
 
 setup: $(VENV)/.installed
 
@@ -14,12 +14,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e rust_lambda/crates/fks_execution_py
 	touch $@
+
+# Debian packages the tests need: mono's C# compiler checks the NinjaScript sources.
+system-deps:
+	@command -v mcs >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mono-mcs >/dev/null; }
 
 run: setup
 	$(BIN)/fks demo
 
-test: setup lint types template-check rust-check pytest
+test: setup system-deps lint types template-check rust-check pytest
 
 lint:
 	$(BIN)/ruff check .

@@ -2,34 +2,47 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks_adapters.aws.health import HEALTHY, PartHealth, check_bucket, check_dead_letter_queue, check_table, report
+from fks_adapters.aws.health import (
+    HEALTHY,
+    PartHealth,
+    check_bucket,
+    check_dead_letter_queue,
+    check_table,
+    report,
+)
+from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
+from fks_adapters.aws.health_metrics import publish_health
 
 logger = Logger()
-metrics = Metrics()
+tracer = Tracer()
 
 
+def _listed(name: str) -> list[str]:
+    return [item for item in os.environ.get(name, "").split(",") if item]
+
+
+@tracer.capture_method
 def run_checks() -> list[PartHealth]:
-    parts = [
-        check_bucket(env.require(env.DATA_BUCKET)),
-        check_table(env.require(env.ASSETS_TABLE)),
-        check_table(env.require(env.SIGNALS_TABLE)),
-    ]
-    dlqs = [url for url in os.environ.get("FKS_DLQ_URLS", "").split(",") if url]
-    parts.extend(check_dead_letter_queue(url) for url in dlqs)
+    parts = [check_bucket(env.require(env.DATA_BUCKET))]
+    parts += [check_table(name) for name in _listed("FKS_TABLE_NAMES")]
+    parts += [check_dead_letter_queue(url) for url in _listed("FKS_DLQ_URLS")]
+    parts += [check_state_machine(arn) for arn in _listed("FKS_STATE_MACHINE_ARNS")]
+    own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
+    stack = os.environ.get("FKS_STACK_NAME", "")
+    if stack:
+        parts += [check_function(name) for name in stack_functions(f"{stack}-") if name != own_name]
     return parts
 
 
 def _api_response(body: dict[str, Any]) -> dict[str, Any]:
-    import json
-
     return {
         "statusCode": 200 if body["status"] == HEALTHY else 503,
         "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
@@ -38,7 +51,7 @@ def _api_response(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @logger.inject_lambda_context
-@metrics.log_metrics
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     parts = run_checks()
     body = report(parts)
@@ -47,8 +60,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             logger.warning("part unhealthy", extra=part.as_dict())
     if "httpMethod" in event:
         return _api_response(body)
-    for part in parts:
-        metrics.add_dimension(name="part", value=part.part)
-        metrics.add_metric(name="Healthy", unit=MetricUnit.Count, value=1 if part.status == HEALTHY else 0)
-        metrics.flush_metrics()
+    # Only the scheduled run publishes: the API must not add data points on every page load.
+    published = publish_health(parts, os.environ.get("FKS_STAGE", "dev"))
+    logger.info("health published", extra={"status": body["status"], "datapoints": published})
     return body

@@ -29,6 +29,9 @@ class InstrumentConfig(_Frozen):
     nt8_root: str | None = None  # when NT8 names the root differently from the strategy
     point_value: Decimal = Field(gt=0)  # dollars per point per contract (ES 50, NQ 20, MES 5)
     roll_days: int = Field(default=8, ge=0, le=60)
+    # NT8's CLOSEPOSITION wants "the name of the NinjaTrader instrument including the exchange
+    # name" (help guide, Commands and Valid Parameters): "ES 12-25 Globex". None sends the bare name.
+    exchange: str | None = "Globex"
 
 
 class AccountConfig(_Frozen):
@@ -67,7 +70,8 @@ class BridgeConfig(_Frozen):
     queue_url: str
     region: str = "us-east-1"
     endpoint_url: str | None = None  # the local AWS emulator; None in AWS
-    wait_seconds: int = Field(default=20, ge=0, le=20)  # SQS long-poll maximum is 20
+    # SQS allows up to 20; outgoing is read between polls, so this is also the worst fill latency.
+    wait_seconds: int = Field(default=5, ge=0, le=20)
     api: ApiConfig | None = None
     accounts: dict[str, AccountConfig]
     instruments: dict[str, InstrumentConfig]

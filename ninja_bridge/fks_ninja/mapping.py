@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from fks.errors import BadRequest
 from fks.signals import AssetClass, Side, Signal
 from fks_ninja.config import AccountConfig, BridgeConfig, InstrumentConfig
 from fks_ninja.errors import UnknownAccount, UnknownInstrument
 from fks_ninja.instruments import Contract, resolve_contract
 from fks_ninja.oif import Action, OrderType
-from fks.errors import BadRequest
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,15 @@ class OrderIntent:
     order_type: OrderType
     limit_price: Decimal | None
     point_value: Decimal
+    exchange: str | None
 
     @property
     def instrument(self) -> str:
         return self.contract.nt8_name
+
+    @property
+    def instrument_with_exchange(self) -> str:
+        return f"{self.instrument} {self.exchange}" if self.exchange else self.instrument
 
     @property
     def signed_contracts(self) -> int:
@@ -64,6 +69,7 @@ def map_signal(signal: Signal, config: BridgeConfig, today: date) -> OrderIntent
         order_type=OrderType.LIMIT if signal.limit_price is not None else OrderType.MARKET,
         limit_price=signal.limit_price,
         point_value=instrument.point_value,
+        exchange=instrument.exchange,
     )
 
 

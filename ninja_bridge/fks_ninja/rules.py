@@ -6,7 +6,7 @@ them, so every field can be overridden per account in the bridge config.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -34,6 +34,14 @@ class TradingHours(BaseModel):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    def session_date(self, now: datetime) -> date:
+        """The trading day ``now`` belongs to: an evening session that opens before midnight counts
+        toward the next day, as the exchange and the firms' daily loss limits count it."""
+        local = now.astimezone(ZoneInfo(self.timezone))
+        if self.start > self.end and local.time() >= self.start:
+            return local.date() + timedelta(days=1)
+        return local.date()
 
     def allows(self, now: datetime) -> bool:
         local = now.astimezone(ZoneInfo(self.timezone))

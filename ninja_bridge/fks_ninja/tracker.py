@@ -74,6 +74,16 @@ class OrderTracker:
     def open_orders(self) -> list[PlacedOrder]:
         return [t.order for t in self._orders.values() if not t.state.is_terminal]
 
+    def pending_contracts(self, account: str, instrument: str) -> int:
+        """Signed contracts still to fill on live orders: what the position may become."""
+        pending = 0
+        for tracked in self._orders.values():
+            order = tracked.order
+            if not tracked.state.is_terminal and (order.account, order.instrument) == (account, instrument):
+                remaining = order.quantity - tracked.filled
+                pending += remaining if order.action == "BUY" else -remaining
+        return pending
+
     def apply(self, update: OrderStateUpdate) -> TrackerEvents:
         events = TrackerEvents()
         tracked = self._orders.get(update.order_id)

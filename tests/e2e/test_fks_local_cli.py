@@ -104,3 +104,16 @@ def test_up_on_a_taken_port_names_it(running: tuple[Path, dict[str, object]], tm
 
     assert result.returncode == 1
     assert f"port {taken} on 127.0.0.1 is taken" in result.stderr
+
+
+def test_status_prints_health_alarms_and_latest_metrics(running: tuple[Path, dict[str, object]]) -> None:
+    state_dir, _ = running
+    assert _fks(state_dir, "local", "tick").returncode == 0  # the monitor's scheduled run publishes metrics
+
+    result = _fks(state_dir, "status")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "stack fks-local: healthy" in result.stdout
+    assert "function:fks-local-ValidateSignalFunction" in result.stdout
+    assert "fks-dev-unhealthy-parts" in result.stdout
+    assert "UnhealthyParts" in result.stdout

@@ -153,7 +153,7 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _require_state() -> dict[str, Any]:
+def require_state() -> dict[str, Any]:
     state = read_state()
     if state is None:
         raise SystemExit("the local stack is not running: start it with 'fks local up'")
@@ -163,7 +163,7 @@ def _require_state() -> dict[str, Any]:
 def tick(args: argparse.Namespace) -> int:
     from fks_local.scheduler import Scheduler
 
-    state = _require_state()
+    state = require_state()
     clients = client_factory(state["endpoint_url"])
     account = clients("sts").get_caller_identity()["Account"]
     outcomes = Scheduler(clients, account, state["region"]).tick()
@@ -180,7 +180,7 @@ def tick(args: argparse.Namespace) -> int:
 
 
 def invoke(args: argparse.Namespace) -> int:
-    state = _require_state()
+    state = require_state()
     name = state["functions"].get(args.function, args.function)
     event = Path(args.event[1:]).read_text() if args.event.startswith("@") else args.event
     try:

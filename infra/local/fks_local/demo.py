@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,31 @@ def _wait_for_execution(stack: LocalStack, signal_id: str, timeout_s: float = 60
     raise TimeoutError(f"the pipeline for {signal_id} did not finish in {timeout_s}s")
 
 
+def _collect_market_data(stack: LocalStack, api_url: str) -> bool:
+    """Enable BTC/USDT, let the every-minute schedule collect it, read it back through the history API."""
+    _step(f"Enabling {SYMBOL} collection (POST /assets/enable) and firing the collection schedule twice")
+    enabled = requests.post(
+        f"{api_url}/assets/enable", json={"exchange": "binance", "symbol": SYMBOL, "history_days": 0}, timeout=60
+    )
+    print(f"    HTTP {enabled.status_code}: {enabled.json().get('asset', enabled.json())}")
+    account = stack.clients("sts").get_caller_identity()["Account"]
+    scheduler = Scheduler(stack.clients, account, "us-east-1")
+    rules = [rule for rule in scheduler.schedule_rules() if "CollectOhlcv" in rule["Name"]]
+    for _ in range(2):
+        for rule in rules:
+            for answer in scheduler.fire(rule, datetime.now(UTC), wait=True):
+                for item in json.loads(answer["payload"]).get("collected", []):
+                    print(f"    collect_ohlcv {item['asset']}: {item['stored_new']} new candles stored")
+    history = requests.get(f"{api_url}/historical/{SYMBOL.replace('/', '-')}", params={"limit": 1000}, timeout=60)
+    candles = history.json().get("candles", [])
+    print(f"    GET /historical/BTC-USDT: HTTP {history.status_code}, {len(candles)} candles stored in S3")
+    if candles:
+        last = candles[-1]
+        prices = " ".join(f"{name} {last[name]}" for name in ("open", "high", "low", "close", "volume"))
+        print(f"    newest candle {last['open_time']}: {prices} (exact decimal strings)")
+    return enabled.status_code == 200 and history.status_code == 200 and len(candles) > 0
+
+
 def run() -> int:
     started = time.monotonic()
     _step("Starting the local stack (moto on 127.0.0.1, template.yaml deployed, exchange simulator)")
@@ -62,6 +88,8 @@ def run() -> int:
         print(f"    emulator {info['endpoint_url']}, API {info['api_urls']['FksApi']}, exchange {info['exchange_url']}")
         elapsed = time.monotonic() - started
         print(f"    deployed {len(info['resources'])} resources, {len(info['functions'])} functions, in {elapsed:.1f}s")
+
+        market_data_ok = _collect_market_data(stack, info["api_urls"]["FksApi"])
 
         _step(f"Fetching {SYMBOL} {TIMEFRAME} candles from the exchange simulator with ccxt.binance")
         exchange = make_exchange("binance", base_url=stack.simulator.url)
@@ -120,7 +148,7 @@ def run() -> int:
             for answer in answers:
                 print(f"    {rule} -> {answer['target'].rsplit(':', 1)[-1]}: {answer['error'] or 'ok'}")
 
-        ok = execution["status"] == "SUCCEEDED" and response.status_code == 200
+        ok = execution["status"] == "SUCCEEDED" and response.status_code == 200 and market_data_ok
         verdict = "everything answered" if ok else "something failed (see above)"
         _step(f"Done in {time.monotonic() - started:.1f}s: {verdict}")
         return 0 if ok else 1

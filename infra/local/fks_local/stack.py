@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fks_local.alarms import AlarmEvaluator
 from fks_local.api_gateway import LocalApiGateway, routes_from_definition
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.deploy import DeployedStack, Deployer
@@ -77,6 +78,7 @@ class LocalStack:
             if options.schedules:
                 self._background.append(Scheduler(self._clients, ctx.account_id, REGION))
             self._background.append(SqsPoller(self._clients, REGION))
+            self._background.append(AlarmEvaluator(self._clients))
             for worker in self._background:
                 worker.start()
         except BaseException:

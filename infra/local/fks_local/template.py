@@ -85,8 +85,27 @@ def _local_dir(root: Path, logical_id: str, prop: str, value: Any) -> Path | Non
     return directory
 
 
+def _inline_includes(node: Any, root: Path) -> Any:
+    """Replace each ``Fn::Transform: AWS::Include`` of a local file by the file's content, which is
+    what CloudFormation does with the S3 copy ``sam package`` uploads."""
+    if isinstance(node, list):
+        return [_inline_includes(item, root) for item in node]
+    if not isinstance(node, dict):
+        return node
+    transform = node.get("Fn::Transform")
+    if len(node) == 1 and isinstance(transform, dict) and transform.get("Name") == "AWS::Include":
+        location = str(transform.get("Parameters", {}).get("Location", ""))
+        if location.startswith("s3://"):
+            return node
+        try:
+            return _inline_includes(yaml_parse((root / location).read_text()), root)
+        except OSError as exc:
+            raise TemplateError(f"AWS::Include of {location}: {exc}") from exc
+    return {key: _inline_includes(value, root) for key, value in node.items()}
+
+
 def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[Artifact]]:
-    packaged = copy.deepcopy(template)
+    packaged = _inline_includes(copy.deepcopy(template), root)
     artifacts: list[Artifact] = []
     for logical_id, resource in packaged["Resources"].items():
         props = resource.get("Properties") or {}

@@ -13,9 +13,9 @@ from fks_local.deploy.context import DeployContext, Deployed
 def create_dashboard(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
     name = props.get("DashboardName") or ctx.default_name(logical_id, 255)
     body = props["DashboardBody"]
-    ctx.client("cloudwatch").put_dashboard(
-        DashboardName=name, DashboardBody=body if isinstance(body, str) else json.dumps(body)
-    )
+    text = body if isinstance(body, str) else json.dumps(body)
+    json.loads(text)  # CloudWatch refuses a body that is not JSON; say so here, naming the resource
+    ctx.client("cloudwatch").put_dashboard(DashboardName=name, DashboardBody=text)
     return Deployed(logical_id, "AWS::CloudWatch::Dashboard", name)
 
 

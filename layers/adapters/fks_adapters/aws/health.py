@@ -24,6 +24,7 @@ class PartHealth:
     part: str
     status: str
     reason: str = ""
+    metric: float | None = None  # the part's own figure (DLQ depth, failed executions), if it has one
 
     def as_dict(self) -> dict[str, str]:
         body = {"part": self.part, "status": self.status}
@@ -32,7 +33,7 @@ class PartHealth:
         return body
 
 
-def _guard(part: str, check: Callable[[], PartHealth]) -> PartHealth:
+def guard(part: str, check: Callable[[], PartHealth]) -> PartHealth:
     # One unreachable part must not hide the others: every check reports, none raises.
     try:
         return check()
@@ -48,7 +49,7 @@ def check_bucket(bucket: str, s3: S3Client | None = None) -> PartHealth:
         client.head_bucket(Bucket=bucket)
         return PartHealth(part, HEALTHY)
 
-    return _guard(part, check)
+    return guard(part, check)
 
 
 def check_table(table: str, dynamodb: DynamoDBClient | None = None) -> PartHealth:
@@ -61,7 +62,7 @@ def check_table(table: str, dynamodb: DynamoDBClient | None = None) -> PartHealt
             return PartHealth(part, DEGRADED, f"table status is {status}")
         return PartHealth(part, HEALTHY)
 
-    return _guard(part, check)
+    return guard(part, check)
 
 
 def check_dead_letter_queue(queue_url: str, sqs: SQSClient | None = None) -> PartHealth:
@@ -75,10 +76,10 @@ def check_dead_letter_queue(queue_url: str, sqs: SQSClient | None = None) -> Par
         ]
         depth = int(attrs.get("ApproximateNumberOfMessages", "0"))
         if depth:
-            return PartHealth(part, DEGRADED, f"{depth} message(s) waiting in the dead-letter queue")
-        return PartHealth(part, HEALTHY)
+            return PartHealth(part, DEGRADED, f"{depth} message(s) waiting in the dead-letter queue", metric=depth)
+        return PartHealth(part, HEALTHY, metric=0)
 
-    return _guard(part, check)
+    return guard(part, check)
 
 
 def overall(parts: Iterable[PartHealth]) -> str:

@@ -46,9 +46,7 @@ class S3CandleStore:
 
     # ------------------------------------------------------------------ paths
     def series_prefix(self, key: SeriesKey) -> str:
-        return (
-            f"{self.prefix}/exchange={key.exchange}/symbol={key.partition_symbol}/timeframe={key.timeframe.value}/"
-        )
+        return f"{self.prefix}/exchange={key.exchange}/symbol={key.partition_symbol}/timeframe={key.timeframe.value}/"
 
     def object_key(self, key: SeriesKey, date: str) -> str:
         return f"{self.series_prefix(key)}date={date}/{FILE_NAME}"

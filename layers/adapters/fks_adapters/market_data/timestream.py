@@ -42,8 +42,8 @@ def timestream_client(endpoint_url: str | None = None) -> TimestreamWriteClient:
     # Timestream uses endpoint discovery, which the emulator does not serve: pass the endpoint
     # explicitly when one is configured (DESIGN.md), and let discovery run in AWS.
     url = endpoint_url or env.get(env.AWS_ENDPOINT_URL)
-    client: TimestreamWriteClient = boto3.client("timestream-write", endpoint_url=url) if url else boto3.client(
-        "timestream-write"
+    client: TimestreamWriteClient = (
+        boto3.client("timestream-write", endpoint_url=url) if url else boto3.client("timestream-write")
     )
     return client
 
@@ -57,7 +57,7 @@ class TimestreamCandleWriter:
     def write(self, key: SeriesKey, frame: pd.DataFrame) -> TimestreamWriteResult:
         result = TimestreamWriteResult()
         records = list(_records(frame))
-        common = {
+        common: Any = {
             "Dimensions": [
                 {"Name": "exchange", "Value": key.exchange},
                 {"Name": "symbol", "Value": key.symbol},
@@ -75,7 +75,7 @@ class TimestreamCandleWriter:
                 )
                 result.written += len(batch)
             except self._client.exceptions.RejectedRecordsException as error:
-                rejected = error.response.get("RejectedRecords", [])
+                rejected: list[Any] = list(error.response.get("RejectedRecords", []))  # type: ignore[call-overload]
                 result.rejected += len(rejected)
                 result.written += len(batch) - len(rejected)
                 for record in rejected:
@@ -87,7 +87,7 @@ class TimestreamCandleWriter:
         return result
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _records(frame: pd.DataFrame) -> list[Any]:
     table = frame_to_arrow(frame)
     columns = [table.column(name).to_pylist() for name in CANDLE_COLUMNS]
     return [

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _save(figure: Figure, path: str | Path) -> Path:
+def save_png(figure: Figure, path: str | Path) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     target = Path(path)
@@ -48,7 +48,7 @@ def plot_equity_drawdown(result: BacktestResult, path: str | Path) -> Path:
     drawdown_axes.fill_between(times, drawdown, 0.0, color="tab:red", alpha=0.4, linewidth=0)
     drawdown_axes.set_ylabel("drawdown %")
     drawdown_axes.grid(alpha=0.3)
-    return _save(figure, path)
+    return save_png(figure, path)
 
 
 def plot_trades(candles: CandlesLike, result: BacktestResult, path: str | Path) -> Path:
@@ -81,4 +81,4 @@ def plot_trades(candles: CandlesLike, result: BacktestResult, path: str | Path) 
     axes.set_ylabel("price")
     axes.grid(alpha=0.3)
     axes.legend(loc="best")
-    return _save(figure, path)
+    return save_png(figure, path)

@@ -33,7 +33,9 @@ class SeriesKey:
     def of(cls, exchange: str, symbol: str, timeframe: str | Timeframe) -> SeriesKey:
         name = exchange.strip().lower()
         if not name.isalnum():
-            raise BadRequest(f"invalid exchange id {exchange!r}: letters and digits only", details={"exchange": exchange})
+            raise BadRequest(
+                f"invalid exchange id {exchange!r}: letters and digits only", details={"exchange": exchange}
+            )
         return cls(name, validate_symbol(symbol), parse_timeframe(timeframe))
 
     @property

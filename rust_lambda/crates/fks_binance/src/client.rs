@@ -3,19 +3,22 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderType, Side,
-    TimeInForce, VenueOrder,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
+    Side, TimeInForce, VenueOrder,
 };
 use serde::de::DeserializeOwned;
 
 use crate::config::BinanceConfig;
 use crate::errors::{exchange_error, transport_error, DUPLICATE_ORDER};
+use crate::market::{ExchangeInfo, TickerPrice};
 use crate::rate_limit::WeightTracker;
 use crate::signing::{query_string, sign};
 use crate::wire::{ErrorBody, OrderState, ServerTime, Trade};
 
 /// Request weights of the endpoints used, as Binance publishes them.
 const WEIGHT_TIME: u32 = 1;
+const WEIGHT_EXCHANGE_INFO: u32 = 20;
+const WEIGHT_TICKER_PRICE: u32 = 2;
 const WEIGHT_NEW_ORDER: u32 = 1;
 const WEIGHT_QUERY_ORDER: u32 = 4;
 const WEIGHT_CANCEL_ORDER: u32 = 1;
@@ -115,12 +118,39 @@ impl BinanceClient {
     /// [`ExchangeError`] if the server cannot be reached or answers with an error.
     pub fn sync_time(&mut self) -> Result<i64, ExchangeError> {
         let sent = local_now_ms();
-        let time: ServerTime = self.json(Method::Get, "/api/v3/time", Vec::new(), WEIGHT_TIME, false)?;
+        let time: ServerTime = self.json(Method::Get, "/api/v3/time", &[], WEIGHT_TIME, false)?;
         let received = local_now_ms();
         let server = i64::try_from(time.server_time).unwrap_or(i64::MAX);
-        let offset = server - (sent + received) / 2;
+        let offset = server - i64::midpoint(sent, received);
         self.offset_ms = Some(offset);
         Ok(offset)
+    }
+
+    /// The instrument definition of `symbol` from `GET /api/v3/exchangeInfo`.
+    ///
+    /// # Errors
+    /// [`ExchangeError`]; `Permanent` (`-1121`) for an unknown symbol.
+    pub fn instrument(&mut self, symbol: &str) -> Result<Instrument, ExchangeError> {
+        let params = [("symbol", symbol.to_owned())];
+        let info: ExchangeInfo =
+            self.json(Method::Get, "/api/v3/exchangeInfo", &params, WEIGHT_EXCHANGE_INFO, false)?;
+        let found = info.symbols.into_iter().find(|s| s.symbol == symbol);
+        found
+            .ok_or_else(|| {
+                ExchangeError::new(ErrorClass::Permanent, format!("exchangeInfo has no {symbol}"))
+            })?
+            .into_instrument()
+    }
+
+    /// The last traded price of `symbol` (`GET /api/v3/ticker/price`).
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the server cannot answer.
+    pub fn last_price(&mut self, symbol: &str) -> Result<Decimal, ExchangeError> {
+        let params = [("symbol", symbol.to_owned())];
+        let ticker: TickerPrice =
+            self.json(Method::Get, "/api/v3/ticker/price", &params, WEIGHT_TICKER_PRICE, false)?;
+        Ok(ticker.price)
     }
 
     fn server_now_ms(&self) -> u64 {
@@ -131,14 +161,14 @@ impl BinanceClient {
         &mut self,
         method: Method,
         path: &str,
-        params: Vec<(&str, String)>,
+        params: &[(&str, String)],
         weight: u32,
         signed: bool,
     ) -> Result<T, ExchangeError> {
-        let body = match self.send(method, path, &params, weight, signed) {
+        let body = match self.send(method, path, params, weight, signed) {
             Err(err) if signed && err.code.as_deref() == Some(&CLOCK_DRIFT.to_string()) => {
                 self.sync_time()?;
-                self.send(method, path, &params, weight, signed)?
+                self.send(method, path, params, weight, signed)?
             }
             other => other?,
         };
@@ -183,7 +213,11 @@ impl BinanceClient {
         };
         let mut response = result.map_err(|e| transport_error(&e))?;
         let header = |name: &str| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
         };
         let used = header("x-mbx-used-weight-1m");
         let retry_after = header("retry-after");
@@ -207,10 +241,14 @@ impl BinanceClient {
 
     fn trades(&mut self, command: &OrderCommand, order_id: i64) -> Result<Vec<Trade>, ExchangeError> {
         let params = vec![("symbol", command.symbol.clone()), ("orderId", order_id.to_string())];
-        self.json(Method::Get, "/api/v3/myTrades", params, WEIGHT_MY_TRADES, true)
+        self.json(Method::Get, "/api/v3/myTrades", &params, WEIGHT_MY_TRADES, true)
     }
 
-    fn venue_order(&mut self, state: OrderState, command: &OrderCommand) -> Result<VenueOrder, ExchangeError> {
+    fn venue_order(
+        &mut self,
+        state: OrderState,
+        command: &OrderCommand,
+    ) -> Result<VenueOrder, ExchangeError> {
         let has_fills = state.fills.as_ref().is_some_and(|f| !f.is_empty());
         let trades = if !has_fills && state.executed_qty > Decimal::ZERO {
             self.trades(command, state.order_id)?
@@ -252,7 +290,7 @@ impl BinanceClient {
 impl ExchangeClient for BinanceClient {
     fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
         let params = Self::new_order_params(order);
-        match self.json::<OrderState>(Method::Post, "/api/v3/order", params, WEIGHT_NEW_ORDER, true) {
+        match self.json::<OrderState>(Method::Post, "/api/v3/order", &params, WEIGHT_NEW_ORDER, true) {
             Ok(state) => self.venue_order(state, order),
             // The id names an open order: an earlier attempt landed, so report that order.
             Err(err) if err.code.as_deref() == Some("-2010") && err.message.contains(DUPLICATE_ORDER) => {
@@ -263,14 +301,21 @@ impl ExchangeClient for BinanceClient {
     }
 
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
-        let params = vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
-        let state: OrderState = self.json(Method::Delete, "/api/v3/order", params, WEIGHT_CANCEL_ORDER, true)?;
+        let params =
+            vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
+        let state: OrderState =
+            self.json(Method::Delete, "/api/v3/order", &params, WEIGHT_CANCEL_ORDER, true)?;
         self.venue_order(state, order)
     }
 
-    fn query(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<Option<VenueOrder>, ExchangeError> {
-        let params = vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
-        match self.json::<OrderState>(Method::Get, "/api/v3/order", params, WEIGHT_QUERY_ORDER, true) {
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        _market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        let params =
+            vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
+        match self.json::<OrderState>(Method::Get, "/api/v3/order", &params, WEIGHT_QUERY_ORDER, true) {
             Ok(state) => self.venue_order(state, order).map(Some),
             Err(err) if err.code.as_deref() == Some(&ORDER_DOES_NOT_EXIST.to_string()) => Ok(None),
             Err(err) => Err(err),

@@ -28,7 +28,11 @@ impl BinanceConfig {
     /// Settings for `base_url` with the defaults: recvWindow 5000 ms, 6000 weight per minute,
     /// 10 s timeout.
     #[must_use]
-    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
         let base_url: String = base_url.into();
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),

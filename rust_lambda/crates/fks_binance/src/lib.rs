@@ -14,6 +14,7 @@
 mod client;
 mod config;
 pub mod errors;
+mod market;
 mod rate_limit;
 pub mod signing;
 mod wire;

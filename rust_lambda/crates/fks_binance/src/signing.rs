@@ -1,15 +1,20 @@
 //! Binance's request signature: hex HMAC-SHA256 of the exact query string sent.
 
+use std::fmt::Write as _;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// Hex-encoded HMAC-SHA256 of `payload` under `secret`.
 #[must_use]
 pub fn sign(secret: &str, payload: &str) -> String {
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
     mac.update(payload.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    mac.finalize().into_bytes().iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
@@ -20,7 +25,7 @@ pub fn encode(value: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -42,10 +47,7 @@ mod tests {
         let secret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
         let payload = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1\
                        &recvWindow=5000&timestamp=1499827319559";
-        assert_eq!(
-            sign(secret, payload),
-            "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
-        );
+        assert_eq!(sign(secret, payload), "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
     }
 
     #[test]

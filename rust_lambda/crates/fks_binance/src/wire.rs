@@ -81,7 +81,14 @@ pub fn fee_in_quote(symbol: &str, asset: &str, commission: Decimal, price: Decim
     }
 }
 
-fn fill(command: &OrderCommand, trade_id: i64, price: Decimal, qty: Decimal, fee: Decimal, ts_ms: u64) -> Fill {
+fn fill(
+    command: &OrderCommand,
+    trade_id: i64,
+    price: Decimal,
+    qty: Decimal,
+    fee: Decimal,
+    ts_ms: u64,
+) -> Fill {
     Fill {
         trade_id: trade_id.to_string(),
         client_order_id: command.client_order_id.clone(),

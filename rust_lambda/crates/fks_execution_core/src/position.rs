@@ -30,7 +30,11 @@ pub enum PositionSide {
 
 /// Net position in one instrument. Money figures are in the quote currency; realized PnL is
 /// before fees, which are kept apart so both can be reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Deserialising restores the figures but not the recent trade ids: a store that persists
+/// positions guards against applying an order's fills twice itself (the execution Lambda
+/// commits the order and its position in one conditional transaction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     symbol: String,
     quantity: Decimal,

@@ -56,6 +56,12 @@ impl<C: ExchangeClient> Engine<C> {
         Ok(())
     }
 
+    /// Sets the position in its symbol, e.g. restored from storage before an order in a
+    /// stateless process (the execution Lambda).
+    pub fn restore_position(&mut self, position: Position) {
+        self.positions.insert(position.symbol().to_owned(), position);
+    }
+
     /// Places `command`, or reports the existing order if its client order id is known.
     ///
     /// # Errors

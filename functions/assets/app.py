@@ -1,0 +1,67 @@
+"""``GET /assets``, ``POST /assets/enable``, ``POST /assets/disable``: the registry of collected assets.
+
+Enabling checks the exchange and symbol against the exchange's own market list (an unknown one is
+a 400 naming it), registers the asset, and starts a history backfill of ``history_days`` (the
+deployment's ``FKS_HISTORY_DAYS`` when absent). Enabling an enabled asset changes nothing and
+starts no second backfill. Disabling stops collection; the stored history stays.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
+from fks.market_data.storage import SeriesKey
+from fks.market_data.timeframes import DAY_MS, floor_time
+from fks_adapters.api import body_model, install_error_handlers
+from fks_adapters.market_data import wiring
+
+logger = Logger()
+app = APIGatewayRestResolver()
+install_error_handlers(app, logger)
+
+
+@app.get("/assets")
+def list_assets() -> dict[str, Any]:
+    return {"assets": [asset.as_dict() for asset in wiring.asset_registry().list_assets()]}
+
+
+@app.post("/assets/enable")
+def enable_asset() -> dict[str, Any]:
+    command = body_model(app, EnableAsset)
+    wiring.candle_source(command.exchange).require_market(command.symbol)
+    key = SeriesKey.of(command.exchange, command.symbol, command.timeframe)
+    days = wiring.history_days_default() if command.history_days is None else command.history_days
+    asset, enabled_now = wiring.asset_registry().enable(key, days)
+    backfill_started = enabled_now and days > 0
+    if backfill_started:
+        end = floor_time(int(time.time() * 1000), key.timeframe)
+        wiring.request_backfill(
+            BackfillRequest(
+                exchange=key.exchange,
+                symbol=key.symbol,
+                timeframe=key.timeframe,
+                start_ms=end - days * DAY_MS,
+                end_ms=end,
+                reason="history on enable",
+            )
+        )
+    logger.info("asset enabled", extra={"asset": str(key), "new": enabled_now, "history_days": days})
+    return {"asset": asset.as_dict(), "enabled_now": enabled_now, "backfill_started": backfill_started}
+
+
+@app.post("/assets/disable")
+def disable_asset() -> dict[str, Any]:
+    command = body_model(app, DisableAsset)
+    asset = wiring.asset_registry().disable(command.exchange, command.symbol)
+    return {"asset": asset.as_dict()}
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,96 @@
+"""``POST /backtests``, ``GET /backtests/{id}``, ``POST /optimizations``, ``GET /optimizations/{id}``;
+and, invoked by the optimisation state machine, one grid cell (``{"action": "cell"}``) or the
+choice of the best cell (``{"action": "pick_best"}``).
+
+A grid of more than ``FKS_INLINE_GRID_CELLS`` cells is not run in this request: it starts the
+optimisation state machine, whose Map state runs each cell in its own invocation of this function,
+and answers 202 with the optimisation id.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.backtest.requests import BacktestRequest, OptimizationRequest
+from fks_adapters.api import body_model, install_error_handlers
+from fks_adapters.market_data import wiring as market_data
+from fks_adapters.strategies import backtests, wiring
+
+logger = Logger()
+app = APIGatewayRestResolver()
+install_error_handlers(app, logger)
+DEFAULT_INLINE_GRID_CELLS = 200
+
+
+@app.post("/backtests")
+def post_backtest() -> Response[dict[str, Any]]:
+    request = body_model(app, BacktestRequest)
+    body = backtests.run_backtest_request(request, market_data.candle_store(), wiring.result_store("backtests"))
+    return Response(status_code=201, content_type="application/json", body=body)
+
+
+@app.get("/backtests/<backtest_id>")
+def get_backtest(backtest_id: str) -> dict[str, Any]:
+    return wiring.result_store("backtests").get(backtest_id)
+
+
+@app.post("/optimizations")
+def post_optimization() -> Response[dict[str, Any]]:
+    request = body_model(app, OptimizationRequest)
+    request.resolved()  # a bad strategy or parameter name is a 400 before anything starts
+    cells = math.prod(len(values) for values in request.space.values())
+    if request.method == "grid" and cells > int(os.environ.get("FKS_INLINE_GRID_CELLS", DEFAULT_INLINE_GRID_CELLS)):
+        return Response(status_code=202, content_type="application/json", body=_fan_out(request))
+    body = backtests.run_optimization_request(request, market_data.candle_store(), wiring.result_store("optimizations"))
+    return Response(status_code=201, content_type="application/json", body=body)
+
+
+@app.get("/optimizations/<optimization_id>")
+def get_optimization(optimization_id: str) -> dict[str, Any]:
+    return wiring.result_store("optimizations").get(optimization_id)
+
+
+def _fan_out(request: OptimizationRequest) -> dict[str, Any]:
+    optimization_id = uuid.uuid4().hex
+    execution = boto3.client("stepfunctions").start_execution(
+        stateMachineArn=env.require(env.OPTIMIZATION_STATE_MACHINE_ARN),
+        name=optimization_id,
+        input=json.dumps(optimization_input(request, optimization_id)),
+    )
+    return {"id": optimization_id, "execution_arn": execution["executionArn"], "status": "running"}
+
+
+def optimization_input(request: OptimizationRequest, optimization_id: str) -> dict[str, Any]:
+    """The state machine's input: the request and every grid cell, in ``run_grid``'s order."""
+    from fks.backtest import grid_combinations
+
+    strategy, _ = request.resolved()
+    cells = grid_combinations(strategy, request.space)
+    return {"optimization_id": optimization_id, "request": request.model_dump(mode="json"), "cells": cells}
+
+
+def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
+    if event["action"] == "cell":
+        request = OptimizationRequest.model_validate(event["request"])
+        return backtests.run_cell(request, event["params"], market_data.candle_store())
+    best = backtests.pick_best(event["cells"])
+    document = {"id": event["optimization_id"], "best": best, "trials": len(event["cells"]), "all": event["cells"]}
+    wiring.result_store("optimizations").put(event["optimization_id"], document)
+    return {"id": event["optimization_id"], "best": best, "trials": len(event["cells"])}
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "action" in event:
+        return _invoked_by_state_machine(event)
+    return app.resolve(event, context)

@@ -1,0 +1,82 @@
+"""Every minute: fetch each enabled asset's closed candles since the last stored one, validate, store.
+
+One asset failing is logged and counted and does not stop the others; holes found are handed to
+``backfill``. Metrics per asset: CandlesCollected, CandlesRejected (and per reason in the log),
+GapsFound, TimestreamRejected.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import FksError
+from fks.market_data.collection import CollectionReport, collect_series
+from fks.market_data.commands import BackfillRequest
+from fks_adapters.market_data import wiring
+from fks_adapters.market_data.assets import Asset
+
+logger = Logger()
+metrics = Metrics()
+
+
+def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
+    report = collect_series(asset.key, wiring.candle_source(asset.exchange), wiring.candle_store(), now_ms=now_ms)
+    timestream = wiring.timestream_writer()
+    timestream_rejected = timestream.write(asset.key, report.frame).rejected if timestream else 0
+    for hole in report.holes:
+        wiring.request_backfill(
+            BackfillRequest(
+                exchange=asset.exchange,
+                symbol=asset.symbol,
+                timeframe=asset.timeframe,
+                start_ms=hole.start_ms,
+                end_ms=hole.end_ms,
+                reason="hole found by collect_ohlcv",
+            )
+        )
+    _publish(asset, report, timestream_rejected)
+    return {
+        "asset": str(asset.key),
+        "fetched": report.fetched,
+        "stored_new": report.stored_new,
+        "rejected": report.rejected,
+        "reasons": report.reasons,
+        "holes": len(report.holes),
+        "timestream_rejected": timestream_rejected,
+    }
+
+
+def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int) -> None:
+    if report.rejected:
+        logger.warning("candles rejected", extra={"asset": str(asset.key), "reasons": report.reasons})
+    metrics.add_dimension(name="asset", value=f"{asset.exchange}:{asset.symbol}")
+    metrics.add_metric(name="CandlesCollected", unit=MetricUnit.Count, value=report.stored_new)
+    metrics.add_metric(name="CandlesRejected", unit=MetricUnit.Count, value=report.rejected)
+    metrics.add_metric(name="GapsFound", unit=MetricUnit.Count, value=len(report.holes))
+    metrics.add_metric(name="TimestreamRejected", unit=MetricUnit.Count, value=timestream_rejected)
+    metrics.flush_metrics()  # one EMF document per asset, so the dimension is the asset's
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    now_ms = int(time.time() * 1000)
+    results: list[dict[str, Any]] = []
+    failed: list[dict[str, str]] = []
+    for asset in wiring.asset_registry().list_assets(enabled_only=True):
+        try:
+            results.append(collect_asset(asset, now_ms))
+        except FksError as error:  # one asset failing must not stop the others
+            logger.exception("collection failed", extra={"asset": str(asset.key), "error": error.to_dict()})
+            failed.append({"asset": str(asset.key), "error": type(error).__name__, "message": error.message})
+        except Exception as error:
+            logger.exception("collection failed unexpectedly", extra={"asset": str(asset.key)})
+            failed.append({"asset": str(asset.key), "error": type(error).__name__, "message": str(error)})
+    if failed:
+        metrics.add_metric(name="CollectionFailures", unit=MetricUnit.Count, value=len(failed))
+    return {"collected": results, "failed": failed}

@@ -1,0 +1,82 @@
+"""``GET /market-data/{symbol}`` (latest candles) and ``GET /historical/{symbol}`` (paged history).
+
+History comes from the S3 Parquet dataset; 1m candles are resampled on read to the asked
+timeframe (complete buckets only). The path spells the symbol ``BTC-USDT`` (a ``/`` cannot be
+part of a path segment). Prices and volumes are exact decimal strings.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import NotFound
+from fks.market_data import floor_time, resample_candles
+from fks.market_data.queries import BASE_TIMEFRAME, HistoryQuery, LatestQuery
+from fks.market_data.serialise import candles_to_json
+from fks.market_data.storage import SeriesKey, symbol_from_partition
+from fks_adapters.api import install_error_handlers
+from fks_adapters.market_data import wiring
+
+logger = Logger()
+app = APIGatewayRestResolver()
+install_error_handlers(app, logger)
+
+
+def _collected_series(exchange: str, symbol_in_path: str) -> SeriesKey:
+    symbol = symbol_from_partition(symbol_in_path)
+    if wiring.asset_registry().get(exchange, symbol) is None:
+        raise NotFound(
+            f"unknown symbol {symbol} on {exchange}: it is not collected; enable it with POST /assets/enable",
+            details={"exchange": exchange, "symbol": symbol},
+        )
+    return SeriesKey.of(exchange, symbol, BASE_TIMEFRAME)
+
+
+def _candles(key: SeriesKey, timeframe: Any, start: int, stop: int) -> list[dict[str, Any]]:
+    frame = wiring.candle_store().read(key, start, stop)
+    if timeframe != key.timeframe:
+        frame = resample_candles(frame, source=key.timeframe, target=timeframe)
+    return candles_to_json(frame)
+
+
+@app.get("/market-data/<symbol>")
+def latest(symbol: str) -> dict[str, Any]:
+    query = LatestQuery.model_validate(app.current_event.query_string_parameters or {})
+    key = _collected_series(query.exchange, symbol)
+    newest = wiring.candle_store().latest_open_time(key)
+    candles: list[dict[str, Any]] = []
+    if newest is not None:
+        tf = query.timeframe
+        stop = newest + key.timeframe.ms
+        # Enough base candles for ``limit`` complete candles of the asked timeframe.
+        start = floor_time(stop, tf) - query.limit * tf.ms
+        candles = _candles(key, tf, start, stop)[-query.limit :]
+    return {"exchange": key.exchange, "symbol": key.symbol, "timeframe": query.timeframe.value, "candles": candles}
+
+
+@app.get("/historical/<symbol>")
+def historical(symbol: str) -> dict[str, Any]:
+    query = HistoryQuery.model_validate(app.current_event.query_string_parameters or {})
+    key = _collected_series(query.exchange, symbol)
+    start, stop, next_start = query.page(int(time.time() * 1000))
+    candles = _candles(key, query.timeframe, start, stop)
+    return {
+        "exchange": key.exchange,
+        "symbol": key.symbol,
+        "timeframe": query.timeframe.value,
+        "start": start,
+        "end": stop,
+        "count": len(candles),
+        "candles": candles,
+        "next_start": next_start,
+    }
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,73 @@
+"""Candles for local backtests when no stored history exists: the exchange simulator's samples.
+
+The simulator's series is deterministic (fixed seed, starting 2024-01-01), so the same command
+always backtests the same bars. It implements the read side of ``fks.market_data.storage``'s
+``CandleStore`` (``read`` and ``latest_open_time``), so the CLI can swap in the S3 store unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from fks.errors import BadRequest
+from fks.market_data.storage import SeriesKey
+from fks.market_data.symbols import to_exchange_symbol
+from fks.market_data.timeframes import floor_time
+from fks_local.exchange_sim.candles import sample_candles
+from fks_local.exchange_sim.markets import DEFAULT_SYMBOLS
+from fks_local.exchange_sim.series import EPOCH_MS
+
+Progress = Callable[[int, int], None]
+# Read in slices so a long range can report progress; 1,000 bars keeps each slice well under a second.
+_SLICE_BARS = 1_000
+
+
+class BundledCandleStore:
+    """Read-only candle store over the simulator's bundled sample series (binance spot symbols)."""
+
+    def __init__(self, now_ms: int | None = None) -> None:
+        self._now_ms = now_ms
+
+    def read(self, key: SeriesKey, start_ms: int, end_ms: int, progress: Progress | None = None) -> pd.DataFrame:
+        """Candles with ``start_ms <= open_time < end_ms`` as a float frame (open_time in epoch ms)."""
+        raw = self._exchange_symbol(key)
+        step = key.timeframe.ms * _SLICE_BARS
+        rows: list[list[object]] = []
+        first = max(start_ms, EPOCH_MS)
+        total = max(end_ms - first, 1)
+        for slice_start in range(first, end_ms, step):
+            slice_end = min(slice_start + step, end_ms)
+            rows.extend(sample_candles(raw, key.timeframe.value, slice_start, slice_end - 1, now_ms=self._now()))
+            if progress is not None:
+                progress(slice_end - first, total)
+        return _frame(rows)
+
+    def latest_open_time(self, key: SeriesKey) -> int | None:
+        self._exchange_symbol(key)
+        latest = floor_time(self._now(), key.timeframe)
+        return latest if latest >= EPOCH_MS else None
+
+    def _now(self) -> int:
+        return self._now_ms if self._now_ms is not None else int(time.time() * 1000)
+
+    @staticmethod
+    def _exchange_symbol(key: SeriesKey) -> str:
+        raw = to_exchange_symbol(key.symbol, "binance")
+        known = [spec.symbol for spec in DEFAULT_SYMBOLS]
+        if raw not in known:
+            bundled = ", ".join(f"{spec.base}/{spec.quote}" for spec in DEFAULT_SYMBOLS)
+            raise BadRequest(
+                f"no bundled candles for {key.symbol}; bundled symbols: {bundled}", details={"symbol": key.symbol}
+            )
+        return raw
+
+
+def _frame(rows: list[list[object]]) -> pd.DataFrame:
+    table = np.asarray([row[1:6] for row in rows], dtype=np.float64).reshape(-1, 5)
+    frame = pd.DataFrame(table, columns=["open", "high", "low", "close", "volume"])
+    frame.insert(0, "open_time", np.asarray([row[0] for row in rows], dtype=np.int64))
+    return frame

@@ -1,0 +1,124 @@
+"""``fks backtest``: one strategy on stored (or bundled sample) candles, metrics and plots.
+
+Bad input (unknown strategy or parameter, a value out of range, start after end, too little
+data) exits with status 2 and one line naming what was wrong, as argparse does for its own errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from fks.backtest import BacktestResult, Metrics, parse_config, run_backtest
+from fks.backtest.plots import plot_equity_drawdown, plot_trades
+from fks.errors import BadRequest
+from fks.market_data.storage import SeriesKey
+from fks.strategies import get_strategy, strategy_names
+from fks_local.bundled_candles import BundledCandleStore
+
+USAGE_ERROR = 2
+_BAR_WIDTH = 30
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("backtest", help="backtest a strategy on bundled sample candles and plot it")
+    parser.add_argument("--strategy", required=True, help=f"one of: {', '.join(strategy_names())}")
+    parser.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT")
+    parser.add_argument("--timeframe", default="1h", help="candle timeframe (default 1h)")
+    parser.add_argument("--start", required=True, help="UTC date or ISO time, inclusive (e.g. 2025-01-01)")
+    parser.add_argument("--end", required=True, help="UTC date or ISO time, exclusive (e.g. 2025-06-01)")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="strategy parameter")
+    parser.add_argument("--exchange", default="binance", help="exchange id of the candle series")
+    parser.add_argument("--initial-cash", default="10000", help="starting equity (default 10000)")
+    parser.add_argument("--fee-bps", default="0", help="taker fee in basis points (default 0)")
+    parser.add_argument("--out", default="backtest-output", help="directory for the PNG plots")
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    # Resolved per call, not as defaults: a captured or redirected sys.stdout must be honoured.
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        result, candles = _backtest(args, out)
+    except BadRequest as error:
+        print(f"fks backtest: error: {error.message}", file=err)
+        return USAGE_ERROR
+    print(format_metrics(result.metrics), file=out)
+    folder = Path(args.out)
+    stem = f"{result.strategy}_{args.symbol.replace('/', '-')}_{args.timeframe}"
+    equity_png = plot_equity_drawdown(result, folder / f"{stem}_equity.png")
+    trades_png = plot_trades(candles, result, folder / f"{stem}_trades.png")
+    print(f"wrote {equity_png}\nwrote {trades_png}", file=out)
+    return 0
+
+
+def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, dict[str, object]]:
+    strategy = get_strategy(args.strategy)
+    params = parse_params(args.param)
+    strategy.validate_params(params)  # name a bad parameter before spending time on data
+    start_ms, end_ms = parse_time(args.start, "start"), parse_time(args.end, "end")
+    if start_ms >= end_ms:
+        raise BadRequest(f"start {args.start} is not before end {args.end}")
+    config = parse_config({"initial_cash": args.initial_cash, "taker_fee_bps": args.fee_bps})
+    key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
+    frame = BundledCandleStore().read(key, start_ms, end_ms, progress=lambda done, total: _bar(out, done, total))
+    print(f"loaded {len(frame)} {key.timeframe.value} candles of {key.symbol}; running {strategy.name}", file=out)
+    candles = {name: frame[name].to_numpy() for name in frame.columns}
+    return run_backtest(candles, strategy, params, config), candles
+
+
+def parse_params(pairs: list[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs; values become int, then float, else stay text (choice parameters)."""
+    params: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise BadRequest(f"--param expects NAME=VALUE, got {pair!r}")
+        params[name.strip()] = _number(text.strip())
+    return params
+
+
+def _number(text: str) -> object:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def parse_time(text: str, what: str) -> int:
+    """A UTC date (2025-01-01) or ISO time as epoch ms; a time without zone is UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"--{what} {text!r} is not a date (YYYY-MM-DD) or ISO time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
+def _bar(out: TextIO, done: int, total: int) -> None:
+    filled = _BAR_WIDTH * done // total
+    print(
+        f"loading candles [{'#' * filled}{'.' * (_BAR_WIDTH - filled)}] {100 * done // total:3d}%", file=out, flush=True
+    )
+
+
+def format_metrics(metrics: Metrics) -> str:
+    rows = [(name, _show(value)) for name, value in metrics.model_dump().items()]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    return str(value)

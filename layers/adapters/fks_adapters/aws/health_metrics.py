@@ -1,0 +1,63 @@
+"""Publish each part's health as CloudWatch metrics, which the dashboard shows and alarms watch.
+
+PutMetricData rather than EMF log lines: alarms must see a part go red in the same monitor run,
+not after log extraction, and it is the same call against AWS and the local emulator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from fks_adapters.aws.health import HEALTHY, PartHealth
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+
+NAMESPACE = "FKS"
+HEALTHY_METRIC = "Healthy"  # 1 healthy, 0 not, per Part
+PART_FIGURE_METRIC = "PartFigure"  # the part's own figure (DLQ depth, failed executions), per Part
+UNHEALTHY_PARTS_METRIC = "UnhealthyParts"  # how many parts are not healthy, for the whole stack
+_BATCH = 1000  # PutMetricData's limit on data points per call
+
+
+def health_datapoints(parts: list[PartHealth], stage: str) -> list[dict[str, Any]]:
+    points: list[dict[str, Any]] = []
+    for part in parts:
+        dimensions = [{"Name": "Stage", "Value": stage}, {"Name": "Part", "Value": part.part}]
+        points.append(
+            {
+                "MetricName": HEALTHY_METRIC,
+                "Dimensions": dimensions,
+                "Value": 1.0 if part.status == HEALTHY else 0.0,
+                "Unit": "Count",
+            }
+        )
+        if part.metric is not None:
+            points.append(
+                {
+                    "MetricName": PART_FIGURE_METRIC,
+                    "Dimensions": dimensions,
+                    "Value": float(part.metric),
+                    "Unit": "Count",
+                }
+            )
+    unhealthy = sum(1 for p in parts if p.status != HEALTHY)
+    points.append(
+        {
+            "MetricName": UNHEALTHY_PARTS_METRIC,
+            "Dimensions": [{"Name": "Stage", "Value": stage}],
+            "Value": float(unhealthy),
+            "Unit": "Count",
+        }
+    )
+    return points
+
+
+def publish_health(parts: list[PartHealth], stage: str, cloudwatch: CloudWatchClient | None = None) -> int:
+    client = cloudwatch or boto3.client("cloudwatch")
+    points = health_datapoints(parts, stage)
+    for start in range(0, len(points), _BATCH):
+        client.put_metric_data(Namespace=NAMESPACE, MetricData=points[start : start + _BATCH])
+    return len(points)

@@ -1,0 +1,57 @@
+"""Default adapters for the market-data functions, built from the environment template.yaml sets.
+
+An explicit argument beats the environment (see ``fks.env``); these builders are what a handler
+uses at cold start.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import boto3
+
+from fks import env
+from fks.market_data.commands import BackfillRequest
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.ccxt_source import CcxtCandleSource, exchange_for
+from fks_adapters.market_data.s3_store import S3CandleStore
+from fks_adapters.market_data.timestream import TimestreamCandleWriter
+
+if TYPE_CHECKING:
+    from mypy_boto3_lambda import LambdaClient
+
+DEFAULT_HISTORY_DAYS = 7
+
+
+def candle_store() -> S3CandleStore:
+    return S3CandleStore(env.require(env.DATA_BUCKET))
+
+
+def asset_registry() -> AssetRegistry:
+    return AssetRegistry(env.require(env.ASSETS_TABLE))
+
+
+def candle_source(exchange_id: str) -> CcxtCandleSource:
+    return CcxtCandleSource(exchange_for(exchange_id))
+
+
+def timestream_writer() -> TimestreamCandleWriter | None:
+    """The Timestream writer when the deployment has Timestream on, else None (S3 only)."""
+    if (env.get(env.TIMESTREAM_ENABLED) or "").lower() != "true":
+        return None
+    return TimestreamCandleWriter(env.require(env.TIMESTREAM_DATABASE), env.require(env.TIMESTREAM_TABLE))
+
+
+def history_days_default() -> int:
+    return int(env.get(env.HISTORY_DAYS) or DEFAULT_HISTORY_DAYS)
+
+
+def request_backfill(request: BackfillRequest, client: LambdaClient | None = None) -> None:
+    """Start ``backfill`` asynchronously (Lambda retries a failed async run twice on its own)."""
+    lam = client or boto3.client("lambda")
+    lam.invoke(
+        FunctionName=env.require(env.BACKFILL_FUNCTION),
+        InvocationType="Event",
+        Payload=json.dumps(request.model_dump(mode="json")).encode(),
+    )

@@ -1,0 +1,1 @@
+"""DynamoDB and S3 adapters for strategies, backtest results and generated signals."""

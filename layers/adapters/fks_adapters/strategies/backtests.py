@@ -1,0 +1,140 @@
+"""Backtests and optimisations on stored candles, with their results kept in S3.
+
+The ``backtests`` function calls these; they join the candle store, the domain's backtester and
+the result store, so the handler stays a parser and a serialiser.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fks.backtest import run_backtest
+from fks.backtest.metrics import Metrics
+from fks.backtest.optimize import SearchResult, grid_search, random_search, score
+from fks.backtest.requests import BacktestRequest, CandleRange, Objective, OptimizationRequest
+from fks.errors import BadRequest
+from fks.market_data.storage import CandleStore, SeriesKey
+from fks.strategies.base import Params
+from fks.strategies.candles import Candles, as_candles
+from fks_adapters.strategies.results import ResultStore
+
+MAX_TRIALS_IN_DOCUMENT = 1_000
+
+
+def load_candles(store: CandleStore, request: CandleRange) -> Candles:
+    key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)
+    return load_candles_frame(store.read(key, request.start_ms, request.end_ms))
+
+
+def load_candles_frame(frame: pd.DataFrame) -> Candles:
+    """A stored candle frame as the backtester's arrays."""
+    # Stored prices are exact decimals; the simulation is float64 by design (fks.backtest.money).
+    columns: dict[str, Any] = {"open_time": frame["open_time"].to_numpy(dtype=np.int64)}
+    for name in ("open", "high", "low", "close", "volume"):
+        columns[name] = frame[name].astype("float64").to_numpy()
+    return as_candles(columns)
+
+
+def run_backtest_request(request: BacktestRequest, candles: CandleStore, results: ResultStore) -> dict[str, Any]:
+    strategy, params, config = request.resolved()
+    data = load_candles(candles, request)
+    result = run_backtest(data, strategy, params, config)
+    backtest_id = uuid.uuid4().hex
+    document = {
+        "id": backtest_id,
+        "request": request.model_dump(mode="json"),
+        "params": result.params,
+        "metrics": result.metrics.model_dump(mode="json"),
+        "trades": [trade.model_dump(mode="json") for trade in result.trades[:MAX_TRIALS_IN_DOCUMENT]],
+    }
+    from fks.backtest.plots import plot_equity_drawdown, plot_trades
+
+    with tempfile.TemporaryDirectory() as folder:
+        plots = {
+            "equity": plot_equity_drawdown(result, Path(folder) / "equity.png"),
+            "trades": plot_trades(data, result, Path(folder) / "trades.png"),
+        }
+        keys = results.put(backtest_id, document, plots)
+    return {"id": backtest_id, "params": result.params, "metrics": document["metrics"], "plots": keys}
+
+
+def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:
+    strategy, config = request.resolved()
+    if request.method == "grid":
+        return grid_search(data, strategy, request.space, config, request.objective)
+    if request.method == "random":
+        return random_search(data, strategy, request.space, request.trials, config, request.objective, request.seed)
+    from fks.backtest.bayesian import bayesian_search
+
+    return bayesian_search(data, strategy, request.space, request.trials, config, request.objective, request.seed)
+
+
+def run_optimization_request(
+    request: OptimizationRequest, candles: CandleStore, results: ResultStore, optimization_id: str | None = None
+) -> dict[str, Any]:
+    search = run_search(request, load_candles(candles, request))
+    best_params, best_metrics = search.best
+    optimization_id = optimization_id or uuid.uuid4().hex
+    summary = {
+        "id": optimization_id,
+        "method": request.method,
+        "objective": request.objective,
+        "best": _cell(best_params, best_metrics, request.objective),
+        "trials": len(search.trials),
+    }
+    document = {
+        **summary,
+        "request": request.model_dump(mode="json"),
+        "all": [_cell(p, m, request.objective) for p, m in search.trials[:MAX_TRIALS_IN_DOCUMENT]],
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        plots = _heatmap(search, Path(folder))
+        summary["plots"] = results.put(optimization_id, document, plots)
+    return summary
+
+
+def _heatmap(search: SearchResult, folder: Path) -> dict[str, Path]:
+    from fks.backtest.heatmap import plot_heatmap
+
+    try:
+        return {"heatmap": plot_heatmap(search.trials, search.objective, folder / "heatmap.png")}
+    except BadRequest:
+        return {}  # not a two-parameter search: no heat map to draw
+
+
+def _cell(params: Params, metrics: Metrics, objective: Objective) -> dict[str, Any]:
+    value = score(metrics, objective)
+    return {
+        "params": params,
+        "score": value if np.isfinite(value) else None,
+        "metrics": metrics.model_dump(mode="json"),
+    }
+
+
+def run_cell(request: OptimizationRequest, params: dict[str, Any], candles: CandleStore) -> dict[str, Any]:
+    """One cell of a fanned-out grid (a Map state iteration); a cell breaking a rule is skipped."""
+    strategy, config = request.resolved()
+    try:
+        validated = strategy.validate_params(params)
+    except BadRequest as error:
+        return {"params": params, "score": None, "skipped": error.message}
+    metrics = run_backtest(load_candles(candles, request), strategy, validated, config).metrics
+    return _cell(validated, metrics, request.objective)
+
+
+def pick_best(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """The best scored cell; ties go to the earliest, as ``fks.backtest.optimize.best_trial``."""
+    scored = [cell for cell in cells if cell.get("score") is not None]
+    if not scored:
+        raise BadRequest("no cell of the grid produced a score")
+    best = scored[0]
+    for cell in scored[1:]:
+        if float(cell["score"]) > float(best["score"]):
+            best = cell
+    return best

@@ -1,0 +1,20 @@
+"""Default adapters for the strategy, backtest and signal functions, from template.yaml's environment."""
+
+from __future__ import annotations
+
+from fks import env
+from fks_adapters.strategies.results import ResultStore
+from fks_adapters.strategies.signal_recorder import SignalRecorder
+from fks_adapters.strategies.table import StrategyTable
+
+
+def strategy_table() -> StrategyTable:
+    return StrategyTable(env.require(env.STRATEGIES_TABLE))
+
+
+def result_store(kind: str) -> ResultStore:
+    return ResultStore(env.require(env.DATA_BUCKET), kind)
+
+
+def signal_recorder() -> SignalRecorder:
+    return SignalRecorder(env.require(env.SIGNALS_TABLE), env.require(env.SIGNAL_EVENTS_QUEUE_URL))

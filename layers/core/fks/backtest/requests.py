@@ -1,0 +1,81 @@
+"""API and Step Functions contracts for backtests and optimisations: frozen, extra fields forbidden.
+
+A request is checked against the strategy's declaration here, before any candle is read, so an
+unknown strategy or parameter, an out-of-range value or a start after the end is a 400 naming it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from fks.backtest.config import BacktestConfig, parse_config
+from fks.market_data.symbols import validate_symbol
+from fks.market_data.timeframes import Timeframe
+from fks.strategies.base import Params, Strategy
+from fks.strategies.parameters import ParamValue
+from fks.strategies.registry import get_strategy
+
+Objective = Literal["final_equity", "total_return", "sharpe", "sortino", "profit_factor", "win_rate"]
+Method = Literal["grid", "random", "bayesian"]
+
+
+class _Contract(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CandleRange(_Contract):
+    """One candle series over ``[start_ms, end_ms)``."""
+
+    exchange: str = Field(default="binance", min_length=1, max_length=40, pattern=r"^[a-z0-9]+$")
+    symbol: str
+    timeframe: Timeframe = Timeframe.H1
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+
+    @field_validator("symbol")
+    @classmethod
+    def _unified(cls, value: str) -> str:
+        return validate_symbol(value)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Self:
+        if self.start_ms >= self.end_ms:
+            raise ValueError(f"start_ms {self.start_ms} is not before end_ms {self.end_ms}")
+        return self
+
+
+class BacktestRequest(CandleRange):
+    """``POST /backtests``: one strategy with one parameter set."""
+
+    strategy: str
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    config: dict[str, object] = Field(default_factory=dict)
+
+    def resolved(self) -> tuple[Strategy, Params, BacktestConfig]:
+        """The strategy, its validated parameters and the config, or BadRequest naming the fault."""
+        strategy = get_strategy(self.strategy)
+        return strategy, strategy.validate_params(self.params), parse_config(self.config)
+
+
+class OptimizationRequest(CandleRange):
+    """``POST /optimizations``.
+
+    ``space``: for ``grid`` each parameter's list of values; for ``random`` and ``bayesian`` a
+    ``[low, high]`` pair per numeric parameter (inclusive) or the list of choices to draw from.
+    """
+
+    strategy: str
+    method: Method = "grid"
+    space: dict[str, list[ParamValue]] = Field(min_length=1)
+    trials: int = Field(default=30, ge=1, le=10_000)
+    objective: Objective = "final_equity"
+    seed: int = 0
+    config: dict[str, object] = Field(default_factory=dict)
+
+    def resolved(self) -> tuple[Strategy, BacktestConfig]:
+        strategy = get_strategy(self.strategy)
+        for name in self.space:
+            strategy.parameter(name)  # BadRequest naming an unknown one
+        return strategy, parse_config(self.config)

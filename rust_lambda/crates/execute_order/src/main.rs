@@ -1,0 +1,53 @@
+//! `bootstrap` of the execute_order Lambda (`provided.al2023`).
+#![forbid(unsafe_code)]
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use execute_order::config::{self, LambdaHandler};
+use execute_order::handler::Failure;
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+use serde_json::Value;
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn diagnostic(failure: Failure) -> Diagnostic {
+    Diagnostic { error_type: failure.error_type, error_message: failure.message }
+}
+
+/// Runs one invocation on the warm handler, building it on first use so a configuration error
+/// is reported as the invocation's error instead of a crash loop.
+fn invoke(warm: &Mutex<Option<LambdaHandler>>, event: &Value) -> Result<Value, Diagnostic> {
+    let mut slot = warm.lock().unwrap_or_else(PoisonError::into_inner);
+    if slot.is_none() {
+        *slot = Some(config::from_env().map_err(|e| diagnostic(e.into()))?);
+    }
+    let handler = slot.as_mut().ok_or_else(|| {
+        diagnostic(Failure::from(execute_order::aws::AwsError {
+            kind: "MissingConfiguration".into(),
+            message: "handler not built".into(),
+        }))
+    })?;
+    let report = handler.handle_json(&event.to_string(), now_ms()).map_err(diagnostic)?;
+    serde_json::to_value(report)
+        .map_err(|e| Diagnostic { error_type: "PermanentError".into(), error_message: e.to_string() })
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    let warm: Arc<Mutex<Option<LambdaHandler>>> = Arc::new(Mutex::new(None));
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        let warm = Arc::clone(&warm);
+        async move {
+            // The exchange and AWS clients block; keep them off the runtime's event loop.
+            tokio::task::spawn_blocking(move || invoke(&warm, &event.payload)).await.map_err(|e| {
+                Diagnostic { error_type: "TemporaryError".into(), error_message: e.to_string() }
+            })?
+        }
+    }))
+    .await
+}

@@ -1,0 +1,273 @@
+//! The Binance client over real HTTP against the local exchange simulator
+//! (`python -m fks_local.exchange_sim`), started as a child process per test.
+//!
+//! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
+//! the workspace). Without that interpreter the tests say so and pass without running.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+
+use fks_binance::{BinanceClient, BinanceConfig};
+use fks_execution_core::{
+    Decimal, Engine, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand,
+    OrderStatus, OrderType, Remainder, RiskLimits, Side, TimeInForce,
+};
+
+const API_KEY: &str = "fks-sim-api-key";
+const API_SECRET: &str = "fks-sim-api-secret";
+
+/// A running simulator, stopped when dropped.
+struct Simulator {
+    child: Child,
+    url: String,
+}
+
+impl Simulator {
+    fn start(extra_args: &[&str]) -> Option<Self> {
+        let python = std::env::var_os("FKS_PYTHON").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
+            PathBuf::from,
+        );
+        if !python.exists() {
+            eprintln!(
+                "SKIPPED: no Python interpreter at {} for the exchange simulator; run `make setup` \
+                 or set FKS_PYTHON",
+                python.display()
+            );
+            return None;
+        }
+        let mut child = Command::new(&python)
+            .args(["-m", "fks_local.exchange_sim", "--port", "0"])
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the exchange simulator");
+        let stdout = child.stdout.take().expect("simulator stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("simulator prints its URL");
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "unexpected simulator output {url:?}");
+        Some(Self { child, url })
+    }
+
+    fn client(&self) -> BinanceClient {
+        BinanceClient::new(BinanceConfig::new(&self.url, API_KEY, API_SECRET))
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal literal")
+}
+
+fn market() -> MarketContext {
+    MarketContext { now_ms: 0, mark_price: d("42000") }
+}
+
+fn order(id: &str, side: Side, order_type: OrderType, quantity: &str, price: Option<&str>) -> OrderCommand {
+    OrderCommand {
+        client_order_id: id.into(),
+        signal_id: None,
+        account: "sim".into(),
+        symbol: "BTCUSDT".into(),
+        side,
+        order_type,
+        quantity: d(quantity),
+        price: price.map(d),
+        stop_price: None,
+        time_in_force: TimeInForce::Gtc,
+        reduce_only: false,
+    }
+}
+
+fn class_of(result: Result<impl std::fmt::Debug, ExchangeError>) -> (ErrorClass, Option<String>) {
+    let err = result.expect_err("expected an exchange error");
+    (err.class, err.code)
+}
+
+#[test]
+fn place_market_buy_fills_with_fee_in_quote() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+
+    let venue =
+        client.place(&order("mkt-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    assert_eq!(venue.remainder, Remainder::None);
+    assert_eq!(venue.fills.len(), 1);
+    let fill = &venue.fills[0];
+    assert_eq!(fill.quantity, d("0.001"));
+    // 0.1 % commission charged in BTC, valued in USDT at the fill price.
+    assert_eq!(fill.fee, d("0.000001") * fill.price);
+    assert!(client.clock_offset_ms().is_some(), "signed calls sync the clock first");
+    assert!(client.used_weight() > 0, "X-MBX-USED-WEIGHT-1M is read");
+}
+
+#[test]
+fn resting_limit_is_queried_then_canceled() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let resting = order("rest-1", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
+
+    let placed = client.place(&resting, &market()).unwrap();
+    let queried = client.query(&resting, &market()).unwrap().expect("order is known");
+    let canceled = client.cancel(&resting, &market()).unwrap();
+
+    assert_eq!(placed.remainder, Remainder::Working);
+    assert!(placed.fills.is_empty());
+    assert_eq!(queried.venue_order_id, placed.venue_order_id);
+    assert_eq!(queried.remainder, Remainder::Working);
+    assert_eq!(canceled.remainder, Remainder::Canceled);
+}
+
+#[test]
+fn query_of_filled_order_reads_fills_from_my_trades() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let buy = order("mkt-q", Side::Buy, OrderType::Market, "0.002", None);
+    let placed = client.place(&buy, &market()).unwrap();
+
+    let queried = client.query(&buy, &market()).unwrap().expect("order is known");
+
+    assert_eq!(queried.fills, placed.fills);
+    assert_eq!(queried.remainder, Remainder::None);
+}
+
+#[test]
+fn place_with_open_duplicate_id_reports_the_existing_order() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let resting = order("dup-1", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
+    let first = client.place(&resting, &market()).unwrap();
+
+    let second = client.place(&resting, &market()).unwrap();
+
+    assert_eq!(second.venue_order_id, first.venue_order_id);
+}
+
+#[test]
+fn query_of_unknown_order_is_none() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+
+    let found =
+        client.query(&order("never", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    assert_eq!(found, None);
+}
+
+#[test]
+fn error_codes_map_to_what_to_do_next() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let m = market();
+
+    // -1013 Filter failure: NOTIONAL (0.00001 × 100 = 0.001 < 5)
+    let tiny = order("tiny", Side::Buy, OrderType::Limit, "0.00001", Some("100"));
+    assert_eq!(class_of(client.place(&tiny, &m)), (ErrorClass::Permanent, Some("-1013".into())));
+    // -2010 insufficient balance: 5 BTC × 41000 > 100 000 USDT
+    let big = order("big", Side::Buy, OrderType::Limit, "5", Some("41000"));
+    assert_eq!(class_of(client.place(&big, &m)), (ErrorClass::InsufficientFunds, Some("-2010".into())));
+    // -1121 invalid symbol
+    let unknown =
+        OrderCommand { symbol: "NOPEUSDT".into(), ..order("sym", Side::Buy, OrderType::Market, "1", None) };
+    assert_eq!(class_of(client.place(&unknown, &m)), (ErrorClass::Permanent, Some("-1121".into())));
+    // -2011 cancel of an unknown order
+    let ghost = order("ghost", Side::Buy, OrderType::Market, "0.001", None);
+    assert_eq!(class_of(client.cancel(&ghost, &m)), (ErrorClass::Permanent, Some("-2011".into())));
+}
+
+#[test]
+fn wrong_secret_is_permanent_invalid_signature() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = BinanceClient::new(BinanceConfig::new(&sim.url, API_KEY, "not-the-secret"));
+
+    let result = client.place(&order("sig", Side::Buy, OrderType::Market, "0.001", None), &market());
+
+    assert_eq!(class_of(result), (ErrorClass::Permanent, Some("-1022".into())));
+}
+
+#[test]
+fn weight_limit_answer_is_rate_limited_and_then_refused_locally() {
+    let Some(sim) = Simulator::start(&["--weight-limit", "6"]) else { return };
+    let mut client = sim.client();
+    // The budget resets each calendar minute: start well inside one so the three calls share it.
+    let second_of_minute =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |t| t.as_secs() % 60);
+    if second_of_minute > 50 {
+        std::thread::sleep(std::time::Duration::from_secs(61 - second_of_minute));
+    }
+    let probe = order("probe", Side::Buy, OrderType::Market, "0.001", None);
+
+    // time (1) + query (4) fit in 6; the next query (4) is refused by the server with 429 -1003.
+    assert_eq!(client.query(&probe, &market()).unwrap(), None);
+    let throttled = client.query(&probe, &market()).expect_err("server throttles");
+    let local = client.query(&probe, &market()).expect_err("client refuses without sending");
+
+    assert_eq!((throttled.class, throttled.code.as_deref()), (ErrorClass::RateLimited, Some("-1003")));
+    assert_eq!((local.class, local.code), (ErrorClass::RateLimited, None));
+}
+
+#[test]
+fn unreachable_server_is_retryable() {
+    // Port 9 (discard) on loopback is not listening here; the connection is refused.
+    let mut client = BinanceClient::new(BinanceConfig::new("http://127.0.0.1:9", API_KEY, API_SECRET));
+
+    let result = client.place(&order("down", Side::Buy, OrderType::Market, "0.001", None), &market());
+
+    assert_eq!(class_of(result).0, ErrorClass::Retryable);
+}
+
+#[test]
+fn engine_submit_through_binance_fills_and_builds_the_position() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut engine = Engine::new("sim", RiskLimits::default(), sim.client());
+    engine
+        .add_instrument(Instrument {
+            symbol: "BTCUSDT".into(),
+            base: "BTC".into(),
+            quote: "USDT".into(),
+            price_precision: 2,
+            size_precision: 5,
+            tick_size: d("0.01"),
+            step_size: d("0.00001"),
+            min_quantity: d("0.00001"),
+            min_notional: d("5"),
+        })
+        .unwrap();
+    let buy = order("eng-1", Side::Buy, OrderType::Market, "0.001", None);
+
+    let report = engine.submit(buy.clone(), 1, d("42000")).unwrap();
+    let again = engine.submit(buy, 2, d("42000")).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert_eq!(engine.position("BTCUSDT").unwrap().quantity(), d("0.001"));
+    assert_eq!(again.status, OrderStatus::Filled);
+    assert_eq!(engine.position("BTCUSDT").unwrap().quantity(), d("0.001"), "a repeat places nothing");
+}
+
+#[test]
+fn instrument_and_last_price_come_from_public_endpoints() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+
+    let instrument = client.instrument("BTCUSDT").unwrap();
+    let price = client.last_price("BTCUSDT").unwrap();
+
+    assert_eq!(instrument.tick_size, d("0.01"));
+    assert_eq!(instrument.step_size, d("0.00001"));
+    assert_eq!(instrument.min_notional, d("5"));
+    assert_eq!((instrument.price_precision, instrument.size_precision), (2, 5));
+    assert!(instrument.validate().is_ok());
+    assert!(price > Decimal::ZERO);
+    assert_eq!(class_of(client.instrument("NOPEUSDT")), (ErrorClass::Permanent, Some("-1121".into())));
+}

@@ -1,0 +1,54 @@
+"""Helpers for the market-data integration tests: invoke functions, call the API, compare with the simulator."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import requests
+
+from fks.market_data.serialise import candles_to_json
+from fks.market_data.storage import SeriesKey
+from fks_adapters.market_data.s3_store import S3CandleStore
+from fks_local.exchange_sim import sample_candles
+from tests.stack_handle import StackHandle
+
+BTC = SeriesKey.of("binance", "BTC/USDT", "1m")
+
+
+def invoke(stack: StackHandle, logical_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    response = stack.clients("lambda").invoke(FunctionName=stack.function(logical_id), Payload=json.dumps(event))
+    body: dict[str, Any] = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, body
+    return body
+
+
+def enable(stack: StackHandle, symbol: str, *, history_days: int = 0, exchange: str = "binance") -> requests.Response:
+    body = {"exchange": exchange, "symbol": symbol, "history_days": history_days}
+    return requests.post(f"{stack.api_url}/assets/enable", json=body, timeout=60)
+
+
+def store(stack: StackHandle) -> S3CandleStore:
+    return S3CandleStore(stack.output("DataBucketName"), stack.clients("s3"))
+
+
+def simulator_json(symbol: str, interval: str, start_ms: int, last_open_ms: int) -> list[dict[str, Any]]:
+    """What the simulator served for open times in ``[start_ms, last_open_ms]``, as the API spells it."""
+    rows = sample_candles(symbol.replace("/", ""), interval, start_ms, last_open_ms)
+    names = ("open", "high", "low", "close", "volume")
+    return [
+        {"open_time": row[0], **{name: _text(Decimal(value)) for name, value in zip(names, row[1:6], strict=True)}}
+        for row in rows
+    ]
+
+
+def stored_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return candles_to_json(frame)
+
+
+def _text(value: Decimal) -> str:
+    from fks.market_data.serialise import decimal_text
+
+    return decimal_text(value)

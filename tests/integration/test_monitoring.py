@@ -1,0 +1,105 @@
+"""A part that stops working turns its health and its alarm red within one monitor run."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from fks_local.alarms import AlarmEvaluator
+from tests.stack_handle import StackHandle
+
+pytestmark = pytest.mark.moto_only
+
+
+def _scheduled_monitor_run(local_stack: StackHandle) -> dict[str, Any]:
+    response = local_stack.clients("lambda").invoke(
+        FunctionName=local_stack.function("MonitorFunction"),
+        Payload=json.dumps({"source": "aws.events", "detail-type": "Scheduled Event"}).encode(),
+    )
+    assert "FunctionError" not in response, response["Payload"].read()
+    return dict(json.loads(response["Payload"].read()))
+
+
+def _drain(sqs: Any, queue_url: str) -> None:
+    # Receive and delete rather than PurgeQueue, which SQS allows once a minute per queue.
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        sqs.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
+
+
+def _alarm_state(local_stack: StackHandle, logical_id: str) -> str:
+    name = local_stack.deployed.physical_id(logical_id)
+    return str(local_stack.clients("cloudwatch").describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"])
+
+
+def test_health_checks_every_function_table_queue_and_pipeline(local_stack: StackHandle) -> None:
+    body = _scheduled_monitor_run(local_stack)
+
+    parts = {p["part"] for p in body["parts"]}
+    assert f"function:{local_stack.function('ValidateSignalFunction')}" in parts
+    assert f"table:{local_stack.deployed.physical_id('IdempotencyTable')}" in parts
+    assert any(p.startswith("state_machine:") for p in parts)
+    assert any(p.startswith("dlq:") for p in parts)
+
+
+def test_message_in_dead_letter_queue_turns_health_and_alarm_red(local_stack: StackHandle) -> None:
+    sqs = local_stack.clients("sqs")
+    dlq_url = local_stack.deployed.physical_id("NinjaTraderDeadLetterQueue")
+    evaluator = AlarmEvaluator(local_stack.clients)
+    _scheduled_monitor_run(local_stack)
+    evaluator.evaluate_once()
+    assert _alarm_state(local_stack, "NinjaTraderDeadLetterAlarm") == "OK"
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps({"signal_id": f"lost-{uuid.uuid4().hex[:8]}"}))
+
+    try:
+        body = _scheduled_monitor_run(local_stack)
+        states = evaluator.evaluate_once()
+        health = requests.get(f"{local_stack.api_url}/health", timeout=30)
+    finally:
+        _drain(sqs, dlq_url)
+
+    dlq_part = next(p for p in body["parts"] if p["part"].startswith("dlq:fks-ninjatrader-dlq"))
+    assert dlq_part["status"] == "degraded"
+    assert "1 message(s) waiting" in dlq_part["reason"]
+    assert states[local_stack.deployed.physical_id("NinjaTraderDeadLetterAlarm")] == "ALARM"
+    assert states[local_stack.deployed.physical_id("UnhealthyPartsAlarm")] == "ALARM"
+    assert health.status_code == 503
+    assert health.json()["status"] == "degraded"
+
+
+def test_alarm_returns_to_ok_once_a_period_passes_without_the_breach(local_stack: StackHandle) -> None:
+    sqs = local_stack.clients("sqs")
+    dlq_url = local_stack.deployed.physical_id("NinjaTraderDeadLetterQueue")
+    alarm = local_stack.deployed.physical_id("NinjaTraderDeadLetterAlarm")
+    evaluator = AlarmEvaluator(local_stack.clients)
+    sqs.send_message(QueueUrl=dlq_url, MessageBody="{}")
+    _scheduled_monitor_run(local_stack)
+    assert evaluator.evaluate_once()[alarm] == "ALARM"
+    _drain(sqs, dlq_url)
+    time.sleep(2.5)  # the breach's data point must fall before the next period's window
+    recovered_at = datetime.now(UTC)
+
+    _scheduled_monitor_run(local_stack)
+    # As CloudWatch does, the Maximum over the period keeps the alarm red until a period
+    # holds only healthy points: evaluate at the end of the period that starts now.
+    states = evaluator.evaluate_once(now=recovered_at + timedelta(seconds=299.5))
+
+    assert states[alarm] == "OK"
+
+
+def test_dashboard_is_deployed_with_every_widget(local_stack: StackHandle) -> None:
+    name = local_stack.deployed.physical_id("OperationsDashboard")
+
+    body = json.loads(local_stack.clients("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"])
+
+    titles = {w["properties"].get("title") for w in body["widgets"]}
+    assert {"Health per part (1 = healthy)", "Dead-letter queue depth", "Alarms"} <= titles
+    assert "${" not in json.dumps(body)

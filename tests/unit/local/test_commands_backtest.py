@@ -1,0 +1,83 @@
+"""``fks backtest`` on the bundled sample candles: metrics, plots and errors that name the problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fks_local.cli import main
+from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES
+
+RANGE = ["--symbol", "BTC/USDT", "--timeframe", "1h", "--start", "2025-01-01", "--end", "2025-03-01"]
+
+
+def _backtest(tmp_path: Path, *args: str) -> int:
+    return main(["backtest", *RANGE, "--out", str(tmp_path), *args])
+
+
+@pytest.mark.parametrize("strategy", BUILT_IN_STRATEGIES)
+def test_backtest_of_each_built_in_prints_metrics_and_writes_both_plots(
+    strategy: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _backtest(tmp_path, "--strategy", strategy)
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "loading candles [" in out
+    assert "100%" in out
+    assert "final_equity" in out
+    assert "sharpe" in out
+    pngs = sorted(tmp_path.glob("*.png"))
+    assert [p.name for p in pngs] == [f"{strategy}_BTC-USDT_1h_equity.png", f"{strategy}_BTC-USDT_1h_trades.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_backtest_with_param_uses_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    default_code = _backtest(tmp_path, "--strategy", "sma_cross")
+    default_out = capsys.readouterr().out
+    tuned_code = _backtest(tmp_path, "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=50")
+    tuned_out = capsys.readouterr().out
+
+    assert default_code == tuned_code == 0
+    assert _line(default_out, "trade_count") != _line(tuned_out, "trade_count")
+
+
+def test_backtest_is_deterministic_on_bundled_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _backtest(tmp_path, "--strategy", "macd")
+    first = capsys.readouterr().out
+    _backtest(tmp_path, "--strategy", "macd")
+
+    assert _line(capsys.readouterr().out, "final_equity") == _line(first, "final_equity")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--strategy", "nope"], "unknown strategy 'nope'"),
+        (["--strategy", "sma_cross", "--param", "speed=3"], "unknown parameter 'speed'"),
+        (["--strategy", "sma_cross", "--param", "fast=0"], "parameter fast must be >= 2"),
+        (["--strategy", "sma_cross", "--param", "fast"], "--param expects NAME=VALUE"),
+        (["--strategy", "sma_cross", "--param", "fast=40"], "fast"),
+        (["--strategy", "sma_cross", "--timeframe", "7m"], "unsupported timeframe '7m'"),
+        (["--strategy", "sma_cross", "--symbol", "DOGE/USDT"], "no bundled candles for DOGE/USDT"),
+        (["--strategy", "sma_cross", "--start", "2025-03-01", "--end", "2025-01-01"], "is not before end"),
+        (["--strategy", "sma_cross", "--start", "first of may"], "--start 'first of may' is not a date"),
+        (["--strategy", "sma_cross", "--start", "2025-01-01", "--end", "2025-01-02"], "needs at least 32 bars"),
+        (["--strategy", "sma_cross", "--start", "2020-01-01", "--end", "2020-02-01"], "no candles to backtest"),
+    ],
+)
+def test_backtest_with_bad_input_exits_2_naming_it(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _backtest(tmp_path, *args)
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("fks backtest: error: ")
+    assert message in err
+    assert not list(tmp_path.glob("*.png"))
+
+
+def _line(out: str, name: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith(name))
