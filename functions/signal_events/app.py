@@ -11,7 +11,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
 logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 _sfn: SFNClient | None = None
 
@@ -48,10 +51,14 @@ def start_pipeline(record: SQSRecord) -> None:
             stateMachineArn=env.require(env.SIGNAL_STATE_MACHINE_ARN), name=signal_id, input=record.body
         )
         logger.info("pipeline started")
+        metrics.add_metric(name="PipelinesStarted", unit=MetricUnit.Count, value=1)
     except client.exceptions.ExecutionAlreadyExists:
         logger.info("pipeline already started for this signal; duplicate ignored")
+        metrics.add_metric(name="DuplicateSignals", unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=start_pipeline, processor=processor, context=context)

@@ -13,6 +13,7 @@ from fks.market_data.collection import collect_series
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
 from fks_adapters.exchanges import make_exchange
+from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 from fks_local.aws_session import LOCAL_CREDENTIALS
 from fks_local.scheduler import Scheduler
@@ -243,7 +244,7 @@ def test_disabling_stops_collection_and_keeps_history(local_stack: StackHandle, 
 
 def test_one_asset_failing_does_not_stop_the_others(local_stack: StackHandle, collected_btc: dict[str, Any]) -> None:
     # Arrange: kraken is registered directly (its API is not simulated, so every fetch fails)
-    registry = AssetRegistry(local_stack.output("AssetsTableName"), local_stack.clients("dynamodb"))
+    registry = AssetRegistry(local_stack.deployed.physical_id("AssetsTable"), local_stack.clients("dynamodb"))
     registry.enable(SeriesKey.of("kraken", "BTC/USD", "1m"), history_days=0)
     try:
         # Act

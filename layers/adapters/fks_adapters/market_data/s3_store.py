@@ -19,7 +19,7 @@ and backfill touch the same day only at the live edge, and the next collection r
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import boto3
 import numpy as np
@@ -158,5 +158,4 @@ def _merge(stored: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
 
 
 def _same(left: pd.DataFrame, right: pd.DataFrame) -> bool:
-    tables: list[Any] = [frame_to_arrow(left), frame_to_arrow(right)]
-    return bool(tables[0].equals(tables[1]))
+    return bool(frame_to_arrow(left).equals(frame_to_arrow(right)))

@@ -1,0 +1,163 @@
+"""Strategies, backtests, the Map-state optimisation and the signal generator on the local stack."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+
+from fks.backtest.optimize import grid_search
+from fks.backtest.requests import OptimizationRequest
+from fks.market_data import raw_frame_from_ccxt, validate_candles
+from fks.market_data.storage import SeriesKey
+from fks.strategies import get_strategy
+from fks.strategies.configs import StrategyConfig
+from fks.strategies.live import evaluate
+from fks_adapters.strategies.backtests import load_candles
+from fks_local.exchange_sim import sample_candles
+from functions.backtests.app import optimization_input
+from tests.integration.market_data_helpers import invoke, store
+from tests.stack_handle import StackHandle
+
+pytestmark = pytest.mark.moto_only
+
+START, END = 1_735_689_600_000, 1_740_787_200_000  # 2025-01-01 .. 2025-03-01 UTC
+ETH_1H = SeriesKey.of("binance", "ETH/USDT", "1h")
+RANGE = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h", "start_ms": START, "end_ms": END}
+
+
+@pytest.fixture(scope="module")
+def stored(local_stack: StackHandle) -> StackHandle:
+    rows = [row[:6] for row in sample_candles("ETHUSDT", "1h", START, END - 1)]
+    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
+    store(local_stack).write(ETH_1H, frame)
+    return local_stack
+
+
+def _wait(sfn: Any, arn: str, timeout_s: float = 240) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        description = sfn.describe_execution(executionArn=arn)
+        if description["status"] != "RUNNING":
+            return dict(description)
+        time.sleep(0.5)
+    raise AssertionError(f"{arn} still running after {timeout_s}s")
+
+
+def test_optimization_through_map_state_returns_the_best_cell_of_a_local_grid(stored: StackHandle) -> None:
+    request = OptimizationRequest(**RANGE, strategy="sma_cross", space={"fast": [5, 10, 15], "slow": [20, 40]})
+    optimization_id = uuid.uuid4().hex
+    sfn = stored.clients("stepfunctions")
+
+    execution = sfn.start_execution(
+        stateMachineArn=stored.output("OptimizationStateMachineArn"),
+        name=optimization_id,
+        input=json.dumps(optimization_input(request, optimization_id)),
+    )
+    finished = _wait(sfn, execution["executionArn"])
+
+    assert finished["status"] == "SUCCEEDED", finished
+    output = json.loads(finished["output"])
+    candles = load_candles(store(stored), request)
+    local_best, local_metrics = grid_search(candles, get_strategy("sma_cross"), request.space).best
+    assert output["best"]["params"] == local_best
+    assert output["best"]["metrics"]["final_equity"] == str(local_metrics.final_equity)
+    assert output["trials"] == 6
+    saved = requests.get(f"{stored.api_url}/optimizations/{optimization_id}", timeout=30).json()
+    assert saved["best"]["params"] == local_best
+
+
+def test_post_backtest_returns_metrics_and_get_returns_the_stored_result(stored: StackHandle) -> None:
+    body = {**RANGE, "strategy": "ema_cross", "params": {"fast": 8}}
+
+    created = requests.post(f"{stored.api_url}/backtests", json=body, timeout=120)
+
+    assert created.status_code == 201, created.text
+    result = created.json()
+    assert result["params"] == {"fast": 8, "slow": 26}
+    fetched = requests.get(f"{stored.api_url}/backtests/{result['id']}", timeout=30).json()
+    assert fetched["metrics"] == result["metrics"]
+    s3 = stored.clients("s3")
+    png = s3.get_object(Bucket=stored.output("DataBucketName"), Key=result["plots"]["equity"])["Body"].read()
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"params": {"fats": 3}}, "unknown parameter 'fats'"),
+        ({"params": {"fast": 1}}, "parameter fast must be >= 2"),
+        ({"strategy": "nope"}, "unknown strategy 'nope'"),
+        ({"start_ms": END, "end_ms": START}, "is not before end_ms"),
+        ({"start_ms": END, "end_ms": END + 3_600_000 * 5}, "needs at least"),
+    ],
+)
+def test_post_backtest_with_bad_input_is_400_naming_it(stored: StackHandle, change: dict[str, Any], named: str) -> None:
+    body = {**RANGE, "strategy": "sma_cross", **change}
+
+    response = requests.post(f"{stored.api_url}/backtests", json=body, timeout=60)
+
+    assert response.status_code == 400
+    assert named in response.text
+
+
+def test_get_unknown_backtest_is_404(stored: StackHandle) -> None:
+    response = requests.get(f"{stored.api_url}/backtests/{uuid.uuid4().hex}", timeout=30)
+
+    assert response.status_code == 404
+
+
+def test_strategy_crud_validates_parameters_and_toggles_activation(stored: StackHandle) -> None:
+    api = f"{stored.api_url}/strategies"
+    strategy_id = f"crud-{uuid.uuid4().hex[:8]}"
+    body = {"strategy_id": strategy_id, "strategy": "rsi_reversion", "symbol": "ETH/USDT", "mode": "manual"}
+
+    created = requests.post(api, json=body, timeout=30)
+    duplicate = requests.post(api, json=body, timeout=30)
+    bad = requests.put(f"{api}/{strategy_id}", json={"params": {"window": -1}}, timeout=30)
+    updated = requests.put(f"{api}/{strategy_id}", json={"quantity": "0.5"}, timeout=30)
+    activated = requests.post(f"{api}/{strategy_id}/activate", timeout=30)
+    deleted = requests.delete(f"{api}/{strategy_id}", timeout=30)
+    missing = requests.get(f"{api}/{strategy_id}", timeout=30)
+
+    assert created.status_code == 201, created.text
+    assert created.json()["strategy"]["params"] == get_strategy("rsi_reversion").validate_params({})
+    assert duplicate.status_code == 409
+    assert bad.status_code == 400
+    assert "window" in bad.text
+    assert updated.json()["strategy"]["quantity"] == "0.5"
+    assert activated.json()["strategy"]["active"] is True
+    assert activated.json()["strategy"]["mode"] == "manual"
+    assert deleted.status_code == 200
+    assert missing.status_code == 404
+
+
+def test_generate_signals_records_a_new_signal_once(stored: StackHandle) -> None:
+    config = StrategyConfig(strategy_id=f"gen-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="ETH/USDT")
+    candles = load_candles(store(stored), OptimizationRequest(**RANGE, strategy="sma_cross", space={"fast": [10]}))
+    targets = get_strategy("sma_cross").target_positions(candles, config.params)
+    change_bar = int((targets[1:] != targets[:-1]).nonzero()[0][-1]) + 1
+    now_ms = int(candles.open_time[change_bar]) + 3_600_000  # the change is on the newest closed bar
+    expected = evaluate(config, candles.head(change_bar + 1))
+    assert expected is not None
+    requests.post(f"{stored.api_url}/strategies", json={**config.model_dump(mode="json"), "active": True}, timeout=30)
+
+    first = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
+    again = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
+    requests.post(f"{stored.api_url}/strategies/{config.strategy_id}/deactivate", timeout=30)
+
+    assert first["outcomes"][config.strategy_id] == "sent"
+    assert again["outcomes"][config.strategy_id] == "duplicate"
+    item = stored.clients("dynamodb").get_item(
+        TableName=stored.deployed.physical_id("SignalsTable"),
+        Key={
+            "pk": {"S": f"strategy#{config.strategy_id}"},
+            "sk": {"S": f"signal#ETH/USDT#1h#{expected.bar_time:013d}"},
+        },
+    )["Item"]
+    assert item["signal_id"]["S"] == expected.signal_id
+    assert item["status"]["S"] == "sent"
