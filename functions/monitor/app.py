@@ -19,7 +19,7 @@ from fks_adapters.aws.health import (
     report,
 )
 from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
-from fks_adapters.aws.health_metrics import publish_health
+from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 
 logger = Logger()
 tracer = Tracer()
@@ -35,6 +35,9 @@ def run_checks() -> list[PartHealth]:
     parts += [check_table(name) for name in _listed("FKS_TABLE_NAMES")]
     parts += [check_dead_letter_queue(url) for url in _listed("FKS_DLQ_URLS")]
     parts += [check_state_machine(arn) for arn in _listed("FKS_STATE_MACHINE_ARNS")]
+    max_age = int(os.environ.get("FKS_BRIDGE_HEARTBEAT_MAX_AGE_S", "180"))
+    stage = os.environ.get("FKS_STAGE", "dev")
+    parts += [check_heartbeat(stage, bridge, max_age) for bridge in _listed("FKS_BRIDGE_NAMES")]
     own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
     stack = os.environ.get("FKS_STACK_NAME", "")
     if stack:

@@ -12,6 +12,7 @@ from types import FrameType
 from fks.errors import FksError
 from fks_ninja.bridge import Bridge
 from fks_ninja.config import BridgeConfig, load_config
+from fks_ninja.heartbeat import Heartbeat
 from fks_ninja.reporter import FillReporter, HttpFillReporter
 from fks_ninja.service import BridgeService
 
@@ -56,8 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     import boto3  # imported late so --help and config errors answer fast
 
     sqs = boto3.client("sqs", region_name=config.region, endpoint_url=config.endpoint_url)
+    cloudwatch = boto3.client("cloudwatch", region_name=config.region, endpoint_url=config.endpoint_url)
     service = BridgeService(
-        Bridge(config, build_reporter(config)), sqs, config.queue_url, wait_seconds=config.wait_seconds
+        Bridge(config, build_reporter(config)),
+        sqs,
+        config.queue_url,
+        wait_seconds=config.wait_seconds,
+        heartbeat=Heartbeat(cloudwatch, config.stage, config.bridge_name),
     )
 
     def _stop(signum: int, frame: FrameType | None) -> None:

@@ -73,6 +73,9 @@ class BridgeConfig(_Frozen):
     # SQS allows up to 20; outgoing is read between polls, so this is also the worst fill latency.
     wait_seconds: int = Field(default=5, ge=0, le=20)
     api: ApiConfig | None = None
+    # The heartbeat metric the platform's monitor watches: Stage and Bridge name its dimensions.
+    stage: str = "dev"
+    bridge_name: str = Field(default="ninja-bridge", min_length=1, max_length=64)
     accounts: dict[str, AccountConfig]
     instruments: dict[str, InstrumentConfig]
 

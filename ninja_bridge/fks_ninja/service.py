@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fks.errors import FksError
 from fks.signals import parse_signal
 from fks_ninja.bridge import Bridge, SignalResult
+from fks_ninja.heartbeat import Heartbeat
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -30,8 +31,17 @@ class BatchReport:
 
 
 class BridgeService:
-    def __init__(self, bridge: Bridge, sqs: SQSClient, queue_url: str, *, wait_seconds: int = 20) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        sqs: SQSClient,
+        queue_url: str,
+        *,
+        wait_seconds: int = 20,
+        heartbeat: Heartbeat | None = None,
+    ) -> None:
         self.bridge = bridge
+        self.heartbeat = heartbeat
         self.sqs = sqs
         self.queue_url = queue_url
         self.wait_seconds = wait_seconds
@@ -41,6 +51,8 @@ class BridgeService:
         self.bridge.reconcile()
         batches = 0
         while not self.stop_event.is_set() and (max_batches is None or batches < max_batches):
+            if self.heartbeat is not None:
+                self.heartbeat.beat()
             report = self.poll_once()
             try:
                 self.bridge.handle_outgoing()

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 import requests
 
+from fks_adapters.aws.health_metrics import check_heartbeat
 from fks_local.alarms import AlarmEvaluator
+from fks_ninja.heartbeat import Heartbeat
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -103,3 +105,16 @@ def test_dashboard_is_deployed_with_every_widget(local_stack: StackHandle) -> No
     titles = {w["properties"].get("title") for w in body["widgets"]}
     assert {"Health per part (1 = healthy)", "Dead-letter queue depth", "Alarms"} <= titles
     assert "${" not in json.dumps(body)
+
+
+def test_bridge_heartbeat_turns_its_part_healthy_and_its_absence_down(local_stack: StackHandle) -> None:
+    cloudwatch = local_stack.clients("cloudwatch")
+    bridge = f"bridge-{uuid.uuid4().hex[:6]}"
+
+    silent = check_heartbeat("dev", bridge, 180, cloudwatch)
+    assert Heartbeat(cloudwatch, "dev", bridge).beat()
+    alive = check_heartbeat("dev", bridge, 180, cloudwatch)
+
+    assert silent.status == "down"
+    assert "no heartbeat" in silent.reason
+    assert alive.status == "healthy"

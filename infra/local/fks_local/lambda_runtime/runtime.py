@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import os
+import shutil
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -55,7 +56,9 @@ class FunctionConfig:
 def _unpack(zip_bytes: bytes, target: Path) -> Path:
     if target.exists():
         return target
-    staging = target.with_name(target.name + ".partial")
+    # A staging folder per call: instances of one function (a Map state's iterations) start
+    # concurrently and unpack the same layer; a shared folder let one delete the other's files.
+    staging = target.with_name(f"{target.name}.partial-{os.getpid()}-{threading.get_ident()}")
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
         for info in archive.infolist():
             path = archive.extract(info, staging)
@@ -63,7 +66,12 @@ def _unpack(zip_bytes: bytes, target: Path) -> Path:
             if mode:
                 os.chmod(path, mode)
     # Renamed into place only when whole, so a crash mid-unpack never leaves a half task root.
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if not target.exists():
+            raise
+        shutil.rmtree(staging, ignore_errors=True)  # another start won the race with the same bytes
     return target
 
 

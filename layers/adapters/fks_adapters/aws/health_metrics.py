@@ -6,11 +6,12 @@ not after log extraction, and it is the same call against AWS and the local emul
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from fks_adapters.aws.health import HEALTHY, PartHealth
+from fks_adapters.aws.health import DOWN, HEALTHY, PartHealth, guard
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 NAMESPACE = "FKS"
 HEALTHY_METRIC = "Healthy"  # 1 healthy, 0 not, per Part
 PART_FIGURE_METRIC = "PartFigure"  # the part's own figure (DLQ depth, failed executions), per Part
+HEARTBEAT_METRIC = "BridgeHeartbeat"  # published by the NinjaTrader bridge (fks_ninja.heartbeat)
 UNHEALTHY_PARTS_METRIC = "UnhealthyParts"  # how many parts are not healthy, for the whole stack
 _BATCH = 1000  # PutMetricData's limit on data points per call
 
@@ -61,3 +63,28 @@ def publish_health(parts: list[PartHealth], stage: str, cloudwatch: CloudWatchCl
     for start in range(0, len(points), _BATCH):
         client.put_metric_data(Namespace=NAMESPACE, MetricData=points[start : start + _BATCH])
     return len(points)
+
+
+def check_heartbeat(
+    stage: str, bridge: str, max_age_s: int, cloudwatch: CloudWatchClient | None = None, now: datetime | None = None
+) -> PartHealth:
+    """Down when the bridge published no heartbeat within ``max_age_s`` (it beats every minute)."""
+    client = cloudwatch or boto3.client("cloudwatch")
+    part = f"bridge:{bridge}"
+    end = (now or datetime.now(UTC)) + timedelta(seconds=1)
+
+    def check() -> PartHealth:
+        points = client.get_metric_statistics(
+            Namespace=NAMESPACE,
+            MetricName=HEARTBEAT_METRIC,
+            Dimensions=[{"Name": "Stage", "Value": stage}, {"Name": "Bridge", "Value": bridge}],
+            StartTime=end - timedelta(seconds=max_age_s),
+            EndTime=end,
+            Period=max(60, max_age_s),
+            Statistics=["SampleCount"],
+        )["Datapoints"]
+        if not points:
+            return PartHealth(part, DOWN, f"no heartbeat from the NinjaTrader bridge in the last {max_age_s} s")
+        return PartHealth(part, HEALTHY)
+
+    return guard(part, check)

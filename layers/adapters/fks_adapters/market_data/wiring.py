@@ -14,12 +14,13 @@ import boto3
 from fks import env
 from fks.market_data.commands import BackfillRequest
 from fks_adapters.market_data.assets import AssetRegistry
-from fks_adapters.market_data.ccxt_source import CcxtCandleSource, exchange_for
 from fks_adapters.market_data.s3_store import S3CandleStore
 from fks_adapters.market_data.timestream import TimestreamCandleWriter
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
+
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 
 DEFAULT_HISTORY_DAYS = 7
 
@@ -33,6 +34,9 @@ def asset_registry() -> AssetRegistry:
 
 
 def candle_source(exchange_id: str) -> CcxtCandleSource:
+    # ccxt costs about 0.5 s of cold start: only the functions that fetch pay for it.
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource, exchange_for
+
     return CcxtCandleSource(exchange_for(exchange_id))
 
 

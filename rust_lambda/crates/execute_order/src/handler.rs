@@ -113,6 +113,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         &self.store
     }
 
+    /// The store, e.g. to seed it.
+    pub const fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
     /// The exchange, for inspection.
     pub const fn exchange(&self) -> &X {
         &self.exchange

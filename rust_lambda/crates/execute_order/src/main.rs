@@ -1,4 +1,4 @@
-//! `bootstrap` of the execute_order Lambda (`provided.al2023`).
+//! `bootstrap` of the `execute_order` Lambda (`provided.al2023`).
 #![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex, PoisonError};

@@ -86,7 +86,10 @@ pub fn authorization(
     let mut headers: Vec<(&str, &str)> = vec![("host", request.host), ("x-amz-date", datetime)];
     headers.extend_from_slice(request.headers);
     headers.sort_unstable_by_key(|(name, _)| *name);
-    let canonical_headers: String = headers.iter().map(|(n, v)| format!("{n}:{}\n", v.trim())).collect();
+    let canonical_headers = headers.iter().fold(String::new(), |mut out, (n, v)| {
+        let _ = writeln!(out, "{n}:{}", v.trim());
+        out
+    });
     let signed_headers = headers.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(";");
     let canonical_request = format!(
         "{}\n{}\n{}\n{canonical_headers}\n{signed_headers}\n{}",

@@ -82,6 +82,20 @@ pub struct MemoryStore {
     positions: HashMap<(String, String), StoredPosition>,
 }
 
+impl MemoryStore {
+    /// A copy of the stored order, for inspection.
+    #[must_use]
+    pub fn clone_order(&self, client_order_id: &str) -> Option<StoredOrder> {
+        self.orders.get(client_order_id).cloned()
+    }
+
+    /// A copy of the stored position, for inspection.
+    #[must_use]
+    pub fn clone_position(&self, account: &str, symbol: &str) -> Option<StoredPosition> {
+        self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned()
+    }
+}
+
 impl Store for MemoryStore {
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
         Ok(self.orders.get(client_order_id).cloned())

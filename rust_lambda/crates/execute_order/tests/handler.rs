@@ -1,0 +1,136 @@
+//! The handler in-process: paper exchange, in-memory store, fixed market.
+
+use std::str::FromStr;
+
+use execute_order::handler::Handler;
+use execute_order::market::StaticMarket;
+use execute_order::store::{MemoryStore, Store};
+use fks_execution_core::{
+    Decimal, Instrument, OrderStatus, PaperConfig, PaperExchange, PositionSide, RiskLimits,
+};
+
+const ACCOUNT: &str = "acct-1";
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal literal")
+}
+
+fn btcusdt() -> Instrument {
+    Instrument {
+        symbol: "BTCUSDT".into(),
+        base: "BTC".into(),
+        quote: "USDT".into(),
+        price_precision: 2,
+        size_precision: 5,
+        tick_size: d("0.01"),
+        step_size: d("0.00001"),
+        min_quantity: d("0.00001"),
+        min_notional: d("5"),
+    }
+}
+
+fn handler(limits: RiskLimits) -> Handler<MemoryStore, PaperExchange, StaticMarket> {
+    let market = StaticMarket::default().with(btcusdt(), d("42000"));
+    Handler::new(MemoryStore::default(), PaperExchange::new(PaperConfig::default()), market, ACCOUNT, limits)
+}
+
+fn command(id: &str, side: &str, quantity: &str) -> String {
+    format!(
+        r#"{{"client_order_id":"{id}","account":"{ACCOUNT}","symbol":"BTCUSDT","side":"{side}","type":"market","quantity":"{quantity}"}}"#
+    )
+}
+
+#[test]
+fn market_buy_fills_and_stores_order_and_position() {
+    let mut h = handler(RiskLimits::default());
+
+    let report = h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    let stored = h.store().clone_order("o-1");
+    assert_eq!(stored.and_then(|o| o.report).map(|r| r.status), Some(OrderStatus::Filled));
+    let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!((position.position.quantity(), position.version), (d("0.001"), 1));
+}
+
+#[test]
+fn same_client_order_id_again_places_nothing_new() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap();
+
+    let again = h.handle_json(&command("o-1", "buy", "0.001"), 2).unwrap();
+
+    assert!(again.duplicate);
+    assert!(again.fills.is_empty());
+    let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!((position.position.quantity(), position.version), (d("0.001"), 1));
+}
+
+#[test]
+fn positions_accumulate_across_invocations() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&command("o-1", "buy", "0.002"), 1).unwrap();
+
+    let report = h.handle_json(&command("o-2", "sell", "0.002"), 2).unwrap();
+
+    assert_eq!(report.position.map(|p| p.side), Some(PositionSide::Flat));
+    assert_eq!(h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap().version, 2);
+}
+
+#[test]
+fn bad_input_is_bad_request_and_stores_nothing() {
+    let mut h = handler(RiskLimits::default());
+
+    for event in [
+        command("o-1", "buy", "0"),
+        command("o-1", "buy", "0.00001"),
+        command("o-1", "buy", "0.0000001"),
+        command("o-1", "buy", "0.001").replace("BTCUSDT", "NOPEUSDT"),
+        r#"{"client_order_id": "o-1"}"#.to_owned(),
+        command("o-1", "buy", "0.001").replace(r#""0.001""#, "0.001"),
+    ] {
+        let failure = h.handle_json(&event, 1).expect_err("bad input is refused");
+        assert_eq!(failure.error_type, "BadRequest", "{event}: {failure}");
+    }
+    assert!(h.store().clone_order("o-1").is_none());
+}
+
+#[test]
+fn reused_id_with_other_content_is_conflict() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap();
+
+    let failure = h.handle_json(&command("o-1", "buy", "0.002"), 2).unwrap_err();
+
+    assert_eq!(failure.error_type, "Conflict");
+}
+
+#[test]
+fn risk_denial_names_the_rule_and_releases_the_id() {
+    let mut h = handler(RiskLimits { max_order_notional: Some(d("10")), ..RiskLimits::default() });
+
+    let failure = h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap_err();
+
+    assert_eq!(failure.error_type, "RiskDenied");
+    assert!(
+        failure.message.contains("MaxOrderNotional") || failure.message.contains("notional"),
+        "{failure}"
+    );
+    assert!(h.store().clone_order("o-1").is_none());
+}
+
+#[test]
+fn claimed_but_unfinished_order_is_settled_once() {
+    let mut h = handler(RiskLimits::default());
+    let event = command("o-1", "buy", "0.001");
+    let parsed = serde_json::from_str(&event).unwrap();
+    // An earlier invocation claimed the id and died before the exchange answered.
+    assert!(h.store_mut().claim(&parsed, 0).unwrap());
+
+    let report = h.handle_json(&event, 1).unwrap();
+    let again = h.handle_json(&event, 2).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert!(again.duplicate);
+    assert_eq!(h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap().position.quantity(), d("0.001"));
+}
