@@ -9,6 +9,7 @@ CARGO_MANIFEST := rust_lambda/Cargo.toml
 .PHONY: setup system-deps run test lint types template-check rust-check pytest clean
 
 setup: $(VENV)/.installed
+	cargo build --release --quiet --manifest-path $(CARGO_MANIFEST) -p execute_order
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

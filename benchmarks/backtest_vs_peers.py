@@ -66,8 +66,9 @@ def synthetic_bars(bars: int = BARS, seed: int = SEED) -> pd.DataFrame:
 def grid_cells(sample: int) -> list[tuple[int, int]]:
     cells = [(fast, slow) for fast in GRID_FAST for slow in GRID_SLOW]
     if 0 < sample < len(cells):
+        # Spread over both axes (a diagonal walk), not one slow window: trade counts vary with both.
         step = len(cells) // sample
-        cells = cells[::step][:sample]
+        cells = [cells[(i * step + i % len(GRID_SLOW)) % len(cells)] for i in range(sample)]
     return cells
 
 
@@ -99,107 +100,7 @@ def fks_grid(inputs: tuple[Any, Any], _: int) -> Result:
     candles, config = inputs
     rows = run_grid(candles, "sma_cross", {"fast": GRID_FAST, "slow": GRID_SLOW}, config)
     cells = [((int(p["fast"]), int(p["slow"])), m.trade_count, float(m.final_equity)) for p, m in rows]
-    return _grid_summary(cells, len(cells))
-
-
-# ------------------------------------------------------------------------------ backtesting.py
-def _bt_strategy() -> type:
-    from backtesting import Strategy
-    from backtesting.lib import crossover
-
-    def rolling_mean(values: Any, window: int) -> Any:
-        return pd.Series(values).rolling(window).mean().to_numpy()
-
-    class SmaCross(Strategy):  # type: ignore[misc]
-        fast = FAST
-        slow = SLOW
-
-        def init(self) -> None:
-            self.fast_ma = self.I(rolling_mean, self.data.Close, self.fast)
-            self.slow_ma = self.I(rolling_mean, self.data.Close, self.slow)
-
-        def next(self) -> None:
-            if crossover(self.fast_ma, self.slow_ma):
-                self.buy(size=1)
-            elif crossover(self.slow_ma, self.fast_ma):
-                self.sell(size=1)
-
-    return SmaCross
-
-
-def _bt(data: pd.DataFrame) -> Any:
-    from backtesting import Backtest
-
-    return Backtest(data, _bt_strategy(), cash=CASH, exclusive_orders=True, finalize_trades=True)
-
-
-def backtesting_single(data: pd.DataFrame, _: int) -> Result:
-    stats = _bt(data).run()
-    return {"trades": int(stats["# Trades"]), "final_equity": float(stats["Equity Final [$]"])}
-
-
-def backtesting_grid(data: pd.DataFrame, sample: int) -> Result:
-    backtest, cells = _bt(data), grid_cells(sample)
-    out = []
-    for fast, slow in cells:  # one process, as the others; Backtest.optimize would fork workers
-        stats = backtest.run(fast=fast, slow=slow)
-        out.append(((fast, slow), int(stats["# Trades"]), float(stats["Equity Final [$]"])))
-    return _grid_summary(out, len(cells))
-
-
-# ----------------------------------------------------------------------------------- vectorbt
-def _vbt_orders(close: pd.Series, fast: Any, slow: Any) -> Any:
-    """Target amounts (+1 / -1) at the bar after each cross, NaN (no order) elsewhere."""
-    up = fast.vbt.crossed_above(slow).to_numpy()
-    down = slow.vbt.crossed_above(fast).to_numpy()
-    target = pd.DataFrame(np.where(up, 1.0, np.where(down, -1.0, np.nan))).ffill().fillna(0.0).to_numpy()
-    held = np.vstack([np.zeros((1, target.shape[1])), target[:-1]])  # decided at t, filled at t + 1
-    before = np.vstack([np.zeros((1, target.shape[1])), held[:-1]])
-    return np.where(held != before, held, np.nan)
-
-
-def _vbt_run(data: pd.DataFrame, fast: Any, slow: Any) -> Any:
-    import vectorbt as vbt
-
-    size = _vbt_orders(data["Close"], fast, slow)
-    close = pd.DataFrame(np.repeat(data["Close"].to_numpy()[:, None], size.shape[1], axis=1), index=data.index)
-    price = np.repeat(data["Open"].to_numpy()[:, None], size.shape[1], axis=1)
-    return vbt.Portfolio.from_orders(
-        close, size, size_type="targetamount", price=price, init_cash=CASH, fees=0.0, freq="1min"
-    )
-
-
-def vectorbt_single(data: pd.DataFrame, _: int) -> Result:
-    import vectorbt as vbt
-
-    close = data["Close"]
-    portfolio = _vbt_run(data, vbt.MA.run(close, FAST).ma.to_frame(), vbt.MA.run(close, SLOW).ma.to_frame())
-    return {"trades": int(portfolio.trades.count().iloc[0]), "final_equity": float(portfolio.final_value().iloc[0])}
-
-
-def vectorbt_grid(data: pd.DataFrame, sample: int) -> Result:
-    import vectorbt as vbt
-
-    cells = grid_cells(sample)
-    close = data["Close"]
-    fast = vbt.MA.run(close, [f for f, _ in cells]).ma
-    slow = vbt.MA.run(close, [s for _, s in cells]).ma
-    fast.columns = slow.columns = pd.RangeIndex(len(cells))
-    portfolio = _vbt_run(data, fast, slow)
-    counts, finals = portfolio.trades.count().to_numpy(), portfolio.final_value().to_numpy()
-    return _grid_summary(
-        [(cell, int(c), float(e)) for cell, c, e in zip(cells, counts, finals, strict=True)], len(cells)
-    )
-
-
-def _grid_summary(cells: list[tuple[tuple[int, int], int, float]], count: int) -> Result:
-    best = max(cells, key=lambda row: row[2])
-    return {
-        "cells": count,
-        "trades": sum(row[1] for row in cells),
-        "final_equity": best[2],
-        "best": f"{best[0][0]}/{best[0][1]}",
-    }
+    return grid_summary(cells, len(cells))
 
 
 CASES: dict[str, Callable[[Any, int], Result]] = {
@@ -240,6 +141,7 @@ def main() -> None:
     names = [n for n in CASES if n != "vectorbt grid" or args.with_vectorbt_grid]
     print(f"SMA cross {FAST}/{SLOW} on {BARS:,} one-minute bars; grid {len(GRID_FAST)}x{len(GRID_SLOW)}")
     print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}  best cell / note")
+    rows: dict[str, Result] = {}
     for name in names:
         sample = args.peers_grid_sample if name == "backtesting.py grid" else 0
         done = subprocess.run(
@@ -252,16 +154,21 @@ def main() -> None:
             print(f"{name:<24}failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
         row = json.loads(done.stdout.strip().splitlines()[-1])
-        print(_format_row(name, row))
+        rows[name] = row
+        print(_format_row(name, row, rows.get("fks grid")))
 
 
-def _format_row(name: str, row: Result) -> str:
+def _format_row(name: str, row: Result, fks_grid: Result | None) -> str:
     note = row.get("best", "")
     cells = row.get("cells", 100)
     if cells < len(GRID_FAST) * len(GRID_SLOW):
         full = row["seconds"] * len(GRID_FAST) * len(GRID_SLOW) / cells
         note += f" ({cells} cells sampled; full grid ~{full:.0f} s extrapolated)"
-    return f"{name:<24}{row['seconds']:>10.3f}{row['peak_mib']:>10.0f}{row['trades']:>10}{row['final_equity']:>16.2f}  {note}"
+    if fks_grid is not None and "per_cell" in row and row is not fks_grid:
+        same = sum(fks_grid["per_cell"].get(cell) == value for cell, value in row["per_cell"].items())
+        note += f" cells equal to FKS (trades, equity): {same}/{len(row['per_cell'])}"
+    figures = f"{row['seconds']:>10.3f}{row['peak_mib']:>10.0f}{row['trades']:>10}{row['final_equity']:>16.2f}"
+    return f"{name:<24}{figures}  {note}"
 
 
 if __name__ == "__main__":

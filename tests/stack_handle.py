@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import requests
 
 if TYPE_CHECKING:
     from fks_local.deploy import DeployedStack
@@ -17,6 +19,8 @@ class StackHandle:
     api_urls: dict[str, str]
     exchange_url: str | None
     clients: Any
+    api_keys: dict[str, str] = field(default_factory=dict)  # scope -> a key holding just that scope
+    gateways: dict[str, Any] = field(default_factory=dict)  # the local API gateways, by RestApi id
 
     @classmethod
     def from_stack(cls, stack: LocalStack) -> StackHandle:
@@ -27,6 +31,7 @@ class StackHandle:
             {name: gateway.url for name, gateway in stack.gateways.items()},
             stack.simulator.url if stack.simulator else None,
             stack.clients,
+            gateways=dict(stack.gateways),
         )
 
     def function(self, logical_id: str) -> str:
@@ -38,3 +43,18 @@ class StackHandle:
     @property
     def api_url(self) -> str:
         return self.api_urls["FksApi"]
+
+    def issue_api_keys(self) -> None:
+        """One key per scope, made the way `fks keys create` makes them."""
+        from fks.auth.principal import Scope
+        from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key
+
+        store = ApiKeyStore(self.output("ApiKeysTableName"), self.clients("dynamodb"))
+        plan = UsagePlanKeys(self.output("ApiUsagePlanId"), self.clients("apigateway"))
+        for scope in Scope:
+            self.api_keys[scope.value] = create_key(store, plan, f"tests-{scope.value}", frozenset({scope})).presented
+
+    def api(self, method: str, path: str, scope: str = "admin", **kwargs: Any) -> requests.Response:
+        """An HTTP request to the local API carrying a key with ``scope``."""
+        headers = {"X-Api-Key": self.api_keys[scope], **kwargs.pop("headers", {})}
+        return requests.request(method, f"{self.api_url}{path}", headers=headers, timeout=60, **kwargs)

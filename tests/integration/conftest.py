@@ -38,7 +38,9 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandl
     stack = LocalStack(StackOptions(state_dir=tmp_path_factory.mktemp("local-stack"), schedules=False))
     stack.start()
     try:
-        yield StackHandle.from_stack(stack)
+        handle = StackHandle.from_stack(stack)
+        handle.issue_api_keys()
+        yield handle
     finally:
         stack.stop()
 
@@ -53,7 +55,9 @@ def _external_stack(endpoint: str, state_dir: Path) -> StackHandle:
     deployed = Deployer(DeployContext(endpoint, "us-east-1", stack_name)).deploy(
         template, artifacts, {"EnableTimestream": "false"}
     )
-    return StackHandle(endpoint, deployed, {}, None, client_factory(endpoint))
+    handle = StackHandle(endpoint, deployed, {}, None, client_factory(endpoint))
+    handle.issue_api_keys()
+    return handle
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,7 @@ def invoke(stack: StackHandle, logical_id: str, event: dict[str, Any]) -> dict[s
 
 def enable(stack: StackHandle, symbol: str, *, history_days: int = 0, exchange: str = "binance") -> requests.Response:
     body = {"exchange": exchange, "symbol": symbol, "history_days": history_days}
-    return requests.post(f"{stack.api_url}/assets/enable", json=body, timeout=60)
+    return stack.api("POST", "/assets/enable", json=body)
 
 
 def store(stack: StackHandle) -> S3CandleStore:

@@ -25,7 +25,7 @@ def btc_last(local_stack: StackHandle) -> int:
 
 
 def _get(stack: StackHandle, path: str, **params: Any) -> requests.Response:
-    return requests.get(f"{stack.api_url}{path}", params=params, timeout=60)
+    return stack.api("GET", path, scope="read", params=params)
 
 
 def test_historical_returns_the_candles_the_simulator_served(local_stack: StackHandle, btc_last: int) -> None:

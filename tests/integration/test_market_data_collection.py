@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 import pytest
-import requests
 
 from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.collection import collect_series
@@ -213,7 +212,7 @@ def test_enabling_an_enabled_asset_starts_no_second_backfill(
 def test_enabling_an_unknown_exchange_or_symbol_is_a_400_naming_it(
     local_stack: StackHandle, body: dict[str, str], named: str
 ) -> None:
-    response = requests.post(f"{local_stack.api_url}/assets/enable", json=body, timeout=60)
+    response = local_stack.api("POST", "/assets/enable", json=body)
 
     assert response.status_code == 400
     assert named in response.json()["message"]
@@ -227,11 +226,9 @@ def test_disabling_stops_collection_and_keeps_history(local_stack: StackHandle, 
     kept = store(local_stack).latest_open_time(key)
 
     # Act
-    response = requests.post(
-        f"{local_stack.api_url}/assets/disable", json={"exchange": "binance", "symbol": "SOL/USDT"}, timeout=60
-    )
+    response = local_stack.api("POST", "/assets/disable", json={"exchange": "binance", "symbol": "SOL/USDT"})
     body = invoke(local_stack, "CollectOhlcvFunction", {})
-    listed = requests.get(f"{local_stack.api_url}/assets", timeout=60).json()["assets"]
+    listed = local_stack.api("GET", "/assets").json()["assets"]
 
     # Assert
     assert response.status_code == 200

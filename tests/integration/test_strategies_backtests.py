@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import pytest
-import requests
 
 from fks.backtest.optimize import grid_search
 from fks.backtest.requests import OptimizationRequest
@@ -18,6 +17,7 @@ from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.live import evaluate
 from fks_adapters.strategies.backtests import load_candles
+from fks_local.aws_session import LOCAL_CREDENTIALS
 from fks_local.exchange_sim import sample_candles
 from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import invoke, store
@@ -27,7 +27,17 @@ pytestmark = pytest.mark.moto_only
 
 START, END = 1_735_689_600_000, 1_740_787_200_000  # 2025-01-01 .. 2025-03-01 UTC
 ETH_1H = SeriesKey.of("binance", "ETH/USDT", "1h")
+BACKTESTS, STRATEGIES = "BacktestsFunction", "StrategiesFunction"
 RANGE = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h", "start_ms": START, "end_ms": END}
+
+
+@pytest.fixture(autouse=True)
+def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """awswrangler (the candle store's reads) uses the default boto3 session: point it at the stack."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +46,38 @@ def stored(local_stack: StackHandle) -> StackHandle:
     frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
     store(local_stack).write(ETH_1H, frame)
     return local_stack
+
+
+class Reply:
+    def __init__(self, status_code: int, body: str) -> None:
+        self.status_code = status_code
+        self.text = body
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+def _api(stack: StackHandle, function: str, method: str, path: str, body: dict[str, Any] | None = None) -> Reply:
+    """The function invoked with the REST proxy event API Gateway would send it.
+
+    Invoked directly rather than through the gateway: these tests are about the handlers, and the
+    gateway's authorizer and usage plan are covered by their own tests.
+    """
+    event = {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "requestContext": {"httpMethod": method, "path": f"/v1{path}", "stage": "v1", "requestId": uuid.uuid4().hex},
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+    reply = invoke(stack, function, event)
+    return Reply(int(reply["statusCode"]), reply.get("body") or "")
 
 
 def _wait(sfn: Any, arn: str, timeout_s: float = 240) -> dict[str, Any]:
@@ -67,19 +109,19 @@ def test_optimization_through_map_state_returns_the_best_cell_of_a_local_grid(st
     assert output["best"]["params"] == local_best
     assert output["best"]["metrics"]["final_equity"] == str(local_metrics.final_equity)
     assert output["trials"] == 6
-    saved = requests.get(f"{stored.api_url}/optimizations/{optimization_id}", timeout=30).json()
+    saved = _api(stored, BACKTESTS, "GET", f"/optimizations/{optimization_id}").json()
     assert saved["best"]["params"] == local_best
 
 
 def test_post_backtest_returns_metrics_and_get_returns_the_stored_result(stored: StackHandle) -> None:
     body = {**RANGE, "strategy": "ema_cross", "params": {"fast": 8}}
 
-    created = requests.post(f"{stored.api_url}/backtests", json=body, timeout=120)
+    created = _api(stored, BACKTESTS, "POST", "/backtests", body)
 
     assert created.status_code == 201, created.text
     result = created.json()
     assert result["params"] == {"fast": 8, "slow": 26}
-    fetched = requests.get(f"{stored.api_url}/backtests/{result['id']}", timeout=30).json()
+    fetched = _api(stored, BACKTESTS, "GET", f"/backtests/{result['id']}").json()
     assert fetched["metrics"] == result["metrics"]
     s3 = stored.clients("s3")
     png = s3.get_object(Bucket=stored.output("DataBucketName"), Key=result["plots"]["equity"])["Body"].read()
@@ -99,30 +141,30 @@ def test_post_backtest_returns_metrics_and_get_returns_the_stored_result(stored:
 def test_post_backtest_with_bad_input_is_400_naming_it(stored: StackHandle, change: dict[str, Any], named: str) -> None:
     body = {**RANGE, "strategy": "sma_cross", **change}
 
-    response = requests.post(f"{stored.api_url}/backtests", json=body, timeout=60)
+    response = _api(stored, BACKTESTS, "POST", "/backtests", body)
 
     assert response.status_code == 400
     assert named in response.text
 
 
 def test_get_unknown_backtest_is_404(stored: StackHandle) -> None:
-    response = requests.get(f"{stored.api_url}/backtests/{uuid.uuid4().hex}", timeout=30)
+    response = _api(stored, BACKTESTS, "GET", f"/backtests/{uuid.uuid4().hex}")
 
     assert response.status_code == 404
 
 
 def test_strategy_crud_validates_parameters_and_toggles_activation(stored: StackHandle) -> None:
-    api = f"{stored.api_url}/strategies"
+    api = "/strategies"
     strategy_id = f"crud-{uuid.uuid4().hex[:8]}"
     body = {"strategy_id": strategy_id, "strategy": "rsi_reversion", "symbol": "ETH/USDT", "mode": "manual"}
 
-    created = requests.post(api, json=body, timeout=30)
-    duplicate = requests.post(api, json=body, timeout=30)
-    bad = requests.put(f"{api}/{strategy_id}", json={"params": {"window": -1}}, timeout=30)
-    updated = requests.put(f"{api}/{strategy_id}", json={"quantity": "0.5"}, timeout=30)
-    activated = requests.post(f"{api}/{strategy_id}/activate", timeout=30)
-    deleted = requests.delete(f"{api}/{strategy_id}", timeout=30)
-    missing = requests.get(f"{api}/{strategy_id}", timeout=30)
+    created = _api(stored, STRATEGIES, "POST", api, body)
+    duplicate = _api(stored, STRATEGIES, "POST", api, body)
+    bad = _api(stored, STRATEGIES, "PUT", f"{api}/{strategy_id}", {"params": {"window": -1}})
+    updated = _api(stored, STRATEGIES, "PUT", f"{api}/{strategy_id}", {"quantity": "0.5"})
+    activated = _api(stored, STRATEGIES, "POST", f"{api}/{strategy_id}/activate")
+    deleted = _api(stored, STRATEGIES, "DELETE", f"{api}/{strategy_id}")
+    missing = _api(stored, STRATEGIES, "GET", f"{api}/{strategy_id}")
 
     assert created.status_code == 201, created.text
     assert created.json()["strategy"]["params"] == get_strategy("rsi_reversion").validate_params({})
@@ -144,11 +186,11 @@ def test_generate_signals_records_a_new_signal_once(stored: StackHandle) -> None
     now_ms = int(candles.open_time[change_bar]) + 3_600_000  # the change is on the newest closed bar
     expected = evaluate(config, candles.head(change_bar + 1))
     assert expected is not None
-    requests.post(f"{stored.api_url}/strategies", json={**config.model_dump(mode="json"), "active": True}, timeout=30)
+    _api(stored, STRATEGIES, "POST", "/strategies", {**config.model_dump(mode="json"), "active": True})
 
     first = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
     again = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
-    requests.post(f"{stored.api_url}/strategies/{config.strategy_id}/deactivate", timeout=30)
+    _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
 
     assert first["outcomes"][config.strategy_id] == "sent"
     assert again["outcomes"][config.strategy_id] == "duplicate"

@@ -1,75 +1,62 @@
 """The local API gateway: serves the deployed REST API's routes over HTTP on loopback.
 
 Routes come from the RestApi definition the template deployed (the OpenAPI body SAM generates
-from every ``Api`` event); each request becomes an API Gateway REST proxy event, and the
-integration's function is invoked through the emulator's Lambda API, as API Gateway would.
+from every ``Api`` event); each request goes through what API Gateway does before the
+integration (Lambda authorizer, usage-plan key, throttling and quotas) and then becomes a REST
+proxy event for the integration's function, invoked through the emulator's Lambda API.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import re
 import threading
 import time
-import uuid
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
+
+from fks_local.gateway_auth import AuthResult, authorizer_functions, run_authorizer
+from fks_local.gateway_events import Route, build_proxy_event, proxy_response, routes_from_definition
+from fks_local.gateway_responses import GatewayResponses, Response
+from fks_local.throttling import Limiter, PlanLimits
+from fks_local.usage_plans import UsagePlans
 
 log = logging.getLogger(__name__)
-_FUNCTION_ARN = re.compile(r"functions/(arn:aws:lambda:[^/]+)/invocations")
-_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
-ANY_METHOD = "x-amazon-apigateway-any-method"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+_STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
-
-@dataclass(frozen=True)
-class Route:
-    resource: str  # the template path, e.g. /orders/{id}
-    method: str  # upper case, or ANY
-    function_arn: str
-    pattern: re.Pattern[str]
-
-
-def _compile(resource: str) -> re.Pattern[str]:
-    regex = ""
-    for part in resource.strip("/").split("/"):
-        if not part:
-            continue
-        if part.startswith("{") and part.endswith("+}"):
-            regex += rf"/(?P<{part[1:-2]}>.+)"
-        elif part.startswith("{") and part.endswith("}"):
-            regex += rf"/(?P<{part[1:-1]}>[^/]+)"
-        else:
-            regex += "/" + re.escape(part)
-    return re.compile(f"^{regex or '/'}/?$")
-
-
-def routes_from_definition(body: dict[str, Any]) -> list[Route]:
-    routes = []
-    for resource, operations in (body.get("paths") or {}).items():
-        for method, operation in operations.items():
-            if method not in _METHODS and method != ANY_METHOD:
-                continue
-            uri = str((operation.get("x-amazon-apigateway-integration") or {}).get("uri", ""))
-            match = _FUNCTION_ARN.search(uri)
-            if match is None:
-                continue
-            name = "ANY" if method == ANY_METHOD else method.upper()
-            routes.append(Route(resource, name, match.group(1), _compile(resource)))
-    # Literal segments beat parameters, as in API Gateway: /orders/open before /orders/{id}.
-    routes.sort(key=lambda r: (r.resource.count("{"), -len(r.resource)))
-    return routes
+__all__ = ["LocalApiGateway", "build_proxy_event", "proxy_response", "routes_from_definition"]
 
 
 class LocalApiGateway:
-    def __init__(self, routes: list[Route], stage: str, lambda_client: Any, port: int = 0) -> None:
-        self.routes = routes
+    def __init__(
+        self,
+        definition: dict[str, Any],
+        stage: str,
+        lambda_client: Any,
+        *,
+        api_id: str = "local",
+        method_arn_prefix: str = "arn:aws:execute-api:us-east-1:123456789012:local",
+        usage_plans: UsagePlans | None = None,
+        stage_limits: PlanLimits | None = None,
+        access_log: Path | None = None,
+        port: int = 0,
+    ) -> None:
+        self.routes = routes_from_definition(definition)
+        self.responses = GatewayResponses(definition)
+        self.authorizers = authorizer_functions(definition)
         self.stage = stage
         self.lambda_client = lambda_client
+        self.api_id = api_id
+        self.method_arn_prefix = method_arn_prefix
+        self.usage_plans = usage_plans
+        self.stage_limits = stage_limits
+        self.limiter = Limiter()
+        self.access_log = access_log
+        if access_log is not None:
+            access_log.parent.mkdir(parents=True, exist_ok=True)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="api-gateway")
@@ -92,26 +79,86 @@ class LocalApiGateway:
                 return route, found.groupdict()
         return None
 
-    def handle(
-        self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
-    ) -> tuple[int, dict[str, str], bytes]:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str) -> Response:
+        started = time.monotonic()
         url = urlsplit(raw_path)
         prefix = f"/{self.stage}"
-        if not (url.path == prefix or url.path.startswith(prefix + "/")):
-            return _json_error(403, "Missing Authentication Token")
-        path = url.path[len(prefix) :] or "/"
-        found = self.match(method, path)
+        in_stage = url.path == prefix or url.path.startswith(prefix + "/")
+        path = (url.path[len(prefix) :] or "/") if in_stage else ""
+        found = self.match(method, path) if in_stage else None
         if found is None:
-            # API Gateway answers an unknown route or method this way, not with 404 or 405.
-            return _json_error(403, "Missing Authentication Token")
+            # API Gateway answers an unknown stage, route or method this way, not with 404 or 405.
+            return self.responses.render("MISSING_AUTHENTICATION_TOKEN")
         route, path_parameters = found
+        if route.mock_headers is not None:
+            return 200, dict(route.mock_headers), b"{}"
         event = build_proxy_event(route, method, path, url.query, headers, body, path_parameters, self.stage, source_ip)
+        auth, refusal = self._admit(route, method, path, event)
+        if refusal is not None:
+            self._log_access(event, auth, refusal[0], started)
+            return refusal
+        if auth is not None:
+            event["requestContext"]["authorizer"] = {**auth.context, "principalId": auth.principal_id}
         response = self.lambda_client.invoke(FunctionName=route.function_arn, Payload=json.dumps(event).encode())
         payload = response["Payload"].read()
         if response.get("FunctionError"):
             log.warning("%s %s: function error %s", method, path, payload[:500])
-            return _json_error(502, "Internal server error")
-        return proxy_response(payload)
+            result = self.responses.render("INTEGRATION_FAILURE")
+        else:
+            result = proxy_response(payload)
+        self._log_access(event, auth, result[0], started)
+        return result
+
+    def _admit(
+        self, route: Route, method: str, path: str, event: dict[str, Any]
+    ) -> tuple[AuthResult | None, Response | None]:
+        """Authorizer, then the usage-plan key and its limits, then the stage's limits."""
+        auth = None
+        authorizer = next((self.authorizers[s] for s in route.security if s in self.authorizers), None)
+        if authorizer is not None:
+            method_arn = f"{self.method_arn_prefix}/{self.stage}/{method}/{path.lstrip('/')}"
+            auth = run_authorizer(self.lambda_client, authorizer, {**event, "type": "REQUEST", "methodArn": method_arn})
+            if auth.outcome != "allow":
+                return auth, self.responses.render(auth.outcome, auth.context)
+        if "api_key" in route.security:
+            key = auth.usage_key if auth else None
+            limits = self.usage_plans.limits_for(key, self.api_id, self.stage) if self.usage_plans and key else None
+            if limits is None:
+                return auth, self.responses.render("INVALID_API_KEY")
+            refusal = self._limit(f"key:{key}", limits)
+            if refusal is not None:
+                return auth, refusal
+        if self.stage_limits is not None:
+            return auth, self._limit("stage", self.stage_limits)
+        return auth, None
+
+    def _limit(self, identity: str, limits: PlanLimits) -> Response | None:
+        verdict = self.limiter.check(identity, limits)
+        if verdict is None:
+            return None
+        kind, retry_after = verdict
+        status, headers, body = self.responses.render(kind)
+        return status, {**headers, "Retry-After": str(retry_after)}, body
+
+    def _log_access(self, event: dict[str, Any], auth: AuthResult | None, status: int, started: float) -> None:
+        """The audit line API Gateway's access log writes: who did what, never a credential."""
+        method = event["httpMethod"]
+        line = {
+            "requestId": event["requestContext"]["requestId"],
+            "time": event["requestContext"]["requestTime"],
+            "method": method,
+            "resource": event["resource"],
+            "status": status,
+            "principal": auth.principal_id if auth else "",
+            "kind": (auth.context.get("kind", "") if auth else ""),
+            "ip": event["requestContext"]["identity"]["sourceIp"],
+            "latencyMs": round((time.monotonic() - started) * 1000, 1),
+        }
+        if method in _STATE_CHANGING:
+            log.info("audit %s", json.dumps(line))
+        if self.access_log is not None:
+            with self.access_log.open("a") as out:
+                out.write(json.dumps(line) + "\n")
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         gateway = self
@@ -125,7 +172,8 @@ class LocalApiGateway:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_BODY_BYTES:
-                    status, headers, body = _json_error(413, "Request Too Long")
+                    status, headers, body = gateway.responses.render("REQUEST_TOO_LARGE")
+                    self.close_connection = True  # the unread body must not be taken for a request
                 else:
                     request_body = self.rfile.read(length) if length else b""
                     status, headers, body = gateway.handle(
@@ -142,70 +190,3 @@ class LocalApiGateway:
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
         return Handler
-
-
-def build_proxy_event(
-    route: Route,
-    method: str,
-    path: str,
-    query: str,
-    headers: dict[str, str],
-    body: bytes,
-    path_parameters: dict[str, str],
-    stage: str,
-    source_ip: str,
-) -> dict[str, Any]:
-    """The REST API (payload format 1.0) proxy event API Gateway sends to a Lambda integration."""
-    multi_query = parse_qs(query, keep_blank_values=True)
-    try:
-        text_body: str | None = body.decode() if body else None
-        is_base64 = False
-    except UnicodeDecodeError:
-        text_body, is_base64 = base64.b64encode(body).decode(), True
-    now = time.time()
-    return {
-        "resource": route.resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers or None,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
-        "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
-        "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": path_parameters or None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": route.resource,
-            "httpMethod": method,
-            "path": f"/{stage}{path}",
-            "stage": stage,
-            "requestId": str(uuid.uuid4()),
-            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
-            "requestTimeEpoch": int(now * 1000),
-            "identity": {"sourceIp": source_ip, "userAgent": headers.get("User-Agent")},
-            "protocol": "HTTP/1.1",
-            "domainName": headers.get("Host", "127.0.0.1"),
-            "apiId": "local",
-        },
-        "body": text_body,
-        "isBase64Encoded": is_base64,
-    }
-
-
-def proxy_response(payload: bytes) -> tuple[int, dict[str, str], bytes]:
-    """A proxy integration's answer must be {statusCode, headers?, body?}; anything else is a 502."""
-    try:
-        document = json.loads(payload)
-        status = int(document["statusCode"])
-    except (ValueError, KeyError, TypeError):
-        log.warning("malformed Lambda proxy response: %s", payload[:300])
-        return _json_error(502, "Internal server error")
-    headers = {str(k): str(v) for k, v in (document.get("headers") or {}).items()}
-    for key, values in (document.get("multiValueHeaders") or {}).items():
-        headers[str(key)] = ", ".join(str(v) for v in values)
-    body = document.get("body") or ""
-    raw = base64.b64decode(body) if document.get("isBase64Encoded") else str(body).encode()
-    return status, headers, raw
-
-
-def _json_error(status: int, message: str) -> tuple[int, dict[str, str], bytes]:
-    return status, {"Content-Type": "application/json"}, json.dumps({"message": message}).encode()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from fks_local import commands_backtest, commands_local
+from fks_local import commands_backtest, commands_keys, commands_local
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     invoke.add_argument("function", help="logical id in template.yaml (e.g. MonitorFunction) or function name")
     invoke.add_argument("--event", default="{}", help="event JSON, or @path to a file holding it")
 
+    commands_keys.add_parser(commands)
     commands.add_parser("status", help="health of each part, alarms and latest metrics of the running local stack")
     commands.add_parser("demo", help="the main job on the embedded default: local stack + exchange simulator")
     commands_backtest.add_parser(commands)
@@ -62,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.command == "local":
         return handlers[args.local_command](args)
+    if args.command == "keys":
+        return commands_keys.run(args)
     if args.command == "status":
         from fks_local import commands_status
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fks_local.alarms import AlarmEvaluator
-from fks_local.api_gateway import LocalApiGateway, routes_from_definition
+from fks_local.api_gateway import LocalApiGateway
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.deploy import DeployedStack, Deployer
 from fks_local.deploy.context import DeployContext
@@ -21,6 +21,8 @@ from fks_local.lambda_runtime import LocalLambdaRuntime
 from fks_local.ports import claim
 from fks_local.scheduler import Scheduler
 from fks_local.template import load_and_translate
+from fks_local.throttling import stage_limits
+from fks_local.usage_plans import UsagePlans
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -109,20 +111,31 @@ class LocalStack:
 
     def _start_gateways(self) -> None:
         assert self.deployed is not None
-        resources = self.deployed.resources
-        for logical_id, api in resources.items():
+        resources = self.deployed.resources.values()
+        usage_plans = UsagePlans(self.clients("apigateway"))
+        for api in resources:
             if api.resource_type != "AWS::ApiGateway::RestApi" or not api.attributes.get("Body"):
                 continue
-            stages = [
-                r.physical_id
-                for r in resources.values()
-                if r.resource_type == "AWS::ApiGateway::Stage" and r.properties.get("RestApiId") == api.physical_id
-            ]
+            stage = next(
+                (
+                    r
+                    for r in resources
+                    if r.resource_type == "AWS::ApiGateway::Stage" and r.properties.get("RestApiId") == api.physical_id
+                ),
+                None,
+            )
             gateway = LocalApiGateway(
-                routes_from_definition(api.attributes["Body"]), stages[0] if stages else "Prod", self.clients("lambda")
+                api.attributes["Body"],
+                stage.physical_id if stage else "Prod",
+                self.clients("lambda"),
+                api_id=api.physical_id,
+                method_arn_prefix=f"arn:aws:execute-api:{REGION}:{self.deployed.account_id}:{api.physical_id}",
+                usage_plans=usage_plans,
+                stage_limits=stage_limits(stage.properties.get("MethodSettings", []) if stage else []),
+                access_log=self.options.state_dir / "logs" / f"api-access-{api.logical_id}.log",
             )
             gateway.start()
-            self.gateways[logical_id] = gateway
+            self.gateways[api.logical_id] = gateway
 
     def info(self) -> dict[str, Any]:
         assert self.deployed is not None

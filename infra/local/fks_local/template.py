@@ -25,6 +25,8 @@ from samtranslator.translator.translator import Translator
 from samtranslator.yaml_helper import yaml_parse
 
 ARTIFACTS_BUCKET = "fks-local-artifacts"
+# sam build's method for Rust functions (cargo-lambda); its BuildProperties.Binary names the binary.
+RUST_BUILD_METHOD = "rust-cargolambda"
 _SKIPPED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", "target", ".DS_Store"}
 
 
@@ -104,6 +106,34 @@ def _inline_includes(node: Any, root: Path) -> Any:
     return {key: _inline_includes(value, root) for key, value in node.items()}
 
 
+def _metadata(resource: dict[str, Any]) -> dict[str, Any]:
+    metadata = resource.get("Metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def rust_bootstrap_zip(logical_id: str, workspace: Path, metadata: dict[str, Any]) -> bytes:
+    """What ``sam build`` makes of a ``rust-cargolambda`` function: the release binary named
+    ``bootstrap`` at the root of the zip. Locally the binary is the one ``make setup`` builds
+    (``cargo build --release``), for the host, which is what the local runtime executes."""
+    binary_name = str((metadata.get("BuildProperties") or {}).get("Binary", ""))
+    if not binary_name:
+        raise TemplateError(f"{logical_id}: BuildMethod {RUST_BUILD_METHOD} needs BuildProperties.Binary")
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or workspace / "target")
+    binary = target_dir / "release" / binary_name
+    if not binary.is_file():
+        raise TemplateError(
+            f"{logical_id}: no built binary at {binary}; build it with "
+            f"`cargo build --release --manifest-path {workspace / 'Cargo.toml'} -p {binary_name}` (make setup does)"
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = (0o755 | 0o100000) << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, binary.read_bytes())
+    return buffer.getvalue()
+
+
 def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[Artifact]]:
     packaged = _inline_includes(copy.deepcopy(template), root)
     artifacts: list[Artifact] = []
@@ -114,6 +144,12 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
             directory = _local_dir(root, logical_id, "CodeUri", props.get("CodeUri"))
             prefix = ""
             uri_prop = "CodeUri"
+            if directory is not None and _metadata(resource).get("BuildMethod") == RUST_BUILD_METHOD:
+                body = rust_bootstrap_zip(logical_id, directory, _metadata(resource))
+                key = f"{logical_id}/{hashlib.sha256(body).hexdigest()[:16]}.zip"
+                artifacts.append(Artifact(logical_id, directory, key, body))
+                props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
+                continue
         elif kind == "AWS::Serverless::LayerVersion":
             directory = _local_dir(root, logical_id, "ContentUri", props.get("ContentUri"))
             build_method = str((resource.get("Metadata") or {}).get("BuildMethod", ""))

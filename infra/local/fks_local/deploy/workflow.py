@@ -63,13 +63,26 @@ def delete_rule(ctx: DeployContext, deployed: Deployed) -> None:
     events.delete_rule(Name=deployed.physical_id)
 
 
+def _importable(body: dict[str, Any], description: str) -> dict[str, Any]:
+    """The definition as moto's importer accepts it: it needs info.description (optional in
+    OpenAPI) and a uri and httpMethod on every integration, mock ones (CORS preflight) included."""
+    document = json.loads(json.dumps(body))
+    document["info"] = {"description": description, **document.get("info", {})}
+    for operations in (document.get("paths") or {}).values():
+        for operation in operations.values():
+            integration = operation.get("x-amazon-apigateway-integration") if isinstance(operation, dict) else None
+            if integration and integration.get("type") == "mock":
+                integration.setdefault("uri", "")
+                integration.setdefault("httpMethod", "POST")
+    return document
+
+
 def create_rest_api(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
     apigateway = ctx.client("apigateway")
     name = props.get("Name") or ctx.default_name(logical_id, 128)
     body = props.get("Body")
     if body is not None:
-        # moto's importer needs info.description, which OpenAPI makes optional.
-        document = {**body, "info": {"description": props.get("Description", ""), **body.get("info", {})}}
+        document = _importable(body, props.get("Description", ""))
         api = apigateway.import_rest_api(body=json.dumps(document).encode())
         apigateway.update_rest_api(
             restApiId=api["id"], patchOperations=[{"op": "replace", "path": "/name", "value": name}]
@@ -115,3 +128,57 @@ def create_stage(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> 
 
 def delete_stage(ctx: DeployContext, deployed: Deployed) -> None:
     ctx.client("apigateway").delete_stage(restApiId=deployed.properties["RestApiId"], stageName=deployed.physical_id)
+
+
+def create_usage_plan(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    request: dict[str, Any] = {
+        "name": props.get("UsagePlanName") or ctx.default_name(logical_id, 128),
+        "description": props.get("Description", ""),
+        "apiStages": [{"apiId": s["ApiId"], "stage": s["Stage"]} for s in props.get("ApiStages", [])],
+    }
+    if "Throttle" in props:
+        request["throttle"] = {
+            "burstLimit": int(props["Throttle"]["BurstLimit"]),
+            "rateLimit": float(props["Throttle"]["RateLimit"]),
+        }
+    if "Quota" in props:
+        quota = props["Quota"]
+        request["quota"] = {
+            "limit": int(quota["Limit"]),
+            "period": quota["Period"],
+            "offset": int(quota.get("Offset", 0)),
+        }
+    plan = ctx.client("apigateway").create_usage_plan(**request)
+    return Deployed(logical_id, "AWS::ApiGateway::UsagePlan", plan["id"], {"Id": plan["id"]})
+
+
+def delete_usage_plan(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_usage_plan(usagePlanId=deployed.physical_id)
+
+
+def create_api_key(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    request: dict[str, Any] = {
+        "name": props.get("Name") or ctx.default_name(logical_id, 128),
+        "enabled": str(props.get("Enabled", True)).lower() == "true",
+    }
+    if "Value" in props:
+        request["value"] = props["Value"]
+    key = ctx.client("apigateway").create_api_key(**request)
+    return Deployed(logical_id, "AWS::ApiGateway::ApiKey", key["id"], {"APIKeyId": key["id"]})
+
+
+def delete_api_key(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_api_key(apiKey=deployed.physical_id)
+
+
+def create_usage_plan_key(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    ctx.client("apigateway").create_usage_plan_key(
+        usagePlanId=props["UsagePlanId"], keyId=props["KeyId"], keyType=props.get("KeyType", "API_KEY")
+    )
+    return Deployed(logical_id, "AWS::ApiGateway::UsagePlanKey", f"{props['KeyId']}:{props['UsagePlanId']}", {}, props)
+
+
+def delete_usage_plan_key(ctx: DeployContext, deployed: Deployed) -> None:
+    ctx.client("apigateway").delete_usage_plan_key(
+        usagePlanId=deployed.properties["UsagePlanId"], keyId=deployed.properties["KeyId"]
+    )

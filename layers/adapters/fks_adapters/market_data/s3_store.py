@@ -12,8 +12,8 @@ Why one file per partition, rewritten whole after merging with what is stored:
   or duplicated partition (``mode="overwrite_partitions"`` deletes before it writes, and an
   append of new files duplicates on retry: both fail one of these);
 - a day of 1m candles is 1,440 rows (about 60 KB), so rewriting it is cheaper than compacting.
-Two writers merging the same day at the same moment can still lose one side's rows; collection
-and backfill touch the same day only at the live edge, and the next collection repairs it.
+Two writers merging the same day (collection and backfill at the live edge) are serialised by
+a conditional PUT on the day's ETag; the loser reads and merges again.
 """
 
 from __future__ import annotations
@@ -28,14 +28,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from botocore.exceptions import ClientError
 
+from fks.errors import TemporaryError
 from fks.market_data import CANDLE_COLUMNS, empty_candle_frame, frame_from_arrow, frame_to_arrow
 from fks.market_data.storage import SeriesKey, dates_in_range, partition_date
+from fks.market_data.timeframes import DAY_MS
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 PREFIX = "candles"
 FILE_NAME = "candles.parquet"
+MAX_WRITE_RACES = 5
+# S3 answers a conditional PUT that lost with 412, or 409 while another conditional PUT is in flight.
+_LOST_RACE = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 
 
 class S3CandleStore:
@@ -56,17 +61,32 @@ class S3CandleStore:
         if frame.empty:
             return 0
         new_total = 0
-        dates = np.array([partition_date(int(t)) for t in frame["open_time"].to_numpy()])
-        for date in sorted(set(dates.tolist())):
-            day = frame.loc[dates == date]
-            stored = self._read_day(key, date)
+        days = frame["open_time"].to_numpy() // DAY_MS  # UTC days since the epoch, vectorised
+        for day in np.unique(days):
+            new_total += self._merge_day(key, partition_date(int(day) * DAY_MS), frame.loc[days == day])
+        return new_total
+
+    def _merge_day(self, key: SeriesKey, date: str, day: pd.DataFrame) -> int:
+        """Merge ``day`` into the stored day with an optimistic lock on the object's ETag.
+
+        The PUT is conditional on the day being unchanged since it was read (``If-Match``, or
+        ``If-None-Match: *`` for a new day), so a collector and a backfill merging the same day at
+        once cannot overwrite each other's candles: the loser reads again and merges again.
+        """
+        for _ in range(MAX_WRITE_RACES):
+            stored, etag = self._read_day_versioned(key, date)
             merged = _merge(stored, day)
             added = len(merged) - len(stored)
             if added == 0 and _same(stored, merged):
-                continue  # nothing new, nothing revised: skip the PUT
-            self._put_day(key, date, merged)
-            new_total += added
-        return new_total
+                return 0  # nothing new, nothing revised: skip the PUT
+            try:
+                self._put_day(key, date, merged, etag=etag)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in _LOST_RACE:
+                    raise
+                continue
+            return added
+        raise TemporaryError(f"{key} {date}: lost {MAX_WRITE_RACES} write races in a row; retry later")
 
     def delete_range(self, key: SeriesKey, start_ms: int, end_ms: int) -> int:
         removed = 0
@@ -130,18 +150,29 @@ class S3CandleStore:
 
     # ------------------------------------------------------------------ one day
     def _read_day(self, key: SeriesKey, date: str) -> pd.DataFrame:
+        return self._read_day_versioned(key, date)[0]
+
+    def _read_day_versioned(self, key: SeriesKey, date: str) -> tuple[pd.DataFrame, str | None]:
+        """The stored day and its ETag (None: no such day yet)."""
         try:
-            body = self._s3.get_object(Bucket=self.bucket, Key=self.object_key(key, date))["Body"].read()
+            response = self._s3.get_object(Bucket=self.bucket, Key=self.object_key(key, date))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return empty_candle_frame()
+                return empty_candle_frame(), None
             raise
-        return _candle_frame(pq.read_table(io.BytesIO(body)))
+        return _candle_frame(pq.read_table(io.BytesIO(response["Body"].read()))), response["ETag"]
 
-    def _put_day(self, key: SeriesKey, date: str, frame: pd.DataFrame) -> None:
+    def _put_day(self, key: SeriesKey, date: str, frame: pd.DataFrame, *, etag: str | bool | None = False) -> None:
+        """Write one day; ``etag`` a string: only over that version, None: only if absent, False: always."""
         buffer = io.BytesIO()
         pq.write_table(frame_to_arrow(frame), buffer, compression="zstd")
-        self._s3.put_object(Bucket=self.bucket, Key=self.object_key(key, date), Body=buffer.getvalue())
+        object_key = self.object_key(key, date)
+        if isinstance(etag, str):
+            self._s3.put_object(Bucket=self.bucket, Key=object_key, Body=buffer.getvalue(), IfMatch=etag)
+        elif etag is None:
+            self._s3.put_object(Bucket=self.bucket, Key=object_key, Body=buffer.getvalue(), IfNoneMatch="*")
+        else:
+            self._s3.put_object(Bucket=self.bucket, Key=object_key, Body=buffer.getvalue())
 
 
 def _candle_frame(table: pa.Table) -> pd.DataFrame:

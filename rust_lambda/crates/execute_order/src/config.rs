@@ -1,6 +1,6 @@
 //! The function's configuration from its environment, validated at cold start.
 
-use fks_binance::{BinanceClient, BinanceConfig};
+use fks_binance::{BinanceClient, BinanceConfig, MAINNET_URL};
 use fks_execution_core::{
     ExchangeClient, ExchangeError, MarketContext, OrderCommand, PaperConfig, PaperExchange, RiskLimits,
     VenueOrder,
@@ -18,6 +18,8 @@ pub mod env {
     pub const ORDERS_TABLE: &str = "FKS_ORDERS_TABLE";
     /// DynamoDB table of positions, keys `account`, `symbol`.
     pub const POSITIONS_TABLE: &str = "FKS_POSITIONS_TABLE";
+    /// DynamoDB table of trading states (circuit breaker), key `account`.
+    pub const RISK_STATE_TABLE: &str = "FKS_RISK_STATE_TABLE";
     /// Exchange REST base URL (Binance, its testnet or the local simulator).
     pub const EXCHANGE_BASE_URL: &str = "FKS_EXCHANGE_BASE_URL";
     /// `live` (default) or `paper`: paper fills in-process at the exchange's last price.
@@ -104,7 +106,8 @@ fn trading_secret(aws: &AwsJsonClient, secret_id: &str) -> Result<TradingSecret,
 /// [`AwsError`] naming the missing or invalid setting, or the failed AWS call.
 pub fn from_env() -> Result<LambdaHandler, AwsError> {
     let aws = AwsJsonClient::from_env()?;
-    let base_url = var(env::EXCHANGE_BASE_URL)?;
+    // Empty means the exchange's production URL, as the template's ExchangeBaseUrl says.
+    let base_url = var(env::EXCHANGE_BASE_URL).unwrap_or_else(|_| MAINNET_URL.to_owned());
     let limits: RiskLimits = match std::env::var(env::RISK_LIMITS) {
         Ok(text) if !text.trim().is_empty() => serde_json::from_str(&text)
             .map_err(|e| config_error(format!("{} is not valid risk limits: {e}", env::RISK_LIMITS)))?,
@@ -127,7 +130,12 @@ pub fn from_env() -> Result<LambdaHandler, AwsError> {
     };
     // Public market data needs no key.
     let market = BinanceClient::new(BinanceConfig::new(&base_url, "", ""));
-    let store = DynamoStore::new(aws, var(env::ORDERS_TABLE)?, var(env::POSITIONS_TABLE)?);
+    let store = DynamoStore::new(
+        aws,
+        var(env::ORDERS_TABLE)?,
+        var(env::POSITIONS_TABLE)?,
+        var(env::RISK_STATE_TABLE)?,
+    );
     let account = std::env::var(env::ACCOUNT).unwrap_or_else(|_| "binance-spot".into());
     Ok(Handler::new(store, venue, market, account, limits))
 }

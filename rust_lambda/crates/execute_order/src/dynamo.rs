@@ -1,6 +1,6 @@
 //! [`Store`] on DynamoDB: conditional writes, one transaction per committed order.
 
-use fks_execution_core::{ExecutionReport, OrderCommand, Position};
+use fks_execution_core::{ExecutionReport, OrderCommand, Position, TradingState};
 use serde_json::{json, Map, Value};
 
 use crate::aws::{AwsError, AwsJsonClient};
@@ -18,6 +18,7 @@ pub struct DynamoStore {
     client: AwsJsonClient,
     orders_table: String,
     positions_table: String,
+    risk_state_table: String,
 }
 
 fn s(value: &str) -> Value {
@@ -42,6 +43,10 @@ fn report_attributes(report: &ExecutionReport, now_ms: u64) -> Result<Map<String
     let value = serde_json::to_value(report).map_err(|e| malformed(&e.to_string()))?;
     let mut item = Map::new();
     for (key, field) in value.as_object().into_iter().flatten() {
+        // `duplicate` describes one call's answer, not the order.
+        if key == "duplicate" {
+            continue;
+        }
         let attribute = match field {
             Value::String(text) if NUMERIC_FIELDS.contains(&key.as_str()) => n(text),
             Value::Number(number) => n(number),
@@ -73,14 +78,20 @@ fn position_item(account: &str, stored: &StoredPosition, order_id: &str, now_ms:
 }
 
 impl DynamoStore {
-    /// A store over the two tables.
+    /// A store over the orders, positions and risk-state tables.
     #[must_use]
     pub fn new(
         client: AwsJsonClient,
         orders_table: impl Into<String>,
         positions_table: impl Into<String>,
+        risk_state_table: impl Into<String>,
     ) -> Self {
-        Self { client, orders_table: orders_table.into(), positions_table: positions_table.into() }
+        Self {
+            client,
+            orders_table: orders_table.into(),
+            positions_table: positions_table.into(),
+            risk_state_table: risk_state_table.into(),
+        }
     }
 
     fn call(&self, operation: &str, body: &Value) -> Result<Value, AwsError> {
@@ -89,6 +100,29 @@ impl DynamoStore {
 }
 
 impl Store for DynamoStore {
+    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError> {
+        let answer = self.call(
+            "GetItem",
+            &json!({ "TableName": self.risk_state_table, "Key": { "account": s(account) }, "ConsistentRead": true }),
+        )?;
+        match answer.get("Item").and_then(|item| attr(item, "state", "S")) {
+            None => Ok(TradingState::Active),
+            Some(state) => serde_json::from_value(Value::String(state.to_owned()))
+                .map_err(|_| malformed(&format!("trading state {state:?} of {account}"))),
+        }
+    }
+
+    fn save_trading_state(
+        &mut self,
+        account: &str,
+        state: TradingState,
+        now_ms: u64,
+    ) -> Result<(), AwsError> {
+        let name = serde_json::to_value(state).map_err(|e| malformed(&e.to_string()))?;
+        let item = json!({ "account": s(account), "state": { "S": name }, "updated_ms": n(now_ms) });
+        self.call("PutItem", &json!({ "TableName": self.risk_state_table, "Item": item })).map(|_| ())
+    }
+
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
         let answer = self.call(
             "GetItem",

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use fks_execution_core::{
     Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError, ExecutionReport,
-    Instrument, MarketContext, OrderCommand, OrderDenial, Position, PositionReport, RiskLimits, VenueOrder,
+    Instrument, MarketContext, OrderCommand, OrderDenial, Position, PositionReport, RiskLimits, TradingState,
+    VenueOrder,
 };
 
 use crate::aws::AwsError;
@@ -169,13 +170,28 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
         }
         let position = self.store.load_position(&self.account, &command.symbol)?;
+        let state = self.store.load_trading_state(&self.account)?;
         let replay = Replay { inner: &mut self.exchange, known: known.flatten() };
         let mut engine = Engine::new(self.account.clone(), self.limits.clone(), replay);
         engine.add_instrument(instrument).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
         if let Some(stored) = &position {
             engine.restore_position(stored.position.clone());
         }
-        match engine.submit(command, now_ms, mark) {
+        match state {
+            TradingState::Active => {}
+            TradingState::Reducing => {
+                engine.risk_mut().set_reducing();
+            }
+            TradingState::Halted => engine.risk_mut().halt(),
+        }
+        let result = engine.submit(command, now_ms, mark);
+        let tripped = engine.risk().state();
+        drop(engine);
+        if tripped != state {
+            // The breaker tripped during this order: every later invocation must see it.
+            self.store.save_trading_state(&self.account, tripped, now_ms)?;
+        }
+        match result {
             Ok(report) => self.commit(report, position, mark, now_ms),
             // Outcome unknown: keep the claim; the retry queries the exchange first.
             Err(Denial::Exchange(e)) if e.class == ErrorClass::Retryable => Err(Failure::exchange(e)),

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use fks_execution_core::{ExecutionReport, OrderCommand, Position};
+use fks_execution_core::{ExecutionReport, OrderCommand, Position, TradingState};
 
 use crate::aws::AwsError;
 
@@ -62,6 +62,19 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError>;
 
+    /// The account's trading state (the circuit breaker); `Active` when never set.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError>;
+
+    /// Records the trading state the engine moved to (its breaker tripped).
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn save_trading_state(&mut self, account: &str, state: TradingState, now_ms: u64)
+        -> Result<(), AwsError>;
+
     /// Records `report` on its claimed order and `position` (if any fills) in one atomic write,
     /// conditional on the order still being uncommitted and the position's version.
     ///
@@ -80,6 +93,7 @@ pub trait Store {
 pub struct MemoryStore {
     orders: HashMap<String, StoredOrder>,
     positions: HashMap<(String, String), StoredPosition>,
+    trading_states: HashMap<String, TradingState>,
 }
 
 impl MemoryStore {
@@ -97,6 +111,20 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError> {
+        Ok(self.trading_states.get(account).copied().unwrap_or_default())
+    }
+
+    fn save_trading_state(
+        &mut self,
+        account: &str,
+        state: TradingState,
+        _now_ms: u64,
+    ) -> Result<(), AwsError> {
+        self.trading_states.insert(account.to_owned(), state);
+        Ok(())
+    }
+
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
         Ok(self.orders.get(client_order_id).cloned())
     }

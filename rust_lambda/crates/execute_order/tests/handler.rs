@@ -6,7 +6,7 @@ use execute_order::handler::Handler;
 use execute_order::market::StaticMarket;
 use execute_order::store::{MemoryStore, Store};
 use fks_execution_core::{
-    Decimal, Instrument, OrderStatus, PaperConfig, PaperExchange, PositionSide, RiskLimits,
+    Decimal, Instrument, OrderStatus, PaperConfig, PaperExchange, PositionSide, RiskLimits, TradingState,
 };
 
 const ACCOUNT: &str = "acct-1";
@@ -133,4 +133,21 @@ fn claimed_but_unfinished_order_is_settled_once() {
     assert_eq!(report.status, OrderStatus::Filled);
     assert!(again.duplicate);
     assert_eq!(h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap().position.quantity(), d("0.001"));
+}
+
+#[test]
+fn halted_account_denies_new_orders_and_reducing_allows_only_reducing_ones() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&command("o-1", "buy", "0.002"), 1).unwrap();
+    h.store_mut().save_trading_state(ACCOUNT, TradingState::Halted, 2).unwrap();
+
+    let halted = h.handle_json(&command("o-2", "sell", "0.001"), 3).unwrap_err();
+    h.store_mut().save_trading_state(ACCOUNT, TradingState::Reducing, 4).unwrap();
+    let increasing = h.handle_json(&command("o-3", "buy", "0.001"), 5).unwrap_err();
+    let reducing = h.handle_json(&command("o-4", "sell", "0.001"), 6).unwrap();
+
+    assert_eq!(halted.error_type, "RiskDenied");
+    assert_eq!(increasing.error_type, "RiskDenied");
+    assert_eq!(reducing.status, OrderStatus::Filled);
+    assert!(h.store().clone_order("o-2").is_none(), "a denied order is not stored");
 }

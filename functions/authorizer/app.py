@@ -1,0 +1,112 @@
+"""The REST API's Lambda REQUEST authorizer: API keys (``X-Api-Key``) and JWTs (``Authorization:
+Bearer``), and the scope each route needs. Unknown or bad credentials raise "Unauthorized", which
+API Gateway answers with 401; a known caller without the scope gets a Deny whose context names
+the missing scope, which the ACCESS_DENIED gateway response shows in its 403."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.auth import JwtSettings, Principal, parse_presented_key, required_scope, verify_jwt
+from fks.auth.principal import AuthError
+from fks_adapters.aws.api_key_store import ApiKeyStore
+
+logger = Logger()
+tracer = Tracer()
+_store: ApiKeyStore | None = None
+
+
+def _keys() -> ApiKeyStore:
+    global _store
+    if _store is None:
+        _store = ApiKeyStore(os.environ["FKS_API_KEYS_TABLE"])
+    return _store
+
+
+_shared_key_value: str | None = None
+
+
+def _shared_usage_key() -> str | None:
+    """The usage plan key bearer-token callers are counted against (one lookup per instance)."""
+    global _shared_key_value
+    name = os.environ.get("FKS_SHARED_USAGE_KEY_NAME")
+    if _shared_key_value is None and name:
+        keys = boto3.client("apigateway").get_api_keys(nameQuery=name, includeValues=True)["items"]
+        _shared_key_value = next((str(k["value"]) for k in keys if k["name"] == name), None)
+    return _shared_key_value
+
+
+def _jwt_settings() -> JwtSettings:
+    secret_id = os.environ.get("FKS_JWT_SECRET_ARN")
+    # Cached by powertools for five minutes: one Secrets Manager call per warm instance and rotation.
+    secret = str(parameters.get_secret(secret_id, max_age=300)) if secret_id else None
+    return JwtSettings(
+        issuer=os.environ.get("FKS_JWT_ISSUER", "fks"),
+        audience=os.environ.get("FKS_JWT_AUDIENCE", "fks-api"),
+        hs256_secret=secret,
+        rs256_public_key=os.environ.get("FKS_JWT_PUBLIC_KEY") or None,
+    )
+
+
+def _header(event: dict[str, Any], name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name:
+            return str(value)
+    return None
+
+
+def authenticate(event: dict[str, Any]) -> Principal:
+    presented = _header(event, "x-api-key")
+    if presented:
+        key_id, secret = parse_presented_key(presented)
+        key = _keys().get(key_id)
+        if key is None:
+            raise AuthError(f"unknown key {key_id}")
+        return key.authenticate(secret)
+    authorization = _header(event, "authorization") or ""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token:
+        principal = verify_jwt(token.strip(), _jwt_settings())
+        return replace(principal, usage_key=_shared_usage_key())
+    raise AuthError("no credentials")
+
+
+def _policy(principal: Principal, effect: str, method_arn: str, context: dict[str, str]) -> dict[str, Any]:
+    policy: dict[str, Any] = {
+        "principalId": principal.subject,
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}],
+        },
+        "context": context,
+    }
+    if principal.usage_key:
+        policy["usageIdentifierKey"] = principal.usage_key
+    return policy
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        principal = authenticate(event)
+    except AuthError as exc:
+        # Why goes to the log (never the secret); the caller learns only that it is unauthorized.
+        logger.warning("unauthorized", extra={"reason": str(exc), "path": event.get("path")})
+        # The exact message API Gateway maps to a 401; any other error would be a 500.
+        raise Exception("Unauthorized") from None
+    needed = required_scope(event["httpMethod"], event["resource"])
+    granted = " ".join(sorted(s.value for s in principal.effective_scopes()))
+    details = {"subject": principal.subject, "kind": principal.kind, "scopes": granted}
+    if not principal.allows(needed):
+        logger.info("forbidden", extra={**details, "needed": needed.value, "route": event["resource"]})
+        reason = f"this route needs the '{needed.value}' scope; the credentials carry: {granted}"
+        return _policy(principal, "Deny", event["methodArn"], {**details, "denyReason": reason})
+    return _policy(principal, "Allow", event["methodArn"], details)
