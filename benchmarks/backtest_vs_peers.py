@@ -34,42 +34,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-BARS = 1_000_000
-SEED = 7
-CASH = 100_000.0
-FAST, SLOW = 10, 30
-GRID_FAST = list(range(2, 21, 2))
-GRID_SLOW = list(range(30, 121, 10))
-Result = dict[str, Any]
-
-
-def synthetic_bars(bars: int = BARS, seed: int = SEED) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    close = 100.0 * np.exp(np.cumsum(rng.normal(0.0, 0.0005, bars)))
-    close[-1] = close[-2]  # a flat last bar: see "the end" above
-    open_ = np.concatenate(([100.0], close[:-1]))
-    wick = np.abs(rng.normal(0.0, 0.0002, (2, bars)))
-    frame = pd.DataFrame(
-        {
-            "Open": open_,
-            "High": np.maximum(open_, close) * (1 + wick[0]),
-            "Low": np.minimum(open_, close) * (1 - wick[1]),
-            "Close": close,
-            "Volume": 1.0,
-        },
-        index=pd.date_range("2024-01-01", periods=bars, freq="1min"),
-    )
-    return frame
-
-
-def grid_cells(sample: int) -> list[tuple[int, int]]:
-    cells = [(fast, slow) for fast in GRID_FAST for slow in GRID_SLOW]
-    if 0 < sample < len(cells):
-        # Spread over both axes (a diagonal walk), not one slow window: trade counts vary with both.
-        step = len(cells) // sample
-        cells = [cells[(i * step + i % len(GRID_SLOW)) % len(cells)] for i in range(sample)]
-    return cells
+from bench_common import BARS, CASH, FAST, GRID_FAST, GRID_SLOW, SLOW, Result, grid_summary, synthetic_bars
+from peer_backtests import backtesting_grid, backtesting_single, vectorbt_grid, vectorbt_single
 
 
 # ---------------------------------------------------------------------------------------- FKS
@@ -130,9 +96,7 @@ def run_case(name: str, sample: int) -> Result:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--case", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--peers-grid-sample", type=int, default=0, help="backtesting.py grid: run N cells, extrapolate"
-    )
+    parser.add_argument("--peers-grid-sample", type=int, default=0, help="peers' grids: run N cells, extrapolate")
     parser.add_argument("--with-vectorbt-grid", action="store_true", help="also run vectorbt's grid (~19 GB peak)")
     args = parser.parse_args()
     if args.case:
@@ -143,7 +107,7 @@ def main() -> None:
     print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}  best cell / note")
     rows: dict[str, Result] = {}
     for name in names:
-        sample = args.peers_grid_sample if name == "backtesting.py grid" else 0
+        sample = args.peers_grid_sample if name in ("backtesting.py grid", "vectorbt grid") else 0
         done = subprocess.run(
             [sys.executable, __file__, "--case", name, "--peers-grid-sample", str(sample)],
             capture_output=True,

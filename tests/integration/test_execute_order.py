@@ -144,3 +144,65 @@ def test_execute_order_when_halted_is_denied_and_reducing_allows_only_reducing_o
     assert increasing["errorType"] == "RiskDenied"
     assert "FunctionError" not in response, reducing
     assert reducing["status"] == "filled"
+
+
+def _api(local_stack: StackHandle, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """ExecutionApiFunction invoked with the REST proxy event the gateway sends (the authorizer
+    and usage plan have their own tests)."""
+    event = {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "requestContext": {"httpMethod": method, "path": f"/v1{path}", "stage": "v1", "requestId": uuid.uuid4().hex},
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+    response = local_stack.clients("lambda").invoke(
+        FunctionName=local_stack.function("ExecutionApiFunction"), Payload=json.dumps(event).encode()
+    )
+    reply = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, reply
+    return int(reply["statusCode"]), json.loads(reply.get("body") or "null")
+
+
+def test_api_places_order_through_rust_function_and_reads_order_and_position(local_stack: StackHandle) -> None:
+    command = _command()
+
+    placed_status, placed = _api(local_stack, "POST", "/orders", command)
+    again_status, again = _api(local_stack, "POST", "/orders", command)
+    order_status, order = _api(local_stack, "GET", f"/orders/{command['client_order_id']}")
+    position_status, position = _api(local_stack, "GET", "/positions/BTCUSDT")
+    _, listed = _api(local_stack, "GET", "/positions")
+
+    assert (placed_status, placed["order"]["status"]) == (201, "filled")
+    assert (again_status, again["order"]["duplicate"]) == (200, True)
+    assert (order_status, order["order"]["status"]) == (200, "filled")
+    assert position_status == 200
+    assert Decimal(position["position"]["quantity"]) == _position_quantity(local_stack)
+    assert any(p["symbol"] == "BTCUSDT" for p in listed["positions"])
+
+
+def test_api_bad_order_is_400_and_unknown_order_is_404(local_stack: StackHandle) -> None:
+    bad_status, bad = _api(local_stack, "POST", "/orders", _command(quantity="0.000001"))
+    missing_status, _ = _api(local_stack, "GET", "/orders/never-placed")
+
+    assert (bad_status, bad["error"]) == (400, "BadRequest")
+    assert missing_status == 404
+
+
+def test_api_halt_denies_orders_until_resume(local_stack: StackHandle) -> None:
+    try:
+        halt_status, halted = _api(local_stack, "POST", "/risk/halt")
+        denied_status, denied = _api(local_stack, "POST", "/orders", _command())
+    finally:
+        _api(local_stack, "POST", "/risk/resume")
+    resumed_status, resumed = _api(local_stack, "POST", "/orders", _command())
+
+    assert (halt_status, halted["trading_state"]) == (200, "halted")
+    assert (denied_status, denied["error"]) == (422, "RiskDenied")
+    assert (resumed_status, resumed["order"]["status"]) == (201, "filled")

@@ -50,11 +50,26 @@ def _wait_for_execution(stack: LocalStack, signal_id: str, timeout_s: float = 60
     raise TimeoutError(f"the pipeline for {signal_id} did not finish in {timeout_s}s")
 
 
+def _demo_api_key(stack: LocalStack) -> str:
+    """An admin key for the demo's API calls, made as `fks keys create` makes one."""
+    from fks.auth.principal import Scope
+    from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key
+
+    outputs = stack.deployed.outputs if stack.deployed else {}
+    store = ApiKeyStore(outputs["ApiKeysTableName"], stack.clients("dynamodb"))
+    plan = UsagePlanKeys(outputs["ApiUsagePlanId"], stack.clients("apigateway"))
+    return create_key(store, plan, "demo", frozenset({Scope.ADMIN})).presented
+
+
 def _collect_market_data(stack: LocalStack, api_url: str) -> bool:
     """Enable BTC/USDT, let the every-minute schedule collect it, read it back through the history API."""
     _step(f"Enabling {SYMBOL} collection (POST /assets/enable) and firing the collection schedule twice")
+    headers = {"X-Api-Key": _demo_api_key(stack)}
     enabled = requests.post(
-        f"{api_url}/assets/enable", json={"exchange": "binance", "symbol": SYMBOL, "history_days": 0}, timeout=60
+        f"{api_url}/assets/enable",
+        json={"exchange": "binance", "symbol": SYMBOL, "history_days": 0},
+        headers=headers,
+        timeout=60,
     )
     print(f"    HTTP {enabled.status_code}: {enabled.json().get('asset', enabled.json())}")
     account = stack.clients("sts").get_caller_identity()["Account"]
@@ -65,7 +80,9 @@ def _collect_market_data(stack: LocalStack, api_url: str) -> bool:
             for answer in scheduler.fire(rule, datetime.now(UTC), wait=True):
                 for item in json.loads(answer["payload"]).get("collected", []):
                     print(f"    collect_ohlcv {item['asset']}: {item['stored_new']} new candles stored")
-    history = requests.get(f"{api_url}/historical/{SYMBOL.replace('/', '-')}", params={"limit": 1000}, timeout=60)
+    history = requests.get(
+        f"{api_url}/historical/{SYMBOL.replace('/', '-')}", params={"limit": 1000}, headers=headers, timeout=60
+    )
     candles = history.json().get("candles", [])
     print(f"    GET /historical/BTC-USDT: HTTP {history.status_code}, {len(candles)} candles stored in S3")
     if candles:
