@@ -23,15 +23,10 @@ fn diagnostic(failure: Failure) -> Diagnostic {
 /// is reported as the invocation's error instead of a crash loop.
 fn invoke(warm: &Mutex<Option<LambdaHandler>>, event: &Value) -> Result<Value, Diagnostic> {
     let mut slot = warm.lock().unwrap_or_else(PoisonError::into_inner);
-    if slot.is_none() {
-        *slot = Some(config::from_env().map_err(|e| diagnostic(e.into()))?);
-    }
-    let handler = slot.as_mut().ok_or_else(|| {
-        diagnostic(Failure::from(execute_order::aws::AwsError {
-            kind: "MissingConfiguration".into(),
-            message: "handler not built".into(),
-        }))
-    })?;
+    let handler = match slot.as_mut() {
+        Some(handler) => handler,
+        None => slot.insert(config::from_env().map_err(|e| diagnostic(e.into()))?),
+    };
     let report = handler.handle_json(&event.to_string(), now_ms()).map_err(diagnostic)?;
     serde_json::to_value(report)
         .map_err(|e| Diagnostic { error_type: "PermanentError".into(), error_message: e.to_string() })
