@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import operator
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from fks_local.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -76,26 +77,13 @@ def evaluate(alarm: dict[str, Any], datapoints: list[dict[str, Any]], now: datet
     return "OK", f"{breaching} of {len(values)} period(s) breaching ({shown} vs {threshold:g})"
 
 
-class AlarmEvaluator:
+class AlarmEvaluator(BackgroundLoop):
     def __init__(self, clients: Callable[[str], Any], interval_s: float = 10.0) -> None:
+        super().__init__("alarm-evaluator", interval_s)
         self._clients = clients
-        self._interval = interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="alarm-evaluator")
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.evaluate_once()
-            except Exception:  # an emulator hiccup must not stop evaluation
-                log.exception("alarm evaluation failed")
+    def run_pass(self) -> None:
+        self.evaluate_once()
 
     def evaluate_once(self, now: datetime | None = None) -> dict[str, str]:
         """Evaluate every metric alarm; returns each alarm's state after this pass."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from typing import Any
+
+from fks_local.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -29,27 +30,14 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
     }
 
 
-class SqsPoller:
+class SqsPoller(BackgroundLoop):
     def __init__(self, clients: Any, region: str, interval_s: float = 0.5) -> None:
+        super().__init__("sqs-poller", interval_s)
         self._clients = clients
         self._region = region
-        self._interval = interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="sqs-poller")
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.poll_once()
-            except Exception:  # keep polling through an emulator hiccup, as the service does
-                log.exception("sqs poll failed")
+    def run_pass(self) -> None:
+        self.poll_once()
 
     def poll_once(self) -> int:
         """One pass over every enabled SQS mapping; returns how many messages were delivered."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from fks_local.background import BackgroundLoop
 from fks_local.schedules import ScheduleError, parse
 
 log = logging.getLogger(__name__)
@@ -29,21 +29,13 @@ def scheduled_event(rule_arn: str, account: str, region: str, when: datetime) ->
     }
 
 
-class Scheduler:
+class Scheduler(BackgroundLoop):
     def __init__(self, clients: Any, account: str, region: str) -> None:
+        super().__init__("scheduler", 1.0)
         self._clients = clients
         self._account = account
         self._region = region
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="scheduler")
         self._next: dict[str, datetime] = {}
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
 
     def schedule_rules(self) -> list[dict[str, Any]]:
         events = self._clients("events")
@@ -86,12 +78,8 @@ class Scheduler:
         now = datetime.now(UTC)
         return {rule["Name"]: self.fire(rule, now, wait=True) for rule in self.schedule_rules()}
 
-    def _run(self) -> None:
-        while not self._stop.wait(1.0):
-            try:
-                self._due(datetime.now(UTC))
-            except Exception:  # a broken rule or emulator hiccup must not stop the clock
-                log.exception("scheduler pass failed")
+    def run_pass(self) -> None:
+        self._due(datetime.now(UTC))
 
     def _due(self, now: datetime) -> list[str]:
         """Fire the rules whose time has come; returns their names."""

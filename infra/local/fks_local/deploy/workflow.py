@@ -66,7 +66,7 @@ def delete_rule(ctx: DeployContext, deployed: Deployed) -> None:
 def _importable(body: dict[str, Any], description: str) -> dict[str, Any]:
     """The definition as moto's importer accepts it: it needs info.description (optional in
     OpenAPI) and a uri and httpMethod on every integration, mock ones (CORS preflight) included."""
-    document = json.loads(json.dumps(body))
+    document: dict[str, Any] = json.loads(json.dumps(body))
     document["info"] = {"description": description, **document.get("info", {})}
     for operations in (document.get("paths") or {}).values():
         for operation in operations.values():

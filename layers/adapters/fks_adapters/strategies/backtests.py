@@ -24,7 +24,8 @@ from fks.strategies.base import Params
 from fks.strategies.candles import Candles, as_candles
 from fks_adapters.strategies.results import ResultStore
 
-MAX_TRIALS_IN_DOCUMENT = 1_000
+# A result document stays a few hundred KB: a million-bar run can hold tens of thousands of trades.
+MAX_ROWS_IN_DOCUMENT = 1_000
 
 
 def load_candles(store: CandleStore, request: CandleRange) -> Candles:
@@ -51,9 +52,9 @@ def run_backtest_request(request: BacktestRequest, candles: CandleStore, results
         "request": request.model_dump(mode="json"),
         "params": result.params,
         "metrics": result.metrics.model_dump(mode="json"),
-        "trades": [trade.model_dump(mode="json") for trade in result.trades[:MAX_TRIALS_IN_DOCUMENT]],
+        "trades": [trade.model_dump(mode="json") for trade in result.trades[:MAX_ROWS_IN_DOCUMENT]],
     }
-    from fks.backtest.plots import plot_equity_drawdown, plot_trades
+    from fks.backtest.plots import plot_equity_drawdown, plot_trades  # matplotlib: only this path pays for it
 
     with tempfile.TemporaryDirectory() as folder:
         plots = {
@@ -91,7 +92,7 @@ def run_optimization_request(
     document = {
         **summary,
         "request": request.model_dump(mode="json"),
-        "all": [_cell(p, m, request.objective) for p, m in search.trials[:MAX_TRIALS_IN_DOCUMENT]],
+        "all": [_cell(p, m, request.objective) for p, m in search.trials[:MAX_ROWS_IN_DOCUMENT]],
     }
     with tempfile.TemporaryDirectory() as folder:
         plots = _heatmap(search, Path(folder))
