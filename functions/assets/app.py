@@ -12,18 +12,16 @@ import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, floor_time
-from fks_adapters.api import body_model, install_error_handlers
+from fks_adapters.api import body_model, make_resolver
 from fks_adapters.market_data import wiring
 
 logger = Logger()
-app = APIGatewayRestResolver()
-install_error_handlers(app, logger)
+app = make_resolver(logger)  # CORS for the dashboard, FksError statuses, malformed JSON as 400
 
 
 @app.get("/assets")

@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.errors import NotFound
@@ -19,12 +18,11 @@ from fks.market_data import floor_time, resample_candles
 from fks.market_data.queries import BASE_TIMEFRAME, HistoryQuery, LatestQuery
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey, symbol_from_partition
-from fks_adapters.api import install_error_handlers
+from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 
 logger = Logger()
-app = APIGatewayRestResolver()
-install_error_handlers(app, logger)
+app = make_resolver(logger)  # CORS for the dashboard, FksError statuses, malformed JSON as 400
 
 
 def _collected_series(exchange: str, symbol_in_path: str) -> SeriesKey:

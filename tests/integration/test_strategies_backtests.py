@@ -203,3 +203,44 @@ def test_generate_signals_records_a_new_signal_once(stored: StackHandle) -> None
     )["Item"]
     assert item["signal_id"]["S"] == expected.signal_id
     assert item["status"]["S"] == "sent"
+    # The queue's consumer (signal_events) starts the pipeline, named by the signal id.
+    machine = stored.output("SignalStateMachineArn")
+    execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{expected.signal_id}"
+    assert _execution_started(stored.clients("stepfunctions"), execution_arn)
+
+
+def _execution_started(sfn: Any, execution_arn: str, timeout_s: float = 60) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            sfn.describe_execution(executionArn=execution_arn)
+            return True
+        except sfn.exceptions.ExecutionDoesNotExist:
+            time.sleep(0.5)
+    return False
+
+
+def test_post_optimization_runs_a_small_grid_inline_with_its_heatmap(stored: StackHandle) -> None:
+    space = {"fast": [5, 10], "slow": [20, 40]}
+    body = {**RANGE, "strategy": "sma_cross", "space": space, "objective": "sharpe"}
+
+    created = _api(stored, BACKTESTS, "POST", "/optimizations", body)
+
+    assert created.status_code == 201, created.text
+    result = created.json()
+    request = OptimizationRequest.model_validate(body)
+    local_best, _ = grid_search(
+        load_candles(store(stored), request), get_strategy("sma_cross"), space, None, "sharpe"
+    ).best
+    assert result["best"]["params"] == local_best
+    assert result["plots"]["heatmap"].endswith("heatmap.png")
+
+
+def test_strategy_types_lists_each_built_in_with_its_declared_parameters(stored: StackHandle) -> None:
+    reply = _api(stored, STRATEGIES, "GET", "/strategy-types")
+
+    types = {entry["name"]: entry for entry in reply.json()["strategy_types"]}
+    assert reply.status_code == 200
+    assert set(types) == {"sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"}
+    fast = next(p for p in types["sma_cross"]["parameters"] if p["name"] == "fast")
+    assert (fast["type"], fast["default"], fast["min"]) == ("int", 10, 2)

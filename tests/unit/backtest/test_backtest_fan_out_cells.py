@@ -64,3 +64,44 @@ def test_pick_best_breaks_ties_by_the_earliest_cell() -> None:
 def test_pick_best_of_only_skipped_cells_is_bad_request() -> None:
     with pytest.raises(BadRequest, match="no cell"):
         pick_best([{"params": {}, "score": None}])
+
+
+class _Results:
+    """Result store that keeps documents in memory (the S3 one is covered by integration)."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+
+    def put(self, result_id: str, document: dict[str, Any], plots: dict[str, Any] | None = None) -> dict[str, str]:
+        self.documents[result_id] = document
+        return {name: f"optimizations/{result_id}/{name}.png" for name in plots or {}}
+
+
+def test_optimization_with_walk_forward_reports_out_of_sample_folds_and_a_heatmap() -> None:
+    from fks_adapters.strategies.backtests import run_optimization_request
+
+    request = OptimizationRequest.model_validate(
+        {
+            **_request({"fast": [3, 5], "slow": [10, 20]}).model_dump(),
+            "walk_forward": {"train_bars": 600, "test_bars": 300},
+        }
+    )
+    results = _Results()
+
+    summary = run_optimization_request(request, _Store(), results, "opt-1")  # type: ignore[arg-type]
+
+    folds = summary["walk_forward"]["folds"]
+    assert [fold["test_bars"] for fold in folds] == [[600, 900], [900, 1200]]
+    assert summary["plots"] == {"heatmap": "optimizations/opt-1/heatmap.png"}
+    assert results.documents["opt-1"]["best"] == summary["best"]
+
+
+def test_walk_forward_with_random_search_is_rejected() -> None:
+    with pytest.raises(ValueError, match="walk_forward runs a grid search"):
+        OptimizationRequest.model_validate(
+            {
+                **_request({"fast": [3, 5]}).model_dump(),
+                "method": "random",
+                "walk_forward": {"train_bars": 600, "test_bars": 300},
+            }
+        )

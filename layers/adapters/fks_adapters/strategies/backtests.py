@@ -17,7 +17,7 @@ import pandas as pd
 from fks.backtest import run_backtest
 from fks.backtest.metrics import Metrics
 from fks.backtest.optimize import SearchResult, grid_search, random_search, score
-from fks.backtest.requests import BacktestRequest, CandleRange, Objective, OptimizationRequest
+from fks.backtest.requests import BacktestRequest, CandleRange, Objective, OptimizationRequest, WalkForwardSpec
 from fks.errors import BadRequest
 from fks.market_data.storage import CandleStore, SeriesKey
 from fks.strategies.base import Params
@@ -79,7 +79,8 @@ def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:
 def run_optimization_request(
     request: OptimizationRequest, candles: CandleStore, results: ResultStore, optimization_id: str | None = None
 ) -> dict[str, Any]:
-    search = run_search(request, load_candles(candles, request))
+    data = load_candles(candles, request)
+    search = run_search(request, data)
     best_params, best_metrics = search.best
     optimization_id = optimization_id or uuid.uuid4().hex
     summary = {
@@ -89,6 +90,8 @@ def run_optimization_request(
         "best": _cell(best_params, best_metrics, request.objective),
         "trials": len(search.trials),
     }
+    if request.walk_forward is not None:
+        summary["walk_forward"] = _walk_forward(request, request.walk_forward, data)
     document = {
         **summary,
         "request": request.model_dump(mode="json"),
@@ -98,6 +101,36 @@ def run_optimization_request(
         plots = _heatmap(search, Path(folder))
         summary["plots"] = results.put(optimization_id, document, plots)
     return summary
+
+
+def _walk_forward(request: OptimizationRequest, spec: WalkForwardSpec, data: Candles) -> dict[str, Any]:
+    from fks.backtest.walk_forward import walk_forward
+
+    strategy, config = request.resolved()
+    result = walk_forward(
+        data,
+        strategy,
+        request.space,
+        train_bars=spec.train_bars,
+        test_bars=spec.test_bars,
+        config=config,
+        objective=request.objective,
+    )
+    folds = [
+        {
+            "train_bars": list(fold.train),
+            "test_bars": list(fold.test),
+            "params": fold.params,
+            "in_sample_score": fold.in_sample_score if np.isfinite(fold.in_sample_score) else None,
+            "out_of_sample": fold.out_of_sample.model_dump(mode="json"),
+        }
+        for fold in result.folds
+    ]
+    return {
+        "out_of_sample_return": result.out_of_sample_return,
+        "out_of_sample_trades": result.out_of_sample_trades,
+        "folds": folds,
+    }
 
 
 def _heatmap(search: SearchResult, folder: Path) -> dict[str, Path]:

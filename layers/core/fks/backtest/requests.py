@@ -59,11 +59,19 @@ class BacktestRequest(CandleRange):
         return strategy, strategy.validate_params(self.params), parse_config(self.config)
 
 
+class WalkForwardSpec(_Contract):
+    """Rolling windows in bars: optimise on ``train_bars``, test on the next ``test_bars``."""
+
+    train_bars: int = Field(ge=10, le=10_000_000)
+    test_bars: int = Field(ge=2, le=10_000_000)
+
+
 class OptimizationRequest(CandleRange):
     """``POST /optimizations``.
 
     ``space``: for ``grid`` each parameter's list of values; for ``random`` and ``bayesian`` a
     ``[low, high]`` pair per numeric parameter (inclusive) or the list of choices to draw from.
+    ``walk_forward`` adds a walk-forward analysis of the grid (out-of-sample results per window).
     """
 
     strategy: str
@@ -73,6 +81,13 @@ class OptimizationRequest(CandleRange):
     objective: Objective = "final_equity"
     seed: int = 0
     config: dict[str, object] = Field(default_factory=dict)
+    walk_forward: WalkForwardSpec | None = None
+
+    @model_validator(mode="after")
+    def _walk_forward_needs_grid(self) -> Self:
+        if self.walk_forward is not None and self.method != "grid":
+            raise ValueError("walk_forward runs a grid search in each window: use method 'grid'")
+        return self
 
     def resolved(self) -> tuple[Strategy, BacktestConfig]:
         strategy = get_strategy(self.strategy)
