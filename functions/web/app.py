@@ -1,0 +1,62 @@
+"""``GET /web`` and ``GET /web/{proxy+}``: the dashboard's static files (public, no data).
+
+The page asks the user for an API key and calls the REST API with it from the browser; this
+function only serves the HTML shell, the page scripts and the vendored libraries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+STATIC = (Path(__file__).parent / "static").resolve()
+SHELL = "index.html"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".md": "text/markdown; charset=utf-8",
+}
+# Vendored files change only with their version; page scripts and the shell are revalidated.
+VENDOR_CACHE = "public, max-age=604800, immutable"
+PAGE_CACHE = "no-cache"
+
+
+@lru_cache(maxsize=64)
+def _read(relative: str) -> tuple[str, str] | None:
+    """The file's text and ETag, or None when it is not a servable file under ``static/``."""
+    path = (STATIC / relative).resolve()
+    if not path.is_file() or not path.is_relative_to(STATIC) or path.suffix not in CONTENT_TYPES:
+        return None
+    text = path.read_text(encoding="utf-8")
+    return text, '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def _response(status: int, body: str, content_type: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": content_type, "X-Content-Type-Options": "nosniff", **(extra or {})}
+    return {"statusCode": status, "headers": headers, "body": body, "isBase64Encoded": False}
+
+
+def _base_href(event: dict[str, Any]) -> str:
+    """Where the shell was served from (``/v1/web/``), so relative asset and API URLs resolve."""
+    path = str((event.get("requestContext") or {}).get("path") or event.get("path") or "/web")
+    return path[: path.index("/web") + len("/web")] + "/" if "/web" in path else "/web/"
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    relative = str((event.get("pathParameters") or {}).get("proxy") or SHELL)
+    found = _read(relative)
+    if found is None:
+        return _response(404, json.dumps({"message": f"no such file: {relative}"}), "application/json")
+    text, etag = found
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    if relative == SHELL:
+        return _response(200, text.replace("{{BASE}}", _base_href(event)), CONTENT_TYPES[".html"], {"Cache-Control": PAGE_CACHE})
+    cache = VENDOR_CACHE if relative.startswith("vendor/") else PAGE_CACHE
+    if headers.get("if-none-match") == etag:
+        return _response(304, "", CONTENT_TYPES[Path(relative).suffix], {"ETag": etag, "Cache-Control": cache})
+    return _response(200, text, CONTENT_TYPES[Path(relative).suffix], {"ETag": etag, "Cache-Control": cache})

@@ -1,0 +1,55 @@
+// The shell: hash router, theme toggle, key status. Each page is a module exporting
+// `render(root)` (and optionally `leave()` to stop timers); a failing page shows its error.
+
+import { apiKey } from "./api.js";
+import { clearMessages, el, describe } from "./ui.js";
+
+const PAGES = ["dashboard", "strategies", "signals", "portfolio", "backtests", "market", "settings", "architecture"];
+let current = null;
+
+function pageName() {
+  const name = location.hash.replace(/^#\/?/, "").split("?")[0];
+  return PAGES.includes(name) ? name : "dashboard";
+}
+
+async function route() {
+  const name = pageName();
+  const root = document.getElementById("page");
+  current?.leave?.();
+  clearMessages();
+  document.querySelectorAll("#nav-links .nav-link").forEach((link) => {
+    link.classList.toggle("active", link.getAttribute("href") === `#/${name}`);
+  });
+  root.replaceChildren(el("p.text-body-secondary", {}, "Loading…"));
+  root.dataset.page = name;
+  root.dataset.ready = "false";
+  try {
+    current = await import(`./pages/${name}.js`);
+    await current.render(root);
+  } catch (error) {
+    console.warn(`page ${name} failed`, error);
+    root.replaceChildren(el("div.alert.alert-danger", { role: "alert" }, `This page could not be shown: ${describe(error)}`));
+  }
+  root.dataset.ready = "true";
+  updateKeyStatus();
+}
+
+export function updateKeyStatus() {
+  const key = apiKey();
+  document.getElementById("key-status").textContent = key ? `key ${key.slice(0, 16)}…` : "no API key";
+}
+
+function applyTheme(theme) {
+  document.documentElement.dataset.bsTheme = theme;
+  localStorage.setItem("fks.theme", theme);
+  document.getElementById("theme-toggle").textContent = theme === "dark" ? "Light" : "Dark";
+  window.dispatchEvent(new CustomEvent("fks:theme", { detail: theme }));
+}
+
+document.getElementById("theme-toggle").addEventListener("click", () => {
+  applyTheme(document.documentElement.dataset.bsTheme === "dark" ? "light" : "dark");
+});
+applyTheme(document.documentElement.dataset.bsTheme);
+window.addEventListener("hashchange", route);
+window.addEventListener("fks:key", updateKeyStatus);
+route();
