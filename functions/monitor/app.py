@@ -29,6 +29,14 @@ def _listed(name: str) -> list[str]:
     return [item for item in os.environ.get(name, "").split(",") if item]
 
 
+def _data_freshness() -> list[PartHealth]:
+    # Imported here: the market-data adapters bring pandas, which only this check needs.
+    from fks_adapters.market_data.freshness import check_freshness
+    from fks_adapters.market_data.wiring import asset_registry, candle_store
+
+    return check_freshness(asset_registry(), candle_store())
+
+
 @tracer.capture_method
 def run_checks() -> list[PartHealth]:
     parts = [check_bucket(env.require(env.DATA_BUCKET))]
@@ -38,6 +46,7 @@ def run_checks() -> list[PartHealth]:
     max_age = int(os.environ.get("FKS_BRIDGE_HEARTBEAT_MAX_AGE_S", "180"))
     stage = os.environ.get("FKS_STAGE", "dev")
     parts += [check_heartbeat(stage, bridge, max_age) for bridge in _listed("FKS_BRIDGE_NAMES")]
+    parts += _data_freshness()
     own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
     stack = os.environ.get("FKS_STACK_NAME", "")
     if stack:

@@ -53,10 +53,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if found is None:
         return _response(404, json.dumps({"message": f"no such file: {relative}"}), "application/json")
     text, etag = found
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = CONTENT_TYPES[Path(relative).suffix]
     if relative == SHELL:
-        return _response(200, text.replace("{{BASE}}", _base_href(event)), CONTENT_TYPES[".html"], {"Cache-Control": PAGE_CACHE})
-    cache = VENDOR_CACHE if relative.startswith("vendor/") else PAGE_CACHE
+        return _response(200, text.replace("{{BASE}}", _base_href(event)), content_type, {"Cache-Control": PAGE_CACHE})
+    cached = {"ETag": etag, "Cache-Control": VENDOR_CACHE if relative.startswith("vendor/") else PAGE_CACHE}
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     if headers.get("if-none-match") == etag:
-        return _response(304, "", CONTENT_TYPES[Path(relative).suffix], {"ETag": etag, "Cache-Control": cache})
-    return _response(200, text, CONTENT_TYPES[Path(relative).suffix], {"ETag": etag, "Cache-Control": cache})
+        return _response(304, "", content_type, cached)
+    return _response(200, text, content_type, cached)

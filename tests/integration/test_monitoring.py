@@ -118,3 +118,48 @@ def test_bridge_heartbeat_turns_its_part_healthy_and_its_absence_down(local_stac
     assert silent.status == "down"
     assert "no heartbeat" in silent.reason
     assert alive.status == "healthy"
+
+
+def test_enabled_asset_without_fresh_candles_turns_data_health_and_alarm_red(local_stack: StackHandle) -> None:
+    from fks.market_data.storage import SeriesKey
+    from fks_adapters.market_data.assets import AssetRegistry
+
+    registry = AssetRegistry(local_stack.deployed.physical_id("AssetsTable"), local_stack.clients("dynamodb"))
+    # A series no other test collects, and that the simulator does not list, so nothing fills it.
+    key = SeriesKey.of("binance", "BNB/USDT", "1m")
+    registry.enable(key, history_days=0)
+    try:
+        body = _scheduled_monitor_run(local_stack)
+        states = AlarmEvaluator(local_stack.clients).evaluate_once()
+    finally:
+        registry.disable("binance", "BNB/USDT")
+
+    part = next(p for p in body["parts"] if p["part"] == "data:binance:BNB/USDT:1m")
+    assert part["status"] == "degraded"
+    assert "no candles are stored" in part["reason"]
+    assert states[local_stack.deployed.physical_id("DataStalenessAlarm")] == "ALARM"
+
+
+def test_freshness_goes_stale_after_three_missed_candles(local_stack: StackHandle) -> None:
+    from fks.market_data import raw_frame_from_ccxt, validate_candles
+    from fks.market_data.storage import SeriesKey
+    from fks_adapters.market_data.assets import Asset
+    from fks_adapters.market_data.freshness import check_asset
+    from fks_adapters.market_data.s3_store import S3CandleStore
+    from fks_local.exchange_sim import sample_candles
+
+    store = S3CandleStore(local_stack.deployed.physical_id("DataBucket"), local_stack.clients("s3"))
+    asset = Asset("binance", "SOL/USDT", SeriesKey.of("binance", "SOL/USDT", "4h").timeframe, True, 0, "")
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    end = now_ms // 14_400_000 * 14_400_000
+    klines = sample_candles("SOLUSDT", "4h", end - 6 * 14_400_000, end - 1)
+    raw = raw_frame_from_ccxt([row[:6] for row in klines])
+    store.write(asset.key, validate_candles(raw, timeframe="4h", now_ms=now_ms).accepted)
+    written = datetime.now(UTC)
+
+    fresh = check_asset(asset, store, written + timedelta(hours=11))
+    stale = check_asset(asset, store, written + timedelta(hours=13))
+
+    assert fresh.status == "healthy"
+    assert stale.status == "degraded"
+    assert "limit 43200 s" in stale.reason

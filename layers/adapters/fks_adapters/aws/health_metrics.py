@@ -21,6 +21,7 @@ HEALTHY_METRIC = "Healthy"  # 1 healthy, 0 not, per Part
 PART_FIGURE_METRIC = "PartFigure"  # the part's own figure (DLQ depth, failed executions), per Part
 HEARTBEAT_METRIC = "BridgeHeartbeat"  # published by the NinjaTrader bridge (fks_ninja.heartbeat)
 UNHEALTHY_PARTS_METRIC = "UnhealthyParts"  # how many parts are not healthy, for the whole stack
+UNHEALTHY_BY_KIND_METRIC = "UnhealthyPartsByKind"  # the same per kind (data, dlq, function...), for alarms
 _BATCH = 1000  # PutMetricData's limit on data points per call
 
 
@@ -45,6 +46,17 @@ def health_datapoints(parts: list[PartHealth], stage: str) -> list[dict[str, Any
                     "Unit": "Count",
                 }
             )
+    kinds = sorted({p.part.split(":", 1)[0] for p in parts})
+    for kind in kinds:
+        count = sum(1 for p in parts if p.status != HEALTHY and p.part.split(":", 1)[0] == kind)
+        points.append(
+            {
+                "MetricName": UNHEALTHY_BY_KIND_METRIC,
+                "Dimensions": [{"Name": "Stage", "Value": stage}, {"Name": "Kind", "Value": kind}],
+                "Value": float(count),
+                "Unit": "Count",
+            }
+        )
     unhealthy = sum(1 for p in parts if p.status != HEALTHY)
     points.append(
         {

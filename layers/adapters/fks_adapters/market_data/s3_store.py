@@ -19,6 +19,7 @@ a conditional PUT on the day's ETag; the loser reads and merges again.
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import boto3
@@ -134,6 +135,17 @@ class S3CandleStore:
             if not stored.empty:
                 return int(stored["open_time"].max())
         return None
+
+    def last_write_time(self, key: SeriesKey) -> datetime | None:
+        """When the newest day of the series was last written (the collector rewrites today's file
+        on every pass), or None if nothing is stored: a cheap liveness signal, no Parquet read."""
+        dates = self.stored_dates(key)
+        if not dates:
+            return None
+        modified: datetime = self._s3.head_object(Bucket=self.bucket, Key=self.object_key(key, dates[-1]))[
+            "LastModified"
+        ]
+        return modified
 
     def stored_dates(self, key: SeriesKey) -> list[str]:
         """Date partitions that hold a file, oldest first."""
