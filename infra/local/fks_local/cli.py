@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from fks_local import commands_backtest, commands_keys, commands_local
+from fks_local import commands_backtest, commands_keys, commands_local, commands_ml
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="health of each part, alarms and latest metrics of the running local stack")
     commands.add_parser("demo", help="the main job on the embedded default: local stack + exchange simulator")
     commands_backtest.add_parser(commands)
+    commands_ml.add_parser(commands)
     return parser
 
 
@@ -71,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_status.status(args)
     if args.command == "backtest":
         return commands_backtest.run(args)
+    if args.command == "ml":
+        return commands_ml.run(args)
     from fks_local import demo
 
     return demo.run()

@@ -34,6 +34,8 @@ TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
 # Market data: the function collection and enabling hand gaps to, and the default history depth.
 BACKFILL_FUNCTION = "FKS_BACKFILL_FUNCTION"
 HISTORY_DAYS = "FKS_HISTORY_DAYS"
+# Models: where trained regime/forecast models live in the data bucket.
+MODELS_PREFIX = "FKS_MODELS_PREFIX"
 
 # Exchanges: a base URL override points ccxt (and the Rust client) at the local simulator
 # or a testnet; nothing else changes between them.

@@ -14,23 +14,30 @@ function pageName() {
 
 async function route() {
   const name = pageName();
-  const root = document.getElementById("page");
+  const page = document.getElementById("page");
   current?.leave?.();
   clearMessages();
   document.querySelectorAll("#nav-links .nav-link").forEach((link) => {
     link.classList.toggle("active", link.getAttribute("href") === `#/${name}`);
   });
-  root.replaceChildren(el("p.text-body-secondary", {}, "Loading…"));
-  root.dataset.page = name;
-  root.dataset.ready = "false";
+  // A fresh root per navigation: a slower page still rendering writes into a detached node.
+  const root = el("div", {}, el("p.text-body-secondary", {}, "Loading…"));
+  page.replaceChildren(root);
+  Object.assign(page.dataset, { page: name, ready: "false" });
+  let module = null;
   try {
-    current = await import(`./pages/${name}.js`);
-    await current.render(root);
+    module = await import(`./pages/${name}.js`);
+    current = module;
+    await module.render(root);
   } catch (error) {
     console.warn(`page ${name} failed`, error);
     root.replaceChildren(el("div.alert.alert-danger", { role: "alert" }, `This page could not be shown: ${describe(error)}`));
   }
-  root.dataset.ready = "true";
+  if (page.firstChild !== root) {
+    if (module !== current) module?.leave?.(); // navigated away meanwhile: stop its timers and charts
+    return;
+  }
+  page.dataset.ready = "true";
   updateKeyStatus();
 }
 

@@ -23,6 +23,7 @@ _WRITE_RULES: list[tuple[str, str, Scope]] = [
     ("*", "/assets/*", Scope.ADMIN),
     ("*", "/strategies*", Scope.ADMIN),
     ("*", "/keys*", Scope.ADMIN),
+    ("POST", "/models/*", Scope.ADMIN),  # training spends minutes of compute and replaces served models
 ]
 
 

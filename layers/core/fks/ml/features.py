@@ -2,7 +2,8 @@
 
 Every column at bar t is a function of closes/highs/lows at bars <= t only (trailing windows,
 no centring, no back-filling), so a model that sees row t has seen nothing of bar t + 1.
-Rows before the longest window are NaN; ``FEATURE_WARMUP`` is how many such rows there are.
+Rows before the longest window are NaN; ``FEATURE_WARMUP`` is how many such rows there are
+(so it is also the index of the first complete row).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ VOL_WINDOW = 24
 TREND_WINDOW = 24
 LONG_WINDOW = 72
 RSI_WINDOW = 14
-# Longest trailing window plus the one bar lost to differencing.
-FEATURE_WARMUP = LONG_WINDOW + 1
+# Rows of NaN before the first complete row: returns lose bar 0, and the long volatility window
+# of returns first fills at bar LONG_WINDOW.
+FEATURE_WARMUP = LONG_WINDOW
 
 FEATURE_NAMES = (
     "ret_1",
@@ -48,7 +50,7 @@ class FeatureFrame:
 
     @property
     def valid(self) -> npt.NDArray[np.bool_]:
-        return np.all(np.isfinite(self.values), axis=1)
+        return np.asarray(np.all(np.isfinite(self.values), axis=1), dtype=np.bool_)
 
 
 def log_returns(close: FloatArray, lag: int = 1) -> FloatArray:

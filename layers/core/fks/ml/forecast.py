@@ -2,9 +2,9 @@
 
 At each refit point ``r`` the classifier is trained on feature rows ``t < r`` (their targets,
 "did close[t + 1] beat close[t]?", need closes up to bar ``r``, known once bar ``r`` has closed)
-and then predicts rows ``r .. r + refit_every - 1``. Row t's features use bars <= t (``fks.ml.features``), so the
-prediction for bar t + 1 is made from nothing later than bar t. Every prediction is therefore out
-of sample, as it would have been live.
+and then predicts rows ``r .. r + refit_every - 1``. Row t's features use bars <= t
+(``fks.ml.features``), so the prediction for bar t + 1 is made from nothing later than bar t.
+Every prediction is therefore out of sample, as it would have been live.
 
 The model is scikit-learn's HistGradientBoostingClassifier: fast on a few thousand rows, handles
 unscaled features, deterministic with a fixed ``random_state``.

@@ -6,14 +6,16 @@ Lambda beside NumPy alone.
 
 Model: hidden state s_t in {0..K-1} follows a Markov chain (``start``, ``transmat``); the
 observation x_t | s_t = k is Gaussian with mean ``means[k]`` and diagonal variances
-``variances[k]``. The forward-backward pass uses per-bar scaling (Rabiner) so long series do not underflow.
-Decoding with ``filter_states`` uses only data up to each bar (forward probabilities), which is
+``variances[k]``. The forward-backward pass uses per-bar scaling (Rabiner), so long series do
+not underflow. Decoding with ``filter_states`` uses only data up to each bar (forward probabilities), which is
 what a live strategy may act on; ``viterbi`` is the best path given the whole series.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +38,8 @@ class GaussianHMM:
     def log_emissions(self, x: Matrix) -> Matrix:
         """log N(x_t | k) for every bar and state: (T, K)."""
         diff = x[:, None, :] - self.means[None, :, :]
-        return -0.5 * np.sum(np.log(2 * np.pi * self.variances)[None] + diff**2 / self.variances[None], axis=2)
+        terms = np.log(2 * np.pi * self.variances)[None] + diff**2 / self.variances[None]
+        return np.asarray(-0.5 * terms.sum(axis=2), dtype=np.float64)
 
     def _scaled_emissions(self, x: Matrix) -> tuple[Matrix, Matrix]:
         """Emission densities scaled per bar (max 1) and the log of each bar's scale."""
@@ -73,7 +76,7 @@ class GaussianHMM:
 
     def filter_states(self, x: Matrix) -> npt.NDArray[np.int64]:
         """Most probable state at each bar given bars <= t only (causal)."""
-        return np.argmax(self.state_probabilities(x), axis=1).astype(np.int64)
+        return np.asarray(np.argmax(self.state_probabilities(x), axis=1), dtype=np.int64)
 
     def viterbi(self, x: Matrix) -> npt.NDArray[np.int64]:
         """The single most probable state path given the whole series (not causal)."""
@@ -90,7 +93,7 @@ class GaussianHMM:
             path[t - 1] = back[t, path[t]]
         return path
 
-    def to_json(self) -> dict[str, list[list[float]] | list[float]]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "start": self.start.tolist(),
             "transmat": self.transmat.tolist(),
@@ -99,7 +102,7 @@ class GaussianHMM:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> GaussianHMM:
+    def from_json(cls, data: Mapping[str, Any]) -> GaussianHMM:
         arrays = {key: np.asarray(data[key], dtype=np.float64) for key in ("start", "transmat", "means", "variances")}
         return cls(**arrays)
 

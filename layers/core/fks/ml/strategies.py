@@ -30,16 +30,22 @@ class MlForecast(Strategy):
     parameters = (
         Parameter(name="threshold", type="float", default=0.55, min=0.5, max=0.95, description="P(up) to go long"),
         Parameter(name="min_train", type="int", default=500, min=100, max=100_000, description="first training rows"),
-        Parameter(name="refit_every", type="int", default=REFIT_EVERY, min=10, max=100_000, description="bars per refit"),
+        Parameter(
+            name="refit_every", type="int", default=REFIT_EVERY, min=10, max=100_000, description="bars per refit"
+        ),
     )
 
     def warmup_bars(self, params: Params) -> int:
         return FEATURE_WARMUP + int(params["min_train"])
 
+    @staticmethod
+    def cache_key(min_train: int, refit_every: int) -> tuple[str, int, int]:
+        """Where the walk-forward lives in an IndicatorCache, so a caller holding one can share it."""
+        return ("ml_walk_forward", min_train, refit_every)
+
     def compute_targets(self, candles: Candles, params: Params, cache: IndicatorCache) -> FloatArray:
-        key = ("ml_walk_forward", int(params["min_train"]), int(params["refit_every"]))
         forecast = cache.get(
-            key,
+            self.cache_key(int(params["min_train"]), int(params["refit_every"])),
             lambda: walk_forward(
                 candles, min_train_rows=int(params["min_train"]), refit_every=int(params["refit_every"])
             ),

@@ -99,6 +99,7 @@ async function show(results, backtest) {
   addLine(equityChart, curve.equity, "#0d6efd", "area");
   const drawdownChart = createChart(drawdown);
   addLine(drawdownChart, curve.drawdown, "#dc3545", "area");
+  [equityChart, drawdownChart].forEach((chart) => chart.timeScale().fitContent());
   charts.push(equityChart, drawdownChart);
   await drawTrades(trades, backtest);
 }

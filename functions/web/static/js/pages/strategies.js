@@ -48,13 +48,14 @@ function actions(page, strategy) {
     await loadList(page);
   };
   const other = strategy.mode === "auto" ? "manual" : "auto";
-  return el("div.btn-group.btn-group-sm.flex-wrap", { dataset: { strategy: strategy.strategy_id } },
+  const button = (kind, action, label, onclick) => el(`button.btn.btn-sm.btn-outline-${kind}`, { type: "button", "data-action": action, onclick }, label);
+  return el("div.d-flex.flex-wrap.gap-1", { dataset: { strategy: strategy.strategy_id } },
     strategy.active
-      ? el("button.btn.btn-outline-warning", { type: "button", onclick: call("POST", `strategies/${id}/deactivate`, undefined, "Deactivated.") }, "Deactivate")
-      : el("button.btn.btn-outline-success", { type: "button", onclick: call("POST", `strategies/${id}/activate`, undefined, "Activated.") }, "Activate"),
-    el("button.btn.btn-outline-secondary", { type: "button", onclick: call("PUT", `strategies/${id}`, { mode: other }, `Mode is now ${other}.`) }, `Make ${other}`),
-    el("button.btn.btn-outline-primary", { type: "button", onclick: () => showForm(page, strategy) }, "Edit"),
-    el("button.btn.btn-outline-danger", { type: "button", onclick: call("DELETE", `strategies/${id}`, undefined, "Deleted.") }, "Delete"));
+      ? button("warning", "deactivate", "Deactivate", call("POST", `strategies/${id}/deactivate`, undefined, "Deactivated."))
+      : button("success", "activate", "Activate", call("POST", `strategies/${id}/activate`, undefined, "Activated.")),
+    button("secondary", "mode", `Make ${other}`, call("PUT", `strategies/${id}`, { mode: other }, `Mode is now ${other}.`)),
+    button("primary", "edit", "Edit", () => showForm(page, strategy)),
+    button("danger", "delete", "Delete", call("DELETE", `strategies/${id}`, undefined, "Deleted.")));
 }
 
 /** The create form (existing === null) or the edit form of one strategy. */

@@ -1,0 +1,97 @@
+"""Models on the local stack: train through the API, then serve the regime and the forecast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from fks.market_data import raw_frame_from_ccxt, validate_candles
+from fks.market_data.storage import SeriesKey, symbol_to_partition
+from fks.ml.training import MIN_SERVE_BARS, min_training_bars
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.ml import ModelStore
+from fks_local.exchange_sim import sample_candles
+from tests.integration.market_data_helpers import invoke, store
+from tests.stack_handle import StackHandle
+
+pytestmark = pytest.mark.moto_only
+
+START, END = 1_717_200_000_000, 1_725_148_800_000  # 2024-06-01 .. 2024-09-01 UTC, ~2200 1h bars
+SOL_1H = SeriesKey.of("binance", "SOL/USDT", "1h")
+# A series no other test writes: the bucket is shared across the session.
+SHORT_1H = SeriesKey.of("kraken", "ETH/USDT", "1h")
+
+
+@pytest.fixture(scope="module")
+def stored(local_stack: StackHandle) -> StackHandle:
+    rows = [row[:6] for row in sample_candles("SOLUSDT", "1h", START, END - 1)]
+    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
+    store(local_stack).write(SOL_1H, frame)
+    return local_stack
+
+
+def test_training_through_the_api_stores_versioned_models_that_serve_regime_and_forecast(stored: StackHandle) -> None:
+    trained = stored.api("POST", "/models/SOL-USDT/train", scope="admin", json={"timeframe": "1h", "days": 120})
+    assert trained.status_code == 200, trained.text
+    body = trained.json()
+    evaluation = body["report"]["evaluation"]
+    assert set(evaluation) >= {"model", "majority", "persistence"}
+    assert 0.0 <= evaluation["model"]["brier"] <= 1.0
+
+    regime = stored.api("GET", "/models/SOL-USDT/regime", scope="read")
+    forecast = stored.api("GET", "/models/SOL-USDT/forecast", scope="read")
+
+    assert regime.status_code == 200, regime.text
+    assert regime.json()["regime"] in {"trending_up", "trending_down", "ranging", "high_volatility"}
+    assert regime.json()["model_version"] == body["versions"]["regime"]
+    assert forecast.status_code == 200, forecast.text
+    assert 0.0 <= forecast.json()["prob_up"] <= 1.0
+    latest = ModelStore(stored.output("DataBucketName"), stored.clients("s3")).latest("SOL-USDT", "forecast")
+    assert latest.version == body["versions"]["forecast"]
+
+
+def test_training_with_a_read_key_is_forbidden(stored: StackHandle) -> None:
+    assert stored.api("POST", "/models/SOL-USDT/train", scope="read", json={}).status_code == 403
+
+
+def test_training_on_too_little_history_is_a_400_naming_the_minimum(stored: StackHandle) -> None:
+    reply = stored.api("POST", "/models/SOL-USDT/train", scope="admin", json={"days": 10})
+    assert reply.status_code == 400
+    assert str(min_training_bars()) in reply.text
+
+
+def test_serving_an_asset_with_a_model_but_too_little_history_is_a_400(stored: StackHandle) -> None:
+    models = ModelStore(stored.output("DataBucketName"), stored.clients("s3"))
+    sol = models.latest("SOL-USDT", "regime")
+    models.put("ETH-USDT", "regime", sol.model, {**sol.metadata, "exchange": "kraken", "symbol": "ETH/USDT"})
+    rows = [row[:6] for row in sample_candles("ETHUSDT", "1h", START, START + 20 * 3_600_000)]
+    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
+    store(stored).write(SHORT_1H, frame)
+    reply = stored.api("GET", "/models/ETH-USDT/regime", scope="read")
+    assert reply.status_code == 400
+    assert f"at least {MIN_SERVE_BARS} bars" in reply.text
+
+
+def test_serving_an_untrained_asset_is_a_404(stored: StackHandle) -> None:
+    assert stored.api("GET", "/models/XRP-USDT/forecast", scope="read").status_code == 404
+
+
+def test_a_malformed_asset_in_the_path_is_a_400_naming_it(stored: StackHandle) -> None:
+    reply = stored.api("GET", "/models/BTCUSDT/regime", scope="read")
+    assert reply.status_code == 400
+    assert "BTCUSDT" in reply.text
+
+
+def test_the_scheduled_run_accounts_for_every_enabled_asset(stored: StackHandle) -> None:
+    enabled = {
+        symbol_to_partition(a.symbol)
+        for a in AssetRegistry(stored.deployed.physical_id("AssetsTable"), stored.clients("dynamodb")).list_assets(
+            enabled_only=True
+        )
+    }
+
+    result = invoke(stored, "ModelsFunction", {"schedule": "train_enabled_assets"})
+
+    assert set(result["trained"]) | set(result["skipped"]) == enabled
+    assert all("bars" in reason for reason in result["skipped"].values())
