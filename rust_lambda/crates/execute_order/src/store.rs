@@ -164,7 +164,12 @@ impl Store for MemoryStore {
             if current + 1 != next.version {
                 return Ok(Err(CommitConflict::PositionChanged));
             }
-            self.positions.insert(key, next.clone());
+            // Keep what DynamoDB keeps: the figures, not the engine's recent trade ids (the
+            // conditional commit is what stops a fill being booked twice across invocations).
+            let figures = serde_json::to_value(&next.position)
+                .and_then(serde_json::from_value)
+                .map_err(|e| AwsError { kind: "MalformedItem".into(), message: e.to_string() })?;
+            self.positions.insert(key, StoredPosition { position: figures, version: next.version });
         }
         order.report = Some(report.clone());
         Ok(Ok(()))
