@@ -95,7 +95,8 @@ def wait(browser: Any, seconds: float = 60) -> WebDriverWait:
 
 
 def open_page(browser: Any, stack: StackHandle, page: str) -> None:
-    browser.get(f"{stack.api_url}/web/#/{page}")
+    # A new query string each time: a full load, never a same-document jump to the current page.
+    browser.get(f"{stack.api_url}/web/?load={time.monotonic_ns()}#/{page}")
     root = (By.CSS_SELECTOR, f'#page[data-page="{page}"][data-ready="true"]')
     wait(browser).until(ec.presence_of_element_located(root))
 
@@ -141,6 +142,20 @@ def test_page_loads_without_javascript_errors(signed_in: Any, stack: StackHandle
 
     assert javascript_errors(signed_in) == []
     assert signed_in.find_element(By.CSS_SELECTOR, "#page h1").text
+
+
+def test_navigation_links_switch_pages_without_a_reload(signed_in: Any, stack: StackHandle) -> None:
+    open_page(signed_in, stack, "dashboard")
+    signed_in.execute_script("window.notReloaded = true")
+
+    for page in ("strategies", "market", "dashboard"):
+        signed_in.find_element(By.CSS_SELECTOR, f'#nav-links a[href="#/{page}"]').click()
+        wait(signed_in).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, f'#page[data-page="{page}"][data-ready="true"]'))
+        )
+
+    assert signed_in.execute_script("return window.notReloaded") is True
+    assert javascript_errors(signed_in) == []
 
 
 def test_dark_theme_toggle_applies_and_is_remembered(signed_in: Any, stack: StackHandle) -> None:
@@ -191,6 +206,17 @@ def test_strategy_is_activated_and_switched_to_manual_from_its_row(signed_in: An
 
     stored = stack.api("GET", "/strategies/web-row").json()["strategy"]
     assert (stored["active"], stored["mode"]) == (True, "manual")
+
+
+def test_trading_is_halted_and_resumed_from_settings(signed_in: Any, stack: StackHandle) -> None:
+    open_page(signed_in, stack, "settings")
+    try:
+        signed_in.find_element(By.ID, "halt").click()
+        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "trading-state"), "halted"))
+        signed_in.find_element(By.ID, "resume").click()
+        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "trading-state"), "active"))
+    finally:
+        stack.api("POST", "/risk/resume")  # never leave the shared stack halted
 
 
 def test_pending_signal_is_approved_or_the_missing_route_is_explained(signed_in: Any, stack: StackHandle) -> None:

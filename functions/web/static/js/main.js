@@ -57,6 +57,15 @@ document.getElementById("theme-toggle").addEventListener("click", () => {
   applyTheme(document.documentElement.dataset.bsTheme === "dark" ? "light" : "dark");
 });
 applyTheme(document.documentElement.dataset.bsTheme);
+// <base href> makes "#/x" links point at the base URL, a full reload whenever the address has a
+// query or lacks the trailing slash: switch pages in place instead.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.('a[href^="#/"]');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) return;
+  event.preventDefault();
+  location.hash = link.getAttribute("href");
+  bootstrap.Collapse.getInstance(document.getElementById("nav"))?.hide();
+});
 window.addEventListener("hashchange", route);
 window.addEventListener("fks:key", updateKeyStatus);
 route();
