@@ -16,6 +16,7 @@ from fks_adapters.aws.health import (
     check_bucket,
     check_dead_letter_queue,
     check_table,
+    check_trading_states,
     report,
 )
 from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
@@ -47,6 +48,9 @@ def run_checks() -> list[PartHealth]:
     stage = os.environ.get("FKS_STAGE", "dev")
     parts += [check_heartbeat(stage, bridge, max_age) for bridge in _listed("FKS_BRIDGE_NAMES")]
     parts += _data_freshness()
+    risk_table = os.environ.get("FKS_RISK_STATE_TABLE")
+    if risk_table:
+        parts += check_trading_states(risk_table)
     own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
     stack = os.environ.get("FKS_STACK_NAME", "")
     if stack:

@@ -163,3 +163,18 @@ def test_freshness_goes_stale_after_three_missed_candles(local_stack: StackHandl
     assert fresh.status == "healthy"
     assert stale.status == "degraded"
     assert "limit 43200 s" in stale.reason
+
+
+def test_halted_trading_turns_its_health_and_the_circuit_breaker_alarm_red(local_stack: StackHandle) -> None:
+    halted = local_stack.api("POST", "/risk/halt", scope="admin")
+    assert halted.status_code == 200, halted.text
+    try:
+        body = _scheduled_monitor_run(local_stack)
+        states = AlarmEvaluator(local_stack.clients).evaluate_once()
+    finally:
+        assert local_stack.api("POST", "/risk/resume", scope="admin").status_code == 200
+
+    part = next(p for p in body["parts"] if p["part"] == f"trading:{halted.json()['account']}")
+    assert part["status"] == "down"
+    assert "trading is halted" in part["reason"]
+    assert states[local_stack.deployed.physical_id("CircuitBreakerAlarm")] == "ALARM"

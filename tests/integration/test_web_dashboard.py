@@ -251,3 +251,17 @@ def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle
     assert signed_in.find_elements(By.CSS_SELECTOR, "#equity-chart canvas")
     assert "trade count" in signed_in.find_element(By.ID, "backtest-results").text
     assert javascript_errors(signed_in) == []
+
+
+def test_optimisation_grid_draws_its_heat_map(signed_in: Any, stack: StackHandle) -> None:
+    open_page(signed_in, stack, "backtests")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "optimisation-form")))
+    signed_in.execute_script("arguments[0].value = '2025-01-15'", form.find_element(By.NAME, "end_ms"))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    heat_map = wait(signed_in, 120).until(ec.presence_of_element_located((By.ID, "heatmap")))
+    signed_in.execute_script("arguments[0].scrollIntoView()", heat_map)
+
+    screenshot(signed_in, "optimisation-heatmap")
+
+    assert len(heat_map.find_elements(By.CSS_SELECTOR, "tbody td")) == 9
+    assert javascript_errors(signed_in) == []

@@ -93,3 +93,21 @@ def overall(parts: Iterable[PartHealth]) -> str:
 
 def report(parts: list[PartHealth]) -> dict[str, Any]:
     return {"status": overall(parts), "parts": [p.as_dict() for p in parts]}
+
+
+def check_trading_states(table: str, dynamodb: DynamoDBClient | None = None) -> list[PartHealth]:
+    """Each account's trading state as the execution engine keeps it: halted is down (the circuit
+    breaker tripped or someone halted it), reducing is degraded, active is healthy."""
+    client = dynamodb or boto3.client("dynamodb")
+    parts: list[PartHealth] = []
+    try:
+        for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+            for item in page.get("Items", []):
+                account = item["account"]["S"]
+                state = item.get("state", {}).get("S", "active")
+                status = {"halted": DOWN, "reducing": DEGRADED}.get(state, HEALTHY)
+                reason = f"trading is {state}; 'POST /risk/resume' resumes it" if status != HEALTHY else ""
+                parts.append(PartHealth(f"trading:{account}", status, reason))
+    except (ClientError, BotoCoreError) as exc:
+        parts.append(PartHealth(f"table:{table}", DOWN, f"{type(exc).__name__}: {exc}"))
+    return parts

@@ -44,11 +44,17 @@ async function positions() {
 async function signals() {
   const midnight = new Date();
   midnight.setUTCHours(0, 0, 0, 0);
-  const { signals: rows = [] } = await api("GET", `signals?since=${midnight.getTime()}`);
-  return table(rows, [
-    ["Time", (s) => time(s.created_at_ms ?? s.timestamp)], ["Strategy", (s) => s.strategy_id],
+  const { signals: rows = [] } = await api("GET", "signals");
+  const today = rows.map((row) => ({ ...(row.signal || {}), ...row })).filter((s) => signalTime(s) >= midnight.getTime());
+  return table(today, [
+    ["Time (UTC)", (s) => time(signalTime(s))], ["Strategy", (s) => s.strategy_id],
     ["Symbol", (s) => s.symbol], ["Side", (s) => s.side], ["Status", (s) => statusBadge(s.status || "unknown")],
   ], "No signals today.");
+}
+
+function signalTime(signal) {
+  const value = signal.created_at_ms ?? signal.created_ms ?? signal.bar_time ?? Date.parse(signal.created_at);
+  return Number(value) || 0;
 }
 
 async function collection() {
