@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, floor_time
+from fks.observability import API, observed
 from fks_adapters.api import body_model, make_resolver
 from fks_adapters.market_data import wiring
 
@@ -60,6 +61,6 @@ def disable_asset() -> dict[str, Any]:
     return {"asset": asset.as_dict()}
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

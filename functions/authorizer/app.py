@@ -10,16 +10,16 @@ from dataclasses import replace
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.auth import JwtSettings, Principal, parse_presented_key, required_scope, verify_jwt
 from fks.auth.principal import AuthError
+from fks.observability import observed
 from fks_adapters.aws.api_key_store import ApiKeyStore
 
 logger = Logger()
-tracer = Tracer()
 _store: ApiKeyStore | None = None
 
 
@@ -92,8 +92,7 @@ def _policy(principal: Principal, effect: str, method_arn: str, context: dict[st
     return policy
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
         principal = authenticate(event)

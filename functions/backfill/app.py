@@ -10,21 +10,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.market_data.collection import backfill_series
 from fks.market_data.commands import BackfillRequest
 from fks.market_data.storage import SeriesKey
+from fks.observability import metrics, observed
 from fks_adapters.market_data import wiring
 
 logger = Logger()
-metrics = Metrics()
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = BackfillRequest.model_validate(event)
     key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)

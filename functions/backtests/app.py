@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
+from fks.observability import API, observed
 from fks_adapters.api import body_model, install_error_handlers
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import backtests, wiring
@@ -89,7 +90,7 @@ def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
     return {"id": event["optimization_id"], "best": best, "trials": len(event["cells"])}
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "action" in event:
         return _invoked_by_state_machine(event)

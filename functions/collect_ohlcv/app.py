@@ -10,18 +10,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.errors import FksError
 from fks.market_data.collection import CollectionReport, collect_series
 from fks.market_data.commands import BackfillRequest
+from fks.observability import metrics, observed
 from fks_adapters.market_data import wiring
 from fks_adapters.market_data.assets import Asset
 
 logger = Logger()
-metrics = Metrics()
 # Stop starting new assets this close to the timeout: one asset with retries can take this long.
 TIME_RESERVE_MS = 10_000
 
@@ -64,8 +64,7 @@ def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int) -
     metrics.flush_metrics()  # one EMF document per asset, so the dimension is the asset's
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now_ms = int(time.time() * 1000)
     results: list[dict[str, Any]] = []

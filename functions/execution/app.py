@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.execution import OrderCommand
+from fks.observability import API, observed
 from fks_adapters.api import body_model, install_error_handlers
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
@@ -72,6 +73,6 @@ def resume() -> dict[str, Any]:
     return {"account": _account(), "trading_state": "active"}
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

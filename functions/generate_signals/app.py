@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import floor_time
+from fks.observability import observed
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.live import evaluate, lookback_bars
 from fks_adapters.market_data import wiring as market_data
@@ -34,7 +35,7 @@ def generate(config: StrategyConfig, now_ms: int) -> str:
     return wiring.signal_recorder().record(signal, now_ms)
 
 
-@logger.inject_lambda_context
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now_ms = int(event.get("now_ms") or time.time() * 1000)
     outcomes: dict[str, str] = {}

@@ -18,6 +18,7 @@ from fks.market_data import floor_time, resample_candles
 from fks.market_data.queries import BASE_TIMEFRAME, HistoryQuery, LatestQuery
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey, symbol_from_partition
+from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 
@@ -75,6 +76,6 @@ def historical(symbol: str) -> dict[str, Any]:
     }
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -21,6 +21,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.observability import API, observed
 from fks_adapters.api import body_model, make_resolver
 from fks_adapters.market_data import wiring
 from fks_adapters.ml import ModelStore
@@ -57,7 +58,7 @@ def forecast(asset: str) -> dict[str, Any]:
     return serve_forecast(asset, wiring.candle_store(), _models(), _now_ms())
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if event.get("schedule") == SCHEDULED_TRAINING:  # the template's schedule Input, not an API call
         enabled = wiring.asset_registry().list_assets(enabled_only=True)

@@ -6,10 +6,11 @@ import json
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.observability import observed, tracer
 from fks_adapters.aws.health import (
     HEALTHY,
     PartHealth,
@@ -23,7 +24,6 @@ from fks_adapters.aws.health_compute import check_function, check_state_machine,
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 
 logger = Logger()
-tracer = Tracer()
 
 
 def _listed(name: str) -> list[str]:
@@ -66,8 +66,7 @@ def _api_response(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     parts = run_checks()
     body = report(parts)

@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -19,14 +19,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.observability import metrics, observed
 from fks.signals import InvalidSignal
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
 logger = Logger()
-metrics = Metrics()
-tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 _sfn: SFNClient | None = None
 
@@ -57,8 +56,6 @@ def start_pipeline(record: SQSRecord) -> None:
         metrics.add_metric(name="DuplicateSignals", unit=MetricUnit.Count, value=1)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=start_pipeline, processor=processor, context=context)

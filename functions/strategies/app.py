@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
 from fks_adapters.api import body_model, install_error_handlers
@@ -79,6 +80,6 @@ def _set_active(strategy_id: str, active: bool) -> dict[str, Any]:
     return {"strategy": config.model_dump(mode="json")}
 
 
-@logger.inject_lambda_context
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

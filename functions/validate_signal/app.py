@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.observability import SIGNAL, metrics, observed
 from fks.signals import InvalidSignal, parse_signal
 
 logger = Logger()
-metrics = Metrics()
-tracer = Tracer()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # The whole execution input arrives here; the signal id is the correlation id of every log
     # line along the signal's path. An InvalidSignal surfaces to Step Functions as the error

@@ -257,7 +257,7 @@ def test_optimisation_grid_draws_its_heat_map(signed_in: Any, stack: StackHandle
     open_page(signed_in, stack, "backtests")
     form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "optimisation-form")))
     signed_in.execute_script("arguments[0].value = '2025-01-15'", form.find_element(By.NAME, "end_ms"))
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    signed_in.execute_script("arguments[0].requestSubmit()", form)  # below the fold of the window
     heat_map = wait(signed_in, 120).until(ec.presence_of_element_located((By.ID, "heatmap")))
     signed_in.execute_script("arguments[0].scrollIntoView()", heat_map)
 

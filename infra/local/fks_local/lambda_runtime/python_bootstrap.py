@@ -55,7 +55,17 @@ def _error_body(exc: BaseException, error_type: str | None = None) -> tuple[byte
     return json.dumps(body).encode(), name
 
 
+def _isolate_project_packages() -> None:
+    """The virtualenv has this project installed editable for development; a function must see
+    only the project code its zip and layers carry, as in AWS, so a missing layer fails here too.
+    Third-party packages stay: they stand in for the runtime's and the dependency layers'."""
+    sys.meta_path[:] = [f for f in sys.meta_path if not type(f).__module__.startswith("__editable__")]
+    for name in [n for n in sys.modules if n.split(".")[0] in ("fks", "fks_adapters", "fks_local")]:
+        del sys.modules[name]
+
+
 def _load_handler() -> Any:
+    _isolate_project_packages()
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     layer_paths = [p for p in os.environ.get("FKS_LAYER_PATHS", "").split(os.pathsep) if p]
     # The task root first, then the layers (/opt/python), then the runtime's own packages: AWS's order.
