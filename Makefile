@@ -18,9 +18,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e rust_lambda/crates/fks_execution_py
 	touch $@
 
-# Debian packages the tests need: mono's C# compiler checks the NinjaScript sources.
+# Debian packages the tests need: mono's C# compiler checks the NinjaScript sources; Chromium and
+# its driver run the dashboard's browser tests (a test tool's own browser download fails here).
+SYSTEM_PACKAGES := mono-mcs chromium chromium-driver
 system-deps:
-	@command -v mcs >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mono-mcs >/dev/null; }
+	@command -v mcs >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 run: setup
 	$(BIN)/fks demo

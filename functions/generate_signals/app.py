@@ -8,11 +8,12 @@ import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import floor_time
-from fks.observability import observed
+from fks.observability import metrics, observed
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.live import evaluate, lookback_bars
 from fks_adapters.market_data import wiring as market_data
@@ -45,5 +46,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         except Exception:  # one broken strategy must not stop the others; the log says which
             logger.exception("signal generation failed", extra={"strategy_id": config.strategy_id})
             outcomes[config.strategy_id] = "failed"
+    # New signals sent on is what the dashboard counts; duplicates and failures are in the log.
+    sent = sum(1 for value in outcomes.values() if value == "sent")
+    metrics.add_metric(name="SignalsGenerated", unit=MetricUnit.Count, value=sent)
     logger.info("signals generated", extra={"outcomes": outcomes})
     return {"outcomes": outcomes}

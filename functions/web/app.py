@@ -12,6 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
+from fks.observability import API, observed
+
+logger = Logger()
 STATIC = (Path(__file__).parent / "static").resolve()
 SHELL = "index.html"
 CONTENT_TYPES = {
@@ -47,6 +52,7 @@ def _base_href(event: dict[str, Any]) -> str:
     return path[: path.index("/web") + len("/web")] + "/" if "/web" in path else "/web/"
 
 
+@observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     relative = str((event.get("pathParameters") or {}).get("proxy") or SHELL)
     found = _read(relative)

@@ -14,19 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
 from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey
 from fks_local.exchange_sim import sample_candles
 from tests.integration.market_data_helpers import store
 from tests.stack_handle import StackHandle
-
-webdriver = pytest.importorskip(
-    "selenium.webdriver", reason="pip install selenium (dev extra) to run the browser tests"
-)
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.moto_only
 
@@ -57,7 +54,8 @@ def stack(local_stack: StackHandle) -> StackHandle:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+        # `make test` installs them (system-deps): missing here is a broken machine, not a pass.
+        pytest.fail("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
@@ -259,9 +257,9 @@ def test_optimisation_grid_draws_its_heat_map(signed_in: Any, stack: StackHandle
     signed_in.execute_script("arguments[0].value = '2025-01-15'", form.find_element(By.NAME, "end_ms"))
     signed_in.execute_script("arguments[0].requestSubmit()", form)  # below the fold of the window
     heat_map = wait(signed_in, 120).until(ec.presence_of_element_located((By.ID, "heatmap")))
-    signed_in.execute_script("arguments[0].scrollIntoView()", heat_map)
-
+    signed_in.set_window_size(1400, 2000)
     screenshot(signed_in, "optimisation-heatmap")
+    signed_in.set_window_size(1400, 1000)
 
     assert len(heat_map.find_elements(By.CSS_SELECTOR, "tbody td")) == 9
     assert javascript_errors(signed_in) == []

@@ -13,6 +13,7 @@
 pub mod aws;
 pub mod config;
 pub mod dynamo;
+pub mod emf;
 pub mod handler;
 pub mod market;
 pub mod sigv4;

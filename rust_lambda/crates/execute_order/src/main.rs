@@ -2,9 +2,10 @@
 #![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use execute_order::config::{self, LambdaHandler};
+use execute_order::emf;
 use execute_order::handler::Failure;
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde_json::Value;
@@ -27,9 +28,15 @@ fn invoke(warm: &Mutex<Option<LambdaHandler>>, event: &Value) -> Result<Value, D
         Some(handler) => handler,
         None => slot.insert(config::from_env().map_err(|e| diagnostic(e.into()))?),
     };
+    let started = Instant::now();
     let report = handler.handle_json(&event.to_string(), now_ms()).map_err(diagnostic)?;
-    serde_json::to_value(report)
-        .map_err(|e| Diagnostic { error_type: "PermanentError".into(), error_message: e.to_string() })
+    let report = serde_json::to_value(report)
+        .map_err(|e| Diagnostic { error_type: "PermanentError".into(), error_message: e.to_string() })?;
+    let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "execute_order".into());
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Standard output is the function's log: CloudWatch reads the metrics out of this line.
+    println!("{}", emf::order_metrics(&function, &report, latency_ms, now_ms()));
+    Ok(report)
 }
 
 #[tokio::main(flavor = "current_thread")]
