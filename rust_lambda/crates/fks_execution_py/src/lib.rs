@@ -68,7 +68,7 @@ fn report_json(py: Python<'_>, result: Result<ExecutionReport, Denial>) -> PyRes
 }
 
 /// One account's execution engine over the paper exchange.
-#[pyclass(name = "Engine", module = "fks_execution._core", unsendable)]
+#[pyclass(name = "Engine", module = "fks_execution._core")]
 pub struct PyEngine {
     engine: Engine<PaperExchange>,
 }
