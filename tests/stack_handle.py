@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,3 +59,14 @@ class StackHandle:
         """An HTTP request to the local API carrying a key with ``scope``."""
         headers = {"X-Api-Key": self.api_keys[scope], **kwargs.pop("headers", {})}
         return requests.request(method, f"{self.api_url}{path}", headers=headers, timeout=60, **kwargs)
+
+    def wait_for_execution(self, execution_arn: str, timeout_s: float = 120) -> dict[str, Any]:
+        """The execution's description once it stops running."""
+        sfn = self.clients("stepfunctions")
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            description = sfn.describe_execution(executionArn=execution_arn)
+            if description["status"] != "RUNNING":
+                return dict(description)
+            time.sleep(0.25)
+        raise AssertionError(f"{execution_arn} still running after {timeout_s}s")

@@ -147,27 +147,9 @@ def test_execute_order_when_halted_is_denied_and_reducing_allows_only_reducing_o
 
 
 def _api(local_stack: StackHandle, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-    """ExecutionApiFunction invoked with the REST proxy event the gateway sends (the authorizer
-    and usage plan have their own tests)."""
-    event = {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": {"Content-Type": "application/json"},
-        "multiValueHeaders": {},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
-        "requestContext": {"httpMethod": method, "path": f"/v1{path}", "stage": "v1", "requestId": uuid.uuid4().hex},
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
-    response = local_stack.clients("lambda").invoke(
-        FunctionName=local_stack.function("ExecutionApiFunction"), Payload=json.dumps(event).encode()
-    )
-    reply = json.loads(response["Payload"].read())
-    assert "FunctionError" not in response, reply
-    return int(reply["statusCode"]), json.loads(reply.get("body") or "null")
+    """A request through the local API gateway with an admin key: status and parsed body."""
+    response = local_stack.api(method, path, scope="admin", json=body)
+    return response.status_code, response.json() if response.content else None
 
 
 def test_api_places_order_through_rust_function_and_reads_order_and_position(local_stack: StackHandle) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -20,17 +19,7 @@ def _run(local_stack: StackHandle, signal: dict[str, Any]) -> dict[str, Any]:
     execution = sfn.start_execution(
         stateMachineArn=local_stack.output("SignalStateMachineArn"), name=signal["signal_id"], input=json.dumps(signal)
     )
-    return _wait(sfn, execution["executionArn"])
-
-
-def _wait(sfn: Any, execution_arn: str, timeout_s: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        description = sfn.describe_execution(executionArn=execution_arn)
-        if description["status"] != "RUNNING":
-            return dict(description)
-        time.sleep(0.2)
-    raise AssertionError(f"{execution_arn} still running after {timeout_s}s")
+    return local_stack.wait_for_execution(execution["executionArn"])
 
 
 def test_execution_with_valid_signal_runs_validate_task_and_succeeds(local_stack: StackHandle) -> None:
