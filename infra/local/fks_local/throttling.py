@@ -26,9 +26,10 @@ class TokenBucket:
         """0 if a request may pass now, else the seconds until it may."""
         if self.tokens < 0:
             self.tokens, self.updated = float(self.burst), now
-        # A clock that steps back (a test's frozen clock released) refills nothing and takes nothing.
+        # A clock that steps back (a test's frozen clock released) refills nothing; the bucket is
+        # re-anchored at the new reading so that refilling resumes from there.
         self.tokens = min(float(self.burst), self.tokens + max(0.0, now - self.updated) * self.rate)
-        self.updated = max(self.updated, now)
+        self.updated = now
         if self.tokens >= 1:
             self.tokens -= 1
             return 0.0
