@@ -20,3 +20,15 @@ class SignalStubs:
         }
         signal.update(overrides)
         return signal
+
+
+class LambdaContextStub:
+    """The attributes powertools reads from a Lambda context, for handlers called directly."""
+
+    function_name = "test-function"
+    memory_limit_in_mb = 128
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
+    aws_request_id = "00000000-0000-0000-0000-000000000000"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from functions.web import app
+from tests.stubs import LambdaContextStub
 
 LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024
 
@@ -24,7 +25,7 @@ def _event(proxy: str | None, headers: dict[str, str] | None = None) -> dict[str
 
 
 def test_shell_is_served_with_its_base_path_and_no_caching() -> None:
-    response = app.lambda_handler(_event(None), None)
+    response = app.lambda_handler(_event(None), LambdaContextStub())
 
     assert response["statusCode"] == 200
     assert response["headers"]["Content-Type"] == "text/html; charset=utf-8"
@@ -37,16 +38,17 @@ def test_shell_is_served_with_its_base_path_and_no_caching() -> None:
     [("js/main.js", "text/javascript"), ("css/app.css", "text/css"), ("vendor/bootstrap.min.css", "text/css")],
 )
 def test_static_file_has_its_content_type(proxy: str, content_type: str) -> None:
-    response = app.lambda_handler(_event(proxy), None)
+    response = app.lambda_handler(_event(proxy), LambdaContextStub())
 
     assert response["statusCode"] == 200
     assert response["headers"]["Content-Type"].startswith(content_type)
 
 
 def test_vendored_file_is_cached_long_and_revalidates_with_its_etag() -> None:
-    first = app.lambda_handler(_event("vendor/lightweight-charts.standalone.production.js"), None)
+    first = app.lambda_handler(_event("vendor/lightweight-charts.standalone.production.js"), LambdaContextStub())
     again = app.lambda_handler(
-        _event("vendor/lightweight-charts.standalone.production.js", {"If-None-Match": first["headers"]["ETag"]}), None
+        _event("vendor/lightweight-charts.standalone.production.js", {"If-None-Match": first["headers"]["ETag"]}),
+        LambdaContextStub(),
     )
 
     assert "immutable" in first["headers"]["Cache-Control"]
@@ -57,7 +59,7 @@ def test_vendored_file_is_cached_long_and_revalidates_with_its_etag() -> None:
     "proxy", ["../app.py", "../../template.yaml", "js/missing.js", "vendor/LICENSE.mermaid", "%2E%2E/app.py"]
 )
 def test_anything_outside_the_static_files_is_404(proxy: str) -> None:
-    response = app.lambda_handler(_event(proxy), None)
+    response = app.lambda_handler(_event(proxy), LambdaContextStub())
 
     assert response["statusCode"] == 404
 
@@ -66,5 +68,5 @@ def test_every_static_file_fits_in_a_lambda_response() -> None:
     static = Path(app.__file__).parent / "static"
     for path in static.rglob("*"):
         if path.suffix in app.CONTENT_TYPES:
-            response = app.lambda_handler(_event(path.relative_to(static).as_posix()), None)
+            response = app.lambda_handler(_event(path.relative_to(static).as_posix()), LambdaContextStub())
             assert len(json.dumps(response)) < LAMBDA_RESPONSE_LIMIT, path
