@@ -27,7 +27,11 @@ logger = Logger()
 
 
 def _listed(name: str) -> list[str]:
-    return [item for item in os.environ.get(name, "").split(",") if item]
+    return [item for item in (env.get(name) or "").split(",") if item]
+
+
+def _stage() -> str:
+    return env.get(env.STAGE, "dev") or "dev"
 
 
 def _data_freshness() -> list[PartHealth]:
@@ -41,18 +45,17 @@ def _data_freshness() -> list[PartHealth]:
 @tracer.capture_method
 def run_checks() -> list[PartHealth]:
     parts = [check_bucket(env.require(env.DATA_BUCKET))]
-    parts += [check_table(name) for name in _listed("FKS_TABLE_NAMES")]
-    parts += [check_dead_letter_queue(url) for url in _listed("FKS_DLQ_URLS")]
-    parts += [check_state_machine(arn) for arn in _listed("FKS_STATE_MACHINE_ARNS")]
-    max_age = int(os.environ.get("FKS_BRIDGE_HEARTBEAT_MAX_AGE_S", "180"))
-    stage = os.environ.get("FKS_STAGE", "dev")
-    parts += [check_heartbeat(stage, bridge, max_age) for bridge in _listed("FKS_BRIDGE_NAMES")]
+    parts += [check_table(name) for name in _listed(env.TABLE_NAMES)]
+    parts += [check_dead_letter_queue(url) for url in _listed(env.DLQ_URLS)]
+    parts += [check_state_machine(arn) for arn in _listed(env.STATE_MACHINE_ARNS)]
+    max_age = int(env.get(env.BRIDGE_HEARTBEAT_MAX_AGE_S, "180") or "180")
+    parts += [check_heartbeat(_stage(), bridge, max_age) for bridge in _listed(env.BRIDGE_NAMES)]
     parts += _data_freshness()
-    risk_table = os.environ.get("FKS_RISK_STATE_TABLE")
+    risk_table = env.get(env.RISK_STATE_TABLE)
     if risk_table:
         parts += check_trading_states(risk_table)
     own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
-    stack = os.environ.get("FKS_STACK_NAME", "")
+    stack = env.get(env.STACK_NAME)
     if stack:
         parts += [check_function(name) for name in stack_functions(f"{stack}-") if name != own_name]
     return parts
@@ -76,6 +79,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if "httpMethod" in event:
         return _api_response(body)
     # Only the scheduled run publishes: the API must not add data points on every page load.
-    published = publish_health(parts, os.environ.get("FKS_STAGE", "dev"))
+    published = publish_health(parts, _stage())
     logger.info("health published", extra={"status": body["status"], "datapoints": published})
     return body

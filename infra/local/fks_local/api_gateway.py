@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 _STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
-__all__ = ["LocalApiGateway", "build_proxy_event", "proxy_response", "routes_from_definition"]
-
 
 class LocalApiGateway:
     def __init__(

@@ -72,6 +72,8 @@ class LocalStack:
         self.emulator.start()
         self._clients = client_factory(endpoint)
         try:
+            if options.with_simulator:
+                self._start_simulator()
             parameters = self._parameters()
             template, artifacts = load_and_translate(options.template, parameters, REGION)
             ctx = DeployContext(endpoint, REGION, options.stack_name)
@@ -101,13 +103,15 @@ class LocalStack:
     def _parameters(self) -> dict[str, str]:
         # Timestream is off locally: moto answers its queries only with seeded results.
         parameters = {"EnableTimestream": "false", **self.options.parameters}
-        if self.options.with_simulator:
-            from fks_local.exchange_sim import ExchangeSimulator
-
-            self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0)
-            self.simulator.start()
+        if self.simulator is not None:
             parameters.setdefault("ExchangeBaseUrl", self.simulator.url)
         return parameters
+
+    def _start_simulator(self) -> None:
+        from fks_local.exchange_sim import ExchangeSimulator
+
+        self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0)
+        self.simulator.start()
 
     def _start_gateways(self) -> None:
         assert self.deployed is not None

@@ -37,7 +37,6 @@ class TemplateError(Exception):
 @dataclass(frozen=True)
 class Artifact:
     logical_id: str
-    source_dir: Path
     key: str
     body: bytes
 
@@ -147,7 +146,7 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
             if directory is not None and _metadata(resource).get("BuildMethod") == RUST_BUILD_METHOD:
                 body = rust_bootstrap_zip(logical_id, directory, _metadata(resource))
                 key = f"{logical_id}/{hashlib.sha256(body).hexdigest()[:16]}.zip"
-                artifacts.append(Artifact(logical_id, directory, key, body))
+                artifacts.append(Artifact(logical_id, key, body))
                 props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
                 continue
         elif kind == "AWS::Serverless::LayerVersion":
@@ -169,7 +168,7 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
             continue
         body = zip_directory(directory, prefix)
         key = f"{logical_id}/{hashlib.sha256(body).hexdigest()[:16]}.zip"
-        artifacts.append(Artifact(logical_id, directory, key, body))
+        artifacts.append(Artifact(logical_id, key, body))
         props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
     return packaged, artifacts
 

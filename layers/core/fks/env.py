@@ -37,6 +37,16 @@ HISTORY_DAYS = "FKS_HISTORY_DAYS"
 # Models: where trained regime/forecast models live in the data bucket.
 MODELS_PREFIX = "FKS_MODELS_PREFIX"
 
+# The monitor: what it checks, all set by template.yaml.
+STAGE = "FKS_STAGE"
+STACK_NAME = "FKS_STACK_NAME"
+TABLE_NAMES = "FKS_TABLE_NAMES"
+DLQ_URLS = "FKS_DLQ_URLS"
+STATE_MACHINE_ARNS = "FKS_STATE_MACHINE_ARNS"
+BRIDGE_NAMES = "FKS_BRIDGE_NAMES"
+BRIDGE_HEARTBEAT_MAX_AGE_S = "FKS_BRIDGE_HEARTBEAT_MAX_AGE_S"
+RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
+
 # Exchanges: a base URL override points ccxt (and the Rust client) at the local simulator
 # or a testnet; nothing else changes between them.
 EXCHANGE_BASE_URL = "FKS_EXCHANGE_BASE_URL"

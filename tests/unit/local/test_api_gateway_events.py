@@ -3,7 +3,7 @@ from __future__ import annotations
 import base64
 import json
 
-from fks_local.api_gateway import build_proxy_event, proxy_response, routes_from_definition
+from fks_local.gateway_events import build_proxy_event, proxy_response, routes_from_definition
 
 
 def _integration(function: str) -> dict[str, dict[str, str]]:

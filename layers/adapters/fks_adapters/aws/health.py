@@ -26,6 +26,11 @@ class PartHealth:
     reason: str = ""
     metric: float | None = None  # the part's own figure (DLQ depth, failed executions), if it has one
 
+    @property
+    def kind(self) -> str:
+        """What sort of part: the prefix of its name (data, dlq, function, table, trading...)."""
+        return self.part.split(":", 1)[0]
+
     def as_dict(self) -> dict[str, str]:
         body = {"part": self.part, "status": self.status}
         if self.reason:

@@ -46,9 +46,8 @@ def health_datapoints(parts: list[PartHealth], stage: str) -> list[dict[str, Any
                     "Unit": "Count",
                 }
             )
-    kinds = sorted({p.part.split(":", 1)[0] for p in parts})
-    for kind in kinds:
-        count = sum(1 for p in parts if p.status != HEALTHY and p.part.split(":", 1)[0] == kind)
+    for kind in sorted({p.kind for p in parts}):
+        count = sum(1 for p in parts if p.status != HEALTHY and p.kind == kind)
         points.append(
             {
                 "MetricName": UNHEALTHY_BY_KIND_METRIC,
