@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from fks import errors
-from fks.execution import OrderCommand
+from fks.execution import CancelOrderCommand, OrderCommand
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -20,8 +20,10 @@ class ExecuteOrderInvoker:
         self.function_name = function_name
         self.client: LambdaClient = client or boto3.client("lambda")
 
-    def execute(self, command: OrderCommand) -> dict[str, Any]:
-        """The execution report; a refusal raises the ``fks.errors`` class the function names."""
+    def execute(self, command: OrderCommand | CancelOrderCommand) -> dict[str, Any]:
+        """The order's execution report after the command (placed, or canceled); a refusal
+        raises the ``fks.errors`` class the function names (``NotFound``, ``Conflict``,
+        ``InsufficientFunds``, ``RiskDenied``, ``TemporaryError``...)."""
         response = self.client.invoke(
             FunctionName=self.function_name, Payload=command.model_dump_json(exclude_none=True).encode()
         )

@@ -16,6 +16,7 @@ from fks.execution import TradingState
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 _DESERIALIZER = TypeDeserializer()
 
@@ -81,8 +82,25 @@ class ExecutionTables:
         return "halted" if state == "halted" else "reducing" if state == "reducing" else "active"
 
     def set_trading_state(self, account: str, state: TradingState) -> None:
+        """Sets the state the Rust function applies, keeping its breaker counters: an update,
+        never a put, so a halt does not wipe the day's loss that tripped it. Resuming clears
+        the halt reason and the exchange-error run (not the day's loss: still beyond the limit,
+        it halts again on the next order)."""
         now_ms = str(int(time.time() * 1000))
-        self.client.put_item(
+        values: dict[str, AttributeValueTypeDef] = {":state": {"S": state}, ":now": {"N": now_ms}}
+        if state == "halted":
+            # Halted already (the breaker tripped): keep the first reason.
+            expression = "SET #state = :state, updated_ms = :now, halt_reason = if_not_exists(halt_reason, :manual)"
+            values[":manual"] = {"S": "manual"}
+        else:
+            expression = (
+                "SET #state = :state, updated_ms = :now, consecutive_exchange_errors = :zero REMOVE halt_reason"
+            )
+            values[":zero"] = {"N": "0"}
+        self.client.update_item(
             TableName=self.risk_state_table,
-            Item={"account": {"S": account}, "state": {"S": state}, "updated_ms": {"N": now_ms}},
+            Key={"account": {"S": account}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues=values,
         )

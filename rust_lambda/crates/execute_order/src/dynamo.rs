@@ -1,13 +1,15 @@
 //! [`Store`] on DynamoDB: conditional writes, one transaction per committed order.
 
-use fks_execution_core::{ExecutionReport, OrderCommand, Position, TradingState};
+use fks_execution_core::{Decimal, ExecutionReport, HaltReason, OrderCommand, Position, TradingState};
 use serde_json::{json, Map, Value};
 
 use crate::aws::{AwsError, AwsJsonClient};
-use crate::store::{CommitConflict, Store, StoredOrder, StoredPosition};
+use crate::store::{CommitConflict, Expect, OrderRecord, RiskState, Store, StoredOrder, StoredPosition};
 
 const SERVICE: &str = "dynamodb";
 const JSON_VERSION: &str = "1.0";
+/// The risk-state attribute counting exchange errors in a row.
+const ERRORS: &str = "consecutive_exchange_errors";
 /// Report fields stored as DynamoDB numbers (exact decimals), so queries and the Python side
 /// read them as `Decimal`.
 const NUMERIC_FIELDS: [&str; 6] = ["quantity", "filled_qty", "leaves_qty", "avg_fill_price", "fees", "ts_ms"];
@@ -37,10 +39,10 @@ fn attr<'a>(item: &'a Value, name: &str, kind: &str) -> Option<&'a str> {
     item.get(name)?.get(kind)?.as_str()
 }
 
-/// The order item's attributes for `report`: its scalar fields (numbers as `N`), the report as
-/// JSON for replays, and the status that marks it committed.
-fn report_attributes(report: &ExecutionReport, now_ms: u64) -> Result<Map<String, Value>, AwsError> {
-    let value = serde_json::to_value(report).map_err(|e| malformed(&e.to_string()))?;
+/// The order item's attributes for `record`: the report's scalar fields (numbers as `N`), the
+/// report as JSON for replays, the booked trade ids and the exchange's refusal.
+fn record_attributes(record: &OrderRecord, now_ms: u64) -> Result<Map<String, Value>, AwsError> {
+    let value = serde_json::to_value(&record.report).map_err(|e| malformed(&e.to_string()))?;
     let mut item = Map::new();
     for (key, field) in value.as_object().into_iter().flatten() {
         // `duplicate` describes one call's answer, not the order.
@@ -57,6 +59,11 @@ fn report_attributes(report: &ExecutionReport, now_ms: u64) -> Result<Map<String
         item.insert(key.clone(), attribute);
     }
     item.insert("report".into(), s(&value.to_string()));
+    let trade_ids: Vec<Value> = record.trade_ids.iter().map(|t| s(t)).collect();
+    item.insert("trade_ids".into(), json!({ "L": trade_ids }));
+    if let Some(refusal) = &record.refusal {
+        item.insert("refusal".into(), s(refusal));
+    }
     item.insert("updated_ms".into(), n(now_ms));
     Ok(item)
 }
@@ -97,30 +104,117 @@ impl DynamoStore {
     fn call(&self, operation: &str, body: &Value) -> Result<Value, AwsError> {
         self.client.call(SERVICE, JSON_VERSION, &format!("DynamoDB_20120810.{operation}"), body)
     }
+
+    /// An `UpdateItem`: the updated attributes, or `None` when its condition failed.
+    fn update(&self, body: &Value) -> Result<Option<Value>, AwsError> {
+        match self.call("UpdateItem", body) {
+            Ok(answer) => Ok(Some(answer.get("Attributes").cloned().unwrap_or_else(|| json!({})))),
+            Err(e) if e.kind == "ConditionalCheckFailedException" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl Store for DynamoStore {
-    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError> {
+    fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError> {
         let answer = self.call(
             "GetItem",
             &json!({ "TableName": self.risk_state_table, "Key": { "account": s(account) }, "ConsistentRead": true }),
         )?;
-        match answer.get("Item").and_then(|item| attr(item, "state", "S")) {
-            None => Ok(TradingState::Active),
-            Some(state) => serde_json::from_value(Value::String(state.to_owned()))
-                .map_err(|_| malformed(&format!("trading state {state:?} of {account}"))),
-        }
+        let Some(item) = answer.get("Item") else { return Ok(RiskState::default()) };
+        let named = |name: &str| -> Result<Option<Value>, AwsError> {
+            Ok(attr(item, name, "S").map(|text| Value::String(text.to_owned())))
+        };
+        let state: TradingState = match named("state")? {
+            Some(value) => serde_json::from_value(value)
+                .map_err(|_| malformed(&format!("trading state of {account}")))?,
+            None => TradingState::Active,
+        };
+        // A reason this build does not know (a newer writer's) is still a halt: read it as an
+        // operator's, rather than refusing every order over a label.
+        let halt_reason: Option<HaltReason> =
+            named("halt_reason")?.map(|value| serde_json::from_value(value).unwrap_or(HaltReason::Manual));
+        let number = |name: &str| attr(item, name, "N");
+        let consecutive_errors = number(ERRORS).map_or(Ok(0), str::parse).map_err(|_| malformed(ERRORS))?;
+        let day = number("loss_day").map(str::parse).transpose().map_err(|_| malformed("loss_day"))?;
+        let day_pnl =
+            number("day_pnl").map_or(Ok(Decimal::ZERO), str::parse).map_err(|_| malformed("day_pnl"))?;
+        Ok(RiskState { state, halt_reason, consecutive_errors, day, day_pnl })
     }
 
-    fn save_trading_state(
+    fn halt(&mut self, account: &str, reason: HaltReason, now_ms: u64) -> Result<(), AwsError> {
+        let reason = serde_json::to_value(reason).map_err(|e| malformed(&e.to_string()))?;
+        let update = json!({
+            "TableName": self.risk_state_table,
+            "Key": { "account": s(account) },
+            "UpdateExpression": "SET #state = :halted, halt_reason = :reason, updated_ms = :now",
+            // Halted already: keep the first reason, the one an operator needs to see.
+            "ConditionExpression": "attribute_not_exists(#state) OR #state <> :halted",
+            "ExpressionAttributeNames": { "#state": "state" },
+            "ExpressionAttributeValues": { ":halted": s("halted"), ":reason": { "S": reason }, ":now": n(now_ms) },
+        });
+        self.update(&update).map(|_| ())
+    }
+
+    fn count_exchange_error(&mut self, account: &str, now_ms: u64) -> Result<u32, AwsError> {
+        let update = json!({
+            "TableName": self.risk_state_table,
+            "Key": { "account": s(account) },
+            "UpdateExpression": format!("ADD {ERRORS} :one SET updated_ms = :now"),
+            "ExpressionAttributeValues": { ":one": n(1), ":now": n(now_ms) },
+            "ReturnValues": "UPDATED_NEW",
+        });
+        let answer = self.update(&update)?.ok_or_else(|| malformed(ERRORS))?;
+        attr(&answer, ERRORS, "N").and_then(|c| c.parse().ok()).ok_or_else(|| malformed(ERRORS))
+    }
+
+    fn clear_exchange_errors(&mut self, account: &str, now_ms: u64) -> Result<(), AwsError> {
+        let update = json!({
+            "TableName": self.risk_state_table,
+            "Key": { "account": s(account) },
+            "UpdateExpression": format!("SET {ERRORS} = :zero, updated_ms = :now"),
+            "ExpressionAttributeValues": { ":zero": n(0), ":now": n(now_ms) },
+        });
+        self.update(&update).map(|_| ())
+    }
+
+    fn add_day_pnl(
         &mut self,
         account: &str,
-        state: TradingState,
+        day: u64,
+        delta: Decimal,
         now_ms: u64,
-    ) -> Result<(), AwsError> {
-        let name = serde_json::to_value(state).map_err(|e| malformed(&e.to_string()))?;
-        let item = json!({ "account": s(account), "state": { "S": name }, "updated_ms": n(now_ms) });
-        self.call("PutItem", &json!({ "TableName": self.risk_state_table, "Item": item })).map(|_| ())
+    ) -> Result<Decimal, AwsError> {
+        let key = json!({ "account": s(account) });
+        let values = json!({ ":day": n(day), ":delta": n(delta), ":now": n(now_ms) });
+        // Same day: add. Older or no day: start the day at `delta`. A concurrent invocation
+        // may start the day between the two, so go round again.
+        for _ in 0..3 {
+            let same_day = json!({
+                "TableName": self.risk_state_table, "Key": key,
+                "UpdateExpression": "SET day_pnl = day_pnl + :delta, updated_ms = :now",
+                "ConditionExpression": "loss_day = :day",
+                "ExpressionAttributeValues": values, "ReturnValues": "UPDATED_NEW",
+            });
+            if let Some(answer) = self.update(&same_day)? {
+                return attr(&answer, "day_pnl", "N")
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| malformed("day_pnl"));
+            }
+            let new_day = json!({
+                "TableName": self.risk_state_table, "Key": key,
+                "UpdateExpression": "SET loss_day = :day, day_pnl = :delta, updated_ms = :now",
+                "ConditionExpression": "attribute_not_exists(loss_day) OR loss_day < :day",
+                "ExpressionAttributeValues": values,
+            });
+            if self.update(&new_day)?.is_some() {
+                return Ok(delta);
+            }
+        }
+        Err(AwsError {
+            kind: "ConditionalCheckFailedException".into(),
+            message: "day PnL kept changing".into(),
+        })
     }
 
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
@@ -136,11 +230,19 @@ impl Store for DynamoStore {
         let command: OrderCommand = attr(item, "command", "S")
             .and_then(|c| serde_json::from_str(c).ok())
             .ok_or_else(|| malformed("order item without a readable command"))?;
-        let report = match attr(item, "report", "S") {
+        let report: Option<ExecutionReport> = match attr(item, "report", "S") {
             Some(text) => Some(serde_json::from_str(text).map_err(|e| malformed(&e.to_string()))?),
             None => None,
         };
-        Ok(Some(StoredOrder { command, report }))
+        let trade_ids = match item.get("trade_ids").and_then(|v| v.get("L")).and_then(Value::as_array) {
+            Some(ids) => {
+                ids.iter().filter_map(|v| v.get("S").and_then(Value::as_str).map(str::to_owned)).collect()
+            }
+            // Written before trade ids were kept: the first report's fills are all there were.
+            None => report.iter().flat_map(|r| &r.fills).map(|f| f.trade_id.clone()).collect(),
+        };
+        let refusal = attr(item, "refusal", "S").map(str::to_owned);
+        Ok(Some(StoredOrder { command, report, trade_ids, refusal }))
     }
 
     fn claim(&mut self, command: &OrderCommand, now_ms: u64) -> Result<bool, AwsError> {
@@ -207,11 +309,13 @@ impl Store for DynamoStore {
 
     fn commit(
         &mut self,
-        report: &ExecutionReport,
+        record: &OrderRecord,
+        expect: Expect,
         position: Option<&StoredPosition>,
         now_ms: u64,
     ) -> Result<Result<(), CommitConflict>, AwsError> {
-        let attributes = report_attributes(report, now_ms)?;
+        let report = &record.report;
+        let attributes = record_attributes(record, now_ms)?;
         let mut names = Map::new();
         let mut values = Map::new();
         let mut sets = Vec::new();
@@ -223,12 +327,23 @@ impl Store for DynamoStore {
             values.insert(format!(":v{i}"), value);
             sets.push(format!("#a{i} = :v{i}"));
         }
-        names.insert("#report".into(), Value::String("report".into()));
+        let condition = match expect {
+            Expect::Uncommitted => {
+                names.insert("#report".into(), Value::String("report".into()));
+                "attribute_exists(client_order_id) AND attribute_not_exists(#report)"
+            }
+            Expect::Status(status) => {
+                names.insert("#status".into(), Value::String("status".into()));
+                let status = serde_json::to_value(status).map_err(|e| malformed(&e.to_string()))?;
+                values.insert(":expected_status".into(), json!({ "S": status }));
+                "#status = :expected_status"
+            }
+        };
         let mut items = vec![json!({ "Update": {
             "TableName": self.orders_table,
             "Key": { "client_order_id": s(&report.client_order_id) },
             "UpdateExpression": format!("SET {}", sets.join(", ")),
-            "ConditionExpression": "attribute_exists(client_order_id) AND attribute_not_exists(#report)",
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }})];
@@ -247,13 +362,17 @@ impl Store for DynamoStore {
         match self.call("TransactWriteItems", &json!({ "TransactItems": items })) {
             Ok(_) => Ok(Ok(())),
             Err(e) if e.kind == "TransactionCanceledException" => {
-                // Which condition failed: the first reason is the order, the second the position.
-                let order_done =
-                    self.load_order(&report.client_order_id)?.is_some_and(|o| o.report.is_some());
-                Ok(Err(if order_done {
-                    CommitConflict::OrderAlreadyCommitted
-                } else {
+                // Which condition failed: read the order again; if it is still as expected,
+                // it was the position.
+                let stored = self.load_order(&report.client_order_id)?;
+                let order_as_expected = stored.is_some_and(|o| match expect {
+                    Expect::Uncommitted => o.report.is_none(),
+                    Expect::Status(status) => o.report.is_some_and(|r| r.status == status),
+                });
+                Ok(Err(if order_as_expected {
                     CommitConflict::PositionChanged
+                } else {
+                    CommitConflict::OrderChanged
                 }))
             }
             Err(e) => Err(e),

@@ -18,3 +18,4 @@ pub mod handler;
 pub mod market;
 pub mod sigv4;
 pub mod store;
+pub mod venue_call;

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use fks_execution_core::{ExecutionReport, OrderCommand, Position, TradingState};
+use fks_execution_core::{
+    Decimal, ExecutionReport, HaltReason, OrderCommand, OrderStatus, Position, TradingState,
+};
 
 use crate::aws::AwsError;
 
@@ -14,6 +16,30 @@ pub struct StoredOrder {
     pub command: OrderCommand,
     /// `None` while the outcome is unknown (claimed, not yet committed).
     pub report: Option<ExecutionReport>,
+    /// Trade ids of every fill booked for the order, so a later venue answer books none twice.
+    pub trade_ids: Vec<String>,
+    /// The error type a refusing exchange named (`InsufficientFunds`...), replayed on a retry.
+    pub refusal: Option<String>,
+}
+
+/// What one commit writes on the order: its report and what the report alone does not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRecord {
+    /// The order's report after this call.
+    pub report: ExecutionReport,
+    /// Trade ids of every fill booked for the order so far.
+    pub trade_ids: Vec<String>,
+    /// The exchange's refusal, named as an error type, if it refused the order.
+    pub refusal: Option<String>,
+}
+
+/// The state a commit expects the stored order to be in (the condition of its write).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Claimed and not yet committed: the first report of a placement.
+    Uncommitted,
+    /// Committed with this status: a later change (pending cancel, canceled).
+    Status(OrderStatus),
 }
 
 /// A position as stored, with the version its next write must match.
@@ -28,14 +54,42 @@ pub struct StoredPosition {
 /// Why a commit did not happen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommitConflict {
-    /// Another invocation committed this order first.
-    OrderAlreadyCommitted,
+    /// Another invocation changed the order first (committed it, or moved its status).
+    OrderChanged,
     /// The position changed since it was read: read again and retry.
     PositionChanged,
 }
 
-/// Orders by client order id and positions by (account, symbol), written conditionally so two
-/// invocations can never both place or both book the same order.
+/// The circuit breaker of one account as stored between invocations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RiskState {
+    /// Active, reducing or halted.
+    pub state: TradingState,
+    /// Why it is halted.
+    pub halt_reason: Option<HaltReason>,
+    /// Exchange errors in a row, across invocations.
+    pub consecutive_errors: u32,
+    /// The UTC day (days since the epoch) `day_pnl` belongs to.
+    pub day: Option<u64>,
+    /// Realized PnL net of fees booked during `day`.
+    pub day_pnl: Decimal,
+}
+
+impl RiskState {
+    /// The PnL booked on `day` (zero when the stored figure is from an earlier day).
+    #[must_use]
+    pub fn pnl_on(&self, day: u64) -> Decimal {
+        if self.day == Some(day) {
+            self.day_pnl
+        } else {
+            Decimal::ZERO
+        }
+    }
+}
+
+/// Orders by client order id, positions by (account, symbol) and the breaker by account,
+/// written conditionally or atomically so two invocations can never both place or both book
+/// the same order, nor lose each other's error counts and losses.
 pub trait Store {
     /// The order with this client order id.
     ///
@@ -62,27 +116,52 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError>;
 
-    /// The account's trading state (the circuit breaker); `Active` when never set.
+    /// The account's circuit breaker; `Active` with nothing counted when never set.
     ///
     /// # Errors
     /// [`AwsError`] if the store cannot answer.
-    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError>;
+    fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError>;
 
-    /// Records the trading state the engine moved to (its breaker tripped).
+    /// Halts the account unless it is halted already (the first reason is kept).
     ///
     /// # Errors
     /// [`AwsError`] if the store cannot answer.
-    fn save_trading_state(&mut self, account: &str, state: TradingState, now_ms: u64)
-        -> Result<(), AwsError>;
+    fn halt(&mut self, account: &str, reason: HaltReason, now_ms: u64) -> Result<(), AwsError>;
 
-    /// Records `report` on its claimed order and `position` (if any fills) in one atomic write,
-    /// conditional on the order still being uncommitted and the position's version.
+    /// Adds one to the account's consecutive exchange errors, atomically; the new count.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn count_exchange_error(&mut self, account: &str, now_ms: u64) -> Result<u32, AwsError>;
+
+    /// An exchange answer ended the run of errors.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn clear_exchange_errors(&mut self, account: &str, now_ms: u64) -> Result<(), AwsError>;
+
+    /// Adds `delta` to the PnL booked on UTC `day` (starting the day from zero when the stored
+    /// figure is older), atomically; the day's new total.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn add_day_pnl(
+        &mut self,
+        account: &str,
+        day: u64,
+        delta: Decimal,
+        now_ms: u64,
+    ) -> Result<Decimal, AwsError>;
+
+    /// Records `record` on its order and `position` (if any fills) in one atomic write,
+    /// conditional on the order being as `expect` says and on the position's version.
     ///
     /// # Errors
     /// `Ok(Err(conflict))` when a condition failed; [`AwsError`] if the store cannot answer.
     fn commit(
         &mut self,
-        report: &ExecutionReport,
+        record: &OrderRecord,
+        expect: Expect,
         position: Option<&StoredPosition>,
         now_ms: u64,
     ) -> Result<Result<(), CommitConflict>, AwsError>;
@@ -93,7 +172,7 @@ pub trait Store {
 pub struct MemoryStore {
     orders: HashMap<String, StoredOrder>,
     positions: HashMap<(String, String), StoredPosition>,
-    trading_states: HashMap<String, TradingState>,
+    risk: HashMap<String, RiskState>,
 }
 
 impl MemoryStore {
@@ -108,23 +187,28 @@ impl MemoryStore {
     pub fn clone_position(&self, account: &str, symbol: &str) -> Option<StoredPosition> {
         self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned()
     }
+
+    /// A copy of the account's breaker, for inspection.
+    #[must_use]
+    pub fn clone_risk_state(&self, account: &str) -> RiskState {
+        self.risk.get(account).cloned().unwrap_or_default()
+    }
+
+    /// Sets the trading state as the halt/resume API does; resuming clears the reason and the
+    /// error count, not the day's PnL.
+    pub fn set_trading_state(&mut self, account: &str, state: TradingState) {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        risk.state = state;
+        if state == TradingState::Halted {
+            risk.halt_reason.get_or_insert(HaltReason::Manual);
+        } else {
+            risk.halt_reason = None;
+            risk.consecutive_errors = 0;
+        }
+    }
 }
 
 impl Store for MemoryStore {
-    fn load_trading_state(&mut self, account: &str) -> Result<TradingState, AwsError> {
-        Ok(self.trading_states.get(account).copied().unwrap_or_default())
-    }
-
-    fn save_trading_state(
-        &mut self,
-        account: &str,
-        state: TradingState,
-        _now_ms: u64,
-    ) -> Result<(), AwsError> {
-        self.trading_states.insert(account.to_owned(), state);
-        Ok(())
-    }
-
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
         Ok(self.orders.get(client_order_id).cloned())
     }
@@ -133,7 +217,8 @@ impl Store for MemoryStore {
         if self.orders.contains_key(&command.client_order_id) {
             return Ok(false);
         }
-        let stored = StoredOrder { command: command.clone(), report: None };
+        let stored =
+            StoredOrder { command: command.clone(), report: None, trade_ids: Vec::new(), refusal: None };
         self.orders.insert(command.client_order_id.clone(), stored);
         Ok(true)
     }
@@ -149,14 +234,56 @@ impl Store for MemoryStore {
         Ok(self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned())
     }
 
+    fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError> {
+        Ok(self.clone_risk_state(account))
+    }
+
+    fn halt(&mut self, account: &str, reason: HaltReason, _now_ms: u64) -> Result<(), AwsError> {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        if risk.state != TradingState::Halted {
+            risk.state = TradingState::Halted;
+            risk.halt_reason = Some(reason);
+        }
+        Ok(())
+    }
+
+    fn count_exchange_error(&mut self, account: &str, _now_ms: u64) -> Result<u32, AwsError> {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        risk.consecutive_errors += 1;
+        Ok(risk.consecutive_errors)
+    }
+
+    fn clear_exchange_errors(&mut self, account: &str, _now_ms: u64) -> Result<(), AwsError> {
+        self.risk.entry(account.to_owned()).or_default().consecutive_errors = 0;
+        Ok(())
+    }
+
+    fn add_day_pnl(
+        &mut self,
+        account: &str,
+        day: u64,
+        delta: Decimal,
+        _now_ms: u64,
+    ) -> Result<Decimal, AwsError> {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        risk.day_pnl = risk.pnl_on(day) + delta;
+        risk.day = Some(day);
+        Ok(risk.day_pnl)
+    }
+
     fn commit(
         &mut self,
-        report: &ExecutionReport,
+        record: &OrderRecord,
+        expect: Expect,
         position: Option<&StoredPosition>,
         _now_ms: u64,
     ) -> Result<Result<(), CommitConflict>, AwsError> {
-        let Some(order) = self.orders.get_mut(&report.client_order_id).filter(|o| o.report.is_none()) else {
-            return Ok(Err(CommitConflict::OrderAlreadyCommitted));
+        let report = &record.report;
+        let Some(order) = self.orders.get_mut(&report.client_order_id).filter(|o| match expect {
+            Expect::Uncommitted => o.report.is_none(),
+            Expect::Status(status) => o.report.as_ref().is_some_and(|r| r.status == status),
+        }) else {
+            return Ok(Err(CommitConflict::OrderChanged));
         };
         let key = (report.account.clone(), report.symbol.clone());
         if let Some(next) = position {
@@ -172,6 +299,8 @@ impl Store for MemoryStore {
             self.positions.insert(key, StoredPosition { position: figures, version: next.version });
         }
         order.report = Some(report.clone());
+        order.trade_ids.clone_from(&record.trade_ids);
+        order.refusal.clone_from(&record.refusal);
         Ok(Ok(()))
     }
 }

@@ -1,44 +1,10 @@
 //! The handler in-process: paper exchange, in-memory store, fixed market.
 
-use std::str::FromStr;
+mod common;
 
-use execute_order::handler::Handler;
-use execute_order::market::StaticMarket;
-use execute_order::store::{MemoryStore, Store};
-use fks_execution_core::{
-    Decimal, Instrument, OrderStatus, PaperConfig, PaperExchange, PositionSide, RiskLimits, TradingState,
-};
-
-const ACCOUNT: &str = "acct-1";
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("decimal literal")
-}
-
-fn btcusdt() -> Instrument {
-    Instrument {
-        symbol: "BTCUSDT".into(),
-        base: "BTC".into(),
-        quote: "USDT".into(),
-        price_precision: 2,
-        size_precision: 5,
-        tick_size: d("0.01"),
-        step_size: d("0.00001"),
-        min_quantity: d("0.00001"),
-        min_notional: d("5"),
-    }
-}
-
-fn handler(limits: RiskLimits) -> Handler<MemoryStore, PaperExchange, StaticMarket> {
-    let market = StaticMarket::default().with(btcusdt(), d("42000"));
-    Handler::new(MemoryStore::default(), PaperExchange::new(PaperConfig::default()), market, ACCOUNT, limits)
-}
-
-fn command(id: &str, side: &str, quantity: &str) -> String {
-    format!(
-        r#"{{"client_order_id":"{id}","account":"{ACCOUNT}","symbol":"BTCUSDT","side":"{side}","type":"market","quantity":"{quantity}"}}"#
-    )
-}
+use common::{command, d, handler, ACCOUNT};
+use execute_order::store::Store;
+use fks_execution_core::{ErrorClass, OrderStatus, PositionSide, RiskLimits, TradingState};
 
 #[test]
 fn market_buy_fills_and_stores_order_and_position() {
@@ -139,10 +105,10 @@ fn claimed_but_unfinished_order_is_settled_once() {
 fn halted_account_denies_new_orders_and_reducing_allows_only_reducing_ones() {
     let mut h = handler(RiskLimits::default());
     h.handle_json(&command("o-1", "buy", "0.002"), 1).unwrap();
-    h.store_mut().save_trading_state(ACCOUNT, TradingState::Halted, 2).unwrap();
+    h.store_mut().set_trading_state(ACCOUNT, TradingState::Halted);
 
     let halted = h.handle_json(&command("o-2", "sell", "0.001"), 3).unwrap_err();
-    h.store_mut().save_trading_state(ACCOUNT, TradingState::Reducing, 4).unwrap();
+    h.store_mut().set_trading_state(ACCOUNT, TradingState::Reducing);
     let increasing = h.handle_json(&command("o-3", "buy", "0.001"), 5).unwrap_err();
     let reducing = h.handle_json(&command("o-4", "sell", "0.001"), 6).unwrap();
 
@@ -150,4 +116,57 @@ fn halted_account_denies_new_orders_and_reducing_allows_only_reducing_ones() {
     assert_eq!(increasing.error_type, "RiskDenied");
     assert_eq!(reducing.status, OrderStatus::Filled);
     assert!(h.store().clone_order("o-2").is_none(), "a denied order is not stored");
+}
+
+#[test]
+fn unknown_action_is_bad_request() {
+    let mut h = handler(RiskLimits::default());
+
+    let failure =
+        h.handle_json(r#"{"action":"amend","client_order_id":"o-1","account":"acct-1"}"#, 1).unwrap_err();
+
+    assert_eq!(failure.error_type, "BadRequest");
+    assert!(failure.message.contains("amend"), "{failure}");
+}
+
+#[test]
+fn insufficient_balance_is_insufficient_funds_and_recorded_as_rejected() {
+    let mut h = handler(RiskLimits::default());
+    let message = "Account has insufficient balance for requested action.";
+    h.exchange_mut().fail_next_place(ErrorClass::InsufficientFunds, "-2010", message);
+
+    let failure = h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap_err();
+    let again = h.handle_json(&command("o-1", "buy", "0.001"), 2).unwrap_err();
+
+    assert_eq!(failure.error_type, "InsufficientFunds");
+    assert!(failure.message.contains("insufficient balance"), "{failure}");
+    assert_eq!(again.error_type, "InsufficientFunds", "a retry names the same refusal");
+    let stored = h.store().clone_order("o-1").unwrap();
+    assert_eq!(stored.report.map(|r| r.status), Some(OrderStatus::Rejected));
+    assert!(h.store().clone_position(ACCOUNT, "BTCUSDT").is_none());
+}
+
+#[test]
+fn other_exchange_refusal_is_permanent_error() {
+    let mut h = handler(RiskLimits::default());
+    h.exchange_mut().fail_next_place(ErrorClass::Permanent, "-1013", "Filter failure: LOT_SIZE");
+
+    let failure = h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap_err();
+
+    assert_eq!(failure.error_type, "PermanentError");
+    assert_eq!(
+        h.store().clone_order("o-1").and_then(|o| o.report).map(|r| r.status),
+        Some(OrderStatus::Rejected)
+    );
+}
+
+#[test]
+fn exchange_outage_is_temporary_error_and_keeps_the_claim() {
+    let mut h = handler(RiskLimits::default());
+    h.exchange_mut().fail_next_place(ErrorClass::Retryable, "-1001", "disconnected");
+
+    let failure = h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap_err();
+
+    assert_eq!(failure.error_type, "TemporaryError");
+    assert!(h.store().clone_order("o-1").is_some_and(|o| o.report.is_none()));
 }

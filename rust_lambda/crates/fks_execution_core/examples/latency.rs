@@ -1,8 +1,9 @@
 //! Latency harness: 1,000,000 market orders through `Engine::submit` against the paper exchange
 //! (validate → risk → status machine → paper fill → position update → report).
 //!
-//! Run with `cargo run --release --example latency`. Prints figures; asserts nothing about
-//! them, because timings depend on the machine.
+//! Run with `cargo run --release --example latency [orders]`. Prints figures; asserts nothing
+//! about them, because timings depend on the machine. A smaller order count is for profilers
+//! (`valgrind --tool=callgrind`), whose instruction counts do not depend on the machine's load.
 
 use std::hint::black_box;
 use std::str::FromStr;
@@ -13,7 +14,7 @@ use fks_execution_core::{
     RateLimit, RiskLimits, Side, TimeInForce,
 };
 
-const ORDERS: u32 = 1_000_000;
+const DEFAULT_ORDERS: u32 = 1_000_000;
 // Pruning closed orders (outside the timed region) keeps the maps the size a long-running
 // engine would have, instead of timing a map that grows to a million entries.
 const PRUNE_EVERY: u32 = 10_000;
@@ -81,13 +82,14 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
 }
 
 fn main() {
+    let orders: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(DEFAULT_ORDERS);
     let mut engine = engine();
-    let mut samples: Vec<u64> = Vec::with_capacity(ORDERS as usize);
+    let mut samples: Vec<u64> = Vec::with_capacity(orders as usize);
     let mut denied = 0_u32;
     let base_price = d("60000.00");
     let started = Instant::now();
 
-    for i in 0..ORDERS {
+    for i in 0..orders {
         let now_ms = u64::from(i) + 1;
         let mark = base_price + Decimal::new(i64::from(i % 200), 2);
         let cmd = command(i);
@@ -108,9 +110,9 @@ fn main() {
 
     let wall = started.elapsed();
     samples.sort_unstable();
-    let mean = samples.iter().sum::<u64>() / u64::from(ORDERS);
+    let mean = samples.iter().sum::<u64>() / u64::from(orders);
     let position = engine.position("BTCUSDT").expect("traded");
-    println!("orders: {ORDERS}, denied: {denied}, wall: {wall:.2?}");
+    println!("orders: {orders}, denied: {denied}, wall: {wall:.2?}");
     println!(
         "submit latency ns: p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  mean {}",
         percentile(&samples, 50.0),

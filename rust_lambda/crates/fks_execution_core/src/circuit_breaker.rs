@@ -90,6 +90,15 @@ impl CircuitBreaker {
         self.consecutive_errors = 0;
     }
 
+    /// Takes over a state and error count kept outside the process (the execution Lambda
+    /// stores them between invocations), so a trip survives a cold start.
+    pub fn restore(&mut self, state: TradingState, halt_reason: Option<HaltReason>, consecutive_errors: u32) {
+        self.state = state;
+        self.halt_reason =
+            if state == TradingState::Halted { halt_reason.or(Some(HaltReason::Manual)) } else { None };
+        self.consecutive_errors = consecutive_errors;
+    }
+
     /// Counts an exchange error; returns `true` if this one tripped the breaker.
     pub fn record_exchange_error(&mut self) -> bool {
         self.consecutive_errors = self.consecutive_errors.saturating_add(1);
@@ -137,6 +146,24 @@ mod tests {
         breaker.halt(HaltReason::Manual);
         assert!(!breaker.set_reducing());
         assert_eq!(breaker.state(), TradingState::Halted);
+    }
+
+    #[test]
+    fn restored_error_count_trips_on_the_next_error() {
+        let mut breaker = CircuitBreaker::new(Some(3));
+        breaker.restore(TradingState::Active, None, 2);
+        assert!(breaker.record_exchange_error());
+        assert_eq!(breaker.halt_reason(), Some(HaltReason::ExchangeErrors));
+    }
+
+    #[test]
+    fn restored_halt_without_reason_reads_as_manual() {
+        let mut breaker = CircuitBreaker::new(None);
+        breaker.restore(TradingState::Halted, None, 0);
+        assert_eq!(
+            (breaker.state(), breaker.halt_reason()),
+            (TradingState::Halted, Some(HaltReason::Manual))
+        );
     }
 
     #[test]

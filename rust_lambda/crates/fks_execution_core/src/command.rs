@@ -47,6 +47,27 @@ pub struct OrderCommand {
     pub reduce_only: bool,
 }
 
+/// The one value of [`CancelCommand::action`]: it is what tells a cancel from an
+/// [`OrderCommand`], which has no `action` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelAction {
+    /// Cancel the order.
+    Cancel,
+}
+
+/// A request to cancel one order: `{"action": "cancel", "client_order_id": ..., "account": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelCommand {
+    /// Always `cancel`.
+    pub action: CancelAction,
+    /// The order to cancel.
+    pub client_order_id: String,
+    /// Trading account the order belongs to.
+    pub account: String,
+}
+
 /// Checks a client order id: 1–36 characters of `[A-Za-z0-9_-]`.
 ///
 /// # Errors
@@ -128,6 +149,17 @@ fn denial(reason: DenialReason, kind: OrderType, what: &str) -> OrderDenial {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cancel_command_parses_the_explicit_shape_and_refuses_order_fields() {
+        let cancel: CancelCommand =
+            serde_json::from_str(r#"{"action":"cancel","client_order_id":"o-1","account":"a"}"#).unwrap();
+        assert_eq!(cancel.action, CancelAction::Cancel);
+        let with_side = r#"{"action":"cancel","client_order_id":"o-1","account":"a","side":"buy"}"#;
+        assert!(serde_json::from_str::<CancelCommand>(with_side).is_err());
+        let other_action = r#"{"action":"amend","client_order_id":"o-1","account":"a"}"#;
+        assert!(serde_json::from_str::<CancelCommand>(other_action).is_err());
+    }
     use crate::test_support::{btcusdt, d, limit_buy, market_buy};
 
     fn reason(command: &OrderCommand) -> DenialReason {

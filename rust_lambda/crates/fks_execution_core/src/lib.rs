@@ -16,6 +16,7 @@ pub mod decimal;
 pub mod engine;
 pub mod errors;
 pub mod exchange;
+pub mod fast_hash;
 pub mod fill;
 pub mod instrument;
 pub mod order;
@@ -30,7 +31,7 @@ pub mod throttle;
 mod test_support;
 
 pub use circuit_breaker::{CircuitBreaker, HaltReason, TradingState};
-pub use command::{validate_client_order_id, OrderCommand};
+pub use command::{validate_client_order_id, CancelAction, CancelCommand, OrderCommand};
 pub use decimal::Decimal;
 pub use engine::Engine;
 pub use errors::{

@@ -10,6 +10,7 @@ use crate::decimal::Decimal;
 use crate::errors::{InvalidTransition, OrderError};
 use crate::fill::Fill;
 use crate::order_status::{transition, FillKind, OrderEvent, OrderStatus};
+use crate::report::ExecutionReport;
 
 /// Buy or sell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -162,6 +163,31 @@ impl Order {
         self.trade_ids.push(fill.trade_id.clone());
         self.updated_ms = fill.ts_ms.max(self.updated_ms);
         Ok(true)
+    }
+
+    /// The order as last reported, read back from storage by a stateless process (the
+    /// execution Lambda) before it changes the order again, e.g. to cancel it. `trade_ids` are
+    /// the fills already applied, so a venue answer that repeats them books nothing twice.
+    #[must_use]
+    pub fn restore(command: OrderCommand, report: &ExecutionReport, trade_ids: Vec<String>) -> Self {
+        Self {
+            command,
+            status: report.status,
+            venue_order_id: report.venue_order_id.clone(),
+            filled_qty: report.filled_qty,
+            avg_fill_price: report.avg_fill_price,
+            fees: report.fees,
+            trade_ids,
+            reason: report.reason.clone(),
+            created_ms: report.ts_ms,
+            updated_ms: report.ts_ms,
+        }
+    }
+
+    /// Trade ids of the fills applied so far.
+    #[must_use]
+    pub fn trade_ids(&self) -> &[String] {
+        &self.trade_ids
     }
 
     pub(crate) fn set_venue_order_id(&mut self, venue_order_id: String) {

@@ -4,7 +4,7 @@
 //! always give the same fills and trade ids. Liquidity is unlimited unless
 //! `available_quantity` caps each match, which is what makes IOC and FOK differ.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,8 +41,9 @@ pub struct PaperExchange {
     next_trade: u64,
     // Placement order, so matching on a new price is deterministic.
     working: Vec<(OrderCommand, VenueOrder)>,
-    finished: HashMap<String, VenueOrder>,
-    finished_ids: VecDeque<String>,
+    // Oldest first, bounded: only a query (reconciling after a timeout) reads it, so a scan
+    // there is cheaper than keeping a map keyed by a copy of every id on the placement path.
+    finished: VecDeque<VenueOrder>,
 }
 
 impl PaperExchange {
@@ -117,7 +118,7 @@ impl PaperExchange {
     fn fill(&mut self, cmd: &OrderCommand, quantity: Decimal, price: Decimal, now_ms: u64) -> Fill {
         self.next_trade += 1;
         Fill {
-            trade_id: format!("T{}", self.next_trade),
+            trade_id: numbered_id('T', self.next_trade),
             client_order_id: cmd.client_order_id.clone(),
             symbol: cmd.symbol.clone(),
             side: cmd.side,
@@ -129,18 +130,36 @@ impl PaperExchange {
     }
 
     fn finish(&mut self, venue: VenueOrder) {
-        if self.finished_ids.len() == FINISHED_HISTORY {
-            if let Some(oldest) = self.finished_ids.pop_front() {
-                self.finished.remove(&oldest);
-            }
+        if self.finished.len() == FINISHED_HISTORY {
+            self.finished.pop_front();
         }
-        self.finished_ids.push_back(venue.client_order_id.clone());
-        self.finished.insert(venue.client_order_id.clone(), venue);
+        self.finished.push_back(venue);
     }
 
     fn working_index(&self, client_order_id: &str) -> Option<usize> {
         self.working.iter().position(|(cmd, _)| cmd.client_order_id == client_order_id)
     }
+}
+
+/// `prefix` followed by `number` in decimal ("T42"), without the formatting machinery: the
+/// paper venue names an order and a trade on every placement.
+fn numbered_id(prefix: char, number: u64) -> String {
+    let mut digits = [0_u8; 20];
+    let mut rest = number;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // A digit is below 10, so the cast is exact.
+        digits[start] = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(1 + digits.len() - start);
+    id.push(prefix);
+    id.extend(digits[start..].iter().map(|&d| char::from(d)));
+    id
 }
 
 fn permanent(code: &str, message: &str) -> ExchangeError {
@@ -158,7 +177,7 @@ impl ExchangeClient for PaperExchange {
         self.next_order += 1;
         let mut venue = VenueOrder {
             client_order_id: order.client_order_id.clone(),
-            venue_order_id: format!("P{}", self.next_order),
+            venue_order_id: numbered_id('P', self.next_order),
             triggered: false,
             fills: Vec::new(),
             remainder: Remainder::Working,
@@ -191,7 +210,7 @@ impl ExchangeClient for PaperExchange {
         Ok(self
             .working_index(id)
             .map(|i| self.working[i].1.clone())
-            .or_else(|| self.finished.get(id).cloned()))
+            .or_else(|| self.finished.iter().rev().find(|v| &v.client_order_id == id).cloned()))
     }
 
     fn on_mark_price(&mut self, symbol: &str, price: Decimal, now_ms: u64) -> Vec<VenueOrder> {

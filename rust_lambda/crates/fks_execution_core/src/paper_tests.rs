@@ -197,3 +197,10 @@ fn place_without_a_price_is_permanent_error() {
     let error = paper.place(&market_buy("o-1", "1"), &at("0")).unwrap_err();
     assert_eq!(error.class, ErrorClass::Permanent);
 }
+
+#[test]
+fn numbered_id_writes_the_number_after_its_prefix() {
+    assert_eq!(super::numbered_id('T', 0), "T0");
+    assert_eq!(super::numbered_id('P', 1_234_567_890), "P1234567890");
+    assert_eq!(super::numbered_id('T', u64::MAX), format!("T{}", u64::MAX));
+}

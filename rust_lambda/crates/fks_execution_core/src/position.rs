@@ -3,12 +3,14 @@
 //! A position is the running sum of its fills, so replaying the same fills always gives the same
 //! figures, and recent trade ids are remembered so a redelivered fill cannot count twice.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::errors::OrderError;
+use crate::fast_hash::FastSet;
 use crate::fill::Fill;
 
 /// Trade ids remembered per position. Redelivery comes soon after the original (reconnects,
@@ -41,10 +43,11 @@ pub struct Position {
     avg_entry_price: Decimal,
     realized_pnl: Decimal,
     fees: Decimal,
+    // One shared copy of each id serves both the lookup set and the eviction queue.
     #[serde(skip)]
-    trade_ids: HashSet<String>,
+    trade_ids: FastSet<Arc<str>>,
     #[serde(skip)]
-    trade_id_order: VecDeque<String>,
+    trade_id_order: VecDeque<Arc<str>>,
 }
 
 impl Position {
@@ -57,7 +60,7 @@ impl Position {
             avg_entry_price: Decimal::ZERO,
             realized_pnl: Decimal::ZERO,
             fees: Decimal::ZERO,
-            trade_ids: HashSet::new(),
+            trade_ids: FastSet::default(),
             trade_id_order: VecDeque::new(),
         }
     }
@@ -111,8 +114,9 @@ impl Position {
                 self.trade_ids.remove(&oldest);
             }
         }
-        self.trade_ids.insert(trade_id.to_owned());
-        self.trade_id_order.push_back(trade_id.to_owned());
+        let id: Arc<str> = Arc::from(trade_id);
+        self.trade_ids.insert(Arc::clone(&id));
+        self.trade_id_order.push_back(id);
         true
     }
 

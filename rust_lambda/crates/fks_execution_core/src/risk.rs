@@ -243,6 +243,24 @@ impl RiskEngine {
         day_pnl
     }
 
+    /// Takes over the breaker's state and error count kept between processes.
+    pub fn restore_breaker(
+        &mut self,
+        state: TradingState,
+        halt_reason: Option<HaltReason>,
+        consecutive_errors: u32,
+    ) {
+        self.breaker.restore(state, halt_reason, consecutive_errors);
+    }
+
+    /// Takes over the PnL the account already made today (kept between processes) while its
+    /// positions now stand at `total_pnl`, so the daily loss limit counts the whole day and
+    /// not only what this process saw.
+    pub fn restore_day_pnl(&mut self, now_ms: u64, day_pnl: Decimal, total_pnl: Decimal) {
+        self.day = Some(now_ms / DAY_MS);
+        self.day_start_pnl = total_pnl - day_pnl;
+    }
+
     /// Counts an exchange outage error; may halt trading.
     pub fn record_exchange_error(&mut self) -> bool {
         self.breaker.record_exchange_error()

@@ -4,8 +4,8 @@
 use std::str::FromStr;
 
 use fks_execution_core::{
-    Decimal, Denial, Engine, Instrument, OrderCommand, OrderStatus, OrderType, PaperConfig, PaperExchange,
-    RiskLimits, Side, TimeInForce,
+    CancelCommand, Decimal, Denial, Engine, Instrument, OrderCommand, OrderStatus, OrderType, PaperConfig,
+    PaperExchange, RiskLimits, Side, TimeInForce,
 };
 use serde_json::{json, Value};
 
@@ -113,4 +113,15 @@ fn risk_denial_serialises_with_its_rule_and_error_name() {
     let value = serde_json::to_value(&denial).unwrap();
     assert_eq!(value["kind"], json!("risk"));
     assert_eq!(value["rule"], json!("max_order_notional"));
+}
+
+#[test]
+fn cancel_command_json_of_the_python_side_parses() {
+    // The same literal as tests/unit/execution/test_cancel_command_contract.py `PINNED`.
+    let pinned = r#"{"action":"cancel","client_order_id":"py-1","account":"acct-1"}"#;
+
+    let cancel: CancelCommand = serde_json::from_str(pinned).unwrap();
+
+    assert_eq!((cancel.client_order_id.as_str(), cancel.account.as_str()), ("py-1", "acct-1"));
+    assert!(serde_json::from_str::<OrderCommand>(pinned).is_err(), "a cancel is never read as an order");
 }

@@ -3,12 +3,11 @@
 //! Orders are kept by client order id, and a repeated id never reaches the venue a second time:
 //! Step Functions and Lambda both retry, and a retry must not double an order.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::command::OrderCommand;
 use crate::decimal::Decimal;
 use crate::errors::{Denial, DenialReason, ErrorClass, ExchangeError, InstrumentError, OrderDenial};
 use crate::exchange::{ExchangeClient, MarketContext};
+use crate::fast_hash::{FastMap, FastSet};
 use crate::fill::Fill;
 use crate::instrument::Instrument;
 use crate::order::Order;
@@ -21,12 +20,12 @@ use crate::risk::{RiskEngine, RiskLimits, RiskRequest};
 #[derive(Debug)]
 pub struct Engine<C: ExchangeClient> {
     account: String,
-    instruments: HashMap<String, Instrument>,
-    orders: HashMap<String, Order>,
+    instruments: FastMap<String, Instrument>,
+    orders: FastMap<String, Order>,
     // Ids of orders that may still fill, so risk never scans the whole order history.
-    open: HashSet<String>,
-    positions: HashMap<String, Position>,
-    marks: HashMap<String, Decimal>,
+    open: FastSet<String>,
+    positions: FastMap<String, Position>,
+    marks: FastMap<String, Decimal>,
     risk: RiskEngine,
     client: C,
 }
@@ -36,11 +35,11 @@ impl<C: ExchangeClient> Engine<C> {
     pub fn new(account: impl Into<String>, limits: RiskLimits, client: C) -> Self {
         Self {
             account: account.into(),
-            instruments: HashMap::new(),
-            orders: HashMap::new(),
-            open: HashSet::new(),
-            positions: HashMap::new(),
-            marks: HashMap::new(),
+            instruments: FastMap::default(),
+            orders: FastMap::default(),
+            open: FastSet::default(),
+            positions: FastMap::default(),
+            marks: FastMap::default(),
             risk: RiskEngine::new(limits),
             client,
         }
@@ -60,6 +59,12 @@ impl<C: ExchangeClient> Engine<C> {
     /// stateless process (the execution Lambda).
     pub fn restore_position(&mut self, position: Position) {
         self.positions.insert(position.symbol().to_owned(), position);
+    }
+
+    /// Takes over an order read back from storage (see [`Order::restore`]), so a stateless
+    /// process can cancel or update it.
+    pub fn restore_order(&mut self, order: Order) {
+        self.store(order);
     }
 
     /// Places `command`, or reports the existing order if its client order id is known.
@@ -103,7 +108,7 @@ impl<C: ExchangeClient> Engine<C> {
         let outcome = match self.client.place(order.command(), &market) {
             Ok(venue) => {
                 self.risk.record_exchange_success();
-                apply_venue(&mut order, &mut self.positions, &venue, now_ms)
+                apply_venue(&mut order, &mut self.positions, venue, now_ms)
             }
             // A throttled request was refused before the venue processed it, so the order does
             // not exist there: keep no record, and a retry places it afresh.

@@ -203,6 +203,60 @@ fn cancel_refused_because_venue_already_filled_brings_order_up_to_date() {
 }
 
 #[test]
+fn restored_order_is_canceled_like_the_original() {
+    let mut engine = paper_engine(RiskLimits::default());
+    let command = limit_buy("o-1", "0.1", "59000.00");
+    let placed = engine.submit(command.clone(), 0, d("60000")).unwrap();
+    // A stateless process knows the order only from its stored report.
+    engine.restore_order(Order::restore(command, &placed, Vec::new()));
+
+    let report = engine.cancel("o-1", 1).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Canceled);
+    assert_eq!(engine.open_orders(), 0);
+}
+
+#[test]
+fn restored_order_does_not_book_a_known_fill_twice() {
+    let mut engine = paper_engine(RiskLimits::default());
+    let command = limit_buy("o-1", "0.1", "59000.00");
+    let placed = engine.submit(command.clone(), 0, d("60000")).unwrap();
+    let filled = &engine.update_mark("BTCUSDT", d("58900.00"), 1)[0];
+    let filled = filled.as_ref().unwrap();
+    let trade_ids = filled.fills.iter().map(|f| f.trade_id.clone()).collect();
+    engine.restore_order(Order::restore(command, filled, trade_ids));
+    let venue = VenueOrder {
+        client_order_id: "o-1".into(),
+        venue_order_id: placed.venue_order_id.clone().unwrap(),
+        triggered: true,
+        fills: filled.fills.clone(),
+        remainder: crate::exchange::Remainder::None,
+    };
+
+    let again = engine.on_venue_update(&venue, 2).unwrap();
+
+    assert!(again.fills.is_empty());
+    assert_eq!(engine.position("BTCUSDT").unwrap().quantity(), d("0.1"));
+}
+
+#[test]
+fn venue_trigger_flag_on_a_plain_limit_leaves_it_accepted() {
+    let mut engine = paper_engine(RiskLimits::default());
+    let placed = engine.submit(limit_buy("o-1", "0.1", "59000.00"), 0, d("60000")).unwrap();
+    let venue = VenueOrder {
+        client_order_id: "o-1".into(),
+        venue_order_id: placed.venue_order_id.unwrap(),
+        triggered: true,
+        fills: Vec::new(),
+        remainder: crate::exchange::Remainder::Working,
+    };
+
+    let report = engine.on_venue_update(&venue, 1).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Accepted);
+}
+
+#[test]
 fn cancel_filled_order_is_order_closed() {
     let mut engine = paper_engine(RiskLimits::default());
     engine.submit(market_buy("o-1", "0.1"), 0, d("60000")).unwrap();

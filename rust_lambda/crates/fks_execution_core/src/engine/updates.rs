@@ -1,11 +1,10 @@
 //! How orders change after placement: cancels, venue updates, new prices, pruning.
 
-use std::collections::HashMap;
-
 use super::Engine;
 use crate::decimal::Decimal;
-use crate::errors::{Denial, DenialReason, OrderDenial};
+use crate::errors::{Denial, DenialReason, OrderDenial, OrderError};
 use crate::exchange::{ExchangeClient, Remainder, VenueOrder};
+use crate::fast_hash::FastMap;
 use crate::fill::Fill;
 use crate::order::Order;
 use crate::order_status::{OrderEvent, OrderStatus};
@@ -63,7 +62,7 @@ impl<C: ExchangeClient> Engine<C> {
             let message = format!("no order {}", venue.client_order_id);
             return Err(OrderDenial::new(DenialReason::UnknownOrder, message).into());
         };
-        let outcome = apply_venue(&mut order, &mut self.positions, venue, now_ms);
+        let outcome = apply_venue(&mut order, &mut self.positions, venue.clone(), now_ms);
         self.store(order);
         self.after_fills(now_ms);
         Ok(self.report(&venue.client_order_id, outcome?, false, now_ms))
@@ -94,11 +93,12 @@ impl<C: ExchangeClient> Engine<C> {
 }
 
 /// Brings `order` (and its position) in line with the venue's view. Returns the fills that
-/// were new. Free-standing so the order can be borrowed apart from the engine's maps.
+/// were new. Free-standing so the order can be borrowed apart from the engine's maps; takes the
+/// venue's answer by value so the hot path moves its ids and fills instead of copying them.
 pub(super) fn apply_venue(
     order: &mut Order,
-    positions: &mut HashMap<String, Position>,
-    venue: &VenueOrder,
+    positions: &mut FastMap<String, Position>,
+    venue: VenueOrder,
     now_ms: u64,
 ) -> Result<Vec<Fill>, Denial> {
     let inconsistent = Denial::Inconsistent;
@@ -108,19 +108,26 @@ pub(super) fn apply_venue(
         order.apply(OrderEvent::Accept, now_ms).map_err(inconsistent)?;
     }
     if order.venue_order_id().is_none() {
-        order.set_venue_order_id(venue.venue_order_id.clone());
+        order.set_venue_order_id(venue.venue_order_id);
     }
-    if venue.triggered && order.status() == OrderStatus::Accepted {
+    // Only a stop order has a trigger; a venue flag on any other order (Binance sets a working
+    // time on every order it books) must not move a plain limit to Triggered.
+    let is_stop = order.command().order_type.has_stop_price();
+    if venue.triggered && is_stop && order.status() == OrderStatus::Accepted {
         order.apply(OrderEvent::Trigger, now_ms).map_err(inconsistent)?;
     }
-    let mut new_fills = Vec::new();
-    for fill in &venue.fills {
-        if order.apply_fill(fill).map_err(inconsistent)? {
-            let position =
-                positions.entry(fill.symbol.clone()).or_insert_with(|| Position::new(fill.symbol.clone()));
-            position.apply_fill(fill).map_err(inconsistent)?;
-            new_fills.push(fill.clone());
-        }
+    // The venue's fill list becomes the list of new fills in place (no second buffer).
+    let mut new_fills = venue.fills;
+    let mut refused = None;
+    new_fills.retain(|fill| {
+        refused.is_none()
+            && book_fill(order, positions, fill).unwrap_or_else(|e| {
+                refused = Some(e);
+                false
+            })
+    });
+    if let Some(error) = refused {
+        return Err(inconsistent(error));
     }
     let closing = match venue.remainder {
         Remainder::Expired => Some(OrderEvent::Expire),
@@ -131,4 +138,23 @@ pub(super) fn apply_venue(
         order.apply(event, now_ms).map_err(inconsistent)?;
     }
     Ok(new_fills)
+}
+
+/// Applies `fill` to `order` and its position; `false` if the order already had it.
+fn book_fill(
+    order: &mut Order,
+    positions: &mut FastMap<String, Position>,
+    fill: &Fill,
+) -> Result<bool, OrderError> {
+    if !order.apply_fill(fill)? {
+        return Ok(false);
+    }
+    // Looked up before inserting so an existing position costs no key copy.
+    if !positions.contains_key(&fill.symbol) {
+        positions.insert(fill.symbol.clone(), Position::new(fill.symbol.clone()));
+    }
+    if let Some(position) = positions.get_mut(&fill.symbol) {
+        position.apply_fill(fill)?;
+    }
+    Ok(true)
 }

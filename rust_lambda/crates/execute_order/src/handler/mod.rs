@@ -1,21 +1,28 @@
-//! One order command through the core, persisted: the whole work of an invocation.
+//! One command through the core, persisted: the whole work of an invocation.
 //!
-//! The client order id is claimed in the store (conditional put) before the exchange is
+//! An order's client order id is claimed in the store (conditional put) before the exchange is
 //! called, and the report and position are committed in one conditional transaction after, so
 //! a retried invocation never places a second order: it replays the stored report, or, when a
-//! crash left the outcome unknown, asks the exchange before anything else.
+//! crash left the outcome unknown, asks the exchange before anything else. A cancel
+//! (`{"action": "cancel", ...}`) moves a stored open order to pending-cancel and then to
+//! canceled, each step a write conditional on the status it read.
+
+mod breaker;
+mod cancel;
 
 use std::collections::HashMap;
 
 use fks_execution_core::{
-    Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError, ExecutionReport,
-    Instrument, MarketContext, OrderCommand, OrderDenial, Position, PositionReport, RiskLimits, TradingState,
-    VenueOrder,
+    CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
+    ExecutionReport, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
+    PositionReport, RiskLimits,
 };
+use serde_json::Value;
 
 use crate::aws::AwsError;
 use crate::market::MarketData;
-use crate::store::{CommitConflict, Store, StoredPosition};
+use crate::store::{CommitConflict, Expect, OrderRecord, Store, StoredOrder, StoredPosition};
+use crate::venue_call::VenueCall;
 
 /// How many times a commit is retried when another order moved the same position meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
@@ -46,6 +53,10 @@ impl Failure {
     fn exchange(error: ExchangeError) -> Self {
         Self::denial(&Denial::Exchange(error))
     }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new("BadRequest", message)
+    }
 }
 
 impl From<AwsError> for Failure {
@@ -62,34 +73,6 @@ impl std::fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
-
-/// The exchange as the engine sees it during one invocation: the venue's answer about an
-/// order placed by an earlier, interrupted invocation is replayed instead of placing again.
-struct Replay<'a, X> {
-    inner: &'a mut X,
-    known: Option<VenueOrder>,
-}
-
-impl<X: ExchangeClient> ExchangeClient for Replay<'_, X> {
-    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
-        match self.known.take() {
-            Some(venue) => Ok(venue),
-            None => self.inner.place(order, market),
-        }
-    }
-
-    fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
-        self.inner.cancel(order, market)
-    }
-
-    fn query(
-        &mut self,
-        order: &OrderCommand,
-        market: &MarketContext,
-    ) -> Result<Option<VenueOrder>, ExchangeError> {
-        self.inner.query(order, market)
-    }
-}
 
 /// The warm state of the function: store, exchange, market data, account and limits, and the
 /// instruments already looked up.
@@ -124,27 +107,51 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         &self.exchange
     }
 
-    /// Parses `event` as an [`OrderCommand`] and executes it.
+    /// The exchange, e.g. to make it fail.
+    pub const fn exchange_mut(&mut self) -> &mut X {
+        &mut self.exchange
+    }
+
+    /// The market data, e.g. to move a price.
+    pub const fn market_mut(&mut self) -> &mut M {
+        &mut self.market
+    }
+
+    /// Parses `event` and executes it: an [`OrderCommand`], or a [`CancelCommand`] when it
+    /// carries `"action": "cancel"` (an order command has no `action` field).
     ///
     /// # Errors
     /// [`Failure`] named by what to do next; a malformed command is `BadRequest`.
     pub fn handle_json(&mut self, event: &str, now_ms: u64) -> Result<ExecutionReport, Failure> {
-        let command: OrderCommand = serde_json::from_str(event)
-            .map_err(|e| Failure::new("BadRequest", format!("invalid order command: {e}")))?;
-        self.execute(command, now_ms)
+        let value: Value =
+            serde_json::from_str(event).map_err(|e| Failure::bad_request(format!("invalid command: {e}")))?;
+        match value.get("action") {
+            None => {
+                let command: OrderCommand = serde_json::from_value(value)
+                    .map_err(|e| Failure::bad_request(format!("invalid order command: {e}")))?;
+                self.execute(command, now_ms)
+            }
+            Some(Value::String(action)) if action == "cancel" => {
+                let command: CancelCommand = serde_json::from_value(value)
+                    .map_err(|e| Failure::bad_request(format!("invalid cancel command: {e}")))?;
+                self.cancel(&command, now_ms)
+            }
+            Some(other) => Err(Failure::bad_request(format!(
+                "unknown action {other}: an order command has no action, a cancel has \"action\": \"cancel\""
+            ))),
+        }
     }
 
     /// Executes `command` once, however often it is called with the same client order id.
     ///
     /// # Errors
     /// [`Failure`]: bad input and risk denials leave nothing stored; a `TemporaryError` from the
-    /// exchange keeps the claim so a retry asks the exchange before placing anything.
+    /// exchange keeps the claim so a retry asks the exchange before placing anything; an
+    /// exchange refusal (`InsufficientFunds`, `PermanentError`) is stored as a rejected order
+    /// and named as the invocation's error, the same on every retry.
     pub fn execute(&mut self, command: OrderCommand, now_ms: u64) -> Result<ExecutionReport, Failure> {
         command.validate().map_err(|d| Failure::denial(&Denial::Invalid(d)))?;
-        if command.account != self.account {
-            let message = format!("this function trades account {}, not {}", self.account, command.account);
-            return Err(Failure::invalid(DenialReason::WrongAccount, message));
-        }
+        self.check_account(&command.account)?;
         let id = command.client_order_id.clone();
         let mut known = None;
         let mut claimed = false;
@@ -153,8 +160,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 let message = format!("client_order_id {id} already names a different order");
                 return Err(Failure::invalid(DenialReason::ClientOrderIdReused, message));
             }
-            if let Some(report) = stored.report {
-                return Ok(replayed(report));
+            if stored.report.is_some() {
+                return replay(stored);
             }
             // Claimed by an invocation that did not finish: the exchange knows the outcome.
             let market = MarketContext { now_ms, mark_price: Decimal::ZERO };
@@ -170,29 +177,37 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
         }
         let position = self.store.load_position(&self.account, &command.symbol)?;
-        let state = self.store.load_trading_state(&self.account)?;
-        let replay = Replay { inner: &mut self.exchange, known: known.flatten() };
-        let mut engine = Engine::new(self.account.clone(), self.limits.clone(), replay);
+        let risk_before = self.store.load_risk_state(&self.account)?;
+        let venue = VenueCall::new(&mut self.exchange, known.flatten());
+        let mut engine = Engine::new(self.account.clone(), self.limits.clone(), venue);
         engine.add_instrument(instrument).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
         if let Some(stored) = &position {
             engine.restore_position(stored.position.clone());
         }
-        match state {
-            TradingState::Active => {}
-            TradingState::Reducing => {
-                engine.risk_mut().set_reducing();
-            }
-            TradingState::Halted => engine.risk_mut().halt(),
-        }
+        breaker::restore(&mut engine, &risk_before, &command.symbol, mark, now_ms);
         let result = engine.submit(command, now_ms, mark);
-        let tripped = engine.risk().state();
+        let refusal = engine.client().refusal().cloned();
+        let risk_after = breaker::snapshot(&engine);
         drop(engine);
-        if tripped != state {
-            // The breaker tripped during this order: every later invocation must see it.
-            self.store.save_trading_state(&self.account, tripped, now_ms)?;
-        }
+        self.persist_breaker(&risk_before, risk_after, now_ms)?;
         match result {
-            Ok(report) => self.commit(report, position, mark, now_ms),
+            Ok(report) => {
+                let refused = refusal.filter(|_| report.status == OrderStatus::Rejected);
+                let record = OrderRecord {
+                    trade_ids: Vec::new(),
+                    refusal: refused.as_ref().map(|e| e.class.error_name().to_owned()),
+                    report,
+                };
+                let Some((report, day_pnl)) =
+                    self.commit(record, Expect::Uncommitted, position, mark, now_ms)?
+                else {
+                    return self.stored_report(&id);
+                };
+                self.book_day_pnl(day_pnl, now_ms)?;
+                // Recorded as rejected for the audit trail, and named so Step Functions can
+                // route it (insufficient funds is not a bug, nor worth a retry).
+                refused.map_or(Ok(report), |error| Err(Failure::exchange(error)))
+            }
             // Outcome unknown: keep the claim; the retry queries the exchange first.
             Err(Denial::Exchange(e)) if e.class == ErrorClass::Retryable => Err(Failure::exchange(e)),
             Err(denial) => {
@@ -200,6 +215,14 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 Err(Failure::denial(&denial))
             }
         }
+    }
+
+    fn check_account(&self, account: &str) -> Result<(), Failure> {
+        if account == self.account {
+            return Ok(());
+        }
+        let message = format!("this function trades account {}, not {account}", self.account);
+        Err(Failure::invalid(DenialReason::WrongAccount, message))
     }
 
     fn instrument(&mut self, symbol: &str) -> Result<Instrument, Failure> {
@@ -221,41 +244,48 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     }
 
     fn stored_report(&mut self, id: &str) -> Result<ExecutionReport, Failure> {
-        match self.store.load_order(id)?.and_then(|o| o.report) {
-            Some(report) => Ok(replayed(report)),
-            None => Err(Failure::new(
+        match self.store.load_order(id)? {
+            Some(stored) if stored.report.is_some() => replay(stored),
+            _ => Err(Failure::new(
                 "TemporaryError",
                 format!("order {id} is being executed by another invocation"),
             )),
         }
     }
 
+    /// Commits `record` (booking its fills on the position) conditional on `expect`; retried
+    /// while only the position moved. Returns the committed report and the realized PnL net of
+    /// fees the fills added, or `None` when another invocation changed the order first.
     fn commit(
         &mut self,
-        mut report: ExecutionReport,
+        mut record: OrderRecord,
+        expect: Expect,
         mut base: Option<StoredPosition>,
         mark: Decimal,
         now_ms: u64,
-    ) -> Result<ExecutionReport, Failure> {
+    ) -> Result<Option<(ExecutionReport, Decimal)>, Failure> {
+        record.trade_ids.extend(record.report.fills.iter().map(|f| f.trade_id.clone()));
         for _ in 0..COMMIT_ATTEMPTS {
-            let next = if report.fills.is_empty() {
+            let mut pnl = Decimal::ZERO;
+            let next = if record.report.fills.is_empty() {
                 None
             } else {
-                let mut position =
+                let report = &mut record.report;
+                let before =
                     base.as_ref().map_or_else(|| Position::new(&report.symbol), |b| b.position.clone());
+                let mut position = before.clone();
                 for fill in &report.fills {
                     position.apply_fill(fill).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
                 }
+                pnl = net_pnl(&position) - net_pnl(&before);
                 report.position = Some(PositionReport::new(&position, mark));
                 Some(StoredPosition { position, version: base.as_ref().map_or(0, |b| b.version) + 1 })
             };
-            match self.store.commit(&report, next.as_ref(), now_ms)? {
-                Ok(()) => return Ok(report),
-                Err(CommitConflict::OrderAlreadyCommitted) => {
-                    return self.stored_report(&report.client_order_id)
-                }
+            match self.store.commit(&record, expect, next.as_ref(), now_ms)? {
+                Ok(()) => return Ok(Some((record.report, pnl))),
+                Err(CommitConflict::OrderChanged) => return Ok(None),
                 Err(CommitConflict::PositionChanged) => {
-                    base = self.store.load_position(&report.account, &report.symbol)?;
+                    base = self.store.load_position(&record.report.account, &record.report.symbol)?;
                 }
             }
         }
@@ -266,9 +296,26 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     }
 }
 
-fn replayed(mut report: ExecutionReport) -> ExecutionReport {
+/// Realized PnL net of fees: what a fill adds to the day's figure for the loss limit.
+fn net_pnl(position: &Position) -> Decimal {
+    position.realized_pnl() - position.fees()
+}
+
+/// The stored outcome of an order again: its report (nothing new booked), or the refusal the
+/// exchange gave it the first time.
+fn replay(stored: StoredOrder) -> Result<ExecutionReport, Failure> {
+    let Some(mut report) = stored.report else {
+        return Err(Failure::new("TemporaryError", "the order's outcome is not known yet"));
+    };
+    if let Some(error_type) = stored.refusal {
+        let reason = report.reason.unwrap_or_default();
+        return Err(Failure::new(
+            &error_type,
+            format!("order {} was refused: {reason}", report.client_order_id),
+        ));
+    }
     report.duplicate = true;
     // The fills were reported when they happened; a replay books nothing new.
     report.fills.clear();
-    report
+    Ok(report)
 }

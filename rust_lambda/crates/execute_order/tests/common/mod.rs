@@ -1,0 +1,106 @@
+//! What the handler tests share: the instrument, a venue that can be told to fail, builders.
+#![allow(dead_code)] // each test file uses its own part of these helpers
+
+use std::collections::VecDeque;
+use std::str::FromStr;
+
+use execute_order::handler::Handler;
+use execute_order::market::StaticMarket;
+use execute_order::store::MemoryStore;
+use fks_execution_core::{
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, PaperConfig,
+    PaperExchange, RiskLimits, VenueOrder,
+};
+
+pub const ACCOUNT: &str = "acct-1";
+
+pub fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal literal")
+}
+
+pub fn btcusdt() -> Instrument {
+    Instrument {
+        symbol: "BTCUSDT".into(),
+        base: "BTC".into(),
+        quote: "USDT".into(),
+        price_precision: 2,
+        size_precision: 5,
+        tick_size: d("0.01"),
+        step_size: d("0.00001"),
+        min_quantity: d("0.00001"),
+        min_notional: d("5"),
+    }
+}
+
+/// The paper venue, failing its next placements or cancels with the errors queued here.
+#[derive(Debug, Default)]
+pub struct Scripted {
+    pub paper: PaperExchange,
+    pub place_errors: VecDeque<ExchangeError>,
+    pub cancel_errors: VecDeque<ExchangeError>,
+}
+
+impl Scripted {
+    pub fn fail_next_place(&mut self, class: ErrorClass, code: &str, message: &str) {
+        self.place_errors.push_back(ExchangeError {
+            class,
+            code: Some(code.into()),
+            message: message.into(),
+        });
+    }
+
+    pub fn fail_next_cancel(&mut self, class: ErrorClass) {
+        self.cancel_errors.push_back(ExchangeError::new(class, "venue unreachable"));
+    }
+}
+
+impl ExchangeClient for Scripted {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        match self.place_errors.pop_front() {
+            Some(error) => Err(error),
+            None => self.paper.place(order, market),
+        }
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        match self.cancel_errors.pop_front() {
+            Some(error) => Err(error),
+            None => self.paper.cancel(order, market),
+        }
+    }
+
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        self.paper.query(order, market)
+    }
+}
+
+pub type TestHandler = Handler<MemoryStore, Scripted, StaticMarket>;
+
+pub fn handler(limits: RiskLimits) -> TestHandler {
+    handler_on(MemoryStore::default(), limits)
+}
+
+/// A handler over an existing store: a cold start of the function.
+pub fn handler_on(store: MemoryStore, limits: RiskLimits) -> TestHandler {
+    let market = StaticMarket::default().with(btcusdt(), d("42000"));
+    let paper = PaperExchange::new(PaperConfig::default());
+    Handler::new(store, Scripted { paper, ..Scripted::default() }, market, ACCOUNT, limits)
+}
+
+pub fn command(id: &str, side: &str, quantity: &str) -> String {
+    format!(
+        r#"{{"client_order_id":"{id}","account":"{ACCOUNT}","symbol":"BTCUSDT","side":"{side}","type":"market","quantity":"{quantity}"}}"#
+    )
+}
+
+pub fn limit(id: &str, side: &str, quantity: &str, price: &str) -> String {
+    command(id, side, quantity).replace(r#""type":"market""#, &format!(r#""type":"limit","price":"{price}""#))
+}
+
+pub fn cancel(id: &str) -> String {
+    format!(r#"{{"action":"cancel","client_order_id":"{id}","account":"{ACCOUNT}"}}"#)
+}
