@@ -2,12 +2,14 @@
 
 One asset failing is logged and counted and does not stop the others; holes found are handed to
 ``backfill``. Metrics per asset: CandlesCollected, CandlesRejected (and per reason in the log),
-GapsFound, TimestreamRejected.
+GapsFound, TimestreamRejected, LiveFeedFramesSent, LiveFeedPushFailures. New candles are pushed to
+the live feed's WebSocket subscribers once stored.
 """
 
 from __future__ import annotations
 
 import time
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -18,6 +20,7 @@ from fks.errors import FksError
 from fks.market_data.collection import CollectionReport, collect_series
 from fks.market_data.commands import BackfillRequest
 from fks.observability import metrics, observed
+from fks_adapters.live_feed.publisher import LiveFeedPublisher, PushReport
 from fks_adapters.market_data import wiring
 from fks_adapters.market_data.assets import Asset
 
@@ -30,6 +33,7 @@ def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
     report = collect_series(asset.key, wiring.candle_source(asset.exchange), wiring.candle_store(), now_ms=now_ms)
     timestream = wiring.timestream_writer()
     timestream_rejected = timestream.write(asset.key, report.frame).rejected if timestream else 0
+    pushed = push_live(asset, report)
     for hole in report.holes:
         wiring.request_backfill(
             BackfillRequest(
@@ -41,7 +45,7 @@ def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
                 reason="hole found by collect_ohlcv",
             )
         )
-    _publish(asset, report, timestream_rejected)
+    _publish(asset, report, timestream_rejected, pushed)
     return {
         "asset": str(asset.key),
         "fetched": report.fetched,
@@ -50,10 +54,32 @@ def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
         "reasons": report.reasons,
         "holes": len(report.holes),
         "timestream_rejected": timestream_rejected,
+        "live_frames_sent": pushed.frames_sent,
     }
 
 
-def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int) -> None:
+@cache
+def _live_publisher() -> LiveFeedPublisher | None:
+    return wiring.live_feed_publisher()
+
+
+def push_live(asset: Asset, report: CollectionReport) -> PushReport:
+    """The stored candles to the live feed's subscribers. The candles are already stored: a push
+    failure is logged and counted (LiveFeedPushFailures) and never fails the collection."""
+    publisher = _live_publisher()
+    if publisher is None or report.frame.empty:
+        return PushReport()
+    try:
+        pushed = publisher.publish(asset.key, report.frame)
+    except Exception:
+        logger.exception("live feed push failed", extra={"asset": str(asset.key)})
+        return PushReport(failed=1)
+    if pushed.failed or pushed.gone:
+        logger.warning("live feed push incomplete", extra={"asset": str(asset.key), **vars(pushed)})
+    return pushed
+
+
+def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int, pushed: PushReport) -> None:
     if report.rejected:
         logger.warning("candles rejected", extra={"asset": str(asset.key), "reasons": report.reasons})
     metrics.add_dimension(name="asset", value=f"{asset.exchange}:{asset.symbol}")
@@ -61,6 +87,8 @@ def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int) -
     metrics.add_metric(name="CandlesRejected", unit=MetricUnit.Count, value=report.rejected)
     metrics.add_metric(name="GapsFound", unit=MetricUnit.Count, value=len(report.holes))
     metrics.add_metric(name="TimestreamRejected", unit=MetricUnit.Count, value=timestream_rejected)
+    metrics.add_metric(name="LiveFeedFramesSent", unit=MetricUnit.Count, value=pushed.frames_sent)
+    metrics.add_metric(name="LiveFeedPushFailures", unit=MetricUnit.Count, value=pushed.failed)
     metrics.flush_metrics()  # one EMF document per asset, so the dimension is the asset's
 
 

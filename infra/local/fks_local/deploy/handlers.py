@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fks_local.deploy import compute, observability, storage, workflow
+from fks_local.deploy import compute, observability, storage, websocket, workflow
 from fks_local.deploy.context import DeployContext, Deployed
 
 Create = Callable[[DeployContext, str, dict[str, Any]], Deployed]
@@ -32,6 +32,13 @@ HANDLERS: dict[str, tuple[Create, Delete]] = {
     "AWS::ApiGateway::UsagePlan": (workflow.create_usage_plan, workflow.delete_usage_plan),
     "AWS::ApiGateway::ApiKey": (workflow.create_api_key, workflow.delete_api_key),
     "AWS::ApiGateway::UsagePlanKey": (workflow.create_usage_plan_key, workflow.delete_usage_plan_key),
+    "AWS::ApiGatewayV2::Api": (websocket.create_api, websocket.delete_api),
+    "AWS::ApiGatewayV2::Integration": (websocket.create_integration, websocket.delete_integration),
+    "AWS::ApiGatewayV2::Authorizer": (websocket.create_authorizer, websocket.delete_authorizer),
+    "AWS::ApiGatewayV2::Route": (websocket.create_route, websocket.delete_route),
+    "AWS::ApiGatewayV2::RouteResponse": (websocket.create_route_response, websocket.delete_route_response),
+    "AWS::ApiGatewayV2::Deployment": (websocket.create_deployment, websocket.delete_deployment),
+    "AWS::ApiGatewayV2::Stage": (websocket.create_stage, websocket.delete_stage),
     "AWS::CloudWatch::Dashboard": (observability.create_dashboard, observability.delete_dashboard),
     "AWS::CloudWatch::Alarm": (observability.create_alarm, observability.delete_alarm),
     "AWS::Logs::LogGroup": (observability.create_log_group, observability.delete_log_group),

@@ -94,6 +94,9 @@ class LocalLambdaRuntime:
     ) -> None:
         self.state_dir = state_dir
         self.overrides = dict(overrides or {})
+        # An AWS URL a local server stands in for (a WebSocket API's @connections endpoint) ->
+        # its local URL: a function environment value equal to a key gets the local URL.
+        self.url_rewrites: dict[str, str] = {}
         self.max_instances = max_instances
         self._pools: dict[str, _Pool] = {}
         self._lock = threading.Lock()
@@ -168,9 +171,8 @@ class LocalLambdaRuntime:
             _unpack(layer.zip_bytes, base / "layers" / hashlib.sha256(layer.zip_bytes).hexdigest()[:16])
             for layer in config.layers
         ]
-        env = merged_env(
-            self._aws_env(config, task_root, layer_roots, number), dict(config.environment), self.overrides
-        )
+        own = {name: self.url_rewrites.get(value, value) for name, value in config.environment}
+        env = merged_env(self._aws_env(config, task_root, layer_roots, number), own, self.overrides)
         log_path = self.state_dir / "logs" / config.name / f"instance-{number}.log"
         if config.is_native:
             bootstrap = task_root / "bootstrap"

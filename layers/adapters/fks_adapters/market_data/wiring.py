@@ -20,6 +20,7 @@ from fks_adapters.market_data.timestream import TimestreamCandleWriter
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
+    from fks_adapters.live_feed.publisher import LiveFeedPublisher
     from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 
 DEFAULT_HISTORY_DAYS = 7
@@ -45,6 +46,17 @@ def timestream_writer() -> TimestreamCandleWriter | None:
     if (env.get(env.TIMESTREAM_ENABLED) or "").lower() != "true":
         return None
     return TimestreamCandleWriter(env.require(env.TIMESTREAM_DATABASE), env.require(env.TIMESTREAM_TABLE))
+
+
+def live_feed_publisher() -> LiveFeedPublisher | None:
+    """The live feed's publisher when the deployment has one (both variables set), else None."""
+    endpoint, table = env.get(env.LIVE_FEED_ENDPOINT), env.get(env.LIVE_FEED_TABLE)
+    if not endpoint or not table:
+        return None
+    from fks_adapters.live_feed.connections import ConnectionStore
+    from fks_adapters.live_feed.publisher import LiveFeedPublisher
+
+    return LiveFeedPublisher(endpoint, ConnectionStore(table))
 
 
 def history_days_default() -> int:

@@ -1,0 +1,76 @@
+"""The live feed's WebSocket routes: ``$connect``, ``$disconnect``, ``subscribe``, ``unsubscribe``
+and ``$default``.
+
+``$connect`` has already passed the authorizer (a key or JWT with the read scope, sent as the
+``token`` query parameter); it records the connection. A subscription names a symbol and
+timeframe that some enabled asset collects; the answer (``subscribed``, ``unsubscribed`` or an
+``error`` frame naming the problem) goes back to the client as the route's response. Candles
+are pushed by ``collect_ohlcv``, not from here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.errors import BadRequest, FksError
+from fks.live_feed import Feed, ack_frame, error_frame, parse_feed_request
+from fks.observability import observed
+from fks_adapters.live_feed.connections import ConnectionStore
+from fks_adapters.market_data.assets import AssetRegistry
+
+logger = Logger()
+
+
+def _connections() -> ConnectionStore:
+    return ConnectionStore(env.require(env.LIVE_FEED_TABLE))
+
+
+def _require_collected(feed: Feed) -> None:
+    """Only what collection stores is ever pushed: refuse a feed that would stay silent."""
+    registry = AssetRegistry(env.require(env.ASSETS_TABLE))
+    assets = [a for a in registry.list_assets(enabled_only=True) if a.symbol == feed.symbol]
+    if not assets:
+        raise BadRequest(f"{feed.symbol} is not collected: enable it with POST /assets/enable", details=feed.as_dict())
+    if all(a.timeframe != feed.timeframe for a in assets):
+        collected = ", ".join(sorted({a.timeframe.value for a in assets}))
+        raise BadRequest(
+            f"{feed.symbol} is collected at {collected}, not {feed.timeframe.value}", details=feed.as_dict()
+        )
+
+
+def on_message(connection_id: str, body: str | None) -> dict[str, Any]:
+    request = parse_feed_request(body)
+    feed = request.feed
+    if request.action == "subscribe":
+        _require_collected(feed)
+        _connections().subscribe(connection_id, feed)
+    else:
+        _connections().unsubscribe(connection_id, feed)
+    return ack_frame(request.action, feed)
+
+
+@observed(logger)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    request_context = event["requestContext"]
+    route, connection_id = request_context["routeKey"], request_context["connectionId"]
+    logger.append_keys(connection_id=connection_id, route=route)
+    if route == "$connect":
+        caller = request_context.get("authorizer") or {}
+        principal, kind = str(caller.get("principalId", "")), str(caller.get("kind", ""))
+        _connections().open(connection_id, principal=principal, kind=kind, now_s=int(time.time()))
+        return {"statusCode": 200}
+    if route == "$disconnect":
+        _connections().close(connection_id)
+        return {"statusCode": 200}
+    try:
+        return {"statusCode": 200, "body": json.dumps(on_message(connection_id, event.get("body")))}
+    except FksError as error:
+        logger.info("message refused", extra={"error": error.message})
+        action = route if route != "$default" else None
+        return {"statusCode": error.status_code, "body": json.dumps(error_frame(error, action))}

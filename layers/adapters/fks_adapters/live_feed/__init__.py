@@ -1,0 +1,1 @@
+"""The live feed's connections table and the pushing of candles to its subscribers."""

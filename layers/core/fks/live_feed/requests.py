@@ -1,0 +1,74 @@
+"""A client's subscribe/unsubscribe message, parsed and validated into a feed (symbol + timeframe).
+
+The WebSocket API selects the route from ``action``; the body is validated again here because
+``$default`` also receives whatever a client sends, and an error frame must name what was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fks.errors import BadRequest
+from fks.market_data.storage import SeriesKey
+from fks.market_data.symbols import validate_symbol
+from fks.market_data.timeframes import Timeframe, parse_timeframe
+
+ACTIONS = ("subscribe", "unsubscribe")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One live series clients subscribe to: a unified symbol at one timeframe (any exchange)."""
+
+    symbol: str
+    timeframe: Timeframe
+
+    @property
+    def key(self) -> str:
+        """The feed's index key in the connections table, e.g. ``BTC/USDT#1m``."""
+        return f"{self.symbol}#{self.timeframe.value}"
+
+    @classmethod
+    def of(cls, series: SeriesKey) -> Feed:
+        return cls(series.symbol, series.timeframe)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"symbol": self.symbol, "timeframe": self.timeframe.value}
+
+
+class FeedRequest(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["subscribe", "unsubscribe"]
+    symbol: str
+    timeframe: str
+
+    @property
+    def feed(self) -> Feed:
+        return Feed(validate_symbol(self.symbol), parse_timeframe(self.timeframe))
+
+
+def parse_feed_request(body: str | None) -> FeedRequest:
+    """The message as a request whose feed is valid, or ``BadRequest`` naming every problem."""
+    try:
+        message = json.loads(body or "")
+    except json.JSONDecodeError as exc:
+        raise BadRequest(
+            f'message is not JSON ({exc.msg}); send {{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "1m"}}'
+        ) from None
+    if not isinstance(message, dict):
+        raise BadRequest(f"message must be a JSON object, got {type(message).__name__}")
+    action = message.get("action")
+    if action not in ACTIONS:
+        raise BadRequest(f"unknown action {action!r}: the actions are {', '.join(ACTIONS)}", details={"action": action})
+    try:
+        request = FeedRequest.model_validate(message)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['msg']}" for e in exc.errors())
+        raise BadRequest(f"invalid {action} message: {problems}", details={"action": action}) from None
+    request.feed  # noqa: B018 - raises BadRequest naming a bad symbol or timeframe
+    return request
