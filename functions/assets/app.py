@@ -9,30 +9,32 @@ starts no second backfill. Disabling stops collection; the stored history stays.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, floor_time
 from fks.observability import API, observed
-from fks_adapters.api import body_model, make_resolver
+from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 
 logger = Logger()
-app = make_resolver(logger)  # CORS for the dashboard, FksError statuses, malformed JSON as 400
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 @app.get("/assets")
 def list_assets() -> dict[str, Any]:
+    """Every registered asset, enabled or not, with its timeframe and history depth."""
     return {"assets": [asset.as_dict() for asset in wiring.asset_registry().list_assets()]}
 
 
 @app.post("/assets/enable")
-def enable_asset() -> dict[str, Any]:
-    command = body_model(app, EnableAsset)
+def enable_asset(command: Annotated[EnableAsset, Body()]) -> dict[str, Any]:
+    """Start collecting an asset (checked against the exchange's markets) and backfill its history."""
     wiring.candle_source(command.exchange).require_market(command.symbol)
     key = SeriesKey.of(command.exchange, command.symbol, command.timeframe)
     days = wiring.history_days_default() if command.history_days is None else command.history_days
@@ -55,8 +57,8 @@ def enable_asset() -> dict[str, Any]:
 
 
 @app.post("/assets/disable")
-def disable_asset() -> dict[str, Any]:
-    command = body_model(app, DisableAsset)
+def disable_asset(command: Annotated[DisableAsset, Body()]) -> dict[str, Any]:
+    """Stop collecting an asset; its stored history stays."""
     asset = wiring.asset_registry().disable(command.exchange, command.symbol)
     return {"asset": asset.as_dict()}
 

@@ -13,41 +13,49 @@ import json
 import math
 import os
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import boto3
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
 from fks.observability import API, observed
-from fks_adapters.api import body_model, install_error_handlers
+from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import backtests, wiring
 
 logger = Logger()
-app = APIGatewayRestResolver()
-install_error_handlers(app, logger)
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+ResultId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the id the POST answered")]
 DEFAULT_INLINE_GRID_CELLS = 200
 
 
-@app.post("/backtests")
-def post_backtest() -> Response[dict[str, Any]]:
-    request = body_model(app, BacktestRequest)
+@app.post("/backtests", responses={201: {"description": "The backtest, run and stored"}})
+def post_backtest(request: Annotated[BacktestRequest, Body()]) -> Response[dict[str, Any]]:
+    """Run a backtest on stored history and store its result."""
     body = backtests.run_backtest_request(request, market_data.candle_store(), wiring.result_store("backtests"))
     return Response(status_code=201, content_type="application/json", body=body)
 
 
 @app.get("/backtests/<backtest_id>")
-def get_backtest(backtest_id: str) -> dict[str, Any]:
+def get_backtest(backtest_id: ResultId) -> dict[str, Any]:
+    """A stored backtest result."""
     return wiring.result_store("backtests").get(backtest_id)
 
 
-@app.post("/optimizations")
-def post_optimization() -> Response[dict[str, Any]]:
-    request = body_model(app, OptimizationRequest)
+@app.post(
+    "/optimizations",
+    responses={
+        201: {"description": "The optimisation, run inline and stored"},
+        202: {"description": "A large grid, started on the state machine: poll GET /optimizations/{id}"},
+    },
+)
+def post_optimization(request: Annotated[OptimizationRequest, Body()]) -> Response[dict[str, Any]]:
+    """Search a strategy's parameters (grid, random or Bayesian) on stored history."""
     request.resolved()  # a bad strategy or parameter name is a 400 before anything starts
     cells = math.prod(len(values) for values in request.space.values())
     if request.method == "grid" and cells > int(os.environ.get("FKS_INLINE_GRID_CELLS", DEFAULT_INLINE_GRID_CELLS)):
@@ -57,7 +65,8 @@ def post_optimization() -> Response[dict[str, Any]]:
 
 
 @app.get("/optimizations/<optimization_id>")
-def get_optimization(optimization_id: str) -> dict[str, Any]:
+def get_optimization(optimization_id: ResultId) -> dict[str, Any]:
+    """A stored optimisation result (or its progress while the state machine runs)."""
     return wiring.result_store("optimizations").get(optimization_id)
 
 

@@ -1,28 +1,31 @@
 """``/orders``, ``/positions`` and ``/risk``: the execution API.
 
-``POST /orders`` hands the command to the Rust ``execute_order`` function (this function never
-sees the trading key); reads come from the tables it writes; halt and resume set the trading
-state that function applies to every order (halted: nothing; reducing: only reducing orders).
+``POST /orders`` and ``DELETE /orders/{id}`` hand the command to the Rust ``execute_order``
+function (this function never sees the trading key); reads come from the tables it writes;
+halt and resume set the trading state that function applies to every order (halted: nothing;
+reducing: only reducing orders).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.execution import OrderCommand
+from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, OrderCommand
 from fks.observability import API, observed
-from fks_adapters.api import body_model, install_error_handlers
+from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
 
 logger = Logger()
-app = APIGatewayRestResolver()
-install_error_handlers(app, logger)
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+# Named ``id`` as in the template's /orders/{id}: the client order id.
+OrderId = Annotated[str, Path(pattern=CLIENT_ORDER_ID_PATTERN, description="the order's client order id")]
 
 
 def _tables() -> ExecutionTables:
@@ -35,32 +38,51 @@ def _account() -> str:
     return env.get(env.TRADING_ACCOUNT) or "binance-spot"
 
 
-@app.post("/orders")
-def place_order() -> Response[dict[str, Any]]:
-    command = body_model(app, OrderCommand)
+@app.post(
+    "/orders",
+    responses={200: {"description": "A retry of a placed order: its report"}, 201: {"description": "Placed"}},
+)
+def place_order(command: Annotated[OrderCommand, Body()]) -> Response[dict[str, Any]]:
+    """Place an order through the Rust execution engine (idempotent by client_order_id)."""
     report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
     logger.info("order executed", extra={"client_order_id": command.client_order_id, "status": report.get("status")})
     status = 200 if report.get("duplicate") else 201
     return Response(status_code=status, content_type="application/json", body={"order": report})
 
 
-@app.get("/orders/<client_order_id>")
-def get_order(client_order_id: str) -> dict[str, Any]:
-    return {"order": _tables().order(client_order_id)}
+@app.get("/orders/<id>")
+def get_order(id: OrderId) -> dict[str, Any]:
+    """One order by its client order id."""
+    return {"order": _tables().order(id)}
+
+
+@app.delete("/orders/<id>")
+def cancel_order(id: OrderId) -> dict[str, Any]:
+    """Cancel an open order; cancelling twice is harmless."""
+    client_order_id = id
+    command = CancelOrderCommand(client_order_id=client_order_id, account=_account())
+    report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
+    logger.info("order canceled", extra={"client_order_id": client_order_id, "status": report.get("status")})
+    return {"order": report}
 
 
 @app.get("/positions")
-def list_positions() -> dict[str, Any]:
-    return {"positions": _tables().positions(_account())}
+def list_positions(
+    account: Annotated[str | None, Query(pattern=ACCOUNT_PATTERN, description="default: the deployment's")] = None,
+) -> dict[str, Any]:
+    """Every position of an account."""
+    return {"positions": _tables().positions(_account() if account is None else account)}
 
 
 @app.get("/positions/<symbol>")
-def get_position(symbol: str) -> dict[str, Any]:
+def get_position(symbol: Annotated[str, Path(min_length=1, max_length=40)]) -> dict[str, Any]:
+    """The position of an account in one symbol."""
     return {"position": _tables().position(_account(), symbol)}
 
 
 @app.post("/risk/halt")
 def halt() -> dict[str, Any]:
+    """Halt trading: the engine refuses every new order."""
     _tables().set_trading_state(_account(), "halted")
     logger.warning("trading halted", extra={"account": _account()})
     return {"account": _account(), "trading_state": "halted"}
@@ -68,6 +90,7 @@ def halt() -> dict[str, Any]:
 
 @app.post("/risk/resume")
 def resume() -> dict[str, Any]:
+    """Resume trading."""
     _tables().set_trading_state(_account(), "active")
     logger.info("trading resumed", extra={"account": _account()})
     return {"account": _account(), "trading_state": "active"}

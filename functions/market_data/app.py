@@ -8,9 +8,10 @@ part of a path segment). Prices and volumes are exact decimal strings.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.errors import NotFound
@@ -23,7 +24,8 @@ from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 
 logger = Logger()
-app = make_resolver(logger)  # CORS for the dashboard, FksError statuses, malformed JSON as 400
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+SymbolInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
 def _collected_series(exchange: str, symbol_in_path: str) -> SeriesKey:
@@ -44,8 +46,8 @@ def _candles(key: SeriesKey, timeframe: Any, start: int, stop: int) -> list[dict
 
 
 @app.get("/market-data/<symbol>")
-def latest(symbol: str) -> dict[str, Any]:
-    query = LatestQuery.model_validate(app.current_event.query_string_parameters or {})
+def latest(symbol: SymbolInPath, query: Annotated[LatestQuery, Query()]) -> dict[str, Any]:
+    """The latest complete candles of a collected asset, resampled to the asked timeframe."""
     key = _collected_series(query.exchange, symbol)
     newest = wiring.candle_store().latest_open_time(key)
     candles: list[dict[str, Any]] = []
@@ -59,8 +61,8 @@ def latest(symbol: str) -> dict[str, Any]:
 
 
 @app.get("/historical/<symbol>")
-def historical(symbol: str) -> dict[str, Any]:
-    query = HistoryQuery.model_validate(app.current_event.query_string_parameters or {})
+def historical(symbol: SymbolInPath, query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
+    """One page of stored history; next_start is where the next page starts."""
     key = _collected_series(query.exchange, symbol)
     start, stop, next_start = query.page(int(time.time() * 1000))
     candles = _candles(key, query.timeframe, start, stop)

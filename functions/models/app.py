@@ -15,21 +15,23 @@ is the fallback if the two together pass the limit. Locally the installed packag
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.observability import API, observed
-from fks_adapters.api import body_model, make_resolver
+from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 from fks_adapters.ml import ModelStore
 from fks_adapters.ml.service import TrainRequest, serve_forecast, serve_regime, train_asset, train_enabled_assets
 
 SCHEDULED_TRAINING = "train_enabled_assets"
 logger = Logger()
-app = make_resolver(logger)
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+AssetInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
 def _models() -> ModelStore:
@@ -41,20 +43,23 @@ def _now_ms() -> int:
 
 
 @app.post("/models/<asset>/train")
-def train(asset: str) -> dict[str, Any]:
-    request = body_model(app, TrainRequest) if app.current_event.body else TrainRequest()
+def train(asset: AssetInPath, request: Annotated[TrainRequest | None, Body()] = None) -> dict[str, Any]:
+    """Train the regime HMM and the direction forecaster of an asset and store them."""
+    request = request or TrainRequest()
     result = train_asset(asset, request, wiring.candle_store(), _models(), _now_ms())
     logger.info("models trained", extra={"asset": asset, "versions": result["versions"]})
     return result
 
 
 @app.get("/models/<asset>/regime")
-def regime(asset: str) -> dict[str, Any]:
+def regime(asset: AssetInPath) -> dict[str, Any]:
+    """The current market regime of an asset, from its latest stored model."""
     return serve_regime(asset, wiring.candle_store(), _models(), _now_ms())
 
 
 @app.get("/models/<asset>/forecast")
-def forecast(asset: str) -> dict[str, Any]:
+def forecast(asset: AssetInPath) -> dict[str, Any]:
+    """The direction forecast of an asset, from its latest stored model."""
     return serve_forecast(asset, wiring.candle_store(), _models(), _now_ms())
 
 

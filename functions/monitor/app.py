@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.observability import observed, tracer
+from fks_adapters.api import make_resolver
 from fks_adapters.aws.health import (
     HEALTHY,
     PartHealth,
@@ -24,6 +25,7 @@ from fks_adapters.aws.health_compute import check_function, check_state_machine,
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 
 logger = Logger()
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 def _listed(name: str) -> list[str]:
@@ -61,23 +63,32 @@ def run_checks() -> list[PartHealth]:
     return parts
 
 
-def _api_response(body: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "statusCode": 200 if body["status"] == HEALTHY else 503,
-        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
-        "body": json.dumps(body),
-    }
+def _checked() -> tuple[list[PartHealth], dict[str, Any]]:
+    parts = run_checks()
+    for part in parts:
+        if part.status != HEALTHY:
+            logger.warning("part unhealthy", extra=part.as_dict())
+    return parts, report(parts)
+
+
+@app.get(
+    "/health",
+    responses={200: {"description": "Every part is healthy"}, 503: {"description": "A part is not healthy"}},
+)
+def health() -> Response[dict[str, Any]]:
+    """Every part's health; 503 when any part is not healthy (the body says which)."""
+    _, body = _checked()
+    status = 200 if body["status"] == HEALTHY else 503
+    return Response(
+        status_code=status, content_type="application/json", body=body, headers={"Cache-Control": "no-store"}
+    )
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    parts = run_checks()
-    body = report(parts)
-    for part in parts:
-        if part.status != HEALTHY:
-            logger.warning("part unhealthy", extra=part.as_dict())
     if "httpMethod" in event:
-        return _api_response(body)
+        return app.resolve(event, context)
+    parts, body = _checked()
     # Only the scheduled run publishes: the API must not add data points on every page load.
     published = publish_health(parts, _stage())
     logger.info("health published", extra={"status": body["status"], "datapoints": published})

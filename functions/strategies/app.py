@@ -6,25 +6,27 @@ what a form renders and what every stored parameter set is validated against (40
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
-from fks.strategies.configs import StrategyConfig, StrategyUpdate
-from fks_adapters.api import body_model, install_error_handlers
+from fks.strategies.configs import STRATEGY_ID_PATTERN, StrategyConfig, StrategyUpdate
+from fks_adapters.api import make_resolver
 from fks_adapters.strategies import wiring
 
 logger = Logger()
-app = APIGatewayRestResolver()
-install_error_handlers(app, logger)
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+StrategyId = Annotated[str, Path(pattern=STRATEGY_ID_PATTERN, description="the deployed strategy's id")]
 
 
 @app.get("/strategy-types")
 def strategy_types() -> dict[str, Any]:
+    """The built-in strategies and the parameters each declares."""
     types = []
     for name in strategy_names():
         strategy = get_strategy(name)
@@ -35,41 +37,48 @@ def strategy_types() -> dict[str, Any]:
 
 @app.get("/strategies")
 def list_strategies() -> dict[str, Any]:
+    """Every deployed strategy."""
     return {"strategies": [config.model_dump(mode="json") for config in wiring.strategy_table().list()]}
 
 
-@app.post("/strategies")
-def create_strategy() -> Response[dict[str, Any]]:
-    config = wiring.strategy_table().create(body_model(app, StrategyConfig))
+@app.post("/strategies", responses={201: {"description": "Created: the stored strategy, defaults filled"}})
+def create_strategy(config: Annotated[StrategyConfig, Body()]) -> Response[dict[str, Any]]:
+    """Deploy a strategy; its parameters are validated against its declaration (409 if the id exists)."""
+    config = wiring.strategy_table().create(config)
     logger.info("strategy created", extra={"strategy_id": config.strategy_id})
     return Response(status_code=201, content_type="application/json", body={"strategy": config.model_dump(mode="json")})
 
 
 @app.get("/strategies/<strategy_id>")
-def get_strategy_config(strategy_id: str) -> dict[str, Any]:
+def get_strategy_config(strategy_id: StrategyId) -> dict[str, Any]:
+    """One deployed strategy."""
     return {"strategy": wiring.strategy_table().get(strategy_id).model_dump(mode="json")}
 
 
 @app.put("/strategies/<strategy_id>")
-def update_strategy(strategy_id: str) -> dict[str, Any]:
+def update_strategy(strategy_id: StrategyId, update: Annotated[StrategyUpdate, Body()]) -> dict[str, Any]:
+    """Change some fields of a strategy; params merge into the stored ones."""
     table = wiring.strategy_table()
-    updated = body_model(app, StrategyUpdate).apply(table.get(strategy_id))
+    updated = update.apply(table.get(strategy_id))
     return {"strategy": table.replace(updated).model_dump(mode="json")}
 
 
 @app.delete("/strategies/<strategy_id>")
-def delete_strategy(strategy_id: str) -> dict[str, Any]:
+def delete_strategy(strategy_id: StrategyId) -> dict[str, Any]:
+    """Remove a deployed strategy."""
     wiring.strategy_table().delete(strategy_id)
     return {"deleted": strategy_id}
 
 
 @app.post("/strategies/<strategy_id>/activate")
-def activate(strategy_id: str) -> dict[str, Any]:
+def activate(strategy_id: StrategyId) -> dict[str, Any]:
+    """Start evaluating the strategy on its schedule."""
     return _set_active(strategy_id, True)
 
 
 @app.post("/strategies/<strategy_id>/deactivate")
-def deactivate(strategy_id: str) -> dict[str, Any]:
+def deactivate(strategy_id: StrategyId) -> dict[str, Any]:
+    """Stop evaluating the strategy."""
     return _set_active(strategy_id, False)
 
 

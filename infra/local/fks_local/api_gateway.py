@@ -187,4 +187,11 @@ class LocalApiGateway:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
+            def __getattr__(self, name: str) -> Any:
+                # Any other method (TRACE, QUERY, ...) reaches the route table too, which answers it
+                # the way API Gateway does, never with http.server's own 501 page.
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
+
         return Handler

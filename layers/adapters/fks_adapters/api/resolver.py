@@ -1,6 +1,8 @@
-"""The powertools REST resolver for an API function, configured once: CORS for the dashboard's
-origin only (FKS_CORS_ORIGIN, from the template's DashboardOrigin; API Gateway answers the
-preflight, but each response must carry the header itself), and the shared error handlers."""
+"""The powertools REST resolver for an API function, configured once: request validation with
+pydantic (body, path and query typed in each handler's signature, which is also what the OpenAPI
+document is generated from), CORS for the dashboard's origin only (FKS_CORS_ORIGIN, from the
+template's DashboardOrigin; API Gateway answers the preflight, but each response must carry the
+header itself), and the shared error handlers."""
 
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ def _malformed_json(error: json.JSONDecodeError) -> Response[str]:
 
 def make_resolver(logger: Logger | None = None) -> APIGatewayRestResolver:
     origin = os.environ.get("FKS_CORS_ORIGIN") or "http://localhost:8080"
-    resolver = APIGatewayRestResolver(cors=CORSConfig(allow_origin=origin, allow_headers=_ALLOWED_HEADERS, max_age=600))
+    resolver = APIGatewayRestResolver(
+        cors=CORSConfig(allow_origin=origin, allow_headers=_ALLOWED_HEADERS, max_age=600), enable_validation=True
+    )
     install_error_handlers(resolver, logger or Logger())
     # Registered by call rather than as a decorator, which powertools leaves untyped.
     register: Any = resolver.exception_handler
