@@ -1,7 +1,11 @@
 """Reports fills, order states, positions and refusals back to the platform.
 
-The platform's fills/orders endpoint does not exist yet: ``FillReporter`` is the seam, and the
-HTTP implementation posts JSON to ``<base_url>/<kind>`` with API Gateway's ``x-api-key`` header.
+``FillReporter`` is the seam; ``HttpFillReporter`` posts JSON to ``<base_url>/<kind>`` with
+API Gateway's ``x-api-key`` header. The platform's endpoint is ``functions/ninja_reports``:
+``base_url`` is the stack's ``ApiUrl`` + ``/ninja`` (``POST /ninja/fills``, ``/ninja/orders``,
+``/ninja/positions``, ``/ninja/refusals``) and the key needs the ``trade`` scope. The bodies are
+the dataclasses below as JSON (``fks.ninja.reports`` validates them, decimals as strings), and the
+``Idempotency-Key`` makes a retried or re-read report count once there (a replay answers 200).
 """
 
 from __future__ import annotations

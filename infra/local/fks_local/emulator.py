@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
 from typing import Any
 
 import requests
@@ -73,6 +74,30 @@ def _disable_moto_sqs_trigger() -> None:
     )
 
 
+def _isolate_dynamodb_transactions() -> None:
+    """moto applies a TransactWriteItems item by item and, when a condition fails, rolls back by
+    restoring a copy of each whole table taken before it began: a write another request committed
+    meanwhile is lost, and a conditional write can pass against state about to be rolled back
+    (concurrent reports booked on one position lost updates this way). DynamoDB isolates
+    transactions; one lock around moto's DynamoDB item operations does the same locally."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend, "_fks_isolated", False):
+        return
+    lock = threading.RLock()
+
+    def locked(operation: Any) -> Any:
+        def run(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return operation(self, *args, **kwargs)
+
+        return run
+
+    for name in ("get_item", "put_item", "update_item", "delete_item", "query", "scan", "transact_write_items"):
+        setattr(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
+    DynamoDBBackend._fks_isolated = True  # type: ignore[attr-defined]
+
+
 class Emulator:
     def __init__(self, port: int, runtime: LocalLambdaRuntime) -> None:
         self.port = port
@@ -92,6 +117,7 @@ class Emulator:
         _runtime = self.runtime
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         _disable_moto_sqs_trigger()
+        _isolate_dynamodb_transactions()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
         self._server.start()
         # The executing Step Functions backend and the no-Docker Lambda backend are chosen by this

@@ -1,0 +1,133 @@
+"""``POST /ninja/fills|orders|positions|refusals``: what the NinjaTrader bridge reports back.
+
+The bridge (``ninja_bridge/fks_ninja/reporter.py``) posts each fill, order state, NT8 position file
+and refusal here with a ``trade`` key. Fills move the NT8 order and its position together; order
+states move the order; position files are stored beside the booked position for reconciliation;
+refusals are recorded beside the signal's history. Each report with an ``Idempotency-Key`` counts
+once: a replay answers 200 ``duplicate``, the same key on a different report is a 409.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from fks import env
+from fks.errors import BadRequest
+from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks.observability import API, metrics, observed
+from fks.pipeline.outcomes import SignalStatus
+from fks_adapters.api import make_resolver
+from fks_adapters.ninja import IdempotencyClaim, NinjaReportStore, Outcome
+from fks_adapters.pipeline.signal_history import SignalHistory
+
+logger = Logger()
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="the bridge's key for this report: a replay with the same key counts once",
+    ),
+]
+_ANSWERS: dict[int, OpenAPIResponse] = {
+    200: {"description": "Known already: a replay (duplicate), or stale and changing nothing (ignored)"},
+    201: {"description": "Recorded"},
+}
+
+
+@cache
+def _store() -> NinjaReportStore:
+    return NinjaReportStore(
+        env.require(env.ORDERS_TABLE),
+        env.require(env.POSITIONS_TABLE),
+        env.require(env.SIGNALS_TABLE),
+        env.require(env.IDEMPOTENCY_TABLE),
+    )
+
+
+def _claim(kind: str, report: BaseModel, key: str | None, *, required: bool = True) -> IdempotencyClaim | None:
+    if key is None:
+        if required:
+            raise BadRequest(
+                f"the Idempotency-Key header is required on /ninja/{kind}",
+                details={"problems": [{"field": "header.idempotency-key", "problem": "Field required"}]},
+            )
+        return None
+    # The fingerprint is the report as validated, so a replay spaced or ordered differently still matches.
+    return IdempotencyClaim.of(kind, key, report.model_dump_json())
+
+
+def _answer(kind: str, outcome: Outcome, **ids: str) -> Response[dict[str, Any]]:
+    metrics.add_dimension(name="report", value=kind)
+    metrics.add_dimension(name="outcome", value=outcome)
+    metrics.add_metric(name="NinjaReports", unit=MetricUnit.Count, value=1)
+    logger.info(f"ninja {kind} report {outcome}", extra=ids)
+    return Response(
+        status_code=201 if outcome == "recorded" else 200,
+        content_type="application/json",
+        body={"outcome": outcome, **ids},
+    )
+
+
+@app.post("/ninja/fills", responses=_ANSWERS)
+def report_fill(
+    fill: Annotated[NinjaFillReport, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[dict[str, Any]]:
+    outcome = _store().record_fill(fill, _claim("fills", fill, idempotency_key))
+    return _answer("fills", outcome, order_id=fill.order_id, signal_id=fill.signal_id)
+
+
+@app.post("/ninja/orders", responses=_ANSWERS)
+def report_order_state(
+    change: Annotated[NinjaOrderStateReport, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[dict[str, Any]]:
+    outcome = _store().record_order_state(change, _claim("orders", change, idempotency_key))
+    return _answer("orders", outcome, order_id=change.order_id, state=change.state.value)
+
+
+@app.post("/ninja/positions", responses=_ANSWERS)
+def report_position(
+    position: Annotated[NinjaPositionReport, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[dict[str, Any]]:
+    # Position files are snapshots: storing one twice changes nothing, so the key is optional.
+    outcome = _store().record_position(position, _claim("positions", position, idempotency_key, required=False))
+    return _answer("positions", outcome, account=position.account, instrument=position.instrument)
+
+
+@app.post("/ninja/refusals", responses=_ANSWERS)
+def report_refusal(
+    refusal: Annotated[NinjaRefusalReport, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[dict[str, Any]]:
+    outcome = _store().record_refusal(refusal, _claim("refusals", refusal, idempotency_key))
+    if outcome == "recorded":
+        logger.warning(
+            "the NinjaTrader bridge refused a signal",
+            extra={"signal_id": refusal.signal_id, "rule": refusal.rule, "reason": refusal.reason},
+        )
+        # The pipeline left the signal "routed"; its history now says how it ended.
+        rule = f" ({refusal.rule})" if refusal.rule else ""
+        SignalHistory(env.require(env.SIGNALS_TABLE)).record(
+            refusal.signal_id,
+            SignalStatus.REFUSED,
+            int(time.time() * 1000),
+            reason=f"NinjaTrader bridge refused it{rule}: {refusal.reason}",
+        )
+    return _answer("refusals", outcome, signal_id=refusal.signal_id)
+
+
+@observed(logger, correlation=API)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,133 @@
+"""The bridge against the platform, end to end on the local stack: a futures signal on the
+NinjaTraderQueue becomes an OIF file, the fake NT8 fills it, and the real HttpFillReporter posts
+the fills, order states and NT8's position file to ``/ninja/*`` with a trade key, where
+``GET /orders/{id}`` and the positions table show them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fks_ninja.bridge import Bridge, Outcome
+from fks_ninja.fake_nt8 import FakeNt8
+from fks_ninja.reporter import HttpFillReporter
+from fks_ninja.service import BridgeService
+from tests.stack_handle import StackHandle
+from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs
+
+pytestmark = pytest.mark.moto_only
+
+
+@pytest.fixture
+def queue(local_stack: StackHandle) -> tuple[Any, str]:
+    sqs = local_stack.clients("sqs")
+    url = local_stack.output("NinjaTraderQueueUrl")
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return sqs, url
+
+
+def _run_signal(service: BridgeService, nt8: FakeNt8, sqs: Any, url: str, body: str) -> str:
+    """One signal through the queue, the bridge and NT8 (accepted, then filled); its ORDER ID."""
+    sqs.send_message(QueueUrl=url, MessageBody=body)
+    report = service.poll_once()
+    assert [r.outcome for r in report.handled] == [Outcome.PLACED], report.failed
+    for _ in range(2):
+        nt8.step()
+        service.bridge.handle_outgoing()
+    assert len(service.bridge.outbox) == 0, "every report reached the platform"
+    order_id = report.handled[0].order_id
+    assert order_id is not None
+    return order_id
+
+
+def _position(stack: StackHandle, account: str) -> dict[str, str]:
+    item = stack.clients("dynamodb").get_item(
+        TableName=stack.deployed.physical_id("PositionsTable"),
+        Key={"account": {"S": account}, "symbol": {"S": "ES 12-25"}},
+        ConsistentRead=True,
+    )["Item"]
+    return {name: next(iter(value.values())) for name, value in item.items()}
+
+
+def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
+    local_stack: StackHandle, queue: tuple[Any, str], tmp_path: Path
+) -> None:
+    sqs, url = queue
+    nt8_account = f"E2E-{uuid.uuid4().hex[:8]}"  # the session's stack is shared: a fresh account
+    config = ConfigStubs.bridge(
+        tmp_path,
+        queue_url=url,
+        accounts={"e2e": {"nt8_account": nt8_account, "profile": "custom", "rules": {"max_contracts": 5}}},
+    )
+    nt8 = FakeNt8(tmp_path / "incoming", tmp_path / "outgoing", accounts={nt8_account})
+    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
+    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
+    tag = uuid.uuid4().hex[:8]
+    buy = SignalStubs.futures(signal_id=f"e2e-buy-{tag}", account="e2e", quantity="2")
+    sell = SignalStubs.futures(signal_id=f"e2e-sell-{tag}", account="e2e", side="sell", quantity="3")
+
+    # As the pipeline sends it ({"signal": ...}), then a bare signal; the second goes short through zero.
+    nt8.prices["ES 12-25"] = Decimal("5001.75")
+    buy_id = _run_signal(service, nt8, sqs, url, json.dumps({"signal": json.loads(buy.model_dump_json())}))
+    nt8.prices["ES 12-25"] = Decimal("5004.25")
+    sell_id = _run_signal(service, nt8, sqs, url, sell.model_dump_json())
+
+    assert nt8.rejections == []
+    bought = local_stack.api("GET", f"/orders/{buy_id}", scope="read").json()["order"]
+    assert (bought["venue"], bought["signal_id"], bought["account"], bought["symbol"], bought["side"]) == (
+        "ninjatrader",
+        buy.signal_id,
+        nt8_account,
+        "ES 12-25",
+        "buy",
+    )
+    assert (bought["status"], bought["filled_qty"], bought["avg_fill_price"]) == ("filled", "2", "5001.75")
+    sold = local_stack.api("GET", f"/orders/{sell_id}", scope="read").json()["order"]
+    assert (sold["status"], sold["side"], sold["filled_qty"]) == ("filled", "sell", "3")
+
+    position = _position(local_stack, nt8_account)
+    assert (position["quantity"], position["side"], position["avg_entry_price"]) == ("-1", "short", "5004.25")
+    assert Decimal(position["realized_pnl"]) == Decimal("250")  # 2 contracts x 2.5 points x $50
+    # NT8's own position file, as the bridge reported it, agrees with what the fills booked.
+    assert (position["reported_quantity"], position["reported_average_price"]) == ("-1", "5004.25")
+
+    listed = local_stack.api("GET", f"/positions?account={nt8_account}", scope="read").json()["positions"]
+    assert [(p["symbol"], p["quantity"], p["side"], p["venue"]) for p in listed] == [
+        ("ES 12-25", "-1", "short", "ninjatrader")
+    ]
+
+
+def test_a_refused_signal_is_recorded_by_the_platform(
+    local_stack: StackHandle, queue: tuple[Any, str], tmp_path: Path
+) -> None:
+    sqs, url = queue
+    config = ConfigStubs.bridge(
+        tmp_path,
+        queue_url=url,
+        accounts={"e2e": {"nt8_account": "E2E-R", "profile": "custom", "rules": {"max_contracts": 1}}},
+    )
+    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
+    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
+    signal = SignalStubs.futures(signal_id=f"e2e-refused-{uuid.uuid4().hex[:8]}", account="e2e", quantity="3")
+    sqs.send_message(QueueUrl=url, MessageBody=signal.model_dump_json())
+
+    report = service.poll_once()
+
+    assert [r.outcome for r in report.handled] == [Outcome.REFUSED]
+    item = local_stack.clients("dynamodb").get_item(
+        TableName=local_stack.deployed.physical_id("SignalsTable"),
+        Key={"pk": {"S": f"SIGNAL#{signal.signal_id}"}, "sk": {"S": "NINJA#REFUSAL"}},
+        ConsistentRead=True,
+    )["Item"]
+    assert item["rule"]["S"] == "max_contracts"
+    assert "max" in item["reason"]["S"]
+    history = local_stack.api("GET", f"/signals/{signal.signal_id}", scope="read").json()["signal"]
+    assert history["status"] == "refused"
+    assert "max_contracts" in history["reason"]
