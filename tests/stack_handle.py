@@ -22,6 +22,8 @@ class StackHandle:
     clients: Any
     api_keys: dict[str, str] = field(default_factory=dict)  # scope -> a key holding just that scope
     gateways: dict[str, Any] = field(default_factory=dict)  # the local API gateways, by RestApi id
+    websocket_urls: dict[str, str] = field(default_factory=dict)  # the local WebSocket APIs, by logical id
+    simulator: Any = None  # the exchange simulator, to inject faults (None against an external stack)
 
     @classmethod
     def from_stack(cls, stack: LocalStack) -> StackHandle:
@@ -33,6 +35,8 @@ class StackHandle:
             stack.simulator.url if stack.simulator else None,
             stack.clients,
             gateways=dict(stack.gateways),
+            websocket_urls={name: gateway.url for name, gateway in stack.websocket_gateways.items()},
+            simulator=stack.simulator,
         )
 
     def function(self, logical_id: str) -> str:

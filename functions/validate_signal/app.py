@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
 from fks.observability import SIGNAL, metrics, observed
+from fks.pipeline.outcomes import SignalStatus
 from fks.signals import InvalidSignal, parse_signal
+from fks_adapters.pipeline import wiring
 
 logger = Logger()
+DEFAULT_APPROVAL_WINDOW_S = 3600
 
 
 @observed(logger, correlation=SIGNAL)
@@ -25,6 +30,21 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     except InvalidSignal:
         metrics.add_metric(name="SignalsRejected", unit=MetricUnit.Count, value=1)
         raise
+    payload = signal.model_dump(mode="json")
+    wiring.signal_history().record(
+        signal.signal_id,
+        SignalStatus.VALIDATED,
+        int(time.time() * 1000),
+        signal=payload,
+        strategy_id=signal.strategy_id,
+        symbol=signal.symbol,
+        side=signal.side.value,
+        quantity=str(signal.quantity),
+        mode=signal.mode.value,
+        asset_class=signal.asset_class.value,
+        account=signal.account,
+    )
     metrics.add_metric(name="SignalsValidated", unit=MetricUnit.Count, value=1)
     logger.info("signal valid", extra={"symbol": signal.symbol, "side": signal.side})
-    return {"valid": True, "signal": signal.model_dump(mode="json")}
+    window = signal.approval_window_s or int(env.get(env.APPROVAL_WINDOW_S) or DEFAULT_APPROVAL_WINDOW_S)
+    return {"valid": True, "signal": payload, "approval_window_s": window}

@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import partial
 from pathlib import Path
 
+from fks.prop_firm import breached_rule, check_order
 from fks.signals import Signal
 from fks_ninja import oif
 from fks_ninja.config import BridgeConfig
@@ -20,7 +21,6 @@ from fks_ninja.ledger import AccountLedger
 from fks_ninja.mapping import OrderIntent, map_signal
 from fks_ninja.outbox import ReportOutbox
 from fks_ninja.reporter import FillReporter
-from fks_ninja.rules import breached_rule, check_order
 from fks_ninja.sinks import OrderSink, sink_for
 from fks_ninja.tracker import OrderTracker, PlacedOrder
 from fks_ninja.watcher import OutgoingWatcher, PositionBook, WatchResult
@@ -205,4 +205,5 @@ class Bridge:
 
 def _order_id(signal_id: str) -> str:
     # Unique per PLACE even when a signal is re-sent after a crash; the signal id keeps it traceable.
-    return f"fks{uuid.uuid4().hex[:10]}-{signal_id[:40]}"
+    # At most 36 characters: the platform's client order id, so GET /orders/{id} reads it back.
+    return f"fks{uuid.uuid4().hex[:10]}-{signal_id[:22]}"

@@ -6,13 +6,12 @@ import json
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fks.errors import BadRequest
+from fks.prop_firm import PropFirmAccount
 from fks_ninja.oif import Tif
-from fks_ninja.rules import PROFILES, PropFirmRules
 
 
 class Mode(StrEnum):
@@ -34,24 +33,13 @@ class InstrumentConfig(_Frozen):
     exchange: str | None = "Globex"
 
 
-class AccountConfig(_Frozen):
-    nt8_account: str = Field(min_length=1)
-    profile: str = "custom"
-    rules: dict[str, Any] = Field(default_factory=dict)  # overrides the profile's fields
-    contracts_per_unit: Decimal = Field(default=Decimal(1), gt=0)  # signal quantity -> contracts
+class AccountConfig(PropFirmAccount):
+    """The platform's view of the account (NT8 name, firm profile and overrides, contracts per
+    signal unit) plus what only the bridge needs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     tif: Tif = Tif.DAY
-
-    @model_validator(mode="after")
-    def _rules_resolve(self) -> AccountConfig:
-        self.effective_rules()
-        return self
-
-    def effective_rules(self) -> PropFirmRules:
-        if self.profile == "custom":
-            return PropFirmRules.model_validate({"name": "custom", **self.rules})
-        if self.profile not in PROFILES:
-            raise ValueError(f"unknown profile {self.profile!r}; use one of {sorted(PROFILES)} or 'custom'")
-        return PropFirmRules.model_validate({**PROFILES[self.profile].model_dump(), **self.rules})
 
 
 class ApiConfig(_Frozen):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fks.errors import BadRequest, PermanentError, RiskDenied, TemporaryError
+from fks.errors import BadRequest, PermanentError, TemporaryError
+from fks.prop_firm import RuleViolation
+
+__all__ = ["IncomingFolderMissing", "InvalidOrderInstruction", "RuleViolation", "UnknownAccount", "UnknownInstrument"]
 
 
 class InvalidOrderInstruction(BadRequest):
@@ -22,10 +25,6 @@ class UnknownAccount(PermanentError):
 
 class UnknownInstrument(PermanentError):
     """The signal's contract root has no instrument mapping."""
-
-
-class RuleViolation(RiskDenied):
-    """A prop-firm rule refuses the signal; ``details['rule']`` names the rule."""
 
 
 class MalformedOutgoingFile(PermanentError):

@@ -7,6 +7,7 @@ runtime or a service LocalStack's free edition lacks.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +15,15 @@ from typing import Any
 
 import pytest
 
-from fks_local.aws_session import client_factory
+from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.stack import LocalStack, StackOptions
 from tests.stack_handle import StackHandle
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
+# One prop-firm futures account for the pipeline's risk check: a custom profile (no trading
+# hours, so the tests pass at any time of day) allowing two contracts.
+PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
+STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS)}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -35,7 +40,10 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandl
     if EXTERNAL_ENDPOINT:
         yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp("external"))
         return
-    stack = LocalStack(StackOptions(state_dir=tmp_path_factory.mktemp("local-stack"), schedules=False))
+    options = StackOptions(
+        state_dir=tmp_path_factory.mktemp("local-stack"), schedules=False, parameters=STACK_PARAMETERS
+    )
+    stack = LocalStack(options)
     stack.start()
     try:
         handle = StackHandle.from_stack(stack)
@@ -64,3 +72,12 @@ def _external_stack(endpoint: str, state_dir: Path) -> StackHandle:
 def aws(local_stack: StackHandle) -> Any:
     """``aws('s3')`` is a boto3 client bound to the stack's endpoint."""
     return local_stack.clients
+
+
+@pytest.fixture
+def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """awswrangler reads through the default boto3 session: point it at the local stack."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)

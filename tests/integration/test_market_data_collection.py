@@ -14,22 +14,12 @@ from fks.market_data.timeframes import Timeframe
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
-from fks_local.aws_session import LOCAL_CREDENTIALS
 from fks_local.scheduler import Scheduler
 from tests.integration.market_data_helpers import BTC, enable, invoke, simulator_json, store, stored_json
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
 MINUTE_MS = 60_000
-
-
-@pytest.fixture
-def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
-    """awswrangler reads through the default boto3 session: point it at the local stack."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    for name, value in LOCAL_CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="module")

@@ -17,27 +17,18 @@ from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.live import evaluate
 from fks_adapters.strategies.backtests import load_candles
-from fks_local.aws_session import LOCAL_CREDENTIALS
 from fks_local.exchange_sim import sample_candles
 from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import invoke, store
 from tests.stack_handle import StackHandle
 
-pytestmark = pytest.mark.moto_only
+# awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
+pytestmark = [pytest.mark.moto_only, pytest.mark.usefixtures("aws_env")]
 
 START, END = 1_735_689_600_000, 1_740_787_200_000  # 2025-01-01 .. 2025-03-01 UTC
 ETH_1H = SeriesKey.of("binance", "ETH/USDT", "1h")
 BACKTESTS, STRATEGIES = "BacktestsFunction", "StrategiesFunction"
 RANGE = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h", "start_ms": START, "end_ms": END}
-
-
-@pytest.fixture(autouse=True)
-def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
-    """awswrangler (the candle store's reads) uses the default boto3 session: point it at the stack."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    for name, value in LOCAL_CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="module")

@@ -58,6 +58,8 @@ def test_wrong_secret_and_revoked_key_are_refused() -> None:
         ("POST", "/risk/halt", Scope.ADMIN),
         ("POST", "/assets/enable", Scope.ADMIN),
         ("POST", "/backtests", Scope.READ),
+        ("POST", "/ninja/fills", Scope.TRADE),
+        ("POST", "/ninja/refusals", Scope.TRADE),
         ("POST", "/something-new", Scope.ADMIN),
     ],
 )

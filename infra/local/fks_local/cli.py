@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from fks_local import commands_backtest, commands_keys, commands_local, commands_ml
+from fks_local import commands_backtest, commands_keys, commands_local, commands_ml, commands_openapi
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="the main job on the embedded default: local stack + exchange simulator")
     commands_backtest.add_parser(commands)
     commands_ml.add_parser(commands)
+    commands_openapi.add_parser(commands)
     return parser
 
 
@@ -74,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_backtest.run(args)
     if args.command == "ml":
         return commands_ml.run(args)
+    if args.command == "openapi":
+        return commands_openapi.run(args)
     from fks_local import demo
 
     return demo.run()

@@ -79,6 +79,8 @@ def _print_state(state: dict[str, Any]) -> None:
     print(f"emulator   {state['endpoint_url']}  (AWS_ENDPOINT_URL)")
     for name, url in state["api_urls"].items():
         print(f"api        {url}  ({name})")
+    for name, url in state.get("websocket_urls", {}).items():
+        print(f"websocket  {url}  ({name}; connect with ?token=<API key or JWT>)")
     if state.get("exchange_url"):
         print(f"exchange   {state['exchange_url']}  (Binance spot simulator)")
     print(f"functions  {', '.join(sorted(state['functions']))}")

@@ -47,6 +47,8 @@ def status(args: argparse.Namespace) -> int:
     clients = client_factory(state["endpoint_url"])
     health = _health(state["api_urls"]["FksApi"])
     print(f"stack {state['stack_name']}: {health['status']}\n")
+    for name, url in state.get("websocket_urls", {}).items():
+        print(f"  live feed  {url}  ({name}; connect with ?token=<API key or JWT>)\n")
     width = max(len(p["part"]) for p in health["parts"])
     for part in health["parts"]:
         print(

@@ -151,8 +151,9 @@ def run() -> int:
         execution = _wait_for_execution(stack, signal.signal_id)
         history = stack.clients("stepfunctions").get_execution_history(executionArn=execution["executionArn"])
         states = [e["stateEnteredEventDetails"]["name"] for e in history["events"] if "stateEnteredEventDetails" in e]
-        output = json.loads(execution.get("output") or "{}")
-        print(f"    execution {execution['status']}: {' -> '.join(states)}; outcome {output.get('outcome')}")
+        recorded = json.loads(execution.get("output") or "{}").get("recorded") or {}
+        print(f"    execution {execution['status']}: {' -> '.join(states)}")
+        print(f"    signal {recorded.get('status')}: {recorded.get('reason')}")
 
         _step("GET /health through the local API gateway")
         response = requests.get(f"{info['api_urls']['FksApi']}/health", timeout=30)

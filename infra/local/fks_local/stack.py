@@ -23,6 +23,8 @@ from fks_local.scheduler import Scheduler
 from fks_local.template import load_and_translate
 from fks_local.throttling import stage_limits
 from fks_local.usage_plans import UsagePlans
+from fks_local.websocket_events import load_api
+from fks_local.websocket_gateway import LocalWebSocketGateway
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -48,6 +50,7 @@ class LocalStack:
         self.emulator: Emulator | None = None
         self.simulator: Any = None
         self.gateways: dict[str, LocalApiGateway] = {}
+        self.websocket_gateways: dict[str, LocalWebSocketGateway] = {}
         self.deployed: DeployedStack | None = None
         self._background: list[Any] = []
         self._clients: Callable[[str], Any] | None = None
@@ -79,6 +82,7 @@ class LocalStack:
             ctx = DeployContext(endpoint, REGION, options.stack_name)
             self.deployed = Deployer(ctx).deploy(template, artifacts, parameters)
             self._start_gateways()
+            self._start_websocket_gateways(runtime)
             if options.schedules:
                 self._background.append(Scheduler(self._clients, ctx.account_id, REGION))
             self._background.append(SqsPoller(self._clients, REGION))
@@ -141,6 +145,34 @@ class LocalStack:
             gateway.start()
             self.gateways[api.logical_id] = gateway
 
+    def _start_websocket_gateways(self, runtime: LocalLambdaRuntime) -> None:
+        """One local WebSocket gateway per WebSocket API; functions that name the API's AWS
+        @connections endpoint get the local one instead."""
+        assert self.deployed is not None
+        resources = self.deployed.resources.values()
+        for api in resources:
+            if api.resource_type != "AWS::ApiGatewayV2::Api" or api.properties.get("ProtocolType") != "WEBSOCKET":
+                continue
+            stage = next(
+                (
+                    r.physical_id
+                    for r in resources
+                    if r.resource_type == "AWS::ApiGatewayV2::Stage" and r.properties.get("ApiId") == api.physical_id
+                ),
+                None,
+            )
+            if stage is None:
+                continue  # not deployed to a stage: API Gateway would not serve it either
+            gateway = LocalWebSocketGateway(
+                load_api(self.clients("apigatewayv2"), api.physical_id, stage),
+                self.clients("lambda"),
+                method_arn_prefix=f"arn:aws:execute-api:{REGION}:{self.deployed.account_id}:{api.physical_id}",
+            )
+            gateway.start()
+            self.websocket_gateways[api.logical_id] = gateway
+            aws_endpoint = f"https://{api.physical_id}.execute-api.{REGION}.amazonaws.com/{stage}"
+            runtime.url_rewrites[aws_endpoint] = gateway.management_url
+
     def info(self) -> dict[str, Any]:
         assert self.deployed is not None
         return {
@@ -149,6 +181,7 @@ class LocalStack:
             "region": REGION,
             "stack_name": self.options.stack_name,
             "api_urls": {name: gateway.url for name, gateway in self.gateways.items()},
+            "websocket_urls": {name: gateway.url for name, gateway in self.websocket_gateways.items()},
             "exchange_url": self.simulator.url if self.simulator else None,
             "outputs": self.deployed.outputs,
             "functions": {
@@ -173,6 +206,9 @@ class LocalStack:
         for gateway in self.gateways.values():
             gateway.stop()
         self.gateways.clear()
+        for websocket_gateway in self.websocket_gateways.values():
+            websocket_gateway.stop()
+        self.websocket_gateways.clear()
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None

@@ -24,6 +24,15 @@ RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
 EXECUTE_ORDER_FUNCTION = "FKS_EXECUTE_ORDER_FUNCTION"
 TRADING_ACCOUNT = "FKS_ACCOUNT"
 IDEMPOTENCY_TABLE = "FKS_IDEMPOTENCY_TABLE"
+# The signal pipeline and the portfolio (issue 6).
+PORTFOLIO_TABLE = "FKS_PORTFOLIO_TABLE"
+INITIAL_CAPITAL = "FKS_INITIAL_CAPITAL"  # an account's cash before its first fill, in its quote currency
+PORTFOLIO_LIMITS = "FKS_PORTFOLIO_LIMITS"  # JSON of fks.pipeline.risk.PortfolioLimits fields
+APPROVAL_WINDOW_S = "FKS_APPROVAL_WINDOW_S"  # how long a manual signal waits when its strategy sets none
+NOTIFY_TOPIC_ARN = "FKS_NOTIFY_TOPIC_ARN"
+NOTIFY_WEBHOOK_URL = "FKS_NOTIFY_WEBHOOK_URL"  # Slack or Discord incoming webhook; empty: SNS only
+PROP_FIRM_ACCOUNTS = "FKS_PROP_FIRM_ACCOUNTS"  # JSON: signal account -> fks.prop_firm.PropFirmAccount
+RECONCILE_SECRET_ARN = "FKS_RECONCILE_SECRET_ARN"  # noqa: S105 - a read-only exchange key: balances, never orders
 SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"
 NINJA_QUEUE_URL = "FKS_NINJA_QUEUE_URL"
 SIGNAL_EVENTS_QUEUE_URL = "FKS_SIGNAL_EVENTS_QUEUE_URL"
@@ -34,6 +43,10 @@ TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
 # Market data: the function collection and enabling hand gaps to, and the default history depth.
 BACKFILL_FUNCTION = "FKS_BACKFILL_FUNCTION"
 HISTORY_DAYS = "FKS_HISTORY_DAYS"
+# Live feed: the WebSocket connections table, and the API's @connections management endpoint
+# (https://{api}.execute-api.{region}.amazonaws.com/{stage}) collection pushes candles through.
+LIVE_FEED_TABLE = "FKS_LIVE_FEED_TABLE"
+LIVE_FEED_ENDPOINT = "FKS_LIVE_FEED_ENDPOINT"
 # Models: where trained regime/forecast models live in the data bucket.
 MODELS_PREFIX = "FKS_MODELS_PREFIX"
 

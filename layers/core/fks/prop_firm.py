@@ -1,5 +1,8 @@
 """Prop-firm account rules: the profiles and the checks a signal must pass.
 
+Shared by the signal pipeline's risk check (before a futures signal is routed) and the
+NinjaTrader bridge (before it writes the order, with the account's live figures).
+
 Profile numbers are the published ones for a 50K evaluation at the time of writing; firms change
 them, so every field can be overridden per account in the bridge config.
 """
@@ -13,7 +16,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fks_ninja.errors import RuleViolation
+from fks.errors import RiskDenied
+
+
+class RuleViolation(RiskDenied):
+    """A prop-firm rule refuses the signal; ``details['rule']`` names the rule."""
+
 
 Money = Annotated[Decimal, Field(gt=0, max_digits=20)]
 
@@ -134,3 +142,31 @@ def breached_rule(rules: PropFirmRules, *, loss_today: Decimal, drawdown: Decima
 
 def _refuse(rule: str, reason: str) -> None:
     raise RuleViolation(f"{rule}: {reason}", details={"rule": rule})
+
+
+def resolve_rules(profile: str, overrides: dict[str, object]) -> PropFirmRules:
+    """A named profile's rules with the account's overrides; ``custom`` starts from nothing."""
+    if profile == "custom":
+        return PropFirmRules.model_validate({"name": "custom", **overrides})
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; use one of {sorted(PROFILES)} or 'custom'")
+    return PropFirmRules.model_validate({**PROFILES[profile].model_dump(), **overrides})
+
+
+class PropFirmAccount(BaseModel):
+    """A futures account as the platform knows it (the bridge's config holds the same fields)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")  # the bridge's file has more keys
+
+    nt8_account: str = Field(min_length=1)
+    profile: str = "custom"
+    rules: dict[str, object] = Field(default_factory=dict)
+    contracts_per_unit: Decimal = Field(default=Decimal(1), gt=0)
+
+    @model_validator(mode="after")
+    def _rules_resolve(self) -> PropFirmAccount:
+        self.effective_rules()
+        return self
+
+    def effective_rules(self) -> PropFirmRules:
+        return resolve_rules(self.profile, self.rules)

@@ -16,6 +16,9 @@ from fks.errors import BadRequest
 _EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _UNIFIED_SYMBOL = re.compile(r"^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$|^[A-Z0-9]{1,10} \d{2}-\d{2}$")
 
+# Step Functions holds a task token for up to a year; a trading signal a week old is stale.
+MAX_APPROVAL_WINDOW_S = 7 * 24 * 3600
+
 PositiveDecimal = Annotated[Decimal, Field(gt=0, max_digits=28)]
 
 
@@ -51,6 +54,8 @@ class Signal(BaseModel):
     timeframe: str = Field(min_length=2, max_length=4)
     bar_time: int = Field(ge=0, description="Open time of the bar that produced it, UTC epoch ms")
     mode: ApprovalMode = ApprovalMode.AUTO
+    # How long a manual signal waits for a person before it expires; None: the stack's default.
+    approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     asset_class: AssetClass = AssetClass.SPOT
     account: str = Field(default="default", min_length=1, max_length=64)
 

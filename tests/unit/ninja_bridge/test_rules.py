@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from fks.prop_firm import PROFILES, NewsBlackout, PropFirmRules, TradingHours, check_order
 from fks_ninja.errors import RuleViolation
-from fks_ninja.rules import PROFILES, NewsBlackout, PropFirmRules, TradingHours, check_order
 
 TOPSTEP = PROFILES["topstep"]
 # 09:00 Chicago on a Tuesday.

@@ -65,7 +65,9 @@ def _parameter_values(template: dict[str, Any], given: dict[str, str]) -> dict[s
         pattern = spec.get("AllowedPattern")
         if pattern and not re.fullmatch(pattern, str(value)):
             raise DeployError(f"parameter {name}={value!r} does not match {pattern}")
-        values[name] = value
+        # CloudFormation hands every parameter to resources as a string, Number ones included
+        # (a YAML default of 3600 is an int here); List types stay lists.
+        values[name] = value if isinstance(value, list) else str(value)
     return values
 
 

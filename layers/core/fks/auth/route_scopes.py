@@ -16,6 +16,7 @@ _WRITE_RULES: list[tuple[str, str, Scope]] = [
     ("POST", "/signals/{id}/approve", Scope.TRADE),
     ("POST", "/signals/{id}/reject", Scope.TRADE),
     ("POST", "/portfolio/rebalance", Scope.TRADE),
+    ("POST", "/ninja/*", Scope.TRADE),  # the NinjaTrader bridge reports its fills, orders, positions, refusals
     ("POST", "/backtests", Scope.READ),  # computes from history; changes nothing that trades
     ("POST", "/optimizations", Scope.READ),
     ("POST", "/risk/halt", Scope.ADMIN),

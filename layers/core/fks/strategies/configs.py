@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
-from fks.signals import ApprovalMode, AssetClass, PositiveDecimal
+from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass, PositiveDecimal
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
@@ -36,6 +36,7 @@ class StrategyConfig(_Contract):
     params: dict[str, ParamValue] = Field(default_factory=dict)
     quantity: PositiveDecimal = Decimal("0.001")
     mode: ApprovalMode = ApprovalMode.AUTO
+    approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     asset_class: AssetClass = AssetClass.SPOT
     active: bool = False
 
@@ -60,6 +61,7 @@ class StrategyUpdate(_Contract):
     params: dict[str, ParamValue] | None = None
     quantity: PositiveDecimal | None = None
     mode: ApprovalMode | None = None
+    approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     timeframe: Timeframe | None = None
 
     def apply(self, current: StrategyConfig) -> StrategyConfig:

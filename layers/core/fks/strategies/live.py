@@ -39,4 +39,6 @@ def evaluate(config: StrategyConfig, candles: CandlesLike, fresh_bars: int = FRE
     )
     if signal is None or signal.bar_time < int(data.open_time[-fresh_bars:][0]):
         return None
-    return signal.model_copy(update={"mode": config.mode, "asset_class": config.asset_class})
+    return signal.model_copy(
+        update={"mode": config.mode, "approval_window_s": config.approval_window_s, "asset_class": config.asset_class}
+    )

@@ -1,0 +1,30 @@
+"""Pipeline state: tell people how a signal ended (SNS, and a Slack/Discord webhook if configured)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import BadRequest
+from fks.observability import SIGNAL, observed
+from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.notices import notifiers, outcome_notice
+
+logger = Logger()
+
+
+@observed(logger, correlation=SIGNAL)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    signal_id = event.get("signal_id")
+    if not isinstance(signal_id, str):
+        raise BadRequest("notify needs signal_id")
+    record = wiring.signal_history().get(signal_id) or {"status": event.get("status"), "reason": event.get("reason")}
+    notice = outcome_notice(signal_id, record)
+    sent: dict[str, str] = {}
+    for notifier in notifiers():
+        # A TemporaryError is retried by the state; the outcome is already recorded either way.
+        sent[type(notifier).__name__] = str(notifier.send(notice) or "sent")
+    logger.info("signal outcome notified", extra={"channels": sorted(sent)})
+    return {"notified": sent, "subject": notice.subject}

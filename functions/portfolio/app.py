@@ -1,0 +1,116 @@
+"""``/portfolio``: cash, positions and allocations per account, equity over time, rebalancing.
+
+Cash and the strategies' books come from the portfolio table, positions from the execution
+engine's table, prices from the candle store. A rebalance is a dry run by default: it answers
+the orders it would place; with ``dry_run: false`` each order goes out as a signal through the
+pipeline, so it is risk-checked and audited like any other.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.observability import API, observed
+from fks.portfolio.rebalance import plan_rebalance
+from fks.portfolio.requests import AccountQuery, AllocationsUpdate, HistoryQuery, RebalanceRequest
+from fks_adapters.api import make_resolver
+from fks_adapters.pipeline import wiring
+from fks_adapters.portfolio.lot_steps import lot_steps
+from fks_adapters.portfolio.rebalance_signals import send_rebalance_signals
+from fks_adapters.portfolio.valuation import PortfolioValuer
+
+logger = Logger()
+app = make_resolver(logger)
+
+
+def _valuer() -> PortfolioValuer:
+    return PortfolioValuer(wiring.portfolio_store(), wiring.execution_tables())
+
+
+@app.get("/portfolio")
+def get_portfolio(query: Annotated[AccountQuery, Query()]) -> dict[str, Any]:
+    account = wiring.trading_account(query.account)
+    store = wiring.portfolio_store()
+    valuation = _valuer().value(account, query.exchange, int(time.time() * 1000))
+    marks = {p.symbol: p.price for p in valuation.positions}
+    allocations = store.allocations(account)
+    strategies: dict[str, dict[str, Any]] = {}
+    for (strategy_id, symbol), book in sorted(store.books(account).items()):
+        entry = strategies.setdefault(strategy_id, {"strategy_id": strategy_id, "books": []})
+        price = marks.get(symbol, book.avg_entry_price)
+        entry["books"].append(
+            {
+                "symbol": symbol,
+                "quantity": str(book.quantity),
+                "avg_entry_price": str(book.avg_entry_price),
+                "realized_pnl": str(book.realized_pnl),
+                "unrealized_pnl": str(book.unrealized_pnl(price).quantize(Decimal("0.01"))),
+                "fees": str(book.fees),
+            }
+        )
+    for strategy_id, weight in allocations.items():
+        strategies.setdefault(strategy_id, {"strategy_id": strategy_id, "books": []})["target_weight"] = str(weight)
+    for entry in strategies.values():
+        weight = Decimal(entry.get("target_weight", "0"))
+        entry["allocated_capital"] = str((weight * valuation.equity).quantize(Decimal("0.01")))
+    return {**valuation.as_dict(), "strategies": list(strategies.values())}
+
+
+@app.get("/portfolio/history")
+def history(query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
+    account = wiring.trading_account(query.account)
+    end = query.end if query.end is not None else int(time.time() * 1000)
+    start = query.start if query.start is not None else end - 30 * 86_400_000
+    snapshots = wiring.portfolio_store().history(account, start, end, query.limit)
+    return {"account": account, "snapshots": snapshots}
+
+
+@app.put("/portfolio/allocations")
+def set_allocations(update: Annotated[AllocationsUpdate, Body()]) -> dict[str, Any]:
+    account = wiring.trading_account(update.account)
+    wiring.portfolio_store().set_allocations(account, dict(update.allocations))
+    allocations = {strategy: str(weight) for strategy, weight in update.allocations.items()}
+    logger.info("allocations set", extra={"account": account, "allocations": allocations})
+    return {"account": account, "allocations": allocations}
+
+
+@app.post("/portfolio/rebalance")
+def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
+    account = wiring.trading_account(request.account)
+    now_ms = int(time.time() * 1000)
+    valuation = _valuer().value(account, request.exchange, now_ms)
+    prices = {p.symbol: p.price for p in valuation.positions if not p.price_is_stale}
+    for symbol in request.targets:
+        if symbol not in prices:
+            close = _valuer().prices(request.exchange).last_close(symbol, now_ms=now_ms)
+            if close is not None:
+                prices[symbol] = close
+    orders = plan_rebalance(
+        valuation.equity,
+        {p.symbol: p.quantity for p in valuation.positions},
+        prices,
+        dict(request.targets),
+        quantity_steps=lot_steps(request.exchange, sorted(set(request.targets) | set(prices))),
+        min_notional=request.min_notional,
+    )
+    answer: dict[str, Any] = {
+        "account": account,
+        "dry_run": request.dry_run,
+        "equity": str(valuation.equity.quantize(Decimal("0.01"))),
+        "orders": [order.as_dict() for order in orders],
+    }
+    if not request.dry_run:
+        answer["signals"] = send_rebalance_signals(orders, request, now_ms)
+        logger.info("rebalance sent", extra={"account": account, "signals": answer["signals"]})
+    return answer
+
+
+@observed(logger, correlation=API)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,69 @@
+"""On its schedule: compare the engine's positions with the exchange's balances (read-only key)
+and with the NinjaTrader bridge's reports. A mismatch halts that account (the engine's HALTED
+state: nothing trades until someone looks and resumes it), raises the alarm's metric and tells
+people. ``{"rebaseline": true}`` adopts the venue's current holdings after such a review."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.observability import metrics, observed
+from fks.pipeline.reconciliation import Mismatch
+from fks_adapters.exchanges import make_exchange
+from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.notices import notifiers
+from fks_adapters.pipeline.notifier import Notice
+from fks_adapters.pipeline.reconciler import BaselineStore, SpotReconciler, ninjatrader_mismatches
+
+logger = Logger()
+EXCHANGE = "binance"
+
+
+def _spot_reconciler() -> SpotReconciler:
+    key: Any = parameters.get_secret(env.require(env.RECONCILE_SECRET_ARN), transform="json", max_age=300)
+    exchange = make_exchange(
+        EXCHANGE, base_url=env.get(env.EXCHANGE_BASE_URL) or None, api_key=key["api_key"], secret=key["api_secret"]
+    )
+    return SpotReconciler(
+        wiring.execution_tables(), BaselineStore(env.require(env.PORTFOLIO_TABLE)), exchange, EXCHANGE
+    )
+
+
+def _halt(mismatches: list[Mismatch]) -> list[str]:
+    tables = wiring.execution_tables()
+    halted = sorted({m.account for m in mismatches})
+    for account in halted:
+        tables.set_trading_state(account, "halted")
+    text = "; ".join(m.describe() for m in mismatches)
+    logger.error("positions disagree: accounts halted", extra={"accounts": halted, "mismatches": text})
+    for notifier in notifiers():
+        try:
+            notifier.send(Notice(f"FKS reconciliation halted {', '.join(halted)}", text, {"kind": "reconciliation"}))
+        except Exception:  # the halt stands whether or not the message got out
+            logger.exception("reconciliation notice not sent")
+    return halted
+
+
+@observed(logger)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    account = wiring.trading_account()
+    tolerance = Decimal(str(event.get("tolerance") or "0.005"))
+    mismatches = _spot_reconciler().run(account, rebaseline=bool(event.get("rebaseline")), tolerance=tolerance)
+    mismatches += ninjatrader_mismatches(wiring.execution_tables())
+    metrics.add_metric(name="ReconciliationMismatches", unit=MetricUnit.Count, value=len(mismatches))
+    halted = _halt(mismatches) if mismatches else []
+    if not mismatches:
+        logger.info("positions agree", extra={"account": account})
+    return {
+        "checked_at_ms": int(time.time() * 1000),
+        "mismatches": [m.as_dict() for m in mismatches],
+        "halted": halted,
+    }

@@ -1,0 +1,42 @@
+"""Every path through the pipeline ends here: the signal's final status and the reason, recorded."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import BadRequest
+from fks.observability import SIGNAL, metrics, observed
+from fks.pipeline.outcomes import SignalStatus, failure_reason
+from fks_adapters.pipeline import wiring
+
+logger = Logger()
+
+
+@observed(logger, correlation=SIGNAL)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    signal_id, outcome = event.get("signal_id"), event.get("outcome")
+    if not isinstance(signal_id, str) or not isinstance(outcome, dict):
+        raise BadRequest("record_outcome needs signal_id and outcome")
+    try:
+        status = SignalStatus(str(outcome.get("status")))
+    except ValueError:
+        raise BadRequest(f"unknown outcome status {outcome.get('status')!r}") from None
+    error = outcome.get("error") if isinstance(outcome.get("error"), dict) else {}
+    reason = outcome.get("reason") or (failure_reason(error.get("Error"), error.get("Cause")) if error else None)
+    history = wiring.signal_history()
+    changed = history.record(
+        signal_id, status, int(time.time() * 1000), reason=reason, execution_arn=event.get("execution_arn")
+    )
+    if not changed:
+        # Already final (e.g. an approval raced the window): what was recorded first stands.
+        stored = history.get(signal_id) or {}
+        status, reason = SignalStatus(stored.get("status", status)), stored.get("reason", reason)
+    metrics.add_metric(name=f"Signals{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1)
+    log = logger.warning if status is SignalStatus.FAILED else logger.info
+    log("signal outcome", extra={"status": status.value, "reason": reason})
+    return {"signal_id": signal_id, "status": status.value, "reason": reason}

@@ -1,0 +1,85 @@
+"""Pipeline state: the portfolio-level risk check, and the order the signal becomes.
+
+Spot signals are checked against the account's equity, concentration, the strategy's allocation
+and correlated positions (``fks.pipeline.risk``); futures signals only against the account's
+trading state (the NinjaTrader bridge applies the prop-firm rules). A denial raises
+``RiskDenied`` naming the rule; the state machine records it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import RiskDenied
+from fks.observability import SIGNAL, metrics, observed
+from fks.pipeline.orders import order_for_signal
+from fks.pipeline.outcomes import SignalStatus
+from fks.pipeline.risk import Check, decide, decide_futures
+from fks.signals import AssetClass, Side, Signal, parse_signal
+from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.risk_context import RiskContextReader
+
+logger = Logger()
+
+
+def _futures_checks(reader: RiskContextReader, signal: Signal) -> list[Check]:
+    configured = wiring.prop_firm_accounts().get(signal.account)
+    if configured is None:
+        # Not a prop-firm account here: the bridge refuses accounts it does not know.
+        return decide_futures(reader.trading_state(signal.account), signal.account)
+    contracts = signal.quantity * configured.contracts_per_unit
+    if contracts != contracts.to_integral_value():
+        raise RiskDenied(
+            f"contracts: {signal.quantity} x {configured.contracts_per_unit} is not a whole number of contracts",
+            details={"rule": "contracts"},
+        )
+    delta = int(contracts) if signal.side is Side.BUY else -int(contracts)
+    nt8 = configured.nt8_account
+    return decide_futures(
+        reader.trading_state(nt8),
+        nt8,
+        rules=configured.effective_rules(),
+        position=reader.contracts(nt8, signal.symbol),
+        delta=delta,
+    )
+
+
+@observed(logger, correlation=SIGNAL)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    signal = parse_signal(event.get("signal"))
+    now_ms = int(time.time() * 1000)
+    account = wiring.trading_account(signal.account)
+    reader = RiskContextReader(wiring.execution_tables(), wiring.portfolio_store())
+    order: dict[str, Any] | None = None
+    price: str | None = None
+    try:
+        if signal.asset_class is AssetClass.FUTURES:
+            checks = _futures_checks(reader, signal)
+            route = "ninjatrader"
+        else:
+            risk_context = reader.read(signal, account, now_ms)
+            checks = decide(risk_context, wiring.portfolio_limits())
+            route, price = "exchange", str(risk_context.price)
+            order = order_for_signal(signal, account).model_dump(mode="json", exclude_none=True)
+    except RiskDenied as denied:
+        # Recorded here with every rule's verdict (the error that reaches Step Functions carries
+        # only the message); the state machine's outcome state then finds the status final.
+        wiring.signal_history().record(
+            signal.signal_id,
+            SignalStatus.DENIED,
+            now_ms,
+            reason=f"RiskDenied: {denied.message}",
+            checks=denied.details.get("checks"),
+        )
+        metrics.add_metric(name="RiskDenied", unit=MetricUnit.Count, value=1)
+        raise
+    verdicts = [check.as_dict() for check in checks]
+    wiring.signal_history().record(signal.signal_id, SignalStatus.RISK_APPROVED, now_ms, checks=verdicts, order=order)
+    metrics.add_metric(name="RiskApproved", unit=MetricUnit.Count, value=1)
+    logger.info("risk check passed", extra={"route": route, "account": account})
+    return {"approved": True, "route": route, "account": account, "price": price, "order": order, "checks": verdicts}

@@ -1,0 +1,114 @@
+"""``/signals``: where each signal stands in the pipeline, and the approval of manual ones.
+
+``GET /signals/{id}`` adds the execution's path (each state entered, with its time) from Step
+Functions, which is the audit trail of the signal. Approving or rejecting hands the stored task
+token back to the waiting execution; a signal that no longer waits is a 409.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
+
+from fks.errors import Conflict, NotFound
+from fks.observability import API, observed
+from fks.pipeline.outcomes import SignalStatus
+from fks_adapters.api import make_resolver
+from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.approvals import ApprovalGate
+from fks_adapters.pipeline.execution_path import execution_path
+
+logger = Logger()
+app = make_resolver(logger)
+
+SignalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="The signal's id (its execution's name)")]
+
+
+class SignalsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: SignalStatus | None = Field(default=None, description="Only signals in this status, newest first")
+    day: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="UTC day (default today)")
+    limit: int = Field(default=50, ge=1, le=200)
+    next_token: str | None = Field(default=None, max_length=2048)
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    note: str | None = Field(default=None, max_length=500)
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str = Field(default="rejected by a reviewer", min_length=1, max_length=500)
+
+
+def _caller() -> str:
+    authorizer = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    return str(authorizer.get("subject") or authorizer.get("principalId") or "unknown")
+
+
+def _waiting(signal_id: str) -> dict[str, Any]:
+    record = wiring.signal_history().raw(signal_id)
+    if record is None:
+        raise NotFound(f"no signal {signal_id}", details={"signal_id": signal_id})
+    if record.get("status") != SignalStatus.PENDING_APPROVAL or not record.get("task_token"):
+        raise Conflict(
+            f"signal {signal_id} is {record.get('status')}, not waiting for approval",
+            details={"signal_id": signal_id, "status": record.get("status")},
+        )
+    return record
+
+
+@app.get("/signals")
+def list_signals(query: Annotated[SignalsQuery, Query()]) -> dict[str, Any]:
+    signals, token = wiring.signal_history().list(
+        status=query.status, day=query.day, limit=query.limit, next_token=query.next_token
+    )
+    return {"signals": signals, "next_token": token}
+
+
+@app.get("/signals/<signal_id>")
+def get_signal(signal_id: SignalId) -> dict[str, Any]:
+    record = wiring.signal_history().get(signal_id)
+    if record is None:
+        raise NotFound(f"no signal {signal_id}", details={"signal_id": signal_id})
+    return {"signal": record, "execution": execution_path(signal_id, record.get("execution_arn"))}
+
+
+@app.post("/signals/<signal_id>/approve")
+def approve(signal_id: SignalId, approval: Annotated[Approval | None, Body()] = None) -> dict[str, Any]:
+    record = _waiting(signal_id)
+    who, now_ms = _caller(), int(time.time() * 1000)
+    ApprovalGate().approve(str(record["task_token"]), who, now_ms)
+    note = approval.note if approval else None
+    wiring.signal_history().record(
+        signal_id, SignalStatus.APPROVED, now_ms, approval={"by": who, "at_ms": now_ms, "note": note}
+    )
+    logger.info("signal approved", extra={"signal_id": signal_id, "by": who})
+    return {"signal_id": signal_id, "status": SignalStatus.APPROVED.value, "by": who}
+
+
+@app.post("/signals/<signal_id>/reject")
+def reject(signal_id: SignalId, rejection: Annotated[Rejection | None, Body()] = None) -> dict[str, Any]:
+    record = _waiting(signal_id)
+    who = _caller()
+    reason = f"rejected by {who}: {(rejection or Rejection()).reason}"
+    # Recorded before the execution resumes, so its last state finds the status final and keeps
+    # who rejected it and why.
+    wiring.signal_history().record(signal_id, SignalStatus.REJECTED, int(time.time() * 1000), reason=reason)
+    ApprovalGate().reject(str(record["task_token"]), reason)
+    logger.info("signal rejected", extra={"signal_id": signal_id, "by": who, "reason": reason})
+    return {"signal_id": signal_id, "status": SignalStatus.REJECTED.value, "by": who, "reason": reason}
+
+
+@observed(logger, correlation=API)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,35 @@
+"""Pipeline state: book the order's fills into the portfolio (cash, the strategy's book) and
+take an equity snapshot. Booking is idempotent per trade, so a retried state counts nothing twice."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks.errors import BadRequest
+from fks.observability import SIGNAL, observed
+from fks.signals import parse_signal
+from fks_adapters.pipeline import wiring
+from fks_adapters.portfolio.booking import book_report
+from fks_adapters.portfolio.valuation import PortfolioValuer
+
+logger = Logger()
+
+
+@observed(logger, correlation=SIGNAL)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    signal = parse_signal(event.get("signal"))
+    report = event.get("report")
+    if not isinstance(report, dict):
+        raise BadRequest("update_portfolio needs the execution report")
+    store = wiring.portfolio_store()
+    account = str(report.get("account") or wiring.trading_account(signal.account))
+    booked = book_report(store, account, signal, report)
+    now_ms = int(time.time() * 1000)
+    valuation = PortfolioValuer(store, wiring.execution_tables()).value(account, signal.exchange, now_ms)
+    store.snapshot(account, now_ms, valuation.snapshot())
+    logger.info("portfolio updated", extra={"fills_booked": booked, "equity": str(valuation.equity)})
+    return {"account": account, "fills_booked": booked, "equity": str(valuation.equity), "cash": str(valuation.cash)}

@@ -1,0 +1,40 @@
+"""Recent prices from the platform's own candle store: the last close, and close series for
+correlations. The risk check reads these instead of asking the exchange, so it costs no
+exchange weight and sees the same data the strategies saw."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fks.market_data.candles import frame_to_arrow
+from fks.market_data.storage import SeriesKey
+from fks.market_data.timeframes import Timeframe
+from fks_adapters.market_data.s3_store import S3CandleStore
+
+MINUTE_MS = 60_000
+
+
+class CandlePrices:
+    def __init__(self, store: S3CandleStore, exchange: str = "binance") -> None:
+        self.store = store
+        self.exchange = exchange
+
+    def closes(self, symbol: str, *, minutes: int, now_ms: int) -> dict[int, Decimal]:
+        """1m closes by open time over the last ``minutes``."""
+        key = SeriesKey.of(self.exchange, symbol, Timeframe.M1)
+        table = frame_to_arrow(self.store.read(key, now_ms - minutes * MINUTE_MS, now_ms + MINUTE_MS))
+        times = table.column("open_time").to_pylist()
+        closes = table.column("close").to_pylist()
+        return {int(t): Decimal(c) for t, c in zip(times, closes, strict=True)}
+
+    def last_close(self, symbol: str, *, now_ms: int, max_age_minutes: int = 180) -> Decimal | None:
+        """The newest close within ``max_age_minutes``; None when the series is older or absent
+        (a price that old says nothing about what an order would cost now)."""
+        recent = self.closes(symbol, minutes=max_age_minutes, now_ms=now_ms)
+        return recent[max(recent)] if recent else None
+
+
+def aligned(left: dict[int, Decimal], right: dict[int, Decimal]) -> tuple[list[Decimal], list[Decimal]]:
+    """Two close series on the bar times they share, in time order."""
+    common = sorted(left.keys() & right.keys())
+    return [left[t] for t in common], [right[t] for t in common]

@@ -1,0 +1,55 @@
+"""Default adapters for the pipeline and portfolio functions, from template.yaml's environment."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from pydantic import TypeAdapter, ValidationError
+
+from fks import env
+from fks.errors import BadRequest
+from fks.pipeline.risk import PortfolioLimits
+from fks.prop_firm import PropFirmAccount
+from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.portfolio.store import PortfolioStore
+
+DEFAULT_ACCOUNT = "default"  # what a signal names when it means "the exchange account this stack trades"
+
+
+def signal_history() -> SignalHistory:
+    return SignalHistory(env.require(env.SIGNALS_TABLE))
+
+
+def portfolio_store() -> PortfolioStore:
+    return PortfolioStore(env.require(env.PORTFOLIO_TABLE), Decimal(env.get(env.INITIAL_CAPITAL) or "10000"))
+
+
+def execution_tables() -> ExecutionTables:
+    return ExecutionTables(
+        env.require(env.ORDERS_TABLE), env.require(env.POSITIONS_TABLE), env.require(env.RISK_STATE_TABLE)
+    )
+
+
+def trading_account(named: str = DEFAULT_ACCOUNT) -> str:
+    """The engine's account for a signal's account name: ``default`` is the configured one."""
+    configured = env.get(env.TRADING_ACCOUNT) or "binance-spot"
+    return configured if named == DEFAULT_ACCOUNT else named
+
+
+def prop_firm_accounts() -> dict[str, PropFirmAccount]:
+    """The futures accounts the pipeline checks prop-firm rules for, by the signal's account name."""
+    raw = env.get(env.PROP_FIRM_ACCOUNTS) or "{}"
+    try:
+        return TypeAdapter(dict[str, PropFirmAccount]).validate_json(raw)
+    except ValidationError as error:
+        raise BadRequest(f"{env.PROP_FIRM_ACCOUNTS} is not valid prop-firm accounts: {error}") from error
+
+
+def portfolio_limits() -> PortfolioLimits:
+    raw = env.get(env.PORTFOLIO_LIMITS) or "{}"
+    try:
+        return PortfolioLimits.model_validate(json.loads(raw))
+    except (ValueError, json.JSONDecodeError) as error:
+        raise BadRequest(f"{env.PORTFOLIO_LIMITS} is not valid portfolio limits: {error}") from error

@@ -1,0 +1,2 @@
+"""The portfolio table: cash per account, allocation and book per strategy, fills applied,
+equity snapshots."""

@@ -1,0 +1,86 @@
+"""Reconciliation on the local stack: engine positions against the simulator's balances and the
+NinjaTrader bridge's reports; a mismatch halts that account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from fks_adapters.exchanges import make_exchange
+from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from tests.integration.market_data_helpers import invoke
+from tests.integration.pipeline_helpers import new_signal, priced_markets, run
+from tests.stack_handle import StackHandle
+
+pytestmark = pytest.mark.moto_only
+SPOT = "binance-spot"
+
+
+def _state(stack: StackHandle, account: str) -> str:
+    item = stack.clients("dynamodb").get_item(
+        TableName=stack.deployed.physical_id("RiskStateTable"), Key={"account": {"S": account}}, ConsistentRead=True
+    )
+    return str(item.get("Item", {}).get("state", {}).get("S", "active"))
+
+
+@pytest.fixture
+def reconciled(local_stack: StackHandle) -> Iterator[StackHandle]:
+    """A stack whose spot account trades BTC through the engine, reconciled once; afterwards
+    the venue's holdings are adopted again and trading resumed, as an operator would."""
+    priced_markets(local_stack, "BTC/USDT")
+    assert run(local_stack, new_signal())["status"] == "SUCCEEDED"
+    invoke(local_stack, "ReconcileFunction", {"rebaseline": True})
+    yield local_stack
+    invoke(local_stack, "ReconcileFunction", {"rebaseline": True})
+    local_stack.api("POST", "/risk/resume", scope="admin")
+
+
+def test_positions_that_agree_leave_trading_on(reconciled: StackHandle) -> None:
+    assert run(reconciled, new_signal())["status"] == "SUCCEEDED"  # the engine buys more, the venue agrees
+
+    result = invoke(reconciled, "ReconcileFunction", {})
+
+    assert result["mismatches"] == []
+    assert _state(reconciled, SPOT) == "active"
+
+
+def test_a_trade_the_engine_never_saw_halts_the_account(reconciled: StackHandle) -> None:
+    exchange = make_exchange(
+        "binance", base_url=reconciled.exchange_url, api_key=DEFAULT_API_KEY, secret=DEFAULT_API_SECRET
+    )
+    exchange.create_order("BTC/USDT", "market", "buy", 0.05)  # behind the platform's back
+
+    result = invoke(reconciled, "ReconcileFunction", {})
+
+    assert [m["asset"] for m in result["mismatches"]] == ["BTC"]
+    assert result["halted"] == [SPOT]
+    assert _state(reconciled, SPOT) == "halted"
+    denied = new_signal()
+    run(reconciled, denied)
+    record = reconciled.api("GET", f"/signals/{denied['signal_id']}", scope="read").json()["signal"]
+    assert record["status"] == "denied"
+    assert "halted" in record["reason"]
+
+
+def test_bridge_report_that_disagrees_with_its_fills_halts_that_account_only(reconciled: StackHandle) -> None:
+    table = reconciled.deployed.physical_id("PositionsTable")
+    reconciled.clients("dynamodb").put_item(
+        TableName=table,
+        Item={
+            "account": {"S": "TOPSTEP-TEST"},
+            "symbol": {"S": "MES 12-25"},
+            "quantity": {"N": "2"},
+            "reported_quantity": {"N": "3"},
+        },
+    )
+    try:
+        result = invoke(reconciled, "ReconcileFunction", {})
+    finally:
+        reconciled.clients("dynamodb").delete_item(
+            TableName=table, Key={"account": {"S": "TOPSTEP-TEST"}, "symbol": {"S": "MES 12-25"}}
+        )
+
+    assert result["halted"] == ["TOPSTEP-TEST"]
+    assert _state(reconciled, "TOPSTEP-TEST") == "halted"
+    assert _state(reconciled, SPOT) == "active"
