@@ -31,6 +31,35 @@ VENDOR_CACHE = "public, max-age=604800, immutable"
 PAGE_CACHE = "no-cache"
 
 
+def _static_operation(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    text = {"schema": {"type": "string"}}
+    return {
+        "summary": summary,
+        "operationId": "web_" + ("file" if parameters else "shell"),
+        "parameters": parameters,
+        "responses": {
+            "200": {
+                "description": "The file",
+                "content": {content_type: text for content_type in CONTENT_TYPES.values()},
+            },
+            "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+        },
+    }
+
+
+# Not a JSON resolver (a greedy {proxy+} path), so these routes are described here for the one
+# OpenAPI document of the API (fks_local.openapi); 404 falls under the document's default error.
+OPENAPI_PATHS = {
+    "/web": {"get": _static_operation("The dashboard's HTML shell", [])},
+    "/web/{proxy+}": {
+        "get": _static_operation(
+            "A static file of the dashboard (page scripts, styles, vendored libraries)",
+            [{"name": "proxy+", "in": "path", "required": True, "schema": {"type": "string"}}],
+        )
+    },
+}
+
+
 @lru_cache(maxsize=64)
 def _read(relative: str) -> tuple[str, str] | None:
     """The file's text and ETag, or None when it is not a servable file under ``static/``."""

@@ -1,15 +1,18 @@
 """The web dashboard in a real browser (Debian's headless Chromium, driven by Selenium) against
 the local stack: every page loads without JavaScript errors, a strategy is created through its
-form, a signal is approved (or the page shows the API's message while that route is missing),
-and a backtest is run and charted. Screenshots land in ``test-artifacts/web/``.
+form, a manual signal waiting in the pipeline is approved (and another rejected with a reason)
+through the signals page, the portfolio page charts equity after a fill, and a backtest is run
+and charted. Screenshots land in ``test-artifacts/web/``.
 """
 
 from __future__ import annotations
 
+import base64
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +20,20 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey
 from fks_local.exchange_sim import sample_candles
-from tests.integration.market_data_helpers import store
+from tests.integration.market_data_helpers import BTC, invoke, store
+from tests.integration.pipeline_helpers import new_signal, priced_markets, run, start, wait_for_status
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-PAGES = ["dashboard", "strategies", "signals", "portfolio", "backtests", "market", "settings", "architecture"]
+PAGES = ["dashboard", "strategies", "signals", "portfolio", "backtests", "market", "settings", "architecture", "api"]
 START, END = 1_735_689_600_000, 1_736_899_200_000  # 2025-01-01 .. 2025-01-15 UTC
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,13 +45,15 @@ FLAGS = [
 @pytest.fixture(scope="module")
 def stack(local_stack: StackHandle) -> StackHandle:
     """ETH/USDT candles for the backtest (1h) and its candle chart (1m, which the API resamples);
-    BTC/USDT collected so the dashboard and market pages have an asset."""
+    BTC/USDT collected once, so the dashboard and market pages have an asset and the pipeline's
+    risk check has a recent price for the signals approved through the page."""
     for timeframe in ("1m", "1h"):
         rows = [row[:6] for row in sample_candles("ETHUSDT", timeframe, START, END - 1)]
         frame = validate_candles(raw_frame_from_ccxt(rows), timeframe=timeframe, now_ms=int(time.time() * 1000))
         store(local_stack).write(SeriesKey.of("binance", "ETH/USDT", timeframe), frame.accepted)
-    for symbol in ("ETH/USDT", "BTC/USDT"):  # the historical API serves collected assets only
-        local_stack.api("POST", "/assets/enable", json={"exchange": "binance", "symbol": symbol})
+    # the historical API serves collected assets only
+    local_stack.api("POST", "/assets/enable", json={"exchange": "binance", "symbol": "ETH/USDT"})
+    priced_markets(local_stack, "BTC/USDT")
     return local_stack
 
 
@@ -88,7 +94,7 @@ def signed_in(stack: StackHandle, browser: Any) -> Any:
     return browser
 
 
-def wait(browser: Any, seconds: float = 60) -> WebDriverWait:
+def wait(browser: Any, seconds: float = 60) -> WebDriverWait[Any]:
     return WebDriverWait(browser, seconds)
 
 
@@ -100,8 +106,8 @@ def open_page(browser: Any, stack: StackHandle, page: str) -> None:
 
 
 def javascript_errors(browser: Any) -> list[dict[str, Any]]:
-    """Console errors other than the API's own 4xx answers, which the page shows as messages
-    (e.g. a route not deployed yet). A failed static file is still an error."""
+    """Console errors other than the API's own error answers, which the page shows as messages
+    (e.g. /health's 503 while a part is unhealthy). A failed static file is still an error."""
     return [
         entry
         for entry in browser.get_log("browser")
@@ -109,8 +115,26 @@ def javascript_errors(browser: Any) -> list[dict[str, Any]]:
     ]
 
 
+def click(browser: Any, element: Any) -> None:
+    """Click a control wherever it is on the page. Bootstrap makes scrolling smooth, so
+    WebDriver's own scroll may still be under way when it clicks: scroll at once first."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
+
+
 def screenshot(browser: Any, name: str) -> None:
     browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def full_page_screenshot(browser: Any, name: str) -> None:
+    """The whole page, below the fold too, captured by Chromium without resizing the window
+    the later tests click in."""
+    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    shot = browser.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
+    (ARTIFACTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
 def test_web_files_are_public_with_content_types_and_cache_headers(stack: StackHandle) -> None:
@@ -135,11 +159,37 @@ def test_page_loads_without_javascript_errors(signed_in: Any, stack: StackHandle
         wait(signed_in).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".mermaid svg")) == 5)
     if page == "market":
         wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#market-chart canvas")))
+    if page == "api":
+        wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#api-docs .opblock")))
 
     screenshot(signed_in, page)
 
     assert javascript_errors(signed_in) == []
     assert signed_in.find_element(By.CSS_SELECTOR, "#page h1").text
+
+
+def test_api_page_renders_every_operation_of_the_openapi_document(signed_in: Any, stack: StackHandle) -> None:
+    document = stack.api("GET", "/openapi.json", scope="read").json()
+    operations = {
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+        if method != "parameters"
+    }
+    open_page(signed_in, stack, "api")
+    blocks = (By.CSS_SELECTOR, "#api-docs .opblock")
+    wait(signed_in).until(lambda b: len(b.find_elements(*blocks)) == len(operations))
+
+    rendered = {
+        block.find_element(By.CSS_SELECTOR, ".opblock-summary-method").text
+        + " "
+        + block.find_element(By.CSS_SELECTOR, ".opblock-summary-path").get_attribute("data-path")
+        for block in signed_in.find_elements(*blocks)
+    }
+    screenshot(signed_in, "api-docs")
+
+    assert rendered == operations
+    assert javascript_errors(signed_in) == []
 
 
 def test_navigation_links_switch_pages_without_a_reload(signed_in: Any, stack: StackHandle) -> None:
@@ -217,21 +267,192 @@ def test_trading_is_halted_and_resumed_from_settings(signed_in: Any, stack: Stac
         stack.api("POST", "/risk/resume")  # never leave the shared stack halted
 
 
-def test_pending_signal_is_approved_or_the_missing_route_is_explained(signed_in: Any, stack: StackHandle) -> None:
-    listed = stack.api("GET", "/signals")
-    open_page(signed_in, stack, "signals")
+def waiting_signal(stack: StackHandle) -> tuple[str, str]:
+    """A manual-mode signal the pipeline holds for a person: its id and execution ARN."""
+    signal = new_signal(mode="manual")
+    arn = start(stack, signal)
+    wait_for_status(stack, signal["signal_id"], "pending_approval")
+    return signal["signal_id"], arn
 
-    if listed.status_code == 403 and "Missing Authentication Token" in listed.text:
-        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "signals-pending"), "not available"))
-        screenshot(signed_in, "signals-route-missing")
-        assert "GET /signals" in signed_in.find_element(By.ID, "signals-pending").text
-        return
-    pending = [s for s in listed.json().get("signals", []) if "pend" in str(s.get("status", "")).lower()]
-    if not pending:
-        pytest.skip("GET /signals exists but no signal waits for approval on this stack")
-    signed_in.find_element(By.CSS_SELECTOR, "#signals-pending [data-action=approve]").click()
-    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), "approved"))
-    screenshot(signed_in, "signal-approved")
+
+def test_pending_signal_is_approved_through_the_page_and_completes(signed_in: Any, stack: StackHandle) -> None:
+    signal_id, arn = waiting_signal(stack)
+    open_page(signed_in, stack, "signals")
+    row = f'#signals-pending [data-signal="{signal_id}"]'
+    wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, row)))
+    screenshot(signed_in, "signals-pending")
+
+    signed_in.find_element(By.CSS_SELECTOR, f"{row} [data-action=approve]").click()
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), f"{signal_id} approved"))
+
+    assert stack.wait_for_execution(arn)["status"] == "SUCCEEDED"
+    record = wait_for_status(stack, signal_id, "completed")
+    assert record["approval"]["by"]
+    # The detail view, opened from the history, shows the path the execution took.
+    signed_in.find_element(By.CSS_SELECTOR, f'#signals-history [data-signal="{signal_id}"]').click()
+    detail = (By.CSS_SELECTOR, f'#signal-detail [data-signal="{signal_id}"][data-status="completed"]')
+    wait(signed_in).until(ec.presence_of_element_located(detail))
+    path = signed_in.find_element(By.ID, "signal-path").text
+    screenshot(signed_in, "signal-approved-path")
+
+    listed = signed_in.find_element(By.CSS_SELECTOR, f'#signals-history button[data-signal="{signal_id}"]')
+    for state in ("WaitForApproval", "ExecuteOrder", "RecordOutcome"):
+        assert state in path
+    assert "completed" in listed.find_element(By.XPATH, "./ancestor::tr").text  # the row caught up too
+    assert "filled" in signed_in.find_element(By.ID, "signal-detail").text  # the exchange report
+    assert signed_in.find_elements(By.CSS_SELECTOR, row) == []
+    assert javascript_errors(signed_in) == []
+
+
+def test_pending_signal_is_rejected_through_the_page_with_a_reason(signed_in: Any, stack: StackHandle) -> None:
+    signal_id, arn = waiting_signal(stack)
+    open_page(signed_in, stack, "signals")
+    row = f'#signals-pending [data-signal="{signal_id}"]'
+    wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, row)))
+
+    signed_in.find_element(By.CSS_SELECTOR, f"{row} [data-action=reject]").click()
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "reject-form")))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # no reason given yet
+    reason = form.find_element(By.NAME, "reason")
+    wait(signed_in).until(lambda b: "is-invalid" in (reason.get_attribute("class") or ""))
+    missing = form.find_element(By.CSS_SELECTOR, '.invalid-feedback[data-for="reason"]').text
+    reason.send_keys("news from the web page")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), f"{signal_id} rejected"))
+    screenshot(signed_in, "signal-rejected")
+
+    assert "reason" in missing.lower()
+    stack.wait_for_execution(arn)
+    record = wait_for_status(stack, signal_id, "rejected")
+    assert "news from the web page" in record["reason"]
+    # The history, filtered to rejected signals, lists it; its detail names the reason.
+    Select(signed_in.find_element(By.CSS_SELECTOR, "#signals-filter [name=status]")).select_by_value("rejected")
+    listed = (By.CSS_SELECTOR, f'#signals-history[data-filter="rejected"] [data-signal="{signal_id}"]')
+    wait(signed_in).until(ec.presence_of_element_located(listed)).click()
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "signal-detail"), "news from the web page"))
+    statuses = {cell.text for cell in signed_in.find_elements(By.CSS_SELECTOR, "#signals-history td .badge")}
+    assert statuses == {"rejected"}
+    assert javascript_errors(signed_in) == []
+
+
+def test_portfolio_shows_equity_and_charts_it_after_a_signal_executed(signed_in: Any, stack: StackHandle) -> None:
+    assert run(stack, new_signal())["status"] == "SUCCEEDED"  # a fill books the portfolio and snapshots it
+    portfolio = stack.api("GET", "/portfolio", scope="read").json()
+    snapshots = stack.api("GET", "/portfolio/history", scope="read").json()["snapshots"]
+    open_page(signed_in, stack, "portfolio")
+    chart = wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#portfolio-chart canvas")))
+    full_page_screenshot(signed_in, "portfolio-after-fill")
+
+    assert chart.is_displayed()
+    shown = signed_in.find_element(By.ID, "portfolio-equity").text.replace(",", "")
+    assert Decimal(shown) == Decimal(portfolio["equity"]).quantize(Decimal("0.01")).normalize()
+    points = signed_in.find_element(By.ID, "portfolio-chart").get_attribute("data-points")
+    assert int(points or 0) == len(snapshots) >= 1
+    assert "BTC/USDT" in signed_in.find_element(By.ID, "portfolio-positions").text
+    assert javascript_errors(signed_in) == []
+
+
+def test_allocation_form_shows_a_bad_weight_by_its_field_then_saves(signed_in: Any, stack: StackHandle) -> None:
+    stack.api("POST", "/strategies", json={"strategy_id": "web-alloc", "strategy": "sma_cross", "symbol": "BTC/USDT"})
+    open_page(signed_in, stack, "portfolio")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "allocation-form")))
+    weight = form.find_element(By.NAME, "allocations.web-alloc")
+    weight.clear()
+    weight.send_keys("1.5")
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait(signed_in).until(lambda b: "is-invalid" in (weight.get_attribute("class") or ""))
+    weight.clear()
+    weight.send_keys("0.05")
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), "Allocations saved"))
+
+    strategies = stack.api("GET", "/portfolio", scope="read").json()["strategies"]
+    assert Decimal(next(s for s in strategies if s["strategy_id"] == "web-alloc")["target_weight"]) == Decimal("0.05")
+    assert javascript_errors(signed_in) == []
+
+
+def test_rebalance_dry_run_lists_the_orders_after_a_field_error(signed_in: Any, stack: StackHandle) -> None:
+    open_page(signed_in, stack, "portfolio")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "rebalance-form")))
+    targets = form.find_element(By.NAME, "targets")
+    targets.send_keys("BTC/USDT=2")
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait(signed_in).until(lambda b: "is-invalid" in (targets.get_attribute("class") or ""))
+    error = form.find_element(By.CSS_SELECTOR, '.invalid-feedback[data-for="targets"]').text
+    targets.clear()
+    targets.send_keys("BTC/USDT=0.2")
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    result = (By.CSS_SELECTOR, "#rebalance-result table")
+    wait(signed_in).until(ec.presence_of_element_located(result))
+    screenshot(signed_in, "rebalance-dry-run")
+
+    assert "between 0 and 1" in error
+    rows = signed_in.find_elements(By.CSS_SELECTOR, "#rebalance-result tbody tr")
+    assert len(rows) == 1
+    assert "BTC/USDT" in rows[0].text
+    assert "buy" in rows[0].text
+    assert javascript_errors(signed_in) == []
+
+
+def test_dashboard_shows_equity_todays_signals_and_orders(signed_in: Any, stack: StackHandle) -> None:
+    signal = new_signal()
+    assert run(stack, signal)["status"] == "SUCCEEDED"
+    report = wait_for_status(stack, signal["signal_id"], "completed")["report"]
+    open_page(signed_in, stack, "dashboard")
+
+    orders = signed_in.find_element(By.ID, "dash-orders").text
+    screenshot(signed_in, "dashboard-after-fill")
+
+    assert report["client_order_id"] in orders
+    assert "filled" in orders
+    assert signed_in.find_element(By.ID, "portfolio-equity").text
+    assert "completed" in signed_in.find_element(By.ID, "dash-signals").text
+    assert "BTC/USDT" in signed_in.find_element(By.ID, "dash-positions").text
+    assert javascript_errors(signed_in) == []
+
+
+def collect_until_new_btc_candles(stack: StackHandle) -> int:
+    """Run collection until it stores new BTC/USDT candles (after the next minute closes when an
+    earlier run already stored the latest one); how many it stored."""
+    for _ in range(3):
+        body = invoke(stack, "CollectOhlcvFunction", {})
+        btc = next(r for r in body["collected"] if r["asset"] == str(BTC))
+        if btc["stored_new"]:
+            return int(btc["stored_new"])
+        time.sleep(60 - time.time() % 60 + 1.5)
+    raise AssertionError("collection stored no new BTC/USDT candles in three minutes")
+
+
+def test_market_chart_appends_candles_pushed_over_the_live_feed(signed_in: Any, stack: StackHandle) -> None:
+    open_page(signed_in, stack, "settings")
+    address = signed_in.find_element(By.NAME, "live_feed_url")
+    address.clear()
+    address.send_keys(stack.websocket_urls["LiveFeedApi"])
+    click(signed_in, signed_in.find_element(By.CSS_SELECTOR, "#key-form button[type=submit]"))
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#key-form .form-alert"), "accepts"))
+    try:
+        open_page(signed_in, stack, "market")
+        Select(signed_in.find_element(By.NAME, "asset")).select_by_value("binance:BTC/USDT")
+        Select(signed_in.find_element(By.NAME, "timeframe")).select_by_value("1m")
+        chart = '#market-chart[data-symbol="BTC/USDT"][data-timeframe="1m"]'
+        wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{chart}[data-live="live"]')))
+        before = int(signed_in.find_element(By.CSS_SELECTOR, chart).get_attribute("data-last-time") or 0)
+
+        stored = collect_until_new_btc_candles(stack)
+        latest = stack.api("GET", "/market-data/BTC-USDT", scope="read", params={"limit": 1, "timeframe": "1m"})
+        newest = latest.json()["candles"][-1]
+        drawn = f'{chart}[data-last-time="{newest["open_time"]}"]'
+        wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, drawn)))
+        pushed = int(signed_in.find_element(By.CSS_SELECTOR, chart).get_attribute("data-pushed") or 0)
+        screenshot(signed_in, "market-live")
+
+        assert newest["open_time"] > before
+        assert pushed >= 1  # polling is off while the feed is live: the candles came over the socket
+        assert stored >= 1
+        assert "live" in signed_in.find_element(By.ID, "market-status").text
+        assert javascript_errors(signed_in) == []
+    finally:
+        signed_in.execute_script("localStorage.removeItem('fks.liveFeedUrl')")
 
 
 def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,21 @@ def test_every_static_file_fits_in_a_lambda_response() -> None:
         if path.suffix in app.CONTENT_TYPES:
             response = app.lambda_handler(_event(path.relative_to(static).as_posix()), LambdaContextStub())
             assert len(json.dumps(response)) < LAMBDA_RESPONSE_LIMIT, path
+
+
+IMPORT = re.compile(r'import\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"', re.S)
+EXPORT = re.compile(r"export\s+(?:async\s+)?(?:function|const|let|class)\s+(\w+)")
+
+
+def test_every_page_script_imports_names_its_modules_export() -> None:
+    """A misspelt import only fails in the browser, as a page that cannot be shown."""
+    scripts = Path(app.__file__).parent / "static" / "js"
+    exports = {path: set(EXPORT.findall(path.read_text())) for path in scripts.rglob("*.js")}
+    for path in exports:
+        for names, target in IMPORT.findall(path.read_text()):
+            module = (path.parent / target).resolve()
+            assert module in exports, f"{path.name} imports missing {target}"
+            wanted = {name.strip() for name in names.split(",") if name.strip()}
+            assert wanted <= exports[module], (
+                f"{path.name}: {sorted(wanted - exports[module])} not exported by {target}"
+            )

@@ -58,8 +58,12 @@ export function badge(text, kind) {
 }
 
 export function statusBadge(status) {
-  const kinds = { healthy: "success", active: "success", enabled: "success", pending: "warning", degraded: "warning" };
-  return badge(status, kinds[status] || (/down|fail|error|reject|halt/.test(status) ? "danger" : "secondary"));
+  const kinds = {
+    healthy: "success", active: "success", enabled: "success", completed: "success", filled: "success", succeeded: "success",
+    approved: "primary", placed: "info", routed: "info", running: "info",
+    pending: "warning", pending_approval: "warning", degraded: "warning", reducing: "warning",
+  };
+  return badge(status, kinds[status] || (/down|fail|error|reject|halt|denied|expired|refused|aborted|timed_out/.test(status) ? "danger" : "secondary"));
 }
 
 /** A labelled form field; `name` is what API errors name, so the error lands next to it. */

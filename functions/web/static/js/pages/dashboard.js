@@ -1,18 +1,25 @@
-// Dashboard: health of each part, positions, today's signals, collection status per asset.
-// Each card loads on its own, so one missing route leaves the others intact.
+// Dashboard: equity and open positions (GET /portfolio), today's signals and the orders they
+// placed (GET /signals), the health of each part (GET /health) and collection per asset.
+// Each card loads on its own, so one failing route leaves the others intact.
 
 import { api } from "../api.js";
 import { card, el, errorBox, fmt, statusBadge, table, time } from "../ui.js";
 import { symbolPath } from "./market.js";
+import { positionsTable, summary } from "./portfolio.js";
 
 export async function render(root) {
-  const slots = ["health", "positions", "signals", "collection"].map((name) => el("div.col-12.col-xl-6", { id: `dash-${name}` }));
-  root.replaceChildren(el("h1.h4.mb-3", {}, "Dashboard"), el("div.row.g-3", {}, slots));
+  const names = ["equity", "positions", "signals", "orders", "health", "collection"];
+  const slots = Object.fromEntries(names.map((name) => [name, el("div.col-12.col-xl-6", { id: `dash-${name}` })]));
+  root.replaceChildren(el("h1.h4.mb-3", {}, "Dashboard"), el("div.row.g-3", {}, Object.values(slots)));
+  const portfolio = api("GET", "portfolio");
+  const signals = api("GET", "signals?limit=200").then((reply) => reply.signals || []);
   await Promise.all([
-    fill(slots[0], "Health", health),
-    fill(slots[1], "Open positions", positions),
-    fill(slots[2], "Today's signals", signals),
-    fill(slots[3], "Collection per asset", collection),
+    fill(slots.equity, "Equity", async () => summary(await portfolio)),
+    fill(slots.positions, "Open positions", async () => positionsTable((await portfolio).positions || [], true)),
+    fill(slots.signals, "Today's signals", async () => signalsTable(await signals)),
+    fill(slots.orders, "Today's orders", async () => ordersTable(await signals)),
+    fill(slots.health, "Health", health),
+    fill(slots.collection, "Collection per asset", collection),
   ]);
 }
 
@@ -26,44 +33,43 @@ async function fill(slot, title, load) {
   slot.replaceChildren(card(title, body));
 }
 
-async function health() {
-  const report = await api("GET", "health");
-  const parts = report.parts || [];
-  return el("div", {}, el("p", {}, "Overall: ", statusBadge(report.status || "unknown")),
-    table(parts, [["Part", (p) => p.part], ["Status", (p) => statusBadge(p.status)], ["Detail", (p) => p.detail || ""]]));
-}
-
-async function positions() {
-  const { positions: rows = [] } = await api("GET", "positions");
-  return table(rows, [
-    ["Symbol", (p) => p.symbol], ["Side", (p) => p.side], ["Quantity", (p) => fmt(p.quantity, 8)],
-    ["Avg entry", (p) => fmt(p.avg_entry_price, 4)], ["Realised PnL", (p) => fmt(p.realized_pnl)],
-  ], "No open positions.");
-}
-
-async function signals() {
-  const midnight = new Date();
-  midnight.setUTCHours(0, 0, 0, 0);
-  const { signals: rows = [] } = await api("GET", "signals");
-  const today = rows.map((row) => ({ ...(row.signal || {}), ...row })).filter((s) => signalTime(s) >= midnight.getTime());
-  return table(today, [
-    ["Time (UTC)", (s) => time(signalTime(s))], ["Strategy", (s) => s.strategy_id],
-    ["Symbol", (s) => s.symbol], ["Side", (s) => s.side], ["Status", (s) => statusBadge(s.status || "unknown")],
+function signalsTable(signals) {
+  return table(signals, [
+    ["Created (UTC)", (s) => time(s.created_ms)], ["Strategy", (s) => s.strategy_id], ["Symbol", (s) => s.symbol],
+    ["Side", (s) => s.side], ["Qty", (s) => fmt(s.quantity, 8)], ["Status", (s) => statusBadge(s.status || "unknown")],
   ], "No signals today.");
 }
 
-function signalTime(signal) {
-  const value = signal.created_at_ms ?? signal.created_ms ?? signal.bar_time ?? Date.parse(signal.created_at);
-  return Number(value) || 0;
+// An order exists once the risk check sized one; the exchange's report says how it went.
+function ordersTable(signals) {
+  const orders = signals.filter((s) => s.order || s.report).map((s) => ({ signal: s, order: s.order || {}, report: s.report || {} }));
+  return table(orders, [
+    ["Order", (o) => el("code.small", {}, o.report.client_order_id || o.order.client_order_id || o.signal.signal_id)],
+    ["Symbol", (o) => o.order.symbol || o.signal.symbol], ["Side", (o) => o.order.side || o.signal.side],
+    ["Qty", (o) => fmt(o.order.quantity ?? o.signal.quantity, 8)],
+    ["Filled", (o) => (o.report.filled_qty === undefined ? "" : fmt(o.report.filled_qty, 8))],
+    ["Avg price", (o) => (o.report.avg_fill_price === undefined ? "" : fmt(o.report.avg_fill_price, 4))],
+    ["Status", (o) => statusBadge(o.report.status || (o.signal.status === "pending_approval" ? "pending_approval" : "not sent"))],
+  ], "No orders today.");
+}
+
+async function health() {
+  const report = await api("GET", "health");
+  // The parts that need attention first; the rest keep the monitor's order.
+  const parts = [...(report.parts || [])].sort((a, b) => Number(a.status === "healthy") - Number(b.status === "healthy"));
+  const unhealthy = parts.filter((p) => p.status !== "healthy").length;
+  return el("div", {}, el("p", {}, "Overall: ", statusBadge(report.status || "unknown"),
+    ` · ${parts.length} parts, ${unhealthy} not healthy`),
+    table(parts, [["Part", (p) => p.part], ["Status", (p) => statusBadge(p.status)], ["Reason", (p) => p.reason || ""]]));
 }
 
 async function collection() {
   const { assets = [] } = await api("GET", "assets");
   const latest = await Promise.all(assets.map((asset) => lastCandle(asset)));
-  return table(assets, [
+  return table(assets.map((asset, index) => ({ ...asset, latest: latest[index] })), [
     ["Asset", (a) => `${a.exchange} ${a.symbol}`],
     ["Collecting", (a) => statusBadge(a.enabled ? "enabled" : "disabled")],
-    ["Last candle (UTC)", (a, i = assets.indexOf(a)) => latest[i]],
+    ["Last candle (UTC)", (a) => a.latest],
   ], "No assets yet: enable one under Settings.");
 }
 

@@ -1,7 +1,8 @@
-// Settings: the API key (kept in this browser only), the API's address, assets to collect
-// (enable / disable) and trading halt / resume.
+// Settings: the API key (kept in this browser only), the API's and the live feed's addresses,
+// assets to collect (enable / disable) and trading halt / resume.
 
 import { api, apiKey, apiRoot, setApiKey, setApiRoot } from "../api.js";
+import { liveFeedUrl, liveFeedUrlProblem, setLiveFeedUrl } from "../live.js";
 import {
   card, clearFieldErrors, el, errorBox, field, formMessage, input, message, showFieldErrors, statusBadge, table, time,
 } from "../ui.js";
@@ -23,10 +24,19 @@ function keyForm() {
     el("div.form-check.mb-2", {}, el("input.form-check-input", { type: "checkbox", id: "remember", name: "remember", checked: !!localStorage.getItem("fks.apiKey") }),
       el("label.form-check-label", { for: "remember" }, "Remember in this browser (otherwise until the tab closes)")),
     field("API address", input("api_url", { value: apiRoot() }), "Leave as is when the dashboard is served by the API."),
+    field("Live feed address", input("live_feed_url", { value: liveFeedUrl(), placeholder: "wss://…/v1" }),
+      "The stack's LiveFeedUrl output (`fks local` prints the local one); empty: market data polls instead."),
     el("button.btn.btn-primary", { type: "submit" }, "Save"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
+    const feed = form.elements.live_feed_url.value.trim();
+    const problem = liveFeedUrlProblem(feed);
+    if (problem) {
+      showFieldErrors(form, { live_feed_url: problem });
+      return;
+    }
+    setLiveFeedUrl(feed);
     const key = form.elements.api_key.value.trim();
     setApiKey(key, form.elements.remember.checked);
     const url = form.elements.api_url.value.trim();

@@ -1,79 +1,219 @@
-// Signals: pending approvals (approve / reject resume the pipeline's task token) and history.
-// Routes of the signal pipeline: GET /signals, GET /signals/{id}, POST /signals/{id}/approve|reject.
+// Signals: the ones waiting for a person (approve, or reject with a reason: either hands the task
+// token back to the waiting execution), a day's history filtered by status, and one signal in
+// full: its execution path, risk checks, order, exchange report and why it ended as it did.
+// Routes: GET /signals?status=&day=&limit=&next_token=, GET /signals/{id},
+// POST /signals/{id}/approve {note}, POST /signals/{id}/reject {reason}.
 
 import { api } from "../api.js";
-import { card, el, errorBox, fmt, message, statusBadge, table, time } from "../ui.js";
+import {
+  badge, card, clearFieldErrors, el, errorBox, field, fmt, formMessage, input, message, select, showFieldErrors,
+  statusBadge, table, time,
+} from "../ui.js";
 
-const PENDING = /pending|await|approval/i;
+export const STATUSES = [
+  "validated", "risk_approved", "pending_approval", "approved", "filled", "placed", "routed", "completed",
+  "denied", "rejected", "expired", "refused", "failed",
+];
+const PAGE_SIZE = 50;
 
 export async function render(root) {
-  const pending = el("div", { id: "signals-pending" });
-  const history = el("div", { id: "signals-history" });
-  const detail = el("div", { id: "signal-detail" });
-  const reason = el("input.form-control.form-control-sm.mb-2", {
-    id: "reject-reason", placeholder: "Reason sent with a rejection (optional)", "aria-label": "Rejection reason",
-  });
+  const view = {
+    pending: el("div", { id: "signals-pending" }),
+    decision: el("div", { id: "signal-decision" }),
+    history: el("div", { id: "signals-history" }),
+    detail: el("div", { id: "signal-detail" }, el("p.text-body-secondary.mb-0", {}, "Pick a signal to see its path.")),
+  };
+  view.filter = filterForm(view);
   root.replaceChildren(el("h1.h4.mb-3", {}, "Signals"),
-    el("div.row.g-3", {}, el("div.col-12", {}, card("Pending approval", reason, pending)),
-      el("div.col-12.col-xl-7", {}, card("History", history)), el("div.col-12.col-xl-5", {}, card("Execution path", detail))));
-  detail.append(el("p.text-body-secondary.mb-0", {}, "Pick a signal to see each step it went through."));
-  await load(pending, history, detail);
+    el("div.row.g-3", {},
+      el("div.col-12", {}, card("Pending approval", view.decision, view.pending,
+        el("button.btn.btn-link.btn-sm.px-0", { type: "button", id: "pending-refresh", onclick: () => loadPending(view) }, "Refresh"))),
+      el("div.col-12.col-xl-7", {}, card("History", view.filter, view.history)),
+      el("div.col-12.col-xl-5", {}, card("Signal", view.detail))));
+  await Promise.all([loadPending(view), loadHistory(view)]);
 }
 
-async function load(pending, history, detail) {
-  let rows;
-  try {
-    rows = ((await api("GET", "signals")).signals || []).map(flatten);
-  } catch (error) {
-    pending.replaceChildren(errorBox(error));
-    history.replaceChildren(errorBox(error));
-    return;
-  }
-  const reload = () => load(pending, history, detail);
-  pending.replaceChildren(table(rows.filter((s) => PENDING.test(s.status || "")), [
-    ...columns(),
-    ["", (s) => el("div.btn-group.btn-group-sm", {},
-      el("button.btn.btn-success", { type: "button", "data-action": "approve", onclick: () => decide(s, "approve", reload) }, "Approve"),
-      el("button.btn.btn-outline-danger", { type: "button", "data-action": "reject", onclick: () => decide(s, "reject", reload) }, "Reject"))],
-  ], "Nothing waits for approval."));
-  history.replaceChildren(table(rows, [
-    ...columns(),
-    ["", (s) => el("button.btn.btn-link.btn-sm.p-0", { type: "button", onclick: () => showPath(s, detail) }, "path")],
-  ], "No signals yet."));
-}
-
-// A record may hold the signal's fields at the top level or under "signal".
-function flatten(row) {
-  return { ...(row.signal || {}), ...row };
-}
-
-function columns() {
+export function columns() {
   return [
-    ["Bar (UTC)", (s) => time(s.bar_time)], ["Strategy", (s) => s.strategy_id], ["Symbol", (s) => s.symbol],
-    ["Side", (s) => s.side], ["Qty", (s) => fmt(s.quantity, 8)], ["Status", (s) => statusBadge(s.status || "unknown")],
+    ["Created (UTC)", (s) => time(s.created_ms)], ["Strategy", (s) => s.strategy_id], ["Symbol", (s) => s.symbol],
+    ["Side", (s) => s.side], ["Qty", (s) => fmt(s.quantity, 8)], ["Mode", (s) => s.mode],
+    ["Status", (s) => statusBadge(s.status || "unknown")],
   ];
 }
 
-async function decide(signal, action, reload) {
-  const reason = document.getElementById("reject-reason")?.value || "rejected from the dashboard";
+// ---- pending approvals
+
+async function loadPending(view) {
   try {
-    await api("POST", `signals/${encodeURIComponent(signal.signal_id)}/${action}`, action === "reject" ? { reason } : {});
-    message(`Signal ${signal.signal_id} ${action === "approve" ? "approved" : "rejected"}.`, "success");
+    const { signals = [] } = await api("GET", "signals?status=pending_approval&limit=200");
+    view.pending.replaceChildren(table(signals, [
+      ...columns(),
+      ["Decide by (UTC)", (s) => time(s.approval_deadline_ms)],
+      ["", (s) => el("div.btn-group.btn-group-sm", { dataset: { signal: s.signal_id } },
+        el("button.btn.btn-success", { type: "button", "data-action": "approve", onclick: () => approve(view, s) }, "Approve"),
+        el("button.btn.btn-outline-danger", { type: "button", "data-action": "reject", onclick: () => askReason(view, s) }, "Reject"),
+        el("button.btn.btn-outline-secondary", { type: "button", "data-action": "details", onclick: () => showSignal(view, s.signal_id) }, "Details"))],
+    ], "Nothing waits for approval."));
   } catch (error) {
-    message(`Could not ${action} ${signal.signal_id}: ${error.message}`);
+    view.pending.replaceChildren(errorBox(error));
   }
-  await reload();
 }
 
-async function showPath(signal, detail) {
-  detail.replaceChildren(el("p.text-body-secondary", {}, "Loading…"));
+async function refresh(view, signalId) {
+  await Promise.all([loadPending(view), loadHistory(view), signalId ? showSignal(view, signalId) : null]);
+}
+
+async function approve(view, signal) {
   try {
-    const record = flatten((await api("GET", `signals/${encodeURIComponent(signal.signal_id)}`)).signal || {});
-    const steps = record.execution?.steps || record.path || record.history || [];
-    detail.replaceChildren(el("p.small", {}, `${record.signal_id || signal.signal_id}: `, statusBadge(record.status || "unknown")),
-      table(steps, [["Step", (s) => s.name || s.state || s.type], ["When", (s) => s.timestamp || time(s.time_ms)],
-        ["Outcome", (s) => s.status || s.error || s.cause || ""]], "No execution steps recorded."));
+    await api("POST", `signals/${encodeURIComponent(signal.signal_id)}/approve`, {});
+    message(`Signal ${signal.signal_id} approved: the order goes out now.`, "success");
   } catch (error) {
-    detail.replaceChildren(errorBox(error));
+    message(`Could not approve ${signal.signal_id}: ${error.message}`);
   }
+  view.decision.replaceChildren();
+  await refresh(view, signal.signal_id);
+}
+
+/** Rejecting needs a reason, asked in a small form above the table; it is kept with the signal. */
+function askReason(view, signal) {
+  const form = el("form.border.rounded.p-2.mb-3", { id: "reject-form", novalidate: true, dataset: { signal: signal.signal_id } },
+    el("p.small.mb-2", {}, `Reject ${signal.side || ""} ${signal.quantity || ""} ${signal.symbol || ""} (${signal.signal_id})`),
+    field("Reason", input("reason", { maxlength: 500, placeholder: "why this signal must not trade" }),
+      "Kept with the signal and shown in its history."),
+    el("div.d-flex.gap-2", {},
+      el("button.btn.btn-danger.btn-sm", { type: "submit" }, "Reject signal"),
+      el("button.btn.btn-outline-secondary.btn-sm", { type: "button", onclick: () => form.remove() }, "Cancel")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    const reason = form.elements.reason.value.trim();
+    if (!reason) {
+      showFieldErrors(form, { reason: "Give a reason for the rejection." });
+      return;
+    }
+    try {
+      await api("POST", `signals/${encodeURIComponent(signal.signal_id)}/reject`, { reason });
+    } catch (error) {
+      if (error.status === 400) showFieldErrors(form, fieldErrors(error), error.message);
+      else formMessage(form, `Could not reject ${signal.signal_id}: ${error.message}`);
+      return;
+    }
+    message(`Signal ${signal.signal_id} rejected.`, "success");
+    form.remove();
+    await refresh(view, signal.signal_id);
+  });
+  view.decision.replaceChildren(form);
+  form.elements.reason.focus();
+}
+
+// The API names a body field "reason" or "body.reason"; either lands next to the input.
+function fieldErrors(error) {
+  return Object.fromEntries(Object.entries(error.fieldErrors()).map(([name, problem]) => [name.replace(/^body\./, ""), problem]));
+}
+
+// ---- history
+
+function filterForm(view) {
+  const today = new Date().toISOString().slice(0, 10);
+  const form = el("form.row.g-2.align-items-end.mb-2", { id: "signals-filter", novalidate: true },
+    el("div.col-sm-5", {}, field("Status", select("status", ["any", ...STATUSES], "any"))),
+    el("div.col-sm-4", {}, field("Day (UTC)", input("day", { type: "date", value: today }))),
+    el("div.col-sm-3", {}, el("button.btn.btn-outline-primary.w-100.mb-2", { type: "submit" }, "Show")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await loadHistory(view);
+  });
+  form.elements.status.addEventListener("change", () => form.requestSubmit());
+  return form;
+}
+
+function historyQuery(view, token) {
+  const form = view.filter;
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  const status = form.elements.status.value;
+  // The API lists by status (newest first, any day) or by day: a status filter on a day is
+  // applied here to the day's list.
+  if (form.elements.day.value) query.set("day", form.elements.day.value);
+  else if (status !== "any") query.set("status", status);
+  if (token) query.set("next_token", token);
+  return query;
+}
+
+async function loadHistory(view, token = null, shown = []) {
+  const form = view.filter;
+  clearFieldErrors(form);
+  let reply;
+  try {
+    reply = await api("GET", `signals?${historyQuery(view, token)}`);
+  } catch (error) {
+    if (error.status === 400) showFieldErrors(form, fieldErrors(error), error.message);
+    else view.history.replaceChildren(errorBox(error));
+    return;
+  }
+  const status = form.elements.status.value;
+  const rows = [...shown, ...(reply.signals || []).filter((s) => status === "any" || s.status === status)];
+  const more = reply.next_token
+    ? el("button.btn.btn-link.btn-sm", { type: "button", onclick: () => loadHistory(view, reply.next_token, rows) }, "More…")
+    : null;
+  view.history.dataset.filter = status; // which filter the rows shown answer (tests wait on it)
+  view.history.replaceChildren(table(rows, [
+    ...columns(),
+    ["", (s) => el("button.btn.btn-link.btn-sm.p-0", { type: "button", "data-action": "details", dataset: { signal: s.signal_id },
+      onclick: () => showSignal(view, s.signal_id) }, "details")],
+  ], "No signals for this choice."), more ?? "");
+}
+
+// ---- one signal in full
+
+export async function showSignal(view, signalId) {
+  view.detail.replaceChildren(el("p.text-body-secondary.mb-0", {}, "Loading…"));
+  let reply;
+  try {
+    reply = await api("GET", `signals/${encodeURIComponent(signalId)}`);
+  } catch (error) {
+    view.detail.replaceChildren(errorBox(error));
+    return;
+  }
+  const signal = reply.signal || {};
+  const execution = reply.execution;
+  updateListedStatus(view, signalId, signal.status);
+  view.detail.replaceChildren(el("div", { dataset: { signal: signalId, status: signal.status || "" } },
+    el("p.mb-2", {}, el("code.me-2", {}, signalId), statusBadge(signal.status || "unknown")),
+    facts([
+      ["Strategy", signal.strategy_id], ["Market", [signal.side, signal.quantity, signal.symbol].filter(Boolean).join(" ")],
+      ["Mode", signal.mode], ["Account", signal.account], ["Created (UTC)", time(signal.created_ms)],
+      ["Updated (UTC)", time(signal.updated_ms)], ["Reason", signal.reason],
+      ["Approval", signal.approval ? `by ${signal.approval.by} at ${time(signal.approval.at_ms)}${signal.approval.note ? ` — ${signal.approval.note}` : ""}` : null],
+    ]),
+    el("h2.h6.mt-3", {}, "Execution path"),
+    execution
+      ? el("div", { id: "signal-path" }, el("p.small.mb-1", {}, "Step Functions: ", statusBadge(execution.status.toLowerCase())),
+        table(execution.states || [], [
+          ["State", (s) => s.state], ["Entered (UTC)", (s) => el("span", { title: s.entered_at }, s.entered_at.slice(11, 23))],
+          ["Errors", (s) => (s.errors || []).join(", ")],
+        ], "No state entered yet."))
+      : el("p.text-body-secondary.small", {}, "No execution was started for this signal."),
+    el("h2.h6.mt-3", {}, "Risk checks"),
+    table(signal.checks || [], [
+      ["Rule", (c) => c.rule], ["Passed", (c) => badge(c.passed ? "yes" : "no", c.passed ? "success" : "danger")],
+      ["Detail", (c) => c.detail || ""],
+    ], "No checks ran."),
+    section("Order", signal.order), section("Exchange report", signal.report)));
+}
+
+// The history row of a signal shows the status it had when listed: bring it up to date.
+function updateListedStatus(view, signalId, status) {
+  const row = view.history.querySelector(`button[data-signal="${CSS.escape(signalId)}"]`)?.closest("tr");
+  const cell = row?.children[columns().findIndex(([title]) => title === "Status")];
+  if (cell && status) cell.replaceChildren(statusBadge(status));
+}
+
+function facts(pairs) {
+  const shown = pairs.filter(([, value]) => value !== null && value !== undefined && value !== "");
+  return el("dl.row.small.mb-0", {}, shown.flatMap(([name, value]) => [el("dt.col-4", {}, name), el("dd.col-8.mb-1", {}, value)]));
+}
+
+function section(title, value) {
+  if (!value) return null;
+  return el("div", {}, el("h2.h6.mt-3", {}, title), el("pre.small.bg-body-tertiary.p-2.rounded.mb-0", {}, JSON.stringify(value, null, 2)));
 }
