@@ -7,13 +7,16 @@ function only serves the HTML shell, the page scripts and the vendored libraries
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from fks import env
 from fks.observability import API, observed
 
 logger = Logger()
@@ -90,7 +93,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     text, etag = found
     content_type = CONTENT_TYPES[Path(relative).suffix]
     if relative == SHELL:
-        return _response(200, text.replace("{{BASE}}", _base_href(event)), content_type, {"Cache-Control": PAGE_CACHE})
+        # The live feed's address is configuration, not a secret; escaped as it lands in an attribute.
+        live_feed = html.escape(os.environ.get(env.LIVE_FEED_URL, ""), quote=True)
+        shell = text.replace("{{BASE}}", _base_href(event)).replace("{{LIVE_FEED_URL}}", live_feed)
+        return _response(200, shell, content_type, {"Cache-Control": PAGE_CACHE})
     cached = {"ETag": etag, "Cache-Control": VENDOR_CACHE if relative.startswith("vendor/") else PAGE_CACHE}
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     if headers.get("if-none-match") == etag:

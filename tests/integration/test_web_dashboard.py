@@ -147,6 +147,8 @@ def test_web_files_are_public_with_content_types_and_cache_headers(stack: StackH
     assert shell.status_code == 200
     assert shell.headers["Content-Type"].startswith("text/html")
     assert '<base href="/v1/web/">' in shell.text
+    # The stack's own live feed is the page's default feed address (locally the local gateway's).
+    assert f'<meta name="fks-live-feed" content="{stack.websocket_urls["LiveFeedApi"]}">' in shell.text
     assert script.headers["Content-Type"].startswith("text/javascript")
     assert "immutable" in script.headers["Cache-Control"]
     assert missing.status_code in (403, 404)

@@ -172,6 +172,8 @@ class LocalStack:
             self.websocket_gateways[api.logical_id] = gateway
             aws_endpoint = f"https://{api.physical_id}.execute-api.{REGION}.amazonaws.com/{stage}"
             runtime.url_rewrites[aws_endpoint] = gateway.management_url
+            # What a client connects to (the dashboard's default feed address) is served locally too.
+            runtime.url_rewrites[f"wss://{api.physical_id}.execute-api.{REGION}.amazonaws.com/{stage}"] = gateway.url
 
     def info(self) -> dict[str, Any]:
         assert self.deployed is not None

@@ -31,6 +31,7 @@ PORTFOLIO_LIMITS = "FKS_PORTFOLIO_LIMITS"  # JSON of fks.pipeline.risk.Portfolio
 APPROVAL_WINDOW_S = "FKS_APPROVAL_WINDOW_S"  # how long a manual signal waits when its strategy sets none
 NOTIFY_TOPIC_ARN = "FKS_NOTIFY_TOPIC_ARN"
 NOTIFY_WEBHOOK_URL = "FKS_NOTIFY_WEBHOOK_URL"  # Slack or Discord incoming webhook; empty: SNS only
+LIVE_FEED_URL = "FKS_LIVE_FEED_URL"  # the WebSocket API's wss:// address, for the dashboard's pages
 PROP_FIRM_ACCOUNTS = "FKS_PROP_FIRM_ACCOUNTS"  # JSON: signal account -> fks.prop_firm.PropFirmAccount
 RECONCILE_SECRET_ARN = "FKS_RECONCILE_SECRET_ARN"  # noqa: S105 - a read-only exchange key: balances, never orders
 SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"

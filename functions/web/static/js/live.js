@@ -7,9 +7,10 @@ import { apiKey } from "./api.js";
 
 const URL_KEY = "fks.liveFeedUrl";
 
-/** The live feed's address (the stack's LiveFeedUrl output), kept in this browser; "" if none. */
+/** The live feed's address: the one set in Settings, else the stack's own (the page's meta tag); "" if none. */
 export function liveFeedUrl() {
-  return localStorage.getItem(URL_KEY) || "";
+  const configured = document.querySelector('meta[name="fks-live-feed"]')?.content || "";
+  return localStorage.getItem(URL_KEY) || configured;
 }
 
 export function setLiveFeedUrl(url) {
