@@ -87,11 +87,13 @@ def get_signal(signal_id: SignalId) -> dict[str, Any]:
 def approve(signal_id: SignalId, approval: Annotated[Approval | None, Body()] = None) -> dict[str, Any]:
     record = _waiting(signal_id)
     who, now_ms = _caller(), int(time.time() * 1000)
-    ApprovalGate().approve(str(record["task_token"]), who, now_ms)
     note = approval.note if approval else None
+    # Recorded before the execution resumes, so its next states cannot be overwritten by it; if
+    # the window closed meanwhile, the execution's own outcome (expired) replaces "approved".
     wiring.signal_history().record(
         signal_id, SignalStatus.APPROVED, now_ms, approval={"by": who, "at_ms": now_ms, "note": note}
     )
+    ApprovalGate().approve(str(record["task_token"]), who, now_ms)
     logger.info("signal approved", extra={"signal_id": signal_id, "by": who})
     return {"signal_id": signal_id, "status": SignalStatus.APPROVED.value, "by": who}
 

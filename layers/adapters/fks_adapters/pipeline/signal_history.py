@@ -69,14 +69,21 @@ class SignalHistory:
 
     def record(self, signal_id: str, status: SignalStatus, now_ms: int, **fields: object) -> bool:
         """Set the signal's status (and fields); False when it already ended and nothing changed."""
-        names = {"#status": "status"}
-        values: dict[str, Any] = {":status": {"S": status.value}, ":now": {"N": str(now_ms)}}
-        values[":day"] = {"S": _day(now_ms)}
-        values[":id"] = {"S": signal_id}
-        sets = ["#status = :status", "updated_ms = :now", "created_ms = if_not_exists(created_ms, :now)"]
-        sets.append("signal_id = :id")
-        sets.append("#day = if_not_exists(#day, :day)")
-        names["#day"] = "day"
+        names = {"#status": "status", "#day": "day"}
+        values: dict[str, Any] = {
+            ":status": {"S": status.value},
+            ":now": {"N": str(now_ms)},
+            ":day": {"S": _day(now_ms)},
+            ":id": {"S": signal_id},
+        }
+        sets = [
+            "#status = :status",
+            "signal_id = :id",
+            "updated_ms = :now",
+            # The day and creation time are the first record's, so "today's signals" stay put.
+            "created_ms = if_not_exists(created_ms, :now)",
+            "#day = if_not_exists(#day, :day)",
+        ]
         for index, (name, value) in enumerate(sorted(fields.items())):
             if value is None:
                 continue
