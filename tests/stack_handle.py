@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -74,3 +77,19 @@ class StackHandle:
                 return dict(description)
             time.sleep(0.25)
         raise AssertionError(f"{execution_arn} still running after {timeout_s}s")
+
+
+@contextmanager
+def running_stack(state_dir: Path, parameters: dict[str, str] | None = None) -> Iterator[StackHandle]:
+    """A local stack of the project's template (no schedules: tests fire what they need), with
+    one API key per scope, stopped afterwards."""
+    from fks_local.stack import LocalStack, StackOptions
+
+    stack = LocalStack(StackOptions(state_dir=state_dir, schedules=False, parameters=parameters or {}))
+    stack.start()
+    try:
+        handle = StackHandle.from_stack(stack)
+        handle.issue_api_keys()
+        yield handle
+    finally:
+        stack.stop()

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fks_local.stack import LocalStack, StackOptions
-from tests.stack_handle import StackHandle
+from tests.stack_handle import StackHandle, running_stack
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -26,11 +25,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
-    stack = LocalStack(StackOptions(state_dir=tmp_path_factory.mktemp("fuzz-stack"), schedules=False))
-    stack.start()
-    try:
-        handle = StackHandle.from_stack(stack)
-        handle.issue_api_keys()
+    with running_stack(tmp_path_factory.mktemp("fuzz-stack")) as handle:
         yield handle
-    finally:
-        stack.stop()

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
-from fks_local.stack import LocalStack, StackOptions
-from tests.stack_handle import StackHandle
+from fks_local.stack import StackOptions
+from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
 # One prop-firm futures account for the pipeline's risk check: a custom profile (no trading
@@ -40,17 +40,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandl
     if EXTERNAL_ENDPOINT:
         yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp("external"))
         return
-    options = StackOptions(
-        state_dir=tmp_path_factory.mktemp("local-stack"), schedules=False, parameters=STACK_PARAMETERS
-    )
-    stack = LocalStack(options)
-    stack.start()
-    try:
-        handle = StackHandle.from_stack(stack)
-        handle.issue_api_keys()
+    with running_stack(tmp_path_factory.mktemp("local-stack"), STACK_PARAMETERS) as handle:
         yield handle
-    finally:
-        stack.stop()
 
 
 def _external_stack(endpoint: str, state_dir: Path) -> StackHandle:
@@ -81,3 +72,15 @@ def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     for name, value in LOCAL_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def ninja_queue(local_stack: StackHandle) -> tuple[Any, str]:
+    """The NinjaTrader queue's client and URL, emptied of earlier tests' messages (PurgeQueue is
+    allowed once a minute, so they are drained instead)."""
+    sqs = local_stack.clients("sqs")
+    url = local_stack.output("NinjaTraderQueueUrl")
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return sqs, url

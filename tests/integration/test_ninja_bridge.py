@@ -19,25 +19,16 @@ from tests.unit.ninja_bridge.fake_api import running_api
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs
 
 
-@pytest.fixture
-def queue(local_stack: StackHandle) -> tuple[Any, str]:
-    sqs = local_stack.clients("sqs")
-    url = local_stack.output("NinjaTraderQueueUrl")
-    # PurgeQueue is allowed once a minute, so earlier tests' leftovers are drained instead.
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
-        for message in messages:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return sqs, url
-
-
 def _counts(sqs: Any, url: str) -> tuple[int, int]:
     names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
     return int(attributes[names[0]]), int(attributes[names[1]])
 
 
-def test_signal_on_the_queue_is_placed_filled_and_the_fill_reported(queue: tuple[Any, str], tmp_path: Path) -> None:
-    sqs, url = queue
+def test_signal_on_the_queue_is_placed_filled_and_the_fill_reported(
+    ninja_queue: tuple[Any, str], tmp_path: Path
+) -> None:
+    sqs, url = ninja_queue
     nt8 = FakeNt8(
         tmp_path / "incoming", tmp_path / "outgoing", accounts={"TS50K-001"}, prices={"ES 12-25": Decimal("5001.75")}
     )
@@ -59,8 +50,8 @@ def test_signal_on_the_queue_is_placed_filled_and_the_fill_reported(queue: tuple
     assert _counts(sqs, url) == (0, in_flight_before)  # deleted, not merely hidden
 
 
-def test_malformed_signal_stays_on_the_queue_for_redrive(queue: tuple[Any, str], tmp_path: Path) -> None:
-    sqs, url = queue
+def test_malformed_signal_stays_on_the_queue_for_redrive(ninja_queue: tuple[Any, str], tmp_path: Path) -> None:
+    sqs, url = ninja_queue
     in_flight_before = _counts(sqs, url)[1]
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"signal_id": "bad one"}))
     bridge = Bridge(ConfigStubs.bridge(tmp_path, queue_url=url), _NoReporter(), clock=lambda: SESSION_TIME)
@@ -72,13 +63,13 @@ def test_malformed_signal_stays_on_the_queue_for_redrive(queue: tuple[Any, str],
 
 
 def test_module_entry_runs_one_poll_from_a_config_file(
-    queue: tuple[Any, str],
+    ninja_queue: tuple[Any, str],
     local_stack: StackHandle,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    sqs, url = queue
+    sqs, url = ninja_queue
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(name, "testing")
     dry = tmp_path / "dry"

@@ -23,16 +23,6 @@ from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs
 pytestmark = pytest.mark.moto_only
 
 
-@pytest.fixture
-def queue(local_stack: StackHandle) -> tuple[Any, str]:
-    sqs = local_stack.clients("sqs")
-    url = local_stack.output("NinjaTraderQueueUrl")
-    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
-        for message in messages:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return sqs, url
-
-
 def _run_signal(service: BridgeService, nt8: FakeNt8, sqs: Any, url: str, body: str) -> str:
     """One signal through the queue, the bridge and NT8 (accepted, then filled); its ORDER ID."""
     sqs.send_message(QueueUrl=url, MessageBody=body)
@@ -57,9 +47,9 @@ def _position(stack: StackHandle, account: str) -> dict[str, str]:
 
 
 def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
-    local_stack: StackHandle, queue: tuple[Any, str], tmp_path: Path
+    local_stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path
 ) -> None:
-    sqs, url = queue
+    sqs, url = ninja_queue
     nt8_account = f"E2E-{uuid.uuid4().hex[:8]}"  # the session's stack is shared: a fresh account
     config = ConfigStubs.bridge(
         tmp_path,
@@ -105,9 +95,9 @@ def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
 
 
 def test_a_refused_signal_is_recorded_by_the_platform(
-    local_stack: StackHandle, queue: tuple[Any, str], tmp_path: Path
+    local_stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path
 ) -> None:
-    sqs, url = queue
+    sqs, url = ninja_queue
     config = ConfigStubs.bridge(
         tmp_path,
         queue_url=url,
