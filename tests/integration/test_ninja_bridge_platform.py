@@ -1,5 +1,5 @@
 """The bridge against the platform, end to end on the local stack: a futures signal on the
-NinjaTraderQueue becomes an OIF file, the fake NT8 fills it, and the real HttpFillReporter posts
+NinjaTraderQueue (sent there directly, or routed by the signal pipeline) becomes an OIF file, the fake NT8 fills it, and the real HttpFillReporter posts
 the fills, order states and NT8's position file to ``/ninja/*`` with a trade key, where
 ``GET /orders/{id}`` and the positions table show them."""
 
@@ -17,6 +17,7 @@ from fks_ninja.bridge import Bridge, Outcome
 from fks_ninja.fake_nt8 import FakeNt8
 from fks_ninja.reporter import HttpFillReporter
 from fks_ninja.service import BridgeService
+from tests.integration.pipeline_helpers import run
 from tests.stack_handle import StackHandle
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs
 
@@ -121,3 +122,34 @@ def test_a_refused_signal_is_recorded_by_the_platform(
     history = local_stack.api("GET", f"/signals/{signal.signal_id}", scope="read").json()["signal"]
     assert history["status"] == "refused"
     assert "max_contracts" in history["reason"]
+
+
+def test_a_futures_signal_from_the_pipeline_is_filled_in_nt8_and_booked(
+    local_stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path
+) -> None:
+    sqs, url = ninja_queue
+    nt8_account = f"E2E-P-{uuid.uuid4().hex[:8]}"
+    config = ConfigStubs.bridge(
+        tmp_path,
+        queue_url=url,
+        accounts={"e2e": {"nt8_account": nt8_account, "profile": "custom", "rules": {"max_contracts": 5}}},
+    )
+    nt8 = FakeNt8(tmp_path / "incoming", tmp_path / "outgoing", accounts={nt8_account})
+    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
+    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
+    signal = SignalStubs.futures(signal_id=f"e2e-pipe-{uuid.uuid4().hex[:8]}", account="e2e", quantity="1")
+
+    # The Step Functions pipeline validates and risk-checks it, then routes it to the queue.
+    execution = run(local_stack, signal.model_dump(mode="json"))
+    assert execution["status"] == "SUCCEEDED", execution
+    assert local_stack.api("GET", f"/signals/{signal.signal_id}", scope="read").json()["signal"]["status"] == "routed"
+    report = service.poll_once()
+    assert [r.outcome for r in report.handled] == [Outcome.PLACED], report.failed
+    for _ in range(2):
+        nt8.step()
+        service.bridge.handle_outgoing()
+
+    order_id = report.handled[0].order_id
+    order = local_stack.api("GET", f"/orders/{order_id}", scope="read").json()["order"]
+    assert (order["signal_id"], order["status"], order["filled_qty"]) == (signal.signal_id, "filled", "1")
+    assert _position(local_stack, nt8_account)["quantity"] == "1"
