@@ -1,7 +1,8 @@
 """The bridge against the platform, end to end on the local stack: a futures signal on the
-NinjaTraderQueue (sent there directly, or routed by the signal pipeline) becomes an OIF file, the fake NT8 fills it, and the real HttpFillReporter posts
-the fills, order states and NT8's position file to ``/ninja/*`` with a trade key, where
-``GET /orders/{id}`` and the positions table show them."""
+NinjaTraderQueue (sent there directly, or routed by the signal pipeline) becomes an OIF file,
+the fake NT8 fills it, and the real HttpFillReporter posts the fills, order states and NT8's
+position file to ``/ninja/*`` with a trade key, where ``GET /orders/{id}`` and the positions
+table show them."""
 
 from __future__ import annotations
 

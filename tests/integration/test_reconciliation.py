@@ -81,6 +81,10 @@ def test_bridge_report_that_disagrees_with_its_fills_halts_that_account_only(rec
             TableName=table, Key={"account": {"S": "TOPSTEP-TEST"}, "symbol": {"S": "MES 12-25"}}
         )
 
+    halted = _state(reconciled, "TOPSTEP-TEST")
+    reconciled.clients("dynamodb").delete_item(  # the shared stack's health must not stay red
+        TableName=reconciled.deployed.physical_id("RiskStateTable"), Key={"account": {"S": "TOPSTEP-TEST"}}
+    )
     assert result["halted"] == ["TOPSTEP-TEST"]
-    assert _state(reconciled, "TOPSTEP-TEST") == "halted"
+    assert halted == "halted"
     assert _state(reconciled, SPOT) == "active"

@@ -158,7 +158,8 @@ def test_web_files_are_public_with_content_types_and_cache_headers(stack: StackH
 def test_page_loads_without_javascript_errors(signed_in: Any, stack: StackHandle, page: str) -> None:
     open_page(signed_in, stack, page)
     if page == "architecture":
-        wait(signed_in).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".mermaid svg")) == 5)
+        # Every diagram rendered: the overview, the flows of DESIGN.md and reconciliation.
+        wait(signed_in).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".mermaid svg")) == 6)
     if page == "market":
         wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#market-chart canvas")))
     if page == "api":

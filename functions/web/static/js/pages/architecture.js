@@ -22,21 +22,30 @@ const DIAGRAMS = {
     G{gap?} -->|yes| B[backfill] --> P
     C --> G`,
   "2. Signal to execution": `stateDiagram-v2
-    [*] --> Validate
-    Validate --> RiskCheck
-    RiskCheck --> Denied: limits exceeded
-    RiskCheck --> WaitApproval: manual mode
-    RiskCheck --> Execute: auto mode
-    WaitApproval --> Execute: approved
-    WaitApproval --> Rejected: rejected or timed out
-    Execute --> RecordFill
+    [*] --> ValidateSignal
+    ValidateSignal --> RiskCheck
+    ValidateSignal --> RecordOutcome: invalid (rejected)
+    RiskCheck --> RecordOutcome: a limit or prop-firm rule (denied)
+    RiskCheck --> WaitForApproval: manual mode
+    RiskCheck --> Route: auto mode
+    WaitForApproval --> Route: approved
+    WaitForApproval --> RecordOutcome: rejected, or the window ran out (expired)
+    Route --> SendToNinjaTrader: futures
+    Route --> ExecuteOrder: spot
+    SendToNinjaTrader --> RecordOutcome: routed
+    ExecuteOrder --> RecordFill: accepted or filled
+    ExecuteOrder --> RecordOutcome: refused by the engine or the exchange
     RecordFill --> UpdatePortfolio
-    UpdatePortfolio --> RouteNinja: futures
-    UpdatePortfolio --> Notify: spot
-    RouteNinja --> Notify
-    Notify --> [*]
-    Denied --> [*]
-    Rejected --> [*]`,
+    UpdatePortfolio --> RecordOutcome: completed
+    RecordOutcome --> Notify
+    Notify --> [*]`,
+  "Reconciliation": `flowchart LR
+    EB[EventBridge every 5 minutes] --> R[reconcile]
+    R -->|engine positions| P[(DynamoDB positions)]
+    R -->|balances, read-only key| X[(Exchange)]
+    R -->|NT8 position reports| P
+    R -->|mismatch| H[halt that account] --> A[alarm and notice]
+`,
   "3. API and 4. Web": `sequenceDiagram
     participant B as Browser
     participant G as API Gateway
