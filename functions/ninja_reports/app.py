@@ -31,6 +31,7 @@ from fks_adapters.ninja import IdempotencyClaim, NinjaReportStore, Outcome
 from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
+ACCOUNT_REFUSAL_PREFIX = "account:"  # a breach that flattened an account, not one signal
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 IdempotencyKey = Annotated[
     str | None,
@@ -112,7 +113,9 @@ def report_refusal(
     refusal: Annotated[NinjaRefusalReport, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[dict[str, Any]]:
     outcome = _store().record_refusal(refusal, _claim("refusals", refusal, idempotency_key))
-    if outcome == "recorded":
+    if outcome == "recorded" and refusal.signal_id.startswith(ACCOUNT_REFUSAL_PREFIX):
+        logger.error("the NinjaTrader bridge flattened an account", extra={"refusal": refusal.signal_id})
+    elif outcome == "recorded":
         logger.warning(
             "the NinjaTrader bridge refused a signal",
             extra={"signal_id": refusal.signal_id, "rule": refusal.rule, "reason": refusal.reason},

@@ -180,7 +180,9 @@ class Bridge:
         if commands:
             self.sink.submit(commands)
         self._flattened.add((key, ledger.trading_day))
-        self._refuse(f"account:{key}", f"account breached {rule}; flattened", rule)
+        # One refusal per account and trading day: the platform dedupes reports by this id, so a
+        # breach on a later day must not look like a replay of the first.
+        self._refuse(f"account:{key}:{ledger.trading_day.isoformat()}", f"account breached {rule}; flattened", rule)
 
     def _place(self, intent: OrderIntent, order_id: str) -> oif.Place:
         return oif.build(

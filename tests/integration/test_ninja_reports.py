@@ -254,3 +254,22 @@ def test_concurrent_fills_on_one_position_all_count(local_stack: StackHandle) ->
     position = _position(local_stack, account)
     assert (position["quantity"], position["version"]) == ("12", "12")
     assert Decimal(position["avg_entry_price"]) == Decimal("5005.5")
+
+
+def test_an_account_breach_is_recorded_but_is_not_a_signal_in_the_history(local_stack: StackHandle) -> None:
+    refusal_id = f"account:e2e-{uuid.uuid4().hex[:6]}:2026-11-21"
+    body = {
+        "signal_id": refusal_id,
+        "reason": "account breached daily_loss_limit; flattened",
+        "rule": "daily_loss_limit",
+    }
+
+    response = _post(local_stack, "refusals", body, f"refusal:{refusal_id}")
+
+    assert response.status_code == 201, response.text
+    item = local_stack.clients("dynamodb").get_item(
+        TableName=local_stack.deployed.physical_id("SignalsTable"),
+        Key={"pk": {"S": f"SIGNAL#{refusal_id}"}, "sk": {"S": "STATUS"}},
+        ConsistentRead=True,
+    )
+    assert "Item" not in item

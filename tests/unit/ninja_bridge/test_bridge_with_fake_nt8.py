@@ -107,6 +107,7 @@ def test_daily_loss_breach_flattens_only_the_breaching_account(
     assert nt8.positions[("Sim101", "ES 12-25")] == 0
     assert nt8.positions[("TS50K-001", "ES 12-25")] == 1
     assert reporter.refusals[-1][2] == "daily_loss_limit"
+    assert reporter.refusals[-1][0].startswith("account:custom-1:20")  # the trading day it happened
     assert not any(line.startswith(("FLATTENEVERYTHING", "CANCELALLORDERS")) for line in nt8.lines)
 
 

@@ -105,8 +105,8 @@ class NinjaPositionReport(_Report):
 
 
 class NinjaRefusalReport(_Report):
-    """``POST /ninja/refusals``: a signal the bridge refused, or ``account:<key>`` when a breach
-    flattened an account."""
+    """``POST /ninja/refusals``: a signal the bridge refused, or ``account:<key>:<trading day>``
+    when a breach flattened an account."""
 
     signal_id: str = Field(pattern=r"^[A-Za-z0-9_.:@-]{1,160}$")
     reason: str = Field(min_length=1, max_length=2000)
