@@ -84,11 +84,12 @@ def set_allocations(update: Annotated[AllocationsUpdate, Body()]) -> dict[str, A
 def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
     account = wiring.trading_account(request.account)
     now_ms = int(time.time() * 1000)
-    valuation = _valuer().value(account, request.exchange, now_ms)
+    valuer = _valuer()
+    valuation = valuer.value(account, request.exchange, now_ms)
     prices = {p.symbol: p.price for p in valuation.positions if not p.price_is_stale}
     for symbol in request.targets:
         if symbol not in prices:
-            close = _valuer().prices(request.exchange).last_close(symbol, now_ms=now_ms)
+            close = valuer.prices(request.exchange).last_close(symbol, now_ms=now_ms)
             if close is not None:
                 prices[symbol] = close
     orders = plan_rebalance(

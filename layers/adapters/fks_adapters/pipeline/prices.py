@@ -14,18 +14,31 @@ from fks_adapters.market_data.s3_store import S3CandleStore
 MINUTE_MS = 60_000
 
 
+# One read per series covers every window a caller asks for (the last price, six hours for a
+# correlation): S3 returns whole day partitions anyway, so a wider window costs nothing more.
+READ_MINUTES = 6 * 60
+
+
 class CandlePrices:
+    """Meant for one invocation: each series is read once and kept for the instance's life."""
+
     def __init__(self, store: S3CandleStore, exchange: str = "binance") -> None:
         self.store = store
         self.exchange = exchange
+        self._read: dict[tuple[str, str, int, int], dict[int, Decimal]] = {}
 
     def closes(self, symbol: str, *, minutes: int, now_ms: int) -> dict[int, Decimal]:
         """1m closes by open time over the last ``minutes``."""
-        key = SeriesKey.of(self.exchange, symbol, Timeframe.M1)
-        table = frame_to_arrow(self.store.read(key, now_ms - minutes * MINUTE_MS, now_ms + MINUTE_MS))
-        times = table.column("open_time").to_pylist()
-        closes = table.column("close").to_pylist()
-        return {int(t): Decimal(c) for t, c in zip(times, closes, strict=True)}
+        span = max(minutes, READ_MINUTES)
+        cache_key = (self.exchange, symbol, now_ms, span)
+        if cache_key not in self._read:
+            key = SeriesKey.of(self.exchange, symbol, Timeframe.M1)
+            table = frame_to_arrow(self.store.read(key, now_ms - span * MINUTE_MS, now_ms + MINUTE_MS))
+            times = table.column("open_time").to_pylist()
+            closes = table.column("close").to_pylist()
+            self._read[cache_key] = {int(t): Decimal(c) for t, c in zip(times, closes, strict=True)}
+        start = now_ms - minutes * MINUTE_MS
+        return {t: c for t, c in self._read[cache_key].items() if t >= start}
 
     def last_close(self, symbol: str, *, now_ms: int, max_age_minutes: int = 180) -> Decimal | None:
         """The newest close within ``max_age_minutes``; None when the series is older or absent
