@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import requests
 
+from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey
 from fks_adapters.market_data.s3_store import S3CandleStore
@@ -32,6 +34,15 @@ def enable(stack: StackHandle, symbol: str, *, history_days: int = 0, exchange: 
 
 def store(stack: StackHandle) -> S3CandleStore:
     return S3CandleStore(stack.output("DataBucketName"), stack.clients("s3"))
+
+
+def store_sample_candles(stack: StackHandle, key: SeriesKey, exchange_symbol: str, start_ms: int, end_ms: int) -> int:
+    """The simulator's sample candles of ``exchange_symbol`` in ``[start_ms, end_ms]``, validated
+    and written to the stack's store under ``key`` (which may name another exchange or symbol)."""
+    rows = [row[:6] for row in sample_candles(exchange_symbol, key.timeframe.value, start_ms, end_ms)]
+    now_ms = int(time.time() * 1000)
+    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe=key.timeframe, now_ms=now_ms).accepted
+    return store(stack).write(key, frame)
 
 
 def simulator_json(symbol: str, interval: str, start_ms: int, last_open_ms: int) -> list[dict[str, Any]]:

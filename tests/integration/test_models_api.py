@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey, symbol_to_partition
 from fks.ml.training import MIN_SERVE_BARS, min_training_bars
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.ml import ModelStore
-from fks_local.exchange_sim import sample_candles
-from tests.integration.market_data_helpers import invoke, store
+from tests.integration.market_data_helpers import invoke, store_sample_candles
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -25,9 +21,7 @@ SHORT_1H = SeriesKey.of("kraken", "ETH/USDT", "1h")
 
 @pytest.fixture(scope="module")
 def stored(local_stack: StackHandle) -> StackHandle:
-    rows = [row[:6] for row in sample_candles("SOLUSDT", "1h", START, END - 1)]
-    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
-    store(local_stack).write(SOL_1H, frame)
+    store_sample_candles(local_stack, SOL_1H, "SOLUSDT", START, END - 1)
     return local_stack
 
 
@@ -65,9 +59,7 @@ def test_serving_an_asset_with_a_model_but_too_little_history_is_a_400(stored: S
     models = ModelStore(stored.output("DataBucketName"), stored.clients("s3"))
     sol = models.latest("SOL-USDT", "regime")
     models.put("ETH-USDT", "regime", sol.model, {**sol.metadata, "exchange": "kraken", "symbol": "ETH/USDT"})
-    rows = [row[:6] for row in sample_candles("ETHUSDT", "1h", START, START + 20 * 3_600_000)]
-    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
-    store(stored).write(SHORT_1H, frame)
+    store_sample_candles(stored, SHORT_1H, "ETHUSDT", START, START + 20 * 3_600_000)
     reply = stored.api("GET", "/models/ETH-USDT/regime", scope="read")
     assert reply.status_code == 400
     assert f"at least {MIN_SERVE_BARS} bars" in reply.text

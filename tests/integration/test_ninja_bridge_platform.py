@@ -39,6 +39,20 @@ def _run_signal(service: BridgeService, nt8: FakeNt8, sqs: Any, url: str, body: 
     return order_id
 
 
+def _service(
+    stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path, nt8_account: str, max_contracts: int
+) -> BridgeService:
+    """The real bridge for the platform's account ``e2e`` (a custom profile), reporting to the
+    local API's ``/ninja`` routes with a trade key."""
+    sqs, url = ninja_queue
+    rules = {"max_contracts": max_contracts}
+    config = ConfigStubs.bridge(
+        tmp_path, queue_url=url, accounts={"e2e": {"nt8_account": nt8_account, "profile": "custom", "rules": rules}}
+    )
+    reporter = HttpFillReporter(stack.api_url + "/ninja", stack.api_keys["trade"], attempts=2)
+    return BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
+
+
 def _position(stack: StackHandle, account: str) -> dict[str, str]:
     item = stack.clients("dynamodb").get_item(
         TableName=stack.deployed.physical_id("PositionsTable"),
@@ -53,14 +67,8 @@ def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
 ) -> None:
     sqs, url = ninja_queue
     nt8_account = f"E2E-{uuid.uuid4().hex[:8]}"  # the session's stack is shared: a fresh account
-    config = ConfigStubs.bridge(
-        tmp_path,
-        queue_url=url,
-        accounts={"e2e": {"nt8_account": nt8_account, "profile": "custom", "rules": {"max_contracts": 5}}},
-    )
+    service = _service(local_stack, ninja_queue, tmp_path, nt8_account, max_contracts=5)
     nt8 = FakeNt8(tmp_path / "incoming", tmp_path / "outgoing", accounts={nt8_account})
-    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
-    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
     tag = uuid.uuid4().hex[:8]
     buy = SignalStubs.futures(signal_id=f"e2e-buy-{tag}", account="e2e", quantity="2")
     sell = SignalStubs.futures(signal_id=f"e2e-sell-{tag}", account="e2e", side="sell", quantity="3")
@@ -100,13 +108,7 @@ def test_a_refused_signal_is_recorded_by_the_platform(
     local_stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path
 ) -> None:
     sqs, url = ninja_queue
-    config = ConfigStubs.bridge(
-        tmp_path,
-        queue_url=url,
-        accounts={"e2e": {"nt8_account": "E2E-R", "profile": "custom", "rules": {"max_contracts": 1}}},
-    )
-    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
-    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
+    service = _service(local_stack, ninja_queue, tmp_path, "E2E-R", max_contracts=1)
     signal = SignalStubs.futures(signal_id=f"e2e-refused-{uuid.uuid4().hex[:8]}", account="e2e", quantity="3")
     sqs.send_message(QueueUrl=url, MessageBody=signal.model_dump_json())
 
@@ -128,16 +130,9 @@ def test_a_refused_signal_is_recorded_by_the_platform(
 def test_a_futures_signal_from_the_pipeline_is_filled_in_nt8_and_booked(
     local_stack: StackHandle, ninja_queue: tuple[Any, str], tmp_path: Path
 ) -> None:
-    sqs, url = ninja_queue
     nt8_account = f"E2E-P-{uuid.uuid4().hex[:8]}"
-    config = ConfigStubs.bridge(
-        tmp_path,
-        queue_url=url,
-        accounts={"e2e": {"nt8_account": nt8_account, "profile": "custom", "rules": {"max_contracts": 5}}},
-    )
+    service = _service(local_stack, ninja_queue, tmp_path, nt8_account, max_contracts=5)
     nt8 = FakeNt8(tmp_path / "incoming", tmp_path / "outgoing", accounts={nt8_account})
-    reporter = HttpFillReporter(local_stack.api_url + "/ninja", local_stack.api_keys["trade"], attempts=2)
-    service = BridgeService(Bridge(config, reporter, clock=lambda: SESSION_TIME), sqs, url, wait_seconds=1)
     signal = SignalStubs.futures(signal_id=f"e2e-pipe-{uuid.uuid4().hex[:8]}", account="e2e", quantity="1")
 
     # The Step Functions pipeline validates and risk-checks it, then routes it to the queue.

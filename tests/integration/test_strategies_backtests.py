@@ -11,15 +11,13 @@ import pytest
 
 from fks.backtest.optimize import grid_search
 from fks.backtest.requests import OptimizationRequest
-from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.live import evaluate
 from fks_adapters.strategies.backtests import load_candles
-from fks_local.exchange_sim import sample_candles
 from functions.backtests.app import optimization_input
-from tests.integration.market_data_helpers import invoke, store
+from tests.integration.market_data_helpers import invoke, store, store_sample_candles
 from tests.stack_handle import StackHandle
 
 # awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
@@ -33,9 +31,7 @@ RANGE = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h", "start_
 
 @pytest.fixture(scope="module")
 def stored(local_stack: StackHandle) -> StackHandle:
-    rows = [row[:6] for row in sample_candles("ETHUSDT", "1h", START, END - 1)]
-    frame = validate_candles(raw_frame_from_ccxt(rows), timeframe="1h", now_ms=int(time.time() * 1000)).accepted
-    store(local_stack).write(ETH_1H, frame)
+    store_sample_candles(local_stack, ETH_1H, "ETHUSDT", START, END - 1)
     return local_stack
 
 

@@ -22,10 +22,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey
-from fks_local.exchange_sim import sample_candles
-from tests.integration.market_data_helpers import BTC, invoke, store
+from tests.integration.market_data_helpers import BTC, invoke, store_sample_candles
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run, start, wait_for_status
 from tests.stack_handle import StackHandle
 
@@ -48,9 +46,7 @@ def stack(local_stack: StackHandle) -> StackHandle:
     BTC/USDT collected once, so the dashboard and market pages have an asset and the pipeline's
     risk check has a recent price for the signals approved through the page."""
     for timeframe in ("1m", "1h"):
-        rows = [row[:6] for row in sample_candles("ETHUSDT", timeframe, START, END - 1)]
-        frame = validate_candles(raw_frame_from_ccxt(rows), timeframe=timeframe, now_ms=int(time.time() * 1000))
-        store(local_stack).write(SeriesKey.of("binance", "ETH/USDT", timeframe), frame.accepted)
+        store_sample_candles(local_stack, SeriesKey.of("binance", "ETH/USDT", timeframe), "ETHUSDT", START, END - 1)
     # the historical API serves collected assets only
     local_stack.api("POST", "/assets/enable", json={"exchange": "binance", "symbol": "ETH/USDT"})
     priced_markets(local_stack, "BTC/USDT")
