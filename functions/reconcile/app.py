@@ -21,7 +21,7 @@ from fks_adapters.exchanges import make_exchange
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_adapters.pipeline.reconciler import BaselineStore, SpotReconciler, ninjatrader_mismatches
+from fks_adapters.pipeline.reconciler import SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
 EXCHANGE = "binance"
@@ -32,9 +32,7 @@ def _spot_reconciler() -> SpotReconciler:
     exchange = make_exchange(
         EXCHANGE, base_url=env.get(env.EXCHANGE_BASE_URL) or None, api_key=key["api_key"], secret=key["api_secret"]
     )
-    return SpotReconciler(
-        wiring.execution_tables(), BaselineStore(env.require(env.PORTFOLIO_TABLE)), exchange, EXCHANGE
-    )
+    return SpotReconciler(wiring.execution_tables(), wiring.portfolio_store(), exchange, EXCHANGE)
 
 
 def _halt(mismatches: list[Mismatch]) -> list[str]:

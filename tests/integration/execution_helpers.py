@@ -10,20 +10,16 @@ from typing import Any
 from fks_adapters.exchanges import make_exchange
 from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from tests.stack_handle import StackHandle
+from tests.unit.execution.stubs import OrderStubs
 
 ACCOUNT = "binance-spot"
 
 
 def order_command(**overrides: Any) -> dict[str, Any]:
-    command: dict[str, Any] = {
-        "client_order_id": f"it-{uuid.uuid4().hex[:16]}",
-        "account": ACCOUNT,
-        "symbol": "BTCUSDT",
-        "side": "buy",
-        "type": "market",
-        "quantity": "0.001",
-    }
-    command.update(overrides)
+    """The unit tests' market buy, with a fresh client order id and the deployed function's account."""
+    command: dict[str, Any] = json.loads(
+        OrderStubs.market_buy(f"it-{uuid.uuid4().hex[:16]}", **{"account": ACCOUNT, **overrides})
+    )
     return command
 
 

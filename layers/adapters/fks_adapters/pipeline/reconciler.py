@@ -1,55 +1,21 @@
-"""Reads both sides of a reconciliation and acts on a mismatch: the account is halted (the
-execution engine's HALTED state), a metric counts it for the alarm, and people are told."""
+"""Reads both sides of a reconciliation: the engine's positions against the venue's balances
+(with the per-asset baselines kept in the portfolio table) and against the NinjaTrader bridge's
+position reports. What a mismatch sets off is the reconcile function's business."""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
 from fks.market_data.symbols import from_exchange_symbol, parse_symbol
 from fks.pipeline.reconciliation import Mismatch, new_baselines, reported_mismatches, spot_mismatches
 from fks_adapters.execution.tables import ExecutionTables
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from fks_adapters.portfolio.store import PortfolioStore
 
 _DESERIALIZER = TypeDeserializer()
-
-
-class BaselineStore:
-    """Per-asset baselines of a spot account, in the portfolio table (``BASELINE#<asset>``)."""
-
-    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
-        self.table = table
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
-
-    def get(self, account: str) -> dict[str, Decimal]:
-        answer = self.client.query(
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": account}, ":prefix": {"S": "BASELINE#"}},
-            ConsistentRead=True,
-        )
-        return {item["asset"]["S"]: Decimal(item["quantity"]["N"]) for item in answer.get("Items", [])}
-
-    def put(self, account: str, baselines: dict[str, Decimal]) -> None:
-        now = str(int(time.time() * 1000))
-        for asset, quantity in baselines.items():
-            self.client.put_item(
-                TableName=self.table,
-                Item={
-                    "pk": {"S": account},
-                    "sk": {"S": f"BASELINE#{asset}"},
-                    "asset": {"S": asset},
-                    "quantity": {"N": str(quantity)},
-                    "adopted_ms": {"N": now},
-                },
-            )
 
 
 def engine_assets(tables: ExecutionTables, account: str, exchange: str) -> dict[str, Decimal]:
@@ -62,9 +28,9 @@ def engine_assets(tables: ExecutionTables, account: str, exchange: str) -> dict[
 
 
 class SpotReconciler:
-    def __init__(self, tables: ExecutionTables, baselines: BaselineStore, exchange: Any, exchange_id: str) -> None:
+    def __init__(self, tables: ExecutionTables, portfolio: PortfolioStore, exchange: Any, exchange_id: str) -> None:
         self.tables = tables
-        self.baselines = baselines
+        self.portfolio = portfolio  # where the baselines are kept
         self.exchange = exchange  # a ccxt client with a read-only key
         self.exchange_id = exchange_id
 
@@ -75,10 +41,10 @@ class SpotReconciler:
     def run(self, account: str, *, rebaseline: bool = False, tolerance: Decimal = Decimal("0.005")) -> list[Mismatch]:
         engine = engine_assets(self.tables, account, self.exchange_id)
         balances = self.balances()
-        known = {} if rebaseline else self.baselines.get(account)
+        known = {} if rebaseline else self.portfolio.baselines(account)
         adopted = new_baselines(engine, balances, known)
         if adopted:
-            self.baselines.put(account, adopted)
+            self.portfolio.adopt_baselines(account, adopted)
         return spot_mismatches(account, engine, balances, {**known, **adopted}, tolerance=tolerance)
 
 

@@ -108,23 +108,22 @@ class SignalHistory:
             raise
         return True
 
-    def raw(self, signal_id: str) -> dict[str, Any] | None:
-        """The item with its task token, for the approval API alone."""
+    def _item(self, signal_id: str) -> dict[str, Any] | None:
         answer = self.client.get_item(
             TableName=self.table,
             Key={"pk": {"S": signal_pk(signal_id)}, "sk": {"S": STATUS_SK}},
             ConsistentRead=True,
         )
-        item = answer.get("Item")
+        return answer.get("Item")
+
+    def raw(self, signal_id: str) -> dict[str, Any] | None:
+        """The item with its task token, for the approval API alone."""
+        item = self._item(signal_id)
         return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()} if item else None
 
     def get(self, signal_id: str) -> dict[str, Any] | None:
-        answer = self.client.get_item(
-            TableName=self.table,
-            Key={"pk": {"S": signal_pk(signal_id)}, "sk": {"S": STATUS_SK}},
-            ConsistentRead=True,
-        )
-        return _plain(answer["Item"]) if "Item" in answer else None
+        item = self._item(signal_id)
+        return _plain(item) if item else None
 
     def list(
         self,

@@ -23,7 +23,8 @@ def signal_history() -> SignalHistory:
 
 
 def portfolio_store() -> PortfolioStore:
-    return PortfolioStore(env.require(env.PORTFOLIO_TABLE), Decimal(env.get(env.INITIAL_CAPITAL) or "10000"))
+    # The fallback is the template's InitialCapital default, for functions that only read the table.
+    return PortfolioStore(env.require(env.PORTFOLIO_TABLE), Decimal(env.get(env.INITIAL_CAPITAL) or "100000"))
 
 
 def execution_tables() -> ExecutionTables:

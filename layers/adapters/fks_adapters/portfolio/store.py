@@ -4,7 +4,8 @@
 - ``ALLOCATION#<strategy>``: the strategy's target share of equity;
 - ``BOOK#<strategy>#<symbol>``: the strategy's position from its own fills;
 - ``FILL#<trade id>``: marks a fill applied, so a retried state counts it once;
-- ``SNAPSHOT#<epoch ms>``: equity over time.
+- ``SNAPSHOT#<epoch ms>``: equity over time;
+- ``BASELINE#<asset>``: reconciliation's baseline of a spot asset.
 
 A fill is applied in one transaction (marker put only if absent, cash moved, book replaced only
 at the version it was read at): a retry adds nothing and two writers cannot lose an update.
@@ -79,6 +80,17 @@ class PortfolioStore:
 
     def books(self, account: str) -> dict[tuple[str, str], Book]:
         return {(item["strategy_id"], item["symbol"]): _book(item) for item in self._items(account, "BOOK#")}
+
+    def baselines(self, account: str) -> dict[str, Decimal]:
+        """What the venue held of each asset beyond the engine's positions when reconciliation
+        first saw the asset (``BASELINE#<asset>``)."""
+        return {item["asset"]: Decimal(item["quantity"]) for item in self._items(account, "BASELINE#")}
+
+    def adopt_baselines(self, account: str, baselines: dict[str, Decimal]) -> None:
+        now = _n(int(time.time() * 1000))
+        for asset, quantity in baselines.items():
+            item = {"pk": {"S": account}, "sk": {"S": f"BASELINE#{asset}"}, "asset": {"S": asset}}
+            self.client.put_item(TableName=self.table, Item={**item, "quantity": _n(quantity), "adopted_ms": now})
 
     def order_booked(self, account: str, client_order_id: str) -> bool:
         """Whether any fill of the order is booked already."""
