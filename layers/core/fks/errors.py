@@ -33,6 +33,12 @@ class BadRequest(FksError):
     status_code = 400
 
 
+class PayloadTooLarge(BadRequest):
+    """The request body is over the API's size limit; ``details`` names the limit."""
+
+    status_code = 413
+
+
 class NotFound(FksError):
     status_code = 404
 

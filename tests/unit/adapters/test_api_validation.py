@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from fks_adapters.api import make_resolver
+from fks_adapters.api.json_body import MAX_BODY_BYTES, MAX_DEPTH
 
 
 class Widget(BaseModel):
@@ -132,3 +133,54 @@ def test_body_that_is_not_utf8_is_a_400(app: Any) -> None:
 
     assert status == 400
     assert "not UTF-8" in body["message"]
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_body_nested_thousands_of_levels_is_a_400_naming_the_limit(app: Any, opening: str) -> None:
+    closing = "]" if opening == "[" else "}"
+    status, body = _answer(app, _event("POST", "/widgets", opening * 5000 + "1" + closing * 5000))
+
+    assert status == 400
+    assert f"the limit is {MAX_DEPTH}" in body["message"]
+    assert body["details"] == {"limit_depth": MAX_DEPTH}
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(app: Any) -> None:
+    status, body = _answer(app, _event("POST", "/widgets", json.dumps({"name": "[" * 100 + '"{', "size": 1})))
+
+    assert status == 200
+    assert body["widget"]["name"] == "[" * 100 + '"{'
+
+
+def test_body_over_the_size_limit_is_a_413_naming_the_limit(app: Any) -> None:
+    status, body = _answer(app, _event("POST", "/widgets", json.dumps({"name": "a" * MAX_BODY_BYTES, "size": 1})))
+
+    assert status == 413
+    assert body["error"] == "PayloadTooLarge"
+    assert body["details"] == {"limit_bytes": MAX_BODY_BYTES}
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_json_number_constants_are_a_400(app: Any, constant: str) -> None:
+    status, body = _answer(app, _event("POST", "/widgets", f'{{"name": "a", "size": {constant}}}'))
+
+    assert status == 400
+    assert f"{constant} is not a JSON number" in body["message"]
+
+
+def test_unknown_query_parameter_is_a_400_naming_it_and_what_the_route_takes(app: Any) -> None:
+    status, body = _answer(app, _event("GET", "/widgets/w7", query={"limit": "5", "lmit": "5", "debug": "1"}))
+
+    assert status == 400
+    assert body["details"]["problems"] == [
+        {"field": "query.debug", "problem": "unknown query parameter"},
+        {"field": "query.lmit", "problem": "unknown query parameter"},
+    ]
+    assert "this route takes: limit" in body["message"]
+
+
+def test_query_parameter_on_a_route_that_takes_none_is_a_400(app: Any) -> None:
+    status, body = _answer(app, _event("POST", "/widgets", json.dumps({"name": "a", "size": 1}), {"dry": "1"}))
+
+    assert status == 400
+    assert "unknown query parameter(s): dry; this route takes: none" in body["message"]

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel, ValidationError
 
 from fks.errors import BadRequest, FksError
+from fks_adapters.api.json_body import read_json
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,11 +68,11 @@ def body_model(app: APIGatewayRestResolver, model: type[M]) -> M:
     For handlers that cannot declare the body in their signature; a typed ``Body()`` parameter is
     the usual way (it also documents the body in the OpenAPI document).
     """
-    raw = app.current_event.body
+    raw = app.current_event.decoded_body
     if not raw:
         raise BadRequest(f"a JSON body is required ({model.__name__})")
     try:
-        return model.model_validate_json(raw)
+        return model.model_validate(read_json(raw))
     except ValidationError as error:
         raise bad_request(error.errors(include_url=False)) from None
 

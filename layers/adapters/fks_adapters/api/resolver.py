@@ -2,7 +2,8 @@
 pydantic (body, path and query typed in each handler's signature, which is also what the OpenAPI
 document is generated from), CORS for the dashboard's origin only (FKS_CORS_ORIGIN, from the
 template's DashboardOrigin; API Gateway answers the preflight, but each response must carry the
-header itself), and the shared error handlers."""
+header itself), bodies read within size and depth limits (``json_body``), unknown query parameters
+refused (``query``), and the shared error handlers."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 
 from fks.errors import BadRequest
 from fks_adapters.api.edge import error_response, install_error_handlers
+from fks_adapters.api.json_body import read_json
+from fks_adapters.api.query import refuse_unknown_query_parameters
 
 _ALLOWED_HEADERS = ["Authorization", "X-Api-Key", "Content-Type"]
 
@@ -26,8 +29,11 @@ def _malformed_json(error: json.JSONDecodeError) -> Response[str]:
 def make_resolver(logger: Logger | None = None) -> APIGatewayRestResolver:
     origin = os.environ.get("FKS_CORS_ORIGIN") or "http://localhost:8080"
     resolver = APIGatewayRestResolver(
-        cors=CORSConfig(allow_origin=origin, allow_headers=_ALLOWED_HEADERS, max_age=600), enable_validation=True
+        cors=CORSConfig(allow_origin=origin, allow_headers=_ALLOWED_HEADERS, max_age=600),
+        enable_validation=True,
+        json_body_deserializer=read_json,
     )
+    resolver.use([refuse_unknown_query_parameters])
     install_error_handlers(resolver, logger or Logger())
     # Registered by call rather than as a decorator, which powertools leaves untyped.
     register: Any = resolver.exception_handler
