@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
+from fks.decimals import PositiveDecimal
 from fks.errors import BadRequest
 
 TradingState = Literal["active", "reducing", "halted"]
@@ -33,9 +34,9 @@ class OrderCommand(BaseModel):
     symbol: str = Field(min_length=1)
     side: Literal["buy", "sell"]
     type: Literal["market", "limit", "stop_market", "stop_limit"]
-    quantity: Decimal = Field(gt=0)
-    price: Decimal | None = Field(default=None, gt=0)
-    stop_price: Decimal | None = Field(default=None, gt=0)
+    quantity: PositiveDecimal
+    price: PositiveDecimal | None = None
+    stop_price: PositiveDecimal | None = None
     time_in_force: Literal["GTC", "IOC", "FOK"] = "GTC"
     reduce_only: bool = False
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fks.decimals import PositiveDecimal, StrictDecimal
 from fks.errors import RiskDenied
 
 
@@ -23,7 +24,7 @@ class RuleViolation(RiskDenied):
     """A prop-firm rule refuses the signal; ``details['rule']`` names the rule."""
 
 
-Money = Annotated[Decimal, Field(gt=0, max_digits=20)]
+Money = Annotated[StrictDecimal, Field(gt=0, max_digits=20)]
 
 
 class TradingHours(BaseModel):
@@ -161,7 +162,7 @@ class PropFirmAccount(BaseModel):
     nt8_account: str = Field(min_length=1)
     profile: str = "custom"
     rules: dict[str, object] = Field(default_factory=dict)
-    contracts_per_unit: Decimal = Field(default=Decimal(1), gt=0)
+    contracts_per_unit: PositiveDecimal = Decimal(1)
 
     @model_validator(mode="after")
     def _rules_resolve(self) -> PropFirmAccount:

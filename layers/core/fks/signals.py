@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from fks.decimals import PositiveDecimal
 from fks.errors import BadRequest
 
 # Step Functions execution names allow 1-80 characters of this set, and the signal id is the
 # execution name, so the id must be one.
 _EXECUTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _UNIFIED_SYMBOL = re.compile(r"^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$|^[A-Z0-9]{1,10} \d{2}-\d{2}$")
+SYMBOL_PATTERN = _UNIFIED_SYMBOL.pattern  # for query parameters that name a signal's symbol
 
 # Step Functions holds a task token for up to a year; a trading signal a week old is stale.
 MAX_APPROVAL_WINDOW_S = 7 * 24 * 3600
-
-PositiveDecimal = Annotated[Decimal, Field(gt=0, max_digits=28)]
 
 
 class Side(StrEnum):

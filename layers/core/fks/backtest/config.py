@@ -8,10 +8,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from fks.decimals import PositiveDecimal, StrictDecimal
 from fks.errors import BadRequest
 
-Bps = Annotated[Decimal, Field(ge=0, le=1000)]
-Percent = Annotated[Decimal, Field(gt=0, lt=100)]
+Bps = Annotated[StrictDecimal, Field(ge=0, le=1000)]
+Percent = Annotated[StrictDecimal, Field(gt=0, lt=100)]
 
 
 class BacktestConfig(BaseModel):
@@ -32,18 +33,18 @@ class BacktestConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    initial_cash: Decimal = Field(default=Decimal("10000"), gt=0, max_digits=28)
+    initial_cash: PositiveDecimal = Decimal("10000")
     maker_fee_bps: Bps = Decimal(0)
     taker_fee_bps: Bps = Decimal(0)
     slippage_bps: Bps = Decimal(0)
     sizing: Literal["fraction", "quantity"] = "fraction"
-    fraction: Decimal = Field(default=Decimal(1), gt=0, le=1)
-    quantity: Decimal | None = Field(default=None, gt=0)
+    fraction: StrictDecimal = Field(default=Decimal(1), gt=0, le=1)
+    quantity: PositiveDecimal | None = None
     allow_short: bool = True
     stop_loss_pct: Percent | None = None
-    take_profit_pct: Annotated[Decimal, Field(gt=0, le=10000)] | None = None
+    take_profit_pct: Annotated[StrictDecimal, Field(gt=0, le=10000)] | None = None
     periods_per_year: float | None = Field(default=None, gt=0)
-    money_quantum: Decimal = Field(default=Decimal("0.01"), gt=0)
+    money_quantum: PositiveDecimal = Decimal("0.01")
 
     @model_validator(mode="after")
     def _quantity_given_when_sizing_by_quantity(self) -> Self:

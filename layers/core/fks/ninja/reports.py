@@ -7,12 +7,12 @@ and the refusal's three fields); money arrives as a decimal string and stays ``D
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from fks.decimals import NonNegativeDecimal, PositiveDecimal
 from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN
 from fks.ninja.contracts import CONTRACT_PATTERN, INSTRUMENT_PATTERN
 
@@ -21,7 +21,7 @@ from fks.ninja.contracts import CONTRACT_PATTERN, INSTRUMENT_PATTERN
 OrderId = Annotated[str, Field(pattern=CLIENT_ORDER_ID_PATTERN)]
 SignalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")]
 Account = Annotated[str, Field(pattern=ACCOUNT_PATTERN)]
-Price = Annotated[Decimal, Field(ge=0, max_digits=28, allow_inf_nan=False)]
+Price = NonNegativeDecimal
 # Far above any order an account could hold, and it keeps every figure inside DynamoDB's numbers.
 MAX_CONTRACTS = 1_000_000
 
@@ -58,7 +58,7 @@ class NinjaFillReport(_Report):
     instrument: str = Field(pattern=CONTRACT_PATTERN, description="NT8 contract name, e.g. 'ES 12-25'")
     action: Literal["BUY", "SELL"]
     quantity: int = Field(gt=0, le=MAX_CONTRACTS, description="contracts in this fill")
-    price: Decimal = Field(gt=0, max_digits=28, allow_inf_nan=False)
+    price: PositiveDecimal
     cumulative_filled: int = Field(
         gt=0, le=MAX_CONTRACTS, description="contracts of the order filled so far, this fill included"
     )

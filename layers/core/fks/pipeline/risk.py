@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fks.decimals import StrictDecimal
 from fks.errors import RiskDenied
 from fks.execution import TradingState
 from fks.prop_firm import PropFirmRules, RuleViolation, check_order
@@ -28,11 +29,13 @@ class PortfolioLimits(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_gross_exposure: Decimal = Field(default=Decimal("1.0"), gt=0, description="sum of |position value| / equity")
-    max_symbol_weight: Decimal = Field(default=Decimal("0.5"), gt=0, le=1)
+    max_gross_exposure: StrictDecimal = Field(
+        default=Decimal("1.0"), gt=0, description="sum of |position value| / equity"
+    )
+    max_symbol_weight: StrictDecimal = Field(default=Decimal("0.5"), gt=0, le=1)
     max_open_positions: int = Field(default=10, ge=1)
     correlation_threshold: float = Field(default=0.8, gt=0, le=1)
-    max_correlated_exposure: Decimal = Field(
+    max_correlated_exposure: StrictDecimal = Field(
         default=Decimal("0.6"), gt=0, description="value of this and correlated same-direction positions / equity"
     )
 

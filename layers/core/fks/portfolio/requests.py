@@ -7,9 +7,10 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fks.decimals import StrictDecimal
 from fks.market_data.symbols import validate_symbol
 
-Weight = Annotated[Decimal, Field(ge=0, le=1, max_digits=12)]
+Weight = Annotated[StrictDecimal, Field(ge=0, le=1, max_digits=12)]
 AccountName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -54,7 +55,7 @@ class RebalanceRequest(_Contract):
     exchange: str = Field(default="binance", pattern=r"^[a-z0-9]+$")
     targets: dict[str, Weight] = Field(min_length=1, description="Target weight of equity per unified symbol")
     dry_run: bool = Field(default=True, description="Only answer the orders (default); false sends them as signals")
-    min_notional: Decimal = Field(default=Decimal("10"), ge=0, description="Skip moves smaller than this")
+    min_notional: StrictDecimal = Field(default=Decimal("10"), ge=0, description="Skip moves smaller than this")
 
     @field_validator("targets")
     @classmethod

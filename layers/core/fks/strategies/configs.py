@@ -12,9 +12,10 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fks.decimals import PositiveDecimal
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
-from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass, PositiveDecimal
+from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
