@@ -1,9 +1,10 @@
-"""The execution contract: the commands the Rust ``execute_order`` function takes.
+"""The execution contract: the commands the Rust ``execute_order`` function takes and what it
+answers.
 
-The same JSON as the Rust ``OrderCommand`` and ``CancelCommand``
-(``rust_lambda/crates/fks_execution_core/src/command.rs``): ``snake_case`` fields, decimals as
-strings, unknown fields refused. A cancel is told apart by its ``action`` field, which an order
-command does not have.
+The same JSON as the Rust ``OrderCommand``, ``CancelCommand``, sync command and reports
+(``rust_lambda/crates/fks_execution_core/src/command.rs``, ``report.rs``; the agreed shapes are in
+the sync-and-exits contract): ``snake_case`` fields, decimals as strings, unknown fields refused.
+A cancel or a sync is told apart by its ``action`` field, which an order command does not have.
 """
 
 from __future__ import annotations
@@ -23,6 +24,26 @@ CLIENT_ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,36}$"
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$"
 
 
+class Protection(BaseModel):
+    """The exits that protect the position an order opens or increases, each in percent of the
+    entry's fill price (2 = 2 %), as the backtester's ``stop_loss_pct`` / ``take_profit_pct``;
+    ``trailing_stop_pct`` trails the best price since entry. Absent: no such exit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stop_loss_pct: Decimal | None = Field(default=None, gt=0, lt=100)
+    take_profit_pct: Decimal | None = Field(default=None, gt=0, le=10000)
+    trailing_stop_pct: Decimal | None = Field(default=None, gt=0, lt=100)
+
+    @field_serializer("stop_loss_pct", "take_profit_pct", "trailing_stop_pct")
+    def _decimal_as_string(self, value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.stop_loss_pct is None and self.take_profit_pct is None and self.trailing_stop_pct is None
+
+
 class OrderCommand(BaseModel):
     """A request to place one order; ``client_order_id`` is its idempotency key."""
 
@@ -39,6 +60,7 @@ class OrderCommand(BaseModel):
     stop_price: PositiveDecimal | None = None
     time_in_force: Literal["GTC", "IOC", "FOK"] = "GTC"
     reduce_only: bool = False
+    protection: Protection | None = None
 
     @field_serializer("quantity", "price", "stop_price")
     def _decimal_as_string(self, value: Decimal | None) -> str | None:
@@ -54,6 +76,113 @@ class CancelOrderCommand(BaseModel):
     action: Literal["cancel"] = "cancel"
     client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
     account: str = Field(min_length=1)
+
+
+class SyncCommand(BaseModel):
+    """Ask the engine to learn what happened to the account's working orders at the venue: late
+    fills, cancels and expiries, orders whose placement outcome is unknown, trades it never placed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["sync"] = "sync"
+    account: str = Field(pattern=ACCOUNT_PATTERN)
+
+
+class _Answer(BaseModel):
+    # What the engine answers: read strictly (a field neither side knows is a contract break the
+    # contract tests must catch), decimals parsed from their JSON strings.
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Fill(_Answer):
+    """One execution of an order; ``trade_id`` is the venue's, unique per symbol."""
+
+    trade_id: str = Field(min_length=1)
+    client_order_id: str
+    symbol: str
+    side: Literal["buy", "sell"]
+    quantity: Decimal = Field(gt=0)
+    price: Decimal = Field(gt=0)
+    fee: Decimal = Decimal(0)
+    ts_ms: int = Field(ge=0)
+
+
+class ExitOrder(_Answer):
+    """A protective exit the engine placed for a filled entry."""
+
+    client_order_id: str
+    kind: Literal["stop_loss", "take_profit", "oco", "trailing_stop"]
+    venue_order_id: str | None = None
+    stop_price: Decimal | None = None
+    price: Decimal | None = None
+    quantity: Decimal
+    status: str
+
+
+class PositionReport(_Answer):
+    symbol: str
+    side: Literal["flat", "long", "short"]
+    quantity: Decimal
+    avg_entry_price: Decimal
+    realized_pnl: Decimal
+    unrealized_pnl: Decimal
+    fees: Decimal
+
+
+class ExecutionReport(_Answer):
+    """The state of one order after a call to the engine; ``fills`` are only the fills that call
+    booked (earlier ones were reported before)."""
+
+    client_order_id: str
+    signal_id: str | None = None
+    account: str
+    symbol: str
+    venue_symbol: str | None = None
+    side: Literal["buy", "sell"]
+    type: str
+    venue_order_id: str | None = None
+    status: str
+    quantity: Decimal
+    filled_qty: Decimal
+    leaves_qty: Decimal
+    avg_fill_price: Decimal | None = None
+    fees: Decimal
+    fills: tuple[Fill, ...] = ()
+    reason: str | None = None
+    duplicate: bool = False
+    position: PositionReport | None = None
+    ts_ms: int
+    exits: tuple[ExitOrder, ...] = ()
+
+
+class ForeignFill(_Answer):
+    """A trade on the account for an order the platform never placed: reported, never booked."""
+
+    trade_id: str
+    venue_order_id: str | None = None
+    symbol: str
+    side: Literal["buy", "sell"]
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal = Decimal(0)
+    fee_asset: str | None = None
+    ts_ms: int
+
+
+class SyncResult(_Answer):
+    """The engine's answer to a :class:`SyncCommand`. ``unreachable``: the venue could not be
+    reached and nothing was changed (retry next run)."""
+
+    action: Literal["sync"] = "sync"
+    account: str
+    ts_ms: int
+    reports: tuple[ExecutionReport, ...] = ()
+    foreign_fills: tuple[ForeignFill, ...] = ()
+    open_orders: int = Field(default=0, ge=0)
+    unreachable: bool = False
+
+
+OPEN_ORDER_STATUSES = frozenset({"submitted", "accepted", "triggered", "pending_cancel", "partially_filled"})
 
 
 def account_name(value: str) -> str:
