@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_serializer, model_serializer
 
-from fks.decimals import PositiveDecimal
+from fks.decimals import PositiveDecimal, StrictDecimal
 from fks.errors import BadRequest
 
 TradingState = Literal["active", "reducing", "halted"]
@@ -31,9 +31,9 @@ class Protection(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stop_loss_pct: Decimal | None = Field(default=None, gt=0, lt=100)
-    take_profit_pct: Decimal | None = Field(default=None, gt=0, le=10000)
-    trailing_stop_pct: Decimal | None = Field(default=None, gt=0, lt=100)
+    stop_loss_pct: Annotated[StrictDecimal, Field(gt=0, lt=100)] | None = None
+    take_profit_pct: Annotated[StrictDecimal, Field(gt=0, le=10000)] | None = None
+    trailing_stop_pct: Annotated[StrictDecimal, Field(gt=0, lt=100)] | None = None
 
     @field_serializer("stop_loss_pct", "take_profit_pct", "trailing_stop_pct")
     def _decimal_as_string(self, value: Decimal | None) -> str | None:
@@ -66,6 +66,14 @@ class OrderCommand(BaseModel):
     def _decimal_as_string(self, value: Decimal | None) -> str | None:
         # The Rust side refuses a JSON number for a decimal: it would have been a float once.
         return None if value is None else str(value)
+
+    @model_serializer(mode="wrap")
+    def _no_protection_no_field(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # An order without exits says nothing about them, so an engine that predates exits reads it.
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("protection") is None:
+            dumped.pop("protection", None)
+        return dumped
 
 
 class CancelOrderCommand(BaseModel):
