@@ -13,6 +13,7 @@ from fks import env
 from fks.observability import observed, tracer
 from fks_adapters.api import make_resolver
 from fks_adapters.aws.health import (
+    DOWN,
     HEALTHY,
     PartHealth,
     check_bucket,
@@ -71,16 +72,28 @@ def _checked() -> tuple[list[PartHealth], dict[str, Any]]:
     return parts, report(parts)
 
 
+def http_status(overall_status: str) -> int:
+    """200 while the platform serves (healthy, or degraded: a part needs attention but nothing is
+    down), 503 only when a part is down. A load balancer or uptime probe reading the code must not
+    take a waiting dead letter for an outage; the body and the alarms say what is degraded."""
+    return 503 if overall_status == DOWN else 200
+
+
 @app.get(
     "/health",
-    responses={200: {"description": "Every part is healthy"}, 503: {"description": "A part is not healthy"}},
+    responses={
+        200: {"description": "Serving: status 'healthy', or 'degraded' with the parts that need attention"},
+        503: {"description": "A part is down (status 'down'); the body says which"},
+    },
 )
 def health() -> Response[dict[str, Any]]:
-    """Every part's health; 503 when any part is not healthy (the body says which)."""
+    """Every part's health: 200 when healthy or degraded, 503 when a part is down."""
     _, body = _checked()
-    status = 200 if body["status"] == HEALTHY else 503
     return Response(
-        status_code=status, content_type="application/json", body=body, headers={"Cache-Control": "no-store"}
+        status_code=http_status(body["status"]),
+        content_type="application/json",
+        body=body,
+        headers={"Cache-Control": "no-store"},
     )
 
 

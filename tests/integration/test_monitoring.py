@@ -73,7 +73,7 @@ def test_message_in_dead_letter_queue_turns_health_and_alarm_red(local_stack: St
     assert "1 message(s) waiting" in dlq_part["reason"]
     assert states[local_stack.deployed.physical_id("NinjaTraderDeadLetterAlarm")] == "ALARM"
     assert states[local_stack.deployed.physical_id("UnhealthyPartsAlarm")] == "ALARM"
-    assert health.status_code == 503
+    assert health.status_code == 200, "degraded is still serving: 503 is kept for a part that is down"
     assert health.json()["status"] == "degraded"
 
 
