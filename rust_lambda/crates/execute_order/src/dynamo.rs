@@ -4,7 +4,9 @@ use fks_execution_core::{Decimal, ExecutionReport, HaltReason, OrderCommand, Pos
 use serde_json::{json, Map, Value};
 
 use crate::aws::{AwsError, AwsJsonClient};
-use crate::store::{CommitConflict, Expect, OrderRecord, RiskState, Store, StoredOrder, StoredPosition};
+use crate::store::{
+    Claim, CommitConflict, Expect, OrderRecord, RiskState, Store, StoredOrder, StoredPosition,
+};
 
 const SERVICE: &str = "dynamodb";
 const JSON_VERSION: &str = "1.0";
@@ -68,12 +70,17 @@ fn record_attributes(record: &OrderRecord, now_ms: u64) -> Result<Map<String, Va
     Ok(item)
 }
 
+/// The JSON name of a serialised enum (`buy`, `limit`, `filled`).
+fn name_of(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 fn position_item(account: &str, stored: &StoredPosition, order_id: &str, now_ms: u64) -> Value {
     let p = &stored.position;
     json!({
         "account": s(account),
         "symbol": s(p.symbol()),
-        "side": s(&serde_json::to_value(p.side()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        "side": s(&name_of(p.side())),
         "quantity": n(p.quantity()),
         "avg_entry_price": n(p.avg_entry_price()),
         "realized_pnl": n(p.realized_pnl()),
@@ -242,20 +249,33 @@ impl Store for DynamoStore {
             None => report.iter().flat_map(|r| &r.fills).map(|f| f.trade_id.clone()).collect(),
         };
         let refusal = attr(item, "refusal", "S").map(str::to_owned);
-        Ok(Some(StoredOrder { command, report, trade_ids, refusal }))
+        let number = |name: &str| attr(item, name, "N").and_then(|v| v.parse::<u64>().ok());
+        let claim = attr(item, "claim_owner", "S").map(|owner| Claim {
+            owner: owner.to_owned(),
+            claimed_ms: number("claimed_ms").unwrap_or_default(),
+            lease_until_ms: number("lease_until_ms").unwrap_or_default(),
+        });
+        // Committed before versions were kept: one commit is all that can be assumed.
+        let version = number("version").unwrap_or(u64::from(report.is_some()));
+        Ok(Some(StoredOrder { command, claim, version, report, trade_ids, refusal }))
     }
 
-    fn claim(&mut self, command: &OrderCommand, now_ms: u64) -> Result<bool, AwsError> {
+    fn claim(&mut self, command: &OrderCommand, claim: &Claim) -> Result<bool, AwsError> {
         let text = serde_json::to_string(command).map_err(|e| malformed(&e.to_string()))?;
         let mut item = json!({
             "client_order_id": s(&command.client_order_id),
             "status": s("submitted"),
             "account": s(&command.account),
             "symbol": s(&command.symbol),
+            "side": s(&name_of(command.side)),
+            "type": s(&name_of(command.order_type)),
             "quantity": n(command.quantity),
             "command": s(&text),
-            "created_ms": n(now_ms),
-            "updated_ms": n(now_ms),
+            "claim_owner": s(&claim.owner),
+            "claimed_ms": n(claim.claimed_ms),
+            "lease_until_ms": n(claim.lease_until_ms),
+            "created_ms": n(claim.claimed_ms),
+            "updated_ms": n(claim.claimed_ms),
         });
         if let Some(signal) = &command.signal_id {
             item["signal_id"] = s(signal);
@@ -272,11 +292,39 @@ impl Store for DynamoStore {
         }
     }
 
-    fn release(&mut self, client_order_id: &str) -> Result<(), AwsError> {
+    fn take_over(
+        &mut self,
+        client_order_id: &str,
+        from: Option<&Claim>,
+        to: &Claim,
+    ) -> Result<bool, AwsError> {
+        let mut values = json!({
+            ":owner": s(&to.owner), ":claimed": n(to.claimed_ms), ":lease": n(to.lease_until_ms),
+        });
+        let condition = match from {
+            Some(old) => {
+                values[":old_owner"] = s(&old.owner);
+                values[":old_lease"] = n(old.lease_until_ms);
+                "attribute_not_exists(report) AND claim_owner = :old_owner AND lease_until_ms = :old_lease"
+            }
+            None => "attribute_exists(client_order_id) AND attribute_not_exists(report) AND attribute_not_exists(claim_owner)",
+        };
+        let update = json!({
+            "TableName": self.orders_table,
+            "Key": { "client_order_id": s(client_order_id) },
+            "UpdateExpression": "SET claim_owner = :owner, claimed_ms = :claimed, lease_until_ms = :lease, updated_ms = :claimed",
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        });
+        Ok(self.update(&update)?.is_some())
+    }
+
+    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
         let delete = json!({
             "TableName": self.orders_table,
             "Key": { "client_order_id": s(client_order_id) },
-            "ConditionExpression": "attribute_not_exists(report)",
+            "ConditionExpression": "attribute_not_exists(report) AND claim_owner = :owner",
+            "ExpressionAttributeValues": { ":owner": s(owner) },
         });
         match self.call("DeleteItem", &delete) {
             Err(e) if e.kind != "ConditionalCheckFailedException" => Err(e),
@@ -327,16 +375,17 @@ impl Store for DynamoStore {
             values.insert(format!(":v{i}"), value);
             sets.push(format!("#a{i} = :v{i}"));
         }
+        names.insert("#report".into(), Value::String("report".into()));
+        names.insert("#version".into(), Value::String("version".into()));
+        values.insert(":next_version".into(), n(expect.next_version()));
+        sets.push("#version = :next_version".into());
         let condition = match expect {
-            Expect::Uncommitted => {
-                names.insert("#report".into(), Value::String("report".into()));
-                "attribute_exists(client_order_id) AND attribute_not_exists(#report)"
-            }
-            Expect::Status(status) => {
-                names.insert("#status".into(), Value::String("status".into()));
-                let status = serde_json::to_value(status).map_err(|e| malformed(&e.to_string()))?;
-                values.insert(":expected_status".into(), json!({ "S": status }));
-                "#status = :expected_status"
+            Expect::Uncommitted => "attribute_exists(client_order_id) AND attribute_not_exists(#report)",
+            // Committed before versions were kept.
+            Expect::Version(0) => "attribute_exists(#report) AND attribute_not_exists(#version)",
+            Expect::Version(version) => {
+                values.insert(":expected_version".into(), n(version));
+                "attribute_exists(#report) AND #version = :expected_version"
             }
         };
         let mut items = vec![json!({ "Update": {
@@ -365,10 +414,7 @@ impl Store for DynamoStore {
                 // Which condition failed: read the order again; if it is still as expected,
                 // it was the position.
                 let stored = self.load_order(&report.client_order_id)?;
-                let order_as_expected = stored.is_some_and(|o| match expect {
-                    Expect::Uncommitted => o.report.is_none(),
-                    Expect::Status(status) => o.report.is_some_and(|r| r.status == status),
-                });
+                let order_as_expected = stored.is_some_and(|o| expect.holds_for(&o));
                 Ok(Err(if order_as_expected {
                     CommitConflict::PositionChanged
                 } else {

@@ -1,12 +1,23 @@
 //! Where orders and positions live between invocations.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use fks_execution_core::{
-    Decimal, ExecutionReport, HaltReason, OrderCommand, OrderStatus, Position, TradingState,
-};
+use fks_execution_core::{Decimal, ExecutionReport, HaltReason, OrderCommand, Position, TradingState};
 
 use crate::aws::AwsError;
+
+/// The right to send an order's placement to the venue: held by one invocation (`owner`) until
+/// `lease_until_ms`. See [`crate::handler::claim`] for why this makes one venue order per id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// A token naming the invocation holding the claim.
+    pub owner: String,
+    /// When the claim was taken (or taken over), epoch milliseconds.
+    pub claimed_ms: u64,
+    /// When the claim lapses and another invocation may take it over.
+    pub lease_until_ms: u64,
+}
 
 /// An order as stored: the command that claimed its client order id and, once the exchange
 /// answered, the report.
@@ -14,6 +25,12 @@ use crate::aws::AwsError;
 pub struct StoredOrder {
     /// The command that claimed the id.
     pub command: OrderCommand,
+    /// Who may place the order while it has no report; `None` for an item written before
+    /// claims had owners (its lease counts as lapsed).
+    pub claim: Option<Claim>,
+    /// Commits so far: 0 while only claimed; every commit is conditional on it, so two
+    /// invocations that read the same state cannot both book on it.
+    pub version: u64,
     /// `None` while the outcome is unknown (claimed, not yet committed).
     pub report: Option<ExecutionReport>,
     /// Trade ids of every fill booked for the order, so a later venue answer books none twice.
@@ -38,8 +55,28 @@ pub struct OrderRecord {
 pub enum Expect {
     /// Claimed and not yet committed: the first report of a placement.
     Uncommitted,
-    /// Committed with this status: a later change (pending cancel, canceled).
-    Status(OrderStatus),
+    /// Committed `version` times: a later change (pending cancel, canceled, a late fill).
+    Version(u64),
+}
+
+impl Expect {
+    /// The version the order has after a commit under this condition.
+    #[must_use]
+    pub const fn next_version(self) -> u64 {
+        match self {
+            Self::Uncommitted => 1,
+            Self::Version(v) => v + 1,
+        }
+    }
+
+    /// Whether `stored` is in the state this condition expects.
+    #[must_use]
+    pub fn holds_for(self, stored: &StoredOrder) -> bool {
+        match self {
+            Self::Uncommitted => stored.report.is_none(),
+            Self::Version(v) => stored.report.is_some() && stored.version == v,
+        }
+    }
 }
 
 /// A position as stored, with the version its next write must match.
@@ -97,18 +134,30 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError>;
 
-    /// Claims the command's client order id before anything is sent to the exchange;
-    /// `false` if it is already claimed.
+    /// Claims the command's client order id for `claim.owner` before anything is sent to the
+    /// exchange (a put conditional on the id being new); `false` if it is already claimed.
     ///
     /// # Errors
     /// [`AwsError`] if the store cannot answer.
-    fn claim(&mut self, command: &OrderCommand, now_ms: u64) -> Result<bool, AwsError>;
+    fn claim(&mut self, command: &OrderCommand, claim: &Claim) -> Result<bool, AwsError>;
 
-    /// Drops a claim whose order never reached the exchange (denied, throttled).
+    /// Takes over the lapsed claim `from` (still uncommitted, same owner and lease) as `to`;
+    /// `false` if anyone changed the order first.
     ///
     /// # Errors
     /// [`AwsError`] if the store cannot answer.
-    fn release(&mut self, client_order_id: &str) -> Result<(), AwsError>;
+    fn take_over(
+        &mut self,
+        client_order_id: &str,
+        from: Option<&Claim>,
+        to: &Claim,
+    ) -> Result<bool, AwsError>;
+
+    /// Drops `owner`'s claim on an order that never reached the exchange (denied, throttled).
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError>;
 
     /// The position of `account` in `symbol`.
     ///
@@ -213,18 +262,41 @@ impl Store for MemoryStore {
         Ok(self.orders.get(client_order_id).cloned())
     }
 
-    fn claim(&mut self, command: &OrderCommand, _now_ms: u64) -> Result<bool, AwsError> {
+    fn claim(&mut self, command: &OrderCommand, claim: &Claim) -> Result<bool, AwsError> {
         if self.orders.contains_key(&command.client_order_id) {
             return Ok(false);
         }
-        let stored =
-            StoredOrder { command: command.clone(), report: None, trade_ids: Vec::new(), refusal: None };
+        let stored = StoredOrder {
+            command: command.clone(),
+            claim: Some(claim.clone()),
+            version: 0,
+            report: None,
+            trade_ids: Vec::new(),
+            refusal: None,
+        };
         self.orders.insert(command.client_order_id.clone(), stored);
         Ok(true)
     }
 
-    fn release(&mut self, client_order_id: &str) -> Result<(), AwsError> {
-        if self.orders.get(client_order_id).is_some_and(|o| o.report.is_none()) {
+    fn take_over(
+        &mut self,
+        client_order_id: &str,
+        from: Option<&Claim>,
+        to: &Claim,
+    ) -> Result<bool, AwsError> {
+        match self.orders.get_mut(client_order_id) {
+            Some(order) if order.report.is_none() && order.claim.as_ref() == from => {
+                order.claim = Some(to.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
+        let held_by_owner =
+            |o: &StoredOrder| o.report.is_none() && o.claim.as_ref().is_some_and(|c| c.owner == owner);
+        if self.orders.get(client_order_id).is_some_and(held_by_owner) {
             self.orders.remove(client_order_id);
         }
         Ok(())
@@ -279,10 +351,7 @@ impl Store for MemoryStore {
         _now_ms: u64,
     ) -> Result<Result<(), CommitConflict>, AwsError> {
         let report = &record.report;
-        let Some(order) = self.orders.get_mut(&report.client_order_id).filter(|o| match expect {
-            Expect::Uncommitted => o.report.is_none(),
-            Expect::Status(status) => o.report.as_ref().is_some_and(|r| r.status == status),
-        }) else {
+        let Some(order) = self.orders.get_mut(&report.client_order_id).filter(|o| expect.holds_for(o)) else {
             return Ok(Err(CommitConflict::OrderChanged));
         };
         let key = (report.account.clone(), report.symbol.clone());
@@ -299,8 +368,84 @@ impl Store for MemoryStore {
             self.positions.insert(key, StoredPosition { position: figures, version: next.version });
         }
         order.report = Some(report.clone());
+        order.version = expect.next_version();
         order.trade_ids.clone_from(&record.trade_ids);
         order.refusal.clone_from(&record.refusal);
         Ok(Ok(()))
+    }
+}
+
+/// One [`MemoryStore`] shared by several handlers: concurrent invocations (threads) of the
+/// function over one table, in tests.
+#[derive(Debug, Default, Clone)]
+pub struct SharedMemoryStore(Arc<Mutex<MemoryStore>>);
+
+impl SharedMemoryStore {
+    /// The shared store, locked (for inspection or seeding).
+    pub fn lock(&self) -> MutexGuard<'_, MemoryStore> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Store for SharedMemoryStore {
+    fn load_order(&mut self, client_order_id: &str) -> Result<Option<StoredOrder>, AwsError> {
+        self.lock().load_order(client_order_id)
+    }
+
+    fn claim(&mut self, command: &OrderCommand, claim: &Claim) -> Result<bool, AwsError> {
+        self.lock().claim(command, claim)
+    }
+
+    fn take_over(
+        &mut self,
+        client_order_id: &str,
+        from: Option<&Claim>,
+        to: &Claim,
+    ) -> Result<bool, AwsError> {
+        self.lock().take_over(client_order_id, from, to)
+    }
+
+    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
+        self.lock().release(client_order_id, owner)
+    }
+
+    fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
+        self.lock().load_position(account, symbol)
+    }
+
+    fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError> {
+        self.lock().load_risk_state(account)
+    }
+
+    fn halt(&mut self, account: &str, reason: HaltReason, now_ms: u64) -> Result<(), AwsError> {
+        self.lock().halt(account, reason, now_ms)
+    }
+
+    fn count_exchange_error(&mut self, account: &str, now_ms: u64) -> Result<u32, AwsError> {
+        self.lock().count_exchange_error(account, now_ms)
+    }
+
+    fn clear_exchange_errors(&mut self, account: &str, now_ms: u64) -> Result<(), AwsError> {
+        self.lock().clear_exchange_errors(account, now_ms)
+    }
+
+    fn add_day_pnl(
+        &mut self,
+        account: &str,
+        day: u64,
+        delta: Decimal,
+        now_ms: u64,
+    ) -> Result<Decimal, AwsError> {
+        self.lock().add_day_pnl(account, day, delta, now_ms)
+    }
+
+    fn commit(
+        &mut self,
+        record: &OrderRecord,
+        expect: Expect,
+        position: Option<&StoredPosition>,
+        now_ms: u64,
+    ) -> Result<Result<(), CommitConflict>, AwsError> {
+        self.lock().commit(record, expect, position, now_ms)
     }
 }

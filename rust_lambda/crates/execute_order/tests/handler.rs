@@ -3,7 +3,8 @@
 mod common;
 
 use common::{command, d, handler, ACCOUNT};
-use execute_order::store::Store;
+use execute_order::handler::ClaimTiming;
+use execute_order::store::{Claim, Store};
 use fks_execution_core::{ErrorClass, OrderStatus, PositionSide, RiskLimits, TradingState};
 
 #[test]
@@ -91,10 +92,15 @@ fn claimed_but_unfinished_order_is_settled_once() {
     let event = command("o-1", "buy", "0.001");
     let parsed = serde_json::from_str(&event).unwrap();
     // An earlier invocation claimed the id and died before the exchange answered.
-    assert!(h.store_mut().claim(&parsed, 0).unwrap());
+    let lease = ClaimTiming::default().lease_ms();
+    let dead = Claim { owner: "dead".into(), claimed_ms: 0, lease_until_ms: lease };
+    assert!(h.store_mut().claim(&parsed, &dead).unwrap());
 
-    let report = h.handle_json(&event, 1).unwrap();
-    let again = h.handle_json(&event, 2).unwrap();
+    let within_lease = h.handle_json(&event, 1).unwrap_err();
+    let report = h.handle_json(&event, lease + 1).unwrap();
+    let again = h.handle_json(&event, lease + 2).unwrap();
+
+    assert_eq!(within_lease.error_type, "TemporaryError", "{within_lease}");
 
     assert_eq!(report.status, OrderStatus::Filled);
     assert!(again.duplicate);

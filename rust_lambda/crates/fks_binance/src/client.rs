@@ -292,9 +292,15 @@ impl ExchangeClient for BinanceClient {
         let params = Self::new_order_params(order);
         match self.json::<OrderState>(Method::Post, "/api/v3/order", &params, WEIGHT_NEW_ORDER, true) {
             Ok(state) => self.venue_order(state, order),
-            // The id names an open order: an earlier attempt landed, so report that order.
+            // The id names an open order: an earlier attempt landed, so report that order. Reads
+            // lag the book, so "not found" here means "not readable yet": the order exists, its
+            // state is unknown, which is a retryable outcome and never a rejection.
             Err(err) if err.code.as_deref() == Some("-2010") && err.message.contains(DUPLICATE_ORDER) => {
-                self.query(order, market)?.ok_or(err)
+                self.query(order, market)?.ok_or_else(|| ExchangeError {
+                    class: ErrorClass::Retryable,
+                    code: err.code.clone(),
+                    message: format!("{}; the open order is not readable yet", err.message),
+                })
             }
             Err(err) => Err(err),
         }

@@ -51,29 +51,30 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 format!("order {id} is {status}; it can no longer be canceled"),
             ));
         }
-        let order = self.mark_pending_cancel(&stored, &report, now_ms)?;
-        self.cancel_at_venue(order, &stored, now_ms)
+        let (order, version) = self.mark_pending_cancel(&stored, &report, now_ms)?;
+        self.cancel_at_venue(order, &stored, version, now_ms)
     }
 
     /// Moves the stored order to pending-cancel (through the status machine) unless it is
-    /// there already from an earlier attempt.
+    /// there already from an earlier attempt; the order and its stored version after.
     fn mark_pending_cancel(
         &mut self,
         stored: &StoredOrder,
         report: &ExecutionReport,
         now_ms: u64,
-    ) -> Result<Order, Failure> {
+    ) -> Result<(Order, u64), Failure> {
         let mut order = Order::restore(stored.command.clone(), report, stored.trade_ids.clone());
         if order.status() == OrderStatus::PendingCancel {
-            return Ok(order);
+            return Ok((order, stored.version));
         }
         order
             .apply(OrderEvent::RequestCancel, now_ms)
             .map_err(|e| Failure::new("PermanentError", e.to_string()))?;
         let pending = ExecutionReport::new(&order, Vec::new(), report.position.clone(), false, now_ms);
         let record = OrderRecord { report: pending, trade_ids: stored.trade_ids.clone(), refusal: None };
-        match self.store.commit(&record, Expect::Status(report.status), None, now_ms)? {
-            Ok(()) => Ok(order),
+        let expect = Expect::Version(stored.version);
+        match self.store.commit(&record, expect, None, now_ms)? {
+            Ok(()) => Ok((order, expect.next_version())),
             Err(_) => Err(changed_meanwhile(report.client_order_id.as_str())),
         }
     }
@@ -82,6 +83,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         &mut self,
         order: Order,
         stored: &StoredOrder,
+        version: u64,
         now_ms: u64,
     ) -> Result<ExecutionReport, Failure> {
         let id = order.command().client_order_id.clone();
@@ -117,7 +119,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let mut report = ExecutionReport::new(&after, new_fills, position_report, false, now_ms);
         if after.status() != OrderStatus::PendingCancel || !report.fills.is_empty() {
             let record = OrderRecord { report, trade_ids: stored.trade_ids.clone(), refusal: None };
-            let expect = Expect::Status(OrderStatus::PendingCancel);
+            let expect = Expect::Version(version);
             let Some((committed, day_pnl)) = self.commit(record, expect, position, mark, now_ms)? else {
                 return Err(changed_meanwhile(&id));
             };

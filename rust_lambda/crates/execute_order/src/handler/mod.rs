@@ -9,20 +9,23 @@
 
 mod breaker;
 mod cancel;
+pub mod claim;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use fks_execution_core::{
     CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
     ExecutionReport, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
-    PositionReport, RiskLimits,
+    PositionReport, RiskLimits, VenueOrder,
 };
 use serde_json::Value;
 
 use crate::aws::AwsError;
 use crate::market::MarketData;
-use crate::store::{CommitConflict, Expect, OrderRecord, Store, StoredOrder, StoredPosition};
+use crate::store::{Claim, CommitConflict, Expect, OrderRecord, Store, StoredOrder, StoredPosition};
 use crate::venue_call::VenueCall;
+pub use claim::ClaimTiming;
 
 /// How many times a commit is retried when another order moved the same position meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
@@ -83,13 +86,29 @@ pub struct Handler<S, X, M> {
     market: M,
     account: String,
     limits: RiskLimits,
+    timing: ClaimTiming,
     instruments: HashMap<String, Instrument>,
 }
 
 impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     /// A handler trading `account` under `limits`.
     pub fn new(store: S, exchange: X, market: M, account: impl Into<String>, limits: RiskLimits) -> Self {
-        Self { store, exchange, market, account: account.into(), limits, instruments: HashMap::new() }
+        Self {
+            store,
+            exchange,
+            market,
+            account: account.into(),
+            limits,
+            timing: ClaimTiming::default(),
+            instruments: HashMap::new(),
+        }
+    }
+
+    /// The same handler with other claim timings (tests shorten the waits).
+    #[must_use]
+    pub fn with_timing(mut self, timing: ClaimTiming) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The store, for inspection.
@@ -142,45 +161,111 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
     }
 
-    /// Executes `command` once, however often it is called with the same client order id.
+    /// Executes `command` once, however often and however concurrently it is delivered with
+    /// the same client order id: see [`claim`] for the argument.
     ///
     /// # Errors
-    /// [`Failure`]: bad input and risk denials leave nothing stored; a `TemporaryError` from the
-    /// exchange keeps the claim so a retry asks the exchange before placing anything; an
-    /// exchange refusal (`InsufficientFunds`, `PermanentError`) is stored as a rejected order
-    /// and named as the invocation's error, the same on every retry.
+    /// [`Failure`]: bad input and risk denials leave nothing stored; an unknown outcome at the
+    /// exchange (`TemporaryError`) keeps the claim, so retries wait for its lease and the first
+    /// one after it asks the exchange before placing anything; an exchange refusal
+    /// (`InsufficientFunds`, `PermanentError`) is stored as a rejected order and named as the
+    /// invocation's error, the same on every retry; a delivery while another invocation holds
+    /// the order answers `TemporaryError` once its wait runs out.
     pub fn execute(&mut self, command: OrderCommand, now_ms: u64) -> Result<ExecutionReport, Failure> {
+        let started = Instant::now();
         command.validate().map_err(|d| Failure::denial(&Denial::Invalid(d)))?;
         self.check_account(&command.account)?;
+        match self.store.load_order(&command.client_order_id)? {
+            Some(stored) => self.resume(command, stored, started, now_ms),
+            None => self.claim_and_place(command, started, now_ms),
+        }
+    }
+
+    /// A new client order id: validated, claimed, placed.
+    fn claim_and_place(
+        &mut self,
+        command: OrderCommand,
+        started: Instant,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
+        let instrument = self.instrument(&command.symbol)?;
+        let mark = self.market.mark_price(&command.symbol).map_err(Failure::exchange)?;
+        command.validate_for(&instrument, mark).map_err(|d| Failure::denial(&Denial::Invalid(d)))?;
+        let claim = self.new_claim(claim::clock(started, now_ms));
+        if !self.store.claim(&command, &claim)? {
+            return self.await_report(&command.client_order_id, started, now_ms);
+        }
+        self.place(command, &instrument, mark, None, &claim, started, now_ms)
+    }
+
+    /// A known client order id: its stored outcome, the holder's once it commits, or, when the
+    /// holder's lease lapsed, the venue's answer (adopted) or a placement with the same id.
+    fn resume(
+        &mut self,
+        command: OrderCommand,
+        stored: StoredOrder,
+        started: Instant,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
         let id = command.client_order_id.clone();
-        let mut known = None;
-        let mut claimed = false;
-        if let Some(stored) = self.store.load_order(&id)? {
-            if stored.command != command {
-                let message = format!("client_order_id {id} already names a different order");
-                return Err(Failure::invalid(DenialReason::ClientOrderIdReused, message));
-            }
-            if stored.report.is_some() {
-                return replay(stored);
-            }
-            // Claimed by an invocation that did not finish: the exchange knows the outcome.
-            let market = MarketContext { now_ms, mark_price: Decimal::ZERO };
-            known = Some(self.exchange.query(&command, &market).map_err(Failure::exchange)?);
-            claimed = true;
+        if stored.command != command {
+            let message = format!("client_order_id {id} already names a different order");
+            return Err(Failure::invalid(DenialReason::ClientOrderIdReused, message));
+        }
+        if stored.report.is_some() {
+            return replay(stored);
+        }
+        let now = claim::clock(started, now_ms);
+        if stored.claim.as_ref().is_some_and(|c| now < c.lease_until_ms) {
+            return self.await_report(&id, started, now_ms);
         }
         let instrument = self.instrument(&command.symbol)?;
         let mark = self.market.mark_price(&command.symbol).map_err(Failure::exchange)?;
-        if !claimed {
-            command.validate_for(&instrument, mark).map_err(|d| Failure::denial(&Denial::Invalid(d)))?;
-            if !self.store.claim(&command, now_ms)? {
-                return self.stored_report(&id);
+        let mine = self.new_claim(now);
+        if !self.store.take_over(&id, stored.claim.as_ref(), &mine)? {
+            return self.await_report(&id, started, now_ms);
+        }
+        // The lease lapsed: whatever the former holder sent has taken effect or never will,
+        // and the venue has had its consistency window to show it.
+        let market = MarketContext { now_ms: now, mark_price: mark };
+        let known = match self.exchange.query(&command, &market) {
+            Ok(known) => known,
+            Err(error) => {
+                self.lapse(&id, &mine, claim::clock(started, now_ms))?;
+                return Err(Failure::exchange(error));
             }
+        };
+        self.place(command, &instrument, mark, known, &mine, started, now_ms)
+    }
+
+    /// Sends the placement (or takes the venue's `known` answer for it) as the holder of
+    /// `claim`, and commits the outcome.
+    #[allow(clippy::too_many_arguments)] // the placement's whole context, passed once
+    fn place(
+        &mut self,
+        command: OrderCommand,
+        instrument: &Instrument,
+        mark: Decimal,
+        known: Option<VenueOrder>,
+        claim: &Claim,
+        started: Instant,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
+        let id = command.client_order_id.clone();
+        if known.is_none() && !self.may_place(claim, claim::clock(started, now_ms)) {
+            // Too late in the lease to send: a successor may be about to take over.
+            return Err(Failure::new(
+                "TemporaryError",
+                format!("order {id} was claimed too long ago to be placed now; a retry resolves it"),
+            ));
         }
         let position = self.store.load_position(&self.account, &command.symbol)?;
         let risk_before = self.store.load_risk_state(&self.account)?;
-        let venue = VenueCall::new(&mut self.exchange, known.flatten());
+        let venue = VenueCall::new(&mut self.exchange, known);
         let mut engine = Engine::new(self.account.clone(), self.limits.clone(), venue);
-        engine.add_instrument(instrument).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
+        engine
+            .add_instrument(instrument.clone())
+            .map_err(|e| Failure::new("PermanentError", e.to_string()))?;
         if let Some(stored) = &position {
             engine.restore_position(stored.position.clone());
         }
@@ -208,10 +293,10 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 // route it (insufficient funds is not a bug, nor worth a retry).
                 refused.map_or(Ok(report), |error| Err(Failure::exchange(error)))
             }
-            // Outcome unknown: keep the claim; the retry queries the exchange first.
+            // Outcome unknown: keep the claim; its lease decides who asks the venue, and when.
             Err(Denial::Exchange(e)) if e.class == ErrorClass::Retryable => Err(Failure::exchange(e)),
             Err(denial) => {
-                self.store.release(&id)?;
+                self.store.release(&id, &claim.owner)?;
                 Err(Failure::denial(&denial))
             }
         }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::str::FromStr;
 
-use execute_order::handler::Handler;
+use execute_order::handler::{ClaimTiming, Handler};
 use execute_order::market::StaticMarket;
 use execute_order::store::MemoryStore;
 use fks_execution_core::{
@@ -89,6 +89,7 @@ pub fn handler_on(store: MemoryStore, limits: RiskLimits) -> TestHandler {
     let market = StaticMarket::default().with(btcusdt(), d("42000"));
     let paper = PaperExchange::new(PaperConfig::default());
     Handler::new(store, Scripted { paper, ..Scripted::default() }, market, ACCOUNT, limits)
+        .with_timing(ClaimTiming { wait_ms: 0, ..ClaimTiming::default() })
 }
 
 pub fn command(id: &str, side: &str, quantity: &str) -> String {
