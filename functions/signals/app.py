@@ -18,10 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from fks.errors import Conflict, NotFound
 from fks.observability import API, observed
 from fks.pipeline.outcomes import SignalStatus
+from fks.signals import SYMBOL_PATTERN, AssetClass
 from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.approvals import ApprovalGate
 from fks_adapters.pipeline.execution_path import execution_path
+from fks_adapters.pipeline.signal_history import SignalFilters
 
 logger = Logger()
 app = make_resolver(logger)
@@ -32,10 +34,39 @@ SignalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Th
 class SignalsQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    status: SignalStatus | None = Field(default=None, description="Only signals in this status, newest first")
-    day: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="UTC day (default today)")
-    limit: int = Field(default=50, ge=1, le=200)
+    status: SignalStatus | None = Field(
+        default=None, description="Only signals in this status, newest change first (any day)"
+    )
+    day: str | None = Field(
+        default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="UTC day of creation when no status (default today)"
+    )
+    asset_class: AssetClass | None = Field(default=None, description="Only spot or only futures signals")
+    symbol: str | None = Field(
+        default=None, pattern=SYMBOL_PATTERN, description="Only this symbol: 'BTC/USDT' or a contract like 'ES 12-25'"
+    )
+    account: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Only signals for this account (the signal's account)"
+    )
+    since: int | None = Field(
+        default=None,
+        ge=0,
+        description="Only signals whose status changed at or after this UTC epoch ms (a chart script's start time)",
+    )
+    limit: int = Field(
+        default=50,
+        ge=1,
+        le=200,
+        description="Signals read per page; filters apply after it, so a page can be short: follow next_token",
+    )
     next_token: str | None = Field(default=None, max_length=2048)
+
+    def filters(self) -> SignalFilters:
+        return SignalFilters(
+            asset_class=None if self.asset_class is None else self.asset_class.value,
+            symbol=self.symbol,
+            account=self.account,
+            since_ms=self.since,
+        )
 
 
 class Approval(BaseModel):
@@ -70,7 +101,7 @@ def _waiting(signal_id: str) -> dict[str, Any]:
 @app.get("/signals")
 def list_signals(query: Annotated[SignalsQuery, Query()]) -> dict[str, Any]:
     signals, token = wiring.signal_history().list(
-        status=query.status, day=query.day, limit=query.limit, next_token=query.next_token
+        status=query.status, day=query.day, limit=query.limit, next_token=query.next_token, filters=query.filters()
     )
     return {"signals": signals, "next_token": token}
 

@@ -31,6 +31,17 @@ namespace NinjaTrader.NinjaScript.Indicators
         [Display(Name = "Poll seconds", GroupName = "FKS", Order = 3)]
         public int PollSeconds { get; set; }
 
+        [NinjaScriptProperty]
+        [Display(Name = "FKS account", Description = "Only this account's signals; empty: every account's",
+            GroupName = "FKS", Order = 4)]
+        public string FksAccount { get; set; }
+
+        [NinjaScriptProperty]
+        [Range(0, 10080)]
+        [Display(Name = "Look back minutes", Description = "Signals that changed this long before the chart loaded",
+            GroupName = "FKS", Order = 5)]
+        public int LookbackMinutes { get; set; }
+
         protected override void OnStateChange()
         {
             if (State == State.SetDefaults)
@@ -46,18 +57,32 @@ namespace NinjaTrader.NinjaScript.Indicators
                 ApiBaseUrl = "https://api.example.com/v1";
                 ApiKey = string.Empty;
                 PollSeconds = 5;
+                FksAccount = string.Empty;
+                LookbackMinutes = 60;
             }
             else if (State == State.DataLoaded)
             {
                 client = new FksPlatformClient(ApiBaseUrl, ApiKey);
-                string symbol = Uri.EscapeDataString(Instrument.FullName);
-                client.StartPolling("asset_class=futures&symbol=" + symbol, PollSeconds);
+                client.StartPolling(PollQuery(Instrument.FullName, FksAccount, DateTime.UtcNow, LookbackMinutes), PollSeconds);
             }
             else if (State == State.Terminated && client != null)
             {
                 client.Dispose();
                 client = null;
             }
+        }
+
+        /// <summary>Futures signals for the chart's instrument (and account, when set) in any status,
+        /// changed since the look-back began: what the trader should see, not the day's whole list.</summary>
+        public static FksSignalQuery PollQuery(string instrument, string account, DateTime loadedUtc, int lookbackMinutes)
+        {
+            return new FksSignalQuery
+            {
+                AssetClass = "futures",
+                Symbol = instrument,
+                Account = string.IsNullOrEmpty(account) ? null : account,
+                SinceMs = FksSignalQuery.EpochMs(loadedUtc.AddMinutes(-lookbackMinutes)),
+            };
         }
 
         protected override void OnBarUpdate()
@@ -78,8 +103,8 @@ namespace NinjaTrader.NinjaScript.Indicators
                 Draw.ArrowUp(this, tag, false, when, Low[0] - 2 * TickSize, Brushes.LimeGreen);
             else
                 Draw.ArrowDown(this, tag, false, when, High[0] + 2 * TickSize, Brushes.Red);
-            Print(string.Format(CultureInfo.InvariantCulture, "FKS signal {0}: {1} {2} {3}",
-                signal.SignalId, signal.IsBuy ? "BUY" : "SELL", signal.Quantity, signal.Symbol));
+            Print(string.Format(CultureInfo.InvariantCulture, "FKS signal {0} ({4}): {1} {2} {3}",
+                signal.SignalId, signal.IsBuy ? "BUY" : "SELL", signal.Quantity, signal.Symbol, signal.Status));
         }
 
         private string StatusText()

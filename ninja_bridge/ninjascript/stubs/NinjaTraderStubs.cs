@@ -34,6 +34,7 @@ namespace System.Windows.Media
         public static Brush Red = new Brush();
         public static Brush Gray = new Brush();
         public static Brush Orange = new Brush();
+        public static Brush Black = new Brush();
     }
 }
 
@@ -57,12 +58,23 @@ namespace NinjaTrader.Cbi
         public MasterInstrument MasterInstrument { get; set; }
     }
 
-    public class Account { public string Name { get; set; } }
+    public enum AccountItem { BuyingPower, CashValue, ExcessIntradayMargin, NetLiquidation, RealizedProfitLoss, UnrealizedProfitLoss }
+    public enum Currency { UsDollar }
+
+    public class Account
+    {
+        // NT8 keeps every account here; lock it while enumerating (help guide, Account.All).
+        public static System.Collections.ObjectModel.Collection<Account> All =
+            new System.Collections.ObjectModel.Collection<Account>();
+        public string Name { get; set; }
+        public double Get(AccountItem itemType, Currency currency) { return 0; }
+    }
 
     public class Order
     {
         public string Name { get; set; }
         public string OrderId { get; set; }
+        public string FromEntrySignal { get; set; }
         public OrderState OrderState { get; set; }
         public OrderAction OrderAction { get; set; }
         public int Filled { get; set; }
@@ -100,8 +112,18 @@ namespace NinjaTrader.Cbi
     }
 }
 
+namespace NinjaTrader.Core
+{
+    public static class Globals
+    {
+        public static string InstallDir = string.Empty;
+        public static string UserDataDir = string.Empty; // Documents\NinjaTrader 8\
+    }
+}
+
 namespace NinjaTrader.NinjaScript
 {
+    public enum Priority { High, Medium, Low }
     public enum State { SetDefaults, Configure, Active, DataLoaded, Historical, Transition, Realtime, Terminated, Finalized }
     public enum Calculate { OnBarClose, OnEachTick, OnPriceChange }
     public enum EntryHandling { AllEntries, UniqueEntries }
@@ -131,6 +153,8 @@ namespace NinjaTrader.NinjaScript
         public ISeries<double> Low { get; protected set; }
         public ISeries<DateTime> Time { get; protected set; }
         public void Print(object value) { }
+        public void Alert(string id, Priority priority, string message, string soundLocation, int rearmSeconds,
+            System.Windows.Media.Brush backBrush, System.Windows.Media.Brush foreBrush) { }
         public void TriggerCustomEvent(Action<object> callback, object state) { }
         protected virtual void OnStateChange() { }
         protected virtual void OnBarUpdate() { }
@@ -192,6 +216,12 @@ namespace NinjaTrader.NinjaScript.DrawingTools
 
         public static DrawingTool ArrowDown(NinjaTrader.NinjaScript.NinjaScriptBase owner, string tag, bool isAutoScale,
             DateTime time, double y, System.Windows.Media.Brush brush) { return new DrawingTool(); }
+
+        public static DrawingTool ArrowUp(NinjaTrader.NinjaScript.NinjaScriptBase owner, string tag, bool isAutoScale,
+            int barsAgo, double y, System.Windows.Media.Brush brush) { return new DrawingTool(); }
+
+        public static DrawingTool ArrowDown(NinjaTrader.NinjaScript.NinjaScriptBase owner, string tag, bool isAutoScale,
+            int barsAgo, double y, System.Windows.Media.Brush brush) { return new DrawingTool(); }
 
         public static DrawingTool TextFixed(NinjaTrader.NinjaScript.NinjaScriptBase owner, string tag, string text,
             TextPosition textPosition) { return new DrawingTool(); }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -132,27 +133,64 @@ class SignalHistory:
         day: str | None = None,
         limit: int = 50,
         next_token: str | None = None,
+        filters: SignalFilters | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Newest first: by status when given, else by day (today when not given)."""
+        """Newest first: by status when given, else by day (today when not given).
+
+        ``filters`` narrow the page on the server (DynamoDB applies ``Limit`` before a filter, so a
+        page can be short, even empty, and still carry a ``next_token``)."""
+        filters = filters or SignalFilters()
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
         if status is not None:
             index, key_name, key_value = "ByStatus", "status", status.value  # sorted by updated_ms
         else:
             index, key_name, key_value = "ByDay", "day", day or _day(_now_ms())  # sorted by created_ms
+        names["#k"], values[":k"] = key_name, {"S": key_value}
+        key_condition = "#k = :k"
+        conditions: list[str] = []
+        if filters.since_ms is not None:
+            names["#u"], values[":since"] = "updated_ms", {"N": str(filters.since_ms)}
+            # updated_ms is ByStatus's sort key: there the bound narrows the read, not only the page.
+            if status is not None:
+                key_condition += " AND #u >= :since"
+            else:
+                conditions.append("#u >= :since")
+        for field, value in filters.equalities():
+            names[f"#{field}"], values[f":{field}"] = field, {"S": value}
+            conditions.append(f"#{field} = :{field}")
         query: dict[str, Any] = {
             "TableName": self.table,
             "IndexName": index,
-            "KeyConditionExpression": "#k = :k",
-            "ExpressionAttributeNames": {"#k": key_name},
-            "ExpressionAttributeValues": {":k": {"S": key_value}},
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        if conditions:
+            query["FilterExpression"] = " AND ".join(conditions)
         if next_token:
             query["ExclusiveStartKey"] = _decode_token(next_token)
         answer = self.client.query(**query)
         last = answer.get("LastEvaluatedKey")
         token = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last else None
         return [_plain(item) for item in answer.get("Items", [])], token
+
+
+@dataclass(frozen=True)
+class SignalFilters:
+    """What a reader (a NinjaScript on a chart, the dashboard) narrows the list to: the fields
+    validate_signal records on every signal, and the time of its last change."""
+
+    asset_class: str | None = None
+    symbol: str | None = None
+    account: str | None = None
+    since_ms: int | None = None
+
+    def equalities(self) -> list[tuple[str, str]]:
+        fields = (("asset_class", self.asset_class), ("symbol", self.symbol), ("account", self.account))
+        return [(name, value) for name, value in fields if value is not None]
 
 
 def _decode_token(token: str) -> dict[str, Any]:
