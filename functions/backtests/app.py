@@ -37,7 +37,7 @@ DEFAULT_INLINE_GRID_CELLS = 200
 @app.post("/backtests", responses={201: {"description": "The backtest, run and stored"}})
 def post_backtest(request: Annotated[BacktestRequest, Body()]) -> Response[dict[str, Any]]:
     """Run a backtest on stored history and store its result."""
-    body = backtests.run_backtest_request(request, market_data.candle_store(), wiring.result_store("backtests"))
+    body = backtests.run_backtest_request(request, market_data.candle_series(), wiring.result_store("backtests"))
     return Response(status_code=201, content_type="application/json", body=body)
 
 
@@ -60,7 +60,9 @@ def post_optimization(request: Annotated[OptimizationRequest, Body()]) -> Respon
     cells = math.prod(len(values) for values in request.space.values())
     if request.method == "grid" and cells > int(os.environ.get("FKS_INLINE_GRID_CELLS", DEFAULT_INLINE_GRID_CELLS)):
         return Response(status_code=202, content_type="application/json", body=_fan_out(request))
-    body = backtests.run_optimization_request(request, market_data.candle_store(), wiring.result_store("optimizations"))
+    body = backtests.run_optimization_request(
+        request, market_data.candle_series(), wiring.result_store("optimizations")
+    )
     return Response(status_code=201, content_type="application/json", body=body)
 
 
@@ -92,7 +94,7 @@ def optimization_input(request: OptimizationRequest, optimization_id: str) -> di
 def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
     if event["action"] == "cell":
         request = OptimizationRequest.model_validate(event["request"])
-        return backtests.run_cell(request, event["params"], market_data.candle_store())
+        return backtests.run_cell(request, event["params"], market_data.candle_series())
     best = backtests.pick_best(event["cells"])
     document = {"id": event["optimization_id"], "best": best, "trials": len(event["cells"]), "all": event["cells"]}
     wiring.result_store("optimizations").put(event["optimization_id"], document)

@@ -1,7 +1,8 @@
 """``GET /market-data/{symbol}`` (latest candles) and ``GET /historical/{symbol}`` (paged history).
 
-History comes from the S3 Parquet dataset; 1m candles are resampled on read to the asked
-timeframe (complete buckets only). The path spells the symbol ``BTC-USDT`` (a ``/`` cannot be
+History comes from the S3 Parquet dataset; the asset's collected base (1m) is resampled on read
+to the asked timeframe, whole closed bars only (``fks.market_data.series``); a timeframe finer
+than the base is a 400 naming both. The path spells the symbol ``BTC-USDT`` (a ``/`` cannot be
 part of a path segment). Prices and volumes are exact decimal strings.
 """
 
@@ -15,10 +16,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.errors import NotFound
-from fks.market_data import floor_time, resample_candles
-from fks.market_data.queries import BASE_TIMEFRAME, HistoryQuery, LatestQuery
+from fks.market_data.queries import HistoryQuery, LatestQuery
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey, symbol_from_partition
+from fks.market_data.timeframes import Timeframe
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
@@ -28,44 +29,35 @@ app = make_resolver(logger)  # validation, CORS for the dashboard, FksError stat
 SymbolInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
-def _collected_series(exchange: str, symbol_in_path: str) -> SeriesKey:
+def _collected_series(exchange: str, symbol_in_path: str, timeframe: Timeframe) -> SeriesKey:
     symbol = symbol_from_partition(symbol_in_path)
     if wiring.asset_registry().get(exchange, symbol) is None:
         raise NotFound(
             f"unknown symbol {symbol} on {exchange}: it is not collected; enable it with POST /assets/enable",
             details={"exchange": exchange, "symbol": symbol},
         )
-    return SeriesKey.of(exchange, symbol, BASE_TIMEFRAME)
-
-
-def _candles(key: SeriesKey, timeframe: Any, start: int, stop: int) -> list[dict[str, Any]]:
-    frame = wiring.candle_store().read(key, start, stop)
-    if timeframe != key.timeframe:
-        frame = resample_candles(frame, source=key.timeframe, target=timeframe)
-    return candles_to_json(frame)
+    return SeriesKey.of(exchange, symbol, timeframe)
 
 
 @app.get("/market-data/<symbol>")
 def latest(symbol: SymbolInPath, query: Annotated[LatestQuery, Query()]) -> dict[str, Any]:
     """The latest complete candles of a collected asset, resampled to the asked timeframe."""
-    key = _collected_series(query.exchange, symbol)
-    newest = wiring.candle_store().latest_open_time(key)
+    key = _collected_series(query.exchange, symbol, query.timeframe)
+    series = wiring.candle_series()
+    newest = series.newest_closed_bar(key, int(time.time() * 1000))
     candles: list[dict[str, Any]] = []
     if newest is not None:
-        tf = query.timeframe
-        stop = newest + key.timeframe.ms
-        # Enough base candles for ``limit`` complete candles of the asked timeframe.
-        start = floor_time(stop, tf) - query.limit * tf.ms
-        candles = _candles(key, tf, start, stop)[-query.limit :]
+        tf = key.timeframe
+        candles = candles_to_json(series.read(key, newest - (query.limit - 1) * tf.ms, newest + tf.ms))
     return {"exchange": key.exchange, "symbol": key.symbol, "timeframe": query.timeframe.value, "candles": candles}
 
 
 @app.get("/historical/<symbol>")
 def historical(symbol: SymbolInPath, query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
     """One page of stored history; next_start is where the next page starts."""
-    key = _collected_series(query.exchange, symbol)
+    key = _collected_series(query.exchange, symbol, query.timeframe)
     start, stop, next_start = query.page(int(time.time() * 1000))
-    candles = _candles(key, query.timeframe, start, stop)
+    candles = candles_to_json(wiring.candle_series().read(key, start, stop))
     return {
         "exchange": key.exchange,
         "symbol": key.symbol,

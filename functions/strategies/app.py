@@ -2,6 +2,8 @@
 
 ``GET /strategy-types`` lists the built-in strategies with their declared parameters, which is
 what a form renders and what every stored parameter set is validated against (400 naming it).
+A strategy's timeframe must be buildable from its asset's collected base (1m unless the asset is
+collected at another): a finer one is a 400 naming both.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.configs import STRATEGY_ID_PATTERN, StrategyConfig, StrategyUpdate
 from fks_adapters.api import make_resolver
+from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import wiring
 
 logger = Logger()
@@ -44,7 +48,7 @@ def list_strategies() -> dict[str, Any]:
 @app.post("/strategies", responses={201: {"description": "Created: the stored strategy, defaults filled"}})
 def create_strategy(config: Annotated[StrategyConfig, Body()]) -> Response[dict[str, Any]]:
     """Deploy a strategy; its parameters are validated against its declaration (409 if the id exists)."""
-    config = wiring.strategy_table().create(config)
+    config = wiring.strategy_table().create(_buildable(config))
     logger.info("strategy created", extra={"strategy_id": config.strategy_id})
     return Response(status_code=201, content_type="application/json", body={"strategy": config.model_dump(mode="json")})
 
@@ -60,7 +64,7 @@ def update_strategy(strategy_id: StrategyId, update: Annotated[StrategyUpdate, B
     """Change some fields of a strategy; params merge into the stored ones."""
     table = wiring.strategy_table()
     updated = update.apply(table.get(strategy_id))
-    return {"strategy": table.replace(updated).model_dump(mode="json")}
+    return {"strategy": table.replace(_buildable(updated)).model_dump(mode="json")}
 
 
 @app.delete("/strategies/<strategy_id>")
@@ -80,6 +84,13 @@ def activate(strategy_id: StrategyId) -> dict[str, Any]:
 def deactivate(strategy_id: StrategyId) -> dict[str, Any]:
     """Stop evaluating the strategy."""
     return _set_active(strategy_id, False)
+
+
+def _buildable(config: StrategyConfig) -> StrategyConfig:
+    """The config, if its bars can be built from what collection stores for its asset."""
+    base = market_data.CollectedBase(market_data.asset_registry())(config.exchange, config.symbol)
+    require_buildable(config.timeframe, base)
+    return config
 
 
 def _set_active(strategy_id: str, active: bool) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import requests
 from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey
+from fks.market_data.timeframes import Timeframe
 from fks_adapters.market_data.s3_store import S3CandleStore
 from fks_local.exchange_sim import sample_candles
 from tests.stack_handle import StackHandle
@@ -36,9 +37,23 @@ def store(stack: StackHandle) -> S3CandleStore:
     return S3CandleStore(stack.output("DataBucketName"), stack.clients("s3"))
 
 
+def collect_history(stack: StackHandle, symbol: str, start_ms: int, end_ms: int) -> dict[str, Any]:
+    """``[start_ms, end_ms)`` of ``symbol``'s 1m candles collected the way production collects
+    history: the backfill function fetching from the simulator with ccxt and storing them."""
+    event = {"exchange": "binance", "symbol": symbol, "timeframe": "1m", "start_ms": start_ms, "end_ms": end_ms}
+    report = invoke(stack, "BackfillFunction", {**event, "reason": "test history"})
+    assert report["still_missing"] == 0, report
+    return report
+
+
 def store_sample_candles(stack: StackHandle, key: SeriesKey, exchange_symbol: str, start_ms: int, end_ms: int) -> int:
-    """The simulator's sample candles of ``exchange_symbol`` in ``[start_ms, end_ms]``, validated
-    and written to the stack's store under ``key`` (which may name another exchange or symbol)."""
+    """The simulator's sample 1m candles of ``exchange_symbol`` in ``[start_ms, end_ms]``, validated
+    and written to the stack's store under ``key`` (which may name another exchange or symbol).
+
+    Only the collected base: every other timeframe is the product's to build (resampled on read),
+    so a test never hands it bars it should make itself."""
+    if key.timeframe is not Timeframe.M1:
+        raise ValueError(f"tests store only 1m candles (the collected base), not {key.timeframe.value}")
     rows = [row[:6] for row in sample_candles(exchange_symbol, key.timeframe.value, start_ms, end_ms)]
     now_ms = int(time.time() * 1000)
     frame = validate_candles(raw_frame_from_ccxt(rows), timeframe=key.timeframe, now_ms=now_ms).accepted

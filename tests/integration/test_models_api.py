@@ -14,14 +14,15 @@ from tests.stack_handle import StackHandle
 pytestmark = pytest.mark.moto_only
 
 START, END = 1_717_200_000_000, 1_725_148_800_000  # 2024-06-01 .. 2024-09-01 UTC, ~2200 1h bars
-SOL_1H = SeriesKey.of("binance", "SOL/USDT", "1h")
+# Only 1m candles are stored; the models' 1h bars are resampled from them on read.
+SOL_1M = SeriesKey.of("binance", "SOL/USDT", "1m")
 # A series no other test writes: the bucket is shared across the session.
-SHORT_1H = SeriesKey.of("kraken", "ETH/USDT", "1h")
+SHORT_1M = SeriesKey.of("kraken", "ETH/USDT", "1m")
 
 
 @pytest.fixture(scope="module")
 def stored(local_stack: StackHandle) -> StackHandle:
-    store_sample_candles(local_stack, SOL_1H, "SOLUSDT", START, END - 1)
+    store_sample_candles(local_stack, SOL_1M, "SOLUSDT", START, END - 1)
     return local_stack
 
 
@@ -59,7 +60,7 @@ def test_serving_an_asset_with_a_model_but_too_little_history_is_a_400(stored: S
     models = ModelStore(stored.output("DataBucketName"), stored.clients("s3"))
     sol = models.latest("SOL-USDT", "regime")
     models.put("ETH-USDT", "regime", sol.model, {**sol.metadata, "exchange": "kraken", "symbol": "ETH/USDT"})
-    store_sample_candles(stored, SHORT_1H, "ETHUSDT", START, START + 20 * 3_600_000)
+    store_sample_candles(stored, SHORT_1M, "ETHUSDT", START, START + 20 * 3_600_000)
     reply = stored.api("GET", "/models/ETH-USDT/regime", scope="read")
     assert reply.status_code == 400
     assert f"at least {MIN_SERVE_BARS} bars" in reply.text

@@ -1,4 +1,7 @@
-"""Strategies, backtests, the Map-state optimisation and the signal generator on the local stack."""
+"""Strategies, backtests, the Map-state optimisation and the signal generator on the local stack.
+
+Only 1m candles are stored, collected from the simulator by the backfill function: every 1h bar
+a backtest, an optimisation or a strategy sees is resampled from them by the product."""
 
 from __future__ import annotations
 
@@ -11,28 +14,33 @@ import pytest
 
 from fks.backtest.optimize import grid_search
 from fks.backtest.requests import OptimizationRequest
+from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
+from fks.market_data.timeframes import HOUR_MS, MINUTE_MS, Timeframe
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
-from fks.strategies.live import evaluate
+from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.strategies.backtests import load_candles
 from functions.backtests.app import optimization_input
-from tests.integration.market_data_helpers import invoke, store, store_sample_candles
+from tests.integration.market_data_helpers import collect_history, invoke, store
 from tests.stack_handle import StackHandle
 
 # awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
 pytestmark = [pytest.mark.moto_only, pytest.mark.usefixtures("aws_env")]
 
-START, END = 1_735_689_600_000, 1_740_787_200_000  # 2025-01-01 .. 2025-03-01 UTC
-ETH_1H = SeriesKey.of("binance", "ETH/USDT", "1h")
+START, END = 1_735_689_600_000, 1_736_899_200_000  # 2025-01-01 .. 2025-01-15 UTC: 336 hours of 1m candles
 BACKTESTS, STRATEGIES = "BacktestsFunction", "StrategiesFunction"
 RANGE = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h", "start_ms": START, "end_ms": END}
 
 
 @pytest.fixture(scope="module")
 def stored(local_stack: StackHandle) -> StackHandle:
-    store_sample_candles(local_stack, ETH_1H, "ETHUSDT", START, END - 1)
+    collect_history(local_stack, "ETH/USDT", START, END)
     return local_stack
+
+
+def _candles(stack: StackHandle) -> CandleSeriesReader:
+    return CandleSeriesReader(store(stack))
 
 
 def _api(stack: StackHandle, function: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -55,7 +63,7 @@ def test_optimization_through_map_state_returns_the_best_cell_of_a_local_grid(st
 
     assert finished["status"] == "SUCCEEDED", finished
     output = json.loads(finished["output"])
-    candles = load_candles(store(stored), request)
+    candles = load_candles(_candles(stored), request)
     local_best, local_metrics = grid_search(candles, get_strategy("sma_cross"), request.space).best
     assert output["best"]["params"] == local_best
     assert output["best"]["metrics"]["final_equity"] == str(local_metrics.final_equity)
@@ -129,35 +137,104 @@ def test_strategy_crud_validates_parameters_and_toggles_activation(stored: Stack
     assert missing.status_code == 404
 
 
-def test_generate_signals_records_a_new_signal_once(stored: StackHandle) -> None:
-    config = StrategyConfig(strategy_id=f"gen-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="ETH/USDT")
-    candles = load_candles(store(stored), OptimizationRequest(**RANGE, strategy="sma_cross", space={"fast": [10]}))
-    targets = get_strategy("sma_cross").target_positions(candles, config.params)
-    change_bar = int((targets[1:] != targets[:-1]).nonzero()[0][-1]) + 1
-    now_ms = int(candles.open_time[change_bar]) + 3_600_000  # the change is on the newest closed bar
-    expected = evaluate(config, candles.head(change_bar + 1))
-    assert expected is not None
-    _api(stored, STRATEGIES, "POST", "/strategies", {**config.model_dump(mode="json"), "active": True})
+def test_a_1h_strategy_on_1m_candles_signals_once_per_closed_hour_and_catches_up_after_downtime(
+    stored: StackHandle,
+) -> None:
+    config = StrategyConfig(
+        strategy_id=f"gen-{uuid.uuid4().hex[:8]}",
+        strategy="sma_cross",
+        symbol="ETH/USDT",
+        timeframe=Timeframe.H1,
+        params={"fast": 2, "slow": 5},
+        active=True,
+    )
+    created = _api(stored, STRATEGIES, "POST", "/strategies", config.model_dump(mode="json"))
+    assert created.status_code == 201, created.text
+    first_hour = START + 2 * 24 * HOUR_MS  # two days of history behind it
+    try:
+        # The schedule fires every minute; each run two minutes past an hour finds that hour closed.
+        started = _generate(stored, config, first_hour + 2 * MINUTE_MS)
+        assert started["bars"] == [first_hour - HOUR_MS]  # a new strategy starts at the newest closed hour
+        hour, sent = first_hour, list[dict[str, Any]]()
+        while not sent:
+            report = _generate(stored, config, hour + HOUR_MS + 2 * MINUTE_MS)
+            assert report["bars"] == [hour], "each run evaluates exactly the hour that closed"
+            sent = [s for s in report["signals"] if s["outcome"] == "sent"]
+            assert hour < first_hour + 48 * HOUR_MS, "sma 2/5 crosses within two days of hourly bars"
+            hour += HOUR_MS
+        again = _generate(stored, config, hour + 2 * MINUTE_MS)
+        # Downtime: three scheduled runs missed; the next one evaluates every missed hour, in order.
+        caught_up = _generate(stored, config, hour + 4 * HOUR_MS + 2 * MINUTE_MS)
+        same_bars = _generate(stored, config, hour + 4 * HOUR_MS + 30 * MINUTE_MS)
+    finally:
+        _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
 
-    first = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
-    again = invoke(stored, "GenerateSignalsFunction", {"now_ms": now_ms})
-    _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
-
-    assert first["outcomes"][config.strategy_id] == "sent"
-    assert again["outcomes"][config.strategy_id] == "duplicate"
-    item = stored.clients("dynamodb").get_item(
-        TableName=stored.deployed.physical_id("SignalsTable"),
-        Key={
-            "pk": {"S": f"strategy#{config.strategy_id}"},
-            "sk": {"S": f"signal#ETH/USDT#1h#{expected.bar_time:013d}"},
-        },
-    )["Item"]
-    assert item["signal_id"]["S"] == expected.signal_id
-    assert item["status"]["S"] == "sent"
+    assert (again["bars"], again["signals"], again["outcome"]) == ([], [], "up_to_date")
+    assert caught_up["bars"] == [hour + h * HOUR_MS for h in range(4)]
+    for signal in caught_up["signals"]:  # only the newest two closed hours are still worth trading
+        assert signal["outcome"] == ("sent" if signal["bar_time"] >= hour + 2 * HOUR_MS else "stale")
+    assert same_bars["bars"] == []
+    (signal,) = sent
+    item = _signal_item(stored, config, signal["bar_time"])
+    assert (item["signal_id"]["S"], item["status"]["S"]) == (signal["signal_id"], "sent")
     # The queue's consumer (signal_events) starts the pipeline, named by the signal id.
     machine = stored.output("SignalStateMachineArn")
-    execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{expected.signal_id}"
+    execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{signal['signal_id']}"
     assert _execution_started(stored.clients("stepfunctions"), execution_arn)
+
+
+def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackHandle) -> None:
+    config = StrategyConfig(
+        strategy_id=f"edge-{uuid.uuid4().hex[:8]}",
+        strategy="sma_cross",
+        symbol="ETH/USDT",
+        timeframe=Timeframe.H1,
+        active=True,
+    )
+    _api(stored, STRATEGIES, "POST", "/strategies", config.model_dump(mode="json"))
+    try:
+        # Hours after the stored history have closed by the clock, but collection never stored them.
+        report = _generate(stored, config, END + 5 * HOUR_MS)
+    finally:
+        _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
+
+    assert report["bars"] == [END - HOUR_MS]
+    assert report["cursor"] == END - HOUR_MS
+
+
+def test_a_strategy_finer_than_its_assets_collected_base_is_a_400_naming_both(stored: StackHandle) -> None:
+    registry = AssetRegistry(stored.deployed.physical_id("AssetsTable"), stored.clients("dynamodb"))
+    registry.enable(SeriesKey.of("kraken", "XRP/USDT", "5m"), 0)  # an asset no other test has
+    body = {"strategy_id": f"fine-{uuid.uuid4().hex[:8]}", "strategy": "sma_cross", "exchange": "kraken"}
+    try:
+        finer = _api(stored, STRATEGIES, "POST", "/strategies", {**body, "symbol": "XRP/USDT", "timeframe": "1m"})
+        coarser = _api(stored, STRATEGIES, "POST", "/strategies", {**body, "symbol": "XRP/USDT", "timeframe": "1h"})
+    finally:
+        registry.disable("kraken", "XRP/USDT")
+        _api(stored, STRATEGIES, "DELETE", f"/strategies/{body['strategy_id']}")
+
+    assert finer.status_code == 400, finer.text
+    assert "timeframe 1m is finer than the collected base timeframe 5m" in finer.text
+    assert coarser.status_code == 201, coarser.text
+
+
+def _generate(stack: StackHandle, config: StrategyConfig, now_ms: int) -> dict[str, Any]:
+    """One run of the scheduled generate_signals at ``now_ms``: this strategy's evaluation."""
+    report: dict[str, Any] = invoke(stack, "GenerateSignalsFunction", {"now_ms": now_ms})["evaluations"][
+        config.strategy_id
+    ]
+    return report
+
+
+def _signal_item(stack: StackHandle, config: StrategyConfig, bar_time: int) -> dict[str, Any]:
+    item: dict[str, Any] = stack.clients("dynamodb").get_item(
+        TableName=stack.deployed.physical_id("SignalsTable"),
+        Key={
+            "pk": {"S": f"strategy#{config.strategy_id}"},
+            "sk": {"S": f"signal#{config.symbol}#{config.timeframe.value}#{bar_time:013d}"},
+        },
+    )["Item"]
+    return item
 
 
 def _execution_started(sfn: Any, execution_arn: str, timeout_s: float = 60) -> bool:
@@ -181,7 +258,7 @@ def test_post_optimization_runs_a_small_grid_inline_with_its_heatmap(stored: Sta
     result = created.json()
     request = OptimizationRequest.model_validate(body)
     local_best, _ = grid_search(
-        load_candles(store(stored), request), get_strategy("sma_cross"), space, None, "sharpe"
+        load_candles(_candles(stored), request), get_strategy("sma_cross"), space, None, "sharpe"
     ).best
     assert result["best"]["params"] == local_best
     assert result["plots"]["heatmap"].endswith("heatmap.png")

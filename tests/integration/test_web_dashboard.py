@@ -42,11 +42,10 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def stack(local_stack: StackHandle) -> StackHandle:
-    """ETH/USDT candles for the backtest (1h) and its candle chart (1m, which the API resamples);
+    """ETH/USDT 1m candles for the backtest and the candle chart (both resampled from them on read);
     BTC/USDT collected once, so the dashboard and market pages have an asset and the pipeline's
     risk check has a recent price for the signals approved through the page."""
-    for timeframe in ("1m", "1h"):
-        store_sample_candles(local_stack, SeriesKey.of("binance", "ETH/USDT", timeframe), "ETHUSDT", START, END - 1)
+    store_sample_candles(local_stack, SeriesKey.of("binance", "ETH/USDT", "1m"), "ETHUSDT", START, END - 1)
     # the historical API serves collected assets only
     local_stack.api("POST", "/assets/enable", json={"exchange": "binance", "symbol": "ETH/USDT"})
     priced_markets(local_stack, "BTC/USDT")

@@ -2,7 +2,8 @@
 
 The simulator's series is deterministic (fixed seed, starting 2024-01-01), so the same command
 always backtests the same bars. It implements the read side of ``fks.market_data.storage``'s
-``CandleStore`` (``read`` and ``latest_open_time``), so the CLI can swap in the S3 store unchanged.
+``CandleStore`` (``read`` and ``latest_open_time``, validated candle frames), so the CLI reads it
+through the same ``CandleSeriesReader`` as the deployed functions: the 1m base, resampled on read.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from fks.errors import BadRequest
+from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import SeriesKey
 from fks.market_data.symbols import to_exchange_symbol
 from fks.market_data.timeframes import floor_time
@@ -29,11 +30,13 @@ _SLICE_BARS = 1_000
 class BundledCandleStore:
     """Read-only candle store over the simulator's bundled sample series (binance spot symbols)."""
 
-    def __init__(self, now_ms: int | None = None) -> None:
+    def __init__(self, now_ms: int | None = None, progress: Progress | None = None) -> None:
         self._now_ms = now_ms
+        self._progress = progress
 
     def read(self, key: SeriesKey, start_ms: int, end_ms: int, progress: Progress | None = None) -> pd.DataFrame:
-        """Candles with ``start_ms <= open_time < end_ms`` as a float frame (open_time in epoch ms)."""
+        """Closed candles with ``start_ms <= open_time < end_ms`` as a validated candle frame."""
+        progress = progress or self._progress
         raw = self._exchange_symbol(key)
         step = key.timeframe.ms * _SLICE_BARS
         rows: list[list[object]] = []
@@ -44,7 +47,10 @@ class BundledCandleStore:
             rows.extend(sample_candles(raw, key.timeframe.value, slice_start, slice_end - 1, now_ms=self._now()))
             if progress is not None:
                 progress(slice_end - first, total)
-        return _frame(rows)
+        now_ms = self._now()
+        return validate_candles(
+            raw_frame_from_ccxt([row[:6] for row in rows]), timeframe=key.timeframe, now_ms=now_ms
+        ).accepted
 
     def latest_open_time(self, key: SeriesKey) -> int | None:
         self._exchange_symbol(key)
@@ -64,10 +70,3 @@ class BundledCandleStore:
                 f"no bundled candles for {key.symbol}; bundled symbols: {bundled}", details={"symbol": key.symbol}
             )
         return raw
-
-
-def _frame(rows: list[list[object]]) -> pd.DataFrame:
-    table = np.asarray([row[1:6] for row in rows], dtype=np.float64).reshape(-1, 5)
-    frame = pd.DataFrame(table, columns=["open", "high", "low", "close", "volume"])
-    frame.insert(0, "open_time", np.asarray([row[0] for row in rows], dtype=np.int64))
-    return frame

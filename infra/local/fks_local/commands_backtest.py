@@ -1,5 +1,8 @@
 """``fks backtest``: one strategy on stored (or bundled sample) candles, metrics and plots.
 
+Bars of the asked timeframe are built from the bundled 1m candles through the same
+``CandleSeriesReader`` the deployed backtests use (whole bars only), so the CLI and the API agree.
+
 Bad input (unknown strategy or parameter, a value out of range, start after end, too little
 data) exits with status 2 and one line naming what was wrong, as argparse does for its own errors.
 """
@@ -16,8 +19,11 @@ from typing import TextIO
 from fks.backtest import BacktestResult, Metrics, parse_config, run_backtest
 from fks.backtest.plots import plot_equity_drawdown, plot_trades
 from fks.errors import BadRequest
+from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies import get_strategy, strategy_names
+from fks.strategies.candles import Candles
+from fks_adapters.strategies.backtests import load_candles_frame
 from fks_local.bundled_candles import BundledCandleStore
 
 USAGE_ERROR = 2
@@ -55,7 +61,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     return 0
 
 
-def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, dict[str, object]]:
+def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, Candles]:
     strategy = get_strategy(args.strategy)
     params = parse_params(args.param)
     strategy.validate_params(params)  # name a bad parameter before spending time on data
@@ -64,9 +70,12 @@ def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, di
         raise BadRequest(f"start {args.start} is not before end {args.end}")
     config = parse_config({"initial_cash": args.initial_cash, "taker_fee_bps": args.fee_bps})
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
-    frame = BundledCandleStore().read(key, start_ms, end_ms, progress=lambda done, total: _bar(out, done, total))
-    print(f"loaded {len(frame)} {key.timeframe.value} candles of {key.symbol}; running {strategy.name}", file=out)
-    candles = {name: frame[name].to_numpy() for name in frame.columns}
+    store = BundledCandleStore(progress=lambda done, total: _bar(out, done, total))
+    candles = load_candles_frame(CandleSeriesReader(store).read(key, start_ms, end_ms))
+    print(
+        f"loaded {len(candles)} {key.timeframe.value} bars of {key.symbol} from 1m candles; running {strategy.name}",
+        file=out,
+    )
     return run_backtest(candles, strategy, params, config), candles
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from fks.market_data import raw_frame_from_ccxt, validate_candles
+from fks.market_data.series import CandleSeriesReader
 from fks_adapters.pipeline.prices import MINUTE_MS, CandlePrices
 
 NOW = 1_767_225_600_000
@@ -27,7 +28,7 @@ class _CountingStore:
 
 def test_last_price_and_a_six_hour_window_come_from_one_read() -> None:
     store = _CountingStore()
-    prices = CandlePrices(store)  # type: ignore[arg-type]
+    prices = CandlePrices(CandleSeriesReader(store))  # type: ignore[arg-type]
 
     last = prices.last_close("BTC/USDT", now_ms=NOW)
     recent = prices.closes("BTC/USDT", minutes=10, now_ms=NOW)

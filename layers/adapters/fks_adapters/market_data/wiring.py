@@ -13,6 +13,8 @@ import boto3
 
 from fks import env
 from fks.market_data.commands import BackfillRequest
+from fks.market_data.series import BASE_TIMEFRAME, CandleSeriesReader
+from fks.market_data.timeframes import Timeframe
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.s3_store import S3CandleStore
 from fks_adapters.market_data.timestream import TimestreamCandleWriter
@@ -28,6 +30,26 @@ DEFAULT_HISTORY_DAYS = 7
 
 def candle_store() -> S3CandleStore:
     return S3CandleStore(env.require(env.DATA_BUCKET))
+
+
+def candle_series(store: S3CandleStore | None = None, registry: AssetRegistry | None = None) -> CandleSeriesReader:
+    """The one reader of candles at any timeframe: resampled on read from each asset's collected
+    base (the registry's timeframe; 1m for a series no asset collects, e.g. loaded history)."""
+    return CandleSeriesReader(store or candle_store(), CollectedBase(registry or asset_registry()))
+
+
+class CollectedBase:
+    """The timeframe collection stores for an asset, looked up once per reader."""
+
+    def __init__(self, registry: AssetRegistry) -> None:
+        self.registry = registry
+        self._known: dict[tuple[str, str], Timeframe] = {}
+
+    def __call__(self, exchange: str, symbol: str) -> Timeframe:
+        if (exchange, symbol) not in self._known:
+            asset = self.registry.get(exchange, symbol)
+            self._known[(exchange, symbol)] = asset.timeframe if asset is not None else BASE_TIMEFRAME
+        return self._known[(exchange, symbol)]
 
 
 def asset_registry() -> AssetRegistry:

@@ -1,15 +1,16 @@
 """Recent prices from the platform's own candle store: the last close, and close series for
 correlations. The risk check reads these instead of asking the exchange, so it costs no
-exchange weight and sees the same data the strategies saw."""
+exchange weight and sees the same data the strategies saw: 1m bars through the one candle
+reader (``fks.market_data.series``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from fks.market_data.candles import frame_to_arrow
+from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
-from fks_adapters.market_data.s3_store import S3CandleStore
 
 MINUTE_MS = 60_000
 
@@ -22,8 +23,8 @@ READ_MINUTES = 6 * 60
 class CandlePrices:
     """Meant for one invocation: each series is read once and kept for the instance's life."""
 
-    def __init__(self, store: S3CandleStore, exchange: str = "binance") -> None:
-        self.store = store
+    def __init__(self, candles: CandleSeriesReader, exchange: str = "binance") -> None:
+        self.candles = candles
         self.exchange = exchange
         self._read: dict[tuple[str, str, int, int], dict[int, Decimal]] = {}
 
@@ -33,7 +34,7 @@ class CandlePrices:
         cache_key = (self.exchange, symbol, now_ms, span)
         if cache_key not in self._read:
             key = SeriesKey.of(self.exchange, symbol, Timeframe.M1)
-            table = frame_to_arrow(self.store.read(key, now_ms - span * MINUTE_MS, now_ms + MINUTE_MS))
+            table = frame_to_arrow(self.candles.read(key, now_ms - span * MINUTE_MS, now_ms + MINUTE_MS))
             times = table.column("open_time").to_pylist()
             closes = table.column("close").to_pylist()
             self._read[cache_key] = {int(t): Decimal(c) for t, c in zip(times, closes, strict=True)}

@@ -92,9 +92,10 @@ class PortfolioValuer:
 
     def prices(self, exchange: str) -> CandlePrices:
         if self._prices is None:
+            from fks.market_data.series import CandleSeriesReader
             from fks_adapters.market_data import wiring as market_data  # pandas: only when valuing
 
-            self._prices = CandlePrices(market_data.candle_store(), exchange)
+            self._prices = CandlePrices(CandleSeriesReader(market_data.candle_store()), exchange)
         self._prices.exchange = exchange
         return self._prices
 

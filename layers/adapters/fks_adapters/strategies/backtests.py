@@ -1,7 +1,8 @@
 """Backtests and optimisations on stored candles, with their results kept in S3.
 
-The ``backtests`` function calls these; they join the candle store, the domain's backtester and
-the result store, so the handler stays a parser and a serialiser.
+The ``backtests`` function calls these; they join the candle reader, the domain's backtester and
+the result store, so the handler stays a parser and a serialiser. Candles of the asked timeframe
+are resampled on read from the collected base (``fks.market_data.series``): whole bars only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from fks.backtest.metrics import Metrics
 from fks.backtest.optimize import SearchResult, grid_search, random_search, score
 from fks.backtest.requests import BacktestRequest, CandleRange, Objective, OptimizationRequest, WalkForwardSpec
 from fks.errors import BadRequest
-from fks.market_data.storage import CandleStore, SeriesKey
+from fks.market_data.series import CandleSeriesReader
+from fks.market_data.storage import SeriesKey
 from fks.strategies.base import Params
 from fks.strategies.candles import Candles, as_candles
 from fks_adapters.strategies.results import ResultStore
@@ -28,9 +30,9 @@ from fks_adapters.strategies.results import ResultStore
 MAX_ROWS_IN_DOCUMENT = 1_000
 
 
-def load_candles(store: CandleStore, request: CandleRange) -> Candles:
+def load_candles(candles: CandleSeriesReader, request: CandleRange) -> Candles:
     key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)
-    return load_candles_frame(store.read(key, request.start_ms, request.end_ms))
+    return load_candles_frame(candles.read(key, request.start_ms, request.end_ms))
 
 
 def load_candles_frame(frame: pd.DataFrame) -> Candles:
@@ -42,7 +44,7 @@ def load_candles_frame(frame: pd.DataFrame) -> Candles:
     return as_candles(columns)
 
 
-def run_backtest_request(request: BacktestRequest, candles: CandleStore, results: ResultStore) -> dict[str, Any]:
+def run_backtest_request(request: BacktestRequest, candles: CandleSeriesReader, results: ResultStore) -> dict[str, Any]:
     strategy, params, config = request.resolved()
     data = load_candles(candles, request)
     result = run_backtest(data, strategy, params, config)
@@ -77,7 +79,7 @@ def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:
 
 
 def run_optimization_request(
-    request: OptimizationRequest, candles: CandleStore, results: ResultStore, optimization_id: str | None = None
+    request: OptimizationRequest, candles: CandleSeriesReader, results: ResultStore, optimization_id: str | None = None
 ) -> dict[str, Any]:
     data = load_candles(candles, request)
     search = run_search(request, data)
@@ -151,7 +153,7 @@ def _cell(params: Params, metrics: Metrics, objective: Objective) -> dict[str, A
     }
 
 
-def run_cell(request: OptimizationRequest, params: dict[str, Any], candles: CandleStore) -> dict[str, Any]:
+def run_cell(request: OptimizationRequest, params: dict[str, Any], candles: CandleSeriesReader) -> dict[str, Any]:
     """One cell of a fanned-out grid (a Map state iteration); a cell breaking a rule is skipped."""
     strategy, config = request.resolved()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fks import env
+from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.results import ResultStore
 from fks_adapters.strategies.signal_recorder import SignalRecorder
 from fks_adapters.strategies.table import StrategyTable
@@ -18,3 +19,7 @@ def result_store(kind: str) -> ResultStore:
 
 def signal_recorder() -> SignalRecorder:
     return SignalRecorder(env.require(env.SIGNALS_TABLE), env.require(env.SIGNAL_EVENTS_QUEUE_URL))
+
+
+def evaluation_cursor() -> EvaluationCursor:
+    return EvaluationCursor(env.require(env.SIGNALS_TABLE))

@@ -13,11 +13,11 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fks.errors import BadRequest
+from fks.market_data.series import BASE_TIMEFRAME
 from fks.market_data.timeframes import Timeframe, ceil_time, floor_time, is_multiple_of
 
 MAX_PAGE = 1000
 DEFAULT_PAGE = 500
-BASE_TIMEFRAME = Timeframe.M1
 
 
 def parse_time_ms(value: object, name: str) -> int:

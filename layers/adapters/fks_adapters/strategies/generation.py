@@ -1,0 +1,79 @@
+"""One scheduled evaluation of a deployed strategy: the bars due since its cursor, their signals
+recorded (and the actionable ones sent), the cursor advanced. See ``fks.strategies.scheduled``
+for why this evaluates each closed bar once, after its data is stored, and none skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fks.market_data.series import CandleSeriesReader
+from fks.market_data.storage import SeriesKey
+from fks.strategies.configs import StrategyConfig
+from fks.strategies.live import lookback_bars
+from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due
+from fks_adapters.strategies.backtests import load_candles_frame
+from fks_adapters.strategies.cursor import EvaluationCursor
+from fks_adapters.strategies.signal_recorder import SignalRecorder
+
+# The run's one-word outcome per strategy, most telling first.
+_PRECEDENCE = ("sent", "resent", "duplicate", "stale")
+
+
+class SignalGenerator:
+    def __init__(self, candles: CandleSeriesReader, cursor: EvaluationCursor, recorder: SignalRecorder) -> None:
+        self.candles = candles
+        self.cursor = cursor
+        self.recorder = recorder
+
+    def generate(self, config: StrategyConfig, now_ms: int) -> dict[str, Any]:
+        key = SeriesKey.of(config.exchange, config.symbol, config.timeframe)
+        tf, lookback = key.timeframe, lookback_bars(config)
+        previous = self.cursor.get(config)
+        due, dropped = due_bars(tf, previous, self.candles.newest_closed_bar(key, now_ms), lookback)
+        report: dict[str, Any] = {"outcome": "up_to_date", "cursor": previous, "bars": [], "signals": []}
+        if dropped:
+            report["dropped"] = dropped  # missed bars older than the lookback: never evaluated
+        if not due:
+            return report
+        frame = self.candles.read(key, due[0] - lookback * tf.ms, due[-1] + tf.ms)
+        evaluation = evaluate_due(config, load_candles_frame(frame), due, now_ms)
+        report["bars"] = [bar.bar_time for bar in evaluation.bars]
+        report["incomplete"] = [bar.bar_time for bar in evaluation.bars if bar.incomplete]
+        report["signals"] = self._record(evaluation, now_ms)
+        if evaluation.waiting_for is not None:
+            report["waiting_for"] = evaluation.waiting_for
+        if evaluation.cursor is not None:
+            advanced = self.cursor.advance(config, previous, evaluation.cursor, now_ms)
+            report["cursor"] = evaluation.cursor
+            report["raced"] = not advanced
+        report["outcome"] = _summary(report)
+        return report
+
+    def _record(self, evaluation: ScheduledEvaluation, now_ms: int) -> list[dict[str, Any]]:
+        recorded: list[dict[str, Any]] = []
+        for bar in evaluation.bars:
+            if bar.signal is None:
+                continue
+            signal = bar.signal
+            outcome = (
+                self.recorder.record(signal, now_ms) if bar.actionable else self.recorder.record_stale(signal, now_ms)
+            )
+            recorded.append(
+                {
+                    "signal_id": signal.signal_id,
+                    "bar_time": signal.bar_time,
+                    "side": signal.side.value,
+                    "outcome": outcome,
+                }
+            )
+        return recorded
+
+
+def _summary(report: dict[str, Any]) -> str:
+    outcomes = {signal["outcome"] for signal in report["signals"]}
+    for outcome in _PRECEDENCE:
+        if outcome in outcomes:
+            return outcome
+    if "waiting_for" in report and not report["bars"]:
+        return "waiting"
+    return "none"

@@ -1,0 +1,128 @@
+"""A deployed strategy evaluated once per closed bar of its timeframe, on its schedule.
+
+The schedule runs every minute, whatever the strategy's timeframe; which bars a run evaluates is
+decided here, from three facts:
+
+- the *newest ready bar*: the newest bar closed at ``now`` whose last base (1m) candle is stored
+  (``CandleSeriesReader.newest_closed_bar``). A 1h bar is ready only after the collection that
+  stored its 59th minute has finished, so a bar is never judged before its data is in, and a
+  schedule that fires before collection simply finds nothing new and waits for the next minute;
+- the *cursor*: the open time of the last bar the strategy was evaluated on, persisted between
+  runs (the adapter keeps it in DynamoDB and advances it with a conditional update);
+- ``now``: what is recent enough to act on.
+
+``due_bars`` are the bars after the cursor up to the newest ready bar, oldest first: one per
+closed bar, so a bar is never evaluated twice (the cursor has moved past it) and never skipped
+(after downtime, every missed bar is due, in order). The catch-up is bounded by the strategy's
+lookback: older missed bars could only yield signals far too stale to act on, and reading
+them would make one run's work unbounded. A strategy never evaluated before starts at the newest
+ready bar (it does not replay history it was not deployed for).
+
+``evaluate_due`` judges each due bar with the candles up to and including it (the targets are
+causal, so one pass over the window serves every bar): a change of target on that bar is that
+bar's signal. Only signals of the newest ``FRESH_BARS`` closed bars are *actionable* (sent to the
+pipeline); older ones, found while catching up, are recorded as stale and not traded, because
+the price they were decided at is gone. A due bar that is not whole (a hole in its base candles
+that backfill has not repaired) is waited for during ``INCOMPLETE_GRACE_MS`` after it closed,
+so a backfill racing the schedule is not outrun; after that the bar is given up (counted), and
+the bars after it go on.
+
+Signal ids are derived from strategy, symbol, timeframe and bar time, so a replayed bar (two
+overlapping runs, a retry after a crash before the cursor moved) yields the same id and is
+recorded and executed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fks.market_data.timeframes import MINUTE_MS, Timeframe, last_closed_open_time
+from fks.signal_generation import signal_id_for
+from fks.signals import Side, Signal
+from fks.strategies.candles import Candles, FloatArray
+from fks.strategies.configs import StrategyConfig
+from fks.strategies.live import FRESH_BARS
+from fks.strategies.registry import get_strategy
+
+# How long a closed bar with a hole is waited for before it is given up: backfill is started by
+# the collection that found the hole and retried twice by Lambda within a few minutes.
+INCOMPLETE_GRACE_MS = 10 * MINUTE_MS
+
+
+@dataclass(frozen=True, slots=True)
+class BarOutcome:
+    bar_time: int
+    signal: Signal | None = None
+    actionable: bool = False  # False for a signal: recorded as stale, not sent
+    incomplete: bool = False  # given up: the bar never became whole
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledEvaluation:
+    bars: tuple[BarOutcome, ...]
+    cursor: int | None  # the newest bar settled by this evaluation (None: none)
+    waiting_for: int | None = None  # an incomplete bar still inside its grace period
+
+
+def due_bars(timeframe: Timeframe, cursor: int | None, newest: int | None, limit: int) -> tuple[list[int], int]:
+    """The open times to evaluate, oldest first, and how many missed bars beyond ``limit`` were dropped."""
+    if newest is None:
+        return [], 0
+    if cursor is None:
+        return [newest], 0
+    first = cursor + timeframe.ms
+    if newest < first:
+        return [], 0
+    missed = (newest - first) // timeframe.ms + 1
+    dropped = max(0, missed - limit)
+    return list(range(first + dropped * timeframe.ms, newest + 1, timeframe.ms)), dropped
+
+
+def fresh_from(timeframe: Timeframe, now_ms: int) -> int:
+    """The oldest bar whose signal is still acted on at ``now_ms``."""
+    return last_closed_open_time(now_ms, timeframe) - (FRESH_BARS - 1) * timeframe.ms
+
+
+def evaluate_due(config: StrategyConfig, candles: Candles, due: Sequence[int], now_ms: int) -> ScheduledEvaluation:
+    """Each due bar judged on ``candles`` (whole bars up to the last due one, with the lookback before)."""
+    tf = config.timeframe
+    strategy = get_strategy(config.strategy)
+    min_bars = strategy.min_bars(config.params)
+    targets = strategy.target_positions(candles, config.params) if len(candles) else np.empty(0, dtype=np.float64)
+    actionable_from = fresh_from(tf, now_ms)
+    outcomes: list[BarOutcome] = []
+    cursor: int | None = None
+    for bar in due:
+        index = int(np.searchsorted(candles.open_time, bar))
+        if index >= len(candles) or int(candles.open_time[index]) != bar:
+            if now_ms < bar + tf.ms + INCOMPLETE_GRACE_MS:
+                return ScheduledEvaluation(tuple(outcomes), cursor, waiting_for=bar)
+            outcomes.append(BarOutcome(bar, incomplete=True))
+        elif index + 1 >= min_bars and targets[index] != targets[index - 1]:
+            signal = _signal_at(config, candles, targets, index)
+            outcomes.append(BarOutcome(bar, signal, actionable=bar >= actionable_from))
+        else:
+            outcomes.append(BarOutcome(bar))  # no change of target, or not enough history yet
+        cursor = bar
+    return ScheduledEvaluation(tuple(outcomes), cursor)
+
+
+def _signal_at(config: StrategyConfig, candles: Candles, targets: FloatArray, index: int) -> Signal:
+    """The signal of the change of target on bar ``index``: up buys, down sells."""
+    bar_time = int(candles.open_time[index])
+    return Signal(
+        signal_id=signal_id_for(config.strategy_id, config.symbol, config.timeframe.value, bar_time),
+        strategy_id=config.strategy_id,
+        exchange=config.exchange,
+        symbol=config.symbol,
+        side=Side.BUY if targets[index] > targets[index - 1] else Side.SELL,
+        quantity=config.quantity,
+        timeframe=config.timeframe.value,
+        bar_time=bar_time,
+        mode=config.mode,
+        approval_window_s=config.approval_window_s,
+        asset_class=config.asset_class,
+    )
