@@ -1,19 +1,30 @@
-"""Request dispatch, independent of sockets: fault injection, weight, signature, handler, JSON."""
+"""Request dispatch, independent of sockets: fault injection, weight, signature, handler, JSON.
+
+Paths under ``/sim/`` are the simulator's own admin endpoints (admin_api), never Binance's.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from fks_local.exchange_sim import errors, params, public_api, trade_api
-from fks_local.exchange_sim.limits import FaultInjector, RequestLimiter
+from fks_local.exchange_sim import errors, list_api, params, public_api, replace_api, trade_api
+from fks_local.exchange_sim.admin_api import PREFIX as ADMIN_PREFIX
+from fks_local.exchange_sim.admin_api import handle as handle_admin
+from fks_local.exchange_sim.faults import Fault, FaultInjector
+from fks_local.exchange_sim.limits import RequestLimiter
 from fks_local.exchange_sim.routing import Call, Route, Venue
 from fks_local.exchange_sim.signing import SignedRequest, authenticate
 
 API_PREFIX = "/api/v3/"
-ROUTES: dict[tuple[str, str], Route] = {**public_api.ROUTES, **trade_api.ROUTES}
+ROUTES: dict[tuple[str, str], Route] = {
+    **public_api.ROUTES,
+    **trade_api.ROUTES,
+    **list_api.ROUTES,
+    **replace_api.ROUTES,
+}
 _PATHS = {name for _, name in ROUTES}
 Clock = Callable[[], int]
 logger = logging.getLogger(__name__)
@@ -25,6 +36,9 @@ class Response:
     body: bytes
     content_type: str = "application/json;charset=UTF-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Injected faults: send the answer this much later, or close the connection without one.
+    delay_ms: int = 0
+    drop: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,17 +62,33 @@ class Application:
         self.clock = clock
 
     def handle(self, request: Request) -> Response:
+        if request.path.startswith(ADMIN_PREFIX):
+            status, payload = handle_admin(self, request.method, request.path, request.query, request.body)
+            return _json(status, payload, {})
         name = request.path[len(API_PREFIX) :] if request.path.startswith(API_PREFIX) else None
         route = ROUTES.get((request.method, name or ""))
         if route is None:
             status = 405 if name in _PATHS else 404
             return Response(status, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
         fault = self.faults.take(request.method, request.path)
-        if fault is not None:
-            reply = fault.reply()
-            if isinstance(reply, errors.BinanceError):
-                return _json(reply.http_status, reply.body(), reply.headers)
-            return Response(reply[0], reply[1].encode(), "text/html")
+        if fault is None:
+            return self._serve(route, request)
+        return self._faulted(fault, route, request)
+
+    def _faulted(self, fault: Fault, route: Route, request: Request) -> Response:
+        served = self._serve(route, request) if fault.apply else None
+        reply = fault.error_answer()
+        if isinstance(reply, errors.BinanceError):
+            answer = _json(reply.http_status, reply.body(), reply.headers)
+        elif reply is not None:
+            answer = Response(reply[0], reply[1].encode(), "text/html")
+        elif served is not None:
+            answer = served
+        else:  # a timeout that was not applied: nothing to answer anyway
+            answer = Response(504, b"", "text/html")
+        return replace(answer, delay_ms=fault.delay_ms, drop=fault.drops)
+
+    def _serve(self, route: Route, request: Request) -> Response:
         headers: dict[str, str] = {}
         try:
             return _json(200, self._dispatch(route, request, headers), headers)
@@ -76,6 +106,6 @@ class Application:
             keys = {self.venue.config.api_key: self.venue.config.api_secret}
             authenticate(SignedRequest(request.api_key, request.query, request.body, values), keys, now)
         params.check_all_read(values, route.accepted)
-        if route.places_order:
-            headers.update(self.limiter.count_order(now))
+        if route.places_orders:
+            headers.update(self.limiter.count_order(now, route.places_orders))
         return route.handler(Call(self.venue, values, now))

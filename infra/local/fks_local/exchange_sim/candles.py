@@ -59,6 +59,13 @@ class CandleSource:
             return int(series.spec.start_price / series.spec.tick)
         return int(series.minutes(minute, minute + 1).close[0])
 
+    def set_close(self, symbol: str, now_ms: int, close_ticks: int) -> None:
+        """The price from now on: the current minute closes at ``close_ticks`` (see price_shifts)."""
+        minute = minute_index(now_ms)
+        if minute < 0:
+            raise ValueError("the price can only be set once the sample series has started (2024-01-01)")
+        self._series[symbol].shift_close(minute, close_ticks)
+
     def last_day(self, symbol: str, now_ms: int) -> Bars:
         """One bar over the rolling 24 hours up to now (1440 minutes, fewer right after the epoch)."""
         stop = minute_index(now_ms) + 1

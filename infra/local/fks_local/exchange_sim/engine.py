@@ -1,32 +1,41 @@
-"""The matching engine: validates, fills or rests orders against the sample price, moves balances.
+"""The matching engine: validates, fills or rests orders against the sample price.
 
-Liquidity is unlimited at the quoted price, so an order fills completely or not at all. Resting
-orders are matched lazily: every request first sweeps them against the minutes that have passed
-since they were last checked. Commission is charged on what the order receives, as Binance does
-when fees are not paid in BNB.
+Resting orders are matched lazily: every request first sweeps them against the minutes that have
+passed since they were last checked. The legs of an OCO are swept together: the leg whose price
+is reached first triggers or fills and expires the other, as on Binance.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 
-from fks_local.exchange_sim import errors, matching
+import numpy as np
+
+from fks_local.exchange_sim import errors, matching, order_lists
 from fks_local.exchange_sim.account import Account
 from fks_local.exchange_sim.candles import CandleSource, minute_index
 from fks_local.exchange_sim.intervals import MINUTE_MS
+from fks_local.exchange_sim.ledger import Ledger
 from fks_local.exchange_sim.markets import SymbolSpec, check_notional, check_price, check_quantity
+from fks_local.exchange_sim.order_lists import NewOco, OrderList
 from fks_local.exchange_sim.order_params import NewOrder
 from fks_local.exchange_sim.orders import Order, Trade
 from fks_local.exchange_sim.series import EPOCH_MS
 
-_EIGHT_DECIMALS = Decimal("1e-8")
+Ticks = np.ndarray
+TimeOf = Callable[[Order, int], int]
+CANCEL_RESTRICTIONS = {"ONLY_NEW": "NEW", "ONLY_PARTIALLY_FILLED": "PARTIALLY_FILLED"}
+
+
+def new_client_id() -> str:
+    return secrets.token_urlsafe(16)[:22]
 
 
 class Engine:
-    """Orders, trades and the account behind them; every public method takes the engine's lock."""
+    """Orders, order lists and the account behind them; every public method takes the engine's lock."""
 
     def __init__(
         self,
@@ -41,15 +50,21 @@ class Engine:
         self.account = account
         self.fee_rate = fee_rate
         self.lock = threading.RLock()
+        self.ledger = Ledger(self.specs, account, fee_rate)
         self._candles = candles
         self._spread_bps = spread_bps
         self._orders: dict[int, Order] = {}
-        self._trades: list[Trade] = []
+        self._lists: dict[int, OrderList] = {}
         self._next_order_id = 1
-        self._next_trade_id = 1
+        self._next_list_id = 1
 
     def book(self, symbol: str, now_ms: int) -> matching.Quote:
         return matching.quote(self._candles.close_ticks(symbol, now_ms), self._spread_bps)
+
+    def last_ticks(self, symbol: str, now_ms: int) -> int:
+        return self._candles.close_ticks(symbol, now_ms)
+
+    # ----- placing -----
 
     def place(self, request: NewOrder, now_ms: int, *, test: bool = False) -> Order | None:
         """Accept ``request`` (``None`` for ``order/test``) or raise the Binance rejection."""
@@ -57,27 +72,70 @@ class Engine:
             self.sweep(now_ms)
             book = self.book(request.spec.symbol, now_ms)
             qty = self._quantity(request, book)
-            self._check_filters(request, qty, book)
+            self._check_filters(request, qty, book, new_orders=1)
             if test:
                 return None
-            if request.client_order_id and any(
-                o.is_open and o.client_order_id == request.client_order_id for o in self._orders.values()
-            ):
-                raise errors.duplicate_order()
+            self._check_client_ids([request.client_order_id])
             order = self._execute(self._new_order(request, qty, now_ms), book, now_ms)
             self._orders[order.order_id] = order
-            self._next_order_id += 1
             return order
 
-    def cancel(self, symbol: str, order_id: int | None, client_id: str | None, now_ms: int) -> Order:
+    def place_oco(self, oco: NewOco, now_ms: int) -> OrderList:
+        with self.lock:
+            self.sweep(now_ms)
+            order_lists.check_leg_types(oco)
+            book = self.book(oco.above.spec.symbol, now_ms)
+            for request in (oco.above, oco.below):
+                self._check_filters(request, self._quantity(request, book), book, new_orders=2)
+            order_lists.check_prices(oco, self.last_ticks(oco.above.spec.symbol, now_ms))
+            self._check_client_ids([oco.above.client_order_id, oco.below.client_order_id])
+            list_client_id = oco.list_client_order_id or new_client_id()
+            if any(lst.is_open and lst.list_client_order_id == list_client_id for lst in self._lists.values()):
+                raise errors.duplicate_order()
+            legs = [self._new_order(r, self._quantity(r, book), now_ms) for r in oco.legs_stop_first]
+            self._reserve_for_list(legs)
+            order_list = OrderList(self._next_list_id, legs[0].symbol, list_client_id, now_ms, legs)
+            self._next_list_id += 1
+            for leg in legs:
+                leg.order_list_id = order_list.order_list_id
+                if leg.type in matching.STOP_TYPES:
+                    leg.working_time = -1
+                self._orders[leg.order_id] = leg
+            self._lists[order_list.order_list_id] = order_list
+            return order_list
+
+    def _reserve_for_list(self, legs: list[Order]) -> None:
+        # Binance locks the list's funds once: the same base for a sell, the dearer leg for a buy.
+        needs = [self.ledger.spend(leg, self.ledger.reserve_price(leg))[1] for leg in legs]
+        self.ledger.reserve(legs[0], max(needs))
+
+    # ----- cancelling and reading -----
+
+    def cancel(
+        self, symbol: str, order_id: int | None, client_id: str | None, now_ms: int, restriction: str | None = None
+    ) -> Order:
+        """Cancel one order (and the rest of its OCO, as Binance does)."""
         with self.lock:
             self.sweep(now_ms)
             order = self._lookup(symbol, order_id, client_id)
             if order is None or not order.is_open:
                 raise errors.unknown_order()
-            self._release(order)
-            order.status, order.update_time = "CANCELED", now_ms
+            if restriction is not None and order.status != CANCEL_RESTRICTIONS[restriction]:
+                raise errors.cancel_restricted()
+            siblings = self._lists[order.order_list_id].orders if order.order_list_id >= 0 else [order]
+            for leg in siblings:
+                self._close(leg, "CANCELED", now_ms)
             return order
+
+    def cancel_list(self, symbol: str, list_id: int | None, list_client_id: str | None, now_ms: int) -> OrderList:
+        with self.lock:
+            self.sweep(now_ms)
+            order_list = self._lookup_list(list_id, list_client_id)
+            if order_list is None or order_list.symbol != symbol or not order_list.is_open:
+                raise errors.unknown_order()
+            for leg in order_list.orders:
+                self._close(leg, "CANCELED", now_ms)
+            return order_list
 
     def find(self, symbol: str, order_id: int | None, client_id: str | None, now_ms: int) -> Order:
         with self.lock:
@@ -86,6 +144,14 @@ class Engine:
             if order is None:
                 raise errors.order_does_not_exist()
             return order
+
+    def find_list(self, list_id: int | None, list_client_id: str | None, now_ms: int) -> OrderList:
+        with self.lock:
+            self.sweep(now_ms)
+            order_list = self._lookup_list(list_id, list_client_id)
+            if order_list is None:
+                raise errors.order_does_not_exist()
+            return order_list
 
     def orders(self, symbol: str | None, now_ms: int, *, open_only: bool) -> list[Order]:
         with self.lock:
@@ -96,10 +162,17 @@ class Engine:
                 if (symbol is None or o.symbol == symbol) and (o.is_open or not open_only)
             ]
 
+    def order_lists(self, now_ms: int, *, open_only: bool) -> list[OrderList]:
+        with self.lock:
+            self.sweep(now_ms)
+            return [lst for lst in self._lists.values() if lst.is_open or not open_only]
+
     def trades(self, symbol: str, now_ms: int) -> list[Trade]:
         with self.lock:
             self.sweep(now_ms)
-            return [t for t in self._trades if t.symbol == symbol]
+            return [t for t in self.ledger.trades if t.symbol == symbol]
+
+    # ----- the price moving -----
 
     def sweep(self, now_ms: int) -> None:
         """Trigger and fill resting orders the price has reached since they were last checked."""
@@ -107,51 +180,100 @@ class Engine:
             minute = minute_index(now_ms)
             if minute < 0:  # a test clock before the sample epoch: no candles to match against
                 return
-            for order in [o for o in self._orders.values() if o.is_open and o.checked_minute < minute]:
-                self._sweep_order(order, minute, now_ms)
+            for group in self._open_groups(lambda o: o.checked_minute < minute):
+                first = max(min(o.checked_minute for o in group) + 1, 0)
+                bars = self._candles.series(group[0].symbol).minutes(first, minute + 1)
 
-    def _sweep_order(self, order: Order, minute: int, now_ms: int) -> None:
-        spec = self.specs[order.symbol]
-        first = max(order.checked_minute + 1, 0)
-        bars = self._candles.series(order.symbol).minutes(first, minute + 1)
-        stop = self._ticks(spec, order.stop_price) if not order.is_working else None
-        crossing = matching.cross(order.side, order.type, self._ticks(spec, order.price), stop, bars.low, bars.high)
-        order.checked_minute = minute
+                def time_of(order: Order, offset: int, first: int = first) -> int:
+                    return min(max(order.time, EPOCH_MS + (first + offset) * MINUTE_MS), now_ms)
+
+                self._settle(group, bars.low, bars.high, time_of)
+                for order in group:
+                    order.checked_minute = minute
+
+    def set_price(self, symbol: str, price_ticks: int, now_ms: int) -> int:
+        """Move ``symbol``'s price to ``price_ticks`` now; resting orders see the move. Returns the old price."""
+        with self.lock:
+            self.sweep(now_ms)
+            old = self.last_ticks(symbol, now_ms)
+            self._candles.set_close(symbol, now_ms, price_ticks)
+            lows, highs = np.array([min(old, price_ticks)]), np.array([max(old, price_ticks)])
+            for group in self._open_groups(lambda o: o.symbol == symbol):
+                self._settle(group, lows, highs, lambda order, offset: now_ms)
+            return old
+
+    def _open_groups(self, wanted: Callable[[Order], bool]) -> list[list[Order]]:
+        """Open orders passing ``wanted``, an OCO's open legs together, in order of placement."""
+        groups: dict[tuple[bool, int], list[Order]] = {}
+        for order in self._orders.values():
+            if order.is_open and wanted(order):
+                key = (True, order.order_list_id) if order.order_list_id >= 0 else (False, order.order_id)
+                groups.setdefault(key, []).append(order)
+        return list(groups.values())
+
+    def _settle(self, group: list[Order], lows: Ticks, highs: Ticks, time_of: TimeOf) -> None:
+        """Apply the first thing the window did to any order of ``group`` (legs of one OCO)."""
+        crossings = [(self._crossing(order, lows, highs), order) for order in group]
+        acting = [(c, o) for c, o in crossings if c.triggered_at is not None or c.filled_at is not None]
+        if not acting:
+            return
+        # The leg acted on first wins; on a tie the stop-loss leg (listed first) does, the safer guess.
+        crossing, order = min(acting, key=lambda item: _first_event(item[0]))
+        if len(group) > 1:
+            event_ms = time_of(order, _first_event(crossing))
+            for sibling in group:
+                if sibling is not order:
+                    self._close(sibling, "EXPIRED", event_ms)
+            if not order.locked and crossing.filled_at is None:
+                self.ledger.reserve(order)  # it rests on alone: it needs the list's funds now
         if crossing.triggered_at is not None:
-            order.working_time = order.update_time = self._minute_start(first + crossing.triggered_at)
+            order.working_time = order.update_time = time_of(order, crossing.triggered_at)
         if crossing.filled_at is not None and crossing.fill_price is not None:
-            fill_time = min(max(order.time, self._minute_start(first + crossing.filled_at)), now_ms)
-            self._fill(order, spec.price_of_ticks(crossing.fill_price), fill_time, maker=crossing.maker)
+            price = self.specs[order.symbol].price_of_ticks(crossing.fill_price)
+            self.ledger.fill(order, price, time_of(order, crossing.filled_at), maker=crossing.maker)
+
+    def _crossing(self, order: Order, lows: Ticks, highs: Ticks) -> matching.Crossing:
+        spec = self.specs[order.symbol]
+        stop = self._ticks(spec, order.stop_price) if not order.is_working else None
+        price = None if order.type in matching.MARKET_STOP_TYPES else self._ticks(spec, order.price)
+        return matching.cross(order.side, order.type, price, stop, lows, highs)
+
+    # ----- internals -----
 
     def _execute(self, order: Order, book: matching.Quote, now_ms: int) -> Order:
         spec = self.specs[order.symbol]
         taker_ticks = book.ask if order.side == "BUY" else book.bid
         if order.type == "MARKET":
-            self._require(order, spec.price_of_ticks(taker_ticks))
-            self._fill(order, spec.price_of_ticks(taker_ticks), now_ms, maker=False)
+            self.ledger.require(order, spec.price_of_ticks(taker_ticks))
+            self.ledger.fill(order, spec.price_of_ticks(taker_ticks), now_ms, maker=False)
         elif order.type in matching.STOP_TYPES:
-            last = self._candles.close_ticks(order.symbol, now_ms)
+            last = self.last_ticks(order.symbol, now_ms)
             if matching.triggers_now(order.side, order.type, self._ticks(spec, order.stop_price), last):
                 raise errors.order_rejected("Order would trigger immediately.")
-            self._reserve(order)
+            self.ledger.reserve(order)
             order.working_time = -1
         elif matching.marketable(order.side, self._ticks(spec, order.price), book):
             if order.type == "LIMIT_MAKER":
                 raise errors.order_rejected("Order would immediately match and take.")
-            self._require(order, order.price)
-            self._fill(order, spec.price_of_ticks(taker_ticks), now_ms, maker=False)
+            self.ledger.require(order, order.price)
+            self.ledger.fill(order, spec.price_of_ticks(taker_ticks), now_ms, maker=False)
         elif order.time_in_force in ("IOC", "FOK"):
-            self._require(order, order.price)
+            self.ledger.require(order, order.price)
             order.status = "EXPIRED"
         else:
-            self._reserve(order)
+            self.ledger.reserve(order)
         return order
 
+    def _close(self, order: Order, status: str, now_ms: int) -> None:
+        if order.is_open:
+            self.ledger.release(order)
+            order.status, order.update_time = status, now_ms
+
     def _new_order(self, request: NewOrder, qty: Decimal, now_ms: int) -> Order:
-        return Order(
+        order = Order(
             order_id=self._next_order_id,
             symbol=request.spec.symbol,
-            client_order_id=request.client_order_id or secrets.token_urlsafe(16)[:22],
+            client_order_id=request.client_order_id or new_client_id(),
             side=request.side,
             type=request.type,
             time_in_force=request.time_in_force,
@@ -164,6 +286,16 @@ class Engine:
             working_time=now_ms,
             update_time=now_ms,
         )
+        self._next_order_id += 1
+        return order
+
+    def _check_client_ids(self, client_ids: list[str | None]) -> None:
+        """A client order id may be reused only once no open order carries it (Binance's rule)."""
+        wanted = {cid for cid in client_ids if cid}
+        if len(wanted) < len([cid for cid in client_ids if cid]) or any(
+            o.is_open and o.client_order_id in wanted for o in self._orders.values()
+        ):
+            raise errors.duplicate_order()
 
     def _quantity(self, request: NewOrder, book: matching.Quote) -> Decimal:
         if request.quantity is not None:
@@ -172,75 +304,42 @@ class Engine:
         price = request.spec.price_of_ticks(book.ask if request.side == "BUY" else book.bid)
         return request.spec.floor_to_step(request.quote_qty / price)
 
-    def _check_filters(self, request: NewOrder, qty: Decimal, book: matching.Quote) -> None:
+    def _check_filters(self, request: NewOrder, qty: Decimal, book: matching.Quote, *, new_orders: int) -> None:
         spec, market = request.spec, request.type == "MARKET"
         for price in (request.price, request.stop_price):
             if price is not None:
                 check_price(spec, price)
         check_quantity(spec, qty, market=market)
-        reference = request.price if request.price is not None else spec.price_of_ticks((book.bid + book.ask) // 2)
+        reference = request.price or request.stop_price or spec.price_of_ticks((book.bid + book.ask) // 2)
         check_notional(spec, qty * reference, market=market)
         resting = sum(1 for o in self._orders.values() if o.is_open and o.symbol == spec.symbol)
-        if not market and resting >= spec.max_num_orders:
+        if not market and resting + new_orders > spec.max_num_orders:
             raise errors.filter_failure("MAX_NUM_ORDERS")
-
-    def _spend(self, order: Order, price: Decimal) -> tuple[str, Decimal]:
-        spec = self.specs[order.symbol]
-        if order.side == "BUY":
-            return spec.quote, order.orig_qty * price
-        return spec.base, order.orig_qty
-
-    def _require(self, order: Order, price: Decimal) -> None:
-        self.account.require_free(*self._spend(order, price))
-
-    def _reserve(self, order: Order) -> None:
-        asset, amount = self._spend(order, order.price)
-        self.account.lock(asset, amount)
-        order.locked = amount
-
-    def _release(self, order: Order) -> None:
-        if order.locked:
-            self.account.unlock(self._spend(order, order.price)[0], order.locked)
-            order.locked = Decimal(0)
-
-    def _fill(self, order: Order, price: Decimal, now_ms: int, *, maker: bool) -> None:
-        spec = self.specs[order.symbol]
-        self._release(order)
-        spent_asset, spent = self._spend(order, price)
-        self.account.spend_free(spent_asset, spent)
-        received_asset = spec.base if order.side == "BUY" else spec.quote
-        received = order.orig_qty if order.side == "BUY" else order.orig_qty * price
-        fee = (received * self.fee_rate).quantize(_EIGHT_DECIMALS, rounding=ROUND_HALF_UP)
-        self.account.credit(received_asset, received - fee)
-        trade = Trade(
-            self._next_trade_id,
-            order.order_id,
-            order.symbol,
-            price,
-            order.orig_qty,
-            fee,
-            received_asset,
-            now_ms,
-            is_buyer=order.side == "BUY",
-            is_maker=maker,
-        )
-        self._next_trade_id += 1
-        self._trades.append(trade)
-        order.fills.append(trade)
-        order.executed_qty, order.cumulative_quote_qty = order.orig_qty, order.orig_qty * price
-        order.status, order.update_time = "FILLED", now_ms
 
     def _lookup(self, symbol: str, order_id: int | None, client_id: str | None) -> Order | None:
         if order_id is not None:
+            # With both ids Binance finds the order by id, then requires the client id to match.
             order = self._orders.get(order_id)
-            return order if order is not None and order.symbol == symbol else None
+            if order is None or order.symbol != symbol or client_id not in (None, order.client_order_id):
+                return None
+            return order
         matches = [o for o in self._orders.values() if o.symbol == symbol and o.client_order_id == client_id]
+        return matches[-1] if matches else None
+
+    def _lookup_list(self, list_id: int | None, list_client_id: str | None) -> OrderList | None:
+        if list_id is not None:
+            order_list = self._lists.get(list_id)
+            if order_list is None or list_client_id not in (None, order_list.list_client_order_id):
+                return None
+            return order_list
+        matches = [lst for lst in self._lists.values() if lst.list_client_order_id == list_client_id]
         return matches[-1] if matches else None
 
     @staticmethod
     def _ticks(spec: SymbolSpec, price: Decimal) -> int:
         return int(price / spec.tick)
 
-    @staticmethod
-    def _minute_start(minute: int) -> int:
-        return EPOCH_MS + minute * MINUTE_MS
+
+def _first_event(crossing: matching.Crossing) -> int:
+    events = [at for at in (crossing.triggered_at, crossing.filled_at) if at is not None]
+    return min(events)

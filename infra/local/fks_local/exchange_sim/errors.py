@@ -15,15 +15,27 @@ CLIENT_ID_PATTERN = r"^[\.A-Z\:/a-z0-9_-]{1,36}$"
 class BinanceError(Exception):
     """An error the simulator answers as ``{"code": ..., "msg": ...}`` with ``http_status``."""
 
-    def __init__(self, code: int, msg: str, http_status: int = 400, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        msg: str,
+        http_status: int = 400,
+        headers: dict[str, str] | None = None,
+        data: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(f"{code}: {msg}")
         self.code = code
         self.msg = msg
         self.http_status = http_status
         self.headers = headers or {}
+        # cancelReplace's failures carry what happened to each half under ``data``.
+        self.data = data
 
     def body(self) -> dict[str, object]:
-        return {"code": self.code, "msg": self.msg}
+        body: dict[str, object] = {"code": self.code, "msg": self.msg}
+        if self.data is not None:
+            body["data"] = self.data
+        return body
 
 
 def unknown_error() -> BinanceError:
@@ -60,6 +72,10 @@ def timestamp_ahead() -> BinanceError:
 
 def invalid_signature() -> BinanceError:
     return BinanceError(-1022, "Signature for this request is not valid.")
+
+
+def lookup_interval_too_big() -> BinanceError:
+    return BinanceError(-1127, "More than 24 hours between startTime and endTime.")
 
 
 def start_after_end() -> BinanceError:
@@ -118,6 +134,26 @@ def invalid_combination() -> BinanceError:
     return BinanceError(-1128, "Combination of optional parameters invalid.")
 
 
+def invalid_cancel_restrictions() -> BinanceError:
+    return BinanceError(-1145, "Invalid cancelRestrictions")
+
+
+def oco_order_type_rejected() -> BinanceError:
+    return BinanceError(-1158, "Order type not supported in OCO.")
+
+
+def oco_leg_misplaced(code: int) -> BinanceError:
+    """The OCO leg errors: both legs plain limits, or the stop on the wrong side of the market."""
+    return BinanceError(code, _OCO_LEG_MESSAGES[code])
+
+
+_OCO_LEG_MESSAGES = {
+    -1168: "At least one OCO order must be contingent.",
+    -1196: "A stop loss order in a buy OCO must be above.",
+    -1197: "A stop loss order in a sell OCO must be below.",
+}
+
+
 def invalid_value(name: str) -> BinanceError:
     return BinanceError(-1130, f"Data sent for parameter '{name}' is not valid.")
 
@@ -145,8 +181,23 @@ def duplicate_order() -> BinanceError:
     return order_rejected("Duplicate order sent.")
 
 
+def oco_prices_wrong() -> BinanceError:
+    return order_rejected("The relationship of the prices for the orders is not correct.")
+
+
 def unknown_order() -> BinanceError:
     return BinanceError(-2011, "Unknown order sent.")
+
+
+def cancel_restricted() -> BinanceError:
+    return BinanceError(-2011, "Order was not canceled due to cancel restrictions.")
+
+
+def cancel_replace_failed(code: int, data: dict[str, object]) -> BinanceError:
+    """-2021 (one half failed, HTTP 409) or -2022 (the request failed as a whole, HTTP 400)."""
+    if code == -2021:
+        return BinanceError(-2021, "Order cancel-replace partially failed.", 409, data=data)
+    return BinanceError(-2022, "Order cancel-replace failed.", 400, data=data)
 
 
 def order_does_not_exist() -> BinanceError:

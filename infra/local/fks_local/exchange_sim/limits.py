@@ -1,10 +1,9 @@
-"""Request-weight and order-rate limits as Binance counts them, and injected faults for tests."""
+"""Request-weight and order-rate limits as Binance counts them."""
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass
 
 from fks_local.exchange_sim import errors
 from fks_local.exchange_sim.config import SimulatorConfig
@@ -46,17 +45,17 @@ class RequestLimiter:
         next_minute = (now_ms // MINUTE_MS + 1) * MINUTE_MS
         raise errors.too_many_requests(self._config.weight_limit_1m, self._seconds_until(next_minute, now_ms))
 
-    def count_order(self, now_ms: int) -> dict[str, str]:
-        """Count a new order; return the order-count headers or raise -1015."""
+    def count_order(self, now_ms: int, count: int = 1) -> dict[str, str]:
+        """Count ``count`` new orders; return the order-count headers or raise -1015."""
         with self._lock:
             while self._orders and self._orders[0] <= now_ms - DAY_MS:
                 self._orders.popleft()
-            in_ten_seconds = sum(1 for t in self._orders if t > now_ms - _TEN_SECONDS_MS) + 1
+            in_ten_seconds = sum(1 for t in self._orders if t > now_ms - _TEN_SECONDS_MS) + count
             if in_ten_seconds > self._config.order_limit_10s:
                 raise errors.too_many_orders(self._config.order_limit_10s, "TEN_SECONDS")
-            if len(self._orders) + 1 > self._config.order_limit_1d:
+            if len(self._orders) + count > self._config.order_limit_1d:
                 raise errors.too_many_orders(self._config.order_limit_1d, "DAY")
-            self._orders.append(now_ms)
+            self._orders.extend([now_ms] * count)
             return {
                 "X-MBX-ORDER-COUNT-10S": str(in_ten_seconds),
                 "X-MBX-ORDER-COUNT-1D": str(len(self._orders)),
@@ -65,50 +64,3 @@ class RequestLimiter:
     @staticmethod
     def _seconds_until(until_ms: int, now_ms: int) -> int:
         return max(1, -(-(until_ms - now_ms) // 1000))
-
-
-@dataclass
-class InjectedFault:
-    """An answer to give instead of the real one, ``times`` times, for matching requests."""
-
-    path: str
-    method: str | None
-    http_status: int
-    code: int | None
-    msg: str
-    times: int
-
-    def matches(self, method: str, path: str) -> bool:
-        return self.path == path and self.method in (None, method)
-
-    def reply(self) -> errors.BinanceError | tuple[int, str]:
-        """A Binance error body when a code was given, else a bare status as a proxy would send."""
-        if self.code is None:
-            return self.http_status, f"<html><body><h1>{self.http_status}</h1></body></html>"
-        headers = {"Retry-After": "1"} if self.http_status in (418, 429) else None
-        return errors.BinanceError(self.code, self.msg, self.http_status, headers)
-
-
-class FaultInjector:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._faults: list[InjectedFault] = []
-
-    def add(self, fault: InjectedFault) -> None:
-        with self._lock:
-            self._faults.append(fault)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    def take(self, method: str, path: str) -> InjectedFault | None:
-        """The first fault for this request, used up by one; faults queue in the order added."""
-        with self._lock:
-            for fault in self._faults:
-                if fault.matches(method, path):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
-                    return fault
-        return None

@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from fks_local.exchange_sim import errors
 
-ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
+ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
 ASSET_PRECISION = 8
 _MAX_PRICE = Decimal("1000000")
 
@@ -113,11 +113,11 @@ def symbol_info(spec: SymbolSpec) -> dict[str, object]:
         "quoteCommissionPrecision": ASSET_PRECISION,
         "orderTypes": list(ORDER_TYPES),
         "icebergAllowed": False,
-        "ocoAllowed": False,
+        "ocoAllowed": True,
         "otoAllowed": False,
         "quoteOrderQtyMarketAllowed": True,
         "allowTrailingStop": False,
-        "cancelReplaceAllowed": False,
+        "cancelReplaceAllowed": True,
         "isSpotTradingAllowed": True,
         "isMarginTradingAllowed": False,
         "filters": _filters(spec),

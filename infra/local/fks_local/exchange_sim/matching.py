@@ -2,8 +2,9 @@
 
 A resting order is checked against the high and low of every minute after the one it was placed
 (or last checked) in, so a price that was touched between two requests still fills it. Fills are
-at the order's own price; a stop-limit whose limit is marketable when it triggers fills at its
-stop price, standing in for the market price at that moment.
+at the order's own price; a stop-limit whose limit is marketable when it triggers, and a stop-market
+order (``STOP_LOSS``, ``TAKE_PROFIT``), fill at the stop price, standing in for the market price at
+that moment.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-STOP_TYPES = frozenset({"STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"})
+STOP_TYPES = frozenset({"STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"})
+# Stops that become MARKET orders when triggered: they carry no limit price.
+MARKET_STOP_TYPES = frozenset({"STOP_LOSS", "TAKE_PROFIT"})
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def marketable(side: str, price: int, book: Quote) -> bool:
 
 def _triggers_on_fall(side: str, order_type: str) -> bool:
     # A sell stop-loss and a buy take-profit wait for the price to come down to the stop.
-    return (side == "SELL") == (order_type == "STOP_LOSS_LIMIT")
+    return (side == "SELL") == order_type.startswith("STOP_LOSS")
 
 
 def triggers_now(side: str, order_type: str, stop: int, last: int) -> bool:
@@ -61,20 +64,24 @@ def _first(mask: NDArray[np.bool_], start: int) -> int | None:
 def cross(
     side: str,
     order_type: str,
-    price: int,
+    price: int | None,
     stop: int | None,
     lows: NDArray[np.int64],
     highs: NDArray[np.int64],
 ) -> Crossing:
-    """Where in the window a (possibly untriggered) resting order triggers and fills."""
+    """Where in the window a (possibly untriggered) resting order triggers and fills.
+
+    ``price`` is None for a stop-market order, ``stop`` None once a stop has triggered.
+    """
     start, triggered_at = 0, None
     if stop is not None:
         falls = _triggers_on_fall(side, order_type)
         triggered_at = _first(lows <= stop if falls else highs >= stop, 0)
         if triggered_at is None:
             return Crossing(None, None, None, maker=True)
-        if (side == "BUY" and price >= stop) or (side == "SELL" and price <= stop):
+        if price is None or (side == "BUY" and price >= stop) or (side == "SELL" and price <= stop):
             return Crossing(triggered_at, triggered_at, stop, maker=False)
         start = triggered_at
+    assert price is not None  # only a stop-market order has no price, and it filled above
     filled_at = _first(lows <= price if side == "BUY" else highs >= price, start)
     return Crossing(triggered_at, filled_at, None if filled_at is None else price, maker=True)

@@ -34,7 +34,9 @@ _REQUIRED = {
     "LIMIT": ("timeInForce", "quantity", "price"),
     "MARKET": (),
     "LIMIT_MAKER": ("quantity", "price"),
+    "STOP_LOSS": ("quantity", "stopPrice"),
     "STOP_LOSS_LIMIT": ("timeInForce", "quantity", "price", "stopPrice"),
+    "TAKE_PROFIT": ("quantity", "stopPrice"),
     "TAKE_PROFIT_LIMIT": ("timeInForce", "quantity", "price", "stopPrice"),
 }
 _OPTIONAL = {"MARKET": ("quantity", "quoteOrderQty")}
@@ -78,8 +80,8 @@ def parse_new_order(values: Mapping[str, str], specs: Mapping[str, SymbolSpec]) 
         quote_qty=params.decimal(values, "quoteOrderQty"),
         price=params.decimal(values, "price"),
         stop_price=params.decimal(values, "stopPrice"),
-        client_order_id=_client_order_id(values),
-        resp_type=_response_type(values, order_type),
+        client_order_id=client_id(values, "newClientOrderId"),
+        resp_type=response_type(values, order_type),
     )
 
 
@@ -101,16 +103,17 @@ def _check_presence(values: Mapping[str, str], order_type: str) -> None:
             raise errors.not_required("quoteOrderQty")
 
 
-def _client_order_id(values: Mapping[str, str]) -> str | None:
-    client_id = values.get("newClientOrderId")
-    if client_id is not None and not _CLIENT_ID.match(client_id):
-        raise errors.illegal_characters("newClientOrderId", errors.CLIENT_ID_PATTERN)
-    return client_id
+def client_id(values: Mapping[str, str], name: str) -> str | None:
+    value = values.get(name)
+    if value is not None and not _CLIENT_ID.match(value):
+        raise errors.illegal_characters(name, errors.CLIENT_ID_PATTERN)
+    return value
 
 
-def _response_type(values: Mapping[str, str], order_type: str) -> str:
-    # Binance answers MARKET and LIMIT orders in full by default, every other type with an ACK.
-    default = "FULL" if order_type in ("MARKET", "LIMIT") else "ACK"
+def response_type(values: Mapping[str, str], order_type: str | None) -> str:
+    # Binance answers MARKET and LIMIT orders in full by default, every other type with an ACK;
+    # order lists (``order_type`` None) report their legs in the RESULT shape.
+    default = "FULL" if order_type in ("MARKET", "LIMIT") else "RESULT" if order_type is None else "ACK"
     resp_type = values.get("newOrderRespType", default)
     if resp_type not in RESPONSE_TYPES:
         raise errors.invalid_value("newOrderRespType")

@@ -24,6 +24,7 @@ class Trade:
     time: int
     is_buyer: bool
     is_maker: bool
+    order_list_id: int = -1
 
     @property
     def quote_qty(self) -> Decimal:
@@ -53,6 +54,8 @@ class Order:
     update_time: int = 0
     locked: Decimal = ZERO
     fills: list[Trade] = field(default_factory=list)
+    # The OCO this order is a leg of, -1 for a standalone order (Binance's value).
+    order_list_id: int = -1
 
     @property
     def is_open(self) -> bool:
@@ -67,7 +70,7 @@ def _core(order: Order) -> Json:
     return {
         "symbol": order.symbol,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": order.client_order_id,
     }
 
@@ -132,7 +135,7 @@ def cancel_view(order: Order, cancel_client_id: str, now_ms: int) -> Json:
         "symbol": order.symbol,
         "origClientOrderId": order.client_order_id,
         "orderId": order.order_id,
-        "orderListId": -1,
+        "orderListId": order.order_list_id,
         "clientOrderId": cancel_client_id,
         "transactTime": now_ms,
     }
@@ -146,7 +149,7 @@ def trade_view(trade: Trade) -> Json:
         "symbol": trade.symbol,
         "id": trade.trade_id,
         "orderId": trade.order_id,
-        "orderListId": -1,
+        "orderListId": trade.order_list_id,
         "price": fmt8(trade.price),
         "qty": fmt8(trade.qty),
         "quoteQty": fmt8(trade.quote_qty),

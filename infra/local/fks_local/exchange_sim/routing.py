@@ -37,9 +37,14 @@ class Route:
     accepted: frozenset[str]
     signed: bool = False
     weight_without_symbol: int | None = None
-    places_order: bool = False
+    # How many orders a request adds to the order-rate counters (2 for an OCO).
+    places_orders: int = 0
+    # Another weight when a parameter is sent (myTrades with orderId costs 5, not 20).
+    weight_when_sent: tuple[str, int] | None = None
 
     def weight_of(self, params: Params) -> int:
+        if self.weight_when_sent is not None and self.weight_when_sent[0] in params:
+            return self.weight_when_sent[1]
         if self.weight_without_symbol is not None and "symbol" not in params and "symbols" not in params:
             return self.weight_without_symbol
         return self.weight
@@ -56,7 +61,8 @@ def signed(
     weight: int,
     *accepted: str,
     weight_without_symbol: int | None = None,
-    places_order: bool = False,
+    places_orders: int = 0,
+    weight_when_sent: tuple[str, int] | None = None,
 ) -> Route:
     return Route(
         handler,
@@ -64,5 +70,6 @@ def signed(
         frozenset(accepted) | SIGNATURE_PARAMS,
         signed=True,
         weight_without_symbol=weight_without_symbol,
-        places_order=places_order,
+        places_orders=places_orders,
+        weight_when_sent=weight_when_sent,
     )

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fks_local.exchange_sim import price_shifts
 from fks_local.exchange_sim.markets import SymbolSpec
 
 EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z, the first sample minute
@@ -120,6 +121,8 @@ class SymbolSeries:
         self._hours: list[Bars] = []
         self._hour_count = 0
         self._cum_at_hour: list[int] = [0]  # log price (micro-nats) before each hour's first minute
+        # Prices set by tests (``POST /sim/price``); empty for the pure sample series.
+        self.shifts = price_shifts.PriceShifts()
 
     def _increments(self, index: NDArray[np.uint64]) -> Int64Array:
         h = _mix(index, self._salts["return"])
@@ -156,13 +159,38 @@ class SymbolSeries:
 
     def minutes(self, first: int, stop: int) -> Bars:
         """Minutes ``[first, stop)``, counted from ``EPOCH_MS``; ``first`` must be >= 0."""
+        return price_shifts.apply(self._generated_minutes(first, stop), first, self.shifts.snapshot())
+
+    def _generated_minutes(self, first: int, stop: int) -> Bars:
         hour = first // 60
         self._ensure_hours(hour)
         bars, _ = self._generate(hour * 60, max(stop, hour * 60 + 1), self._cum_at_hour[hour])
         return bars.slice(first - hour * 60, stop - hour * 60)
 
+    def shift_close(self, minute: int, close_ticks: int) -> None:
+        """Make ``minute`` close at ``close_ticks`` and rescale every later minute to match."""
+        if close_ticks < 1:
+            raise ValueError("a price must be at least one tick")
+        now = self.minutes(minute, minute + 1)
+        generated = int(self._generated_minutes(minute, minute + 1).close[0])
+        shift = price_shifts.Shift(minute, close_ticks / generated, close_ticks, int(now.low[0]), int(now.high[0]))
+        self.shifts.add(shift)
+
     def hours(self, first: int, stop: int, minute_stop: int) -> Bars:
         """Hourly aggregates of hours ``[first, stop)`` using only minutes before ``minute_stop``."""
+        shifted = self.shifts.first_minute()
+        if shifted is None or stop <= shifted // 60:
+            return self._generated_hours(first, stop, minute_stop)
+        # The cache holds generated hours; from the first shifted hour on, aggregate the minutes.
+        split = max(first, shifted // 60)
+        parts = [self._generated_hours(first, split, minute_stop)] if split > first else []
+        tail_stop = min(stop * 60, minute_stop)
+        if tail_stop > split * 60:
+            tail = self.minutes(split * 60, tail_stop)
+            parts.append(tail.aggregate(np.arange(0, len(tail), 60, dtype=np.intp)))
+        return concat(parts)
+
+    def _generated_hours(self, first: int, stop: int, minute_stop: int) -> Bars:
         complete_stop = min(stop, minute_stop // 60)
         self._ensure_hours(complete_stop)
         with self._lock:

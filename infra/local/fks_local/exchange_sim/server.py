@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -9,13 +10,13 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from fks_local.exchange_sim import errors
 from fks_local.exchange_sim.account import Account
-from fks_local.exchange_sim.application import API_PREFIX, Application, Clock, Request, Response
+from fks_local.exchange_sim.application import Application, Clock, Request, Response
 from fks_local.exchange_sim.candles import CandleSource
 from fks_local.exchange_sim.config import SimulatorConfig
 from fks_local.exchange_sim.engine import Engine
-from fks_local.exchange_sim.limits import FaultInjector, InjectedFault, RequestLimiter
+from fks_local.exchange_sim.faults import FaultInjector, error_fault, parse_fault
+from fks_local.exchange_sim.limits import RequestLimiter
 from fks_local.exchange_sim.routing import Venue
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(self.server.app.handle(request))
 
     def _send(self, response: Response) -> None:
+        if response.delay_ms:
+            time.sleep(response.delay_ms / 1000)
+        if response.drop:
+            # An injected lost answer: close the connection without a status line.
+            self.close_connection = True
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -165,15 +172,35 @@ class ExchangeSimulator:
         With ``code``, a Binance error body (status from the code unless given); with only
         ``http_status``, a bare HTML error page as a proxy or load balancer would send.
         """
-        if code is None and http_status is None:
-            raise ValueError("inject_error needs a code, an http_status or both")
-        full_path = path if path.startswith("/") else API_PREFIX + path
-        status = http_status or errors.HTTP_STATUS_BY_CODE.get(code or 0, 400)
-        text = msg or errors.MESSAGE_BY_CODE.get(code or 0, "Injected error.")
-        self.faults.add(InjectedFault(full_path, method, status, code, text, times))
+        self.faults.add(error_fault(path, code=code, http_status=http_status, msg=msg, method=method, times=times))
+
+    def inject_faults(self, faults: list[dict[str, object]], *, seed: int | None = None) -> None:
+        """Add faults as ``POST /sim/faults`` takes them (see faults.py); ValueError names a bad one."""
+        parsed = [parse_fault(fault) for fault in faults]
+        if seed is not None:
+            self.faults.reseed(seed)
+        for fault in parsed:
+            self.faults.add(fault)
 
     def clear_errors(self) -> None:
         self.faults.clear()
+
+    def set_price(self, symbol: str, price: Decimal) -> Decimal:
+        """Move ``symbol``'s price to ``price`` now (as ``POST /sim/price``); returns the old price."""
+        spec = self.engine.specs[symbol]
+        old = self.engine.set_price(symbol, int(price / spec.tick), self.app.clock())
+        return spec.price_of_ticks(old)
+
+    def price(self, symbol: str) -> Decimal:
+        """The last price of ``symbol`` now."""
+        spec = self.engine.specs[symbol]
+        return spec.price_of_ticks(self.engine.last_ticks(symbol, self.app.clock()))
+
+    def venue_orders(self, client_order_id: str | None = None) -> list[dict[str, object]]:
+        """Every order the venue holds (``GET /sim/orders``), optionally only one client id's."""
+        query = f"client_order_id={client_order_id}" if client_order_id is not None else ""
+        response = self.app.handle(Request("GET", "/sim/orders", query, "", None))
+        return list(json.loads(response.body)["orders"])
 
     def balance(self, asset: str) -> tuple[Decimal, Decimal]:
         """``(free, locked)`` of ``asset`` right now, after matching resting orders."""

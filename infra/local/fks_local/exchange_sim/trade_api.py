@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TypeVar
 
 from fks_local.exchange_sim import errors, params
+from fks_local.exchange_sim.engine import CANCEL_RESTRICTIONS, new_client_id
+from fks_local.exchange_sim.intervals import DAY_MS
+from fks_local.exchange_sim.list_api import cancelled_list_view
 from fks_local.exchange_sim.markets import fmt8
 from fks_local.exchange_sim.order_params import ACCEPTED as NEW_ORDER_PARAMS
 from fks_local.exchange_sim.order_params import parse_new_order
@@ -35,17 +37,32 @@ def _order_ref(call: Call) -> tuple[str, int | None, str | None]:
     return symbol, order_id, client_id
 
 
-def _in_window(call: Call, items: Sequence[_T], time_of: dict[int, int]) -> list[_T]:
-    """Binance's history selection: between startTime and endTime, newest ``limit`` first cut."""
+def _window(call: Call) -> tuple[int | None, int | None]:
+    """startTime and endTime; Binance looks at most 24 hours from either one it is given."""
     start = params.integer(call.params, "startTime")
     end = params.integer(call.params, "endTime")
+    if start is not None and end is not None:
+        if start > end:
+            raise errors.start_after_end()
+        if end - start > DAY_MS:
+            raise errors.lookup_interval_too_big()
+    elif start is not None:
+        end = start + DAY_MS
+    elif end is not None:
+        start = end - DAY_MS
+    return start, end
+
+
+def _in_window(call: Call, items: Sequence[_T], time_of: dict[int, int], *, from_start: bool) -> list[_T]:
+    """Binance's history selection: within the window, the first ``limit`` from a start, else the newest."""
+    start, end = _window(call)
     limit = params.limit(call.params, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT)
     chosen = [
         item
         for i, item in enumerate(items)
         if (start is None or time_of[i] >= start) and (end is None or time_of[i] <= end)
     ]
-    return chosen[:limit] if start is not None else chosen[-limit:]
+    return chosen[:limit] if from_start or start is not None else chosen[-limit:]
 
 
 def new_order(call: Call) -> object:
@@ -79,8 +96,11 @@ def query_order(call: Call) -> object:
 
 
 def cancel_order(call: Call) -> object:
-    order = call.venue.engine.cancel(*_order_ref(call), call.now_ms)
-    return cancel_view(order, call.params.get("newClientOrderId") or _cancel_id(), call.now_ms)
+    restriction = call.params.get("cancelRestrictions")
+    if restriction is not None and restriction not in CANCEL_RESTRICTIONS:
+        raise errors.invalid_cancel_restrictions()
+    order = call.venue.engine.cancel(*_order_ref(call), call.now_ms, restriction)
+    return cancel_view(order, call.params.get("newClientOrderId") or new_client_id(), call.now_ms)
 
 
 def open_orders(call: Call) -> object:
@@ -89,13 +109,21 @@ def open_orders(call: Call) -> object:
 
 
 def cancel_open_orders(call: Call) -> object:
+    """Every open order of the symbol, an OCO's legs answered as their list (Binance's shape)."""
     engine, symbol = call.venue.engine, _symbol(call)
+    answers: list[object] = []
     with engine.lock:
         orders = engine.orders(symbol, call.now_ms, open_only=True)
         if not orders:
             raise errors.unknown_order()
-        cancelled = [engine.cancel(symbol, o.order_id, None, call.now_ms) for o in orders]
-    return [cancel_view(o, _cancel_id(), call.now_ms) for o in cancelled]
+        for order in orders:
+            if order.order_list_id < 0:
+                engine.cancel(symbol, order.order_id, None, call.now_ms)
+                answers.append(cancel_view(order, new_client_id(), call.now_ms))
+            elif order.is_open:  # the first leg seen cancels its sibling too
+                order_list = engine.cancel_list(symbol, order.order_list_id, None, call.now_ms)
+                answers.append(cancelled_list_view(order_list, new_client_id(), call.now_ms))
+    return answers
 
 
 def all_orders(call: Call) -> object:
@@ -106,18 +134,35 @@ def all_orders(call: Call) -> object:
         for o in call.venue.engine.orders(symbol, call.now_ms, open_only=False)
         if from_id is None or o.order_id >= from_id
     ]
-    return [query_view(o) for o in _in_window(call, orders, {i: o.time for i, o in enumerate(orders)})]
+    times = {i: o.time for i, o in enumerate(orders)}
+    return [query_view(o) for o in _in_window(call, orders, times, from_start=from_id is not None)]
+
+
+# The parameter combinations Binance serves for myTrades (besides symbol); others are -1128.
+_TRADE_FILTERS = {
+    frozenset(),
+    frozenset({"orderId"}),
+    frozenset({"startTime"}),
+    frozenset({"endTime"}),
+    frozenset({"fromId"}),
+    frozenset({"startTime", "endTime"}),
+    frozenset({"orderId", "fromId"}),
+}
 
 
 def my_trades(call: Call) -> object:
     symbol = _symbol(call)
+    sent = frozenset(name for name in ("orderId", "fromId", "startTime", "endTime") if name in call.params)
+    if sent not in _TRADE_FILTERS:
+        raise errors.invalid_combination()
     order_id, from_id = params.integer(call.params, "orderId"), params.integer(call.params, "fromId")
     trades = [
         t
         for t in call.venue.engine.trades(symbol, call.now_ms)
         if (order_id is None or t.order_id == order_id) and (from_id is None or t.trade_id >= from_id)
     ]
-    return [trade_view(t) for t in _in_window(call, trades, {i: t.time for i, t in enumerate(trades)})]
+    times = {i: t.time for i, t in enumerate(trades)}
+    return [trade_view(t) for t in _in_window(call, trades, times, from_start=from_id is not None)]
 
 
 def account(call: Call) -> object:
@@ -147,13 +192,9 @@ def account(call: Call) -> object:
     }
 
 
-def _cancel_id() -> str:
-    return secrets.token_urlsafe(16)[:22]
-
-
 _HISTORY = ("symbol", "orderId", "startTime", "endTime", "limit")
 ROUTES: dict[tuple[str, str], Route] = {
-    ("POST", "order"): signed(new_order, 1, *NEW_ORDER_PARAMS, places_order=True),
+    ("POST", "order"): signed(new_order, 1, *NEW_ORDER_PARAMS, places_orders=1),
     ("POST", "order/test"): signed(test_order, 1, *NEW_ORDER_PARAMS),
     ("GET", "order"): signed(query_order, 4, "symbol", "orderId", "origClientOrderId"),
     ("DELETE", "order"): signed(
@@ -162,6 +203,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "openOrders"): signed(open_orders, 6, "symbol", weight_without_symbol=80),
     ("DELETE", "openOrders"): signed(cancel_open_orders, 1, "symbol"),
     ("GET", "allOrders"): signed(all_orders, 20, *_HISTORY),
-    ("GET", "myTrades"): signed(my_trades, 20, *_HISTORY, "fromId"),
+    ("GET", "myTrades"): signed(my_trades, 20, *_HISTORY, "fromId", weight_when_sent=("orderId", 5)),
     ("GET", "account"): signed(account, 20, "omitZeroBalances"),
 }
