@@ -19,7 +19,7 @@ from fks.errors import RiskDenied
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.orders import order_for_signal
 from fks.pipeline.outcomes import SignalStatus
-from fks.pipeline.risk import Check, decide, decide_futures
+from fks.pipeline.risk import Check, decide, decide_futures, reduces_position
 from fks.signals import AssetClass, Side, Signal, parse_signal
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.risk_context import RiskContextReader
@@ -65,7 +65,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             risk_context = reader.read(signal, account, now_ms)
             checks = decide(risk_context, wiring.portfolio_limits())
             route, price = "exchange", str(risk_context.price)
-            order = order_for_signal(signal, account).model_dump(mode="json", exclude_none=True)
+            opens = not reduces_position(risk_context)
+            order = order_for_signal(signal, account, opens=opens).model_dump(mode="json", exclude_none=True)
     except RiskDenied as denied:
         # Recorded here with every rule's verdict (the error that reaches Step Functions carries
         # only the message); the state machine's outcome state then finds the status final.

@@ -24,6 +24,12 @@ CLIENT_ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,36}$"
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$"
 
 
+# As the backtester bounds them: a stop below 100 % (a stop at -100 % is no stop), a take-profit
+# up to a hundredfold.
+StopPercent = Annotated[StrictDecimal, Field(gt=0, lt=100)]
+TakeProfitPercent = Annotated[StrictDecimal, Field(gt=0, le=10000)]
+
+
 class Protection(BaseModel):
     """The exits that protect the position an order opens or increases, each in percent of the
     entry's fill price (2 = 2 %), as the backtester's ``stop_loss_pct`` / ``take_profit_pct``;
@@ -31,9 +37,9 @@ class Protection(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stop_loss_pct: Annotated[StrictDecimal, Field(gt=0, lt=100)] | None = None
-    take_profit_pct: Annotated[StrictDecimal, Field(gt=0, le=10000)] | None = None
-    trailing_stop_pct: Annotated[StrictDecimal, Field(gt=0, lt=100)] | None = None
+    stop_loss_pct: StopPercent | None = None
+    take_profit_pct: TakeProfitPercent | None = None
+    trailing_stop_pct: StopPercent | None = None
 
     @field_serializer("stop_loss_pct", "take_profit_pct", "trailing_stop_pct")
     def _decimal_as_string(self, value: Decimal | None) -> str | None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from fks.decimals import PositiveDecimal
 from fks.errors import BadRequest
+from fks.execution import Protection
 
 # Step Functions execution names allow 1-80 characters of this set, and the signal id is the
 # execution name, so the id must be one.
@@ -56,6 +57,9 @@ class Signal(BaseModel):
     approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     asset_class: AssetClass = AssetClass.SPOT
     account: str = Field(default="default", min_length=1, max_length=64)
+    # The strategy's protective exits for the position this signal opens (the engine places them
+    # once the entry fills); None: no exits.
+    protection: Protection | None = None
 
     @field_validator("signal_id")
     @classmethod

@@ -25,8 +25,10 @@ def exchange_symbol(unified: str) -> str:
     return unified.split(":", 1)[0].replace("/", "")
 
 
-def order_for_signal(signal: Signal, account: str) -> OrderCommand:
-    """A limit price in the signal makes a GTC limit order; otherwise a market order."""
+def order_for_signal(signal: Signal, account: str, *, opens: bool = True) -> OrderCommand:
+    """A limit price in the signal makes a GTC limit order; otherwise a market order. An order
+    that ``opens`` (or adds to) a position carries the strategy's protective exits; one that only
+    reduces a position needs none."""
     limit = signal.limit_price
     return OrderCommand(
         client_order_id=client_order_id_for(signal.signal_id),
@@ -38,6 +40,7 @@ def order_for_signal(signal: Signal, account: str) -> OrderCommand:
         quantity=signal.quantity,
         price=limit,
         time_in_force="GTC",
+        protection=signal.protection if opens else None,
     )
 
 

@@ -13,6 +13,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fks.decimals import PositiveDecimal
+from fks.execution import Protection, StopPercent, TakeProfitPercent
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
 from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass
@@ -40,6 +41,20 @@ class StrategyConfig(_Contract):
     approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     asset_class: AssetClass = AssetClass.SPOT
     active: bool = False
+    # Exits that protect every position the strategy opens, in percent of the entry's fill price:
+    # the backtester's parameters, placed live by the execution engine (``OrderCommand.protection``).
+    stop_loss_pct: StopPercent | None = None
+    take_profit_pct: TakeProfitPercent | None = None
+    trailing_stop_pct: StopPercent | None = None
+
+    @property
+    def protection(self) -> Protection | None:
+        exits = Protection(
+            stop_loss_pct=self.stop_loss_pct,
+            take_profit_pct=self.take_profit_pct,
+            trailing_stop_pct=self.trailing_stop_pct,
+        )
+        return None if exits.is_empty else exits
 
     @field_validator("symbol")
     @classmethod
@@ -64,6 +79,9 @@ class StrategyUpdate(_Contract):
     mode: ApprovalMode | None = None
     approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     timeframe: Timeframe | None = None
+    stop_loss_pct: StopPercent | None = None
+    take_profit_pct: TakeProfitPercent | None = None
+    trailing_stop_pct: StopPercent | None = None
 
     def apply(self, current: StrategyConfig) -> StrategyConfig:
         changes = self.model_dump(exclude_none=True)

@@ -125,4 +125,5 @@ def _signal_at(config: StrategyConfig, candles: Candles, targets: FloatArray, in
         mode=config.mode,
         approval_window_s=config.approval_window_s,
         asset_class=config.asset_class,
+        protection=config.protection,
     )
