@@ -1,10 +1,12 @@
-"""``POST /ninja/fills|orders|positions|refusals``: what the NinjaTrader bridge reports back.
+"""``POST /ninja/fills|orders|positions|refusals``: what the NinjaTrader bridge reports back, and
+``GET /ninja/orders/{id}`` and ``GET /ninja/positions`` to read the NT8 orders and positions it made.
 
 The bridge (``ninja_bridge/fks_ninja/reporter.py``) posts each fill, order state, NT8 position file
 and refusal here with a ``trade`` key. Fills move the NT8 order and its position together; order
 states move the order; position files are stored beside the booked position for reconciliation;
 refusals are recorded beside the signal's history. Each report with an ``Idempotency-Key`` counts
-once: a replay answers 200 ``duplicate``, the same key on a different report is a 409.
+once: a replay answers 200 ``duplicate``, the same key on a different report is a 409. NT8 orders
+and positions live in the NinjaTrader tables, apart from the Rust engine's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -23,11 +25,18 @@ from pydantic import BaseModel
 
 from fks import env
 from fks.errors import BadRequest
-from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks.execution import ACCOUNT_PATTERN
+from fks.ninja.reports import (
+    NINJA_ORDER_ID_PATTERN,
+    NinjaFillReport,
+    NinjaOrderStateReport,
+    NinjaPositionReport,
+    NinjaRefusalReport,
+)
 from fks.observability import API, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
 from fks_adapters.api import make_resolver
-from fks_adapters.ninja import IdempotencyClaim, NinjaReportStore, Outcome
+from fks_adapters.ninja import IdempotencyClaim, NinjaReads, NinjaReportStore, Outcome
 from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
@@ -52,11 +61,16 @@ _ANSWERS: dict[int, OpenAPIResponse] = {
 @cache
 def _store() -> NinjaReportStore:
     return NinjaReportStore(
-        env.require(env.ORDERS_TABLE),
-        env.require(env.POSITIONS_TABLE),
+        env.require(env.NINJA_ORDERS_TABLE),
+        env.require(env.NINJA_POSITIONS_TABLE),
         env.require(env.SIGNALS_TABLE),
         env.require(env.IDEMPOTENCY_TABLE),
     )
+
+
+@cache
+def _reads() -> NinjaReads:
+    return NinjaReads(env.require(env.NINJA_ORDERS_TABLE), env.require(env.NINJA_POSITIONS_TABLE))
 
 
 def _claim(kind: str, report: BaseModel, key: str | None, *, required: bool = True) -> IdempotencyClaim | None:
@@ -129,6 +143,22 @@ def report_refusal(
             reason=f"NinjaTrader bridge refused it{rule}: {refusal.reason}",
         )
     return _answer("refusals", outcome, signal_id=refusal.signal_id)
+
+
+@app.get("/ninja/orders/<id>")
+def get_order(
+    id: Annotated[str, Path(pattern=NINJA_ORDER_ID_PATTERN, description="the bridge's order id")],
+) -> dict[str, Any]:
+    """One NT8 order as the bridge last reported it."""
+    return {"order": _reads().order(id)}
+
+
+@app.get("/ninja/positions")
+def list_positions(
+    account: Annotated[str, Query(pattern=ACCOUNT_PATTERN, description="the NT8 account")],
+) -> dict[str, Any]:
+    """Every futures position of an NT8 account: booked from fills, with NT8's own report beside."""
+    return {"positions": _reads().positions(account)}
 
 
 @observed(logger, correlation=API)

@@ -18,6 +18,7 @@ from fks import env
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
 from fks_adapters.exchanges import make_exchange
+from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
@@ -55,7 +56,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     account = wiring.trading_account()
     tolerance = Decimal(str(event.get("tolerance") or "0.005"))
     mismatches = _spot_reconciler().run(account, rebaseline=bool(event.get("rebaseline")), tolerance=tolerance)
-    mismatches += ninjatrader_mismatches(wiring.execution_tables())
+    mismatches += ninjatrader_mismatches(ninja_reads())
     metrics.add_metric(name="ReconciliationMismatches", unit=MetricUnit.Count, value=len(mismatches))
     halted = _halt(mismatches) if mismatches else []
     if not mismatches:

@@ -21,6 +21,7 @@ from fks.pipeline.orders import order_for_signal
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.risk import Check, decide, decide_futures, reduces_position
 from fks.signals import AssetClass, Side, Signal, parse_signal
+from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.risk_context import RiskContextReader
 
@@ -44,7 +45,7 @@ def _futures_checks(reader: RiskContextReader, signal: Signal) -> list[Check]:
         reader.trading_state(nt8),
         nt8,
         rules=configured.effective_rules(),
-        position=reader.contracts(nt8, signal.symbol),
+        position=ninja_reads().contracts(nt8, signal.symbol),
         delta=delta,
     )
 

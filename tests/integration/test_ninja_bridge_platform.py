@@ -1,7 +1,7 @@
 """The bridge against the platform, end to end on the local stack: a futures signal on the
 NinjaTraderQueue (sent there directly, or routed by the signal pipeline) becomes an OIF file,
 the fake NT8 fills it, and the real HttpFillReporter posts the fills, order states and NT8's
-position file to ``/ninja/*`` with a trade key, where ``GET /orders/{id}`` and the positions
+position file to ``/ninja/*`` with a trade key, where ``GET /ninja/orders/{id}`` and the NinjaTrader positions
 table show them."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _service(
 
 def _position(stack: StackHandle, account: str) -> dict[str, str]:
     item = stack.clients("dynamodb").get_item(
-        TableName=stack.deployed.physical_id("PositionsTable"),
+        TableName=stack.deployed.physical_id("NinjaPositionsTable"),
         Key={"account": {"S": account}, "symbol": {"S": "ES 12-25"}},
         ConsistentRead=True,
     )["Item"]
@@ -80,7 +80,7 @@ def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
     sell_id = _run_signal(service, nt8, sqs, url, sell.model_dump_json())
 
     assert nt8.rejections == []
-    bought = local_stack.api("GET", f"/orders/{buy_id}", scope="read").json()["order"]
+    bought = local_stack.api("GET", f"/ninja/orders/{buy_id}", scope="read").json()["order"]
     assert (bought["venue"], bought["signal_id"], bought["account"], bought["symbol"], bought["side"]) == (
         "ninjatrader",
         buy.signal_id,
@@ -89,7 +89,7 @@ def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
         "buy",
     )
     assert (bought["status"], bought["filled_qty"], bought["avg_fill_price"]) == ("filled", "2", "5001.75")
-    sold = local_stack.api("GET", f"/orders/{sell_id}", scope="read").json()["order"]
+    sold = local_stack.api("GET", f"/ninja/orders/{sell_id}", scope="read").json()["order"]
     assert (sold["status"], sold["side"], sold["filled_qty"]) == ("filled", "sell", "3")
 
     position = _position(local_stack, nt8_account)
@@ -98,7 +98,7 @@ def test_a_queued_futures_signal_is_filled_in_nt8_and_booked_by_the_platform(
     # NT8's own position file, as the bridge reported it, agrees with what the fills booked.
     assert (position["reported_quantity"], position["reported_average_price"]) == ("-1", "5004.25")
 
-    listed = local_stack.api("GET", f"/positions?account={nt8_account}", scope="read").json()["positions"]
+    listed = local_stack.api("GET", f"/ninja/positions?account={nt8_account}", scope="read").json()["positions"]
     assert [(p["symbol"], p["quantity"], p["side"], p["venue"]) for p in listed] == [
         ("ES 12-25", "-1", "short", "ninjatrader")
     ]
@@ -146,6 +146,6 @@ def test_a_futures_signal_from_the_pipeline_is_filled_in_nt8_and_booked(
         service.bridge.handle_outgoing()
 
     order_id = report.handled[0].order_id
-    order = local_stack.api("GET", f"/orders/{order_id}", scope="read").json()["order"]
+    order = local_stack.api("GET", f"/ninja/orders/{order_id}", scope="read").json()["order"]
     assert (order["signal_id"], order["status"], order["filled_qty"]) == (signal.signal_id, "filled", "1")
     assert _position(local_stack, nt8_account)["quantity"] == "1"

@@ -1,5 +1,5 @@
 """``POST /ninja/*`` through the local API: scopes, validation, idempotency, and what lands in the
-orders, positions and signals tables."""
+NinjaTrader orders and positions tables (never the engine's) and the signals table."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _post(stack: StackHandle, kind: str, body: dict[str, Any], key: str | None, 
 
 def _position(stack: StackHandle, account: str, symbol: str = "ES 12-25") -> dict[str, Any]:
     item = stack.clients("dynamodb").get_item(
-        TableName=stack.deployed.physical_id("PositionsTable"),
+        TableName=stack.deployed.physical_id("NinjaPositionsTable"),
         Key={"account": {"S": account}, "symbol": {"S": symbol}},
         ConsistentRead=True,
     )
@@ -61,6 +61,40 @@ def test_a_read_key_cannot_report(local_stack: StackHandle) -> None:
     assert response.status_code == 403
     assert "trade" in response.json()["message"]
     assert _position(local_stack, account) == {}
+
+
+def test_an_order_id_the_bridge_never_makes_is_a_400_and_squats_nothing(local_stack: StackHandle) -> None:
+    signal_id, _, _ = _ids()
+    state = {"order_id": "0", "signal_id": signal_id, "state": "ACCEPTED", "filled": 0, "average_fill_price": "0"}
+
+    response = _post(local_stack, "orders", state, f"squat-{signal_id}")
+
+    assert response.status_code == 400
+    assert [p["field"] for p in response.json()["details"]["problems"]] == ["body.order_id"]
+    assert local_stack.api("GET", "/orders/0", scope="read").status_code == 404
+    assert local_stack.api("GET", "/ninja/orders/0", scope="read").status_code == 400
+
+
+def test_nt8_orders_and_positions_land_in_their_own_tables_never_the_engines(local_stack: StackHandle) -> None:
+    signal_id, order_id, account = _ids()
+
+    assert _post(local_stack, "fills", _fill(order_id, signal_id, account), f"{order_id}:1").status_code == 201
+
+    dynamodb = local_stack.clients("dynamodb")
+    engine_order = dynamodb.get_item(
+        TableName=local_stack.deployed.physical_id("OrdersTable"), Key={"client_order_id": {"S": order_id}}
+    )
+    engine_position = dynamodb.get_item(
+        TableName=local_stack.deployed.physical_id("PositionsTable"),
+        Key={"account": {"S": account}, "symbol": {"S": "ES 12-25"}},
+    )
+    assert "Item" not in engine_order
+    assert "Item" not in engine_position
+    assert local_stack.api("GET", f"/orders/{order_id}", scope="read").status_code == 404
+    order = local_stack.api("GET", f"/ninja/orders/{order_id}", scope="read").json()["order"]
+    assert (order["client_order_id"], order["venue"]) == (order_id, "ninjatrader")
+    positions = local_stack.api("GET", "/ninja/positions", scope="read", params={"account": account}).json()
+    assert [(p["symbol"], p["quantity"]) for p in positions["positions"]] == [("ES 12-25", "1")]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +156,7 @@ def test_an_unknown_contract_is_refused_and_nothing_is_written(local_stack: Stac
     assert response.status_code == 422
     assert "no point value for 'ZZ'" in response.json()["message"]
     assert _position(local_stack, account, "ZZ 12-25") == {}
-    assert local_stack.api("GET", f"/orders/{order_id}", scope="read").status_code == 404
+    assert local_stack.api("GET", f"/ninja/orders/{order_id}", scope="read").status_code == 404
 
 
 def test_fills_and_states_show_through_get_orders(local_stack: StackHandle) -> None:
@@ -138,7 +172,7 @@ def test_fills_and_states_show_through_get_orders(local_stack: StackHandle) -> N
     late = {**state, "state": "CANCELLED", "filled": 3}
     assert _post(local_stack, "orders", late, f"{order_id}:CANCELLED:3").json()["outcome"] == "ignored"
 
-    order = local_stack.api("GET", f"/orders/{order_id}", scope="read").json()["order"]
+    order = local_stack.api("GET", f"/ninja/orders/{order_id}", scope="read").json()["order"]
 
     assert order["venue"] == "ninjatrader"
     assert (order["status"], order["nt8_state"], order["account"], order["symbol"], order["side"]) == (
@@ -223,8 +257,8 @@ def test_a_refusal_is_recorded_beside_the_signal_history_once(local_stack: Stack
 def test_concurrent_fills_on_one_position_all_count(local_stack: StackHandle) -> None:
     signal_id, _, account = _ids()
     store = NinjaReportStore(
-        local_stack.deployed.physical_id("OrdersTable"),
-        local_stack.deployed.physical_id("PositionsTable"),
+        local_stack.deployed.physical_id("NinjaOrdersTable"),
+        local_stack.deployed.physical_id("NinjaPositionsTable"),
         local_stack.deployed.physical_id("SignalsTable"),
         local_stack.deployed.physical_id("IdempotencyTable"),
         client=local_stack.clients("dynamodb"),

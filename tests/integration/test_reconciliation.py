@@ -64,7 +64,7 @@ def test_a_trade_the_engine_never_saw_halts_the_account(reconciled: StackHandle)
 
 
 def test_bridge_report_that_disagrees_with_its_fills_halts_that_account_only(reconciled: StackHandle) -> None:
-    table = reconciled.deployed.physical_id("PositionsTable")
+    table = reconciled.deployed.physical_id("NinjaPositionsTable")
     reconciled.clients("dynamodb").put_item(
         TableName=table,
         Item={

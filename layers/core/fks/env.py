@@ -19,6 +19,10 @@ SIGNALS_TABLE = "FKS_SIGNALS_TABLE"
 STRATEGIES_TABLE = "FKS_STRATEGIES_TABLE"
 ORDERS_TABLE = "FKS_ORDERS_TABLE"
 POSITIONS_TABLE = "FKS_POSITIONS_TABLE"
+# The NinjaTrader bridge's own orders and positions, apart from the engine's (issue 17): neither
+# writer can touch the other's items, whatever ids they carry.
+NINJA_ORDERS_TABLE = "FKS_NINJA_ORDERS_TABLE"
+NINJA_POSITIONS_TABLE = "FKS_NINJA_POSITIONS_TABLE"
 RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
 # Execution: the Rust function that alone holds the trading key, and the account it trades.
 EXECUTE_ORDER_FUNCTION = "FKS_EXECUTE_ORDER_FUNCTION"

@@ -68,3 +68,27 @@ def test_no_role_holds_a_wildcard_action(roles: dict[str, list[dict[str, Any]]])
     ]
 
     assert offenders == []
+
+
+_DYNAMODB_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+
+
+def _roles_writing(roles: dict[str, list[dict[str, Any]]], table_logical_id: str) -> set[str]:
+    writers = set()
+    for role, statements in roles.items():
+        for statement in statements:
+            writes = _DYNAMODB_WRITES & set(_actions(statement))
+            if writes and json.dumps(table_logical_id) in json.dumps(statement.get("Resource")):
+                writers.add(role)
+    return writers
+
+
+def test_only_the_engine_writes_its_orders_and_positions(roles: dict[str, list[dict[str, Any]]]) -> None:
+    for table in ("OrdersTable", "PositionsTable"):
+        assert "NinjaReportsFunctionRole" not in _roles_writing(roles, table), table
+        assert "ExecuteOrderFunctionRole" in _roles_writing(roles, table), table
+
+
+def test_only_the_ninja_reports_function_writes_the_ninjatrader_tables(roles: dict[str, list[dict[str, Any]]]) -> None:
+    assert _roles_writing(roles, "NinjaOrdersTable") == {"NinjaReportsFunctionRole"}
+    assert _roles_writing(roles, "NinjaPositionsTable") == {"NinjaReportsFunctionRole"}

@@ -75,7 +75,7 @@ def test_platform_and_bridge_spell_the_same_nt8_order_states() -> None:
 )
 def test_a_malformed_fill_names_the_field(change: dict[str, object], field: str) -> None:
     body = {
-        "order_id": "o-1",
+        "order_id": "fks0123456789-s-1",
         "signal_id": "s-1",
         "account": "A",
         "instrument": "ES 12-25",
@@ -92,7 +92,7 @@ def test_a_malformed_fill_names_the_field(change: dict[str, object], field: str)
 
 
 def test_cumulative_below_the_fill_is_refused() -> None:
-    body = {"order_id": "o", "signal_id": "s", "account": "A", "instrument": "ES 12-25", "action": "BUY"}
+    body = {"order_id": "fks0123456789-s", "signal_id": "s", "account": "A", "instrument": "ES 12-25", "action": "BUY"}
     with pytest.raises(ValidationError, match="cumulative_filled 1 is less than this fill's 2"):
         NinjaFillReport.model_validate({**body, "quantity": 2, "price": "1", "cumulative_filled": 1})
 
@@ -116,3 +116,24 @@ def test_an_account_that_get_positions_could_not_list_is_refused() -> None:
         NinjaPositionReport.model_validate({**body, "average_entry_price": "0"})
 
     assert [e["loc"] for e in error.value.errors()] == [("account",)]
+
+
+@pytest.mark.parametrize(
+    "order_id",
+    ["0", "sig-1", "fks0123456789", "fksXYZ3456789-s-1", "FKS0123456789-s-1", "fks0123456789-" + "s" * 23],
+)
+def test_an_order_id_the_bridge_never_makes_is_refused_at_the_edge(order_id: str) -> None:
+    body = {"order_id": order_id, "signal_id": "s-1", "state": "ACCEPTED", "filled": 0, "average_fill_price": "0"}
+
+    with pytest.raises(ValidationError) as error:
+        NinjaOrderStateReport.model_validate(body)
+
+    assert [e["loc"] for e in error.value.errors()] == [("order_id",)]
+
+
+def test_every_order_id_the_bridge_makes_is_accepted() -> None:
+    for signal_id in ("s", "sig-es-1", "x" * 80):
+        order_id = _order_id(signal_id)
+        body = {"order_id": order_id, "signal_id": "s", "state": "ACCEPTED", "filled": 0, "average_fill_price": "0"}
+
+        assert NinjaOrderStateReport.model_validate(body).order_id == order_id

@@ -1,10 +1,12 @@
-"""The bridge's reports in DynamoDB: NT8 orders in the orders table, positions in the positions
-table, refusals in the signals table. Each report is one transaction with its idempotency claim.
+"""The bridge's reports in DynamoDB: NT8 orders and positions in the NinjaTrader tables (their own,
+never the Rust engine's: an NT8 order id cannot overwrite or squat an engine order, and IAM lets
+each writer touch only its own tables), refusals in the signals table. Each report is one
+transaction with its idempotency claim.
 
-Orders are keyed by the bridge's ORDER ID and carry a ``report`` (the JSON ``GET /orders/{id}``
-returns). Positions are keyed by (NT8 account, contract) with the attributes the Rust engine writes
-(``side``, signed ``quantity``, ``avg_entry_price``, ``realized_pnl``, ``fees``, ``version``,
-``last_client_order_id``, ``updated_ms``), so one query lists both venues alike, and NT8's own
+Orders are keyed by the bridge's ORDER ID and carry a ``report`` (the JSON
+``GET /ninja/orders/{id}`` returns). Positions are keyed by (NT8 account, contract) with the
+attributes the Rust engine writes for its own (``side``, signed ``quantity``, ``avg_entry_price``,
+``realized_pnl``, ``fees``, ``version``, ``last_client_order_id``, ``updated_ms``), and NT8's own
 view from its position files beside them (``reported_quantity``, ``reported_average_price``,
 ``reported_at_ms``) for reconciliation. Refusals sit at ``pk = SIGNAL#<id>``, ``sk = NINJA#REFUSAL``
 beside the signal's history, without ``status``/``day`` so the history's indexes do not list them.

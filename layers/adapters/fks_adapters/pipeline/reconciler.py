@@ -8,14 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
 from fks.market_data.symbols import from_exchange_symbol, parse_symbol
 from fks.pipeline.reconciliation import Mismatch, new_baselines, reported_mismatches, spot_mismatches
 from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.ninja.reads import NinjaReads
 from fks_adapters.portfolio.store import PortfolioStore
-
-_DESERIALIZER = TypeDeserializer()
 
 
 def engine_assets(tables: ExecutionTables, account: str, exchange: str) -> dict[str, Decimal]:
@@ -48,16 +45,11 @@ class SpotReconciler:
         return spot_mismatches(account, engine, balances, {**known, **adopted}, tolerance=tolerance)
 
 
-def ninjatrader_mismatches(tables: ExecutionTables) -> list[Mismatch]:
+def ninjatrader_mismatches(ninja: NinjaReads) -> list[Mismatch]:
     """Positions the NinjaTrader bridge has reported on, per account, compared with their fills."""
     by_account: dict[str, list[dict[str, str]]] = defaultdict(list)
-    pages = tables.client.get_paginator("scan").paginate(
-        TableName=tables.positions_table, FilterExpression="attribute_exists(reported_quantity)"
-    )
-    for page in pages:
-        for item in page.get("Items", []):
-            row = {k: str(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
-            by_account[row["account"]].append(row)
+    for row in ninja.reported_positions():
+        by_account[row["account"]].append(row)
     found: list[Mismatch] = []
     for account, rows in sorted(by_account.items()):
         found += reported_mismatches(account, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fks.errors import NotFound, RiskDenied
+from fks.errors import RiskDenied
 from fks.execution import TradingState
 from fks.pipeline.correlation import return_correlation
 from fks.pipeline.risk import Holding, RiskContext
@@ -26,13 +26,6 @@ class RiskContextReader:
 
     def trading_state(self, account: str) -> TradingState:
         return self.tables.trading_state(account)
-
-    def contracts(self, account: str, instrument: str) -> int:
-        """A futures account's position in contracts, from the fills the bridge reported."""
-        try:
-            return int(Decimal(self.tables.position(account, instrument)["quantity"]))
-        except NotFound:
-            return 0
 
     def read(self, signal: Signal, account: str, now_ms: int) -> RiskContext:
         prices = self.valuer.prices(signal.exchange)

@@ -105,7 +105,7 @@ class NinjaOrder:
         )
 
     def report(self) -> dict[str, Any]:
-        """The JSON ``GET /orders/{id}`` returns."""
+        """The JSON ``GET /ninja/orders/{id}`` returns."""
         done = self.is_terminal
         return {
             "client_order_id": self.client_order_id,

@@ -13,12 +13,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fks.decimals import NonNegativeDecimal, PositiveDecimal
-from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN
+from fks.execution import ACCOUNT_PATTERN
 from fks.ninja.contracts import CONTRACT_PATTERN, INSTRUMENT_PATTERN
 
-# The bridge names orders ``fks<10 hex>-<signal id>``, within the platform's client order id rule,
-# so ``GET /orders/{id}`` reads them back; accounts as ``GET /positions?account=`` takes them.
-OrderId = Annotated[str, Field(pattern=CLIENT_ORDER_ID_PATTERN)]
+# The bridge names each NT8 order ``fks`` + 10 hex + ``-`` + up to 22 characters of its signal id
+# (``fks_ninja.bridge._order_id``, NinjaScript's ``FksReports.PlatformOrderId``); an id of any other
+# shape ("0", an engine order's id) is refused at the edge. Accounts as the engine's API takes them.
+NINJA_ORDER_ID_PATTERN = r"^fks[0-9a-f]{10}-[A-Za-z0-9_-]{1,22}$"
+OrderId = Annotated[
+    str, Field(pattern=NINJA_ORDER_ID_PATTERN, description="the bridge's id: fks + 10 hex + '-' + signal id")
+]
 SignalId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")]
 Account = Annotated[str, Field(pattern=ACCOUNT_PATTERN)]
 Price = NonNegativeDecimal
