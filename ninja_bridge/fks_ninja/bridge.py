@@ -12,10 +12,12 @@ from enum import StrEnum
 from functools import partial
 from pathlib import Path
 
-from fks.prop_firm import breached_rule, check_order
+from fks.prop_firm import breached_rule, check_order, reduces_only
 from fks.signals import Signal
 from fks_ninja import oif
+from fks_ninja.account_values import AccountValues, AccountValuesReader
 from fks_ninja.config import BridgeConfig
+from fks_ninja.equity import AccountEquity
 from fks_ninja.errors import RuleViolation
 from fks_ninja.ledger import AccountLedger
 from fks_ninja.mapping import OrderIntent, map_signal
@@ -61,6 +63,8 @@ class Bridge:
         book_path = config.state_dir / "positions.json" if config.state_dir else None
         self.watcher = OutgoingWatcher(config.outgoing, self.tracker, PositionBook(book_path))
         self._ledgers: dict[str, AccountLedger] = {}
+        self.equity = AccountEquity(config.state_dir / "equity.json" if config.state_dir else None)
+        self.account_values = AccountValuesReader(config.account_values) if config.account_values else None
         self._order_by_signal: dict[str, str] = {}
         self._point_values: dict[str, Decimal] = {}
         self._close_names: dict[str, str] = {}
@@ -78,15 +82,21 @@ class Bridge:
         intent = map_signal(signal, self.config, now.date())
         ledger = self._ledger(intent.account_key, now)
         rules = self.config.accounts[intent.account_key].effective_rules()
+        # Working orders count as filled: two quick signals must not both pass a limit.
+        position = ledger.position(intent.instrument) + self.tracker.pending_contracts(
+            intent.nt8_account, intent.instrument
+        )
+        equity = self.equity.state(intent.account_key, ledger.trading_day, rules, ledger.balance)
+        loss_today, drawdown = rules.measure(equity)
         try:
+            if not reduces_only(position, intent.signed_contracts):
+                self._require_fresh_values(intent.nt8_account, now)
             check_order(
                 rules,
-                # Working orders count as filled: two quick signals must not both pass a limit.
-                position=ledger.position(intent.instrument)
-                + self.tracker.pending_contracts(intent.nt8_account, intent.instrument),
+                position=position,
                 delta=intent.signed_contracts,
-                loss_today=ledger.loss_today,
-                drawdown=ledger.drawdown,
+                loss_today=loss_today,
+                drawdown=drawdown,
                 now=now,
             )
         except RuleViolation as exc:
@@ -121,14 +131,23 @@ class Bridge:
         """Read NT8's outgoing folder, flatten accounts that breach, then report what changed."""
         result = self.watcher.poll()
         now = self.clock()
+        moved: set[str] = set()
         for fill in result.fills:
             key = self._account_key.get(fill.account)
             if key is not None:
                 signed = fill.quantity if fill.action == oif.Action.BUY else -fill.quantity
                 point_value = self._point_values[fill.instrument]
-                self._ledger(key, now).apply_fill(fill.instrument, signed, fill.price, point_value)
+                ledger = self._ledger(key, now)
+                ledger.apply_fill(fill.instrument, signed, fill.price, point_value)
+                rules = self.config.accounts[key].effective_rules()
+                self.equity.mark_fill(key, ledger.trading_day, rules, ledger.balance)
+                moved.add(key)
+        for values in self.account_values.poll() if self.account_values else []:
+            key = self._mark_values(values, now)
+            if key is not None:
+                moved.add(key)
         # Flattening comes before reporting: protecting the account must not wait on the API.
-        for key in sorted({self._account_key[f.account] for f in result.fills if f.account in self._account_key}):
+        for key in sorted(moved):
             self._flatten_if_breached(key, now)
         for fill in result.fills:
             self.outbox.add(f"fill {fill.order_id}", partial(self.reporter.report_fill, fill))
@@ -164,7 +183,8 @@ class Bridge:
     def _flatten_if_breached(self, key: str, now: datetime) -> None:
         ledger = self._ledger(key, now)
         rules = self.config.accounts[key].effective_rules()
-        rule = breached_rule(rules, loss_today=ledger.loss_today, drawdown=ledger.drawdown)
+        loss_today, drawdown = rules.measure(self.equity.state(key, ledger.trading_day, rules, ledger.balance))
+        rule = breached_rule(rules, loss_today=loss_today, drawdown=drawdown)
         if rule is None or (key, ledger.trading_day) in self._flattened:
             return
         nt8_account = self.config.accounts[key].nt8_account
@@ -183,6 +203,30 @@ class Bridge:
         # One refusal per account and trading day: the platform dedupes reports by this id, so a
         # breach on a later day must not look like a replay of the first.
         self._refuse(f"account:{key}:{ledger.trading_day.isoformat()}", f"account breached {rule}; flattened", rule)
+
+    def _mark_values(self, values: AccountValues, now: datetime) -> str | None:
+        """Book NT8's values of an account this bridge trades; its key, or None for another's."""
+        key = self._account_key.get(values.account)
+        if key is None:
+            return None
+        state = self.equity.mark_values(key, self._ledger(key, now).trading_day, values)
+        log.debug("account %s open equity %s (day start %s)", key, state.open_equity, state.day_start)
+        return key
+
+    def _require_fresh_values(self, nt8_account: str, now: datetime) -> None:
+        """With NT8's values configured, an order that adds risk needs recent ones: without them the
+        rules cannot see an open loss."""
+        if self.account_values is None:
+            return
+        last = self.account_values.last_at_ms(nt8_account)
+        age_s = None if last is None else now.timestamp() - last / 1000
+        if age_s is None or age_s > self.config.account_values_max_age_s:
+            seen = "none received" if age_s is None else f"the last are {age_s:.0f} s old"
+            raise RuleViolation(
+                f"account_values_stale: no recent NT8 account values for {nt8_account} ({seen}); "
+                "is FKSStatusIndicator running on a chart?",
+                details={"rule": "account_values_stale"},
+            )
 
     def _place(self, intent: OrderIntent, order_id: str) -> oif.Place:
         return oif.build(

@@ -55,6 +55,11 @@ class BridgeConfig(_Frozen):
     outgoing: Path
     dry_run_folder: Path | None = None
     state_dir: Path | None = None  # remembers reported positions across restarts
+    # Where FKSStatusIndicator writes each account's NT8 values (realised, unrealised, net
+    # liquidation): the prop-firm rules then run on open equity. None: on realised fills only.
+    account_values: Path | None = None
+    # Values older than this stop opening orders: the rules cannot see the open loss any more.
+    account_values_max_age_s: int = Field(default=60, ge=1, le=3600)
     queue_url: str
     region: str = "us-east-1"
     endpoint_url: str | None = None  # the local AWS emulator; None in AWS
@@ -71,6 +76,18 @@ class BridgeConfig(_Frozen):
     def _dry_run_has_folder(self) -> BridgeConfig:
         if self.mode is Mode.DRY_RUN and self.dry_run_folder is None:
             raise ValueError("dry-run mode needs dry_run_folder")
+        return self
+
+    @model_validator(mode="after")
+    def _automation_where_allowed(self) -> BridgeConfig:
+        if self.mode is not Mode.AUTOMATIC:
+            return self
+        forbidden = sorted(key for key, acct in self.accounts.items() if not acct.effective_rules().automation_allowed)
+        if forbidden:
+            raise ValueError(
+                f"account(s) {', '.join(forbidden)} belong to a firm that forbids automated trading: "
+                "run this bridge in manual mode (or set rules.automation_allowed if the plan allows it)"
+            )
         return self
 
 

@@ -3,14 +3,18 @@
 It reads ``incoming/oif*.txt`` like NT8 (deleting each file once read), checks every line against
 the documented grammar on its own, without the bridge's models, so the two cannot drift together,
 and writes ``outgoing`` order state and position files in NT8's formats with scripted behaviour:
-fill, partial fill then fill, reject, or stay working.
+fill, partial fill then fill, reject, or stay working. Given an ``account_values`` folder it also
+plays FKSStatusIndicator: after each step it writes every account's realised and unrealised P&L
+at ``prices`` and its net liquidation (``<account>_Account.txt``, see ``account_values.py``).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -96,6 +100,10 @@ class FakeNt8:
         accounts: set[str],
         prices: dict[str, Decimal] | None = None,
         exchange: str = "Globex",
+        account_values: Path | None = None,
+        point_values: dict[str, Decimal] | None = None,
+        starting_balance: Decimal = Decimal(50000),
+        clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
     ) -> None:
         self.incoming = incoming
         self.outgoing = outgoing
@@ -106,6 +114,12 @@ class FakeNt8:
         self.lines: list[str] = []
         self.rejections: list[tuple[str, str]] = []
         self.positions: dict[tuple[str, str], int] = {}
+        self.account_values = account_values
+        self.point_values = point_values or {}  # by contract root: "ES" -> 50
+        self.starting_balance = starting_balance
+        self.clock_ms = clock_ms
+        self._averages: dict[tuple[str, str], Decimal] = {}
+        self._realized: dict[str, Decimal] = {}
         self._orders: dict[str, _Order] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -122,6 +136,30 @@ class FakeNt8:
         for order in self._orders.values():
             if order.pending:
                 self._apply(order, order.pending.popleft())
+        if self.account_values is not None:
+            self._write_account_values(self.account_values)
+
+    def unrealized(self, account: str) -> Decimal:
+        """The account's open P&L at ``prices``, as NT8 marks it."""
+        total = Decimal(0)
+        for (owner, instrument), quantity in self.positions.items():
+            if owner == account and quantity:
+                mark = self.prices.get(instrument, self._averages[(owner, instrument)])
+                total += (mark - self._averages[(owner, instrument)]) * quantity * self._point_value(instrument)
+        return total
+
+    def _write_account_values(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for account in sorted(self.accounts):
+            realized, unrealized = self._realized.get(account, Decimal(0)), self.unrealized(account)
+            net = self.starting_balance + realized + unrealized
+            line = f"{realized};{unrealized};{net};{self.clock_ms()}"
+            temp = folder / f".{account}.tmp"
+            temp.write_text(line, encoding="utf-8")
+            temp.replace(folder / f"{account}_Account.txt")  # atomic, as the indicator's File.Replace
+
+    def _point_value(self, instrument: str) -> Decimal:
+        return self.point_values.get(instrument.split(" ")[0], Decimal(1))
 
     def start(self, interval: float = 0.05) -> None:
         def loop() -> None:
@@ -194,7 +232,20 @@ class FakeNt8:
             self._move_position(account, instrument, -held, self.prices.get(instrument, Decimal(100)))
 
     def _move_position(self, account: str, instrument: str, delta: int, price: Decimal) -> None:
-        quantity = self.positions.get((account, instrument), 0) + delta
+        held = self.positions.get((account, instrument), 0)
+        quantity = held + delta
+        average = self._averages.get((account, instrument), Decimal(0))
+        if held and (held > 0) != (delta > 0):  # closing some or all: realise on what closes
+            closed = min(abs(delta), abs(held))
+            realized = (price - average) * closed * (1 if held > 0 else -1) * self._point_value(instrument)
+            self._realized[account] = self._realized.get(account, Decimal(0)) + realized
+        if quantity == 0:
+            average = Decimal(0)
+        elif held == 0 or (held > 0) != (quantity > 0):
+            average = price
+        elif abs(quantity) > abs(held):
+            average = (average * abs(held) + price * abs(delta)) / abs(quantity)
+        self._averages[(account, instrument)] = average
         self.positions[(account, instrument)] = quantity
         side = "FLAT" if quantity == 0 else ("LONG" if quantity > 0 else "SHORT")
         name = f"{instrument} {self.exchange}_{account}_Position.txt"

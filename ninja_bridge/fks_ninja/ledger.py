@@ -1,7 +1,8 @@
-"""Per-account positions and realised P&L built from fills, for the prop-firm rules.
+"""Per-account positions and realised P&L built from fills.
 
-Only realised P&L counts: the bridge sees fills, not live prices. Firms measure drawdown on
-unrealised P&L too, so the firm's own limits stay the last line of defence.
+The positions say which instruments a breach must close; the realised P&L measures an account
+for the prop-firm rules only when NT8's account values (open P&L included) are not configured
+(``equity.py``).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def test_yaml_config_loads_with_profile_overrides(tmp_path: Path) -> None:
 
 def test_unknown_profile_is_refused() -> None:
     with pytest.raises(ValidationError, match="unknown profile"):
-        AccountConfig(nt8_account="A", profile="apex")
+        AccountConfig(nt8_account="A", profile="bluesky")
 
 
 def test_custom_profile_without_max_contracts_is_refused() -> None:
