@@ -3,7 +3,7 @@
 use fks_binance::{BinanceClient, BinanceConfig, MAINNET_URL};
 use fks_execution_core::{
     ExchangeClient, ExchangeError, MarketContext, OrderCommand, PaperConfig, PaperExchange, RiskLimits,
-    VenueOrder,
+    VenueOrder, VenueTrade,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -64,6 +64,24 @@ impl ExchangeClient for Venue {
         match self {
             Self::Paper(paper) => paper.query(order, market),
             Self::Binance(client) => client.query(order, market),
+        }
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        match self {
+            Self::Paper(paper) => paper.trades(symbol, after_seq),
+            Self::Binance(client) => client.trades(symbol, after_seq),
+        }
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        match self {
+            Self::Paper(paper) => paper.client_order_id_of(symbol, venue_order_id),
+            Self::Binance(client) => client.client_order_id_of(symbol, venue_order_id),
         }
     }
 }

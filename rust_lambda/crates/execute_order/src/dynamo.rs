@@ -1,5 +1,7 @@
 //! [`Store`] on DynamoDB: conditional writes, one transaction per committed order.
 
+use std::collections::HashMap;
+
 use fks_execution_core::{Decimal, ExecutionReport, HaltReason, OrderCommand, Position, TradingState};
 use serde_json::{json, Map, Value};
 
@@ -12,6 +14,10 @@ const SERVICE: &str = "dynamodb";
 const JSON_VERSION: &str = "1.0";
 /// The risk-state attribute counting exchange errors in a row.
 const ERRORS: &str = "consecutive_exchange_errors";
+/// Prefix of the risk-state attributes holding the sync's trade cursor per symbol.
+const CURSOR_PREFIX: &str = "trade_cursor_";
+/// Order statuses after which the venue may still change the order.
+const OPEN_STATUSES: [&str; 5] = ["submitted", "accepted", "triggered", "partially_filled", "pending_cancel"];
 /// Report fields stored as DynamoDB numbers (exact decimals), so queries and the Python side
 /// read them as `Decimal`.
 const NUMERIC_FIELDS: [&str; 6] = ["quantity", "filled_qty", "leaves_qty", "avg_fill_price", "fees", "ts_ms"];
@@ -330,6 +336,72 @@ impl Store for DynamoStore {
             Err(e) if e.kind != "ConditionalCheckFailedException" => Err(e),
             _ => Ok(()),
         }
+    }
+
+    fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
+        // The orders table is keyed by client order id alone; a sync scans it for the account's
+        // working orders (a handful), filtered on the server.
+        let mut values = json!({ ":account": s(account) });
+        let mut names = Vec::new();
+        for (i, status) in OPEN_STATUSES.iter().enumerate() {
+            values[format!(":s{i}")] = s(status);
+            names.push(format!(":s{i}"));
+        }
+        let mut request = json!({
+            "TableName": self.orders_table,
+            "ConsistentRead": true,
+            "FilterExpression": format!("#account = :account AND #status IN ({})", names.join(", ")),
+            "ExpressionAttributeNames": { "#status": "status", "#account": "account" },
+            "ExpressionAttributeValues": values,
+            "ProjectionExpression": "client_order_id",
+        });
+        let mut ids = Vec::new();
+        loop {
+            let page = self.call("Scan", &request)?;
+            for item in page.get("Items").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(id) = attr(item, "client_order_id", "S") {
+                    ids.push(id.to_owned());
+                }
+            }
+            match page.get("LastEvaluatedKey") {
+                Some(key) if !key.is_null() => request["ExclusiveStartKey"] = key.clone(),
+                _ => break,
+            }
+        }
+        ids.sort();
+        // Read each one consistently: the scan's copy may predate a commit.
+        let mut orders = Vec::with_capacity(ids.len());
+        for id in ids {
+            orders.extend(self.load_order(&id)?);
+        }
+        Ok(orders)
+    }
+
+    fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError> {
+        let answer = self.call(
+            "GetItem",
+            &json!({ "TableName": self.risk_state_table, "Key": { "account": s(account) }, "ConsistentRead": true }),
+        )?;
+        let mut cursors = HashMap::new();
+        for (name, value) in answer.get("Item").and_then(Value::as_object).into_iter().flatten() {
+            if let Some(symbol) = name.strip_prefix(CURSOR_PREFIX) {
+                let seq = value.get("N").and_then(Value::as_str).and_then(|v| v.parse().ok());
+                cursors.insert(symbol.to_owned(), seq.ok_or_else(|| malformed(name))?);
+            }
+        }
+        Ok(cursors)
+    }
+
+    fn advance_cursor(&mut self, account: &str, symbol: &str, seq: u64) -> Result<(), AwsError> {
+        let update = json!({
+            "TableName": self.risk_state_table,
+            "Key": { "account": s(account) },
+            "UpdateExpression": "SET #cursor = :seq",
+            "ConditionExpression": "attribute_not_exists(#cursor) OR #cursor < :seq",
+            "ExpressionAttributeNames": { "#cursor": format!("{CURSOR_PREFIX}{symbol}") },
+            "ExpressionAttributeValues": { ":seq": n(seq) },
+        });
+        self.update(&update).map(|_| ())
     }
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {

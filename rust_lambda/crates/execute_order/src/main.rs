@@ -29,14 +29,20 @@ fn invoke(warm: &Mutex<Option<LambdaHandler>>, event: &Value) -> Result<Value, D
         None => slot.insert(config::from_env().map_err(|e| diagnostic(e.into()))?),
     };
     let started = Instant::now();
-    let report = handler.handle_json(&event.to_string(), now_ms()).map_err(diagnostic)?;
-    let report = serde_json::to_value(report)
-        .map_err(|e| Diagnostic { error_type: "PermanentError".into(), error_message: e.to_string() })?;
+    let answer = handler.handle_event(&event.to_string(), now_ms()).map_err(diagnostic)?;
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "execute_order".into());
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    // Standard output is the function's log: CloudWatch reads the metrics out of this line.
-    println!("{}", emf::order_metrics(&function, &report, latency_ms, now_ms()));
-    Ok(report)
+    // An order or cancel answers one report; a sync, one per order it changed.
+    let reports = match answer.get("reports") {
+        Some(Value::Array(reports)) => reports.iter().collect(),
+        _ if answer.get("status").is_some() => vec![&answer],
+        _ => Vec::new(),
+    };
+    for report in reports {
+        // Standard output is the function's log: CloudWatch reads the metrics out of this line.
+        println!("{}", emf::order_metrics(&function, report, latency_ms, now_ms()));
+    }
+    Ok(answer)
 }
 
 #[tokio::main(flavor = "current_thread")]

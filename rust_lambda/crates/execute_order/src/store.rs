@@ -159,6 +159,26 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError>;
 
+    /// Every order of `account` that may still change: claimed without an outcome, or committed
+    /// with an open status.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError>;
+
+    /// The sync's cursor per symbol: the last venue trade (`seq`) it has looked at.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError>;
+
+    /// Moves the cursor of `symbol` forward to `seq` (never back: a slower concurrent sync
+    /// cannot rewind it).
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn advance_cursor(&mut self, account: &str, symbol: &str, seq: u64) -> Result<(), AwsError>;
+
     /// The position of `account` in `symbol`.
     ///
     /// # Errors
@@ -222,6 +242,7 @@ pub struct MemoryStore {
     orders: HashMap<String, StoredOrder>,
     positions: HashMap<(String, String), StoredPosition>,
     risk: HashMap<String, RiskState>,
+    cursors: HashMap<String, HashMap<String, u64>>,
 }
 
 impl MemoryStore {
@@ -304,6 +325,28 @@ impl Store for MemoryStore {
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
         Ok(self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned())
+    }
+
+    fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
+        let mut orders: Vec<StoredOrder> = self
+            .orders
+            .values()
+            .filter(|o| o.command.account == account && o.report.as_ref().is_none_or(|r| r.status.is_open()))
+            .cloned()
+            .collect();
+        orders.sort_by(|a, b| a.command.client_order_id.cmp(&b.command.client_order_id));
+        Ok(orders)
+    }
+
+    fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError> {
+        Ok(self.cursors.get(account).cloned().unwrap_or_default())
+    }
+
+    fn advance_cursor(&mut self, account: &str, symbol: &str, seq: u64) -> Result<(), AwsError> {
+        let cursor =
+            self.cursors.entry(account.to_owned()).or_default().entry(symbol.to_owned()).or_default();
+        *cursor = (*cursor).max(seq);
+        Ok(())
     }
 
     fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError> {
@@ -411,6 +454,18 @@ impl Store for SharedMemoryStore {
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
         self.lock().load_position(account, symbol)
+    }
+
+    fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
+        self.lock().working_orders(account)
+    }
+
+    fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError> {
+        self.lock().trade_cursors(account)
+    }
+
+    fn advance_cursor(&mut self, account: &str, symbol: &str, seq: u64) -> Result<(), AwsError> {
+        self.lock().advance_cursor(account, symbol, seq)
     }
 
     fn load_risk_state(&mut self, account: &str) -> Result<RiskState, AwsError> {

@@ -1,6 +1,8 @@
 //! The exchange as the engine sees it during one invocation.
 
-use fks_execution_core::{ExchangeClient, ExchangeError, Fill, MarketContext, OrderCommand, VenueOrder};
+use fks_execution_core::{
+    ExchangeClient, ExchangeError, Fill, MarketContext, OrderCommand, VenueOrder, VenueTrade,
+};
 
 /// Wraps the function's exchange for one invocation: the venue's answer about an order placed
 /// by an earlier, interrupted invocation is replayed instead of placing again, and what the
@@ -66,5 +68,17 @@ impl<X: ExchangeClient> ExchangeClient for VenueCall<'_, X> {
             self.answers.push(venue.clone());
         }
         Ok(answer)
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        self.inner.trades(symbol, after_seq)
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        self.inner.client_order_id_of(symbol, venue_order_id)
     }
 }

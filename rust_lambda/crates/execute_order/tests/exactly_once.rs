@@ -15,7 +15,7 @@ use execute_order::market::StaticMarket;
 use execute_order::store::SharedMemoryStore;
 use fks_execution_core::{
     ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderStatus, PaperConfig,
-    PaperExchange, Remainder, RiskLimits, VenueOrder,
+    PaperExchange, Remainder, RiskLimits, VenueOrder, VenueTrade,
 };
 
 #[derive(Debug, Default)]
@@ -102,6 +102,18 @@ impl ExchangeClient for Venue {
         } else {
             Ok(None)
         }
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        self.book().paper.trades(symbol, after_seq)
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        self.book().paper.client_order_id_of(symbol, venue_order_id)
     }
 }
 

@@ -4,7 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
-    Side, TimeInForce, VenueOrder,
+    Side, TimeInForce, VenueOrder, VenueTrade,
 };
 use serde::de::DeserializeOwned;
 
@@ -26,6 +26,8 @@ const WEIGHT_MY_TRADES: u32 = 20;
 /// Binance's "timestamp outside recvWindow" code: the client resyncs its clock and retries once.
 const CLOCK_DRIFT: i64 = -1021;
 const ORDER_DOES_NOT_EXIST: i64 = -2013;
+/// Largest page `myTrades` answers.
+const MY_TRADES_LIMIT: u32 = 1000;
 
 #[derive(Debug, Clone, Copy)]
 enum Method {
@@ -239,7 +241,7 @@ impl BinanceClient {
         })
     }
 
-    fn trades(&mut self, command: &OrderCommand, order_id: i64) -> Result<Vec<Trade>, ExchangeError> {
+    fn order_trades(&mut self, command: &OrderCommand, order_id: i64) -> Result<Vec<Trade>, ExchangeError> {
         let params = vec![("symbol", command.symbol.clone()), ("orderId", order_id.to_string())];
         self.json(Method::Get, "/api/v3/myTrades", &params, WEIGHT_MY_TRADES, true)
     }
@@ -251,7 +253,7 @@ impl BinanceClient {
     ) -> Result<VenueOrder, ExchangeError> {
         let has_fills = state.fills.as_ref().is_some_and(|f| !f.is_empty());
         let trades = if !has_fills && state.executed_qty > Decimal::ZERO {
-            self.trades(command, state.order_id)?
+            self.order_trades(command, state.order_id)?
         } else {
             Vec::new()
         };
@@ -323,6 +325,35 @@ impl ExchangeClient for BinanceClient {
             vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];
         match self.json::<OrderState>(Method::Get, "/api/v3/order", &params, WEIGHT_QUERY_ORDER, true) {
             Ok(state) => self.venue_order(state, order).map(Some),
+            Err(err) if err.code.as_deref() == Some(&ORDER_DOES_NOT_EXIST.to_string()) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `GET /api/v3/myTrades` from `fromId` = the trade after `after_seq` (the most recent
+    /// page when `None`), oldest first.
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        let mut params = vec![("symbol", symbol.to_owned()), ("limit", MY_TRADES_LIMIT.to_string())];
+        if let Some(after) = after_seq {
+            params.push(("fromId", (after + 1).to_string()));
+        }
+        let trades: Vec<Trade> =
+            self.json(Method::Get, "/api/v3/myTrades", &params, WEIGHT_MY_TRADES, true)?;
+        let mut trades: Vec<VenueTrade> =
+            trades.into_iter().map(|t| Trade { symbol: symbol.to_owned(), ..t }.into_venue_trade()).collect();
+        trades.sort_by_key(|t| t.seq);
+        Ok(trades)
+    }
+
+    /// `GET /api/v3/order` by `orderId`: the client order id the order was placed with.
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        let params = vec![("symbol", symbol.to_owned()), ("orderId", venue_order_id.to_owned())];
+        match self.json::<OrderState>(Method::Get, "/api/v3/order", &params, WEIGHT_QUERY_ORDER, true) {
+            Ok(state) => Ok(state.client_order_id),
             Err(err) if err.code.as_deref() == Some(&ORDER_DOES_NOT_EXIST.to_string()) => Ok(None),
             Err(err) => Err(err),
         }

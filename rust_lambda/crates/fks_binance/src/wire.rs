@@ -1,6 +1,6 @@
 //! Binance's JSON answers and their translation into the core's [`VenueOrder`].
 
-use fks_execution_core::{Decimal, Fill, OrderCommand, Remainder, VenueOrder};
+use fks_execution_core::{Decimal, Fill, OrderCommand, Remainder, Side, VenueOrder, VenueTrade};
 use serde::Deserialize;
 
 /// `{"code": -1013, "msg": "..."}`.
@@ -33,6 +33,8 @@ pub struct OrderFill {
 #[serde(rename_all = "camelCase")]
 pub struct OrderState {
     pub order_id: i64,
+    #[serde(default)]
+    pub client_order_id: Option<String>,
     pub status: String,
     #[serde(default)]
     pub working_time: Option<i64>,
@@ -49,7 +51,13 @@ pub struct OrderState {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trade {
+    #[serde(default)]
+    pub symbol: String,
     pub id: i64,
+    #[serde(default)]
+    pub order_id: i64,
+    #[serde(default)]
+    pub is_buyer: bool,
     pub price: Decimal,
     pub qty: Decimal,
     pub commission: Decimal,
@@ -98,6 +106,26 @@ fn fill(
         price,
         fee,
         ts_ms,
+    }
+}
+
+impl Trade {
+    /// The trade as the core's account history entry.
+    pub fn into_venue_trade(self) -> VenueTrade {
+        let fee_in_quote = fee_in_quote(&self.symbol, &self.commission_asset, self.commission, self.price);
+        VenueTrade {
+            trade_id: self.id.to_string(),
+            seq: u64::try_from(self.id).unwrap_or_default(),
+            venue_order_id: self.order_id.to_string(),
+            side: if self.is_buyer { Side::Buy } else { Side::Sell },
+            quantity: self.qty,
+            price: self.price,
+            fee: self.commission,
+            fee_asset: self.commission_asset,
+            fee_in_quote,
+            ts_ms: self.time,
+            symbol: self.symbol,
+        }
     }
 }
 

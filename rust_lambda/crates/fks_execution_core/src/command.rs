@@ -68,6 +68,24 @@ pub struct CancelCommand {
     pub account: String,
 }
 
+/// The one value of [`SyncCommand::action`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncAction {
+    /// Learn from the venue what became of the account's working orders.
+    Sync,
+}
+
+/// A request to sync an account with the venue: `{"action": "sync", "account": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncCommand {
+    /// Always `sync`.
+    pub action: SyncAction,
+    /// The trading account to sync.
+    pub account: String,
+}
+
 /// Checks a client order id: 1–36 characters of `[A-Za-z0-9_-]`.
 ///
 /// # Errors

@@ -10,6 +10,7 @@ use crate::command::OrderCommand;
 use crate::decimal::Decimal;
 use crate::errors::ExchangeError;
 use crate::fill::Fill;
+use crate::order::Side;
 
 /// What the caller knows about the market and the clock at the time of a call. Passed in, not
 /// read, so runs are reproducible; a live client uses `now_ms` for signed-request timestamps
@@ -54,6 +55,56 @@ pub struct VenueOrder {
     pub remainder: Remainder,
 }
 
+/// One trade on the account as the venue's trade history lists it (Binance `myTrades`), whoever
+/// placed its order: the sync books the platform's and reports the others as foreign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VenueTrade {
+    /// The venue's trade id, unique per symbol.
+    pub trade_id: String,
+    /// Position in the symbol's trade history, the sync's cursor (Binance's numeric trade id).
+    pub seq: u64,
+    /// The venue's id of the order that traded.
+    pub venue_order_id: String,
+    /// Venue symbol.
+    pub symbol: String,
+    /// Side of the account's order.
+    pub side: Side,
+    /// Traded quantity.
+    pub quantity: Decimal,
+    /// Trade price.
+    pub price: Decimal,
+    /// Commission charged, in `fee_asset`.
+    pub fee: Decimal,
+    /// The asset the commission was paid in.
+    pub fee_asset: String,
+    /// The commission valued in the quote currency (zero when it cannot be valued).
+    pub fee_in_quote: Decimal,
+    /// Trade time, epoch milliseconds UTC.
+    pub ts_ms: u64,
+}
+
+impl VenueTrade {
+    /// The trade as a fill of the platform's order `client_order_id`.
+    #[must_use]
+    pub fn to_fill(&self, client_order_id: &str) -> Fill {
+        Fill {
+            trade_id: self.trade_id.clone(),
+            client_order_id: client_order_id.to_owned(),
+            symbol: self.symbol.clone(),
+            side: self.side,
+            quantity: self.quantity,
+            price: self.price,
+            fee: self.fee_in_quote,
+            ts_ms: self.ts_ms,
+        }
+    }
+}
+
+fn no_history(what: &str) -> ExchangeError {
+    ExchangeError::new(crate::errors::ErrorClass::Permanent, format!("this venue keeps no {what}"))
+}
+
 /// A venue that places, cancels and reports orders. Methods take `&mut self` so a simulated
 /// venue can keep its book without interior mutability.
 pub trait ExchangeClient {
@@ -78,6 +129,30 @@ pub trait ExchangeClient {
         order: &OrderCommand,
         market: &MarketContext,
     ) -> Result<Option<VenueOrder>, ExchangeError>;
+
+    /// The account's trades in `symbol` after the trade at `after_seq` (all kept when `None`),
+    /// oldest first, at most one page; the caller pages on with the last `seq`.
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the venue could not answer; `Permanent` if it keeps no history.
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        let _ = (symbol, after_seq);
+        Err(no_history("trade history"))
+    }
+
+    /// The client order id of the venue's order `venue_order_id` in `symbol`; `None` when the
+    /// venue does not know the order (or it was placed without one).
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the venue could not answer; `Permanent` if it keeps no history.
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        let _ = (symbol, venue_order_id);
+        Err(no_history("order history"))
+    }
 
     /// Tells the venue a new price for `symbol`. A simulated venue matches its resting orders
     /// and returns those that changed; a live venue reports through its own stream, so the

@@ -165,6 +165,23 @@ impl Order {
         Ok(true)
     }
 
+    /// An order sent to the venue whose answer was never recorded (a stateless process read
+    /// back its claim): `Submitted`, so the venue's answer, once learned, applies as usual.
+    #[must_use]
+    pub fn submitted(command: OrderCommand, now_ms: u64) -> Self {
+        Self { status: OrderStatus::Submitted, ..Self::new(command, now_ms) }
+    }
+
+    /// Rejects a `Submitted` order the venue never received, saying why.
+    ///
+    /// # Errors
+    /// [`OrderError::InvalidTransition`] if the order is past `Submitted`.
+    pub fn reject(&mut self, reason: impl Into<String>, now_ms: u64) -> Result<OrderStatus, OrderError> {
+        self.apply(OrderEvent::Reject, now_ms)?;
+        self.reason = Some(reason.into());
+        Ok(self.status)
+    }
+
     /// The order as last reported, read back from storage by a stateless process (the
     /// execution Lambda) before it changes the order again, e.g. to cancel it. `trade_ids` are
     /// the fills already applied, so a venue answer that repeats them books nothing twice.

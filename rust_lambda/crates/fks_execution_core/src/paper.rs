@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 use crate::command::OrderCommand;
 use crate::decimal::{bps_of, Decimal};
 use crate::errors::{ErrorClass, ExchangeError};
-use crate::exchange::{ExchangeClient, MarketContext, Remainder, VenueOrder};
+use crate::exchange::{ExchangeClient, MarketContext, Remainder, VenueOrder, VenueTrade};
 use crate::fill::Fill;
 use crate::order::{Side, TimeInForce};
 
 /// Finished orders kept for `query`; older ones are forgotten, as a real venue's history ends.
 const FINISHED_HISTORY: usize = 10_000;
+/// The paper venue charges its fee in the quote currency, whatever the symbol's quote is.
+pub const PAPER_FEE_ASSET: &str = "quote";
+/// Most trades one `trades` answer lists, as Binance's `myTrades` default.
+const TRADES_PAGE: usize = 500;
 
 /// Costs and liquidity of the simulation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +48,8 @@ pub struct PaperExchange {
     // Oldest first, bounded: only a query (reconciling after a timeout) reads it, so a scan
     // there is cheaper than keeping a map keyed by a copy of every id on the placement path.
     finished: VecDeque<VenueOrder>,
+    // The account's trade history, oldest first, bounded like `finished`.
+    history: VecDeque<VenueTrade>,
 }
 
 impl PaperExchange {
@@ -94,7 +100,9 @@ impl PaperExchange {
                     (Some(limit), true) => limit,
                     _ => self.taker_price(cmd.side, price, limit),
                 };
-                venue.fills.push(self.fill(cmd, available, fill_price, now_ms));
+                let fill = self.fill(cmd, available, fill_price, now_ms);
+                self.record_trade(&fill, &venue.venue_order_id);
+                venue.fills.push(fill);
                 leaves -= available;
             }
         }
@@ -127,6 +135,25 @@ impl PaperExchange {
             fee: bps_of(quantity * price, self.config.fee_bps),
             ts_ms: now_ms,
         }
+    }
+
+    fn record_trade(&mut self, fill: &Fill, venue_order_id: &str) {
+        if self.history.len() == FINISHED_HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back(VenueTrade {
+            trade_id: fill.trade_id.clone(),
+            seq: self.next_trade,
+            venue_order_id: venue_order_id.to_owned(),
+            symbol: fill.symbol.clone(),
+            side: fill.side,
+            quantity: fill.quantity,
+            price: fill.price,
+            fee: fill.fee,
+            fee_asset: PAPER_FEE_ASSET.to_owned(),
+            fee_in_quote: fill.fee,
+            ts_ms: fill.ts_ms,
+        });
     }
 
     fn finish(&mut self, venue: VenueOrder) {
@@ -211,6 +238,28 @@ impl ExchangeClient for PaperExchange {
             .working_index(id)
             .map(|i| self.working[i].1.clone())
             .or_else(|| self.finished.iter().rev().find(|v| &v.client_order_id == id).cloned()))
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        Ok(self
+            .history
+            .iter()
+            .filter(|t| t.symbol == symbol && after_seq.is_none_or(|after| t.seq > after))
+            .take(TRADES_PAGE)
+            .cloned()
+            .collect())
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        _symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        let working = self.working.iter().map(|(_, v)| v);
+        Ok(working
+            .chain(self.finished.iter())
+            .find(|v| v.venue_order_id == venue_order_id)
+            .map(|v| v.client_order_id.clone()))
     }
 
     fn on_mark_price(&mut self, symbol: &str, price: Decimal, now_ms: u64) -> Vec<VenueOrder> {

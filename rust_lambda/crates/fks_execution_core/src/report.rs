@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::command::SyncAction;
 use crate::decimal::Decimal;
+use crate::exchange::VenueTrade;
 use crate::fill::Fill;
 use crate::order::{Order, OrderType, Side};
 use crate::order_status::OrderStatus;
@@ -117,6 +119,83 @@ impl ExecutionReport {
             duplicate,
             position,
             ts_ms,
+        }
+    }
+}
+
+/// A trade on the account for an order the platform never placed: reported, never booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignFill {
+    /// The venue's trade id.
+    pub trade_id: String,
+    /// The venue's id of the order that traded.
+    pub venue_order_id: String,
+    /// Venue symbol.
+    pub symbol: String,
+    /// Side of the account's order.
+    pub side: Side,
+    /// Traded quantity.
+    pub quantity: Decimal,
+    /// Trade price.
+    pub price: Decimal,
+    /// Commission, in `fee_asset`.
+    pub fee: Decimal,
+    /// The asset the commission was paid in.
+    pub fee_asset: String,
+    /// Trade time, epoch milliseconds UTC.
+    pub ts_ms: u64,
+}
+
+impl From<&VenueTrade> for ForeignFill {
+    fn from(trade: &VenueTrade) -> Self {
+        Self {
+            trade_id: trade.trade_id.clone(),
+            venue_order_id: trade.venue_order_id.clone(),
+            symbol: trade.symbol.clone(),
+            side: trade.side,
+            quantity: trade.quantity,
+            price: trade.price,
+            fee: trade.fee,
+            fee_asset: trade.fee_asset.clone(),
+            ts_ms: trade.ts_ms,
+        }
+    }
+}
+
+/// The answer to a [`crate::command::SyncCommand`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncReport {
+    /// Always `sync`.
+    pub action: SyncAction,
+    /// The account synced.
+    pub account: String,
+    /// Time of the sync, epoch milliseconds.
+    pub ts_ms: u64,
+    /// One report per order whose state this sync changed; `fills` are only the fills this
+    /// sync booked.
+    pub reports: Vec<ExecutionReport>,
+    /// Trades of orders the platform never placed, seen by this sync.
+    pub foreign_fills: Vec<ForeignFill>,
+    /// The account's orders still working after the sync.
+    pub open_orders: usize,
+    /// The venue could not be reached: nothing was changed; retry next run.
+    pub unreachable: bool,
+}
+
+impl SyncReport {
+    /// A sync of `account` at `ts_ms` that could not reach the venue and changed nothing.
+    #[must_use]
+    pub fn unreachable(account: &str, ts_ms: u64) -> Self {
+        Self {
+            action: SyncAction::Sync,
+            account: account.to_owned(),
+            ts_ms,
+            reports: Vec::new(),
+            foreign_fills: Vec::new(),
+            open_orders: 0,
+            unreachable: true,
         }
     }
 }

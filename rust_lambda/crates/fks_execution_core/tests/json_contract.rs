@@ -125,3 +125,51 @@ fn cancel_command_json_of_the_python_side_parses() {
     assert_eq!((cancel.client_order_id.as_str(), cancel.account.as_str()), ("py-1", "acct-1"));
     assert!(serde_json::from_str::<OrderCommand>(pinned).is_err(), "a cancel is never read as an order");
 }
+
+#[test]
+fn sync_command_is_action_and_account_only() {
+    let command: fks_execution_core::SyncCommand =
+        serde_json::from_value(json!({"action": "sync", "account": "binance-spot"})).unwrap();
+
+    assert_eq!(command.account, "binance-spot");
+    let extra = json!({"action": "sync", "account": "binance-spot", "since": 1});
+    assert!(serde_json::from_value::<fks_execution_core::SyncCommand>(extra).is_err());
+}
+
+#[test]
+fn sync_report_has_the_contract_shape() {
+    let trade = fks_execution_core::VenueTrade {
+        trade_id: "77".into(),
+        seq: 77,
+        venue_order_id: "12".into(),
+        symbol: "BTCUSDT".into(),
+        side: Side::Sell,
+        quantity: d("0.002"),
+        price: d("42000.5"),
+        fee: d("0.084001"),
+        fee_asset: "USDT".into(),
+        fee_in_quote: d("0.084001"),
+        ts_ms: 1_700_000_000_000,
+    };
+    let mut report = fks_execution_core::SyncReport::unreachable("binance-spot", 1_700_000_000_001);
+    report.unreachable = false;
+    report.open_orders = 3;
+    report.foreign_fills.push((&trade).into());
+
+    let value = serde_json::to_value(&report).unwrap();
+
+    assert_eq!(
+        value,
+        json!({
+            "action": "sync", "account": "binance-spot", "ts_ms": 1_700_000_000_001_u64,
+            "reports": [],
+            "foreign_fills": [{
+                "trade_id": "77", "venue_order_id": "12", "symbol": "BTCUSDT", "side": "sell",
+                "quantity": "0.002", "price": "42000.5", "fee": "0.084001", "fee_asset": "USDT",
+                "ts_ms": 1_700_000_000_000_u64
+            }],
+            "open_orders": 3,
+            "unreachable": false
+        })
+    );
+}

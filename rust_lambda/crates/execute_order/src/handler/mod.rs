@@ -10,6 +10,7 @@
 mod breaker;
 mod cancel;
 pub mod claim;
+pub mod sync;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -17,7 +18,7 @@ use std::time::Instant;
 use fks_execution_core::{
     CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
     ExecutionReport, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
-    PositionReport, RiskLimits, VenueOrder,
+    PositionReport, RiskLimits, SyncCommand, VenueOrder,
 };
 use serde_json::Value;
 
@@ -136,6 +137,25 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         &mut self.market
     }
 
+    /// Parses `event` and executes it: a [`SyncCommand`] (`"action": "sync"`) answers a
+    /// [`fks_execution_core::SyncReport`], anything else goes to [`Handler::handle_json`] and
+    /// answers an [`ExecutionReport`].
+    ///
+    /// # Errors
+    /// [`Failure`] named by what to do next; a malformed command is `BadRequest`.
+    pub fn handle_event(&mut self, event: &str, now_ms: u64) -> Result<Value, Failure> {
+        let value: Value =
+            serde_json::from_str(event).map_err(|e| Failure::bad_request(format!("invalid command: {e}")))?;
+        let answer = if value.get("action").and_then(Value::as_str) == Some("sync") {
+            let command: SyncCommand = serde_json::from_value(value)
+                .map_err(|e| Failure::bad_request(format!("invalid sync command: {e}")))?;
+            serde_json::to_value(self.sync(&command, now_ms)?)
+        } else {
+            serde_json::to_value(self.handle_json(event, now_ms)?)
+        };
+        answer.map_err(|e| Failure::new("PermanentError", e.to_string()))
+    }
+
     /// Parses `event` and executes it: an [`OrderCommand`], or a [`CancelCommand`] when it
     /// carries `"action": "cancel"` (an order command has no `action` field).
     ///
@@ -156,7 +176,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 self.cancel(&command, now_ms)
             }
             Some(other) => Err(Failure::bad_request(format!(
-                "unknown action {other}: an order command has no action, a cancel has \"action\": \"cancel\""
+                "unknown action {other}: an order command has no action, a cancel has \"action\": \"cancel\", a sync \"action\": \"sync\""
             ))),
         }
     }

@@ -9,7 +9,7 @@ use execute_order::market::StaticMarket;
 use execute_order::store::MemoryStore;
 use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, PaperConfig,
-    PaperExchange, RiskLimits, VenueOrder,
+    PaperExchange, RiskLimits, VenueOrder, VenueTrade,
 };
 
 pub const ACCOUNT: &str = "acct-1";
@@ -38,6 +38,7 @@ pub struct Scripted {
     pub paper: PaperExchange,
     pub place_errors: VecDeque<ExchangeError>,
     pub cancel_errors: VecDeque<ExchangeError>,
+    pub query_errors: VecDeque<ExchangeError>,
 }
 
 impl Scripted {
@@ -47,6 +48,10 @@ impl Scripted {
             code: Some(code.into()),
             message: message.into(),
         });
+    }
+
+    pub fn fail_next_query(&mut self, class: ErrorClass) {
+        self.query_errors.push_back(ExchangeError::new(class, "venue unreachable"));
     }
 
     pub fn fail_next_cancel(&mut self, class: ErrorClass) {
@@ -74,7 +79,22 @@ impl ExchangeClient for Scripted {
         order: &OrderCommand,
         market: &MarketContext,
     ) -> Result<Option<VenueOrder>, ExchangeError> {
-        self.paper.query(order, market)
+        match self.query_errors.pop_front() {
+            Some(error) => Err(error),
+            None => self.paper.query(order, market),
+        }
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        self.paper.trades(symbol, after_seq)
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        self.paper.client_order_id_of(symbol, venue_order_id)
     }
 }
 
@@ -104,4 +124,14 @@ pub fn limit(id: &str, side: &str, quantity: &str, price: &str) -> String {
 
 pub fn cancel(id: &str) -> String {
     format!(r#"{{"action":"cancel","client_order_id":"{id}","account":"{ACCOUNT}"}}"#)
+}
+
+pub fn sync() -> String {
+    format!(r#"{{"action":"sync","account":"{ACCOUNT}"}}"#)
+}
+
+/// The handler's answer to a sync, read back as the contract's JSON.
+pub fn sync_report(h: &mut TestHandler, now_ms: u64) -> fks_execution_core::SyncReport {
+    let answer = h.handle_event(&sync(), now_ms).expect("sync answers");
+    serde_json::from_value(answer).expect("a sync report")
 }
