@@ -102,13 +102,13 @@ def test_the_strategys_reports_are_accepted_once_by_the_platform(
     # Sent again, every report is a replay the platform counts once.
     assert {post(line)[1]["outcome"] for line in lines} == {"duplicate"}
     order_id = json.loads(next(line["body"] for line in lines if line["name"] == "entry fill 1"))["order_id"]
-    order = local_stack.api("GET", f"/orders/{order_id}", scope="read").json()["order"]
+    order = local_stack.api("GET", f"/ninja/orders/{order_id}", scope="read").json()["order"]
     assert (order["status"], order["filled_qty"], order["side"], order["account"]) == (
         "filled",
         "3",
         "buy",
         f"Sim101{tag}",
     )
-    positions = local_stack.api("GET", f"/positions?account=Sim101{tag}", scope="read").json()["positions"]
+    positions = local_stack.api("GET", f"/ninja/positions?account=Sim101{tag}", scope="read").json()["positions"]
     # Bought 3, the reversal exit sold 3, the unnamed order sold 1: short one contract.
     assert [(p["symbol"], p["quantity"]) for p in positions] == [("ES 12-25", "-1")]
