@@ -3,6 +3,7 @@ price moved and faults injected through the simulator's /sim/ endpoints."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ import ccxt
 import pytest
 
 from fks_adapters.exchanges import make_exchange
+from fks_local import cli
 from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator
 from fks_local.exchange_sim.admin_client import SimulatorAdmin, SimulatorAdminError
 
@@ -230,3 +232,26 @@ def test_a_429_with_retry_after_is_rate_limiting_to_ccxt_then_passes(exchange: A
 def test_admin_refuses_a_bad_fault_with_its_reason(admin: SimulatorAdmin) -> None:
     with pytest.raises(SimulatorAdminError, match="delay_ms > 0"):
         admin.add_faults([{"path": "order", "kind": "delay"}])
+
+
+def test_fks_sim_commands_move_the_price_and_count_orders(
+    simulator: ExchangeSimulator, exchange: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Arrange
+    before = simulator.price("BTCUSDT")
+    exchange.create_order(SYMBOL, "market", "buy", 0.001, None, {"clientOrderId": "cli-1"})
+
+    # Act
+    moved = cli.main(["sim", "--url", simulator.url, "price", "BTCUSDT", "--move", "-1"])
+    moved_out = json.loads(capsys.readouterr().out)
+    counted = cli.main(["sim", "--url", simulator.url, "orders", "--client-order-id", "cli-1"])
+    counted_out = json.loads(capsys.readouterr().out)
+    refused = cli.main(["sim", "--url", simulator.url, "faults", "--add", '{"path": "order", "kind": "delay"}'])
+
+    # Assert
+    assert (moved, counted, refused) == (0, 0, 1)
+    previous = Decimal(moved_out["previous_price"])
+    assert Decimal(moved_out["price"]) == (previous * Decimal("0.99")).quantize(Decimal("0.01"))
+    assert abs(previous - before) < before / 100  # the price it moved from is the market's
+    assert counted_out["by_client_order_id"] == {"cli-1": 1}
+    assert "delay_ms > 0" in capsys.readouterr().err

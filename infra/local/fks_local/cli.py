@@ -6,7 +6,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from fks_local import commands_backtest, commands_keys, commands_local, commands_ml, commands_openapi
+from fks_local import (
+    commands_backtest,
+    commands_keys,
+    commands_local,
+    commands_ml,
+    commands_openapi,
+    commands_sim,
+)
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -50,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_backtest.add_parser(commands)
     commands_ml.add_parser(commands)
     commands_openapi.add_parser(commands)
+    commands_sim.add_parser(commands)
     return parser
 
 
@@ -77,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_ml.run(args)
     if args.command == "openapi":
         return commands_openapi.run(args)
+    if args.command == "sim":
+        return commands_sim.run(args)
     from fks_local import demo
 
     return demo.run()
