@@ -1,7 +1,11 @@
 """The Lambda REQUEST authorizer of the REST API and of the live feed's WebSocket ``$connect``.
 
 REST: API keys (``X-Api-Key``) and JWTs (``Authorization: Bearer``), and the scope each route
-needs. WebSocket: browsers cannot set headers on a WebSocket, so ``$connect`` carries the API key
+needs. Each caller is throttled and counted against its own usage-plan key: an API key's twin, or
+for a JWT one key per subject, created on its first request (``SubjectUsageKeys``). A rotated JWT
+secret takes effect within ``FKS_JWT_SECRET_MAX_AGE_S`` (``RotatingSecret``).
+
+WebSocket: browsers cannot set headers on a WebSocket, so ``$connect`` carries the API key
 or the JWT as the ``token`` query parameter, and the feed needs the read scope. Unknown or bad
 credentials raise "Unauthorized", which API Gateway answers with 401; a known caller without the
 scope gets a Deny whose context names the missing scope (403)."""
@@ -10,17 +14,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.auth import JwtSettings, Principal, parse_presented_key, required_scope, verify_jwt
 from fks.auth.principal import AuthError, Scope
+from fks.auth.tokens import BadSignature
 from fks.observability import observed
 from fks_adapters.aws.api_key_store import ApiKeyStore
+from fks_adapters.aws.rotating_secret import DEFAULT_MAX_AGE_S, RotatingSecret
+from fks_adapters.aws.subject_usage_keys import SubjectUsageKeys
 
 logger = Logger()
 _store: ApiKeyStore | None = None
@@ -36,29 +42,43 @@ def _keys() -> ApiKeyStore:
     return _store
 
 
-_shared_key_value: str | None = None
+@cache
+def _subject_keys() -> SubjectUsageKeys | None:
+    """Per-subject usage-plan keys for JWT callers; None where the stack has no usage plan."""
+    table = os.environ.get("FKS_JWT_CALLERS_TABLE")
+    plan_key = os.environ.get("FKS_SHARED_USAGE_KEY_NAME")
+    if not (table and plan_key):
+        return None
+    return SubjectUsageKeys(table, plan_key, os.environ.get("FKS_JWT_USAGE_KEY_PREFIX", "fks-jwt-"))
 
 
-def _shared_usage_key() -> str | None:
-    """The usage plan key bearer-token callers are counted against (one lookup per instance)."""
-    global _shared_key_value
-    name = os.environ.get("FKS_SHARED_USAGE_KEY_NAME")
-    if _shared_key_value is None and name:
-        keys = boto3.client("apigateway").get_api_keys(nameQuery=name, includeValues=True)["items"]
-        _shared_key_value = next((str(k["value"]) for k in keys if k["name"] == name), None)
-    return _shared_key_value
+@cache
+def _jwt_secret() -> RotatingSecret | None:
+    secret_id = os.environ.get("FKS_JWT_SECRET_ARN")
+    if not secret_id:
+        return None
+    return RotatingSecret(secret_id, float(os.environ.get("FKS_JWT_SECRET_MAX_AGE_S") or DEFAULT_MAX_AGE_S))
 
 
 def _jwt_settings() -> JwtSettings:
-    secret_id = os.environ.get("FKS_JWT_SECRET_ARN")
-    # Cached by powertools for five minutes: one Secrets Manager call per warm instance and rotation.
-    secret = str(parameters.get_secret(secret_id, max_age=300)) if secret_id else None
+    secret = _jwt_secret()
     return JwtSettings(
         issuer=os.environ.get("FKS_JWT_ISSUER", "fks"),
         audience=os.environ.get("FKS_JWT_AUDIENCE", "fks-api"),
-        hs256_secret=secret,
+        hs256_secret=secret.current() if secret else None,
         rs256_public_key=os.environ.get("FKS_JWT_PUBLIC_KEY") or None,
     )
+
+
+def _jwt_principal(token: str) -> Principal:
+    try:
+        return verify_jwt(token, _jwt_settings())
+    except BadSignature:
+        # Perhaps signed with a secret rotated in since this instance read it: read it once more.
+        secret = _jwt_secret()
+        if secret is None or not secret.refresh():
+            raise
+        return verify_jwt(token, _jwt_settings())
 
 
 def _header(event: dict[str, Any], name: str) -> str | None:
@@ -86,7 +106,7 @@ def _websocket_principal(event: dict[str, Any]) -> Principal:
         raise AuthError(f"no '{WEBSOCKET_TOKEN_PARAMETER}' query parameter")
     # API keys are spelled fks_<id>_<secret>; anything else can only be a JWT. No usage plan
     # counts WebSocket connections, so a JWT caller needs no usage key here.
-    return _api_key_principal(token) if token.startswith("fks_") else verify_jwt(token, _jwt_settings())
+    return _api_key_principal(token) if token.startswith("fks_") else _jwt_principal(token)
 
 
 def authenticate(event: dict[str, Any]) -> Principal:
@@ -98,8 +118,10 @@ def authenticate(event: dict[str, Any]) -> Principal:
     authorization = _header(event, "authorization") or ""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token:
-        principal = verify_jwt(token.strip(), _jwt_settings())
-        return replace(principal, usage_key=_shared_usage_key())
+        principal = _jwt_principal(token.strip())
+        keys = _subject_keys()
+        # Each subject is throttled and counted against its own usage-plan key, as an API key is.
+        return replace(principal, usage_key=keys.key_for(principal.subject) if keys else None)
     raise AuthError("no credentials")
 
 

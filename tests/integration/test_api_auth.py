@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
 import requests
 
+from fks_adapters.aws.rotating_secret import DEFAULT_MAX_AGE_S, REFRESH_GAP_S
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.moto_only
 # A route every key may read, and one that needs admin; both exist whatever else is deployed.
 READ_ROUTE = ("GET", "/assets")
 ADMIN_ROUTE = ("POST", "/assets/enable")
+MAX_AGE_S = DEFAULT_MAX_AGE_S  # the template sets FKS_JWT_SECRET_MAX_AGE_S to the same 30 s
 
 
 def _jwt_secret(local_stack: StackHandle) -> str:
@@ -150,3 +153,57 @@ def test_state_changing_request_is_audited_with_the_key_id(
     audit = [r.getMessage() for r in caplog.records if r.getMessage().startswith("audit ")]
     assert any(key_id in line and '"method": "POST"' in line for line in audit)
     assert all(local_stack.api_keys["admin"] not in line for line in audit)
+
+
+def _frozen_burst(local_stack: StackHandle, tokens: list[str], each: int) -> list[list[int]]:
+    """``each`` requests per token, in order, with the throttle's clock stopped (no token refills)."""
+    limiter = local_stack.gateways["FksApi"].limiter
+    running_clock = limiter.clock
+    limiter.clock = lambda: 2_000_000.0
+    try:
+        with requests.Session() as session:
+            return [
+                [
+                    session.get(
+                        f"{local_stack.api_url}/assets", headers={"Authorization": f"Bearer {token}"}, timeout=60
+                    ).status_code
+                    for _ in range(each)
+                ]
+                for token in tokens
+            ]
+    finally:
+        limiter.clock = running_clock
+
+
+def test_each_jwt_subject_has_its_own_throttle_and_quota(local_stack: StackHandle) -> None:
+    secret = _jwt_secret(local_stack)
+    greedy, other = (_token(secret, sub=f"{who}-{datetime.now(UTC).timestamp()}") for who in ("greedy", "other"))
+
+    (greedy_statuses,) = _frozen_burst(local_stack, [greedy], 41)
+    (other_statuses,) = _frozen_burst(local_stack, [other], 10)
+
+    assert greedy_statuses == [200] * 40 + [429], "the plan's burst of 40 is the greedy subject's own"
+    assert other_statuses == [200] * 10, "another JWT caller is not throttled by the first"
+
+
+def test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age(local_stack: StackHandle) -> None:
+    arn = local_stack.deployed.physical_id("JwtSigningSecret")
+    secrets = local_stack.clients("secretsmanager")
+    old_token = _token(_jwt_secret(local_stack))
+    headers = {"Authorization": f"Bearer {old_token}"}
+    assert requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30).status_code == 200
+    new_secret = f"rotated-{datetime.now(UTC).timestamp()}-" + "x" * 48
+    secrets.put_secret_value(SecretId=arn, SecretString=new_secret)
+    rotated_at = time.monotonic()
+    new_headers = {"Authorization": f"Bearer {_token(new_secret)}"}
+
+    new_statuses, old_refused_after = [], None
+    while time.monotonic() - rotated_at < MAX_AGE_S + 15 and old_refused_after is None:
+        new_statuses.append(requests.get(f"{local_stack.api_url}/assets", headers=new_headers, timeout=30).status_code)
+        if requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30).status_code == 401:
+            old_refused_after = time.monotonic() - rotated_at
+        time.sleep(1)
+
+    assert old_refused_after is not None, "a token signed with the rotated-out secret still works"
+    assert old_refused_after <= MAX_AGE_S + 5
+    assert set(new_statuses[int(REFRESH_GAP_S) + 1 :]) <= {200}, new_statuses

@@ -27,7 +27,7 @@ def rs256_only(monkeypatch: pytest.MonkeyPatch) -> None:
         .decode()
     )
     monkeypatch.setenv("FKS_JWT_PUBLIC_KEY", public_pem)
-    for name in ("FKS_JWT_SECRET_ARN", "FKS_SHARED_USAGE_KEY_NAME"):
+    for name in ("FKS_JWT_SECRET_ARN", "FKS_SHARED_USAGE_KEY_NAME", "FKS_JWT_CALLERS_TABLE"):
         monkeypatch.delenv(name, raising=False)
 
 

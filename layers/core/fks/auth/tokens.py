@@ -12,6 +12,11 @@ from fks.auth.principal import AuthError, Principal, parse_scopes
 _LEEWAY_SECONDS = 30  # clock skew between the issuer and Lambda
 
 
+class BadSignature(AuthError):
+    """The token's signature does not verify with the key held: forged, or signed with a secret
+    that has been rotated (in or out) since the key was read."""
+
+
 @dataclass(frozen=True)
 class JwtSettings:
     issuer: str
@@ -45,6 +50,8 @@ def verify_jwt(token: str, settings: JwtSettings) -> Principal:
             leeway=_LEEWAY_SECONDS,
             options={"require": ["exp", "iss", "aud", "sub"]},
         )
+    except jwt.InvalidSignatureError as exc:
+        raise BadSignature(f"invalid token: {exc}") from exc
     except jwt.PyJWTError as exc:
         raise AuthError(f"invalid token: {exc}") from exc
     try:
