@@ -23,6 +23,7 @@ from fks.observability import metrics, observed
 from fks_adapters.live_feed.publisher import LiveFeedPublisher, PushReport
 from fks_adapters.market_data import wiring
 from fks_adapters.market_data.assets import Asset
+from fks_adapters.market_data.live_bars import push_completed_bars
 
 logger = Logger()
 # Stop starting new assets this close to the timeout: one asset with retries can take this long.
@@ -71,6 +72,11 @@ def push_live(asset: Asset, report: CollectionReport) -> PushReport:
         return PushReport()
     try:
         pushed = publisher.publish(asset.key, report.frame)
+        # Subscribers to longer timeframes get each bar these candles closed (1h at minute 59).
+        longer = push_completed_bars(publisher, wiring.candle_series(), asset.key, report.frame)
+        pushed.frames_sent += longer.frames_sent
+        pushed.failed += longer.failed
+        pushed.gone += longer.gone
     except Exception:
         logger.exception("live feed push failed", extra={"asset": str(asset.key)})
         return PushReport(failed=1)

@@ -5,7 +5,8 @@ and ``$default``.
 ``token`` query parameter); it records the connection. A subscription names a symbol and
 timeframe that some enabled asset collects; the answer (``subscribed``, ``unsubscribed`` or an
 ``error`` frame naming the problem) goes back to the client as the route's response. Candles
-are pushed by ``collect_ohlcv``, not from here.
+are pushed by ``collect_ohlcv``, not from here: the collected base as stored, and every longer
+timeframe (built from the base) once per closed bar.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.errors import BadRequest, FksError
 from fks.live_feed import Feed, ack_frame, error_frame, parse_feed_request
+from fks.market_data.timeframes import is_multiple_of
 from fks.observability import observed
 from fks_adapters.live_feed.connections import ConnectionStore
 from fks_adapters.market_data.assets import AssetRegistry
@@ -37,10 +39,16 @@ def _require_collected(feed: Feed) -> None:
     assets = [a for a in registry.list_assets(enabled_only=True) if a.symbol == feed.symbol]
     if not assets:
         raise BadRequest(f"{feed.symbol} is not collected: enable it with POST /assets/enable", details=feed.as_dict())
-    if all(a.timeframe != feed.timeframe for a in assets):
+    # Longer timeframes are built from the collected base and pushed as each bar closes.
+    buildable = [
+        a for a in assets if feed.timeframe.ms >= a.timeframe.ms and is_multiple_of(feed.timeframe, a.timeframe)
+    ]
+    if not buildable:
         collected = ", ".join(sorted({a.timeframe.value for a in assets}))
         raise BadRequest(
-            f"{feed.symbol} is collected at {collected}, not {feed.timeframe.value}", details=feed.as_dict()
+            f"{feed.symbol} is collected at {collected}: timeframe {feed.timeframe.value} is finer than "
+            f"the collected base timeframe or not made of whole {collected} candles",
+            details={**feed.as_dict(), "base_timeframe": collected},
         )
 
 

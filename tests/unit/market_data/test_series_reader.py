@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from fks.errors import BadRequest
-from fks.market_data.series import CandleSeriesReader, require_buildable
+from fks.market_data.series import CandleSeriesReader, bars_completed_by, require_buildable
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
 from tests.unit.market_data.candle_stubs import DAY, HOUR, JAN_1_2024, MINUTE, candle_frame
@@ -142,3 +142,17 @@ def test_newest_closed_bar_is_never_a_bar_still_open_at_now() -> None:
 
     assert reader.newest_closed_bar(BTC_1H, JAN_1_2024 + HOUR + 30 * MINUTE) == JAN_1_2024
     assert reader.newest_closed_bar(SeriesKey.of("binance", "ETH/USDT", "1h"), JAN_1_2024 + 9 * HOUR) is None
+
+
+def test_bars_completed_by_new_minutes_are_the_longer_bars_whose_last_minute_they_hold() -> None:
+    # 00:57, 00:58, 00:59 stored: the minute 00:59 closes the hour and every shorter bar ending then.
+    stored = [JAN_1_2024 + m * MINUTE for m in (57, 58, 59)]
+
+    completed = bars_completed_by(stored, Timeframe.M1)
+
+    assert completed[Timeframe.H1] == (JAN_1_2024, JAN_1_2024)
+    assert completed[Timeframe.M3] == (JAN_1_2024 + 57 * MINUTE, JAN_1_2024 + 57 * MINUTE)
+    assert completed[Timeframe.M5] == (JAN_1_2024 + 55 * MINUTE, JAN_1_2024 + 55 * MINUTE)
+    assert Timeframe.H2 not in completed  # 00:00-02:00 is still open
+    assert Timeframe.D1 not in completed
+    assert bars_completed_by([JAN_1_2024 + 10 * MINUTE], Timeframe.M1) == {}

@@ -22,7 +22,7 @@ one bar never comes from two sources.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import pandas as pd
@@ -31,7 +31,14 @@ from fks.errors import BadRequest
 from fks.market_data.candles import empty_candle_frame
 from fks.market_data.resample import resample_candles
 from fks.market_data.storage import SeriesKey
-from fks.market_data.timeframes import Timeframe, ceil_time, floor_time, is_multiple_of, last_closed_open_time
+from fks.market_data.timeframes import (
+    SUPPORTED_TIMEFRAMES,
+    Timeframe,
+    ceil_time,
+    floor_time,
+    is_multiple_of,
+    last_closed_open_time,
+)
 
 BASE_TIMEFRAME = Timeframe.M1
 
@@ -115,3 +122,16 @@ class CandleSeriesReader:
             # The bar holding the newest stored base candle is whole only if that candle is its last.
             newest = floor_time(latest + base.timeframe.ms, tf) - tf.ms
         return min(newest, last_closed_open_time(now_ms, tf))
+
+
+def bars_completed_by(open_times: Sequence[int], base: Timeframe) -> dict[Timeframe, tuple[int, int]]:
+    """For each longer timeframe built from ``base``, the first and last open time of the bars whose
+    last base candle is among ``open_times`` (newly stored candles): the bars they just closed."""
+    completed: dict[Timeframe, tuple[int, int]] = {}
+    for tf in SUPPORTED_TIMEFRAMES:
+        if tf.ms <= base.ms or not is_multiple_of(tf, base):
+            continue
+        closing = [floor_time(t, tf) for t in open_times if floor_time(t + base.ms, tf) == t + base.ms]
+        if closing:
+            completed[tf] = (min(closing), max(closing))
+    return completed
