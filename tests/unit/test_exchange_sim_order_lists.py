@@ -520,3 +520,54 @@ def test_my_trades_filters_as_binance_documents(sim: ExchangeSimulator, clock: F
     assert [t["id"] for t in window] == [2]
     assert bad_combo[1:] == (-1128, "Combination of optional parameters invalid.")
     assert too_long[1:] == (-1127, "More than 24 hours between startTime and endTime.")
+
+
+def test_delete_open_orders_answers_an_oco_as_one_cancelled_list(sim: ExchangeSimulator) -> None:
+    # Arrange
+    _sell_oco(sim)
+    _ok(
+        sim,
+        "POST",
+        "order",
+        symbol="BTCUSDT",
+        side="BUY",
+        type="LIMIT",
+        timeInForce="GTC",
+        quantity="0.01",
+        price=_off(sim, "-5"),
+        newClientOrderId="plain",
+    )
+
+    # Act
+    answers = _ok(sim, "DELETE", "openOrders", symbol="BTCUSDT")
+
+    # Assert
+    assert [a.get("contingencyType", a.get("origClientOrderId")) for a in answers] == ["OCO", "plain"]
+    assert set(_statuses(sim).values()) == {"CANCELED"}
+    assert (sim.balance("BTC"), sim.balance("USDT")) == ((Decimal(1), Decimal(0)), (Decimal(100000), Decimal(0)))
+
+
+def test_buy_oco_locks_the_dearer_leg_once_and_releases_it_when_the_limit_fills(sim: ExchangeSimulator) -> None:
+    # Arrange: protecting a short, stop-market above, limit maker below
+    stop, limit = _off(sim, "2"), _off(sim, "-3")
+    _ok(
+        sim,
+        "POST",
+        "orderList/oco",
+        symbol="BTCUSDT",
+        side="BUY",
+        quantity="0.1",
+        aboveType="STOP_LOSS",
+        aboveStopPrice=stop,
+        belowType="LIMIT_MAKER",
+        belowPrice=limit,
+    )
+    locked = sim.balance("USDT")[1]
+
+    # Act
+    sim.set_price("BTCUSDT", Decimal(_off(sim, "-4")))
+
+    # Assert
+    assert locked == Decimal(stop) * Decimal("0.1")
+    assert sim.balance("USDT") == (Decimal(100000) - Decimal(limit) * Decimal("0.1"), Decimal(0))
+    assert sim.balance("BTC")[0] == Decimal("1.0999")  # 0.1 bought less the 0.1 % fee
