@@ -1,14 +1,15 @@
 """``/orders``, ``/positions`` and ``/risk``: the execution API.
 
 ``POST /orders`` and ``DELETE /orders/{id}`` hand the command to the Rust ``execute_order``
-function (this function never sees the trading key); reads come from the tables it writes;
+function (this function never sees the trading key) and book the fills its answer carries into
+the portfolio (once each, as every other path books them); reads come from the tables it writes;
 halt and resume set the trading state that function applies to every order (halted: nothing;
 reducing: only reducing orders).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
@@ -21,6 +22,8 @@ from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline import wiring
+from fks_adapters.portfolio.booking import book_report, owner_of
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
@@ -38,6 +41,16 @@ def _account() -> str:
     return env.get(env.TRADING_ACCOUNT) or "binance-spot"
 
 
+def _book(report: dict[str, Any]) -> None:
+    """The answer's fills into the portfolio: the strategy's book if a recorded signal placed the
+    order, else the direct book. A failure here fails the call: its retry (idempotent by client
+    order id) replays the order, and the replay books what is missing."""
+    if not report.get("fills") and not report.get("filled_qty"):
+        return
+    owner = owner_of(report.get("signal_id"), wiring.signal_history(), wiring.TRADING_EXCHANGE)
+    book_report(wiring.portfolio_store(), str(report.get("account") or _account()), report, owner)
+
+
 @app.post(
     "/orders",
     responses={200: {"description": "A retry of a placed order: its report"}, 201: {"description": "Placed"}},
@@ -45,9 +58,21 @@ def _account() -> str:
 def place_order(command: Annotated[OrderCommand, Body()]) -> Response[dict[str, Any]]:
     """Place an order through the Rust execution engine (idempotent by client_order_id)."""
     report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
+    _book(report)
     logger.info("order executed", extra={"client_order_id": command.client_order_id, "status": report.get("status")})
     status = 200 if report.get("duplicate") else 201
     return Response(status_code=status, content_type="application/json", body={"order": report})
+
+
+@app.get("/orders")
+def list_orders(
+    account: Annotated[str | None, Query(pattern=ACCOUNT_PATTERN, description="default: the deployment's")] = None,
+    status: Annotated[Literal["open", "all"], Query(description="open: only working orders")] = "all",
+    limit: Annotated[int, Query(ge=1, le=500, description="how many orders besides the open ones")] = 100,
+) -> dict[str, Any]:
+    """An account's orders without their fills: every open order first, then the newest."""
+    orders = _tables().orders(_account() if account is None else account, open_only=status == "open", limit=limit)
+    return {"orders": orders}
 
 
 @app.get("/orders/<id>")
@@ -62,6 +87,7 @@ def cancel_order(id: OrderId) -> dict[str, Any]:
     client_order_id = id
     command = CancelOrderCommand(client_order_id=client_order_id, account=_account())
     report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
+    _book(report)  # the venue may answer that the order filled before the cancel reached it
     logger.info("order canceled", extra={"client_order_id": client_order_id, "status": report.get("status")})
     return {"order": report}
 

@@ -1,5 +1,7 @@
 """Pipeline state: book the order's fills into the portfolio (cash, the strategy's book) and
-take an equity snapshot. Booking is idempotent per trade, so a retried state counts nothing twice."""
+take an equity snapshot. Booking is idempotent per trade, and an order is never booked beyond
+its filled quantity, so a retried state, or an order sync that learned the same fills, counts
+nothing twice."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from fks.errors import BadRequest
 from fks.observability import SIGNAL, observed
 from fks.signals import parse_signal
 from fks_adapters.pipeline import wiring
-from fks_adapters.portfolio.booking import book_report
+from fks_adapters.portfolio.booking import FillOwner, book_report
 from fks_adapters.portfolio.valuation import PortfolioValuer
 
 logger = Logger()
@@ -27,7 +29,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise BadRequest("update_portfolio needs the execution report")
     store = wiring.portfolio_store()
     account = str(report.get("account") or wiring.trading_account(signal.account))
-    booked = book_report(store, account, signal, report)
+    booked = book_report(store, account, report, FillOwner(signal.strategy_id, signal.exchange))
     now_ms = int(time.time() * 1000)
     valuation = PortfolioValuer(store, wiring.execution_tables()).value(account, signal.exchange, now_ms)
     store.snapshot(account, now_ms, valuation.snapshot())

@@ -27,6 +27,7 @@ RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
 # Execution: the Rust function that alone holds the trading key, and the account it trades.
 EXECUTE_ORDER_FUNCTION = "FKS_EXECUTE_ORDER_FUNCTION"
 TRADING_ACCOUNT = "FKS_ACCOUNT"
+TRADING_MODE = "FKS_TRADING_MODE"  # paper (fills simulated against market data, no key) or live
 IDEMPOTENCY_TABLE = "FKS_IDEMPOTENCY_TABLE"
 # The signal pipeline and the portfolio (issue 6).
 PORTFOLIO_TABLE = "FKS_PORTFOLIO_TABLE"

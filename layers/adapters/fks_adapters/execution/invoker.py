@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from fks import errors
-from fks.execution import CancelOrderCommand, OrderCommand
+from fks.execution import CancelOrderCommand, OrderCommand, SyncCommand
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -20,8 +20,9 @@ class ExecuteOrderInvoker:
         self.function_name = function_name
         self.client: LambdaClient = client or boto3.client("lambda")
 
-    def execute(self, command: OrderCommand | CancelOrderCommand) -> dict[str, Any]:
-        """The order's execution report after the command (placed, or canceled); a refusal
+    def execute(self, command: OrderCommand | CancelOrderCommand | SyncCommand) -> dict[str, Any]:
+        """The order's execution report after the command (placed, or canceled; a sync's result
+        for a sync); a refusal
         raises the ``fks.errors`` class the function names (``NotFound``, ``Conflict``,
         ``InsufficientFunds``, ``RiskDenied``, ``TemporaryError``...)."""
         response = self.client.invoke(

@@ -11,11 +11,14 @@ from fks import env
 from fks.errors import BadRequest
 from fks.pipeline.risk import PortfolioLimits
 from fks.prop_firm import PropFirmAccount
+from fks_adapters.execution.invoker import ExecuteOrderInvoker
+from fks_adapters.execution.order_sync import OrderSync
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
 
 DEFAULT_ACCOUNT = "default"  # what a signal names when it means "the exchange account this stack trades"
+TRADING_EXCHANGE = "binance"  # the venue execute_order trades (its Binance client), by ccxt's id
 
 
 def signal_history() -> SignalHistory:
@@ -31,6 +34,11 @@ def execution_tables() -> ExecutionTables:
     return ExecutionTables(
         env.require(env.ORDERS_TABLE), env.require(env.POSITIONS_TABLE), env.require(env.RISK_STATE_TABLE)
     )
+
+
+def order_sync() -> OrderSync:
+    invoker = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION))
+    return OrderSync(invoker, execution_tables(), portfolio_store(), signal_history(), TRADING_EXCHANGE)
 
 
 def trading_account(named: str = DEFAULT_ACCOUNT) -> str:

@@ -1,53 +1,113 @@
-"""Execution reports into the portfolio: each fill booked once, to the strategy that caused it."""
+"""Execution reports into the portfolio: each fill booked once, to the strategy that caused it.
+
+The same report may arrive more than once and from more than one place (the pipeline's
+``update_portfolio``, ``POST /orders``, a cancel, every order sync): fills are booked by trade
+id, and what of the order's filled quantity no fill brought is booked once as a catch-up
+(``fks.portfolio.order_fills``), so the portfolio ends with the order's totals, never more.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from fks.market_data.symbols import from_exchange_symbol
-from fks.signals import Signal
-from fks_adapters.portfolio.store import FillToApply, PortfolioStore
+from fks.market_data.symbols import from_exchange_symbol, validate_symbol
+from fks.portfolio.order_fills import unbooked_rest
+from fks_adapters.portfolio.store import FillToApply, OrderGuard, PortfolioStore
 
-
-def fills_of(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's fills; for a replayed report (the engine answered a retried invocation with
-    the stored outcome and no new fills) the whole filled quantity as one fill, keyed by the
-    order, so a fill booked by the first attempt is not booked again under another key."""
-    fills = [fill for fill in report.get("fills") or [] if isinstance(fill, dict)]
-    filled = Decimal(str(report.get("filled_qty") or "0"))
-    if fills or filled == 0 or report.get("avg_fill_price") is None:
-        return fills
-    return [
-        {
-            "trade_id": "replayed",
-            "side": report["side"],
-            "quantity": str(filled),
-            "price": str(report["avg_fill_price"]),
-            "fee": str(report.get("fees") or "0"),
-        }
-    ]
+# Orders placed through ``POST /orders`` belong to no strategy; STRATEGY_ID_PATTERN starts with
+# a letter or digit, so this book can never merge into a strategy's.
+DIRECT_ORDERS = "_direct"
+_CATCH_UP_ATTEMPTS = 5
 
 
-def book_report(store: PortfolioStore, account: str, signal: Signal, report: dict[str, Any]) -> int:
-    client_order_id = str(report.get("client_order_id"))
-    symbol = from_exchange_symbol(str(report.get("symbol") or signal.symbol), signal.exchange)
-    fills = fills_of(report)
-    if fills and fills[0]["trade_id"] == "replayed" and store.order_booked(account, client_order_id):
+@dataclass(frozen=True)
+class FillOwner:
+    """Whose book an order's fills go to, and the exchange that spells its symbol."""
+
+    strategy_id: str
+    exchange: str
+
+
+class SignalLookup(Protocol):
+    def get(self, signal_id: str) -> dict[str, Any] | None: ...
+
+
+def owner_of(signal_id: str | None, signals: SignalLookup, exchange: str) -> FillOwner:
+    """The strategy whose signal placed an order (its recorded signal); an order placed through
+    the API, or whose signal is not on record, is a direct order."""
+    record = signals.get(signal_id) if signal_id else None
+    signal = record.get("signal") if record else None
+    if isinstance(signal, dict) and signal.get("strategy_id"):
+        return FillOwner(str(signal["strategy_id"]), str(signal.get("exchange") or exchange))
+    return FillOwner(DIRECT_ORDERS, exchange)
+
+
+def report_symbol(report: dict[str, Any], exchange: str) -> str:
+    """The report's unified symbol: as the engine names it (``BTC/USDT``), or, from an engine
+    that still answers with the venue's spelling (``BTCUSDT``), converted."""
+    symbol = str(report.get("symbol") or "")
+    return validate_symbol(symbol) if "/" in symbol else from_exchange_symbol(symbol, exchange)
+
+
+def _decimal(value: object) -> Decimal:
+    return Decimal(str(value if value is not None else "0"))
+
+
+def book_report(store: PortfolioStore, account: str, report: dict[str, Any], owner: FillOwner) -> int:
+    """Books the report's new fills and whatever of the order's filled quantity is still not
+    booked; the number of fills booked by this call."""
+    client_order_id = str(report["client_order_id"])
+    filled_qty = _decimal(report.get("filled_qty"))
+    if filled_qty <= 0:
         return 0
+    symbol = report_symbol(report, owner.exchange)
+    side = str(report["side"])
     booked = 0
-    for fill in fills:
-        quantity = Decimal(str(fill["quantity"]))
-        applied = store.apply_fill(
+    for fill in report.get("fills") or []:
+        quantity = _decimal(fill["quantity"])
+        booked += store.apply_fill(
             account,
             FillToApply(
                 fill_key=f"{client_order_id}#{fill['trade_id']}",
-                strategy_id=signal.strategy_id,
+                order=OrderGuard(client_order_id, filled_qty),
+                strategy_id=owner.strategy_id,
                 symbol=symbol,
                 signed_quantity=quantity if fill["side"] == "buy" else -quantity,
-                price=Decimal(str(fill["price"])),
-                fee=Decimal(str(fill.get("fee") or "0")),
+                price=_decimal(fill["price"]),
+                fee=_decimal(fill.get("fee")),
             ),
         )
-        booked += int(applied)
-    return booked
+    return booked + _book_rest(store, account, report, owner, symbol, side)
+
+
+def _book_rest(
+    store: PortfolioStore, account: str, report: dict[str, Any], owner: FillOwner, symbol: str, side: str
+) -> int:
+    client_order_id = str(report["client_order_id"])
+    filled_qty = _decimal(report.get("filled_qty"))
+    average = report.get("avg_fill_price")
+    for _ in range(_CATCH_UP_ATTEMPTS):
+        before = store.order_booked(account, client_order_id)
+        rest = unbooked_rest(
+            filled_qty, None if average is None else _decimal(average), _decimal(report.get("fees")), before
+        )
+        if rest is None:
+            return 0
+        applied = store.apply_fill(
+            account,
+            FillToApply(
+                fill_key=f"{client_order_id}#{rest.key}",
+                order=OrderGuard(client_order_id, filled_qty, booked_before=before),
+                strategy_id=owner.strategy_id,
+                symbol=symbol,
+                signed_quantity=rest.quantity if side == "buy" else -rest.quantity,
+                price=rest.price,
+                fee=rest.fee,
+            ),
+        )
+        if applied:
+            return 1
+        # Another booking of this order landed meanwhile: what is left is computed again.
+    return 0

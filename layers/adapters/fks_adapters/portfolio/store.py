@@ -3,17 +3,26 @@
 - ``SUMMARY``: cash and the capital the account started with;
 - ``ALLOCATION#<strategy>``: the strategy's target share of equity;
 - ``BOOK#<strategy>#<symbol>``: the strategy's position from its own fills;
-- ``FILL#<trade id>``: marks a fill applied, so a retried state counts it once;
+- ``FILL#<client order id>#<trade id>``: marks a fill applied, so a retried state or a second
+  sync counts it once (a venue trade id belongs to one order: the pair is the trade);
+- ``ORDER#<client order id>``: what of the order is booked (quantity, notional, fees), never
+  more than the engine's filled quantity (``fks.portfolio.order_fills``);
 - ``SNAPSHOT#<epoch ms>``: equity over time;
-- ``BASELINE#<asset>``: reconciliation's baseline of a spot asset.
+- ``BASELINE#<asset>``: reconciliation's baseline of a spot asset;
+- ``SYNC``: the last order sync (when it last reached the venue, misses in a row);
+- ``FOREIGN#<symbol>#<trade id>``: a trade on the account the platform never placed;
+- ``HELD#<epoch ms>#<n>``: an order sync's report kept until its fills are booked.
 
 A fill is applied in one transaction (marker put only if absent, cash moved, book replaced only
-at the version it was read at): a retry adds nothing and two writers cannot lose an update.
+at the version it was read at, the order's booked figures moved only within its filled
+quantity): a retry adds nothing and two writers cannot lose an update.
 """
 
 from __future__ import annotations
 
+import json
 import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,6 +32,7 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from fks.errors import TemporaryError
 from fks.portfolio.book import Book, apply_fill
+from fks.portfolio.order_fills import BookedSoFar
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -36,8 +46,19 @@ def _n(value: Decimal | int) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class OrderGuard:
+    """The order a fill belongs to, as the report carrying the fill describes it."""
+
+    client_order_id: str
+    filled_qty: Decimal  # the order's filled quantity: what is booked of it never exceeds this
+    # For a catch-up fill: the booked figures it was computed from, which must still hold.
+    booked_before: BookedSoFar | None = None
+
+
+@dataclass(frozen=True)
 class FillToApply:
     fill_key: str
+    order: OrderGuard
     strategy_id: str
     symbol: str
     signed_quantity: Decimal
@@ -92,16 +113,22 @@ class PortfolioStore:
             item = {"pk": {"S": account}, "sk": {"S": f"BASELINE#{asset}"}, "asset": {"S": asset}}
             self.client.put_item(TableName=self.table, Item={**item, "quantity": _n(quantity), "adopted_ms": now})
 
-    def order_booked(self, account: str, client_order_id: str) -> bool:
-        """Whether any fill of the order is booked already."""
-        answer = self.client.query(
+    def order_booked(self, account: str, client_order_id: str) -> BookedSoFar:
+        """What the portfolio has booked of the order."""
+        item = self.client.get_item(
             TableName=self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": account}, ":prefix": {"S": f"FILL#{client_order_id}#"}},
+            Key={"pk": {"S": account}, "sk": {"S": f"ORDER#{client_order_id}"}},
             ConsistentRead=True,
-            Limit=1,
+        ).get("Item")
+        if not item:
+            return BookedSoFar()
+        row = {k: _DESERIALIZER.deserialize(v) for k, v in item.items()}
+        return BookedSoFar(
+            Decimal(row["booked_qty"]),
+            Decimal(row["booked_notional"]),
+            Decimal(row["booked_fees"]),
+            Decimal(row["order_filled"]),
         )
-        return bool(answer.get("Items"))
 
     def history(self, account: str, start_ms: int, end_ms: int, limit: int) -> list[dict[str, Any]]:
         answer = self.client.query(
@@ -146,21 +173,32 @@ class PortfolioStore:
             self.client.transact_write_items(TransactItems=writes)
 
     def apply_fill(self, account: str, fill: FillToApply) -> bool:
-        """Book the fill once; False when it was applied before."""
+        """Book the fill once; False when it was applied before, when its order's filled
+        quantity is booked already (a catch-up covered it), or, for a catch-up, when the order's
+        booked figures moved since it was computed (compute it again)."""
+        guard, quantity = fill.order, abs(fill.signed_quantity)
         for _ in range(_COMMIT_ATTEMPTS):
+            progress = self.order_booked(account, guard.client_order_id)
+            filled = max(progress.order_filled, guard.filled_qty)
+            if guard.booked_before is None and progress.quantity + quantity > filled:
+                return False  # the order's fills are all booked: a catch-up brought this one
+            if guard.booked_before is not None and progress.quantity != guard.booked_before.quantity:
+                return False
             book_key = {"pk": {"S": account}, "sk": {"S": f"BOOK#{fill.strategy_id}#{fill.symbol}"}}
             stored = self.client.get_item(TableName=self.table, Key=book_key, ConsistentRead=True).get("Item")
             version = int(stored["version"]["N"]) if stored else 0
             before = _book({k: _DESERIALIZER.deserialize(v) for k, v in stored.items()}) if stored else Book()
             after = apply_fill(before, fill.signed_quantity, fill.price, fill.fee)
+            writes = self._fill_writes(account, fill, after, version)
+            writes.append(self._order_write(account, fill, progress, filled))
             try:
-                self.client.transact_write_items(TransactItems=self._fill_writes(account, fill, after, version))
+                self.client.transact_write_items(TransactItems=writes)
                 return True
             except self.client.exceptions.TransactionCanceledException as error:
                 reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
                 if reasons and reasons[0] == "ConditionalCheckFailed":
                     return False  # the marker exists: this fill was applied before
-                # Another fill moved the book meanwhile: read it again and retry.
+                # Another fill moved the book or the order meanwhile: read them again and retry.
         raise TemporaryError(f"could not book fill {fill.fill_key}: the book kept changing")
 
     def _fill_writes(self, account: str, fill: FillToApply, after: Book, version: int) -> list[Any]:
@@ -204,6 +242,88 @@ class PortfolioStore:
             },
             {"Put": {"TableName": self.table, "Item": book_item, **version_check}},
         ]
+
+    def _order_write(self, account: str, fill: FillToApply, progress: BookedSoFar, filled: Decimal) -> dict[str, Any]:
+        # Conditional on the booked quantity read: it only grows, so it versions the item.
+        quantity = abs(fill.signed_quantity)
+        values: dict[str, Any] = {
+            ":booked": _n(progress.quantity + quantity),
+            ":notional": _n(progress.notional + quantity * fill.price),
+            ":fees": _n(progress.fees + fill.fee),
+            ":filled": _n(filled),
+            ":now": _n(int(time.time() * 1000)),
+        }
+        if progress.quantity == 0:
+            condition = "attribute_not_exists(booked_qty)"
+        else:
+            condition = "booked_qty = :read"
+            values[":read"] = _n(progress.quantity)
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": {"pk": {"S": account}, "sk": {"S": f"ORDER#{fill.order.client_order_id}"}},
+                "UpdateExpression": (
+                    "SET booked_qty = :booked, booked_notional = :notional, booked_fees = :fees, "
+                    "order_filled = :filled, updated_ms = :now"
+                ),
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def record_sync(self, account: str, *, reached: bool, now_ms: int) -> int:
+        """Notes one order sync; the syncs in a row that could not reach the venue (0 when it did)."""
+        if reached:
+            expression, values = "SET misses = :zero, synced_ms = :now", {":zero": _n(0), ":now": _n(now_ms)}
+        else:
+            expression = "SET misses = if_not_exists(misses, :zero) + :one, missed_ms = :now"
+            values = {":zero": _n(0), ":one": _n(1), ":now": _n(now_ms)}
+        answer = self.client.update_item(
+            TableName=self.table,
+            Key={"pk": {"S": account}, "sk": {"S": "SYNC"}},
+            UpdateExpression=expression,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+        return int(answer["Attributes"]["misses"]["N"])
+
+    def hold_reports(self, account: str, reports: list[dict[str, Any]], now_ms: int) -> list[str]:
+        """Keeps an order sync's reports until ``release_report``; their keys, in order."""
+        batch = uuid.uuid4().hex[:12]  # two syncs in the same millisecond keep apart
+        keys = [f"HELD#{now_ms:013d}#{batch}#{n:05d}" for n in range(len(reports))]
+        for key, report in zip(keys, reports, strict=True):
+            item = {"pk": {"S": account}, "sk": {"S": key}, "report": {"S": json.dumps(report)}}
+            self.client.put_item(TableName=self.table, Item=item)
+        return keys
+
+    def held_reports(self, account: str, exclude: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        """Reports an earlier sync kept and did not release (it died before booking them)."""
+        skip = set(exclude)
+        return [
+            (item["sk"], json.loads(item["report"])) for item in self._items(account, "HELD#") if item["sk"] not in skip
+        ]
+
+    def release_report(self, account: str, key: str) -> None:
+        self.client.delete_item(TableName=self.table, Key={"pk": {"S": account}, "sk": {"S": key}})
+
+    def foreign_fill_known(self, account: str, fill: dict[str, str]) -> bool:
+        key = {"pk": {"S": account}, "sk": {"S": f"FOREIGN#{fill['symbol']}#{fill['trade_id']}"}}
+        return "Item" in self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True)
+
+    def record_foreign_fill(self, account: str, fill: dict[str, str], now_ms: int) -> bool:
+        """Keeps a trade the platform never placed (``fill`` as the engine reported it, decimals
+        as strings); False when it was recorded before."""
+        item = {"pk": {"S": account}, "sk": {"S": f"FOREIGN#{fill['symbol']}#{fill['trade_id']}"}}
+        item.update({name: {"S": value} for name, value in fill.items()})
+        item["recorded_ms"] = _n(now_ms)
+        try:
+            self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def foreign_fills(self, account: str) -> list[dict[str, Any]]:
+        return self._items(account, "FOREIGN#")
 
     def snapshot(self, account: str, time_ms: int, values: dict[str, Decimal]) -> None:
         item = {"pk": {"S": account}, "sk": {"S": f"SNAPSHOT#{time_ms:013d}"}, "time_ms": _n(time_ms)}

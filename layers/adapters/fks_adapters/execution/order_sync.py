@@ -1,0 +1,141 @@
+"""One order sync of an account: the engine learns from the venue what happened to the working
+orders (``{"action": "sync"}`` to ``execute_order``, the only holder of the trading key), and
+the portfolio books the fills that sync learned, each once, to the strategy whose signal placed
+the order. A trade the platform never placed is recorded as foreign and halts the account.
+
+The scheduled ``sync_orders`` runs it; reconciliation runs it too, so it compares synced state.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
+
+from fks.execution import ForeignFill, SyncCommand, SyncResult
+from fks.observability import metrics
+from fks_adapters.execution.invoker import ExecuteOrderInvoker
+from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline.notices import notifiers
+from fks_adapters.pipeline.notifier import Notice
+from fks_adapters.portfolio.booking import FillOwner, SignalLookup, book_report, owner_of
+from fks_adapters.portfolio.store import PortfolioStore
+
+FOREIGN_FILL = "foreign_fill"  # the halt reason a foreign trade stores
+
+
+@dataclass
+class SyncOutcome:
+    account: str
+    reached: bool
+    misses_in_a_row: int
+    reports: int = 0
+    fills_booked: int = 0
+    open_orders: int = 0
+    foreign_fills: list[ForeignFill] = field(default_factory=list)  # newly seen by this sync
+    learned_fills: int = 0  # fills the venue had that the engine learned in this sync, foreign ones too
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "reached": self.reached,
+            "misses_in_a_row": self.misses_in_a_row,
+            "reports": self.reports,
+            "fills_booked": self.fills_booked,
+            "open_orders": self.open_orders,
+            "learned_fills": self.learned_fills,
+            "foreign_fills": [fill.model_dump(mode="json") for fill in self.foreign_fills],
+        }
+
+    def describe_foreign(self) -> str:
+        return "; ".join(
+            f"{f.side} {f.quantity} {f.symbol} at {f.price} (trade {f.trade_id}, venue order {f.venue_order_id})"
+            for f in self.foreign_fills
+        )
+
+
+class OrderSync:
+    def __init__(
+        self,
+        invoker: ExecuteOrderInvoker,
+        tables: ExecutionTables,
+        portfolio: PortfolioStore,
+        signals: SignalLookup,
+        exchange: str,
+    ) -> None:
+        self.invoker = invoker
+        self.tables = tables
+        self.portfolio = portfolio
+        self.signals = signals
+        self.exchange = exchange  # the venue execute_order trades, whose spelling its symbols use
+        self._owners: dict[str | None, FillOwner] = {}
+
+    def run(self, account: str) -> SyncOutcome:
+        result = SyncResult.model_validate(self.invoker.execute(SyncCommand(account=account)))
+        now_ms = int(time.time() * 1000)
+        if result.unreachable:
+            # The engine changed nothing: count the miss, try again next run.
+            misses = self.portfolio.record_sync(account, reached=False, now_ms=now_ms)
+            return SyncOutcome(account, reached=False, misses_in_a_row=misses)
+        outcome = SyncOutcome(account, reached=True, misses_in_a_row=0, open_orders=result.open_orders)
+        # The engine reports a fill to one sync only: the reports are kept until booked, so a
+        # sync that dies half-way has its successor book the rest.
+        reports = [report.model_dump(mode="json") for report in result.reports]
+        held = self.portfolio.hold_reports(account, reports, now_ms)
+        for key, report in [*self.portfolio.held_reports(account, exclude=held), *zip(held, reports, strict=True)]:
+            outcome.fills_booked += self._book(account, report)
+            self.portfolio.release_report(account, key)
+        outcome.reports = len(reports)
+        fresh = [
+            fill for fill in result.foreign_fills if not self.portfolio.foreign_fill_known(account, _strings(fill))
+        ]
+        if fresh:
+            # Halted before the trades are recorded: a sync that dies in between halts on the next run.
+            self.tables.set_trading_state(account, "halted", reason=FOREIGN_FILL)
+        for fill in fresh:
+            if self.portfolio.record_foreign_fill(account, _strings(fill), now_ms):
+                outcome.foreign_fills.append(fill)
+        outcome.learned_fills = sum(len(report.fills) for report in result.reports) + len(fresh)
+        self.portfolio.record_sync(account, reached=True, now_ms=now_ms)
+        return outcome
+
+    def _book(self, account: str, report: dict[str, Any]) -> int:
+        signal_id = report.get("signal_id")
+        owner = self._owners.get(signal_id) or owner_of(signal_id, self.signals, self.exchange)
+        self._owners[signal_id] = owner
+        return book_report(self.portfolio, account, report, owner)
+
+
+def _strings(fill: ForeignFill) -> dict[str, str]:
+    return {name: str(value) for name, value in fill.model_dump(mode="json").items() if value is not None}
+
+
+def report_outcome(outcome: SyncOutcome, logger: Logger) -> None:
+    """Metrics, log lines and, for foreign trades, a notice: shared by every caller of a sync."""
+    metrics.add_metric(name="OrderSyncMisses", unit=MetricUnit.Count, value=0 if outcome.reached else 1)
+    metrics.add_metric(name="OrderSyncMissesInARow", unit=MetricUnit.Count, value=outcome.misses_in_a_row)
+    metrics.add_metric(name="SyncFillsBooked", unit=MetricUnit.Count, value=outcome.fills_booked)
+    metrics.add_metric(name="ForeignFills", unit=MetricUnit.Count, value=len(outcome.foreign_fills))
+    if not outcome.reached:
+        logger.warning("venue unreachable: orders not synced", extra={"misses_in_a_row": outcome.misses_in_a_row})
+        return
+    logger.info("orders synced", extra=outcome.as_dict())
+    if outcome.foreign_fills:
+        logger.error("foreign trades: account halted", extra={"foreign": outcome.describe_foreign()})
+        for notifier in notifiers():
+            try:
+                notifier.send(foreign_fill_notice(outcome))
+            except Exception:  # the halt stands whether or not the message got out
+                logger.exception("foreign fill notice not sent")
+
+
+def foreign_fill_notice(outcome: SyncOutcome) -> Notice:
+    return Notice(
+        f"FKS halted {outcome.account}: trades the platform never placed",
+        f"{outcome.account}: {outcome.describe_foreign()}. Trading is halted (reason {FOREIGN_FILL}); after a "
+        "review, adopt the holdings with the reconcile function's rebaseline and POST /risk/resume.",
+        {"kind": FOREIGN_FILL, "account": outcome.account},
+    )
