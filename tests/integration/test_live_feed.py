@@ -306,3 +306,40 @@ def test_connection_store_finds_subscribers_by_feed_and_bounds_subscriptions(loc
         connections.close("store-a=")
         connections.close("store-b=")
     assert connections.subscribers(eth_5m) == []
+
+
+def test_a_subscriber_to_a_longer_timeframe_gets_each_bar_once_collection_stores_its_last_minute(
+    local_stack: StackHandle,
+) -> None:
+    # Arrange: a 3m subscription on an asset collected at 1m
+    assert enable(local_stack, "BTC/USDT").status_code == 200
+    socket = _connect(local_stack)
+    acked = _ask(socket, {"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "3m"})
+    candles = store(local_stack)
+    try:
+        # Act: collect until the stored minutes close at least one 3m bar (one in three minutes does)
+        closed: list[int] = []
+        for _ in range(4):
+            before = candles.latest_open_time(BTC)
+            _collect_until_new_btc_candles(local_stack)
+            after = candles.latest_open_time(BTC)
+            assert after is not None
+            # A fresh series starts mid-bar: only bars whose every minute is stored are whole.
+            first_new = after - 59 * MINUTE_MS if before is None else before + MINUTE_MS
+            closed = [
+                t - 2 * MINUTE_MS
+                for t in range(first_new, after + 1, MINUTE_MS)
+                if (t + MINUTE_MS) % (3 * MINUTE_MS) == 0 and (before is not None or t - 2 * MINUTE_MS >= first_new)
+            ]
+            if closed:
+                break
+        assert closed, "no 3m bar closed in four collections"
+        received = _receive_candles(socket, len(closed))
+    finally:
+        socket.close()
+
+    # Assert: the bars the simulator (as Binance) draws for those 3 minutes, pushed once each
+    assert acked == {"type": "subscribed", "symbol": "BTC/USDT", "timeframe": "3m"}
+    assert {f["timeframe"] for f in received} == {"3m"}
+    expected = simulator_json("BTC/USDT", "3m", closed[0], closed[-1])
+    assert [f["candle"] for f in received] == expected[-len(closed) :]
