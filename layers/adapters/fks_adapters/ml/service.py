@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fks.errors import BadRequest
 from fks.market_data import resample_candles
-from fks.market_data.queries import BASE_TIMEFRAME
+from fks.market_data.series import BASE_TIMEFRAME
 from fks.market_data.storage import CandleStore, SeriesKey, symbol_from_partition, symbol_to_partition
 from fks.market_data.timeframes import DAY_MS, floor_time
 from fks.ml.regimes import RegimeModel
