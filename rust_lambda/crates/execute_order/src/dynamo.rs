@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 
 use crate::aws::{AwsError, AwsJsonClient};
 use crate::store::{
-    Claim, CommitConflict, Expect, OrderRecord, RiskState, Store, StoredOrder, StoredPosition,
+    Claim, CommitConflict, Expect, Exposure, OrderRecord, Reservation, ReserveRefusal, RiskState, Store,
+    StoredOrder, StoredPosition,
 };
 
 const SERVICE: &str = "dynamodb";
@@ -16,6 +17,11 @@ const JSON_VERSION: &str = "1.0";
 const ERRORS: &str = "consecutive_exchange_errors";
 /// Prefix of the risk-state attributes holding the sync's trade cursor per symbol.
 const CURSOR_PREFIX: &str = "trade_cursor_";
+/// Prefix of the risk-state attributes holding the open quantity per symbol and side
+/// (`open_qty_BTCUSDT_buy`).
+const OPEN_QTY_PREFIX: &str = "open_qty_";
+/// How often a reservation is retried when another order's reservation moved the account.
+const RESERVE_ATTEMPTS: usize = 5;
 /// Order statuses after which the venue may still change the order.
 const OPEN_STATUSES: [&str; 5] = ["submitted", "accepted", "triggered", "partially_filled", "pending_cancel"];
 /// Report fields stored as DynamoDB numbers (exact decimals), so queries and the Python side
@@ -118,6 +124,20 @@ impl DynamoStore {
         self.client.call(SERVICE, JSON_VERSION, &format!("DynamoDB_20120810.{operation}"), body)
     }
 
+    /// The risk-state update (for a transaction) adding `change` to the account's open
+    /// orders and open quantity.
+    fn exposure_update(&self, account: &str, change: &Exposure) -> Value {
+        json!({
+            "TableName": self.risk_state_table,
+            "Key": { "account": s(account) },
+            "UpdateExpression": "ADD open_orders :orders, #qty :qty",
+            "ExpressionAttributeNames": {
+                "#qty": format!("{OPEN_QTY_PREFIX}{}_{}", change.symbol, name_of(change.side)),
+            },
+            "ExpressionAttributeValues": { ":orders": n(change.orders), ":qty": n(change.quantity) },
+        })
+    }
+
     /// An `UpdateItem`: the updated attributes, or `None` when its condition failed.
     fn update(&self, body: &Value) -> Result<Option<Value>, AwsError> {
         match self.call("UpdateItem", body) {
@@ -152,7 +172,37 @@ impl Store for DynamoStore {
         let day = number("loss_day").map(str::parse).transpose().map_err(|_| malformed("loss_day"))?;
         let day_pnl =
             number("day_pnl").map_or(Ok(Decimal::ZERO), str::parse).map_err(|_| malformed("day_pnl"))?;
-        Ok(RiskState { state, halt_reason, consecutive_errors, day, day_pnl })
+        let open_orders = number("open_orders").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        let rate_version =
+            number("rate_version").map_or(Ok(0), str::parse).map_err(|_| malformed("rate_version"))?;
+        let order_stamps = item
+            .get("order_stamps")
+            .and_then(|v| v.get("L"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.get("N").and_then(Value::as_str).and_then(|t| t.parse().ok()))
+            .collect();
+        let mut open_qty = Vec::new();
+        for (name, value) in item.as_object().into_iter().flatten() {
+            let Some(key) = name.strip_prefix(OPEN_QTY_PREFIX) else { continue };
+            let Some((symbol, side)) = key.rsplit_once('_') else { continue };
+            let side = serde_json::from_value(Value::String(side.to_owned())).map_err(|_| malformed(name))?;
+            let qty = value.get("N").and_then(Value::as_str).and_then(|v| v.parse().ok());
+            open_qty.push((symbol.to_owned(), side, qty.ok_or_else(|| malformed(name))?));
+        }
+        Ok(RiskState {
+            state,
+            halt_reason,
+            consecutive_errors,
+            day,
+            day_pnl,
+            // A counter that went below zero (an order counted before this build) reads as none.
+            open_orders: u64::try_from(open_orders).unwrap_or(0),
+            open_qty,
+            order_stamps,
+            rate_version,
+        })
     }
 
     fn halt(&mut self, account: &str, reason: HaltReason, now_ms: u64) -> Result<(), AwsError> {
@@ -263,7 +313,9 @@ impl Store for DynamoStore {
         });
         // Committed before versions were kept: one commit is all that can be assumed.
         let version = number("version").unwrap_or(u64::from(report.is_some()));
-        Ok(Some(StoredOrder { command, claim, version, report, trade_ids, refusal }))
+        let counted =
+            item.get("counted").and_then(|v| v.get("BOOL")).and_then(Value::as_bool).unwrap_or(false);
+        Ok(Some(StoredOrder { command, claim, counted, version, report, trade_ids, refusal }))
     }
 
     fn claim(&mut self, command: &OrderCommand, claim: &Claim) -> Result<bool, AwsError> {
@@ -325,17 +377,93 @@ impl Store for DynamoStore {
         Ok(self.update(&update)?.is_some())
     }
 
-    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
+    fn release(
+        &mut self,
+        client_order_id: &str,
+        owner: &str,
+        undo: Option<&Exposure>,
+    ) -> Result<(), AwsError> {
         let delete = json!({
             "TableName": self.orders_table,
             "Key": { "client_order_id": s(client_order_id) },
             "ConditionExpression": "attribute_not_exists(report) AND claim_owner = :owner",
             "ExpressionAttributeValues": { ":owner": s(owner) },
         });
-        match self.call("DeleteItem", &delete) {
-            Err(e) if e.kind != "ConditionalCheckFailedException" => Err(e),
+        let result = match undo {
+            None => self.call("DeleteItem", &delete),
+            Some(undo) => {
+                let account =
+                    self.load_order(client_order_id)?.map(|o| o.command.account).unwrap_or_default();
+                let items = json!([{ "Delete": delete }, { "Update": self.exposure_update(&account, undo) }]);
+                self.call("TransactWriteItems", &json!({ "TransactItems": items }))
+            }
+        };
+        match result {
+            Err(e)
+                if !matches!(
+                    e.kind.as_str(),
+                    "ConditionalCheckFailedException" | "TransactionCanceledException"
+                ) =>
+            {
+                Err(e)
+            }
             _ => Ok(()),
         }
+    }
+
+    fn reserve(
+        &mut self,
+        account: &str,
+        client_order_id: &str,
+        owner: &str,
+        reservation: &Reservation,
+    ) -> Result<Result<(), ReserveRefusal>, AwsError> {
+        for _ in 0..RESERVE_ATTEMPTS {
+            let state = self.load_risk_state(account)?;
+            let stamps = match state.admit(reservation) {
+                Ok(stamps) => stamps,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let mut risk = self.exposure_update(account, &reservation.exposure);
+            let stamps: Vec<Value> = stamps.iter().map(n).collect();
+            risk["UpdateExpression"] = Value::String(format!(
+                "{} SET order_stamps = :stamps, rate_version = :next_version",
+                risk["UpdateExpression"].as_str().unwrap_or_default()
+            ));
+            risk["ExpressionAttributeValues"][":stamps"] = json!({ "L": stamps });
+            risk["ExpressionAttributeValues"][":next_version"] = n(state.rate_version + 1);
+            // Conditional on what was read: a concurrent reservation makes this one read again.
+            if state.rate_version == 0 {
+                risk["ConditionExpression"] = Value::String("attribute_not_exists(rate_version)".into());
+            } else {
+                risk["ConditionExpression"] = Value::String("rate_version = :version".into());
+                risk["ExpressionAttributeValues"][":version"] = n(state.rate_version);
+            }
+            let order = json!({
+                "TableName": self.orders_table,
+                "Key": { "client_order_id": s(client_order_id) },
+                "UpdateExpression": "SET counted = :counted",
+                "ConditionExpression": "attribute_not_exists(report) AND claim_owner = :owner",
+                "ExpressionAttributeValues": { ":counted": { "BOOL": true }, ":owner": s(owner) },
+            });
+            let items = json!([{ "Update": risk }, { "Update": order }]);
+            match self.call("TransactWriteItems", &json!({ "TransactItems": items })) {
+                Ok(_) => return Ok(Ok(())),
+                Err(e) if e.kind == "TransactionCanceledException" => {
+                    let held = self
+                        .load_order(client_order_id)?
+                        .is_some_and(|o| o.report.is_none() && o.claim.is_some_and(|c| c.owner == owner));
+                    if !held {
+                        return Ok(Err(ReserveRefusal::ClaimLost));
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(AwsError {
+            kind: "ConditionalCheckFailedException".into(),
+            message: "the account's open orders kept changing".into(),
+        })
     }
 
     fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
@@ -479,6 +607,9 @@ impl Store for DynamoStore {
                         "ExpressionAttributeValues": { ":expected": n(next.version - 1) } })
             };
             items.push(json!({ "Put": put }));
+        }
+        if let Some(change) = &record.exposure {
+            items.push(json!({ "Update": self.exposure_update(&report.account, change) }));
         }
         match self.call("TransactWriteItems", &json!({ "TransactItems": items })) {
             Ok(_) => Ok(Ok(())),

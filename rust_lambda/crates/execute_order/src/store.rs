@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use fks_execution_core::{Decimal, ExecutionReport, HaltReason, OrderCommand, Position, TradingState};
+use fks_execution_core::{
+    Decimal, ExecutionReport, HaltReason, OrderCommand, Position, RateLimit, Side, TradingState,
+};
 
 use crate::aws::AwsError;
 
@@ -28,6 +30,9 @@ pub struct StoredOrder {
     /// Who may place the order while it has no report; `None` for an item written before
     /// claims had owners (its lease counts as lapsed).
     pub claim: Option<Claim>,
+    /// Whether the order counts in the account's persisted open orders and open quantity
+    /// (reserved before it reached the venue); every later change then adjusts them.
+    pub counted: bool,
     /// Commits so far: 0 while only claimed; every commit is conditional on it, so two
     /// invocations that read the same state cannot both book on it.
     pub version: u64,
@@ -48,6 +53,117 @@ pub struct OrderRecord {
     pub trade_ids: Vec<String>,
     /// The exchange's refusal, named as an error type, if it refused the order.
     pub refusal: Option<String>,
+    /// What this commit changes in the account's open orders and open quantity.
+    pub exposure: Option<Exposure>,
+}
+
+/// A change of an account's open orders (count) and of their unfilled quantity in one symbol
+/// and side: reserved before an order reaches the venue, adjusted by every commit after, so
+/// `max_open_orders` and the position caps see orders placed by other invocations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// Venue symbol.
+    pub symbol: String,
+    /// The orders' side.
+    pub side: Side,
+    /// Change in the number of open orders.
+    pub orders: i64,
+    /// Change in their unfilled quantity.
+    pub quantity: Decimal,
+}
+
+impl Exposure {
+    /// What one new order of `command` reserves.
+    #[must_use]
+    pub fn of(command: &OrderCommand) -> Self {
+        Self { symbol: command.symbol.clone(), side: command.side, orders: 1, quantity: command.quantity }
+    }
+
+    /// The change from `before` (`None`: reserved, not committed yet) to `after` for an order
+    /// that is `counted`; `None` when nothing changes or the order is not counted.
+    #[must_use]
+    pub fn change(
+        command: &OrderCommand,
+        counted: bool,
+        before: Option<&ExecutionReport>,
+        after: &ExecutionReport,
+    ) -> Option<Self> {
+        if !counted {
+            return None;
+        }
+        let open = |r: &ExecutionReport| {
+            if r.status.is_open() {
+                (1, r.leaves_qty)
+            } else {
+                (0, Decimal::ZERO)
+            }
+        };
+        let (orders_before, qty_before) = before.map_or((1, command.quantity), open);
+        let (orders_after, qty_after) = open(after);
+        let change = Self {
+            orders: orders_after - orders_before,
+            quantity: qty_after - qty_before,
+            ..Self::of(command)
+        };
+        (change.orders != 0 || !change.quantity.is_zero()).then_some(change)
+    }
+
+    /// The same change undone.
+    #[must_use]
+    pub fn undone(&self) -> Self {
+        Self { orders: -self.orders, quantity: -self.quantity, ..self.clone() }
+    }
+}
+
+/// The persisted limits a new order must fit in, checked and reserved in one atomic write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    /// What the order adds.
+    pub exposure: Exposure,
+    /// Most open orders on the account.
+    pub max_open_orders: Option<usize>,
+    /// Most orders in a rolling window.
+    pub order_rate: Option<RateLimit>,
+    /// When the order is sent.
+    pub now_ms: u64,
+}
+
+/// Why a reservation was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReserveRefusal {
+    /// The account already has this many open orders.
+    MaxOpenOrders(u64),
+    /// The window already holds the most orders allowed.
+    OrderRate(RateLimit),
+    /// The claim is no longer the caller's: it must not place.
+    ClaimLost,
+}
+
+impl RiskState {
+    /// The order times still inside `rate`'s window at `now_ms`, oldest first.
+    #[must_use]
+    pub fn recent_orders(&self, rate: RateLimit, now_ms: u64) -> Vec<u64> {
+        self.order_stamps.iter().copied().filter(|t| t.saturating_add(rate.window_ms) > now_ms).collect()
+    }
+
+    /// Checks `reservation` against this state; the order times to store when it fits.
+    ///
+    /// # Errors
+    /// The [`ReserveRefusal`] naming the limit reached.
+    pub fn admit(&self, reservation: &Reservation) -> Result<Vec<u64>, ReserveRefusal> {
+        if let Some(max) = reservation.max_open_orders {
+            if self.open_orders >= max as u64 {
+                return Err(ReserveRefusal::MaxOpenOrders(self.open_orders));
+            }
+        }
+        let Some(rate) = reservation.order_rate else { return Ok(Vec::new()) };
+        let mut stamps = self.recent_orders(rate, reservation.now_ms);
+        if stamps.len() >= rate.max_orders as usize {
+            return Err(ReserveRefusal::OrderRate(rate));
+        }
+        stamps.push(reservation.now_ms);
+        Ok(stamps)
+    }
 }
 
 /// The state a commit expects the stored order to be in (the condition of its write).
@@ -110,6 +226,14 @@ pub struct RiskState {
     pub day: Option<u64>,
     /// Realized PnL net of fees booked during `day`.
     pub day_pnl: Decimal,
+    /// Open orders of the account (reserved or working), across invocations.
+    pub open_orders: u64,
+    /// Their unfilled quantity per symbol and side.
+    pub open_qty: Vec<(String, Side, Decimal)>,
+    /// Times of the account's recent orders, for the order-rate rule.
+    pub order_stamps: Vec<u64>,
+    /// Version of `order_stamps` and `open_orders`: reservations are conditional on it.
+    pub rate_version: u64,
 }
 
 impl RiskState {
@@ -153,11 +277,31 @@ pub trait Store {
         to: &Claim,
     ) -> Result<bool, AwsError>;
 
-    /// Drops `owner`'s claim on an order that never reached the exchange (denied, throttled).
+    /// Drops `owner`'s claim on an order that never reached the exchange (denied, throttled),
+    /// undoing its reservation (`undo`) if it made one.
     ///
     /// # Errors
     /// [`AwsError`] if the store cannot answer.
-    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError>;
+    fn release(
+        &mut self,
+        client_order_id: &str,
+        owner: &str,
+        undo: Option<&Exposure>,
+    ) -> Result<(), AwsError>;
+
+    /// Checks the account's persisted open orders and order rate for one more order of
+    /// `owner`'s claim and reserves its place, atomically, marking the order counted.
+    ///
+    /// # Errors
+    /// `Ok(Err(refusal))` when a limit is reached or the claim is lost; [`AwsError`] if the
+    /// store cannot answer.
+    fn reserve(
+        &mut self,
+        account: &str,
+        client_order_id: &str,
+        owner: &str,
+        reservation: &Reservation,
+    ) -> Result<Result<(), ReserveRefusal>, AwsError>;
 
     /// Every order of `account` that may still change: claimed without an outcome, or committed
     /// with an open status.
@@ -246,6 +390,19 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    fn apply_exposure(&mut self, account: &str, change: &Exposure) {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        risk.open_orders = risk.open_orders.saturating_add_signed(change.orders);
+        let entry = risk
+            .open_qty
+            .iter_mut()
+            .find(|(symbol, side, _)| *symbol == change.symbol && *side == change.side);
+        match entry {
+            Some((_, _, qty)) => *qty += change.quantity,
+            None => risk.open_qty.push((change.symbol.clone(), change.side, change.quantity)),
+        }
+    }
+
     /// A copy of the stored order, for inspection.
     #[must_use]
     pub fn clone_order(&self, client_order_id: &str) -> Option<StoredOrder> {
@@ -290,6 +447,7 @@ impl Store for MemoryStore {
         let stored = StoredOrder {
             command: command.clone(),
             claim: Some(claim.clone()),
+            counted: false,
             version: 0,
             report: None,
             trade_ids: Vec::new(),
@@ -314,15 +472,51 @@ impl Store for MemoryStore {
         }
     }
 
-    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
+    fn release(
+        &mut self,
+        client_order_id: &str,
+        owner: &str,
+        undo: Option<&Exposure>,
+    ) -> Result<(), AwsError> {
         let held_by_owner =
             |o: &StoredOrder| o.report.is_none() && o.claim.as_ref().is_some_and(|c| c.owner == owner);
         if self.orders.get(client_order_id).is_some_and(held_by_owner) {
+            let account = self.orders[client_order_id].command.account.clone();
             self.orders.remove(client_order_id);
+            if let Some(undo) = undo {
+                self.apply_exposure(&account, undo);
+            }
         }
         Ok(())
     }
 
+    fn reserve(
+        &mut self,
+        account: &str,
+        client_order_id: &str,
+        owner: &str,
+        reservation: &Reservation,
+    ) -> Result<Result<(), ReserveRefusal>, AwsError> {
+        let held = self
+            .orders
+            .get(client_order_id)
+            .is_some_and(|o| o.report.is_none() && o.claim.as_ref().is_some_and(|c| c.owner == owner));
+        if !held {
+            return Ok(Err(ReserveRefusal::ClaimLost));
+        }
+        let stamps = match self.clone_risk_state(account).admit(reservation) {
+            Ok(stamps) => stamps,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        risk.order_stamps = stamps;
+        risk.rate_version += 1;
+        self.apply_exposure(account, &reservation.exposure);
+        if let Some(order) = self.orders.get_mut(client_order_id) {
+            order.counted = true;
+        }
+        Ok(Ok(()))
+    }
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
         Ok(self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned())
     }
@@ -414,6 +608,9 @@ impl Store for MemoryStore {
         order.version = expect.next_version();
         order.trade_ids.clone_from(&record.trade_ids);
         order.refusal.clone_from(&record.refusal);
+        if let Some(change) = &record.exposure {
+            self.apply_exposure(&report.account, change);
+        }
         Ok(Ok(()))
     }
 }
@@ -448,8 +645,23 @@ impl Store for SharedMemoryStore {
         self.lock().take_over(client_order_id, from, to)
     }
 
-    fn release(&mut self, client_order_id: &str, owner: &str) -> Result<(), AwsError> {
-        self.lock().release(client_order_id, owner)
+    fn release(
+        &mut self,
+        client_order_id: &str,
+        owner: &str,
+        undo: Option<&Exposure>,
+    ) -> Result<(), AwsError> {
+        self.lock().release(client_order_id, owner, undo)
+    }
+
+    fn reserve(
+        &mut self,
+        account: &str,
+        client_order_id: &str,
+        owner: &str,
+        reservation: &Reservation,
+    ) -> Result<Result<(), ReserveRefusal>, AwsError> {
+        self.lock().reserve(account, client_order_id, owner, reservation)
     }
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {

@@ -168,6 +168,7 @@ fn a_commit_on_a_version_another_sync_moved_is_refused() {
         report: stored.report.clone().unwrap(),
         trade_ids: Vec::new(),
         refusal: None,
+        exposure: None,
     };
     let expect = execute_order::store::Expect::Version(stored.version);
 

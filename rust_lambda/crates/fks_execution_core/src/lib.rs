@@ -35,7 +35,7 @@ pub use command::{
     validate_client_order_id, CancelAction, CancelCommand, OrderCommand, SyncAction, SyncCommand,
 };
 pub use decimal::Decimal;
-pub use engine::Engine;
+pub use engine::{Engine, Gate};
 pub use errors::{
     Denial, DenialReason, ErrorClass, ExchangeError, InstrumentError, InvalidTransition, OrderDenial,
     OrderError,

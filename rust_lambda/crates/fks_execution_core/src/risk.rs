@@ -253,6 +253,14 @@ impl RiskEngine {
         self.breaker.restore(state, halt_reason, consecutive_errors);
     }
 
+    /// Takes over the times of the account's recent orders, kept between processes, so the
+    /// order-rate rule counts orders placed by earlier invocations.
+    pub fn restore_order_stamps(&mut self, stamps: &[u64]) {
+        if let Some(throttle) = &mut self.throttle {
+            throttle.restore(stamps);
+        }
+    }
+
     /// Takes over the PnL the account already made today (kept between processes) while its
     /// positions now stand at `total_pnl`, so the daily loss limit counts the whole day and
     /// not only what this process saw.

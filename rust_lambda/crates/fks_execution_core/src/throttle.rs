@@ -45,6 +45,18 @@ impl OrderThrottle {
         self.stamps.push_back(stamp);
     }
 
+    /// Takes over the order times kept between processes (oldest first), so the limit holds
+    /// across invocations.
+    pub fn restore(&mut self, stamps: &[u64]) {
+        self.stamps = stamps.iter().copied().collect();
+    }
+
+    /// The times of the orders still inside the window at `now_ms`, oldest first.
+    pub fn stamps(&mut self, now_ms: u64) -> Vec<u64> {
+        self.allows(now_ms);
+        self.stamps.iter().copied().collect()
+    }
+
     /// The configured limit.
     #[must_use]
     pub fn limit(&self) -> RateLimit {

@@ -10,6 +10,7 @@
 mod breaker;
 mod cancel;
 pub mod claim;
+mod reservation;
 pub mod sync;
 
 use std::collections::HashMap;
@@ -18,15 +19,16 @@ use std::time::Instant;
 use fks_execution_core::{
     CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
     ExecutionReport, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
-    PositionReport, RiskLimits, SyncCommand, VenueOrder,
+    PositionReport, RiskLimits, SyncCommand,
 };
 use serde_json::Value;
 
 use crate::aws::AwsError;
 use crate::market::MarketData;
-use crate::store::{Claim, CommitConflict, Expect, OrderRecord, Store, StoredOrder, StoredPosition};
+use crate::store::{CommitConflict, Expect, Exposure, OrderRecord, Store, StoredOrder, StoredPosition};
 use crate::venue_call::VenueCall;
 pub use claim::ClaimTiming;
+use reservation::{Placement, ReservationGate};
 
 /// How many times a commit is retried when another order moved the same position meanwhile.
 const COMMIT_ATTEMPTS: usize = 5;
@@ -215,7 +217,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if !self.store.claim(&command, &claim)? {
             return self.await_report(&command.client_order_id, started, now_ms);
         }
-        self.place(command, &instrument, mark, None, &claim, started, now_ms)
+        let placement = Placement { claim: &claim, known: None, counted: false };
+        self.place(command, (&instrument, mark), placement, started, now_ms)
     }
 
     /// A known client order id: its stored outcome, the holder's once it commits, or, when the
@@ -255,22 +258,22 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 return Err(Failure::exchange(error));
             }
         };
-        self.place(command, &instrument, mark, known, &mine, started, now_ms)
+        let placement = Placement { claim: &mine, known, counted: stored.counted };
+        self.place(command, (&instrument, mark), placement, started, now_ms)
     }
 
     /// Sends the placement (or takes the venue's `known` answer for it) as the holder of
     /// `claim`, and commits the outcome.
-    #[allow(clippy::too_many_arguments)] // the placement's whole context, passed once
     fn place(
         &mut self,
         command: OrderCommand,
-        instrument: &Instrument,
-        mark: Decimal,
-        known: Option<VenueOrder>,
-        claim: &Claim,
+        market: (&Instrument, Decimal),
+        placement: Placement<'_>,
         started: Instant,
         now_ms: u64,
     ) -> Result<ExecutionReport, Failure> {
+        let (instrument, mark) = market;
+        let Placement { claim, known, counted } = placement;
         let id = command.client_order_id.clone();
         if known.is_none() && !self.may_place(claim, claim::clock(started, now_ms)) {
             // Too late in the lease to send: a successor may be about to take over.
@@ -281,6 +284,9 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
         let position = self.store.load_position(&self.account, &command.symbol)?;
         let risk_before = self.store.load_risk_state(&self.account)?;
+        let original = command.clone();
+        let mut gate =
+            ReservationGate::new(&mut self.store, &self.account, &id, &claim.owner, &self.limits, counted);
         let venue = VenueCall::new(&mut self.exchange, known);
         let mut engine = Engine::new(self.account.clone(), self.limits.clone(), venue);
         engine
@@ -290,10 +296,19 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             engine.restore_position(stored.position.clone());
         }
         breaker::restore(&mut engine, &risk_before, &command.symbol, mark, now_ms);
-        let result = engine.submit(command, now_ms, mark);
+        engine.restore_open_orders(
+            usize::try_from(risk_before.open_orders).unwrap_or(usize::MAX),
+            risk_before.open_qty.clone(),
+        );
+        engine.risk_mut().restore_order_stamps(&risk_before.order_stamps);
+        let result = engine.submit_gated(command, now_ms, mark, &mut |request| gate.pass(request, now_ms));
         let refusal = engine.client().refusal().cloned();
         let risk_after = breaker::snapshot(&engine);
         drop(engine);
+        let (counted, gate_failure) = gate.outcome();
+        if let Some(failure) = gate_failure {
+            return Err(failure);
+        }
         self.persist_breaker(&risk_before, risk_after, now_ms)?;
         match result {
             Ok(report) => {
@@ -301,6 +316,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 let record = OrderRecord {
                     trade_ids: Vec::new(),
                     refusal: refused.as_ref().map(|e| e.class.error_name().to_owned()),
+                    exposure: Exposure::change(&original, counted, None, &report),
                     report,
                 };
                 let Some((report, day_pnl)) =
@@ -316,7 +332,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             // Outcome unknown: keep the claim; its lease decides who asks the venue, and when.
             Err(Denial::Exchange(e)) if e.class == ErrorClass::Retryable => Err(Failure::exchange(e)),
             Err(denial) => {
-                self.store.release(&id, &claim.owner)?;
+                let undo = counted.then(|| Exposure::of(&original).undone());
+                self.store.release(&id, &claim.owner, undo.as_ref())?;
                 Err(Failure::denial(&denial))
             }
         }

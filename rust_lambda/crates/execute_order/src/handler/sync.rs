@@ -33,7 +33,7 @@ use fks_execution_core::{
 
 use super::{claim, Failure, Handler};
 use crate::market::MarketData;
-use crate::store::{Claim, Expect, OrderRecord, Store, StoredOrder};
+use crate::store::{Claim, Expect, Exposure, OrderRecord, Store, StoredOrder};
 use crate::venue_call::VenueCall;
 
 /// Why a claimed order that the venue does not know is rejected.
@@ -218,7 +218,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             order.reject(NEVER_REACHED, now_ms).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
             (ExecutionReport::new(&order, Vec::new(), None, false, now_ms), Some("PermanentError".into()))
         };
-        let record = OrderRecord { report, trade_ids: Vec::new(), refusal };
+        let exposure = Exposure::change(&stored.command, stored.counted, None, &report);
+        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure };
         self.commit_sync(record, Expect::Uncommitted, view, now_ms)
     }
 
@@ -240,8 +241,12 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if unchanged {
             return Ok(None);
         }
-        let record =
-            OrderRecord { report, trade_ids: stored.trade_ids.clone(), refusal: stored.refusal.clone() };
+        let record = OrderRecord {
+            exposure: Exposure::change(&stored.command, stored.counted, Some(before), &report),
+            report,
+            trade_ids: stored.trade_ids.clone(),
+            refusal: stored.refusal.clone(),
+        };
         self.commit_sync(record, Expect::Version(stored.version), view, now_ms)
     }
 

@@ -135,3 +135,56 @@ pub fn sync_report(h: &mut TestHandler, now_ms: u64) -> fks_execution_core::Sync
     let answer = h.handle_event(&sync(), now_ms).expect("sync answers");
     serde_json::from_value(answer).expect("a sync report")
 }
+
+/// One paper venue shared by several instances of the function.
+#[derive(Debug, Clone, Default)]
+pub struct SharedPaper(pub std::sync::Arc<std::sync::Mutex<PaperExchange>>);
+
+impl SharedPaper {
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, PaperExchange> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl ExchangeClient for SharedPaper {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        self.lock().place(order, market)
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        self.lock().cancel(order, market)
+    }
+
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        self.lock().query(order, market)
+    }
+
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        self.lock().trades(symbol, after_seq)
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        self.lock().client_order_id_of(symbol, venue_order_id)
+    }
+}
+
+pub type SharedHandler = Handler<execute_order::store::SharedMemoryStore, SharedPaper, StaticMarket>;
+
+/// One instance of the function (a cold start) over a shared table and venue.
+pub fn instance(
+    store: &execute_order::store::SharedMemoryStore,
+    venue: &SharedPaper,
+    limits: RiskLimits,
+) -> SharedHandler {
+    let market = StaticMarket::default().with(btcusdt(), d("42000"));
+    Handler::new(store.clone(), venue.clone(), market, ACCOUNT, limits)
+        .with_timing(ClaimTiming { wait_ms: 0, ..ClaimTiming::default() })
+}

@@ -10,7 +10,7 @@ use crate::exchange::{ExchangeClient, MarketContext};
 use crate::fast_hash::{FastMap, FastSet};
 use crate::fill::Fill;
 use crate::instrument::Instrument;
-use crate::order::Order;
+use crate::order::{Order, Side};
 use crate::order_status::{OrderEvent, OrderStatus};
 use crate::position::Position;
 use crate::report::{ExecutionReport, PositionReport};
@@ -26,9 +26,17 @@ pub struct Engine<C: ExchangeClient> {
     open: FastSet<String>,
     positions: FastMap<String, Position>,
     marks: FastMap<String, Decimal>,
+    // Open orders this engine does not hold (kept between processes): their count and their
+    // unfilled quantity per (symbol, side), added to its own in every risk check.
+    restored_open_orders: usize,
+    restored_open_qty: Vec<(String, Side, Decimal)>,
     risk: RiskEngine,
     client: C,
 }
+
+/// The last check before an order reaches the venue, after every risk rule passed: the
+/// execution Lambda reserves the order's place in the account's persisted limits there.
+pub type Gate<'a> = dyn FnMut(&RiskRequest<'_>) -> Result<(), Denial> + 'a;
 
 impl<C: ExchangeClient> Engine<C> {
     /// An engine for `account` enforcing `limits` and trading through `client`.
@@ -40,6 +48,8 @@ impl<C: ExchangeClient> Engine<C> {
             open: FastSet::default(),
             positions: FastMap::default(),
             marks: FastMap::default(),
+            restored_open_orders: 0,
+            restored_open_qty: Vec::new(),
             risk: RiskEngine::new(limits),
             client,
         }
@@ -61,6 +71,13 @@ impl<C: ExchangeClient> Engine<C> {
         self.positions.insert(position.symbol().to_owned(), position);
     }
 
+    /// Counts `count` open orders held elsewhere (kept between processes), with their unfilled
+    /// quantity per symbol and side, towards `max_open_orders` and the position caps.
+    pub fn restore_open_orders(&mut self, count: usize, open_qty: Vec<(String, Side, Decimal)>) {
+        self.restored_open_orders = count;
+        self.restored_open_qty = open_qty;
+    }
+
     /// Takes over an order read back from storage (see [`Order::restore`]), so a stateless
     /// process can cancel or update it.
     pub fn restore_order(&mut self, order: Order) {
@@ -78,6 +95,21 @@ impl<C: ExchangeClient> Engine<C> {
         command: OrderCommand,
         now_ms: u64,
         mark_price: Decimal,
+    ) -> Result<ExecutionReport, Denial> {
+        self.submit_gated(command, now_ms, mark_price, &mut |_| Ok(()))
+    }
+
+    /// [`Engine::submit`] with a last `gate` between the risk rules and the venue: a refusal
+    /// there is a denial like a rule's, and nothing is sent.
+    ///
+    /// # Errors
+    /// As [`Engine::submit`], and the gate's denial.
+    pub fn submit_gated(
+        &mut self,
+        command: OrderCommand,
+        now_ms: u64,
+        mark_price: Decimal,
+        gate: &mut Gate<'_>,
     ) -> Result<ExecutionReport, Denial> {
         if self.orders.contains_key(&command.client_order_id) {
             return self.resubmit(&command, now_ms);
@@ -97,10 +129,11 @@ impl<C: ExchangeClient> Engine<C> {
             reference_price: command.reference_price(mark_price),
             position_qty: self.positions.get(&command.symbol).map_or(Decimal::ZERO, Position::quantity),
             open_qty_same_side: self.open_quantity(&command),
-            open_orders: self.open.len(),
+            open_orders: self.open.len() + self.restored_open_orders,
             total_pnl: self.total_pnl(),
         };
         self.risk.check(&request, now_ms)?;
+        gate(&request)?;
 
         let mut order = Order::new(command, now_ms);
         order.apply(OrderEvent::Submit, now_ms).map_err(Denial::Inconsistent)?;
@@ -232,12 +265,20 @@ impl<C: ExchangeClient> Engine<C> {
     }
 
     fn open_quantity(&self, command: &OrderCommand) -> Decimal {
-        self.open
+        let restored: Decimal = self
+            .restored_open_qty
+            .iter()
+            .filter(|(symbol, side, _)| *symbol == command.symbol && *side == command.side)
+            .map(|(_, side, qty)| side.sign() * *qty)
+            .sum();
+        let held: Decimal = self
+            .open
             .iter()
             .filter_map(|id| self.orders.get(id))
             .filter(|o| o.command().symbol == command.symbol && o.command().side == command.side)
             .map(|o| o.command().side.sign() * o.leaves_qty())
-            .sum()
+            .sum();
+        restored + held
     }
 
     fn store(&mut self, order: Order) {

@@ -1,0 +1,102 @@
+//! Risk limits that hold across invocations: open orders, order rate, open-order exposure.
+//!
+//! Each invocation builds a fresh engine, so its in-memory open-order count and throttle would
+//! refuse nothing. The account's open orders, their unfilled quantity per symbol and side, and
+//! the times of its recent orders live in the risk-state item instead: they are read into the
+//! engine (so its rules see orders placed by other invocations) and, as the engine's last gate
+//! before the venue, re-checked and reserved in one write conditional on the item's version (so
+//! two concurrent invocations cannot both take the last slot). Every commit after adjusts the
+//! open figures in the same transaction as the order, and a refused order's reservation is
+//! undone with its claim.
+
+use fks_execution_core::{Denial, RiskDenial, RiskLimits, RiskRequest, RiskRule, VenueOrder};
+
+use super::Failure;
+use crate::store::{Claim, Exposure, Reservation, ReserveRefusal, Store};
+
+/// What a holder needs to place: its claim, the venue's answer if the order exists already,
+/// and whether an earlier holder already reserved the order's place in the limits.
+pub(super) struct Placement<'a> {
+    pub claim: &'a Claim,
+    pub known: Option<VenueOrder>,
+    pub counted: bool,
+}
+
+/// The engine's last gate: the persisted reservation.
+pub(super) struct ReservationGate<'a, S> {
+    store: &'a mut S,
+    account: &'a str,
+    id: &'a str,
+    owner: &'a str,
+    limits: &'a RiskLimits,
+    counted: bool,
+    failure: Option<Failure>,
+}
+
+impl<'a, S: Store> ReservationGate<'a, S> {
+    pub(super) fn new(
+        store: &'a mut S,
+        account: &'a str,
+        id: &'a str,
+        owner: &'a str,
+        limits: &'a RiskLimits,
+        counted: bool,
+    ) -> Self {
+        Self { store, account, id, owner, limits, counted, failure: None }
+    }
+
+    /// Reserves the order's place unless an earlier holder did.
+    pub(super) fn pass(&mut self, request: &RiskRequest<'_>, now_ms: u64) -> Result<(), Denial> {
+        if self.counted {
+            return Ok(());
+        }
+        let reservation = Reservation {
+            exposure: Exposure::of(request.command),
+            max_open_orders: self.limits.max_open_orders,
+            order_rate: self.limits.order_rate,
+            now_ms,
+        };
+        let refusal = match self.store.reserve(self.account, self.id, self.owner, &reservation) {
+            Ok(Ok(())) => {
+                self.counted = true;
+                return Ok(());
+            }
+            Ok(Err(refusal)) => refusal,
+            Err(error) => {
+                self.failure = Some(error.into());
+                return Err(gate_closed());
+            }
+        };
+        let (rule, message) = match refusal {
+            ReserveRefusal::MaxOpenOrders(open) => (
+                RiskRule::MaxOpenOrders,
+                format!(
+                    "{open} open orders on the account, max {}",
+                    self.limits.max_open_orders.unwrap_or_default()
+                ),
+            ),
+            ReserveRefusal::OrderRate(rate) => (
+                RiskRule::OrderRate,
+                format!("more than {} orders in {} ms on the account", rate.max_orders, rate.window_ms),
+            ),
+            ReserveRefusal::ClaimLost => {
+                let message = format!("order {} was taken over by another invocation", self.id);
+                self.failure = Some(Failure::new("TemporaryError", message));
+                return Err(gate_closed());
+            }
+        };
+        Err(Denial::Risk(RiskDenial { rule, message }))
+    }
+
+    /// Whether the order is counted now, and a failure that must end the invocation as is
+    /// (storage unreachable, claim lost): nothing was placed, and nothing is to be released.
+    pub(super) fn outcome(self) -> (bool, Option<Failure>) {
+        (self.counted, self.failure)
+    }
+}
+
+/// The denial the engine sees when the gate could not decide; the handler answers the
+/// gate's own failure instead.
+fn gate_closed() -> Denial {
+    Denial::Risk(RiskDenial { rule: RiskRule::TradingHalted, message: "reservation not made".into() })
+}

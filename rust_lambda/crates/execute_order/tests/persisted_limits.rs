@@ -1,0 +1,106 @@
+//! `max_open_orders`, `order_rate` and open-order exposure hold across invocations and cold
+//! starts (issue 15): every invocation is a fresh engine, the limits live in the store.
+
+mod common;
+
+use std::thread;
+
+use common::{cancel, command, d, instance, limit, SharedPaper};
+use execute_order::store::SharedMemoryStore;
+use fks_execution_core::{OrderStatus, PositionLimit, RateLimit, RiskLimits};
+
+fn max_open(n: usize) -> RiskLimits {
+    RiskLimits { max_open_orders: Some(n), ..RiskLimits::default() }
+}
+
+#[test]
+fn max_open_orders_refuses_an_order_placed_by_another_invocation() {
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    instance(&store, &venue, max_open(1)).handle_json(&limit("o-1", "buy", "0.001", "41000.00"), 1).unwrap();
+
+    let refused =
+        instance(&store, &venue, max_open(1)).handle_json(&limit("o-2", "buy", "0.001", "40000.00"), 2);
+    instance(&store, &venue, max_open(1)).handle_json(&cancel("o-1"), 3).unwrap();
+    let after_cancel = instance(&store, &venue, max_open(1))
+        .handle_json(&limit("o-3", "buy", "0.001", "40000.00"), 4)
+        .unwrap();
+
+    let refused = refused.unwrap_err();
+    assert_eq!(refused.error_type, "RiskDenied");
+    assert!(refused.message.contains("MaxOpenOrders"), "{refused}");
+    assert!(store.lock().clone_order("o-2").is_none(), "a refused order leaves nothing");
+    assert_eq!(after_cancel.status, OrderStatus::Accepted);
+    assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 1);
+}
+
+#[test]
+fn filled_orders_free_their_open_order_slot() {
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+
+    for (i, now) in [(1, 1), (2, 2), (3, 3)] {
+        let report = instance(&store, &venue, max_open(1))
+            .handle_json(&command(&format!("m-{i}"), "buy", "0.001"), now);
+        assert_eq!(report.unwrap().status, OrderStatus::Filled);
+    }
+
+    assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 0);
+}
+
+#[test]
+fn order_rate_counts_orders_of_earlier_invocations_and_frees_after_the_window() {
+    let limits = RiskLimits {
+        order_rate: Some(RateLimit { max_orders: 2, window_ms: 60_000 }),
+        ..RiskLimits::default()
+    };
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    for (id, now) in [("r-1", 1_000), ("r-2", 2_000)] {
+        instance(&store, &venue, limits.clone()).handle_json(&command(id, "buy", "0.001"), now).unwrap();
+    }
+
+    let third = instance(&store, &venue, limits.clone()).handle_json(&command("r-3", "buy", "0.001"), 3_000);
+    let later = instance(&store, &venue, limits).handle_json(&command("r-4", "buy", "0.001"), 61_001);
+
+    assert_eq!(third.unwrap_err().error_type, "RateLimited");
+    assert_eq!(later.unwrap().status, OrderStatus::Filled);
+}
+
+#[test]
+fn a_resting_order_of_another_invocation_counts_towards_the_position_cap() {
+    let cap = PositionLimit { max_quantity: Some(d("0.002")), max_notional: None };
+    let limits = RiskLimits { position_limit: cap, ..RiskLimits::default() };
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    instance(&store, &venue, limits.clone())
+        .handle_json(&limit("p-1", "buy", "0.002", "41000.00"), 1)
+        .unwrap();
+
+    let over =
+        instance(&store, &venue, limits.clone()).handle_json(&limit("p-2", "buy", "0.001", "40000.00"), 2);
+    let other_side =
+        instance(&store, &venue, limits).handle_json(&limit("p-3", "sell", "0.001", "43000.00"), 3);
+
+    let over = over.unwrap_err();
+    assert_eq!(over.error_type, "RiskDenied");
+    assert!(over.message.contains("MaxPositionQuantity"), "{over}");
+    assert!(other_side.is_ok(), "a sell does not add to the buy side: {other_side:?}");
+}
+
+#[test]
+fn concurrent_invocations_cannot_both_take_the_last_open_order_slot() {
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+
+    let answers: Vec<_> = (0..12)
+        .map(|i| {
+            let mut handler = instance(&store, &venue, max_open(3));
+            thread::spawn(move || {
+                handler.handle_json(&limit(&format!("c-{i}"), "buy", "0.001", "41000.00"), 1)
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().expect("no panic"))
+        .collect();
+
+    assert_eq!(answers.iter().filter(|a| a.is_ok()).count(), 3, "{answers:?}");
+    assert_eq!(venue.lock().working_orders(), 3);
+    assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 3);
+}
