@@ -1,32 +1,26 @@
 """The matching engine: validates, fills or rests orders against the sample price.
 
-Resting orders are matched lazily: every request first sweeps them against the minutes that have
-passed since they were last checked. The legs of an OCO are swept together: the leg whose price
-is reached first triggers or fills and expires the other, as on Binance.
+Resting orders are matched lazily (resting.py): every request first sweeps them against the
+minutes that have passed since they were last checked.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-
-import numpy as np
 
 from fks_local.exchange_sim import errors, matching, order_lists
 from fks_local.exchange_sim.account import Account
 from fks_local.exchange_sim.candles import CandleSource, minute_index
-from fks_local.exchange_sim.intervals import MINUTE_MS
 from fks_local.exchange_sim.ledger import Ledger
 from fks_local.exchange_sim.markets import SymbolSpec, check_notional, check_price, check_quantity
 from fks_local.exchange_sim.order_lists import NewOco, OrderList
 from fks_local.exchange_sim.order_params import NewOrder
 from fks_local.exchange_sim.orders import Order, Trade
-from fks_local.exchange_sim.series import EPOCH_MS
+from fks_local.exchange_sim.resting import RestingOrders
 
-Ticks = np.ndarray
-TimeOf = Callable[[Order, int], int]
 CANCEL_RESTRICTIONS = {"ONLY_NEW": "NEW", "ONLY_PARTIALLY_FILLED": "PARTIALLY_FILLED"}
 
 
@@ -51,6 +45,7 @@ class Engine:
         self.fee_rate = fee_rate
         self.lock = threading.RLock()
         self.ledger = Ledger(self.specs, account, fee_rate)
+        self.resting = RestingOrders(self.specs, self.ledger, candles)
         self._candles = candles
         self._spread_bps = spread_bps
         self._orders: dict[int, Order] = {}
@@ -124,7 +119,7 @@ class Engine:
                 raise errors.cancel_restricted()
             siblings = self._lists[order.order_list_id].orders if order.order_list_id >= 0 else [order]
             for leg in siblings:
-                self._close(leg, "CANCELED", now_ms)
+                self.resting.close(leg, "CANCELED", now_ms)
             return order
 
     def cancel_list(self, symbol: str, list_id: int | None, list_client_id: str | None, now_ms: int) -> OrderList:
@@ -134,7 +129,7 @@ class Engine:
             if order_list is None or order_list.symbol != symbol or not order_list.is_open:
                 raise errors.unknown_order()
             for leg in order_list.orders:
-                self._close(leg, "CANCELED", now_ms)
+                self.resting.close(leg, "CANCELED", now_ms)
             return order_list
 
     def find(self, symbol: str, order_id: int | None, client_id: str | None, now_ms: int) -> Order:
@@ -177,19 +172,7 @@ class Engine:
     def sweep(self, now_ms: int) -> None:
         """Trigger and fill resting orders the price has reached since they were last checked."""
         with self.lock:
-            minute = minute_index(now_ms)
-            if minute < 0:  # a test clock before the sample epoch: no candles to match against
-                return
-            for group in self._open_groups(lambda o: o.checked_minute < minute):
-                first = max(min(o.checked_minute for o in group) + 1, 0)
-                bars = self._candles.series(group[0].symbol).minutes(first, minute + 1)
-
-                def time_of(order: Order, offset: int, first: int = first) -> int:
-                    return min(max(order.time, EPOCH_MS + (first + offset) * MINUTE_MS), now_ms)
-
-                self._settle(group, bars.low, bars.high, time_of)
-                for order in group:
-                    order.checked_minute = minute
+            self.resting.sweep(self._orders.values(), now_ms)
 
     def set_price(self, symbol: str, price_ticks: int, now_ms: int) -> int:
         """Move ``symbol``'s price to ``price_ticks`` now; resting orders see the move. Returns the old price."""
@@ -197,46 +180,8 @@ class Engine:
             self.sweep(now_ms)
             old = self.last_ticks(symbol, now_ms)
             self._candles.set_close(symbol, now_ms, price_ticks)
-            lows, highs = np.array([min(old, price_ticks)]), np.array([max(old, price_ticks)])
-            for group in self._open_groups(lambda o: o.symbol == symbol):
-                self._settle(group, lows, highs, lambda order, offset: now_ms)
+            self.resting.price_moved(self._orders.values(), symbol, old, price_ticks, now_ms)
             return old
-
-    def _open_groups(self, wanted: Callable[[Order], bool]) -> list[list[Order]]:
-        """Open orders passing ``wanted``, an OCO's open legs together, in order of placement."""
-        groups: dict[tuple[bool, int], list[Order]] = {}
-        for order in self._orders.values():
-            if order.is_open and wanted(order):
-                key = (True, order.order_list_id) if order.order_list_id >= 0 else (False, order.order_id)
-                groups.setdefault(key, []).append(order)
-        return list(groups.values())
-
-    def _settle(self, group: list[Order], lows: Ticks, highs: Ticks, time_of: TimeOf) -> None:
-        """Apply the first thing the window did to any order of ``group`` (legs of one OCO)."""
-        crossings = [(self._crossing(order, lows, highs), order) for order in group]
-        acting = [(c, o) for c, o in crossings if c.triggered_at is not None or c.filled_at is not None]
-        if not acting:
-            return
-        # The leg acted on first wins; on a tie the stop-loss leg (listed first) does, the safer guess.
-        crossing, order = min(acting, key=lambda item: _first_event(item[0]))
-        if len(group) > 1:
-            event_ms = time_of(order, _first_event(crossing))
-            for sibling in group:
-                if sibling is not order:
-                    self._close(sibling, "EXPIRED", event_ms)
-            if not order.locked and crossing.filled_at is None:
-                self.ledger.reserve(order)  # it rests on alone: it needs the list's funds now
-        if crossing.triggered_at is not None:
-            order.working_time = order.update_time = time_of(order, crossing.triggered_at)
-        if crossing.filled_at is not None and crossing.fill_price is not None:
-            price = self.specs[order.symbol].price_of_ticks(crossing.fill_price)
-            self.ledger.fill(order, price, time_of(order, crossing.filled_at), maker=crossing.maker)
-
-    def _crossing(self, order: Order, lows: Ticks, highs: Ticks) -> matching.Crossing:
-        spec = self.specs[order.symbol]
-        stop = self._ticks(spec, order.stop_price) if not order.is_working else None
-        price = None if order.type in matching.MARKET_STOP_TYPES else self._ticks(spec, order.price)
-        return matching.cross(order.side, order.type, price, stop, lows, highs)
 
     # ----- internals -----
 
@@ -263,11 +208,6 @@ class Engine:
         else:
             self.ledger.reserve(order)
         return order
-
-    def _close(self, order: Order, status: str, now_ms: int) -> None:
-        if order.is_open:
-            self.ledger.release(order)
-            order.status, order.update_time = status, now_ms
 
     def _new_order(self, request: NewOrder, qty: Decimal, now_ms: int) -> Order:
         order = Order(
@@ -338,8 +278,3 @@ class Engine:
     @staticmethod
     def _ticks(spec: SymbolSpec, price: Decimal) -> int:
         return int(price / spec.tick)
-
-
-def _first_event(crossing: matching.Crossing) -> int:
-    events = [at for at in (crossing.triggered_at, crossing.filled_at) if at is not None]
-    return min(events)

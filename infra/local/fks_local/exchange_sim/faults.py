@@ -146,6 +146,8 @@ def _check_kind(fault: Fault) -> None:
         fault.status = errors.HTTP_STATUS_BY_CODE.get(fault.code or 0, 400)
     if fault.kind in ("delay", "timeout") and fault.delay_ms <= 0:
         raise ValueError(f"a {fault.kind} fault needs delay_ms > 0")
+    if fault.kind == "delay" and not fault.apply:
+        raise ValueError("a delay fault sends the real answer late: it cannot leave the request unapplied")
     if fault.kind in ("delay", "timeout") and (fault.status is not None or fault.code is not None):
         raise ValueError(f"a {fault.kind} fault answers no error: drop status and code")
     if fault.kind == "lose_answer" and fault.code is not None and fault.status is None:
