@@ -188,6 +188,8 @@ class ExchangeSimulator:
     def set_price(self, symbol: str, price: Decimal) -> Decimal:
         """Move ``symbol``'s price to ``price`` now (as ``POST /sim/price``); returns the old price."""
         spec = self.engine.specs[symbol]
+        if price <= 0 or price % spec.tick:
+            raise ValueError(f"price {price} is not a positive multiple of {symbol}'s tick size {spec.tick}")
         old = self.engine.set_price(symbol, int(price / spec.tick), self.app.clock())
         return spec.price_of_ticks(old)
 

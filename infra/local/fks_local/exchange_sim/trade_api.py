@@ -38,7 +38,7 @@ def _order_ref(call: Call) -> tuple[str, int | None, str | None]:
 
 
 def _window(call: Call) -> tuple[int | None, int | None]:
-    """startTime and endTime; Binance looks at most 24 hours from either one it is given."""
+    """startTime and endTime; sent together they may be at most 24 hours apart (-1127)."""
     start = params.integer(call.params, "startTime")
     end = params.integer(call.params, "endTime")
     if start is not None and end is not None:
@@ -46,10 +46,6 @@ def _window(call: Call) -> tuple[int | None, int | None]:
             raise errors.start_after_end()
         if end - start > DAY_MS:
             raise errors.lookup_interval_too_big()
-    elif start is not None:
-        end = start + DAY_MS
-    elif end is not None:
-        start = end - DAY_MS
     return start, end
 
 
