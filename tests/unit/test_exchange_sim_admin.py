@@ -105,16 +105,21 @@ def test_set_price_keeps_hourly_klines_the_aggregate_of_the_minutes(sim: Exchang
     sim.set_price("BTCUSDT", Decimal("50000.00"))
     clock.now_ms += 2 * HOUR_MS
     hour_ms = NOW_MS - NOW_MS % HOUR_MS
+    one_hour = parse_interval("1h") or Interval("1h", 60)
 
     # Act
-    (hour,) = _klines(sim, "1h", hour_ms, 1)
+    hours = _klines(sim, "1h", hour_ms - 3 * HOUR_MS, 5)
     minutes = _klines(sim, "1m", hour_ms, 60)
 
     # Assert
-    assert hour[1] == minutes[0][1]
-    assert hour[4] == minutes[-1][4]
-    assert Decimal(str(hour[2])) == max(Decimal(str(m[2])) for m in minutes)
-    assert Decimal(str(hour[3])) == min(Decimal(str(m[3])) for m in minutes)
+    earlier = CandleSource().klines("BTCUSDT", one_hour, now_ms=clock.now_ms, start_ms=hour_ms - 3 * HOUR_MS, limit=3)
+    assert hours[:3] == earlier  # hours before the move never change
+    shifted = hours[3]
+    assert shifted[1] == minutes[0][1]
+    assert shifted[4] == minutes[-1][4]
+    assert Decimal(str(shifted[2])) == max(Decimal(str(m[2])) for m in minutes)
+    assert Decimal(str(shifted[3])) == min(Decimal(str(m[3])) for m in minutes)
+    assert Decimal(str(hours[4][1])) == Decimal(str(shifted[4]))  # the next hour opens where it closed
 
 
 def test_set_price_by_change_pct_rounds_to_the_tick(sim: ExchangeSimulator) -> None:
