@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
-from fks_local.stack import StackOptions
+from fks_local.stack import LOCAL_PARAMETERS, StackOptions
 from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
@@ -50,10 +50,8 @@ def _external_stack(endpoint: str, state_dir: Path) -> StackHandle:
     from fks_local.template import load_and_translate
 
     stack_name = f"fks-it-{os.getpid()}"
-    template, artifacts = load_and_translate(StackOptions().template, {"EnableTimestream": "false"})
-    deployed = Deployer(DeployContext(endpoint, "us-east-1", stack_name)).deploy(
-        template, artifacts, {"EnableTimestream": "false"}
-    )
+    template, artifacts = load_and_translate(StackOptions().template, LOCAL_PARAMETERS)
+    deployed = Deployer(DeployContext(endpoint, "us-east-1", stack_name)).deploy(template, artifacts, LOCAL_PARAMETERS)
     handle = StackHandle(endpoint, deployed, {}, None, client_factory(endpoint))
     handle.issue_api_keys()
     return handle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -10,15 +11,18 @@ import pytest
 
 from fks_local.deploy import Deployer, DeployError
 from fks_local.deploy.context import DeployContext
+from fks_local.exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from fks_local.ports import PortTaken, claim
-from fks_local.stack import StackOptions
-from fks_local.template import load_and_translate
+from fks_local.stack import LOCAL_PARAMETERS, StackOptions
+from fks_local.template import load, load_and_translate
 from tests.stack_handle import StackHandle
 
 
 def test_every_declared_resource_is_deployed(local_stack: StackHandle) -> None:
-    template, _ = load_and_translate(StackOptions().template, {"EnableTimestream": "false"})
-    declared = {k for k, v in template["Resources"].items() if v.get("Condition") != "TimestreamOn"}
+    template, _ = load_and_translate(StackOptions().template, LOCAL_PARAMETERS)
+    # Off locally: Timestream (EnableTimestream=false) and the email subscriptions (no AlertEmail).
+    off = {"TimestreamOn", "HasAlertEmail"}
+    declared = {k for k, v in template["Resources"].items() if v.get("Condition") not in off}
 
     # SAM names a layer version by a hash of its content, which changes with every edit.
     def without_content_hash(ids: set[str]) -> set[str]:
@@ -100,3 +104,20 @@ def test_claim_taken_port_names_it(local_stack: StackHandle) -> None:
 
     with pytest.raises(PortTaken, match=f"port {taken} on 127.0.0.1 is taken"):
         claim(taken)
+
+
+def test_exchange_secrets_are_created_empty_and_filled_like_an_operator_would(local_stack: StackHandle) -> None:
+    """The template holds no key; the local stack puts the simulator's key in after the deploy."""
+    template = load(StackOptions().template)
+    secrets = local_stack.clients("secretsmanager")
+    for name in ("TradingSecret", "ReconcileExchangeSecret"):
+        props = template["Resources"][name]["Properties"]
+        assert "SecretString" not in props
+        assert "GenerateSecretString" not in props
+        value = json.loads(secrets.get_secret_value(SecretId=local_stack.deployed.physical_id(name))["SecretString"])
+        assert value == {"api_key": DEFAULT_API_KEY, "api_secret": DEFAULT_API_SECRET}
+
+
+def test_api_gateway_account_role_is_set_before_the_api(local_stack: StackHandle) -> None:
+    account = local_stack.clients("apigateway").get_account()
+    assert account["cloudwatchRoleArn"] == local_stack.deployed.resources["ApiGatewayCloudWatchRole"].attributes["Arn"]

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_STATE_DIR = PROJECT_ROOT / ".fks" / "local"
 REGION = "us-east-1"
+# What differs locally from the template's AWS defaults.
+LOCAL_PARAMETERS = {"EnableTimestream": "false", "AwsSdkPandasLayerArn": "none"}
 
 
 @dataclass
@@ -81,6 +83,7 @@ class LocalStack:
             template, artifacts = load_and_translate(options.template, parameters, REGION)
             ctx = DeployContext(endpoint, REGION, options.stack_name)
             self.deployed = Deployer(ctx).deploy(template, artifacts, parameters)
+            self._fill_empty_secrets()
             self._start_gateways()
             self._start_websocket_gateways(runtime)
             if options.schedules:
@@ -105,11 +108,29 @@ class LocalStack:
         }
 
     def _parameters(self) -> dict[str, str]:
-        # Timestream is off locally: moto answers its queries only with seeded results.
-        parameters = {"EnableTimestream": "false", **self.options.parameters}
+        # Timestream is off locally: moto answers its queries only with seeded results. No managed
+        # pandas layer exists here: the local runtime brings those packages itself.
+        parameters = {**LOCAL_PARAMETERS, **self.options.parameters}
         if self.simulator is not None:
             parameters.setdefault("ExchangeBaseUrl", self.simulator.url)
         return parameters
+
+    def _fill_empty_secrets(self) -> None:
+        """The template creates the exchange secrets empty; an operator puts the keys in after the
+        first deploy (docs/deploy.md). Locally that operator is this: the simulator's key."""
+        if self.simulator is None or self.deployed is None:
+            return
+        from fks_local.exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
+
+        secrets = self.clients("secretsmanager")
+        key = json.dumps({"api_key": DEFAULT_API_KEY, "api_secret": DEFAULT_API_SECRET})
+        for resource in self.deployed.resources.values():
+            if resource.resource_type != "AWS::SecretsManager::Secret":
+                continue
+            try:
+                secrets.get_secret_value(SecretId=resource.physical_id)
+            except secrets.exceptions.ResourceNotFoundException:
+                secrets.put_secret_value(SecretId=resource.physical_id, SecretString=key)
 
     def _start_simulator(self) -> None:
         from fks_local.exchange_sim import ExchangeSimulator

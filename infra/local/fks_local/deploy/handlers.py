@@ -32,6 +32,7 @@ HANDLERS: dict[str, tuple[Create, Delete]] = {
     "AWS::ApiGateway::UsagePlan": (workflow.create_usage_plan, workflow.delete_usage_plan),
     "AWS::ApiGateway::ApiKey": (workflow.create_api_key, workflow.delete_api_key),
     "AWS::ApiGateway::UsagePlanKey": (workflow.create_usage_plan_key, workflow.delete_usage_plan_key),
+    "AWS::ApiGateway::Account": (workflow.create_account, workflow.delete_account),
     "AWS::ApiGatewayV2::Api": (websocket.create_api, websocket.delete_api),
     "AWS::ApiGatewayV2::Integration": (websocket.create_integration, websocket.delete_integration),
     "AWS::ApiGatewayV2::Authorizer": (websocket.create_authorizer, websocket.delete_authorizer),

@@ -84,10 +84,13 @@ def _generated_secret(spec: dict[str, Any]) -> str:
 
 def create_secret(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
     name = props.get("Name") or ctx.default_name(logical_id, 512)
-    value = props.get("SecretString") or _generated_secret(props.get("GenerateSecretString", {}))
-    arn = ctx.client("secretsmanager").create_secret(
-        Name=name, SecretString=value, Description=props.get("Description", "")
-    )["ARN"]
+    request = {"Name": name, "Description": props.get("Description", "")}
+    # Neither SecretString nor GenerateSecretString: CloudFormation creates the secret empty.
+    if "SecretString" in props:
+        request["SecretString"] = props["SecretString"]
+    elif "GenerateSecretString" in props:
+        request["SecretString"] = _generated_secret(props["GenerateSecretString"])
+    arn = ctx.client("secretsmanager").create_secret(**request)["ARN"]
     return Deployed(logical_id, "AWS::SecretsManager::Secret", arn, {"Id": arn})
 
 

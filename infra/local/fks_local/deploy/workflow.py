@@ -182,3 +182,14 @@ def delete_usage_plan_key(ctx: DeployContext, deployed: Deployed) -> None:
     ctx.client("apigateway").delete_usage_plan_key(
         usagePlanId=deployed.properties["UsagePlanId"], keyId=deployed.properties["KeyId"]
     )
+
+
+def create_account(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    """API Gateway's per-region settings (the access-log role): one per account, never deleted."""
+    operations = [{"op": "replace", "path": "/cloudwatchRoleArn", "value": props["CloudWatchRoleArn"]}]
+    ctx.client("apigateway").update_account(patchOperations=operations)
+    return Deployed(logical_id, "AWS::ApiGateway::Account", f"{ctx.account_id}-apigateway-account")
+
+
+def delete_account(ctx: DeployContext, deployed: Deployed) -> None:
+    """CloudFormation leaves the account's settings in place when the stack goes: so does this."""

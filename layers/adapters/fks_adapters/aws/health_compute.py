@@ -26,15 +26,22 @@ def stack_functions(prefix: str, lambda_client: LambdaClient | None = None) -> l
 
 
 def check_function(name: str, lambda_client: LambdaClient | None = None) -> PartHealth:
-    """A DryRun invoke checks the function exists, is active and may be invoked, without running it."""
+    """The function exists, is Active and its last update did not fail: what an invoke needs.
+
+    Read from its configuration only, so the monitor's role holds no lambda:InvokeFunction (it
+    would let the monitor run every function, the one placing orders included)."""
     client = lambda_client or boto3.client("lambda")
     part = f"function:{name}"
 
     def check() -> PartHealth:
-        state = client.get_function_configuration(FunctionName=name).get("State", "Active")
+        config = client.get_function_configuration(FunctionName=name)
+        state = config.get("State", "Active")
         if state != "Active":
-            return PartHealth(part, DOWN, f"function state is {state}")
-        client.invoke(FunctionName=name, InvocationType="DryRun")
+            return PartHealth(part, DOWN, f"function state is {state}: {config.get('StateReason', '')}".rstrip(": "))
+        if config.get("LastUpdateStatus") == "Failed":
+            return PartHealth(
+                part, DOWN, f"last update failed: {config.get('LastUpdateStatusReason', '')}".rstrip(": ")
+            )
         return PartHealth(part, HEALTHY)
 
     return guard(part, check)
