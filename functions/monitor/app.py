@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.data_gaps import DEFAULT_MAX_AGE_MIN
 from fks.observability import observed, tracer
 from fks_adapters.api import make_resolver
 from fks_adapters.aws.health import (
@@ -24,6 +26,7 @@ from fks_adapters.aws.health import (
 )
 from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
+from fks_adapters.data_gaps import GapRecords, check_gaps
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
@@ -45,6 +48,14 @@ def _data_freshness() -> list[PartHealth]:
     return check_freshness(asset_registry(), candle_store())
 
 
+def _data_gaps() -> list[PartHealth]:
+    table = env.get(env.DATA_GAPS_TABLE)
+    if not table:
+        return []
+    max_age = int(env.get(env.GAP_MAX_AGE_MIN) or DEFAULT_MAX_AGE_MIN)
+    return check_gaps(GapRecords(table), int(time.time() * 1000), max_age)
+
+
 @tracer.capture_method
 def run_checks() -> list[PartHealth]:
     parts = [check_bucket(env.require(env.DATA_BUCKET))]
@@ -54,6 +65,7 @@ def run_checks() -> list[PartHealth]:
     max_age = int(env.get(env.BRIDGE_HEARTBEAT_MAX_AGE_S, "180") or "180")
     parts += [check_heartbeat(_stage(), bridge, max_age) for bridge in _listed(env.BRIDGE_NAMES)]
     parts += _data_freshness()
+    parts += _data_gaps()
     risk_table = env.get(env.RISK_STATE_TABLE)
     if risk_table:
         parts += check_trading_states(risk_table)

@@ -49,6 +49,9 @@ TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
 # Market data: the function collection and enabling hand gaps to, and the default history depth.
 BACKFILL_FUNCTION = "FKS_BACKFILL_FUNCTION"
 HISTORY_DAYS = "FKS_HISTORY_DAYS"
+# The gap scan: what it left unrepaired (read by the monitor), and how old an unrepaired gap may get.
+DATA_GAPS_TABLE = "FKS_DATA_GAPS_TABLE"
+GAP_MAX_AGE_MIN = "FKS_GAP_MAX_AGE_MIN"
 # Live feed: the WebSocket connections table, and the API's @connections management endpoint
 # (https://{api}.execute-api.{region}.amazonaws.com/{stage}) collection pushes candles through.
 LIVE_FEED_TABLE = "FKS_LIVE_FEED_TABLE"
