@@ -299,3 +299,15 @@ def test_orders_census_counts_every_order_by_client_id(sim: ExchangeSimulator) -
     assert census["by_client_order_id"] == {"again": 2, "once": 1}
     assert [o["status"] for o in census["orders"]] == ["FILLED"] * 3
     assert len(sim.venue_orders("again")) == 2
+
+
+def test_fault_on_any_path_fires_on_every_endpoint_for_one_method(sim: ExchangeSimulator) -> None:
+    # Arrange
+    sim.inject_faults([{"path": "*", "method": "GET", "kind": "error", "status": 502, "times": 2}])
+
+    # Act
+    statuses = [sim.app.handle(Request("GET", f"/api/v3/{name}", "", "", None)).status for name in ("time", "ping")]
+    after = sim.app.handle(Request("GET", "/api/v3/time", "", "", None)).status
+
+    # Assert
+    assert (statuses, after) == ([502, 502], 200)

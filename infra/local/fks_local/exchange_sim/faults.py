@@ -1,8 +1,9 @@
 """Faults a test injects into the Binance endpoints: errors, late answers, lost answers, timeouts.
 
-Each fault matches one path (and optionally one method), fires ``times`` times, optionally only
-after letting ``skip`` matching requests through and only with ``probability`` drawn from a
-seeded generator, so a schedule replays identically for the same seed and request sequence.
+Each fault matches one path, or every one (``"*"``), and optionally one method; it fires
+``times`` times, optionally only after letting ``skip`` matching requests through and only with
+``probability`` drawn from a seeded generator, so a schedule replays identically for the same
+seed and request sequence.
 
 Kinds, and whether the request is carried out (``apply``) before the fault answers:
 
@@ -28,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 from fks_local.exchange_sim import errors
 
 API_PREFIX = "/api/v3/"
+# ``"path": "*"`` matches every Binance endpoint (a chaos schedule over the whole API).
+ANY_PATH = "*"
 KINDS = ("error", "delay", "lose_answer", "timeout")
 _APPLIED_BY_DEFAULT = {"error": False, "delay": True, "lose_answer": True, "timeout": False}
 METHODS = ("GET", "POST", "DELETE", "PUT")
@@ -66,7 +69,7 @@ class Fault:
     fired: int = 0
 
     def matches(self, method: str, path: str) -> bool:
-        return self.path == path and self.method in (None, method)
+        return self.path in (path, ANY_PATH) and self.method in (None, method)
 
     @property
     def drops(self) -> bool:
@@ -92,7 +95,7 @@ def _public(fault: Fault) -> dict[str, object]:
 
 
 def full_path(path: str) -> str:
-    return path if path.startswith("/") else API_PREFIX + path
+    return path if path.startswith("/") or path == ANY_PATH else API_PREFIX + path
 
 
 def error_fault(
@@ -117,7 +120,7 @@ def parse_fault(raw: object) -> Fault:
         raise ValueError(f"fault kind must be one of {list(KINDS)}, not {kind!r}")
     path = raw.get("path")
     if not isinstance(path, str) or not path.strip("/"):
-        raise ValueError('fault path is required, e.g. "/api/v3/order" or "order"')
+        raise ValueError('fault path is required, e.g. "/api/v3/order", "order" or "*" for every endpoint')
     method = raw.get("method")
     if method is not None and method not in METHODS:
         raise ValueError(f"fault method must be one of {list(METHODS)} or null, not {method!r}")
