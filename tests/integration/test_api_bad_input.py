@@ -95,3 +95,51 @@ def test_undeclared_method_is_answered_as_api_gateway_does(local_stack: StackHan
 
     assert response.status_code == 403
     assert response.json() == {"message": "Missing Authentication Token"}
+
+
+_ORDER = {
+    "client_order_id": "hostile-1",
+    "account": "binance-spot",
+    "symbol": "BTCUSDT",
+    "side": "buy",
+    "type": "market",
+    "quantity": "0.001",
+}
+
+
+@pytest.mark.parametrize("route", ["/orders", "/strategies", "/assets/enable", "/ninja/fills", "/portfolio/rebalance"])
+def test_json_nested_thousands_of_levels_is_a_400_naming_the_limit_on_body_routes(
+    local_stack: StackHandle, route: str
+) -> None:
+    nested = ("[" * 5000 + "]" * 5000).encode()
+    response = local_stack.api("POST", route, scope="admin", data=nested, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400, response.text
+    assert "nested 5000 levels deep; the limit is 32" in response.json()["message"]
+
+
+def test_body_over_the_api_limit_is_a_413_naming_it(local_stack: StackHandle) -> None:
+    body = {**_ORDER, "signal_id": "x" * 300_000}
+
+    response = local_stack.api("POST", "/orders", scope="trade", json=body)
+
+    assert response.status_code == 413
+    assert response.json()["details"] == {"limit_bytes": 256 * 1024}
+
+
+@pytest.mark.parametrize("quantity", ["1_000", "1e3", "NaN", "Infinity", "1" * 40])
+def test_an_order_quantity_that_is_not_a_plain_decimal_is_a_400_and_never_reaches_the_exchange(
+    local_stack: StackHandle, quantity: str
+) -> None:
+    response = local_stack.api("POST", "/orders", scope="trade", json={**_ORDER, "quantity": quantity})
+
+    assert response.status_code == 400, response.text
+    assert "body.quantity" in _problems(response.json())
+    assert local_stack.api("GET", "/orders/hostile-1", scope="read").status_code == 404
+
+
+def test_unknown_query_parameter_is_a_400_naming_it(local_stack: StackHandle) -> None:
+    response = local_stack.api("GET", "/signals", scope="read", params={"stauts": "denied"})
+
+    assert response.status_code == 400
+    assert _problems(response.json()) == {"query.stauts": "unknown query parameter"}
