@@ -271,3 +271,25 @@ fn instrument_and_last_price_come_from_public_endpoints() {
     assert!(price > Decimal::ZERO);
     assert_eq!(class_of(client.instrument("NOPEUSDT")), (ErrorClass::Permanent, Some("-1121".into())));
 }
+
+#[test]
+fn my_trades_from_a_cursor_and_the_owner_of_a_venue_order() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+    let sell = client.place(&order("hist-2", Side::Sell, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    let all = client.trades("BTCUSDT", None).unwrap();
+    let first_seq = all.iter().find(|t| t.venue_order_id == buy.venue_order_id).map(|t| t.seq).unwrap();
+    let after_first = client.trades("BTCUSDT", Some(first_seq)).unwrap();
+    let owner = client.client_order_id_of("BTCUSDT", &sell.venue_order_id).unwrap();
+    let nobody = client.client_order_id_of("BTCUSDT", "999999999").unwrap();
+
+    let sold = all.iter().find(|t| t.venue_order_id == sell.venue_order_id).expect("the sell traded");
+    assert_eq!((sold.side, sold.quantity), (Side::Sell, d("0.001")));
+    assert_eq!(sold.trade_id, sell.fills[0].trade_id);
+    assert!(after_first.iter().all(|t| t.seq > first_seq));
+    assert!(after_first.iter().any(|t| t.venue_order_id == sell.venue_order_id));
+    assert_eq!(owner.as_deref(), Some("hist-2"));
+    assert_eq!(nobody, None);
+}
