@@ -84,25 +84,28 @@ def _checked() -> tuple[list[PartHealth], dict[str, Any]]:
     return parts, report(parts)
 
 
-def http_status(overall_status: str) -> int:
+def http_status(parts: list[PartHealth]) -> int:
     """200 while the platform serves (healthy, or degraded: a part needs attention but nothing is
-    down), 503 only when a part is down. A load balancer or uptime probe reading the code must not
-    take a waiting dead letter for an outage; the body and the alarms say what is degraded."""
-    return 503 if overall_status == DOWN else 200
+    down), 503 only when a part it runs on is down (a table, the bucket, a function). A halted
+    account is shown down in the body and alarms, but it is a decision (an operator's, or the
+    circuit breaker's) that the API keeps serving through, so it alone is no 503. A load balancer
+    or uptime probe reading the code must not take either for an outage."""
+    outage = any(part.status == DOWN and part.kind != "trading" for part in parts)
+    return 503 if outage else 200
 
 
 @app.get(
     "/health",
     responses={
-        200: {"description": "Serving: status 'healthy', or 'degraded' with the parts that need attention"},
-        503: {"description": "A part is down (status 'down'); the body says which"},
+        200: {"description": "Serving: 'healthy', or 'degraded' (or an account halted) with the parts to look at"},
+        503: {"description": "A part the platform runs on is down (status 'down'); the body says which"},
     },
 )
 def health() -> Response[dict[str, Any]]:
-    """Every part's health: 200 when healthy or degraded, 503 when a part is down."""
-    _, body = _checked()
+    """Every part's health: 200 when healthy or degraded, 503 when a part the platform runs on is down."""
+    parts, body = _checked()
     return Response(
-        status_code=http_status(body["status"]),
+        status_code=http_status(parts),
         content_type="application/json",
         body=body,
         headers={"Cache-Control": "no-store"},
