@@ -3,7 +3,9 @@ and never places an order twice for one client order id."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -231,3 +233,85 @@ def test_api_positions_of_another_account_and_a_malformed_account(local_stack: S
     assert default_status == 200
     assert all(p["account"] == ACCOUNT for p in default["positions"])
     assert (bad_status, bad["error"]) == (400, "BadRequest")
+
+
+def _simulator(local_stack: StackHandle) -> Any:
+    assert local_stack.simulator is not None, "these tests inject faults into the local simulator"
+    return local_stack.simulator
+
+
+def test_execute_order_twenty_concurrent_deliveries_while_the_venue_is_slow_place_one_order(
+    local_stack: StackHandle,
+) -> None:
+    simulator = _simulator(local_stack)
+    command = order_command()
+    before = position_quantity(local_stack)
+    # The venue answers the placement late, so every other delivery arrives while it is in flight.
+    simulator.inject_faults([{"path": "/api/v3/order", "method": "POST", "kind": "delay", "delay_ms": 1500}])
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(lambda _: invoke(local_stack, command), range(20)))
+    finally:
+        simulator.clear_errors()
+
+    reports = [body for response, body in answers if "FunctionError" not in response]
+    errors = {body["errorType"] for response, body in answers if "FunctionError" in response}
+    assert len(simulator.venue_orders(command["client_order_id"])) == 1
+    assert errors <= {"TemporaryError"}, answers
+    assert [r["duplicate"] for r in reports].count(False) == 1
+    assert all(r["status"] == "filled" for r in reports)
+    assert position_quantity(local_stack) == before + Decimal("0.001")
+
+
+def test_execute_order_lost_answer_keeps_the_claim_and_retries_place_nothing(local_stack: StackHandle) -> None:
+    simulator = _simulator(local_stack)
+    command = order_command()
+    # The order is placed, its answer lost: the function cannot tell whether it exists.
+    simulator.inject_faults([{"path": "/api/v3/order", "method": "POST", "kind": "lose_answer"}])
+    try:
+        lost_response, lost = invoke(local_stack, command)
+        retry_response, retry = invoke(local_stack, command)
+    finally:
+        simulator.clear_errors()
+
+    assert (lost_response.get("FunctionError"), lost["errorType"]) == ("Unhandled", "TemporaryError"), lost
+    assert (retry_response.get("FunctionError"), retry["errorType"]) == ("Unhandled", "TemporaryError"), retry
+    assert "another invocation" in retry["errorMessage"]
+    assert len(simulator.venue_orders(command["client_order_id"])) == 1
+    item = order_item(local_stack, command["client_order_id"])
+    assert item is not None
+    assert item["status"]["S"] == "submitted"
+    assert "report" not in item
+
+
+def test_sync_books_a_resting_limit_filled_later_once(local_stack: StackHandle) -> None:
+    simulator = _simulator(local_stack)
+    price = resting_buy_price(local_stack)
+    command = order_command(type="limit", price=price)
+    _, placed = invoke(local_stack, command)
+    before = position_quantity(local_stack)
+    old_price = simulator.set_price("BTCUSDT", Decimal(price) - Decimal("1.00"))
+    try:
+        first_response, first = invoke(local_stack, {"action": "sync", "account": ACCOUNT})
+        _, second = invoke(local_stack, {"action": "sync", "account": ACCOUNT})
+    finally:
+        simulator.set_price("BTCUSDT", old_price)
+
+    assert placed["status"] == "accepted", placed
+    assert "FunctionError" not in first_response, first
+    assert first["unreachable"] is False
+    ours = [r for r in first["reports"] if r["client_order_id"] == command["client_order_id"]]
+    assert [r["status"] for r in ours] == ["filled"], first
+    assert len(ours[0]["fills"]) == 1
+    assert ours[0]["fills"][0]["trade_id"]
+    assert all(r["client_order_id"] != command["client_order_id"] for r in second["reports"]), second
+    assert position_quantity(local_stack) == before + Decimal("0.001")
+    item = order_item(local_stack, command["client_order_id"])
+    assert item is not None
+    assert item["status"]["S"] == "filled"
+
+
+def test_sync_of_another_account_is_bad_request(local_stack: StackHandle) -> None:
+    response, body = invoke(local_stack, {"action": "sync", "account": "someone-else"})
+
+    assert (response.get("FunctionError"), body["errorType"]) == ("Unhandled", "BadRequest")
