@@ -43,6 +43,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as ccxt's requests session expects
     timeout = 60  # close idle keep-alive connections
+    # Headers and body leave in two writes: with Nagle on, the body waits ~40 ms for the
+    # client's delayed ACK on every keep-alive request.
+    disable_nagle_algorithm = True
     server: _Server
 
     def do_GET(self) -> None:
