@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -181,6 +182,45 @@ def test_a_1h_strategy_on_1m_candles_signals_once_per_closed_hour_and_catches_up
     machine = stored.output("SignalStateMachineArn")
     execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{signal['signal_id']}"
     assert _execution_started(stored.clients("stepfunctions"), execution_arn)
+
+
+def test_two_overlapping_runs_evaluate_each_hour_once_and_record_its_signal_once(stored: StackHandle) -> None:
+    config = StrategyConfig(
+        strategy_id=f"race-{uuid.uuid4().hex[:8]}",
+        strategy="sma_cross",
+        symbol="ETH/USDT",
+        timeframe=Timeframe.H1,
+        params={"fast": 2, "slow": 5},
+        active=True,
+    )
+    _api(stored, STRATEGIES, "POST", "/strategies", config.model_dump(mode="json"))
+    first_hour = START + 4 * 24 * HOUR_MS
+    _generate(stored, config, first_hour + 2 * MINUTE_MS)
+    signalled: list[dict[str, Any]] = []
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for hour in range(first_hour, first_hour + 48 * HOUR_MS, HOUR_MS):
+                now = hour + HOUR_MS + 2 * MINUTE_MS
+                runs = list(pool.map(_generate, [stored] * 2, [config] * 2, [now] * 2))
+                # Exactly one run moved the cursor past the hour; the other found it done or lost the race.
+                movers = [r for r in runs if r["bars"] == [hour] and not r["raced"]]
+                assert len(movers) == 1, runs
+                assert all(r["bars"] in ([], [hour]) for r in runs)
+                signalled = [s for r in runs for s in r["signals"]]
+                if signalled:
+                    break
+    finally:
+        _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
+
+    assert signalled, "sma 2/5 crosses within two days of hourly bars"
+    assert len({s["signal_id"] for s in signalled}) == 1  # both runs name the bar's signal alike
+    assert [s["outcome"] for s in signalled].count("sent") == 1
+    items = stored.clients("dynamodb").query(
+        TableName=stored.deployed.physical_id("SignalsTable"),
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :signal)",
+        ExpressionAttributeValues={":pk": {"S": f"strategy#{config.strategy_id}"}, ":signal": {"S": "signal#"}},
+    )["Items"]
+    assert [item["signal_id"]["S"] for item in items] == [signalled[0]["signal_id"]]
 
 
 def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackHandle) -> None:
