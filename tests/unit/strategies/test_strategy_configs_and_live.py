@@ -1,18 +1,13 @@
-"""Deployed strategy configurations and their evaluation on the newest candles."""
+"""Deployed strategy configurations and how far back their evaluation reads."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import numpy as np
 import pytest
 
 from fks.errors import BadRequest
-from fks.signals import ApprovalMode, Side
-from fks.strategies import get_strategy
+from fks.signals import ApprovalMode
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
-from fks.strategies.live import evaluate, lookback_bars
-from tests.unit.backtest.stubs import CandleStubs
+from fks.strategies.scheduled import lookback_bars
 
 
 def _config(**overrides: object) -> StrategyConfig:
@@ -59,35 +54,6 @@ def test_update_merges_parameters_and_revalidates() -> None:
     assert updated.mode is ApprovalMode.MANUAL
     with pytest.raises(BadRequest, match="fast"):
         StrategyUpdate(params={"fast": 60}).apply(current)
-
-
-def test_evaluate_signals_a_change_on_the_newest_bar_with_the_config_mode() -> None:
-    candles = CandleStubs.waves(600)
-    config = _config(params={"fast": 5, "slow": 20}, mode="manual", quantity=Decimal("0.25"))
-    targets = get_strategy("sma_cross").target_positions(candles, config.params)
-    change = int(np.flatnonzero(np.diff(targets))[-1]) + 1
-
-    signal = evaluate(config, candles.head(change + 1))
-
-    assert signal is not None
-    assert signal.bar_time == int(candles.open_time[change])
-    assert signal.side is (Side.BUY if targets[change] > targets[change - 1] else Side.SELL)
-    assert signal.mode is ApprovalMode.MANUAL
-    assert signal.quantity == Decimal("0.25")
-
-
-def test_evaluate_ignores_a_change_older_than_the_fresh_bars() -> None:
-    candles = CandleStubs.waves(600)
-    config = _config(params={"fast": 5, "slow": 20})
-    targets = get_strategy("sma_cross").target_positions(candles, config.params)
-    change = int(np.flatnonzero(np.diff(targets))[-1]) + 1
-
-    assert evaluate(config, candles.head(change + 2)) is not None  # second newest: still fresh
-    assert evaluate(config, candles.head(change + 3)) is None
-
-
-def test_evaluate_with_too_little_history_says_nothing() -> None:
-    assert evaluate(_config(), CandleStubs.waves(20)) is None
 
 
 def test_lookback_covers_warm_up_several_times() -> None:

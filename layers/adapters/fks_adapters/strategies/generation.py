@@ -9,8 +9,7 @@ from typing import Any
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies.configs import StrategyConfig
-from fks.strategies.live import lookback_bars
-from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due
+from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due, lookback_bars
 from fks_adapters.strategies.backtests import load_candles_frame
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.signal_recorder import SignalRecorder

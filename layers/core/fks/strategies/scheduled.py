@@ -44,9 +44,13 @@ from fks.signal_generation import signal_id_for
 from fks.signals import Side, Signal
 from fks.strategies.candles import Candles, FloatArray
 from fks.strategies.configs import StrategyConfig
-from fks.strategies.live import FRESH_BARS
 from fks.strategies.registry import get_strategy
 
+# Signals of the newest two closed bars are acted on, not only the newest: a run that lands while
+# collection is still storing a bar's last minute evaluates that bar one minute late.
+FRESH_BARS = 2
+# Indicators seeded far enough back that EMA-style smoothing has settled, not just defined.
+LOOKBACK_FACTOR = 3
 # How long a closed bar with a hole is waited for before it is given up: backfill is started by
 # the collection that found the hole and retried twice by Lambda within a few minutes.
 INCOMPLETE_GRACE_MS = 10 * MINUTE_MS
@@ -65,6 +69,11 @@ class ScheduledEvaluation:
     bars: tuple[BarOutcome, ...]
     cursor: int | None  # the newest bar settled by this evaluation (None: none)
     waiting_for: int | None = None  # an incomplete bar still inside its grace period
+
+
+def lookback_bars(config: StrategyConfig) -> int:
+    """How many bars before a due bar its evaluation reads (and the most missed bars caught up)."""
+    return get_strategy(config.strategy).min_bars(config.params) * LOOKBACK_FACTOR
 
 
 def due_bars(timeframe: Timeframe, cursor: int | None, newest: int | None, limit: int) -> tuple[list[int], int]:
