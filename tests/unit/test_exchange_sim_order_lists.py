@@ -571,3 +571,50 @@ def test_buy_oco_locks_the_dearer_leg_once_and_releases_it_when_the_limit_fills(
     assert locked == Decimal(stop) * Decimal("0.1")
     assert sim.balance("USDT") == (Decimal(100000) - Decimal(limit) * Decimal("0.1"), Decimal(0))
     assert sim.balance("BTC")[0] == Decimal("1.0999")  # 0.1 bought less the 0.1 % fee
+
+
+def test_ioc_stop_limit_whose_limit_is_not_reached_when_triggered_expires(sim: ExchangeSimulator) -> None:
+    # Arrange: sell stop at -1 %, limit above the market it will meet
+    placed = _ok(
+        sim,
+        "POST",
+        "order",
+        symbol="BTCUSDT",
+        side="SELL",
+        type="STOP_LOSS_LIMIT",
+        timeInForce="IOC",
+        quantity="0.01",
+        stopPrice=_off(sim, "-1"),
+        price=_off(sim, "-0.5"),
+    )
+
+    # Act
+    sim.set_price("BTCUSDT", Decimal(_off(sim, "-2")))
+
+    # Assert
+    assert _statuses(sim)[placed["clientOrderId"]] == "EXPIRED"
+    assert sim.balance("BTC") == (Decimal(1), Decimal(0))
+
+
+def test_stop_limit_triggered_by_a_move_past_its_limit_rests_working(sim: ExchangeSimulator) -> None:
+    # Arrange: the price falls through the stop and keeps falling, away from the limit
+    placed = _ok(
+        sim,
+        "POST",
+        "order",
+        symbol="BTCUSDT",
+        side="SELL",
+        type="STOP_LOSS_LIMIT",
+        timeInForce="GTC",
+        quantity="0.01",
+        stopPrice=_off(sim, "-1"),
+        price=_off(sim, "-0.5"),
+    )
+
+    # Act
+    sim.set_price("BTCUSDT", Decimal(_off(sim, "-2")))
+    order = _ok(sim, "GET", "order", symbol="BTCUSDT", orderId=placed["orderId"])
+
+    # Assert
+    assert (order["status"], order["isWorking"]) == ("NEW", True)
+    assert sim.balance("BTC") == (Decimal("0.99"), Decimal("0.01"))

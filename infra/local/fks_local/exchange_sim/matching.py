@@ -68,10 +68,14 @@ def cross(
     stop: int | None,
     lows: NDArray[np.int64],
     highs: NDArray[np.int64],
+    *,
+    move_end: int | None = None,
 ) -> Crossing:
     """Where in the window a (possibly untriggered) resting order triggers and fills.
 
-    ``price`` is None for a stop-market order, ``stop`` None once a stop has triggered.
+    ``price`` is None for a stop-market order, ``stop`` None once a stop has triggered. With
+    ``move_end``, the one-bar window is a single move ending there (a price a test set): after a
+    trigger the price only goes on from the stop to ``move_end``, not back over the bar.
     """
     start, triggered_at = 0, None
     if stop is not None:
@@ -81,6 +85,9 @@ def cross(
             return Crossing(None, None, None, maker=True)
         if price is None or (side == "BUY" and price >= stop) or (side == "SELL" and price <= stop):
             return Crossing(triggered_at, triggered_at, stop, maker=False)
+        if move_end is not None:
+            reached = move_end <= price if side == "BUY" else move_end >= price
+            return Crossing(triggered_at, triggered_at if reached else None, price if reached else None, maker=True)
         start = triggered_at
     assert price is not None  # only a stop-market order has no price, and it filled above
     filled_at = _first(lows <= price if side == "BUY" else highs >= price, start)

@@ -45,7 +45,7 @@ class RestingOrders:
             def time_of(order: Order, offset: int, first: int = first) -> int:
                 return min(max(order.time, EPOCH_MS + (first + offset) * MINUTE_MS), now_ms)
 
-            self._settle(group, bars.low, bars.high, time_of)
+            self._settle(group, bars.low, bars.high, time_of, None)
             for order in group:
                 order.checked_minute = minute
 
@@ -53,7 +53,7 @@ class RestingOrders:
         """Match ``symbol``'s open orders against a jump from ``old`` to ``new`` ticks, now."""
         lows, highs = np.array([min(old, new)], dtype=np.int64), np.array([max(old, new)], dtype=np.int64)
         for group in _open_groups(orders, lambda o: o.symbol == symbol):
-            self._settle(group, lows, highs, lambda order, offset: now_ms)
+            self._settle(group, lows, highs, lambda order, offset: now_ms, new)
 
     def close(self, order: Order, status: str, now_ms: int) -> None:
         """Cancel or expire ``order`` if it is still open, releasing its funds."""
@@ -61,9 +61,9 @@ class RestingOrders:
             self.ledger.release(order)
             order.status, order.update_time = status, now_ms
 
-    def _settle(self, group: list[Order], lows: Ticks, highs: Ticks, time_of: TimeOf) -> None:
+    def _settle(self, group: list[Order], lows: Ticks, highs: Ticks, time_of: TimeOf, move_end: int | None) -> None:
         """Apply the first thing the window did to any order of ``group`` (legs of one OCO)."""
-        crossings = [(self._crossing(order, lows, highs), order) for order in group]
+        crossings = [(self._crossing(order, lows, highs, move_end), order) for order in group]
         acting = [(c, o) for c, o in crossings if c.triggered_at is not None or c.filled_at is not None]
         if not acting:
             return
@@ -78,15 +78,19 @@ class RestingOrders:
                 self.ledger.reserve(order)  # it rests on alone: it needs the list's funds now
         if crossing.triggered_at is not None:
             order.working_time = order.update_time = time_of(order, crossing.triggered_at)
+            if order.time_in_force in ("IOC", "FOK") and (crossing.filled_at is None or crossing.maker):
+                # Triggered, an IOC/FOK stop-limit is a limit that must fill at once or expire.
+                self.close(order, "EXPIRED", order.update_time)
+                return
         if crossing.filled_at is not None and crossing.fill_price is not None:
             price = self.specs[order.symbol].price_of_ticks(crossing.fill_price)
             self.ledger.fill(order, price, time_of(order, crossing.filled_at), maker=crossing.maker)
 
-    def _crossing(self, order: Order, lows: Ticks, highs: Ticks) -> matching.Crossing:
+    def _crossing(self, order: Order, lows: Ticks, highs: Ticks, move_end: int | None) -> matching.Crossing:
         spec = self.specs[order.symbol]
         stop = int(order.stop_price / spec.tick) if not order.is_working else None
         price = None if order.type in matching.MARKET_STOP_TYPES else int(order.price / spec.tick)
-        return matching.cross(order.side, order.type, price, stop, lows, highs)
+        return matching.cross(order.side, order.type, price, stop, lows, highs, move_end=move_end)
 
 
 def _open_groups(orders: Iterable[Order], wanted: Callable[[Order], bool]) -> list[list[Order]]:
