@@ -14,6 +14,7 @@ from fks_ninja.bridge import Bridge
 from fks_ninja.config import BridgeConfig, load_config
 from fks_ninja.heartbeat import Heartbeat
 from fks_ninja.reporter import FillReporter, HttpFillReporter
+from fks_ninja.routes import BridgeRoutes
 from fks_ninja.service import BridgeService
 
 log = logging.getLogger("fks_ninja")
@@ -57,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     import boto3  # imported late so --help and config errors answer fast
 
     sqs = boto3.client("sqs", region_name=config.region, endpoint_url=config.endpoint_url)
+    if config.routes_table is not None:
+        dynamodb = boto3.client("dynamodb", region_name=config.region, endpoint_url=config.endpoint_url)
+        try:
+            BridgeRoutes(dynamodb, config.routes_table, config.bridge_name, config.queue_url).claim(config.accounts)
+        except FksError as exc:
+            log.error("%s", exc)
+            return 2
     cloudwatch = boto3.client("cloudwatch", region_name=config.region, endpoint_url=config.endpoint_url)
     service = BridgeService(
         Bridge(config, build_reporter(config)),

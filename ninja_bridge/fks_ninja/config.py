@@ -66,6 +66,10 @@ class BridgeConfig(_Frozen):
     # SQS allows up to 20; outgoing is read between polls, so this is also the worst fill latency.
     wait_seconds: int = Field(default=5, ge=0, le=20)
     api: ApiConfig | None = None
+    # Several bridges (one per NT8 instance): the stack's NinjaBridgeRoutesTableName, where this
+    # bridge claims its accounts for queue_url (its own queue, fks-ninjatrader-<stage>-<name>).
+    # None: the one bridge, on the stack's NinjaTraderQueue.
+    routes_table: str | None = Field(default=None, min_length=3, max_length=255)
     # The heartbeat metric the platform's monitor watches: Stage and Bridge name its dimensions.
     stage: str = "dev"
     bridge_name: str = Field(default="ninja-bridge", min_length=1, max_length=64)
