@@ -113,6 +113,9 @@ class LocalStack:
         parameters = {**LOCAL_PARAMETERS, **self.options.parameters}
         if self.simulator is not None:
             parameters.setdefault("ExchangeBaseUrl", self.simulator.url)
+            # The simulator is a venue with a public key, so locally "live" trades on it and the
+            # tests see its book; pass TradingMode=paper to run the deployable default instead.
+            parameters.setdefault("TradingMode", "live")
         return parameters
 
     def _fill_empty_secrets(self) -> None:

@@ -2,8 +2,7 @@
 
 use fks_binance::{BinanceClient, BinanceConfig, MAINNET_URL};
 use fks_execution_core::{
-    ExchangeClient, ExchangeError, MarketContext, OrderCommand, PaperConfig, PaperExchange, RiskLimits,
-    VenueOrder, VenueTrade,
+    Decimal, ExchangeClient, ExchangeError, MarketContext, OrderCommand, RiskLimits, VenueOrder, VenueTrade,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -11,6 +10,7 @@ use serde_json::json;
 use crate::aws::{AwsError, AwsJsonClient};
 use crate::dynamo::DynamoStore;
 use crate::handler::Handler;
+use crate::paper_venue::{PaperCosts, PaperVenue};
 
 /// Names of the environment variables this function reads (template.yaml sets them).
 pub mod env {
@@ -22,8 +22,15 @@ pub mod env {
     pub const RISK_STATE_TABLE: &str = "FKS_RISK_STATE_TABLE";
     /// Exchange REST base URL (Binance, its testnet or the local simulator).
     pub const EXCHANGE_BASE_URL: &str = "FKS_EXCHANGE_BASE_URL";
-    /// `live` (default) or `paper`: paper fills in-process at the exchange's last price.
+    /// `paper` (default) or `live`: paper fills against the venue's public market data, its
+    /// book in the tables; live trades with the key in `FKS_TRADING_SECRET_ARN`.
     pub const TRADING_MODE: &str = "FKS_TRADING_MODE";
+    /// Paper fee, basis points of the notional (default 10).
+    pub const PAPER_FEE_BPS: &str = "FKS_PAPER_FEE_BPS";
+    /// Paper slippage of a taker fill, basis points (default 5).
+    pub const PAPER_SLIPPAGE_BPS: &str = "FKS_PAPER_SLIPPAGE_BPS";
+    /// Starting paper balances as JSON, `{"USDT": "10000"}`.
+    pub const PAPER_BALANCES: &str = "FKS_PAPER_BALANCES";
     /// Secrets Manager id of `{"api_key": ..., "api_secret": ...}`; live mode only.
     pub const TRADING_SECRET_ARN: &str = "FKS_TRADING_SECRET_ARN";
     /// The trading account commands must name.
@@ -32,11 +39,14 @@ pub mod env {
     pub const RISK_LIMITS: &str = "FKS_RISK_LIMITS";
 }
 
+/// The paper venue as deployed: its book in the tables, prices from the venue's public API.
+pub type DeployedPaper = PaperVenue<DynamoStore, BinanceClient>;
+
 /// The venue orders go to: the first branch is paper trading, not an `if` further down.
 #[derive(Debug)]
 pub enum Venue {
-    /// In-process fills (dry run).
-    Paper(PaperExchange),
+    /// Paper trading against the venue's market data (no key).
+    Paper(Box<DeployedPaper>),
     /// Binance spot REST.
     Binance(Box<BinanceClient>),
 }
@@ -131,9 +141,21 @@ pub fn from_env() -> Result<LambdaHandler, AwsError> {
             .map_err(|e| config_error(format!("{} is not valid risk limits: {e}", env::RISK_LIMITS)))?,
         _ => RiskLimits::default(),
     };
-    let mode = std::env::var(env::TRADING_MODE).unwrap_or_else(|_| "live".into());
+    let mode =
+        std::env::var(env::TRADING_MODE).ok().filter(|m| !m.is_empty()).unwrap_or_else(|| "paper".into());
+    let store = DynamoStore::new(
+        aws.clone(),
+        var(env::ORDERS_TABLE)?,
+        var(env::POSITIONS_TABLE)?,
+        var(env::RISK_STATE_TABLE)?,
+    );
+    let account = std::env::var(env::ACCOUNT).unwrap_or_else(|_| "binance-spot".into());
     let venue = match mode.as_str() {
-        "paper" => Venue::Paper(PaperExchange::new(PaperConfig::default())),
+        // No trading secret is read: paper needs only the public market data.
+        "paper" => {
+            let public = BinanceClient::new(BinanceConfig::new(&base_url, "", ""));
+            Venue::Paper(Box::new(PaperVenue::new(store.clone(), public, account.clone(), paper_costs()?)))
+        }
         "live" => {
             let secret = trading_secret(&aws, &var(env::TRADING_SECRET_ARN)?)?;
             Venue::Binance(Box::new(BinanceClient::new(BinanceConfig::new(
@@ -148,12 +170,41 @@ pub fn from_env() -> Result<LambdaHandler, AwsError> {
     };
     // Public market data needs no key.
     let market = BinanceClient::new(BinanceConfig::new(&base_url, "", ""));
-    let store = DynamoStore::new(
-        aws,
-        var(env::ORDERS_TABLE)?,
-        var(env::POSITIONS_TABLE)?,
-        var(env::RISK_STATE_TABLE)?,
-    );
-    let account = std::env::var(env::ACCOUNT).unwrap_or_else(|_| "binance-spot".into());
-    Ok(Handler::new(store, venue, market, account, limits))
+    let paper = matches!(venue, Venue::Paper(_));
+    let handler = Handler::new(store, venue, market, account, limits);
+    if paper {
+        return handler.with_paper_balances(&paper_balances()?);
+    }
+    Ok(handler)
+}
+
+fn bps(name: &str, default: u32) -> Result<Decimal, AwsError> {
+    match std::env::var(name) {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<Decimal>()
+            .ok()
+            .filter(|v| *v >= Decimal::ZERO && *v < Decimal::from(10_000))
+            .ok_or_else(|| config_error(format!("{name} must be basis points from 0 to 9999, not {text}"))),
+        _ => Ok(Decimal::from(default)),
+    }
+}
+
+fn paper_costs() -> Result<PaperCosts, AwsError> {
+    Ok(PaperCosts { fee_bps: bps(env::PAPER_FEE_BPS, 10)?, slippage_bps: bps(env::PAPER_SLIPPAGE_BPS, 5)? })
+}
+
+/// The starting paper balances (`{"USDT": "10000"}`); none configured means none.
+fn paper_balances() -> Result<Vec<(String, Decimal)>, AwsError> {
+    let text = std::env::var(env::PAPER_BALANCES).unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let parsed: std::collections::BTreeMap<String, Decimal> = serde_json::from_str(&text).map_err(|e| {
+        config_error(format!("{} must be JSON like {{\"USDT\": \"10000\"}}: {e}", env::PAPER_BALANCES))
+    })?;
+    if parsed.values().any(|v| *v < Decimal::ZERO) {
+        return Err(config_error(format!("{} must not be negative", env::PAPER_BALANCES)));
+    }
+    Ok(parsed.into_iter().collect())
 }

@@ -20,6 +20,8 @@ const CURSOR_PREFIX: &str = "trade_cursor_";
 /// Prefix of the risk-state attributes holding the open quantity per symbol and side
 /// (`open_qty_BTCUSDT_buy`).
 const OPEN_QTY_PREFIX: &str = "open_qty_";
+/// Prefix of the risk-state attributes holding the paper balances (`paper_balance_USDT`).
+const PAPER_BALANCE_PREFIX: &str = "paper_balance_";
 /// How often a reservation is retried when another order's reservation moved the account.
 const RESERVE_ATTEMPTS: usize = 5;
 /// Order statuses after which the venue may still change the order.
@@ -127,15 +129,44 @@ impl DynamoStore {
     /// The risk-state update (for a transaction) adding `change` to the account's open
     /// orders and open quantity.
     fn exposure_update(&self, account: &str, change: &Exposure) -> Value {
-        json!({
+        self.account_update(account, Some(change), &[]).unwrap_or_default()
+    }
+
+    /// One risk-state update adding an order's exposure change and its fills' balance changes;
+    /// `None` when there is neither.
+    fn account_update(
+        &self,
+        account: &str,
+        exposure: Option<&Exposure>,
+        balances: &[(String, Decimal)],
+    ) -> Option<Value> {
+        let mut adds = Vec::new();
+        let mut names = Map::new();
+        let mut values = Map::new();
+        if let Some(change) = exposure {
+            adds.push("open_orders :orders, #qty :qty".to_owned());
+            names.insert(
+                "#qty".into(),
+                Value::String(format!("{OPEN_QTY_PREFIX}{}_{}", change.symbol, name_of(change.side))),
+            );
+            values.insert(":orders".into(), n(change.orders));
+            values.insert(":qty".into(), n(change.quantity));
+        }
+        for (i, (asset, delta)) in balances.iter().enumerate() {
+            adds.push(format!("#b{i} :b{i}"));
+            names.insert(format!("#b{i}"), Value::String(format!("{PAPER_BALANCE_PREFIX}{asset}")));
+            values.insert(format!(":b{i}"), n(delta));
+        }
+        if adds.is_empty() {
+            return None;
+        }
+        Some(json!({
             "TableName": self.risk_state_table,
             "Key": { "account": s(account) },
-            "UpdateExpression": "ADD open_orders :orders, #qty :qty",
-            "ExpressionAttributeNames": {
-                "#qty": format!("{OPEN_QTY_PREFIX}{}_{}", change.symbol, name_of(change.side)),
-            },
-            "ExpressionAttributeValues": { ":orders": n(change.orders), ":qty": n(change.quantity) },
-        })
+            "UpdateExpression": format!("ADD {}", adds.join(", ")),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }))
     }
 
     /// An `UpdateItem`: the updated attributes, or `None` when its condition failed.
@@ -184,7 +215,13 @@ impl Store for DynamoStore {
             .filter_map(|v| v.get("N").and_then(Value::as_str).and_then(|t| t.parse().ok()))
             .collect();
         let mut open_qty = Vec::new();
+        let mut paper_balances = Vec::new();
         for (name, value) in item.as_object().into_iter().flatten() {
+            if let Some(asset) = name.strip_prefix(PAPER_BALANCE_PREFIX) {
+                let amount = value.get("N").and_then(Value::as_str).and_then(|v| v.parse().ok());
+                paper_balances.push((asset.to_owned(), amount.ok_or_else(|| malformed(name))?));
+                continue;
+            }
             let Some(key) = name.strip_prefix(OPEN_QTY_PREFIX) else { continue };
             let Some((symbol, side)) = key.rsplit_once('_') else { continue };
             let side = serde_json::from_value(Value::String(side.to_owned())).map_err(|_| malformed(name))?;
@@ -202,6 +239,7 @@ impl Store for DynamoStore {
             open_qty,
             order_stamps,
             rate_version,
+            paper_balances,
         })
     }
 
@@ -411,6 +449,21 @@ impl Store for DynamoStore {
         }
     }
 
+    fn init_paper_balances(&mut self, account: &str, balances: &[(String, Decimal)]) -> Result<(), AwsError> {
+        for (asset, amount) in balances {
+            let update = json!({
+                "TableName": self.risk_state_table,
+                "Key": { "account": s(account) },
+                "UpdateExpression": "SET #balance = :amount",
+                "ConditionExpression": "attribute_not_exists(#balance)",
+                "ExpressionAttributeNames": { "#balance": format!("{PAPER_BALANCE_PREFIX}{asset}") },
+                "ExpressionAttributeValues": { ":amount": n(amount) },
+            });
+            self.update(&update)?;
+        }
+        Ok(())
+    }
+
     fn reserve(
         &mut self,
         account: &str,
@@ -608,8 +661,10 @@ impl Store for DynamoStore {
             };
             items.push(json!({ "Put": put }));
         }
-        if let Some(change) = &record.exposure {
-            items.push(json!({ "Update": self.exposure_update(&report.account, change) }));
+        // One update of the risk item (a transaction may touch an item once).
+        if let Some(update) = self.account_update(&report.account, record.exposure.as_ref(), &record.balances)
+        {
+            items.push(json!({ "Update": update }));
         }
         match self.call("TransactWriteItems", &json!({ "TransactItems": items })) {
             Ok(_) => Ok(Ok(())),

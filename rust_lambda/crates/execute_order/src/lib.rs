@@ -16,6 +16,7 @@ pub mod dynamo;
 pub mod emf;
 pub mod handler;
 pub mod market;
+pub mod paper_venue;
 pub mod sigv4;
 pub mod store;
 pub mod venue_call;

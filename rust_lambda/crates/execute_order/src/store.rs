@@ -55,6 +55,8 @@ pub struct OrderRecord {
     pub refusal: Option<String>,
     /// What this commit changes in the account's open orders and open quantity.
     pub exposure: Option<Exposure>,
+    /// What this commit's fills change in the paper balances, per asset (paper trading only).
+    pub balances: Vec<(String, Decimal)>,
 }
 
 /// A change of an account's open orders (count) and of their unfilled quantity in one symbol
@@ -234,6 +236,8 @@ pub struct RiskState {
     pub order_stamps: Vec<u64>,
     /// Version of `order_stamps` and `open_orders`: reservations are conditional on it.
     pub rate_version: u64,
+    /// The paper account's balances per asset (paper trading only; empty otherwise).
+    pub paper_balances: Vec<(String, Decimal)>,
 }
 
 impl RiskState {
@@ -288,6 +292,12 @@ pub trait Store {
         owner: &str,
         undo: Option<&Exposure>,
     ) -> Result<(), AwsError>;
+
+    /// Sets the paper account's starting balances, for each asset that has none yet.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn init_paper_balances(&mut self, account: &str, balances: &[(String, Decimal)]) -> Result<(), AwsError>;
 
     /// Checks the account's persisted open orders and order rate for one more order of
     /// `owner`'s claim and reserves its place, atomically, marking the order counted.
@@ -390,6 +400,16 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    fn apply_balances(&mut self, account: &str, changes: &[(String, Decimal)]) {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        for (asset, delta) in changes {
+            match risk.paper_balances.iter_mut().find(|(a, _)| a == asset) {
+                Some((_, balance)) => *balance += *delta,
+                None => risk.paper_balances.push((asset.clone(), *delta)),
+            }
+        }
+    }
+
     fn apply_exposure(&mut self, account: &str, change: &Exposure) {
         let risk = self.risk.entry(account.to_owned()).or_default();
         risk.open_orders = risk.open_orders.saturating_add_signed(change.orders);
@@ -485,6 +505,16 @@ impl Store for MemoryStore {
             self.orders.remove(client_order_id);
             if let Some(undo) = undo {
                 self.apply_exposure(&account, undo);
+            }
+        }
+        Ok(())
+    }
+
+    fn init_paper_balances(&mut self, account: &str, balances: &[(String, Decimal)]) -> Result<(), AwsError> {
+        let risk = self.risk.entry(account.to_owned()).or_default();
+        for (asset, amount) in balances {
+            if !risk.paper_balances.iter().any(|(a, _)| a == asset) {
+                risk.paper_balances.push((asset.clone(), *amount));
             }
         }
         Ok(())
@@ -611,6 +641,7 @@ impl Store for MemoryStore {
         if let Some(change) = &record.exposure {
             self.apply_exposure(&report.account, change);
         }
+        self.apply_balances(&report.account, &record.balances);
         Ok(Ok(()))
     }
 }
@@ -662,6 +693,10 @@ impl Store for SharedMemoryStore {
         reservation: &Reservation,
     ) -> Result<Result<(), ReserveRefusal>, AwsError> {
         self.lock().reserve(account, client_order_id, owner, reservation)
+    }
+
+    fn init_paper_balances(&mut self, account: &str, balances: &[(String, Decimal)]) -> Result<(), AwsError> {
+        self.lock().init_paper_balances(account, balances)
     }
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {

@@ -169,6 +169,7 @@ fn a_commit_on_a_version_another_sync_moved_is_refused() {
         trade_ids: Vec::new(),
         refusal: None,
         exposure: None,
+        balances: Vec::new(),
     };
     let expect = execute_order::store::Expect::Version(stored.version);
 

@@ -19,6 +19,7 @@ use crate::wire::{ErrorBody, OrderState, ServerTime, Trade};
 const WEIGHT_TIME: u32 = 1;
 const WEIGHT_EXCHANGE_INFO: u32 = 20;
 const WEIGHT_TICKER_PRICE: u32 = 2;
+const WEIGHT_KLINES: u32 = 2;
 const WEIGHT_NEW_ORDER: u32 = 1;
 const WEIGHT_QUERY_ORDER: u32 = 4;
 const WEIGHT_CANCEL_ORDER: u32 = 1;
@@ -153,6 +154,40 @@ impl BinanceClient {
         let ticker: TickerPrice =
             self.json(Method::Get, "/api/v3/ticker/price", &params, WEIGHT_TICKER_PRICE, false)?;
         Ok(ticker.price)
+    }
+
+    /// The high and low of each 1-minute candle of `symbol` opening from `start_ms` to
+    /// `end_ms` (`GET /api/v3/klines`, at most 1000), oldest first, as
+    /// `(open time, high, low)`.
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the server cannot answer or the rows are unreadable.
+    pub fn minute_ranges(
+        &mut self,
+        symbol: &str,
+        start_ms: u64,
+        end_ms: u64,
+    ) -> Result<Vec<(u64, Decimal, Decimal)>, ExchangeError> {
+        let params = [
+            ("symbol", symbol.to_owned()),
+            ("interval", "1m".to_owned()),
+            ("startTime", start_ms.to_string()),
+            ("endTime", end_ms.to_string()),
+            ("limit", "1000".to_owned()),
+        ];
+        let rows: Vec<Vec<serde_json::Value>> =
+            self.json(Method::Get, "/api/v3/klines", &params, WEIGHT_KLINES, false)?;
+        rows.iter()
+            .map(|row| {
+                let open = row.first().and_then(serde_json::Value::as_u64);
+                let price =
+                    |i: usize| row.get(i).and_then(|v| v.as_str()).and_then(|v| v.parse::<Decimal>().ok());
+                match (open, price(2), price(3)) {
+                    (Some(open), Some(high), Some(low)) => Ok((open, high, low)),
+                    _ => Err(ExchangeError::new(ErrorClass::Retryable, "unreadable kline row")),
+                }
+            })
+            .collect()
     }
 
     fn server_now_ms(&self) -> u64 {

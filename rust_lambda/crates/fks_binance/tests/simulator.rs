@@ -277,7 +277,8 @@ fn my_trades_from_a_cursor_and_the_owner_of_a_venue_order() {
     let Some(sim) = Simulator::start(&[]) else { return };
     let mut client = sim.client();
     let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
-    let sell = client.place(&order("hist-2", Side::Sell, OrderType::Market, "0.001", None), &market()).unwrap();
+    let sell =
+        client.place(&order("hist-2", Side::Sell, OrderType::Market, "0.001", None), &market()).unwrap();
 
     let all = client.trades("BTCUSDT", None).unwrap();
     let first_seq = all.iter().find(|t| t.venue_order_id == buy.venue_order_id).map(|t| t.seq).unwrap();

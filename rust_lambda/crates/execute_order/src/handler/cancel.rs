@@ -72,8 +72,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             .map_err(|e| Failure::new("PermanentError", e.to_string()))?;
         let pending = ExecutionReport::new(&order, Vec::new(), report.position.clone(), false, now_ms);
         let exposure = Exposure::change(&stored.command, stored.counted, Some(report), &pending);
-        let record =
-            OrderRecord { report: pending, trade_ids: stored.trade_ids.clone(), refusal: None, exposure };
+        let record = OrderRecord {
+            report: pending,
+            trade_ids: stored.trade_ids.clone(),
+            refusal: None,
+            exposure,
+            balances: Vec::new(),
+        };
         let expect = Expect::Version(stored.version);
         match self.store.commit(&record, expect, None, now_ms)? {
             Ok(()) => Ok((order, expect.next_version())),
@@ -121,7 +126,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let mut report = ExecutionReport::new(&after, new_fills, position_report, false, now_ms);
         if after.status() != OrderStatus::PendingCancel || !report.fills.is_empty() {
             let exposure = Exposure::change(&stored.command, stored.counted, stored.report.as_ref(), &report);
-            let record = OrderRecord { report, trade_ids: stored.trade_ids.clone(), refusal: None, exposure };
+            let record = OrderRecord {
+                report,
+                trade_ids: stored.trade_ids.clone(),
+                refusal: None,
+                exposure,
+                balances: Vec::new(),
+            };
             let expect = Expect::Version(version);
             let Some((committed, day_pnl)) = self.commit(record, expect, position, mark, now_ms)? else {
                 return Err(changed_meanwhile(&id));

@@ -90,6 +90,8 @@ pub struct Handler<S, X, M> {
     account: String,
     limits: RiskLimits,
     timing: ClaimTiming,
+    // Paper trading: every committed fill also moves the paper balances.
+    paper_balances: bool,
     instruments: HashMap<String, Instrument>,
 }
 
@@ -103,8 +105,21 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             account: account.into(),
             limits,
             timing: ClaimTiming::default(),
+            paper_balances: false,
             instruments: HashMap::new(),
         }
+    }
+
+    /// The same handler booking every fill into the paper balances, which start at `initial`
+    /// (per asset, unless already stored).
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    pub fn with_paper_balances(mut self, initial: &[(String, Decimal)]) -> Result<Self, AwsError> {
+        let account = self.account.clone();
+        self.store.init_paper_balances(&account, initial)?;
+        self.paper_balances = true;
+        Ok(self)
     }
 
     /// The same handler with other claim timings (tests shorten the waits).
@@ -317,6 +332,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                     trade_ids: Vec::new(),
                     refusal: refused.as_ref().map(|e| e.class.error_name().to_owned()),
                     exposure: Exposure::change(&original, counted, None, &report),
+                    balances: Vec::new(),
                     report,
                 };
                 let Some((report, day_pnl)) =
@@ -387,6 +403,10 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         now_ms: u64,
     ) -> Result<Option<(ExecutionReport, Decimal)>, Failure> {
         record.trade_ids.extend(record.report.fills.iter().map(|f| f.trade_id.clone()));
+        if self.paper_balances {
+            let instrument = self.instrument(&record.report.symbol)?;
+            record.balances = balance_changes(&instrument, &record.report.fills);
+        }
         for _ in 0..COMMIT_ATTEMPTS {
             let mut pnl = Decimal::ZERO;
             let next = if record.report.fills.is_empty() {
@@ -416,6 +436,21 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             "position kept changing; the order is placed, its booking is retried",
         ))
     }
+}
+
+/// What `fills` move in the paper balances: the base asset by the quantity, the quote asset by
+/// the notional, the fee always out of the quote.
+fn balance_changes(instrument: &Instrument, fills: &[fks_execution_core::Fill]) -> Vec<(String, Decimal)> {
+    if fills.is_empty() {
+        return Vec::new();
+    }
+    let (mut base, mut quote) = (Decimal::ZERO, Decimal::ZERO);
+    for fill in fills {
+        let sign = fill.side.sign();
+        base += sign * fill.quantity;
+        quote -= sign * fill.quantity * fill.price + fill.fee;
+    }
+    vec![(instrument.base.clone(), base), (instrument.quote.clone(), quote)]
 }
 
 /// Realized PnL net of fees: what a fill adds to the day's figure for the loss limit.

@@ -219,7 +219,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             (ExecutionReport::new(&order, Vec::new(), None, false, now_ms), Some("PermanentError".into()))
         };
         let exposure = Exposure::change(&stored.command, stored.counted, None, &report);
-        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure };
+        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure, balances: Vec::new() };
         self.commit_sync(record, Expect::Uncommitted, view, now_ms)
     }
 
@@ -246,6 +246,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             report,
             trade_ids: stored.trade_ids.clone(),
             refusal: stored.refusal.clone(),
+            balances: Vec::new(),
         };
         self.commit_sync(record, Expect::Version(stored.version), view, now_ms)
     }

@@ -1,0 +1,269 @@
+//! Paper trading that survives cold starts: the venue's book is the orders table itself.
+//!
+//! The in-process `PaperExchange` of the core keeps its book in one instance's memory, so a
+//! resting order placed by one invocation is unknown to the next. Here every order's state is
+//! already stored by the handler (the orders table, the positions table, the paper balances in
+//! the risk-state item), so the paper venue needs no book of its own:
+//!
+//! * a placement fills against the venue's **real public market data** (the last price the
+//!   handler read, no key needed) with the backtester's cost model: `fee_bps` on the notional,
+//!   `slippage_bps` against a taker; a limit order that does not cross rests;
+//! * a query of a resting order reads the stored order and the 1-minute candles since its last
+//!   change: a candle whose low (buy) or high (sell) reached the limit fills it at the limit, a
+//!   stop triggers when a candle reached the stop; fills are named `P-<client id>-<n>`, so two
+//!   syncs that see the same candle produce the same trade and book it once;
+//! * balances (`paper_balance_<ASSET>` on the account's risk-state item) start at the
+//!   configured amounts and move with every committed fill; a buy beyond the quote balance or a
+//!   sell beyond the base balance is refused as insufficient funds.
+
+use fks_execution_core::decimal::bps_of;
+use fks_execution_core::{
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Fill, MarketContext, OrderCommand, OrderStatus,
+    OrderType, Remainder, Side, TimeInForce, VenueOrder, VenueTrade,
+};
+
+use crate::market::{MarketData, PriceRange};
+use crate::store::Store;
+
+const MINUTE_MS: u64 = 60_000;
+
+/// The paper venue's costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaperCosts {
+    /// Fee on each fill's notional, basis points (10 = 0.1 %, Binance spot taker).
+    pub fee_bps: Decimal,
+    /// Adverse move of a taker fill's price, basis points.
+    pub slippage_bps: Decimal,
+}
+
+impl Default for PaperCosts {
+    fn default() -> Self {
+        Self { fee_bps: Decimal::TEN, slippage_bps: Decimal::from(5) }
+    }
+}
+
+/// A paper venue over the handler's store and the venue's public market data.
+#[derive(Debug)]
+pub struct PaperVenue<S, M> {
+    book: S,
+    market: M,
+    account: String,
+    costs: PaperCosts,
+}
+
+fn venue_order_id(client_order_id: &str) -> String {
+    format!("P-{client_order_id}")
+}
+
+fn refused(class: ErrorClass, code: &str, message: impl Into<String>) -> ExchangeError {
+    ExchangeError { class, code: Some(code.to_owned()), message: message.into() }
+}
+
+fn unreadable(error: &crate::aws::AwsError) -> ExchangeError {
+    ExchangeError::new(ErrorClass::Retryable, format!("paper book unreadable: {error}"))
+}
+
+impl<S: Store, M: MarketData> PaperVenue<S, M> {
+    /// A paper venue trading `account`, its book in `book`, prices from `market`.
+    pub fn new(book: S, market: M, account: impl Into<String>, costs: PaperCosts) -> Self {
+        Self { book, market, account: account.into(), costs }
+    }
+
+    /// The market data, e.g. to add candles in a test.
+    pub fn market_mut(&mut self) -> &mut M {
+        &mut self.market
+    }
+
+    fn taker_price(&self, side: Side, price: Decimal, limit: Option<Decimal>) -> Decimal {
+        let slip = bps_of(price, self.costs.slippage_bps);
+        match side {
+            Side::Buy => limit.map_or(price + slip, |limit| (price + slip).min(limit)),
+            Side::Sell => limit.map_or(price - slip, |limit| (price - slip).max(limit)),
+        }
+    }
+
+    fn fill(
+        &self,
+        order: &OrderCommand,
+        number: usize,
+        quantity: Decimal,
+        price: Decimal,
+        ts_ms: u64,
+    ) -> Fill {
+        Fill {
+            trade_id: format!("P-{}-{number}", order.client_order_id),
+            client_order_id: order.client_order_id.clone(),
+            symbol: order.symbol.clone(),
+            side: order.side,
+            quantity,
+            price,
+            fee: bps_of(quantity * price, self.costs.fee_bps),
+            ts_ms,
+        }
+    }
+
+    /// Refuses an order the paper balances cannot pay for (none configured: no check).
+    fn check_funds(&mut self, order: &OrderCommand, price: Decimal) -> Result<(), ExchangeError> {
+        let state = self.book.load_risk_state(&self.account).map_err(|e| unreadable(&e))?;
+        if state.paper_balances.is_empty() {
+            return Ok(());
+        }
+        let instrument = self.market.instrument(&order.symbol)?;
+        let balance = |asset: &str| {
+            state.paper_balances.iter().find(|(a, _)| a == asset).map_or(Decimal::ZERO, |(_, v)| *v)
+        };
+        let (asset, needed) = match order.side {
+            Side::Buy => {
+                let notional = order.quantity * order.price.unwrap_or(price);
+                (instrument.quote.clone(), notional + bps_of(notional, self.costs.fee_bps))
+            }
+            Side::Sell => (instrument.base.clone(), order.quantity),
+        };
+        if balance(&asset) < needed {
+            let message =
+                format!("Account has insufficient balance for requested action. ({asset} {needed})");
+            return Err(refused(ErrorClass::InsufficientFunds, "-2010", message));
+        }
+        Ok(())
+    }
+
+    /// Matches a resting `order` (already `filled` so far, `triggered` or not) against the
+    /// minutes since `since_ms`: the fill it gets, if any, and whether its stop triggered.
+    fn match_resting(
+        &mut self,
+        order: &OrderCommand,
+        filled: (Decimal, usize),
+        mut triggered: bool,
+        since_ms: u64,
+        now_ms: u64,
+    ) -> Result<(bool, Option<Fill>), ExchangeError> {
+        let start = since_ms - since_ms % MINUTE_MS;
+        let ranges = self.market.minute_ranges(&order.symbol, start, now_ms)?;
+        for PriceRange { open_ms, high, low } in ranges {
+            if let (Some(stop), false) = (order.stop_price, triggered) {
+                triggered = match order.side {
+                    Side::Buy => high >= stop,
+                    Side::Sell => low <= stop,
+                };
+                if !triggered {
+                    continue;
+                }
+            }
+            let leaves = order.quantity - filled.0;
+            let price = match (order.order_type, order.price) {
+                (OrderType::Limit | OrderType::StopLimit, Some(limit)) => {
+                    let reached = match order.side {
+                        Side::Buy => low <= limit,
+                        Side::Sell => high >= limit,
+                    };
+                    if !reached {
+                        continue;
+                    }
+                    limit
+                }
+                // A triggered stop-market executes at the stop as a taker.
+                _ => self.taker_price(order.side, order.stop_price.unwrap_or(low), None),
+            };
+            let ts = open_ms.max(since_ms);
+            return Ok((triggered, Some(self.fill(order, filled.1 + 1, leaves, price, ts))));
+        }
+        Ok((triggered, None))
+    }
+}
+
+impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let price = market.mark_price;
+        if price <= Decimal::ZERO {
+            return Err(refused(ErrorClass::Retryable, "no_price", "paper venue has no price yet"));
+        }
+        self.check_funds(order, price)?;
+        let triggered = order.stop_price.is_none_or(|stop| match order.side {
+            Side::Buy => price >= stop,
+            Side::Sell => price <= stop,
+        });
+        let limit = if order.order_type.has_limit_price() { order.price } else { None };
+        let crosses = limit.is_none_or(|limit| match order.side {
+            Side::Buy => price <= limit,
+            Side::Sell => price >= limit,
+        });
+        let mut venue = VenueOrder {
+            client_order_id: order.client_order_id.clone(),
+            venue_order_id: venue_order_id(&order.client_order_id),
+            triggered,
+            fills: Vec::new(),
+            remainder: Remainder::Working,
+        };
+        if triggered && crosses {
+            let fill_price = self.taker_price(order.side, price, limit);
+            venue.fills.push(self.fill(order, 1, order.quantity, fill_price, market.now_ms));
+            venue.remainder = Remainder::None;
+        } else if matches!(order.time_in_force, TimeInForce::Ioc | TimeInForce::Fok) {
+            venue.remainder = Remainder::Expired;
+        }
+        Ok(venue)
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        match self.query(order, market)? {
+            Some(venue) if venue.remainder == Remainder::Working => {
+                Ok(VenueOrder { remainder: Remainder::Canceled, ..venue })
+            }
+            _ => Err(refused(ErrorClass::Permanent, "-2011", "Unknown order sent.")),
+        }
+    }
+
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        let stored = self.book.load_order(&order.client_order_id).map_err(|e| unreadable(&e))?;
+        // Claimed but never answered: the paper venue answers within the call, so it never
+        // received the order.
+        let Some((report, trade_ids)) = stored.and_then(|s| s.report.map(|r| (r, s.trade_ids))) else {
+            return Ok(None);
+        };
+        let remainder = match report.status {
+            OrderStatus::Rejected | OrderStatus::Denied | OrderStatus::Initialized => return Ok(None),
+            OrderStatus::Filled => Remainder::None,
+            OrderStatus::Canceled => Remainder::Canceled,
+            OrderStatus::Expired => Remainder::Expired,
+            _ => Remainder::Working,
+        };
+        let mut venue = VenueOrder {
+            client_order_id: order.client_order_id.clone(),
+            venue_order_id: report
+                .venue_order_id
+                .clone()
+                .unwrap_or_else(|| venue_order_id(&order.client_order_id)),
+            triggered: report.status == OrderStatus::Triggered,
+            fills: Vec::new(),
+            remainder,
+        };
+        if remainder == Remainder::Working {
+            let filled = (report.filled_qty, trade_ids.len());
+            let (triggered, fill) =
+                self.match_resting(order, filled, venue.triggered, report.ts_ms, market.now_ms)?;
+            venue.triggered = triggered;
+            if let Some(fill) = fill {
+                venue.fills.push(fill);
+                venue.remainder = Remainder::None;
+            }
+        }
+        Ok(Some(venue))
+    }
+
+    /// A paper account has no trades but the platform's own, which queries report.
+    fn trades(&mut self, _symbol: &str, _after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        Ok(Vec::new())
+    }
+
+    fn client_order_id_of(
+        &mut self,
+        _symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        Ok(venue_order_id.strip_prefix("P-").map(str::to_owned))
+    }
+}

@@ -1,0 +1,113 @@
+//! Paper trading whose book lives in the tables: every invocation and cold start sees the same
+//! orders, positions and balances; resting orders fill at a sync when a candle crossed them.
+
+mod common;
+
+use common::{btcusdt, command, d, limit, ACCOUNT};
+use execute_order::handler::{ClaimTiming, Handler};
+use execute_order::market::{PriceRange, StaticMarket};
+use execute_order::paper_venue::{PaperCosts, PaperVenue};
+use execute_order::store::SharedMemoryStore;
+use fks_execution_core::{Decimal, OrderStatus, RiskLimits, SyncReport};
+
+type Paper = Handler<SharedMemoryStore, PaperVenue<SharedMemoryStore, StaticMarket>, StaticMarket>;
+
+fn market() -> StaticMarket {
+    StaticMarket::default().with(btcusdt(), d("42000"))
+}
+
+/// One instance of the function in paper mode (a cold start) over the shared tables, the
+/// venue's candles given as `ranges`.
+fn instance(store: &SharedMemoryStore, ranges: &[PriceRange]) -> Paper {
+    let mut candles = market();
+    for range in ranges {
+        candles.add_range("BTCUSDT", *range);
+    }
+    let venue = PaperVenue::new(store.clone(), candles, ACCOUNT, PaperCosts::default());
+    Handler::new(store.clone(), venue, market(), ACCOUNT, RiskLimits::default())
+        .with_timing(ClaimTiming { wait_ms: 0, ..ClaimTiming::default() })
+        .with_paper_balances(&[("USDT".into(), d("1000")), ("BTC".into(), Decimal::ZERO)])
+        .expect("memory store answers")
+}
+
+fn balance(store: &SharedMemoryStore, asset: &str) -> Decimal {
+    let state = store.lock().clone_risk_state(ACCOUNT);
+    state.paper_balances.iter().find(|(a, _)| a == asset).map(|(_, v)| *v).unwrap_or_default()
+}
+
+fn minute(open_ms: u64, low: &str, high: &str) -> PriceRange {
+    PriceRange { open_ms, high: d(high), low: d(low) }
+}
+
+fn sync(h: &mut Paper, now_ms: u64) -> SyncReport {
+    let answer = h.handle_event(&common::sync(), now_ms).expect("sync answers");
+    serde_json::from_value(answer).expect("a sync report")
+}
+
+#[test]
+fn a_market_buy_fills_at_the_venue_price_with_slippage_and_fee_and_moves_the_balances() {
+    let store = SharedMemoryStore::default();
+
+    let report = instance(&store, &[]).handle_json(&command("p-1", "buy", "0.01"), 1_000).unwrap();
+
+    // 42000 + 5 bps slippage = 42021; fee 10 bps of 420.21 = 0.42021.
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert_eq!((report.fills[0].price, report.fills[0].fee), (d("42021"), d("0.42021")));
+    assert_eq!(balance(&store, "BTC"), d("0.01"));
+    assert_eq!(balance(&store, "USDT"), d("1000") - d("420.21") - d("0.42021"));
+    let cold = instance(&store, &[]);
+    assert_eq!(balance(&store, "USDT"), d("579.36979"), "a cold start keeps the book: {cold:?}");
+}
+
+#[test]
+fn a_resting_limit_fills_at_a_later_sync_of_another_instance_once_a_candle_crossed_it() {
+    let store = SharedMemoryStore::default();
+    let placed = instance(&store, &[]).handle_json(&limit("p-2", "buy", "0.01", "41000.00"), 60_000).unwrap();
+
+    let before_cross = sync(&mut instance(&store, &[minute(120_000, "41500", "42500")]), 150_000);
+    let crossed = [minute(120_000, "41500", "42500"), minute(180_000, "40900", "41800")];
+    let filled = sync(&mut instance(&store, &crossed), 200_000);
+    let again = sync(&mut instance(&store, &crossed), 210_000);
+
+    assert_eq!(placed.status, OrderStatus::Accepted);
+    assert!(before_cross.reports.is_empty());
+    assert_eq!(filled.reports.len(), 1);
+    let report = &filled.reports[0];
+    assert_eq!((report.status, report.fills[0].price), (OrderStatus::Filled, d("41000.00")));
+    assert_eq!(report.fills[0].ts_ms, 180_000);
+    assert!(again.reports.is_empty(), "booked once");
+    assert_eq!(balance(&store, "BTC"), d("0.01"));
+    let position = store.lock().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!(position.position.quantity(), d("0.01"));
+}
+
+#[test]
+fn a_buy_beyond_the_paper_balance_is_insufficient_funds() {
+    let store = SharedMemoryStore::default();
+
+    let failure = instance(&store, &[]).handle_json(&command("p-3", "buy", "0.1"), 1_000).unwrap_err();
+
+    assert_eq!(failure.error_type, "InsufficientFunds");
+    assert_eq!(balance(&store, "USDT"), d("1000"));
+    let stored = store.lock().clone_order("p-3").and_then(|o| o.report).map(|r| r.status);
+    assert_eq!(stored, Some(OrderStatus::Rejected));
+}
+
+#[test]
+fn a_paper_stop_limit_sell_triggers_on_a_candle_low_and_fills_at_its_limit() {
+    let store = SharedMemoryStore::default();
+    instance(&store, &[]).handle_json(&command("p-4", "buy", "0.01"), 1_000).unwrap();
+    let stop = command("p-5", "sell", "0.01")
+        .replace(r#""type":"market""#, r#""type":"stop_limit","stop_price":"41000.00","price":"40900.00""#);
+    let resting = instance(&store, &[]).handle_json(&stop, 2_000).unwrap();
+
+    let report = sync(&mut instance(&store, &[minute(60_000, "40800", "41200")]), 90_000);
+
+    assert_eq!(resting.status, OrderStatus::Accepted);
+    assert_eq!(report.reports.len(), 1);
+    assert_eq!(
+        (report.reports[0].status, report.reports[0].fills[0].price),
+        (OrderStatus::Filled, d("40900.00"))
+    );
+    assert_eq!(balance(&store, "BTC"), d("0"));
+}
