@@ -207,7 +207,8 @@ namespace NinjaTrader.NinjaScript.FKS
             {
                 Failed(ex);
             }
-            catch (FormatException ex)
+            // Any other failure too (a timer callback that throws would take NT8 down with it).
+            catch (Exception ex)
             {
                 LastCallSucceeded = false;
                 LastError = ex.Message;
@@ -252,6 +253,12 @@ namespace NinjaTrader.NinjaScript.FKS
                 int status = response == null ? 0 : (int)response.StatusCode;
                 // A 4xx other than 429 will not change on a resend: keep the error, drop the report.
                 return status >= 400 && status < 500 && status != 429;
+            }
+            catch (Exception ex)
+            {
+                LastCallSucceeded = false;
+                LastError = ex.Message;
+                return false;
             }
         }
 

@@ -23,7 +23,9 @@ namespace NinjaTrader.NinjaScript.Indicators
     {
         private FksPlatformClient client;
         private Timer timer;
+        private Timer valuesTimer;
         private volatile FksHealth health;
+        private volatile FksAccountValues lastValues;
         private decimal peakNetLiquidation;
 
         [NinjaScriptProperty]
@@ -87,12 +89,16 @@ namespace NinjaTrader.NinjaScript.Indicators
             {
                 client = new FksPlatformClient(ApiBaseUrl, ApiKey);
                 timer = new Timer(_ => PollHealth(), null, 0, Math.Max(1, PollSeconds) * 1000);
+                // Every second, ticks or not: on a quiet market the bridge still needs fresh values.
+                valuesTimer = new Timer(_ => WriteForBridge(), null, 0, 1000);
             }
             else if (State == State.Terminated)
             {
                 if (timer != null) timer.Dispose();
+                if (valuesTimer != null) valuesTimer.Dispose();
                 if (client != null) client.Dispose();
                 timer = null;
+                valuesTimer = null;
                 client = null;
             }
         }
@@ -102,17 +108,15 @@ namespace NinjaTrader.NinjaScript.Indicators
             if (client == null || State != State.Realtime)
                 return;
             var lines = new List<string> { PlatformLine(), BridgeLine(), TradingLine(), ConnectionLine() };
-            Account account = FindAccount(AccountName);
-            if (account == null)
+            FksAccountValues values = lastValues;
+            if (values == null)
                 lines.Add("Account " + AccountName + ": not found in NT8");
             else
             {
-                FksAccountValues values = FksAccountValues.Read(account, DateTime.UtcNow);
                 peakNetLiquidation = Math.Max(peakNetLiquidation, values.NetLiquidation);
                 lines.Add(string.Format(CultureInfo.InvariantCulture, "Account {0}: realised {1:N2}, open {2:N2}, net liq {3:N2}",
-                    account.Name, values.Realized, values.Unrealized, values.NetLiquidation));
+                    AccountName, values.Realized, values.Unrealized, values.NetLiquidation));
                 lines.AddRange(Headroom(values, peakNetLiquidation, (decimal)DailyLossLimit, (decimal)TrailingDrawdown));
-                WriteForBridge(values, account.Name);
             }
             Draw.TextFixed(this, "fks-status", string.Join(Environment.NewLine, lines), TextPosition.BottomLeft);
         }
@@ -140,26 +144,44 @@ namespace NinjaTrader.NinjaScript.Indicators
 
         private void PollHealth()
         {
-            string body = client == null ? null : client.Get("/health");
             try
             {
+                string body = client == null ? null : client.Get("/health");
                 health = body == null ? null : FksHealth.Parse(body);
             }
-            catch (FormatException)
+            // A timer callback that throws would take NT8 down with it.
+            catch (Exception)
             {
                 health = null;
             }
         }
 
-        private void WriteForBridge(FksAccountValues values, string account)
+        private void WriteForBridge()
         {
+            Account account;
+            try
+            {
+                account = FindAccount(AccountName);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            if (account == null)
+            {
+                lastValues = null;
+                return;
+            }
+            FksAccountValues values = FksAccountValues.Read(account, DateTime.UtcNow);
+            lastValues = values;
             if (string.IsNullOrEmpty(AccountValuesFolder))
                 return;
             try
             {
-                values.WriteFor(AccountValuesFolder, account);
+                values.WriteFor(AccountValuesFolder, account.Name);
             }
-            catch (IOException ex)
+            // A timer callback that throws would take NT8 down with it: report and carry on.
+            catch (Exception ex)
             {
                 Print("FKS: cannot write account values: " + ex.Message);
             }
