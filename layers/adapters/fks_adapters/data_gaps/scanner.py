@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 
 from fks.data_gaps import GapState, scan_window
 from fks.errors import TemporaryError
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
 log = logging.getLogger(__name__)
+BACKFILL_WAIT_S = 905
 
 
 class BackfillInvoker:
@@ -37,7 +39,11 @@ class BackfillInvoker:
 
     def __init__(self, function_name: str, client: LambdaClient | None = None) -> None:
         self.function_name = function_name
-        self._client = client or boto3.client("lambda")
+        # A backfill may run for minutes (its timeout is 900 s): wait that long for the answer,
+        # and never re-send the invocation on a slow answer (the next scan asks again if need be).
+        self._client = client or boto3.client(
+            "lambda", config=Config(read_timeout=BACKFILL_WAIT_S, retries={"total_max_attempts": 1})
+        )
 
     def repair(self, request: BackfillRequest) -> dict[str, Any]:
         answer = self._client.invoke(
