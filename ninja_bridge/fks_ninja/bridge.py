@@ -138,9 +138,10 @@ class Bridge:
                 signed = fill.quantity if fill.action == oif.Action.BUY else -fill.quantity
                 point_value = self._point_values[fill.instrument]
                 ledger = self._ledger(key, now)
+                before = ledger.balance
                 ledger.apply_fill(fill.instrument, signed, fill.price, point_value)
                 rules = self.config.accounts[key].effective_rules()
-                self.equity.mark_fill(key, ledger.trading_day, rules, ledger.balance)
+                self.equity.mark_fill(key, ledger.trading_day, rules, before, ledger.balance)
                 moved.add(key)
         for values in self.account_values.poll() if self.account_values else []:
             key = self._mark_values(values, now)

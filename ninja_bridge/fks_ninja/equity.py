@@ -42,13 +42,15 @@ class AccountEquity:
         source, state = known
         return self._save(key, source, state.marked(day, state.balance, state.open_equity))
 
-    def mark_fill(self, key: str, day: date, rules: PropFirmRules, realised: Decimal) -> None:
-        """A booked fill moved the realised P&L; ignored once NT8's values measure the account."""
+    def mark_fill(self, key: str, day: date, rules: PropFirmRules, before: Decimal, after: Decimal) -> None:
+        """A booked fill moved the realised P&L from ``before`` to ``after``; ignored once NT8's
+        values measure the account. An account first seen through a fill opens at ``before``, so
+        the fill's own loss counts."""
         known = self._states.get(key)
         if known is not None and known[0] == "nt8":
             return
-        balance = _base(rules) + realised
-        state = self.state(key, day, rules, realised)
+        balance = _base(rules) + after
+        state = self.state(key, day, rules, before)
         self._save(key, "fills", state.marked(day, balance, balance))
 
     def mark_values(self, key: str, day: date, values: AccountValues) -> EquityState:

@@ -21,9 +21,7 @@ class _Position:
 @dataclass
 class AccountLedger:
     trading_day: date
-    balance: Decimal = Decimal(0)
-    peak_balance: Decimal = Decimal(0)
-    day_start_balance: Decimal = Decimal(0)
+    balance: Decimal = Decimal(0)  # realised P&L since the bridge first saw the account
     positions: dict[str, _Position] = field(default_factory=dict)
 
     def position(self, instrument: str) -> int:
@@ -32,18 +30,8 @@ class AccountLedger:
     def open_instruments(self) -> list[str]:
         return sorted(name for name, pos in self.positions.items() if pos.quantity != 0)
 
-    @property
-    def loss_today(self) -> Decimal:
-        return max(Decimal(0), self.day_start_balance - self.balance)
-
-    @property
-    def drawdown(self) -> Decimal:
-        return self.peak_balance - self.balance
-
     def roll_day(self, today: date) -> None:
-        if today != self.trading_day:
-            self.trading_day = today
-            self.day_start_balance = self.balance
+        self.trading_day = today
 
     def apply_fill(self, instrument: str, signed_quantity: int, price: Decimal, point_value: Decimal) -> Decimal:
         """Book a fill; returns the P&L it realised."""
@@ -63,5 +51,4 @@ class AccountLedger:
             pos.average_price = total / abs(new_quantity)
         pos.quantity = new_quantity
         self.balance += realised
-        self.peak_balance = max(self.peak_balance, self.balance)
         return realised
