@@ -207,3 +207,24 @@ def test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age(l
     assert old_refused_after is not None, "a token signed with the rotated-out secret still works"
     assert old_refused_after <= MAX_AGE_S + 5
     assert set(new_statuses[int(REFRESH_GAP_S) + 1 :]) <= {200}, new_statuses
+
+
+def test_concurrent_first_requests_of_a_jwt_subject_leave_it_one_usage_key(local_stack: StackHandle) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fks_adapters.aws.subject_usage_keys import subject_id
+
+    subject = f"crowd-{datetime.now(UTC).timestamp()}"
+    headers = {"Authorization": f"Bearer {_token(_jwt_secret(local_stack), sub=subject)}"}
+
+    def call(_: int) -> int:
+        return requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(call, range(6)))
+
+    pages = local_stack.clients("apigateway").get_paginator("get_api_keys").paginate()
+    suffix = f"-jwt-{subject_id(subject)}"
+    names = [key["name"] for page in pages for key in page["items"] if key["name"].endswith(suffix)]
+    assert statuses == [200] * 6
+    assert len(names) == 1, names
