@@ -40,6 +40,7 @@ def test_feed_of_a_series_ignores_the_exchange() -> None:
         ('{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "1m", "x": 1}', "x: Extra inputs"),
         ('{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "2m"}', "'2m'"),
         ('{"action": "subscribe", "symbol": "BTC/BTC", "timeframe": "1m"}', "same asset"),
+        ('{"action": ' + "[" * 5000 + "]" * 5000 + "}", "nested 5001 levels deep; the limit is 32"),
     ],
 )
 def test_bad_message_is_refused_naming_the_problem(body: str | None, named: str) -> None:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fks.errors import BadRequest
+from fks.json_limits import read_json
 from fks.market_data.storage import SeriesKey
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe, parse_timeframe
@@ -55,7 +56,7 @@ class FeedRequest(BaseModel):
 def parse_feed_request(body: str | None) -> FeedRequest:
     """The message as a request whose feed is valid, or ``BadRequest`` naming every problem."""
     try:
-        message = json.loads(body or "")
+        message = read_json(body or "")  # a message nested thousands deep is a 400, not a RecursionError
     except json.JSONDecodeError as exc:
         raise BadRequest(
             f'message is not JSON ({exc.msg}); send {{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "1m"}}'
