@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,8 +23,9 @@ from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.strategies.backtests import load_candles
+from fks_local.scheduler import Scheduler
 from functions.backtests.app import optimization_input
-from tests.integration.market_data_helpers import collect_history, invoke, store
+from tests.integration.market_data_helpers import collect_history, enable, invoke, store
 from tests.stack_handle import StackHandle
 
 # awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
@@ -221,6 +223,46 @@ def test_two_overlapping_runs_evaluate_each_hour_once_and_record_its_signal_once
         ExpressionAttributeValues={":pk": {"S": f"strategy#{config.strategy_id}"}, ":signal": {"S": "signal#"}},
     )["Items"]
     assert [item["signal_id"]["S"] for item in items] == [signalled[0]["signal_id"]]
+
+
+def test_the_minute_schedule_evaluates_each_minute_collection_stored_once(local_stack: StackHandle) -> None:
+    # The two schedules as EventBridge fires them, in real time: collection, then signal generation.
+    assert enable(local_stack, "BTC/USDT").status_code == 200
+    account = local_stack.clients("sts").get_caller_identity()["Account"]
+    scheduler = Scheduler(local_stack.clients, account, "us-east-1")
+    rules = scheduler.schedule_rules()
+    collect = next(rule for rule in rules if "CollectOhlcvFunction" in rule["Name"])
+    generate = next(rule for rule in rules if "GenerateSignalsFunction" in rule["Name"])
+    config = StrategyConfig(
+        strategy_id=f"tick-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="BTC/USDT", timeframe=Timeframe.M1
+    )
+    _api(local_stack, STRATEGIES, "POST", "/strategies", {**config.model_dump(mode="json"), "active": True})
+
+    def scheduled(rule: dict[str, Any]) -> dict[str, Any]:
+        (answer,) = scheduler.fire(rule, datetime.now(UTC), wait=True)
+        assert answer["error"] is None, answer
+        body: dict[str, Any] = json.loads(answer["payload"])
+        return body
+
+    btc = SeriesKey.of("binance", "BTC/USDT", "1m")
+    try:
+        scheduled(collect)
+        first_newest = store(local_stack).latest_open_time(btc)
+        first = scheduled(generate)["evaluations"][config.strategy_id]
+        again = scheduled(generate)["evaluations"][config.strategy_id]
+        time.sleep(60 - time.time() % 60 + 2)  # the next minute closes
+        scheduled(collect)
+        second_newest = store(local_stack).latest_open_time(btc)
+        second = scheduled(generate)["evaluations"][config.strategy_id]
+    finally:
+        _api(local_stack, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
+
+    assert first_newest is not None
+    assert second_newest is not None
+    assert first["bars"] == [first_newest]  # the newest minute collection stored
+    assert again["bars"] == []
+    assert second["bars"] == list(range(first_newest + MINUTE_MS, second_newest + 1, MINUTE_MS))
+    assert second["bars"]
 
 
 def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackHandle) -> None:
