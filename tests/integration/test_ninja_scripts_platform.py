@@ -71,6 +71,10 @@ def test_the_scripts_poll_only_the_signals_they_act_on(
     assert automated == {mine}
     # The indicator shows the chart's instrument and account in any status over its look-back.
     assert charted == {before_start, mine, waiting.signal_id}
+    # A filter the API does not know is refused, never ignored (the old scripts' poll was unfiltered).
+    unknown = local_stack.api("GET", f"/signals?{queries['automated']}&instrument=ES", scope="read")
+    assert (unknown.status_code, "instrument" in unknown.text) == (400, True)
+    assert local_stack.api("GET", "/signals?symbol=ES", scope="read").status_code == 400
     read = [line for body in bodies for line in harness.run("parse-signals", stdin=body) if "signal_id" in line]
     assert [(s["signal_id"], s["status"], s["account"], s["symbol"], s["quantity"]) for s in read] == [
         (mine, "routed", account, "ES 12-25", 1)
