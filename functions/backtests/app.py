@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
+from fks.market_data.storage import SeriesKey
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring as market_data
@@ -57,6 +58,8 @@ def get_backtest(backtest_id: ResultId) -> dict[str, Any]:
 def post_optimization(request: Annotated[OptimizationRequest, Body()]) -> Response[dict[str, Any]]:
     """Search a strategy's parameters (grid, random or Bayesian) on stored history."""
     request.resolved()  # a bad strategy or parameter name is a 400 before anything starts
+    # ... and so is a timeframe the collected base cannot build, before any cell runs.
+    market_data.candle_series().base_key(SeriesKey.of(request.exchange, request.symbol, request.timeframe))
     cells = math.prod(len(values) for values in request.space.values())
     if request.method == "grid" and cells > int(os.environ.get("FKS_INLINE_GRID_CELLS", DEFAULT_INLINE_GRID_CELLS)):
         return Response(status_code=202, content_type="application/json", body=_fan_out(request))

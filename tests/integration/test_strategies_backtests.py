@@ -284,20 +284,25 @@ def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackH
     assert report["cursor"] == END - HOUR_MS
 
 
-def test_a_strategy_finer_than_its_assets_collected_base_is_a_400_naming_both(stored: StackHandle) -> None:
+def test_a_strategy_or_backtest_finer_than_its_assets_collected_base_is_a_400_naming_both(stored: StackHandle) -> None:
     registry = AssetRegistry(stored.deployed.physical_id("AssetsTable"), stored.clients("dynamodb"))
     registry.enable(SeriesKey.of("kraken", "XRP/USDT", "5m"), 0)  # an asset no other test has
     body = {"strategy_id": f"fine-{uuid.uuid4().hex[:8]}", "strategy": "sma_cross", "exchange": "kraken"}
     try:
         finer = _api(stored, STRATEGIES, "POST", "/strategies", {**body, "symbol": "XRP/USDT", "timeframe": "1m"})
         coarser = _api(stored, STRATEGIES, "POST", "/strategies", {**body, "symbol": "XRP/USDT", "timeframe": "1h"})
+        span = {"exchange": "kraken", "symbol": "XRP/USDT", "timeframe": "1m", "start_ms": START, "end_ms": END}
+        backtest = _api(stored, BACKTESTS, "POST", "/backtests", {**span, "strategy": "sma_cross"})
+        grid = {**span, "strategy": "sma_cross", "space": {"fast": list(range(2, 25)), "slow": list(range(30, 40))}}
+        optimization = _api(stored, BACKTESTS, "POST", "/optimizations", grid)  # a fanned-out grid is refused too
     finally:
         registry.disable("kraken", "XRP/USDT")
         _api(stored, STRATEGIES, "DELETE", f"/strategies/{body['strategy_id']}")
 
-    assert finer.status_code == 400, finer.text
-    assert "timeframe 1m is finer than the collected base timeframe 5m" in finer.text
     assert coarser.status_code == 201, coarser.text
+    for refused in (finer, backtest, optimization):
+        assert refused.status_code == 400, refused.text
+        assert "timeframe 1m is finer than the collected base timeframe 5m" in refused.text
 
 
 def _generate(stack: StackHandle, config: StrategyConfig, now_ms: int) -> dict[str, Any]:
