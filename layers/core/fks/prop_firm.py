@@ -213,9 +213,10 @@ PROFILES: dict[str, PropFirmRules] = {
     ),
     # FXIFY Futures 50K Starter, checked 2026-12-04: maximum loss 4% of the starting balance
     # ($2,000) and daily loss limit 2% ($1,000), FXIFY Futures help centre, "Funded Account
-    # Parameters"; the daily loss counts from the previous day's end-of-day balance (FXIFY FAQ,
-    # "How do you calculate the Daily Loss Limit?"). PLACEHOLDERS: the maximum loss is taken as
-    # trailing the end-of-day balance and locking at the start, like its peers', and 5 contracts.
+    # Parameters"; the daily loss counts from the previous day's end-of-day balance (FXIFY's FAQ,
+    # "How do you calculate the Daily Loss Limit?", written for its forex accounts). PLACEHOLDERS:
+    # that daily-loss basis for futures, the maximum loss trailing the end-of-day balance and
+    # locking at the start like its peers', and 5 contracts.
     "fxify": PropFirmRules(
         name="fxify",
         max_contracts=5,
