@@ -58,8 +58,10 @@ class AccountEquity:
         if known is None or known[0] != "nt8":
             if known is not None:
                 log.warning("account %s: measured on NT8's account values from now on", key)
-            # NT8's realised P&L is the session's, so the day opened at the balance without it.
-            day_start = values.balance - values.realized
+            # The day opened at the balance without today's realised loss. NT8's realised P&L is
+            # the session's on most connections but may be the account's to date: a profit there is
+            # not taken off, so an unknown start never understates today's loss.
+            day_start = values.balance - min(values.realized, Decimal(0))
             opening = EquityState(day, day_start, day_start, day_start, day_start, day_start)
             return self._save(key, "nt8", opening.marked(day, values.balance, values.net_liquidation))
         return self._save(key, "nt8", known[1].marked(day, values.balance, values.net_liquidation))
