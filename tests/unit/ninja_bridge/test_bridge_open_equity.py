@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from fks_ninja.account_values import AccountValuesReader, parse_account_values
+from fks_ninja.account_values import AccountValues, AccountValuesReader, parse_account_values
 from fks_ninja.bridge import Bridge, Outcome
 from fks_ninja.config import BridgeConfig
+from fks_ninja.equity import AccountEquity
 from fks_ninja.fake_nt8 import FakeNt8
 from tests.unit.ninja_bridge.ninjascript import NinjaScriptHarness
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, RecordingReporter, SignalStubs
@@ -130,3 +131,15 @@ def test_the_values_the_indicator_writes_are_the_values_the_bridge_reads(tmp_pat
         NOW_MS,
     )
     assert values.balance == Decimal("49749.50")
+
+
+def test_an_account_first_seen_through_nt8_values_opens_its_day_before_todays_loss() -> None:
+    day = SESSION_TIME.date()
+    equity = AccountEquity()
+
+    lost = equity.mark_values("a", day, AccountValues("A", Decimal(-300), Decimal(-100), Decimal(49600), NOW_MS))
+    won = equity.mark_values("b", day, AccountValues("B", Decimal(300), Decimal(-100), Decimal(50200), NOW_MS))
+
+    assert (lost.day_start, lost.loss_today) == (Decimal(50000), Decimal(400))  # 300 realised + 100 open
+    # A realised profit may be the account's to date, not today's: it is not taken off the start.
+    assert (won.day_start, won.loss_today) == (Decimal(50300), Decimal(100))
