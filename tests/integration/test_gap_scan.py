@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fks.market_data.storage import SeriesKey
+from fks_local.alarms import AlarmEvaluator
 from tests.integration.market_data_helpers import enable, invoke, simulator_json, store, stored_json
 from tests.stack_handle import StackHandle
 
@@ -58,6 +59,7 @@ def test_a_hole_a_failed_backfill_left_is_kept_red_and_repaired_by_a_later_scan(
     try:
         failed = _scan(local_stack)
         while_failing = _gaps_part(local_stack)
+        alarms = AlarmEvaluator(local_stack.clients).evaluate_once()
         health = local_stack.api("GET", "/health", scope="read")
     finally:
         simulator.clear_errors()
@@ -69,6 +71,7 @@ def test_a_hole_a_failed_backfill_left_is_kept_red_and_repaired_by_a_later_scan(
     assert failed["error"], "the backfill failed, and the scan says so"
     assert while_failing["status"] == "degraded"
     assert "20 candle(s) missing in 1 gap(s)" in while_failing["reason"]
+    assert alarms[local_stack.deployed.physical_id("CandleGapsAlarm")] == "ALARM"
     assert health.status_code == 200
     assert health.json()["status"] != "healthy"
     assert (repaired["found"], repaired["missing"], repaired["error"]) == (20, 0, None)
