@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from fks_ninja.__main__ import main
 from fks_ninja.bridge import Bridge
 from fks_ninja.fake_nt8 import FakeNt8
 from fks_ninja.heartbeat import METRIC, NAMESPACE, Heartbeat
@@ -144,3 +145,45 @@ def test_two_bridges_trade_two_accounts_each_on_its_own_nt8(
     books = {name: json.loads((tmp_path / name / "positions.json").read_text()) for name in ("a", "b")}
     assert {key.split("|")[0] for key in books["a"]} == {a.nt8_account}
     assert {key.split("|")[0] for key in books["b"]} == {b.nt8_account}
+
+
+def test_the_bridge_command_claims_its_accounts_and_refuses_one_another_bridge_holds(
+    local_stack: StackHandle, aws_env: None, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    sqs = local_stack.clients("sqs")
+    default_queue = local_stack.output("NinjaTraderQueueUrl")
+
+    def config(name: str) -> Path:
+        queue = sqs.create_queue(QueueName=f"{default_queue.rsplit('/', 1)[1]}-{name}-{tag}")["QueueUrl"]
+        path = tmp_path / f"{name}.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "mode": "dry-run",
+                    "incoming": str(tmp_path / name / "incoming"),
+                    "outgoing": str(tmp_path / name / "outgoing"),
+                    "dry_run_folder": str(tmp_path / name / "dry-run"),
+                    "queue_url": queue,
+                    "endpoint_url": local_stack.endpoint_url,
+                    "wait_seconds": 0,
+                    "routes_table": local_stack.output("NinjaBridgeRoutesTableName"),
+                    "bridge_name": f"{name}-{tag}",
+                    "accounts": {
+                        f"shared-{tag}": {"nt8_account": "Sim101", "profile": "custom", "rules": {"max_contracts": 1}}
+                    },
+                    "instruments": {"ES": {"point_value": "50"}},
+                }
+            )
+        )
+        return path
+
+    first, second = config("first"), config("second")
+
+    assert main(["--config", str(first), "--batches", "1"]) == 0
+    assert main(["--config", str(first), "--batches", "1"]) == 0  # a restart claims again
+    assert main(["--config", str(second), "--batches", "1"]) == 2  # the account is the first's
+    item = local_stack.clients("dynamodb").get_item(
+        TableName=local_stack.output("NinjaBridgeRoutesTableName"), Key={"account": {"S": f"shared-{tag}"}}
+    )["Item"]
+    assert (item["bridge"]["S"], item["queue_url"]["S"].endswith(f"-first-{tag}")) == (f"first-{tag}", True)
