@@ -2,7 +2,8 @@
 
 use fks_binance::{BinanceClient, BinanceConfig, MAINNET_URL};
 use fks_execution_core::{
-    Decimal, ExchangeClient, ExchangeError, MarketContext, OrderCommand, RiskLimits, VenueOrder, VenueTrade,
+    Decimal, ExchangeClient, ExchangeError, MarketContext, OcoCommand, OrderCommand, RiskLimits, VenueOrder,
+    VenueTrade,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -74,6 +75,17 @@ impl ExchangeClient for Venue {
         match self {
             Self::Paper(paper) => paper.query(order, market),
             Self::Binance(client) => client.query(order, market),
+        }
+    }
+
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        match self {
+            Self::Paper(paper) => paper.place_oco(oco, market),
+            Self::Binance(client) => client.place_oco(oco, market),
         }
     }
 

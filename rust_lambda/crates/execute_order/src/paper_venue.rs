@@ -18,8 +18,8 @@
 
 use fks_execution_core::decimal::bps_of;
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, Fill, MarketContext, OrderCommand, OrderStatus,
-    OrderType, Remainder, Side, TimeInForce, VenueOrder, VenueTrade,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Fill, MarketContext, OcoCommand, OrderCommand,
+    OrderStatus, OrderType, Remainder, Side, TimeInForce, VenueOrder, VenueTrade,
 };
 
 use crate::market::{MarketData, PriceRange};
@@ -141,17 +141,16 @@ impl<S: Store, M: MarketData> PaperVenue<S, M> {
         let ranges = self.market.minute_ranges(&order.symbol, start, now_ms)?;
         for PriceRange { open_ms, high, low } in ranges {
             if let (Some(stop), false) = (order.stop_price, triggered) {
-                triggered = match order.side {
-                    Side::Buy => high >= stop,
-                    Side::Sell => low <= stop,
-                };
+                // Whichever end of the minute sets the order off.
+                triggered =
+                    [low, high].into_iter().any(|p| order.order_type.triggered_by(order.side, stop, p));
                 if !triggered {
                     continue;
                 }
             }
             let leaves = order.quantity - filled.0;
             let price = match (order.order_type, order.price) {
-                (OrderType::Limit | OrderType::StopLimit, Some(limit)) => {
+                (OrderType::Limit | OrderType::StopLimit | OrderType::TakeProfitLimit, Some(limit)) => {
                     let reached = match order.side {
                         Side::Buy => low <= limit,
                         Side::Sell => high >= limit,
@@ -178,10 +177,8 @@ impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
             return Err(refused(ErrorClass::Retryable, "no_price", "paper venue has no price yet"));
         }
         self.check_funds(order, price)?;
-        let triggered = order.stop_price.is_none_or(|stop| match order.side {
-            Side::Buy => price >= stop,
-            Side::Sell => price <= stop,
-        });
+        let triggered =
+            order.stop_price.is_none_or(|stop| order.order_type.triggered_by(order.side, stop, price));
         let limit = if order.order_type.has_limit_price() { order.price } else { None };
         let crosses = limit.is_none_or(|limit| match order.side {
             Side::Buy => price <= limit,
@@ -202,6 +199,16 @@ impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
             venue.remainder = Remainder::Expired;
         }
         Ok(venue)
+    }
+
+    /// Both legs rest as separate paper orders; the sync cancels the one left when the other
+    /// fills, as the venue would.
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        Ok(vec![self.place(&oco.stop, market)?, self.place(&oco.take_profit, market)?])
     }
 
     fn cancel(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {

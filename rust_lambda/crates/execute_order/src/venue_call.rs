@@ -1,7 +1,7 @@
 //! The exchange as the engine sees it during one invocation.
 
 use fks_execution_core::{
-    ExchangeClient, ExchangeError, Fill, MarketContext, OrderCommand, VenueOrder, VenueTrade,
+    ExchangeClient, ExchangeError, Fill, MarketContext, OcoCommand, OrderCommand, VenueOrder, VenueTrade,
 };
 
 /// Wraps the function's exchange for one invocation: the venue's answer about an order placed
@@ -68,6 +68,14 @@ impl<X: ExchangeClient> ExchangeClient for VenueCall<'_, X> {
             self.answers.push(venue.clone());
         }
         Ok(answer)
+    }
+
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        self.inner.place_oco(oco, market)
     }
 
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {

@@ -14,8 +14,8 @@ use execute_order::handler::{ClaimTiming, Handler};
 use execute_order::market::StaticMarket;
 use execute_order::store::SharedMemoryStore;
 use fks_execution_core::{
-    ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderStatus, PaperConfig,
-    PaperExchange, Remainder, RiskLimits, VenueOrder, VenueTrade,
+    ErrorClass, ExchangeClient, ExchangeError, MarketContext, OcoCommand, OrderCommand, OrderStatus,
+    PaperConfig, PaperExchange, Remainder, RiskLimits, VenueOrder, VenueTrade,
 };
 
 #[derive(Debug, Default)]
@@ -102,6 +102,14 @@ impl ExchangeClient for Venue {
         } else {
             Ok(None)
         }
+    }
+
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        self.book().paper.place_oco(oco, market)
     }
 
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {

@@ -3,8 +3,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
-    Side, TimeInForce, VenueOrder, VenueTrade,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
+    OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
 use serde::de::DeserializeOwned;
 
@@ -13,7 +13,7 @@ use crate::errors::{exchange_error, transport_error, DUPLICATE_ORDER};
 use crate::market::{ExchangeInfo, TickerPrice};
 use crate::rate_limit::WeightTracker;
 use crate::signing::{query_string, sign};
-use crate::wire::{ErrorBody, OrderState, ServerTime, Trade};
+use crate::wire::{ErrorBody, OcoAnswer, OrderState, ServerTime, Trade};
 
 /// Request weights of the endpoints used, as Binance publishes them.
 const WEIGHT_TIME: u32 = 1;
@@ -301,6 +301,7 @@ impl BinanceClient {
             OrderType::Limit => "LIMIT",
             OrderType::StopMarket => "STOP_LOSS",
             OrderType::StopLimit => "STOP_LOSS_LIMIT",
+            OrderType::TakeProfitLimit => "TAKE_PROFIT_LIMIT",
         };
         let mut params = vec![
             ("symbol", command.symbol.clone()),
@@ -341,6 +342,51 @@ impl ExchangeClient for BinanceClient {
             }
             Err(err) => Err(err),
         }
+    }
+
+    /// `POST /api/v3/orderList/oco`: for a sell (closing a long) the take profit is the
+    /// `LIMIT_MAKER` above the price and the stop the `STOP_LOSS_LIMIT` below; mirrored for a buy.
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        _market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let (stop, take) = (&oco.stop, &oco.take_profit);
+        let (above, below) = match stop.side {
+            Side::Sell => ("above", "below"),
+            Side::Buy => ("below", "above"),
+        };
+        let params: Vec<(String, String)> = vec![
+            ("symbol".into(), stop.symbol.clone()),
+            ("side".into(), side(stop.side).to_owned()),
+            ("quantity".into(), decimal(stop.quantity)),
+            ("listClientOrderId".into(), oco.list_client_order_id.clone()),
+            (format!("{above}Type"), "LIMIT_MAKER".into()),
+            (format!("{above}ClientOrderId"), take.client_order_id.clone()),
+            (format!("{above}Price"), take.price.map(decimal).unwrap_or_default()),
+            (format!("{below}Type"), "STOP_LOSS_LIMIT".into()),
+            (format!("{below}ClientOrderId"), stop.client_order_id.clone()),
+            (format!("{below}StopPrice"), stop.stop_price.map(decimal).unwrap_or_default()),
+            (format!("{below}Price"), stop.price.map(decimal).unwrap_or_default()),
+            (format!("{below}TimeInForce"), "GTC".into()),
+            ("newOrderRespType".into(), "FULL".into()),
+        ];
+        let borrowed: Vec<(&str, String)> = params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let mut answer: OcoAnswer =
+            self.json(Method::Post, "/api/v3/orderList/oco", &borrowed, WEIGHT_NEW_ORDER, true)?;
+        let mut legs = Vec::with_capacity(2);
+        for leg in [stop, take] {
+            let report = answer
+                .order_reports
+                .iter()
+                .position(|r| r.client_order_id.as_deref() == Some(leg.client_order_id.as_str()))
+                .ok_or_else(|| {
+                    ExchangeError::new(ErrorClass::Retryable, "order list answer without a leg")
+                })?;
+            let state = answer.order_reports.swap_remove(report);
+            legs.push(self.venue_order(state, leg)?);
+        }
+        Ok(legs)
     }
 
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {

@@ -47,6 +47,13 @@ pub struct OrderState {
     pub fills: Option<Vec<OrderFill>>,
 }
 
+/// `POST /api/v3/orderList/oco`: the legs' states are in `orderReports`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcoAnswer {
+    pub order_reports: Vec<OrderState>,
+}
+
 /// One entry of `GET /api/v3/myTrades`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -86,6 +86,7 @@ fn order(id: &str, side: Side, order_type: OrderType, quantity: &str, price: Opt
         stop_price: None,
         time_in_force: TimeInForce::Gtc,
         reduce_only: false,
+        protection: None,
     }
 }
 
@@ -293,4 +294,37 @@ fn my_trades_from_a_cursor_and_the_owner_of_a_venue_order() {
     assert!(after_first.iter().any(|t| t.venue_order_id == sell.venue_order_id));
     assert_eq!(owner.as_deref(), Some("hist-2"));
     assert_eq!(nobody, None);
+}
+
+#[test]
+fn oco_exit_rests_both_legs_and_a_take_profit_limit_is_accepted() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let last = client.last_price("BTCUSDT").unwrap();
+    let tick = |p: Decimal| p.round_dp(2);
+    client.place(&order("oco-entry", Side::Buy, OrderType::Market, "0.002", None), &market()).unwrap();
+    let stop = OrderCommand {
+        order_type: OrderType::StopLimit,
+        stop_price: Some(tick(last * d("0.98"))),
+        price: Some(tick(last * d("0.97"))),
+        ..order("oco-sl", Side::Sell, OrderType::StopLimit, "0.001", None)
+    };
+    let take = order("oco-tp", Side::Sell, OrderType::Limit, "0.001", Some(&tick(last * d("1.04")).to_string()));
+    let oco = fks_execution_core::OcoCommand { list_client_order_id: "oco-list".into(), stop, take_profit: take };
+    let take_profit = OrderCommand {
+        order_type: OrderType::TakeProfitLimit,
+        stop_price: Some(tick(last * d("1.05"))),
+        price: Some(tick(last * d("1.05"))),
+        ..order("tp-only", Side::Sell, OrderType::TakeProfitLimit, "0.001", None)
+    };
+
+    let legs = client.place_oco(&oco, &market()).unwrap();
+    let single = client.place(&take_profit, &market()).unwrap();
+
+    assert_eq!(legs.len(), 2);
+    assert_eq!((legs[0].client_order_id.as_str(), legs[1].client_order_id.as_str()), ("oco-sl", "oco-tp"));
+    assert!(legs.iter().all(|l| l.remainder == Remainder::Working && l.fills.is_empty()));
+    assert_eq!(single.remainder, Remainder::Working);
+    let queried = client.query(&oco.stop, &market()).unwrap().expect("a leg is an order of its own");
+    assert_eq!(queried.venue_order_id, legs[0].venue_order_id);
 }

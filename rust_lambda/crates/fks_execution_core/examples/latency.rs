@@ -37,6 +37,7 @@ fn command(i: u32) -> OrderCommand {
         stop_price: None,
         time_in_force: TimeInForce::Ioc,
         reduce_only: false,
+        protection: None,
     }
 }
 

@@ -45,6 +45,63 @@ pub struct OrderCommand {
     /// Only reduce an existing position, never open or increase one.
     #[serde(default)]
     pub reduce_only: bool,
+    /// Exits protecting the position this order opens or increases, placed when it fills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Protection>,
+}
+
+/// Protective exits of the position an order opens, in percent of the entry's fill price
+/// (`"2"` = 2 %), as the backtester's `stop_loss_pct` / `take_profit_pct`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protection {
+    /// Stop this far against the entry (below it for a long).
+    #[serde(default)]
+    pub stop_loss_pct: Option<Decimal>,
+    /// Take profit this far in favour of the entry (above it for a long).
+    #[serde(default)]
+    pub take_profit_pct: Option<Decimal>,
+    /// A stop trailing the best price since the entry by this much.
+    #[serde(default)]
+    pub trailing_stop_pct: Option<Decimal>,
+}
+
+impl Protection {
+    /// Whether it asks for no exit at all.
+    #[must_use]
+    pub const fn is_empty(&self) -> bool {
+        self.stop_loss_pct.is_none() && self.take_profit_pct.is_none() && self.trailing_stop_pct.is_none()
+    }
+
+    /// Checks each percentage: above zero, and a stop below 100 %.
+    ///
+    /// # Errors
+    /// [`OrderDenial`] (`InvalidProtection`) naming the field.
+    pub fn validate(&self) -> Result<(), OrderDenial> {
+        let checks = [
+            ("stop_loss_pct", self.stop_loss_pct, true),
+            ("take_profit_pct", self.take_profit_pct, false),
+            ("trailing_stop_pct", self.trailing_stop_pct, true),
+        ];
+        for (name, value, below_hundred) in checks {
+            let Some(pct) = value else { continue };
+            let hundred = Decimal::ONE_HUNDRED;
+            if pct <= Decimal::ZERO || (below_hundred && pct >= hundred) || pct > Decimal::from(10_000) {
+                let range = if below_hundred { "above 0 and below 100" } else { "above 0, at most 10000" };
+                return Err(OrderDenial::new(
+                    DenialReason::InvalidProtection,
+                    format!("protection.{name} {pct} must be a percentage {range}"),
+                ));
+            }
+        }
+        if self.stop_loss_pct.is_some() && self.trailing_stop_pct.is_some() {
+            return Err(OrderDenial::new(
+                DenialReason::InvalidProtection,
+                "protection takes stop_loss_pct or trailing_stop_pct, not both (one stop per position)",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The one value of [`CancelCommand::action`]: it is what tells a cancel from an
@@ -111,6 +168,15 @@ impl OrderCommand {
     /// [`OrderDenial`] naming the first failed check.
     pub fn validate(&self) -> Result<(), OrderDenial> {
         validate_client_order_id(&self.client_order_id)?;
+        if let Some(protection) = &self.protection {
+            protection.validate()?;
+            if self.reduce_only && !protection.is_empty() {
+                return Err(OrderDenial::new(
+                    DenialReason::InvalidProtection,
+                    "a reduce-only order opens no position to protect",
+                ));
+            }
+        }
         if self.quantity <= Decimal::ZERO {
             return Err(OrderDenial::new(
                 DenialReason::NonPositiveQuantity,

@@ -136,6 +136,9 @@ pub enum DenialReason {
     UnexpectedStopPrice,
     /// Quantity × price is below the instrument's minimum notional.
     NotionalBelowMinimum,
+    /// A protective exit's percentage is out of range, or exits were asked of an order that
+    /// opens nothing.
+    InvalidProtection,
 }
 
 /// A named refusal of a command's content.

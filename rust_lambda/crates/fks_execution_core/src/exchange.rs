@@ -102,7 +102,19 @@ impl VenueTrade {
 }
 
 fn no_history(what: &str) -> ExchangeError {
-    ExchangeError::new(crate::errors::ErrorClass::Permanent, format!("this venue keeps no {what}"))
+    ExchangeError::new(crate::errors::ErrorClass::Permanent, format!("this venue has no {what}"))
+}
+
+/// A one-cancels-the-other pair closing one position: a stop leg and a take-profit leg, both
+/// on the same side and quantity; when one fills the venue cancels the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcoCommand {
+    /// The list's client id.
+    pub list_client_order_id: String,
+    /// The stop leg (`StopLimit`).
+    pub stop: OrderCommand,
+    /// The take-profit leg (a `Limit` that must rest: Binance's `LIMIT_MAKER`).
+    pub take_profit: OrderCommand,
 }
 
 /// A venue that places, cancels and reports orders. Methods take `&mut self` so a simulated
@@ -129,6 +141,19 @@ pub trait ExchangeClient {
         order: &OrderCommand,
         market: &MarketContext,
     ) -> Result<Option<VenueOrder>, ExchangeError>;
+
+    /// Places both legs of `oco`; the venue's view of each, stop leg first.
+    ///
+    /// # Errors
+    /// [`ExchangeError`]; `Permanent` if the venue has no such order list.
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let _ = (oco, market);
+        Err(no_history("one-cancels-the-other order list"))
+    }
 
     /// The account's trades in `symbol` after the trade at `after_seq` (all kept when `None`),
     /// oldest first, at most one page; the caller pages on with the last `seq`.

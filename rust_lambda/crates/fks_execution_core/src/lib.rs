@@ -32,7 +32,7 @@ mod test_support;
 
 pub use circuit_breaker::{CircuitBreaker, HaltReason, TradingState};
 pub use command::{
-    validate_client_order_id, CancelAction, CancelCommand, OrderCommand, SyncAction, SyncCommand,
+    validate_client_order_id, CancelAction, CancelCommand, OrderCommand, Protection, SyncAction, SyncCommand,
 };
 pub use decimal::Decimal;
 pub use engine::{Engine, Gate};
@@ -40,13 +40,13 @@ pub use errors::{
     Denial, DenialReason, ErrorClass, ExchangeError, InstrumentError, InvalidTransition, OrderDenial,
     OrderError,
 };
-pub use exchange::{ExchangeClient, MarketContext, Remainder, VenueOrder, VenueTrade};
+pub use exchange::{ExchangeClient, MarketContext, OcoCommand, Remainder, VenueOrder, VenueTrade};
 pub use fill::Fill;
 pub use instrument::Instrument;
 pub use order::{Order, OrderType, Side, TimeInForce};
 pub use order_status::{transition, FillKind, OrderEvent, OrderStatus};
 pub use paper::{PaperConfig, PaperExchange};
 pub use position::{Position, PositionSide};
-pub use report::{ExecutionReport, ForeignFill, PositionReport, SyncReport};
+pub use report::{ExecutionReport, ExitKind, ExitOrder, ForeignFill, PositionReport, SyncReport};
 pub use risk::{PositionLimit, RiskDenial, RiskEngine, RiskLimits, RiskRequest, RiskRule};
 pub use throttle::{OrderThrottle, RateLimit};

@@ -45,19 +45,37 @@ pub enum OrderType {
     StopMarket,
     /// Becomes a limit order at `price` once `stop_price` trades.
     StopLimit,
+    /// A take profit: becomes a limit order at `price` once `stop_price` trades, triggered by a
+    /// move in the order's favour (up for a sell), where a stop is triggered by one against.
+    TakeProfitLimit,
 }
 
 impl OrderType {
     /// Whether a limit `price` is required (and otherwise forbidden).
     #[must_use]
     pub const fn has_limit_price(self) -> bool {
-        matches!(self, Self::Limit | Self::StopLimit)
+        matches!(self, Self::Limit | Self::StopLimit | Self::TakeProfitLimit)
     }
 
     /// Whether a `stop_price` is required (and otherwise forbidden).
     #[must_use]
     pub const fn has_stop_price(self) -> bool {
-        matches!(self, Self::StopMarket | Self::StopLimit)
+        matches!(self, Self::StopMarket | Self::StopLimit | Self::TakeProfitLimit)
+    }
+
+    /// Whether `price` trading sets off an order of this type on `side` with `stop`: a stop
+    /// against the order's direction (a sell stop at or below it), a take profit in favour.
+    #[must_use]
+    pub fn triggered_by(self, side: Side, stop: Decimal, price: Decimal) -> bool {
+        let rises_to_it = match self {
+            Self::TakeProfitLimit => side == Side::Sell,
+            _ => side == Side::Buy,
+        };
+        if rises_to_it {
+            price >= stop
+        } else {
+            price <= stop
+        }
     }
 }
 

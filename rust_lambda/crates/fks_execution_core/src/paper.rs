@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::command::OrderCommand;
 use crate::decimal::{bps_of, Decimal};
 use crate::errors::{ErrorClass, ExchangeError};
-use crate::exchange::{ExchangeClient, MarketContext, Remainder, VenueOrder, VenueTrade};
+use crate::exchange::{ExchangeClient, MarketContext, OcoCommand, Remainder, VenueOrder, VenueTrade};
 use crate::fill::Fill;
 use crate::order::{Side, TimeInForce};
 
@@ -76,10 +76,7 @@ impl PaperExchange {
         resting: bool,
     ) {
         if let (Some(stop), false) = (cmd.stop_price, venue.triggered) {
-            venue.triggered = match cmd.side {
-                Side::Buy => price >= stop,
-                Side::Sell => price <= stop,
-            };
+            venue.triggered = cmd.order_type.triggered_by(cmd.side, stop, price);
             if !venue.triggered {
                 venue.remainder = Remainder::Working;
                 return;
@@ -216,6 +213,15 @@ impl ExchangeClient for PaperExchange {
             self.finish(venue.clone());
         }
         Ok(venue)
+    }
+
+    /// Both legs rest as separate orders; whoever sees one fill cancels the other.
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        Ok(vec![self.place(&oco.stop, market)?, self.place(&oco.take_profit, market)?])
     }
 
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {

@@ -87,6 +87,64 @@ pub struct ExecutionReport {
     pub position: Option<PositionReport>,
     /// Time of the call, epoch milliseconds.
     pub ts_ms: u64,
+    /// The protective exits placed for the position this order opened (empty when none).
+    #[serde(default)]
+    pub exits: Vec<ExitOrder>,
+}
+
+/// What kind of protective exit an exit order is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitKind {
+    /// A stop below a long (above a short).
+    StopLoss,
+    /// A take profit above a long (below a short).
+    TakeProfit,
+    /// One leg of a stop + take-profit pair: when one fills the other is canceled.
+    Oco,
+    /// A stop the engine moves after the best price since the entry.
+    TrailingStop,
+}
+
+/// One protective exit order, as the entry's report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExitOrder {
+    /// The exit's own client order id (derived from the entry's).
+    pub client_order_id: String,
+    /// What it is.
+    pub kind: ExitKind,
+    /// The venue's id, once placed.
+    pub venue_order_id: Option<String>,
+    /// Trigger price.
+    pub stop_price: Option<Decimal>,
+    /// Limit price.
+    pub price: Option<Decimal>,
+    /// Quantity it closes.
+    pub quantity: Decimal,
+    /// Its status.
+    pub status: OrderStatus,
+}
+
+impl ExitOrder {
+    /// The exit of `kind` described by its own `report`.
+    #[must_use]
+    pub fn from_report(
+        kind: ExitKind,
+        report: &ExecutionReport,
+        stop_price: Option<Decimal>,
+        price: Option<Decimal>,
+    ) -> Self {
+        Self {
+            client_order_id: report.client_order_id.clone(),
+            kind,
+            venue_order_id: report.venue_order_id.clone(),
+            stop_price,
+            price,
+            quantity: report.quantity,
+            status: report.status,
+        }
+    }
 }
 
 impl ExecutionReport {
@@ -119,6 +177,7 @@ impl ExecutionReport {
             duplicate,
             position,
             ts_ms,
+            exits: Vec::new(),
         }
     }
 }

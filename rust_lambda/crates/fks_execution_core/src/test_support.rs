@@ -41,6 +41,7 @@ pub fn market_buy(client_order_id: &str, quantity: &str) -> OrderCommand {
         stop_price: None,
         time_in_force: TimeInForce::Gtc,
         reduce_only: false,
+        protection: None,
     }
 }
 

@@ -10,6 +10,7 @@
 mod breaker;
 mod cancel;
 pub mod claim;
+pub mod exits;
 mod reservation;
 pub mod sync;
 
@@ -18,7 +19,7 @@ use std::time::Instant;
 
 use fks_execution_core::{
     CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
-    ExecutionReport, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
+    ExecutionReport, ExitOrder, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
     PositionReport, RiskLimits, SyncCommand,
 };
 use serde_json::Value;
@@ -250,6 +251,18 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             let message = format!("client_order_id {id} already names a different order");
             return Err(Failure::invalid(DenialReason::ClientOrderIdReused, message));
         }
+        if let Some(report) =
+            stored.report.as_ref().filter(|r| r.exits.is_empty() && r.status == OrderStatus::Filled)
+        {
+            // Filled, but its exits were not placed (the first call failed after booking it).
+            if command.protection.is_some_and(|p| !p.is_empty()) && stored.refusal.is_none() {
+                let report = report.clone();
+                let exits = self.protect_filled(&command, &report, now_ms);
+                let mut replayed = replay(stored)?;
+                replayed.exits = exits;
+                return Ok(replayed);
+            }
+        }
         if stored.report.is_some() {
             return replay(stored);
         }
@@ -335,12 +348,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                     balances: Vec::new(),
                     report,
                 };
-                let Some((report, day_pnl)) =
+                let Some((mut report, day_pnl)) =
                     self.commit(record, Expect::Uncommitted, position, mark, now_ms)?
                 else {
                     return self.stored_report(&id);
                 };
                 self.book_day_pnl(day_pnl, now_ms)?;
+                report.exits = self.protect_filled(&original, &report, now_ms);
                 // Recorded as rejected for the audit trail, and named so Step Functions can
                 // route it (insufficient funds is not a bug, nor worth a retry).
                 refused.map_or(Ok(report), |error| Err(Failure::exchange(error)))
@@ -353,6 +367,27 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 Err(Failure::denial(&denial))
             }
         }
+    }
+
+    /// The exits of a filled `entry`, placed and recorded on its stored report. A failure is
+    /// logged, not raised: the entry is booked, and its next delivery (or sync) tries again.
+    fn protect_filled(
+        &mut self,
+        entry: &OrderCommand,
+        report: &ExecutionReport,
+        now_ms: u64,
+    ) -> Vec<ExitOrder> {
+        if report.status != OrderStatus::Filled || entry.protection.is_none_or(|p| p.is_empty()) {
+            return Vec::new();
+        }
+        let placed = self.protect(entry, report, now_ms).and_then(|exits| {
+            self.attach_exits(&entry.client_order_id, &exits, now_ms)?;
+            Ok(exits)
+        });
+        placed.unwrap_or_else(|failure| {
+            eprintln!("exits of {} not placed: {failure}", entry.client_order_id);
+            Vec::new()
+        })
     }
 
     fn check_account(&self, account: &str) -> Result<(), Failure> {

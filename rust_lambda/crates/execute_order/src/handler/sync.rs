@@ -27,11 +27,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use fks_execution_core::{
-    Decimal, Engine, ExchangeClient, ExchangeError, ExecutionReport, ForeignFill, MarketContext, Order,
-    RiskLimits, SyncAction, SyncCommand, SyncReport, VenueOrder, VenueTrade,
+    CancelAction, CancelCommand, Decimal, Engine, ExchangeClient, ExchangeError, ExecutionReport,
+    ForeignFill, MarketContext, Order, OrderStatus, RiskLimits, SyncAction, SyncCommand, SyncReport,
+    VenueOrder, VenueTrade,
 };
 
-use super::{claim, Failure, Handler};
+use super::{claim, exits, Failure, Handler};
 use crate::market::MarketData;
 use crate::store::{Claim, Expect, Exposure, OrderRecord, Store, StoredOrder};
 use crate::venue_call::VenueCall;
@@ -113,6 +114,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
             reports.extend(changed);
         }
+        reports.extend(self.cancel_orphaned_siblings(&reports, now_ms)?);
         let foreign_fills = self.foreign_fills(&view, &known_venue_ids)?;
         for (symbol, trades) in &view.trades {
             if let Some(last) = trades.iter().map(|t| t.seq).max() {
@@ -292,11 +294,47 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let symbol = record.report.symbol.clone();
         let mark = view.marks.get(&symbol).copied().unwrap_or_default();
         let position = self.store.load_position(&self.account, &symbol)?;
-        let Some((report, day_pnl)) = self.commit(record, expect, position, mark, now_ms)? else {
+        let command = record.report.client_order_id.clone();
+        let Some((mut report, day_pnl)) = self.commit(record, expect, position, mark, now_ms)? else {
             return Ok(None);
         };
         self.book_day_pnl(day_pnl, now_ms)?;
+        // An entry that filled since the last look gets its exits now.
+        if let Some(entry) = self.store.load_order(&command)?.map(|s| s.command) {
+            report.exits = self.protect_filled(&entry, &report, now_ms);
+        }
         Ok(Some(report))
+    }
+
+    /// The other leg of every exit pair whose leg filled in this sync, canceled if it still
+    /// works (a venue without native OCO, the paper venue; Binance expires it itself).
+    fn cancel_orphaned_siblings(
+        &mut self,
+        reports: &[ExecutionReport],
+        now_ms: u64,
+    ) -> Result<Vec<ExecutionReport>, Failure> {
+        let mut canceled = Vec::new();
+        for filled in reports.iter().filter(|r| r.status == OrderStatus::Filled) {
+            let Some(sibling) = exits::sibling_of(&filled.client_order_id) else { continue };
+            let open =
+                self.store.load_order(&sibling)?.and_then(|s| s.report).is_some_and(|r| r.status.is_open());
+            if !open {
+                continue;
+            }
+            let command = CancelCommand {
+                action: CancelAction::Cancel,
+                client_order_id: sibling.clone(),
+                account: self.account.clone(),
+            };
+            match self.cancel(&command, now_ms) {
+                Ok(report) => canceled.push(report),
+                Err(failure) => eprintln!(
+                    "sibling {sibling} of filled {} not canceled: {failure}",
+                    filled.client_order_id
+                ),
+            }
+        }
+        Ok(canceled)
     }
 
     /// The new trades of orders the platform never placed.

@@ -8,8 +8,8 @@ use execute_order::handler::{ClaimTiming, Handler};
 use execute_order::market::StaticMarket;
 use execute_order::store::MemoryStore;
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, PaperConfig,
-    PaperExchange, RiskLimits, VenueOrder, VenueTrade,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
+    PaperConfig, PaperExchange, RiskLimits, VenueOrder, VenueTrade,
 };
 
 pub const ACCOUNT: &str = "acct-1";
@@ -83,6 +83,14 @@ impl ExchangeClient for Scripted {
             Some(error) => Err(error),
             None => self.paper.query(order, market),
         }
+    }
+
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        self.paper.place_oco(oco, market)
     }
 
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
@@ -161,6 +169,14 @@ impl ExchangeClient for SharedPaper {
         market: &MarketContext,
     ) -> Result<Option<VenueOrder>, ExchangeError> {
         self.lock().query(order, market)
+    }
+
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        self.lock().place_oco(oco, market)
     }
 
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {

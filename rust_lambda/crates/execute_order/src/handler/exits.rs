@@ -1,0 +1,328 @@
+//! Protective exits: the stop-loss and take-profit an order's `protection` asks for, placed on
+//! the venue once the entry has filled (at its placement, or at the sync that learns the fill).
+//!
+//! * stop and take profit together: one OCO (Binance `orderList/oco`: `LIMIT_MAKER` take
+//!   profit and `STOP_LOSS_LIMIT` stop for a long, mirrored for a short), so the venue cancels
+//!   one when the other fills and the position's quantity is never sold twice;
+//! * only one of them: a `STOP_LOSS_LIMIT` or a `TAKE_PROFIT_LIMIT`;
+//! * prices in percent of the entry's average fill price, as the backtester's `stop_loss_pct` /
+//!   `take_profit_pct`, on the instrument's tick (rounded away from the entry for a stop); a
+//!   stop's limit sits [`STOP_LIMIT_BUFFER_PCT`] beyond its trigger so a fast move still fills.
+//!
+//! Each exit is an order of its own in the orders table, with a client order id derived from
+//! the entry's (`<entry>-sl`, `-tp`, list `-oco`, a trailing stop `-t<n>`), claimed before the
+//! venue is called exactly as an entry is (see [`super::claim`]): a retry, a second sync or a
+//! concurrent one finds the claims and places nothing again. The sync then tracks the exits
+//! like any working order and books their fills into the position.
+
+use fks_execution_core::command::MAX_CLIENT_ORDER_ID_LEN;
+use fks_execution_core::{
+    Decimal, Engine, ErrorClass, ExchangeClient, ExecutionReport, ExitKind, ExitOrder, Instrument,
+    MarketContext, OcoCommand, Order, OrderCommand, OrderStatus, OrderType, RiskLimits, Side, TimeInForce,
+    VenueOrder,
+};
+
+use super::{Failure, Handler};
+use crate::market::MarketData;
+use crate::store::{Expect, OrderRecord, Store};
+use crate::venue_call::VenueCall;
+
+/// How far beyond its trigger a stop's limit price sits, in percent.
+pub const STOP_LIMIT_BUFFER_PCT: Decimal = Decimal::ONE;
+
+/// The exit's client order id: the entry's with `suffix`, the entry part shortened to a hash
+/// when the whole would pass Binance's 36 characters; the same every time.
+#[must_use]
+pub fn exit_id(entry: &str, suffix: &str) -> String {
+    let id = format!("{entry}{suffix}");
+    if id.len() <= MAX_CLIENT_ORDER_ID_LEN {
+        return id;
+    }
+    // FNV-1a: stable across builds and platforms, unlike the standard hasher.
+    let hash = entry
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let keep = MAX_CLIENT_ORDER_ID_LEN - suffix.len() - 17;
+    format!("{}-{hash:016x}{suffix}", &entry[..keep])
+}
+
+/// The exit kind an exit's client order id names, and its OCO sibling's id.
+#[must_use]
+pub fn sibling_of(client_order_id: &str) -> Option<String> {
+    let base = client_order_id.strip_suffix("-sl").map(|b| (b, "-tp"));
+    let base = base.or_else(|| client_order_id.strip_suffix("-tp").map(|b| (b, "-sl")));
+    base.map(|(b, other)| format!("{b}{other}"))
+}
+
+fn on_tick(price: Decimal, tick: Decimal, up: bool) -> Decimal {
+    let ticks = price / tick;
+    (if up { ticks.ceil() } else { ticks.floor() }) * tick
+}
+
+fn percent(price: Decimal, pct: Decimal) -> Decimal {
+    price * pct / Decimal::ONE_HUNDRED
+}
+
+const fn opposite(side: Side) -> Side {
+    match side {
+        Side::Buy => Side::Sell,
+        Side::Sell => Side::Buy,
+    }
+}
+
+/// The exit orders `entry` asks for after filling `quantity` at `avg`, and the OCO list id when
+/// there are two.
+fn exit_legs(
+    entry: &OrderCommand,
+    instrument: &Instrument,
+    avg: Decimal,
+    quantity: Decimal,
+) -> (Vec<(OrderCommand, ExitKind)>, Option<String>) {
+    let Some(protection) = entry.protection.filter(|p| !p.is_empty()) else { return (Vec::new(), None) };
+    let long = entry.side == Side::Buy;
+    let tick = instrument.tick_size;
+    let leg = |suffix: &str, order_type, stop_price, price| OrderCommand {
+        client_order_id: exit_id(&entry.client_order_id, suffix),
+        signal_id: entry.signal_id.clone(),
+        account: entry.account.clone(),
+        symbol: entry.symbol.clone(),
+        side: opposite(entry.side),
+        order_type,
+        quantity,
+        price: Some(price),
+        stop_price,
+        time_in_force: TimeInForce::Gtc,
+        reduce_only: true,
+        protection: None,
+    };
+    let trailing = protection.stop_loss_pct.is_none();
+    let stop = protection.stop_loss_pct.or(protection.trailing_stop_pct).map(|pct| {
+        // Below a long, above a short; the limit a little further, so a gap still fills.
+        let trigger = if long { avg - percent(avg, pct) } else { avg + percent(avg, pct) };
+        let trigger = on_tick(trigger, tick, !long);
+        let buffer = percent(trigger, STOP_LIMIT_BUFFER_PCT);
+        let limit = on_tick(if long { trigger - buffer } else { trigger + buffer }, tick, !long);
+        let (suffix, kind) =
+            if trailing { ("-t0", ExitKind::TrailingStop) } else { ("-sl", ExitKind::StopLoss) };
+        (leg(suffix, OrderType::StopLimit, Some(trigger), limit), kind)
+    });
+    let target = protection.take_profit_pct.map(|pct| {
+        let price = if long { avg + percent(avg, pct) } else { avg - percent(avg, pct) };
+        on_tick(price, tick, long)
+    });
+    match (stop, target) {
+        (Some((stop, ExitKind::StopLoss)), Some(target)) => {
+            // One OCO: the take profit rests as a plain limit (LIMIT_MAKER) beside the stop.
+            let take = leg("-tp", OrderType::Limit, None, target);
+            let list = exit_id(&entry.client_order_id, "-oco");
+            (vec![(stop, ExitKind::Oco), (take, ExitKind::Oco)], Some(list))
+        }
+        (stop, target) => {
+            let mut legs: Vec<_> = stop.into_iter().collect();
+            legs.extend(
+                target.map(|t| (leg("-tp", OrderType::TakeProfitLimit, Some(t), t), ExitKind::TakeProfit)),
+            );
+            (legs, None)
+        }
+    }
+}
+
+impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
+    /// Places the exits a filled `entry` asks for, once (a second call finds them claimed and
+    /// reports what is stored); the exits as the entry's report lists them.
+    ///
+    /// # Errors
+    /// `TemporaryError` if the store cannot answer.
+    pub(super) fn protect(
+        &mut self,
+        entry: &OrderCommand,
+        report: &ExecutionReport,
+        now_ms: u64,
+    ) -> Result<Vec<ExitOrder>, Failure> {
+        let (Some(avg), OrderStatus::Filled) = (report.avg_fill_price, report.status) else {
+            return Ok(Vec::new());
+        };
+        let instrument = self.instrument(&entry.symbol)?;
+        let (legs, list) = exit_legs(entry, &instrument, avg, report.filled_qty);
+        if legs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let reports = self.place_exits(&legs, list.as_deref(), now_ms)?;
+        Ok(legs
+            .iter()
+            .zip(reports)
+            .map(|((leg, kind), report)| ExitOrder::from_report(*kind, &report, leg.stop_price, leg.price))
+            .collect())
+    }
+
+    /// Claims every leg, sends them (one order, or one OCO list) and commits each leg's answer.
+    fn place_exits(
+        &mut self,
+        legs: &[(OrderCommand, ExitKind)],
+        list: Option<&str>,
+        now_ms: u64,
+    ) -> Result<Vec<ExecutionReport>, Failure> {
+        let claim = self.new_claim(now_ms);
+        let mut claimed: Vec<String> = Vec::new();
+        for (leg, _) in legs {
+            if !self.store.claim(leg, &claim)? {
+                // Placed (or being placed) by an earlier call: give back what this call took.
+                for id in &claimed {
+                    self.store.release(id, &claim.owner, None)?;
+                }
+                return legs.iter().map(|(leg, _)| self.exit_as_stored(leg, now_ms)).collect();
+            }
+            claimed.push(leg.client_order_id.clone());
+        }
+        let commands: Vec<OrderCommand> = legs.iter().map(|(leg, _)| leg.clone()).collect();
+        let mark = self.market.mark_price(&commands[0].symbol).map_err(Failure::exchange)?;
+        let market = MarketContext { now_ms, mark_price: mark };
+        let answer = match (list, commands.as_slice()) {
+            (Some(list), [stop, take]) => {
+                let oco = OcoCommand {
+                    list_client_order_id: list.to_owned(),
+                    stop: stop.clone(),
+                    take_profit: take.clone(),
+                };
+                self.exchange.place_oco(&oco, &market)
+            }
+            _ => self.exchange.place(&commands[0], &market).map(|v| vec![v]),
+        };
+        let venues = match answer {
+            Ok(venues) => venues,
+            // Unknown outcome: the claims stay, and the sync settles each leg by its id.
+            Err(error) if error.class == ErrorClass::Retryable => {
+                eprintln!(
+                    "exits of {}: outcome unknown, left to the sync: {error}",
+                    commands[0].client_order_id
+                );
+                return commands.iter().map(|leg| Ok(unanswered(leg, now_ms))).collect();
+            }
+            // Throttled before the venue took it: nothing placed, nothing claimed.
+            Err(error) if error.class == ErrorClass::RateLimited => {
+                for id in &claimed {
+                    self.store.release(id, &claim.owner, None)?;
+                }
+                return Err(Failure::exchange(error));
+            }
+            Err(error) => {
+                let mut reports = Vec::new();
+                for leg in &commands {
+                    let mut order = Order::submitted(leg.clone(), now_ms);
+                    order
+                        .reject(error.message.clone(), now_ms)
+                        .map_err(|e| Failure::new("PermanentError", e.to_string()))?;
+                    let report = ExecutionReport::new(&order, Vec::new(), None, false, now_ms);
+                    let refusal = Some(error.class.error_name().to_owned());
+                    reports.push(self.commit_exit(report, refusal, mark, now_ms)?);
+                }
+                return Ok(reports);
+            }
+        };
+        let mut reports = Vec::new();
+        for (leg, venue) in commands.iter().zip(venues) {
+            let report = self.venue_report(Order::submitted(leg.clone(), now_ms), &venue, now_ms)?;
+            reports.push(self.commit_exit(report, None, mark, now_ms)?);
+        }
+        Ok(reports)
+    }
+
+    fn commit_exit(
+        &mut self,
+        report: ExecutionReport,
+        refusal: Option<String>,
+        mark: Decimal,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
+        let id = report.client_order_id.clone();
+        let position = self.store.load_position(&self.account, &report.symbol)?;
+        let record =
+            OrderRecord { report, trade_ids: Vec::new(), refusal, exposure: None, balances: Vec::new() };
+        match self.commit(record, Expect::Uncommitted, position, mark, now_ms)? {
+            Some((report, day_pnl)) => {
+                self.book_day_pnl(day_pnl, now_ms)?;
+                Ok(report)
+            }
+            None => self.exit_as_stored_id(&id, now_ms),
+        }
+    }
+
+    fn exit_as_stored(&mut self, leg: &OrderCommand, now_ms: u64) -> Result<ExecutionReport, Failure> {
+        self.exit_as_stored_id(&leg.client_order_id, now_ms)
+    }
+
+    fn exit_as_stored_id(&mut self, id: &str, now_ms: u64) -> Result<ExecutionReport, Failure> {
+        let stored = self.store.load_order(id)?;
+        Ok(match stored {
+            Some(stored) => match stored.report {
+                Some(mut report) => {
+                    report.fills.clear();
+                    report
+                }
+                None => unanswered(&stored.command, now_ms),
+            },
+            None => return Err(Failure::new("TemporaryError", format!("exit {id} vanished; retry"))),
+        })
+    }
+
+    /// `order` after the venue's answer `venue`.
+    pub(super) fn venue_report(
+        &mut self,
+        order: Order,
+        venue: &VenueOrder,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
+        let mut engine = Engine::new(
+            self.account.clone(),
+            RiskLimits::default(),
+            VenueCall::new(&mut self.exchange, None),
+        );
+        engine.restore_order(order);
+        engine.on_venue_update(venue, now_ms).map_err(|d| Failure::denial(&d))
+    }
+
+    /// Writes `exits` into the stored report of the entry `id` (no fill booked again).
+    pub(super) fn attach_exits(&mut self, id: &str, exits: &[ExitOrder], now_ms: u64) -> Result<(), Failure> {
+        for _ in 0..3 {
+            let Some(stored) = self.store.load_order(id)? else { return Ok(()) };
+            let Some(mut report) = stored.report else { return Ok(()) };
+            report.fills.clear();
+            report.exits = exits.to_vec();
+            let record = OrderRecord {
+                report,
+                trade_ids: stored.trade_ids,
+                refusal: stored.refusal,
+                exposure: None,
+                balances: Vec::new(),
+            };
+            if self.store.commit(&record, Expect::Version(stored.version), None, now_ms)?.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(Failure::new("TemporaryError", format!("order {id} kept changing while its exits were recorded")))
+    }
+}
+
+/// The report of an exit whose placement's outcome is not known yet.
+fn unanswered(leg: &OrderCommand, now_ms: u64) -> ExecutionReport {
+    ExecutionReport::new(&Order::submitted(leg.clone(), now_ms), Vec::new(), None, false, now_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_ids_fit_binance_and_name_their_sibling() {
+        let long = "sig-0123456789abcdef0123456789abcdef";
+        let id = exit_id(long, "-oco");
+
+        assert_eq!(exit_id("sig-1", "-sl"), "sig-1-sl");
+        assert!(id.len() <= MAX_CLIENT_ORDER_ID_LEN, "{id}");
+        assert_eq!(id, exit_id(long, "-oco"), "the same every time");
+        assert_ne!(exit_id(long, "-sl"), exit_id(&long.replace('f', "e"), "-sl"));
+        assert_eq!(sibling_of("sig-1-sl").as_deref(), Some("sig-1-tp"));
+        assert_eq!(sibling_of("sig-1-tp").as_deref(), Some("sig-1-sl"));
+        assert_eq!(sibling_of("sig-1"), None);
+    }
+}

@@ -1,0 +1,97 @@
+//! Protective exits: placed once the entry fills (at placement or at a sync), as one OCO for a
+//! stop and a take profit, booked when they fill, the other leg canceled.
+
+mod common;
+
+use common::{command, d, handler, limit, sync_report, ACCOUNT};
+use fks_execution_core::{ExchangeClient, ExitKind, OrderStatus, OrderType, RiskLimits};
+
+fn protected(event: &str, protection: &str) -> String {
+    let end = event.rfind('}').expect("a JSON object");
+    format!(r#"{},"protection":{protection}}}"#, &event[..end])
+}
+
+#[test]
+fn a_filled_entry_with_a_stop_gets_a_stop_loss_limit_two_percent_under_its_fill_placed_once() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-1", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+
+    let report = h.handle_json(&event, 1).unwrap();
+    let again = h.handle_json(&event, 2).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert_eq!(report.exits.len(), 1);
+    let stop = &report.exits[0];
+    assert_eq!((stop.kind, stop.client_order_id.as_str()), (ExitKind::StopLoss, "e-1-sl"));
+    // 2 % under the 42000 fill, and the limit 1 % under the trigger.
+    assert_eq!((stop.stop_price, stop.price), (Some(d("41160")), Some(d("40748.40"))));
+    assert_eq!((stop.status, stop.quantity), (OrderStatus::Accepted, d("0.01")));
+    let stored = h.store().clone_order("e-1-sl").unwrap();
+    assert_eq!(stored.command.order_type, OrderType::StopLimit);
+    assert!(stored.command.reduce_only);
+    assert!(again.duplicate);
+    assert_eq!(h.exchange().paper.working_orders(), 1, "the retry placed no second stop");
+    let entry = h.store().clone_order("e-1").and_then(|o| o.report).unwrap();
+    assert_eq!(entry.exits.len(), 1, "the stored entry lists its exits");
+}
+
+#[test]
+fn a_stop_and_a_take_profit_are_one_pair_and_the_leg_left_is_canceled_when_the_other_fills() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-2", "buy", "0.01"), r#"{"stop_loss_pct":"2","take_profit_pct":"4"}"#);
+    let report = h.handle_json(&event, 1).unwrap();
+    // The price reaches the take profit (42000 + 4 % = 43680): the venue fills it.
+    h.exchange_mut().paper.on_mark_price("BTCUSDT", d("43700"), 2);
+
+    let synced = sync_report(&mut h, 3);
+
+    let kinds: Vec<_> = report.exits.iter().map(|e| (e.kind, e.client_order_id.as_str())).collect();
+    assert_eq!(kinds, [(ExitKind::Oco, "e-2-sl"), (ExitKind::Oco, "e-2-tp")]);
+    assert_eq!(report.exits[1].price, Some(d("43680")));
+    let states: Vec<_> = synced.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(states.contains(&("e-2-tp", OrderStatus::Filled)), "{states:?}");
+    assert!(states.contains(&("e-2-sl", OrderStatus::Canceled)), "{states:?}");
+    assert_eq!(h.exchange().paper.working_orders(), 0);
+    let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!(position.position.quantity(), d("0"), "the take profit closed the position");
+}
+
+#[test]
+fn a_resting_entry_gets_its_exits_at_the_sync_that_learns_its_fill() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&limit("e-3", "buy", "0.01", "41000.00"), r#"{"take_profit_pct":"5"}"#);
+    let placed = h.handle_json(&event, 1).unwrap();
+    h.exchange_mut().paper.on_mark_price("BTCUSDT", d("40990.00"), 2);
+
+    let first = sync_report(&mut h, 3);
+    let second = sync_report(&mut h, 4);
+
+    assert!(placed.exits.is_empty());
+    let entry = first.reports.iter().find(|r| r.client_order_id == "e-3").expect("the entry's fill");
+    assert_eq!(entry.exits.len(), 1);
+    assert_eq!((entry.exits[0].kind, entry.exits[0].stop_price), (ExitKind::TakeProfit, Some(d("43050"))));
+    let stored = h.store().clone_order("e-3-tp").unwrap();
+    assert_eq!(stored.command.order_type, OrderType::TakeProfitLimit);
+    assert!(second.reports.is_empty());
+    assert_eq!(h.exchange().paper.working_orders(), 1);
+}
+
+#[test]
+fn protection_out_of_range_or_on_a_reduce_only_order_is_bad_request() {
+    let mut h = handler(RiskLimits::default());
+    let cases = [
+        protected(&command("b-1", "buy", "0.01"), r#"{"stop_loss_pct":"0"}"#),
+        protected(&command("b-2", "buy", "0.01"), r#"{"stop_loss_pct":"100"}"#),
+        protected(&command("b-3", "buy", "0.01"), r#"{"stop_loss_pct":"2","trailing_stop_pct":"1"}"#),
+        protected(&command("b-4", "buy", "0.01"), r#"{"stop_loss_pct":"2","x":"1"}"#),
+        protected(
+            &command("b-5", "sell", "0.01").replace(r#""type""#, r#""reduce_only":true,"type""#),
+            r#"{"stop_loss_pct":"2"}"#,
+        ),
+    ];
+
+    for event in cases {
+        let failure = h.handle_json(&event, 1).unwrap_err();
+        assert_eq!(failure.error_type, "BadRequest", "{event}: {failure}");
+    }
+}
