@@ -24,6 +24,9 @@ class Account:
         self._free = {asset: Decimal(amount) for asset, amount in balances.items()}
         self._locked = dict.fromkeys(self._free, ZERO)
 
+    def assets(self) -> list[str]:
+        return sorted(self._free)
+
     def free(self, asset: str) -> Decimal:
         return self._free.get(asset, ZERO)
 

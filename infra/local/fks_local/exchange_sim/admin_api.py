@@ -15,14 +15,22 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import parse_qsl
 
-from fks_local.exchange_sim.faults import parse_fault
+from fks_local.exchange_sim.faults import FaultInjector, parse_fault
 from fks_local.exchange_sim.markets import SymbolSpec, fmt8
+from fks_local.exchange_sim.routing import Venue
 
-if TYPE_CHECKING:
-    from fks_local.exchange_sim.application import Application
+
+class Application(Protocol):
+    """What the admin endpoints touch, on every simulated venue."""
+
+    venue: Venue
+    faults: FaultInjector
+
+    def clock(self) -> int: ...
+
 
 PREFIX = "/sim/"
 MAX_PRICE = Decimal("1000000")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from fks_local.exchange_sim import errors, list_api, params, public_api, replace_api, trade_api
@@ -48,38 +48,58 @@ class Request:
     query: str
     body: str
     api_key: str | None
+    # Every request header (names as sent); the venues that sign with headers read theirs here.
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((value for key, value in self.headers.items() if key.lower() == wanted), None)
 
 
 def _json(status: int, payload: object, headers: dict[str, str]) -> Response:
     return Response(status, json.dumps(payload, separators=(",", ":")).encode(), headers=headers)
 
 
-class Application:
-    def __init__(self, venue: Venue, limiter: RequestLimiter, faults: FaultInjector, clock: Clock) -> None:
+json_response = _json
+Serve = Callable[[], Response]
+
+
+class VenueApplication:
+    """What every simulated venue shares: the ``/sim/`` admin endpoints and injected faults.
+
+    A venue finds the handler of a request (``route``): a 404/405 ``Response``, or a callable
+    that serves it. Faults then decide whether it runs and what is answered.
+    """
+
+    def __init__(self, venue: Venue, faults: FaultInjector, clock: Clock) -> None:
         self.venue = venue
-        self.limiter = limiter
         self.faults = faults
         self.clock = clock
+
+    def route(self, request: Request) -> Response | Serve:
+        raise NotImplementedError
+
+    def fault_error(self, error: errors.BinanceError) -> Response:
+        """An injected error with a ``code``; venues other than Binance answer a bare page."""
+        return Response(error.http_status, b"<html><body><h1>Error</h1></body></html>", "text/html", error.headers)
 
     def handle(self, request: Request) -> Response:
         if request.path.startswith(ADMIN_PREFIX):
             status, payload = handle_admin(self, request.method, request.path, request.query, request.body)
             return _json(status, payload, {})
-        name = request.path[len(API_PREFIX) :] if request.path.startswith(API_PREFIX) else None
-        route = ROUTES.get((request.method, name or ""))
-        if route is None:
-            status = 405 if name in _PATHS else 404
-            return Response(status, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
+        serve = self.route(request)
+        if isinstance(serve, Response):
+            return serve
         fault = self.faults.take(request.method, request.path)
         if fault is None:
-            return self._serve(route, request)
-        return self._faulted(fault, route, request)
+            return serve()
+        return self._faulted(fault, serve)
 
-    def _faulted(self, fault: Fault, route: Route, request: Request) -> Response:
-        served = self._serve(route, request) if fault.apply else None
+    def _faulted(self, fault: Fault, serve: Serve) -> Response:
+        served = serve() if fault.apply else None
         reply = fault.error_answer()
         if isinstance(reply, errors.BinanceError):
-            answer = _json(reply.http_status, reply.body(), reply.headers)
+            answer = self.fault_error(reply)
         elif reply is not None:
             answer = Response(reply[0], reply[1].encode(), "text/html")
         elif served is not None:
@@ -87,6 +107,25 @@ class Application:
         else:  # a timeout that was not applied: nothing to answer anyway
             answer = Response(504, b"", "text/html")
         return replace(answer, delay_ms=fault.delay_ms, drop=fault.drops)
+
+
+class Application(VenueApplication):
+    """Binance's spot REST API."""
+
+    def __init__(self, venue: Venue, limiter: RequestLimiter, faults: FaultInjector, clock: Clock) -> None:
+        super().__init__(venue, faults, clock)
+        self.limiter = limiter
+
+    def route(self, request: Request) -> Response | Serve:
+        name = request.path[len(API_PREFIX) :] if request.path.startswith(API_PREFIX) else None
+        route = ROUTES.get((request.method, name or ""))
+        if route is None:
+            status = 405 if name in _PATHS else 404
+            return Response(status, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
+        return lambda: self._serve(route, request)
+
+    def fault_error(self, error: errors.BinanceError) -> Response:
+        return _json(error.http_status, error.body(), error.headers)
 
     def _serve(self, route: Route, request: Request) -> Response:
         headers: dict[str, str] = {}

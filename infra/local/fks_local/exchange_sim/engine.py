@@ -14,7 +14,7 @@ from decimal import Decimal
 from fks_local.exchange_sim import errors, matching, order_lists
 from fks_local.exchange_sim.account import Account
 from fks_local.exchange_sim.candles import CandleSource, minute_index
-from fks_local.exchange_sim.ledger import Ledger
+from fks_local.exchange_sim.ledger import Fees, Ledger
 from fks_local.exchange_sim.markets import SymbolSpec, check_notional, check_price, check_quantity
 from fks_local.exchange_sim.order_lists import NewOco, OrderList
 from fks_local.exchange_sim.order_params import NewOrder
@@ -39,12 +39,13 @@ class Engine:
         *,
         fee_rate: Decimal,
         spread_bps: int,
+        fees: Fees | None = None,
     ) -> None:
         self.specs = {spec.symbol: spec for spec in specs}
         self.account = account
-        self.fee_rate = fee_rate
+        self.fees = fees or Fees(taker=fee_rate, maker=fee_rate)
         self.lock = threading.RLock()
-        self.ledger = Ledger(self.specs, account, fee_rate)
+        self.ledger = Ledger(self.specs, account, self.fees)
         self.resting = RestingOrders(self.specs, self.ledger, candles)
         self._candles = candles
         self._spread_bps = spread_bps
@@ -242,6 +243,9 @@ class Engine:
             return request.quantity
         assert request.quote_qty is not None  # order_params guarantees one of the two
         price = request.spec.price_of_ticks(book.ask if request.side == "BUY" else book.bid)
+        if self.fees.in_quote and request.side == "BUY":
+            # The amount to spend includes the commission charged on top of the cost.
+            price *= 1 + self.fees.taker
         return request.spec.floor_to_step(request.quote_qty / price)
 
     def _check_filters(self, request: NewOrder, qty: Decimal, book: matching.Quote, *, new_orders: int) -> None:

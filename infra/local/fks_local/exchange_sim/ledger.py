@@ -1,12 +1,14 @@
 """What orders do to the account: funds reserved while they rest, and trades when they fill.
 
 Liquidity is unlimited at the quoted price, so an order fills completely in one trade. Commission
-is charged on what the order receives, as Binance does when fees are not paid in BNB.
+is charged on what the order receives, as Binance does when fees are not paid in BNB, or in the
+quote currency on top of a buy's cost and out of a sell's proceeds, as Kraken and Coinbase do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from fks_local.exchange_sim.account import Account
@@ -16,21 +18,38 @@ from fks_local.exchange_sim.orders import Order, Trade
 _EIGHT_DECIMALS = Decimal("1e-8")
 
 
+@dataclass(frozen=True)
+class Fees:
+    """A venue's commission: rates for takers and makers, and the asset it is charged in."""
+
+    taker: Decimal
+    maker: Decimal
+    # False: in the asset the order receives (Binance); True: in the quote currency (Kraken, Coinbase).
+    in_quote: bool = False
+
+    def of(self, notional: Decimal, *, maker: bool) -> Decimal:
+        rate = self.maker if maker else self.taker
+        return (notional * rate).quantize(_EIGHT_DECIMALS, rounding=ROUND_HALF_UP)
+
+
 class Ledger:
     """Balances moved by orders and the trades they made. Callers hold the engine's lock."""
 
-    def __init__(self, specs: Mapping[str, SymbolSpec], account: Account, fee_rate: Decimal) -> None:
+    def __init__(self, specs: Mapping[str, SymbolSpec], account: Account, fees: Fees) -> None:
         self.specs = specs
         self.account = account
-        self.fee_rate = fee_rate
+        self.fees = fees
         self.trades: list[Trade] = []
         self._next_trade_id = 1
 
     def spend(self, order: Order, price: Decimal) -> tuple[str, Decimal]:
-        """The asset and amount ``order`` gives up when it trades at ``price``."""
+        """The asset and amount ``order`` gives up when it trades at ``price`` (as a taker, at most)."""
         spec = self.specs[order.symbol]
         if order.side == "BUY":
-            return spec.quote, order.orig_qty * price
+            cost = order.orig_qty * price
+            if self.fees.in_quote:
+                cost += self.fees.of(cost, maker=False)
+            return spec.quote, cost
         return spec.base, order.orig_qty
 
     @staticmethod
@@ -56,12 +75,18 @@ class Ledger:
     def fill(self, order: Order, price: Decimal, now_ms: int, *, maker: bool) -> None:
         spec = self.specs[order.symbol]
         self.release(order)
-        spent_asset, spent = self.spend(order, price)
-        self.account.spend_free(spent_asset, spent)
+        notional = order.orig_qty * price
         received_asset = spec.base if order.side == "BUY" else spec.quote
-        received = order.orig_qty if order.side == "BUY" else order.orig_qty * price
-        fee = (received * self.fee_rate).quantize(_EIGHT_DECIMALS, rounding=ROUND_HALF_UP)
-        self.account.credit(received_asset, received - fee)
+        received = order.orig_qty if order.side == "BUY" else notional
+        if self.fees.in_quote:
+            fee_asset, fee = spec.quote, self.fees.of(notional, maker=maker)
+            spent = notional + fee if order.side == "BUY" else order.orig_qty
+            self.account.spend_free(spec.quote if order.side == "BUY" else spec.base, spent)
+            self.account.credit(received_asset, received if order.side == "BUY" else received - fee)
+        else:
+            fee_asset, fee = received_asset, self.fees.of(received, maker=maker)
+            self.account.spend_free(*self.spend(order, price))
+            self.account.credit(received_asset, received - fee)
         trade = Trade(
             self._next_trade_id,
             order.order_id,
@@ -69,7 +94,7 @@ class Ledger:
             price,
             order.orig_qty,
             fee,
-            received_asset,
+            fee_asset,
             now_ms,
             is_buyer=order.side == "BUY",
             is_maker=maker,

@@ -10,8 +10,9 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
+from fks_local.exchange_sim import venues
 from fks_local.exchange_sim.account import Account
-from fks_local.exchange_sim.application import Application, Clock, Request, Response
+from fks_local.exchange_sim.application import Application, Clock, Request, Response, VenueApplication
 from fks_local.exchange_sim.candles import CandleSource
 from fks_local.exchange_sim.config import SimulatorConfig
 from fks_local.exchange_sim.engine import Engine
@@ -35,7 +36,7 @@ def wall_clock_ms() -> int:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], app: Application) -> None:
+    def __init__(self, address: tuple[str, int], app: VenueApplication) -> None:
         self.app = app
         super().__init__(address, _Handler)
 
@@ -64,7 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode(errors="replace") if length else ""
-        request = Request(self.command, path, query, body, self.headers.get("X-MBX-APIKEY"))
+        request = Request(self.command, path, query, body, self.headers.get("X-MBX-APIKEY"), dict(self.headers.items()))
         self._send(self.server.app.handle(request))
 
     def _send(self, response: Response) -> None:
@@ -87,7 +88,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ExchangeSimulator:
-    """A Binance spot REST look-alike on loopback. ``port=0`` picks a free port."""
+    """A spot REST look-alike of ``venue`` (binance, kraken, coinbase) on loopback. ``port=0`` picks a free port.
+
+    ``venue_config`` is the venue's own settings (credentials, fees, rate limits):
+    ``KrakenConfig`` or ``CoinbaseConfig``; Binance's are in ``config``.
+    """
 
     def __init__(
         self,
@@ -96,23 +101,33 @@ class ExchangeSimulator:
         *,
         config: SimulatorConfig | None = None,
         clock: Clock | None = None,
+        venue: str = "binance",
+        venue_config: object | None = None,
     ) -> None:
         if host not in _LOOPBACK:
             raise ValueError(f"the exchange simulator binds loopback only, not {host!r}")
         self.config = config or SimulatorConfig()
         self._host, self._port = _LOOPBACK[host], port
+        self.venue_name = venue
         self.candles = CandleSource(self.config.symbols, self.config.seed)
         self.account = Account(self.config.balances)
+        venue_config = venues.venue_config(venue, venue_config)
         self.engine = Engine(
             self.config.symbols,
             self.candles,
             self.account,
             fee_rate=self.config.fee_rate,
             spread_bps=self.config.spread_bps,
+            fees=venues.fees(venue_config),
         )
         self.faults = FaultInjector()
-        venue = Venue(self.config, self.candles, self.engine)
-        self.app = Application(venue, RequestLimiter(self.config), self.faults, clock or wall_clock_ms)
+        shared = Venue(self.config, self.candles, self.engine)
+        clock = clock or wall_clock_ms
+        self.app: VenueApplication = (
+            Application(shared, RequestLimiter(self.config), self.faults, clock)
+            if venue_config is None
+            else venues.application(venue_config, shared, self.faults, clock)
+        )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -133,11 +148,11 @@ class ExchangeSimulator:
             raise PortInUseError(
                 error.errno, f"cannot listen on {self._host}:{self._port}: {error.strerror}"
             ) from error
-        self._thread = threading.Thread(target=self._server.serve_forever, name="exchange-sim", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"{self.venue_name}-sim", daemon=True)
         self._thread.start()
         # Build the hour caches now so the first klines request does not pay for them.
         threading.Thread(target=self._warm_up, name="exchange-sim-warm-up", daemon=True).start()
-        logger.info("exchange simulator listening on %s", self.url)
+        logger.info("%s simulator listening on %s", self.venue_name, self.url)
         return self
 
     def _warm_up(self) -> None:

@@ -1,0 +1,74 @@
+"""Kraken's private-call authentication and its REST call counter.
+
+``API-Sign`` = base64(HMAC-SHA512(base64-decoded secret, URI path + SHA-256(nonce + POST body))),
+where the body is the form-encoded POST data that includes ``nonce``. The nonce must grow with
+every call of a key (``EAPI:Invalid nonce`` otherwise, and the call is not carried out).
+
+The call counter (Kraken's Starter tier by default) starts at 0, gains 1 per call (2 for ledger
+and trade history), decays continuously and refuses a call that would take it past the maximum
+with ``EAPI:Rate limit exceeded``. AddOrder and CancelOrder are on Kraken's separate trading
+limiter and do not count.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import threading
+from decimal import Decimal
+
+from fks_local.exchange_sim.kraken import errors
+from fks_local.exchange_sim.kraken.config import KrakenConfig
+
+
+def expected_signature(secret_b64: str, path: str, nonce: str, body: str) -> str:
+    digest = hashlib.sha256((nonce + body).encode()).digest()
+    key = base64.b64decode(secret_b64)
+    return base64.b64encode(hmac.new(key, path.encode() + digest, hashlib.sha512).digest()).decode()
+
+
+class KrakenAuth:
+    """Keys, nonces and call counters of one simulator; thread-safe."""
+
+    def __init__(self, config: KrakenConfig) -> None:
+        self._config = config
+        self._lock = threading.Lock()
+        self._last_nonce: dict[str, int] = {}
+        self._counter: dict[str, tuple[Decimal, int]] = {}
+
+    def verify(self, api_key: str | None, signature: str | None, path: str, nonce: str | None, body: str) -> str:
+        """The caller's key once its signature and nonce are good; else the KrakenError."""
+        if not api_key or api_key != self._config.api_key:
+            raise errors.KrakenError(errors.INVALID_KEY)
+        if not nonce or not nonce.isdigit():
+            raise errors.KrakenError(errors.INVALID_NONCE)
+        try:
+            expected = expected_signature(self._config.api_secret, path, nonce, body)
+        except binascii.Error:
+            raise errors.KrakenError(errors.INVALID_KEY) from None
+        if signature is None or not hmac.compare_digest(expected, signature):
+            raise errors.KrakenError(errors.INVALID_SIGNATURE)
+        with self._lock:
+            if int(nonce) <= self._last_nonce.get(api_key, -1):
+                raise errors.KrakenError(errors.INVALID_NONCE)
+            self._last_nonce[api_key] = int(nonce)
+        return api_key
+
+    def charge(self, api_key: str, cost: int, now_ms: int) -> None:
+        """Add ``cost`` to the key's counter, or refuse the call if it would pass the maximum."""
+        if not cost:
+            return
+        with self._lock:
+            level, since_ms = self._counter.get(api_key, (Decimal(0), now_ms))
+            decayed = self._config.counter_decay_per_s * Decimal(max(now_ms - since_ms, 0)) / 1000
+            level = max(level - decayed, Decimal(0))
+            if level + cost > self._config.counter_max:
+                self._counter[api_key] = (level, now_ms)
+                raise errors.KrakenError(errors.RATE_LIMIT)
+            self._counter[api_key] = (level + cost, now_ms)
+
+    def counter(self, api_key: str) -> Decimal:
+        with self._lock:
+            return self._counter.get(api_key, (Decimal(0), 0))[0]

@@ -1,0 +1,47 @@
+"""The simulated venues and what each one brings: its settings, its fees and its REST application.
+
+Binance's settings live in ``SimulatorConfig`` (its application predates the others); Kraken and
+Coinbase each have a config of their own. The matching engine, the sample candles and the account
+are shared: only the wire format, the signing, the errors and the rate limits differ per venue.
+"""
+
+from __future__ import annotations
+
+from fks_local.exchange_sim.application import Clock, VenueApplication
+from fks_local.exchange_sim.coinbase.application import CoinbaseApplication
+from fks_local.exchange_sim.coinbase.config import CoinbaseConfig
+from fks_local.exchange_sim.faults import FaultInjector
+from fks_local.exchange_sim.kraken.application import KrakenApplication
+from fks_local.exchange_sim.kraken.config import KrakenConfig
+from fks_local.exchange_sim.ledger import Fees
+from fks_local.exchange_sim.routing import Venue
+
+VENUES = ("binance", "kraken", "coinbase")
+VenueConfig = KrakenConfig | CoinbaseConfig
+
+
+def venue_config(name: str, given: object | None) -> VenueConfig | None:
+    """``given`` checked against ``name``, or that venue's defaults; None for Binance."""
+    expected: dict[str, type[VenueConfig]] = {"kraken": KrakenConfig, "coinbase": CoinbaseConfig}
+    if name == "binance":
+        if given is not None:
+            raise ValueError("the binance simulator takes its settings in config=SimulatorConfig(...)")
+        return None
+    config_type = expected.get(name)
+    if config_type is None:
+        raise ValueError(f"venue must be one of {list(VENUES)}, not {name!r}")
+    if given is None:
+        return config_type()
+    if not isinstance(given, config_type):
+        raise ValueError(f"the {name} simulator takes a {config_type.__name__}, not {type(given).__name__}")
+    return given
+
+
+def fees(config: VenueConfig | None) -> Fees | None:
+    return None if config is None else config.fees
+
+
+def application(config: VenueConfig, shared: Venue, faults: FaultInjector, clock: Clock) -> VenueApplication:
+    if isinstance(config, KrakenConfig):
+        return KrakenApplication(config, shared, faults, clock)
+    return CoinbaseApplication(config, shared, faults, clock)
