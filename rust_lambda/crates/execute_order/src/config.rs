@@ -89,6 +89,18 @@ impl ExchangeClient for Venue {
         }
     }
 
+    fn cancel_replace(
+        &mut self,
+        old: &OrderCommand,
+        new: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<(VenueOrder, VenueOrder), ExchangeError> {
+        match self {
+            Self::Paper(paper) => paper.cancel_replace(old, new, market),
+            Self::Binance(client) => client.cancel_replace(old, new, market),
+        }
+    }
+
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
         match self {
             Self::Paper(paper) => paper.trades(symbol, after_seq),

@@ -70,6 +70,15 @@ impl<X: ExchangeClient> ExchangeClient for VenueCall<'_, X> {
         Ok(answer)
     }
 
+    fn cancel_replace(
+        &mut self,
+        old: &OrderCommand,
+        new: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<(VenueOrder, VenueOrder), ExchangeError> {
+        self.inner.cancel_replace(old, new, market)
+    }
+
     fn place_oco(
         &mut self,
         oco: &OcoCommand,

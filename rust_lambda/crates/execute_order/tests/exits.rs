@@ -95,3 +95,54 @@ fn protection_out_of_range_or_on_a_reduce_only_order_is_bad_request() {
         assert_eq!(failure.error_type, "BadRequest", "{event}: {failure}");
     }
 }
+
+#[test]
+fn a_trailing_stop_is_raised_by_a_sync_after_the_price_rose_and_never_lowered() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-4", "buy", "0.01"), r#"{"trailing_stop_pct":"2"}"#);
+    let report = h.handle_json(&event, 1).unwrap();
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+
+    let raised = sync_report(&mut h, 2);
+    h.market_mut().set_mark("BTCUSDT", d("44000"));
+    let after_dip = sync_report(&mut h, 3);
+
+    assert_eq!(
+        (report.exits[0].kind, report.exits[0].stop_price),
+        (ExitKind::TrailingStop, Some(d("41160")))
+    );
+    let moved = raised.reports.iter().find(|r| r.client_order_id == "e-4-t1").expect("the stop moved");
+    assert_eq!(moved.status, OrderStatus::Accepted);
+    let stop = h.store().clone_order("e-4-t1").unwrap().command;
+    // 2 % under the 45000 reached.
+    assert_eq!(stop.stop_price, Some(d("44100")));
+    assert_eq!(
+        h.store().clone_order("e-4-t0").and_then(|o| o.report).map(|r| r.status),
+        Some(OrderStatus::Canceled)
+    );
+    assert!(after_dip.reports.is_empty(), "a stop never moves back: {after_dip:?}");
+    assert_eq!(h.exchange().paper.working_orders(), 1);
+}
+
+#[test]
+fn amend_replaces_a_resting_order_once_by_its_new_id() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&limit("a-1", "buy", "0.01", "41000.00"), 1).unwrap();
+    let amend = format!(
+        r#"{{"action":"amend","client_order_id":"a-1","account":"{ACCOUNT}","new_client_order_id":"a-2","price":"40500.00"}}"#
+    );
+
+    let replaced = h.handle_json(&amend, 2).unwrap();
+    let again = h.handle_json(&amend, 3).unwrap();
+    let old_again = h.handle_json(&amend.replace("a-2", "a-3"), 4).unwrap_err();
+
+    assert_eq!((replaced.client_order_id.as_str(), replaced.status), ("a-2", OrderStatus::Accepted));
+    assert_eq!(h.store().clone_order("a-2").unwrap().command.price, Some(d("40500.00")));
+    assert_eq!(
+        h.store().clone_order("a-1").and_then(|o| o.report).map(|r| r.status),
+        Some(OrderStatus::Canceled)
+    );
+    assert!(again.duplicate);
+    assert_eq!(old_again.error_type, "Conflict", "{old_again}");
+    assert_eq!(h.exchange().paper.working_orders(), 1);
+}

@@ -13,7 +13,7 @@ use crate::errors::{exchange_error, transport_error, DUPLICATE_ORDER};
 use crate::market::{ExchangeInfo, TickerPrice};
 use crate::rate_limit::WeightTracker;
 use crate::signing::{query_string, sign};
-use crate::wire::{ErrorBody, OcoAnswer, OrderState, ServerTime, Trade};
+use crate::wire::{CancelReplaceAnswer, ErrorBody, OcoAnswer, OrderState, ServerTime, Trade};
 
 /// Request weights of the endpoints used, as Binance publishes them.
 const WEIGHT_TIME: u32 = 1;
@@ -387,6 +387,23 @@ impl ExchangeClient for BinanceClient {
             legs.push(self.venue_order(state, leg)?);
         }
         Ok(legs)
+    }
+
+    /// `POST /api/v3/order/cancelReplace` with `cancelReplaceMode=STOP_ON_FAILURE`: the new
+    /// order is placed only if the old one was canceled.
+    fn cancel_replace(
+        &mut self,
+        old: &OrderCommand,
+        new: &OrderCommand,
+        _market: &MarketContext,
+    ) -> Result<(VenueOrder, VenueOrder), ExchangeError> {
+        let mut params = Self::new_order_params(new);
+        params.push(("cancelReplaceMode", "STOP_ON_FAILURE".to_owned()));
+        params.push(("cancelOrigClientOrderId", old.client_order_id.clone()));
+        let answer: CancelReplaceAnswer =
+            self.json(Method::Post, "/api/v3/order/cancelReplace", &params, WEIGHT_NEW_ORDER, true)?;
+        let canceled = self.venue_order(answer.cancel_response, old)?;
+        Ok((canceled, self.venue_order(answer.new_order_response, new)?))
     }
 
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {

@@ -54,6 +54,14 @@ pub struct OcoAnswer {
     pub order_reports: Vec<OrderState>,
 }
 
+/// `POST /api/v3/order/cancelReplace` when both halves succeeded.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelReplaceAnswer {
+    pub cancel_response: OrderState,
+    pub new_order_response: OrderState,
+}
+
 /// One entry of `GET /api/v3/myTrades`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

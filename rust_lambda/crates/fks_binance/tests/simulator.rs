@@ -309,8 +309,10 @@ fn oco_exit_rests_both_legs_and_a_take_profit_limit_is_accepted() {
         price: Some(tick(last * d("0.97"))),
         ..order("oco-sl", Side::Sell, OrderType::StopLimit, "0.001", None)
     };
-    let take = order("oco-tp", Side::Sell, OrderType::Limit, "0.001", Some(&tick(last * d("1.04")).to_string()));
-    let oco = fks_execution_core::OcoCommand { list_client_order_id: "oco-list".into(), stop, take_profit: take };
+    let take =
+        order("oco-tp", Side::Sell, OrderType::Limit, "0.001", Some(&tick(last * d("1.04")).to_string()));
+    let oco =
+        fks_execution_core::OcoCommand { list_client_order_id: "oco-list".into(), stop, take_profit: take };
     let take_profit = OrderCommand {
         order_type: OrderType::TakeProfitLimit,
         stop_price: Some(tick(last * d("1.05"))),

@@ -94,6 +94,13 @@ impl Protection {
                 ));
             }
         }
+        if self.trailing_stop_pct.is_some() && self.take_profit_pct.is_some() {
+            return Err(OrderDenial::new(
+                DenialReason::InvalidProtection,
+                "protection takes trailing_stop_pct or take_profit_pct, not both: spot sells a position once, \
+                 and a trailing stop is moved by replacing it",
+            ));
+        }
         if self.stop_loss_pct.is_some() && self.trailing_stop_pct.is_some() {
             return Err(OrderDenial::new(
                 DenialReason::InvalidProtection,
@@ -123,6 +130,53 @@ pub struct CancelCommand {
     pub client_order_id: String,
     /// Trading account the order belongs to.
     pub account: String,
+}
+
+/// The one value of [`AmendCommand::action`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AmendAction {
+    /// Replace a working order.
+    Amend,
+}
+
+/// A request to replace a working order by a new one (cancel-replace): `{"action": "amend",
+/// "client_order_id", "account", "new_client_order_id", "quantity"?, "price"?, "stop_price"?}`;
+/// idempotent by `new_client_order_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendCommand {
+    /// Always `amend`.
+    pub action: AmendAction,
+    /// The working order to replace.
+    pub client_order_id: String,
+    /// Trading account the order belongs to.
+    pub account: String,
+    /// The replacement's client order id.
+    pub new_client_order_id: String,
+    /// New quantity (else the old one).
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    /// New limit price (else the old one).
+    #[serde(default)]
+    pub price: Option<Decimal>,
+    /// New stop price (else the old one).
+    #[serde(default)]
+    pub stop_price: Option<Decimal>,
+}
+
+impl AmendCommand {
+    /// The replacement of `old` this amend asks for.
+    #[must_use]
+    pub fn replacement(&self, old: &OrderCommand) -> OrderCommand {
+        OrderCommand {
+            client_order_id: self.new_client_order_id.clone(),
+            quantity: self.quantity.unwrap_or(old.quantity),
+            price: self.price.or(old.price),
+            stop_price: self.stop_price.or(old.stop_price),
+            ..old.clone()
+        }
+    }
 }
 
 /// The one value of [`SyncCommand::action`].
@@ -170,10 +224,14 @@ impl OrderCommand {
         validate_client_order_id(&self.client_order_id)?;
         if let Some(protection) = &self.protection {
             protection.validate()?;
-            if self.reduce_only && !protection.is_empty() {
+            // On a reduce-only stop-limit, a trailing percentage is the stop's own trail.
+            let own_trail = protection.stop_loss_pct.is_none()
+                && protection.take_profit_pct.is_none()
+                && self.order_type == OrderType::StopLimit;
+            if self.reduce_only && !protection.is_empty() && !own_trail {
                 return Err(OrderDenial::new(
                     DenialReason::InvalidProtection,
-                    "a reduce-only order opens no position to protect",
+                    "a reduce-only order opens no position to protect (only a stop_limit may trail)",
                 ));
             }
         }

@@ -155,6 +155,22 @@ pub trait ExchangeClient {
         Err(no_history("one-cancels-the-other order list"))
     }
 
+    /// Cancels `old` and places `new` in its place, the new one only if the cancel succeeded
+    /// (Binance `order/cancelReplace`, `STOP_ON_FAILURE`): the old order's final state and the
+    /// new one's. A venue without it cancels, then places.
+    ///
+    /// # Errors
+    /// [`ExchangeError`]: the cancel failed (nothing placed) or the placement did.
+    fn cancel_replace(
+        &mut self,
+        old: &OrderCommand,
+        new: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<(VenueOrder, VenueOrder), ExchangeError> {
+        let canceled = self.cancel(old, market)?;
+        Ok((canceled, self.place(new, market)?))
+    }
+
     /// The account's trades in `symbol` after the trade at `after_seq` (all kept when `None`),
     /// oldest first, at most one page; the caller pages on with the last `seq`.
     ///

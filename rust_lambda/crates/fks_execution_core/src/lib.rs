@@ -32,7 +32,8 @@ mod test_support;
 
 pub use circuit_breaker::{CircuitBreaker, HaltReason, TradingState};
 pub use command::{
-    validate_client_order_id, CancelAction, CancelCommand, OrderCommand, Protection, SyncAction, SyncCommand,
+    validate_client_order_id, AmendAction, AmendCommand, CancelAction, CancelCommand, OrderCommand,
+    Protection, SyncAction, SyncCommand,
 };
 pub use decimal::Decimal;
 pub use engine::{Engine, Gate};

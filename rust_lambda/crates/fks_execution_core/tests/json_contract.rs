@@ -173,3 +173,53 @@ fn sync_report_has_the_contract_shape() {
         })
     );
 }
+
+#[test]
+fn order_command_takes_protection_and_writes_none_when_absent() {
+    let mut value = command_json();
+    value["protection"] = json!({"stop_loss_pct": "2", "take_profit_pct": "4"});
+
+    let command: OrderCommand = serde_json::from_value(value).unwrap();
+    let plain: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    let protection = command.protection.unwrap();
+    assert_eq!((protection.stop_loss_pct, protection.take_profit_pct), (Some(d("2")), Some(d("4"))));
+    assert!(serde_json::to_value(&plain).unwrap().get("protection").is_none());
+    let mut unknown = command_json();
+    unknown["protection"] = json!({"stop_loss_pct": "2", "break_even": "1"});
+    assert!(serde_json::from_value::<OrderCommand>(unknown).is_err());
+}
+
+#[test]
+fn amend_command_has_the_contract_shape() {
+    let amend: fks_execution_core::AmendCommand = serde_json::from_value(json!({
+        "action": "amend", "client_order_id": "o-1", "account": "binance-spot",
+        "new_client_order_id": "o-1-r1", "price": "64000.00"
+    }))
+    .unwrap();
+    let base: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    let replacement = amend.replacement(&base);
+
+    assert_eq!((replacement.client_order_id.as_str(), replacement.price), ("o-1-r1", Some(d("64000.00"))));
+    assert_eq!(replacement.quantity, base.quantity);
+}
+
+#[test]
+fn exit_order_has_the_contract_shape() {
+    let exit = fks_execution_core::ExitOrder {
+        client_order_id: "sig-1-sl".into(),
+        kind: fks_execution_core::ExitKind::Oco,
+        venue_order_id: Some("17".into()),
+        stop_price: Some(d("41160")),
+        price: Some(d("40748.40")),
+        quantity: d("0.01"),
+        status: OrderStatus::Accepted,
+    };
+
+    assert_eq!(
+        serde_json::to_value(&exit).unwrap(),
+        json!({"client_order_id": "sig-1-sl", "kind": "oco", "venue_order_id": "17", "stop_price": "41160",
+               "price": "40748.40", "quantity": "0.01", "status": "accepted"})
+    );
+}

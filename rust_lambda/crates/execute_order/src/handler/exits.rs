@@ -17,9 +17,9 @@
 
 use fks_execution_core::command::MAX_CLIENT_ORDER_ID_LEN;
 use fks_execution_core::{
-    Decimal, Engine, ErrorClass, ExchangeClient, ExecutionReport, ExitKind, ExitOrder, Instrument,
-    MarketContext, OcoCommand, Order, OrderCommand, OrderStatus, OrderType, RiskLimits, Side, TimeInForce,
-    VenueOrder,
+    AmendAction, AmendCommand, Decimal, Engine, ErrorClass, ExchangeClient, ExecutionReport, ExitKind,
+    ExitOrder, Instrument, MarketContext, OcoCommand, Order, OrderCommand, OrderStatus, OrderType,
+    Protection, RiskLimits, Side, TimeInForce, VenueOrder,
 };
 
 use super::{Failure, Handler};
@@ -96,6 +96,8 @@ fn exit_legs(
         protection: None,
     };
     let trailing = protection.stop_loss_pct.is_none();
+    // A trailing stop carries its trail, so the sync that moves it needs nothing else.
+    let trail = protection.trailing_stop_pct.filter(|_| trailing);
     let stop = protection.stop_loss_pct.or(protection.trailing_stop_pct).map(|pct| {
         // Below a long, above a short; the limit a little further, so a gap still fills.
         let trigger = if long { avg - percent(avg, pct) } else { avg + percent(avg, pct) };
@@ -104,7 +106,10 @@ fn exit_legs(
         let limit = on_tick(if long { trigger - buffer } else { trigger + buffer }, tick, !long);
         let (suffix, kind) =
             if trailing { ("-t0", ExitKind::TrailingStop) } else { ("-sl", ExitKind::StopLoss) };
-        (leg(suffix, OrderType::StopLimit, Some(trigger), limit), kind)
+        let mut stop = leg(suffix, OrderType::StopLimit, Some(trigger), limit);
+        stop.protection =
+            trail.map(|pct| Protection { trailing_stop_pct: Some(pct), ..Protection::default() });
+        (stop, kind)
     });
     let target = protection.take_profit_pct.map(|pct| {
         let price = if long { avg + percent(avg, pct) } else { avg - percent(avg, pct) };
@@ -303,6 +308,71 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     }
 }
 
+/// The id of the trailing stop `id` (`<entry>-t<n>`) moved once more: `-t<n+1>`, shortened
+/// at its base when the number grows a digit past 36 characters.
+#[must_use]
+pub fn next_trailing_id(id: &str) -> Option<String> {
+    let (base, n) = id.rsplit_once("-t")?;
+    let next = n.parse::<u32>().ok()? + 1;
+    let suffix = format!("-t{next}");
+    let keep = base.len().min(MAX_CLIENT_ORDER_ID_LEN - suffix.len());
+    Some(format!("{}{suffix}", &base[..keep]))
+}
+
+/// Where a trailing stop's trigger belongs after the price reached `best`: `pct` behind it, on
+/// the tick, and the limit [`STOP_LIMIT_BUFFER_PCT`] beyond.
+fn trailed(stop_side: Side, best: Decimal, pct: Decimal, tick: Decimal) -> (Decimal, Decimal) {
+    let long = stop_side == Side::Sell;
+    let trigger =
+        on_tick(if long { best - percent(best, pct) } else { best + percent(best, pct) }, tick, !long);
+    let buffer = percent(trigger, STOP_LIMIT_BUFFER_PCT);
+    (trigger, on_tick(if long { trigger - buffer } else { trigger + buffer }, tick, !long))
+}
+
+impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
+    /// Moves the working trailing stop `id` (cancel-replace to its next id) when the price went
+    /// its position's way since it was placed far enough to raise (lower, for a short) its
+    /// trigger; the new stop's report, `None` when it stays.
+    ///
+    /// # Errors
+    /// `TemporaryError` if the store or the venue cannot answer.
+    pub(super) fn trail(&mut self, id: &str, now_ms: u64) -> Result<Option<ExecutionReport>, Failure> {
+        let Some(stored) = self.store.load_order(id)? else { return Ok(None) };
+        let command = stored.command;
+        let (Some(report), Some(pct), Some(stop)) =
+            (stored.report, command.protection.and_then(|p| p.trailing_stop_pct), command.stop_price)
+        else {
+            return Ok(None);
+        };
+        if report.status != OrderStatus::Accepted {
+            return Ok(None);
+        }
+        let Some(next_id) = next_trailing_id(id) else { return Ok(None) };
+        let ranges =
+            self.market.minute_ranges(&command.symbol, report.ts_ms, now_ms).map_err(Failure::exchange)?;
+        let mark = self.market.mark_price(&command.symbol).map_err(Failure::exchange)?;
+        let long = command.side == Side::Sell;
+        let prices = ranges.iter().map(|r| if long { r.high } else { r.low }).chain([mark]);
+        let best = if long { prices.max() } else { prices.min() }.unwrap_or(mark);
+        let instrument = self.instrument(&command.symbol)?;
+        let (trigger, limit) = trailed(command.side, best, pct, instrument.tick_size);
+        let better = if long { trigger > stop } else { trigger < stop };
+        if !better {
+            return Ok(None);
+        }
+        let amend = AmendCommand {
+            action: AmendAction::Amend,
+            client_order_id: id.to_owned(),
+            account: command.account.clone(),
+            new_client_order_id: next_id,
+            quantity: None,
+            price: Some(limit),
+            stop_price: Some(trigger),
+        };
+        self.amend(&amend, now_ms).map(Some)
+    }
+}
+
 /// The report of an exit whose placement's outcome is not known yet.
 fn unanswered(leg: &OrderCommand, now_ms: u64) -> ExecutionReport {
     ExecutionReport::new(&Order::submitted(leg.clone(), now_ms), Vec::new(), None, false, now_ms)
@@ -324,5 +394,14 @@ mod tests {
         assert_eq!(sibling_of("sig-1-sl").as_deref(), Some("sig-1-tp"));
         assert_eq!(sibling_of("sig-1-tp").as_deref(), Some("sig-1-sl"));
         assert_eq!(sibling_of("sig-1"), None);
+    }
+
+    #[test]
+    fn a_trailing_stop_moves_to_its_next_id_within_36_characters() {
+        let base = "a".repeat(33);
+
+        assert_eq!(next_trailing_id("sig-1-t0").as_deref(), Some("sig-1-t1"));
+        assert_eq!(next_trailing_id(&format!("{base}-t9")).map(|id| id.len()), Some(36));
+        assert_eq!(next_trailing_id("sig-1-sl"), None);
     }
 }

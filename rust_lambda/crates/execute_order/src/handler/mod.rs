@@ -7,6 +7,7 @@
 //! (`{"action": "cancel", ...}`) moves a stored open order to pending-cancel and then to
 //! canceled, each step a write conditional on the status it read.
 
+mod amend;
 mod breaker;
 mod cancel;
 pub mod claim;
@@ -18,9 +19,9 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use fks_execution_core::{
-    CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient, ExchangeError,
-    ExecutionReport, ExitOrder, Instrument, MarketContext, OrderCommand, OrderDenial, OrderStatus, Position,
-    PositionReport, RiskLimits, SyncCommand,
+    AmendCommand, CancelCommand, Decimal, Denial, DenialReason, Engine, ErrorClass, ExchangeClient,
+    ExchangeError, ExecutionReport, ExitOrder, Instrument, MarketContext, OrderCommand, OrderDenial,
+    OrderStatus, Position, PositionReport, RiskLimits, SyncCommand,
 };
 use serde_json::Value;
 
@@ -193,8 +194,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                     .map_err(|e| Failure::bad_request(format!("invalid cancel command: {e}")))?;
                 self.cancel(&command, now_ms)
             }
+            Some(Value::String(action)) if action == "amend" => {
+                let command: AmendCommand = serde_json::from_value(value)
+                    .map_err(|e| Failure::bad_request(format!("invalid amend command: {e}")))?;
+                self.amend(&command, now_ms)
+            }
             Some(other) => Err(Failure::bad_request(format!(
-                "unknown action {other}: an order command has no action, a cancel has \"action\": \"cancel\", a sync \"action\": \"sync\""
+                "unknown action {other}: an order command has no action, a cancel has \"action\": \"cancel\", an amend \"action\": \"amend\", a sync \"action\": \"sync\""
             ))),
         }
     }
@@ -377,7 +383,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         report: &ExecutionReport,
         now_ms: u64,
     ) -> Vec<ExitOrder> {
-        if report.status != OrderStatus::Filled || entry.protection.is_none_or(|p| p.is_empty()) {
+        // An exit's own protection is its trail, not exits of its own.
+        if report.status != OrderStatus::Filled
+            || entry.reduce_only
+            || entry.protection.is_none_or(|p| p.is_empty())
+        {
             return Vec::new();
         }
         let placed = self.protect(entry, report, now_ms).and_then(|exits| {

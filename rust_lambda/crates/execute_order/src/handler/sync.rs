@@ -115,6 +115,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             reports.extend(changed);
         }
         reports.extend(self.cancel_orphaned_siblings(&reports, now_ms)?);
+        reports.extend(self.move_trailing_stops(&reports, now_ms));
         let foreign_fills = self.foreign_fills(&view, &known_venue_ids)?;
         for (symbol, trades) in &view.trades {
             if let Some(last) = trades.iter().map(|t| t.seq).max() {
@@ -335,6 +336,27 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
         }
         Ok(canceled)
+    }
+
+    /// Every working trailing stop of the account moved after the price, if it went far enough
+    /// (a failure is logged: the stop in place still protects, the next sync tries again).
+    fn move_trailing_stops(&mut self, changed: &[ExecutionReport], now_ms: u64) -> Vec<ExecutionReport> {
+        let working = self.store.working_orders(&self.account).unwrap_or_default();
+        let mut moved = Vec::new();
+        for stored in working {
+            let id = stored.command.client_order_id;
+            let trailing = stored.command.protection.is_some_and(|p| p.trailing_stop_pct.is_some());
+            if !trailing
+                || changed.iter().any(|r| r.client_order_id == id && r.status != OrderStatus::Accepted)
+            {
+                continue;
+            }
+            match self.trail(&id, now_ms) {
+                Ok(report) => moved.extend(report),
+                Err(failure) => eprintln!("trailing stop {id} not moved: {failure}"),
+            }
+        }
+        moved
     }
 
     /// The new trades of orders the platform never placed.
