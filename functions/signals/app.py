@@ -7,7 +7,6 @@ token back to the waiting execution; a signal that no longer waits is a 409.
 
 from __future__ import annotations
 
-import time
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -15,12 +14,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from fks.errors import Conflict, NotFound
+from fks.errors import NotFound
 from fks.observability import API, observed
 from fks.pipeline.outcomes import SignalStatus
 from fks.signals import SYMBOL_PATTERN, AssetClass
 from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.approval_decisions import approve_signal, reject_signal
 from fks_adapters.pipeline.approvals import ApprovalGate
 from fks_adapters.pipeline.execution_path import execution_path
 from fks_adapters.pipeline.signal_history import SignalFilters
@@ -86,18 +86,6 @@ def _caller() -> str:
     return str(authorizer.get("subject") or authorizer.get("principalId") or "unknown")
 
 
-def _waiting(signal_id: str) -> dict[str, Any]:
-    record = wiring.signal_history().raw(signal_id)
-    if record is None:
-        raise NotFound(f"no signal {signal_id}", details={"signal_id": signal_id})
-    if record.get("status") != SignalStatus.PENDING_APPROVAL or not record.get("task_token"):
-        raise Conflict(
-            f"signal {signal_id} is {record.get('status')}, not waiting for approval",
-            details={"signal_id": signal_id, "status": record.get("status")},
-        )
-    return record
-
-
 @app.get("/signals")
 def list_signals(query: Annotated[SignalsQuery, Query()]) -> dict[str, Any]:
     signals, token = wiring.signal_history().list(
@@ -116,30 +104,20 @@ def get_signal(signal_id: SignalId) -> dict[str, Any]:
 
 @app.post("/signals/<signal_id>/approve")
 def approve(signal_id: SignalId, approval: Annotated[Approval | None, Body()] = None) -> dict[str, Any]:
-    record = _waiting(signal_id)
-    who, now_ms = _caller(), int(time.time() * 1000)
-    note = approval.note if approval else None
-    # Recorded before the execution resumes, so its next states cannot be overwritten by it; if
-    # the window closed meanwhile, the execution's own outcome (expired) replaces "approved".
-    wiring.signal_history().record(
-        signal_id, SignalStatus.APPROVED, now_ms, approval={"by": who, "at_ms": now_ms, "note": note}
+    answer = approve_signal(
+        wiring.signal_history(), ApprovalGate(), signal_id, _caller(), approval.note if approval else None
     )
-    ApprovalGate().approve(str(record["task_token"]), who, now_ms)
-    logger.info("signal approved", extra={"signal_id": signal_id, "by": who})
-    return {"signal_id": signal_id, "status": SignalStatus.APPROVED.value, "by": who}
+    logger.info("signal approved", extra={"signal_id": signal_id, "by": answer["by"]})
+    return answer
 
 
 @app.post("/signals/<signal_id>/reject")
 def reject(signal_id: SignalId, rejection: Annotated[Rejection | None, Body()] = None) -> dict[str, Any]:
-    record = _waiting(signal_id)
-    who = _caller()
-    reason = f"rejected by {who}: {(rejection or Rejection()).reason}"
-    # Recorded before the execution resumes, so its last state finds the status final and keeps
-    # who rejected it and why.
-    wiring.signal_history().record(signal_id, SignalStatus.REJECTED, int(time.time() * 1000), reason=reason)
-    ApprovalGate().reject(str(record["task_token"]), reason)
-    logger.info("signal rejected", extra={"signal_id": signal_id, "by": who, "reason": reason})
-    return {"signal_id": signal_id, "status": SignalStatus.REJECTED.value, "by": who, "reason": reason}
+    answer = reject_signal(
+        wiring.signal_history(), ApprovalGate(), signal_id, _caller(), (rejection or Rejection()).reason
+    )
+    logger.info("signal rejected", extra={"signal_id": signal_id, "by": answer["by"], "reason": answer["reason"]})
+    return answer
 
 
 @observed(logger, correlation=API)

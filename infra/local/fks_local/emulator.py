@@ -4,9 +4,12 @@ through the local Lambda runtime instead of echoing."""
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import threading
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -64,6 +67,35 @@ def _invoke(
     return result.payload
 
 
+def _send_sns_message(
+    self: LambdaSimpleBackend,
+    function_name: str,
+    message: str,
+    subject: str | None = None,
+    qualifier: str | None = None,
+) -> None:
+    """moto delivers an SNS message to a subscribed function through its Docker runner; SNS
+    invokes asynchronously, so the local runtime runs it as an ``Event`` invocation."""
+    fn = self.get_function(function_name, qualifier)
+    if _runtime is None:
+        raise RuntimeError("the local Lambda runtime is not running")
+    record = {
+        "EventVersion": "1.0",
+        "EventSource": "aws:sns",
+        "EventSubscriptionArn": f"{fn.function_arn}:sns",
+        "Sns": {
+            "Type": "Notification",
+            "MessageId": str(uuid.uuid4()),
+            "TopicArn": "",  # moto does not hand the topic to this hook
+            "Subject": subject,
+            "Message": message,
+            "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "MessageAttributes": {},
+        },
+    }
+    _runtime.invoke_async(_function_config(self, fn), json.dumps({"Records": [record]}).encode())
+
+
 def _disable_moto_sqs_trigger() -> None:
     """moto runs an SQS-mapped function inside SendMessage, blocking the sender; AWS polls the
     queue instead. The local event-source poller does that, so moto's shortcut is switched off."""
@@ -116,6 +148,7 @@ class Emulator:
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         _runtime = self.runtime
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
+        LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign,assignment]
         _disable_moto_sqs_trigger()
         _isolate_dynamodb_transactions()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise

@@ -75,6 +75,12 @@ EXCHANGE_BASE_URL = "FKS_EXCHANGE_BASE_URL"
 EXCHANGE_API_KEY = "FKS_EXCHANGE_API_KEY"
 EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable name, not a secret
 
+# The Telegram bot (issue 24): its secret {bot_token, webhook_secret}, the allowed chats with their
+# scopes (JSON chat id -> scopes), and the Bot API's base URL (a test's fake, or a self-hosted server).
+TELEGRAM_SECRET_ARN = "FKS_TELEGRAM_SECRET_ARN"  # noqa: S105 - the variable name, not a secret
+TELEGRAM_CHATS = "FKS_TELEGRAM_CHATS"
+TELEGRAM_API_URL = "FKS_TELEGRAM_API_URL"
+
 # Local stack
 LOCAL_STATE_DIR = "FKS_LOCAL_STATE_DIR"
 AWS_TEST_ENDPOINT = "FKS_AWS_ENDPOINT"
