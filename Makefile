@@ -28,7 +28,7 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check pytest fuzz
+test: setup system-deps lint types template-check rust-check sam-check pytest fuzz
 
 lint:
 	$(BIN)/ruff check .
@@ -58,17 +58,62 @@ fuzz:
 	$(BIN)/pytest tests/fuzz -m fuzz -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the fuzzing tier collected no tests" >&2; exit 1; fi; exit $$rc
 
-# `sam build` of the Rust execute_order function for AWS, x86_64 and arm64 (rust_lambda/sam-build.yaml
-# says why it has its own template). Not part of `make test`: cargo-lambda cross-compiles with zig,
-# 3 to 7 minutes per architecture on 2 cores. SAM, cargo-lambda and zig come from PyPI into a venv
-# of their own, so the project's venv does not carry SAM's dependencies. Artifacts: .aws-sam/rust/.
-SAM_VENV := $(VENV)-sam
-.PHONY: sam-build-rust
-sam-build-rust:
-	test -x $(SAM_VENV)/bin/sam || { $(PYTHON) -m venv $(SAM_VENV) && \
-	  $(SAM_VENV)/bin/pip install --quiet aws-sam-cli cargo-lambda ziglang; }
-	cd rust_lambda && PATH="$(abspath $(SAM_VENV))/bin:$$PATH" SAM_CLI_TELEMETRY=0 \
+# ---- the build AWS gets (issue 18): `sam build` of the whole template, as `sam deploy` ships it.
+# SAM, cargo-lambda (the Rust function, cross-compiled with zig) and uv come from PyPI into a venv
+# of their own, so the project's venv does not carry SAM's dependencies. The Python functions and
+# layers build with Python 3.12, the Lambda runtime's: infra/sam/python312.sh finds or installs
+# it (PATH, pyenv, uv). The layers' own Makefiles (layers/*/Makefile) trim them and compile them.
+SAM_VENV      := $(VENV)-sam
+SAM_BUILD_DIR := .aws-sam/build
+SAM_ENV        = PATH="$(abspath $(SAM_VENV))/bin:$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV)):$$PATH" \
+                 SAM_CLI_TELEMETRY=0 PIP_ROOT_USER_ACTION=ignore
+# What a built function imports against in `sam-imports`: the python3.12 runtime's boto3, and a
+# stand-in of the AWS SDK for pandas layer from its published versions (aws-sdk-pandas 3.17.0,
+# pyarrow 24; PyPI's pyarrow has zstd, the layer's has not, so only the codec differs).
+LAMBDA_RUNTIME_DIR := $(SAM_VENV)/lambda-runtime
+PANDAS_STANDIN_DIR := $(SAM_VENV)/aws-sdk-pandas-standin
+.PHONY: sam-tools sam-build sam-sizes sam-imports sam-check sam-build-rust
+
+sam-tools: $(SAM_VENV)/.installed
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli cargo-lambda ziglang uv
+	touch $@
+
+# sam validate --lint, then every function and layer; about 5 minutes on 2 cores (most of it the
+# Rust function). Not --cached: its source hash walks rust_lambda/target, which cargo rewrites.
+sam-build: $(SAM_VENV)/.installed
+	$(SAM_ENV) sam validate --lint
+	$(SAM_ENV) sam build --parallel --build-dir $(SAM_BUILD_DIR)
+
+# Per function, unzipped code + layers against Lambda's 262,144,000 bytes; fails when one is over.
+sam-sizes:
+	$(PY) infra/sam/sizes.py $(SAM_BUILD_DIR)
+
+$(SAM_VENV)/.import-deps: $(SAM_VENV)/.installed
+	$(SAM_ENV) python3.12 -m pip install --quiet --target $(LAMBDA_RUNTIME_DIR) boto3
+	$(SAM_ENV) python3.12 -m pip install --quiet --only-binary=:all: --target $(PANDAS_STANDIN_DIR) \
+	  awswrangler==3.17.0 pyarrow==24.0.0
+	touch $@
+
+# Each built Python function imported in a clean Python 3.12 with only its folder and layers
+# (Runtime.ImportModuleError in AWS is a failure here); prints the import time of each.
+sam-imports: $(SAM_VENV)/.import-deps
+	$(SAM_ENV) $(PY) infra/sam/imports.py $(SAM_BUILD_DIR) --runtime $(LAMBDA_RUNTIME_DIR) \
+	  --pandas-layer $(PANDAS_STANDIN_DIR) --python python3.12
+
+# In `make test`: the build and the imports gate; the size table is printed but does not gate yet,
+# because BacktestsFunction (plots + the AWS SDK for pandas layer) is over the limit until its
+# plots leave that function. `make sam-sizes` alone is the gate.
+sam-check: sam-build sam-imports
+	-$(MAKE) --no-print-directory sam-sizes
+
+# The Rust execute_order function alone for x86_64 and arm64 (rust_lambda/sam-build.yaml), into
+# .aws-sam/rust/.
+sam-build-rust: $(SAM_VENV)/.installed
+	cd rust_lambda && $(SAM_ENV) \
 	  sam build --beta-features --template sam-build.yaml --build-dir ../.aws-sam/rust --cache-dir ../.aws-sam/rust-cache
 
 clean:
-	rm -rf $(VENV) .fks .mypy_cache .ruff_cache rust_lambda/target
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .fks .mypy_cache .ruff_cache rust_lambda/target

@@ -152,8 +152,11 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
         elif kind == "AWS::Serverless::LayerVersion":
             directory = _local_dir(root, logical_id, "ContentUri", props.get("ContentUri"))
             build_method = str((resource.get("Metadata") or {}).get("BuildMethod", ""))
-            # sam build puts a Python layer's content under python/, which Lambda adds to sys.path.
-            prefix = "python/" if build_method.startswith("python") else ""
+            runtimes = props.get("CompatibleRuntimes") or []
+            python_makefile = build_method == "makefile" and all(str(r).startswith("python") for r in runtimes)
+            # sam build puts a Python layer's content under python/ (a layer's Makefile does the
+            # same), which Lambda adds to sys.path.
+            prefix = "python/" if build_method.startswith("python") or python_makefile else ""
             uri_prop = "ContentUri"
         elif kind == "AWS::Serverless::StateMachine" and isinstance(props.get("DefinitionUri"), str):
             definition_path = root / props.pop("DefinitionUri")

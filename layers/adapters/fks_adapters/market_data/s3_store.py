@@ -177,7 +177,9 @@ class S3CandleStore:
     def _put_day(self, key: SeriesKey, date: str, frame: pd.DataFrame, *, etag: str | bool | None = False) -> None:
         """Write one day; ``etag`` a string: only over that version, None: only if absent, False: always."""
         buffer = io.BytesIO()
-        pq.write_table(frame_to_arrow(frame), buffer, compression="zstd")
+        # Snappy: the AWS SDK for pandas layer's pyarrow is built without zstd (reads of older
+        # zstd days still work wherever pyarrow has it).
+        pq.write_table(frame_to_arrow(frame), buffer, compression="snappy")
         object_key = self.object_key(key, date)
         if isinstance(etag, str):
             self._s3.put_object(Bucket=self.bucket, Key=object_key, Body=buffer.getvalue(), IfMatch=etag)
