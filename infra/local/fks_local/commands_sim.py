@@ -1,5 +1,6 @@
-"""``fks sim``: drive the running local stack's exchange simulator (its ``/sim/`` endpoints).
+"""``fks sim``: serve an exchange simulator, or drive a running one (its ``/sim/`` endpoints).
 
+fks sim --venue kraken --port 0         serve one (binance, kraken, coinbase): URL on the first line, until SIGTERM
 fks sim price BTCUSDT                  the last price
 fks sim price BTCUSDT --set 41000.50   move it there now (resting orders see the move)
 fks sim price BTCUSDT --move -2.5      move it by a percentage
@@ -15,13 +16,17 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from fks_local.exchange_sim.__main__ import add_serve_arguments, serve
 from fks_local.exchange_sim.admin_client import SimulatorAdmin, SimulatorAdminError
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sim = commands.add_parser("sim", help="the local exchange simulator: set its price, inject faults, count orders")
-    sim.add_argument("--url", help="simulator base URL (default: the running local stack's)")
-    actions = sim.add_subparsers(dest="sim_command", required=True)
+    sim = commands.add_parser(
+        "sim", help="an exchange simulator: serve one (--venue), or set a running one's price, faults, count orders"
+    )
+    add_serve_arguments(sim)
+    sim.add_argument("--url", help="simulator base URL for the subcommands (default: the running local stack's)")
+    actions = sim.add_subparsers(dest="sim_command")
     price = actions.add_parser("price", help="read or move a symbol's price")
     price.add_argument("symbol", help="venue symbol, e.g. BTCUSDT")
     move = price.add_mutually_exclusive_group()
@@ -70,6 +75,14 @@ def _answer(args: argparse.Namespace, admin: SimulatorAdmin) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    if args.sim_command is None:
+        from fks_local.exchange_sim import ExchangeSimulator
+
+        try:
+            return serve(ExchangeSimulator(args.port, args.host, venue=args.venue), out)
+        except (ValueError, OSError) as error:  # a non-loopback host, a taken port
+            print(f"fks sim: {error}", file=err)
+            return 2
     try:
         answer = _answer(args, SimulatorAdmin(_url(args)))
     except (SimulatorAdminError, ValueError, OSError) as error:
