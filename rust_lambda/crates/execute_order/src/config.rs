@@ -101,6 +101,17 @@ impl ExchangeClient for Venue {
         }
     }
 
+    fn cancel_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        match self {
+            Self::Paper(paper) => paper.cancel_oco(oco, market),
+            Self::Binance(client) => client.cancel_oco(oco, market),
+        }
+    }
+
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
         match self {
             Self::Paper(paper) => paper.trades(symbol, after_seq),

@@ -79,6 +79,14 @@ impl<X: ExchangeClient> ExchangeClient for VenueCall<'_, X> {
         self.inner.cancel_replace(old, new, market)
     }
 
+    fn cancel_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        self.inner.cancel_oco(oco, market)
+    }
+
     fn place_oco(
         &mut self,
         oco: &OcoCommand,

@@ -82,7 +82,7 @@ fn protection_out_of_range_or_on_a_reduce_only_order_is_bad_request() {
     let cases = [
         protected(&command("b-1", "buy", "0.01"), r#"{"stop_loss_pct":"0"}"#),
         protected(&command("b-2", "buy", "0.01"), r#"{"stop_loss_pct":"100"}"#),
-        protected(&command("b-3", "buy", "0.01"), r#"{"stop_loss_pct":"2","trailing_stop_pct":"1"}"#),
+        protected(&command("b-3", "buy", "0.01"), r#"{"take_profit_pct":"0"}"#),
         protected(&command("b-4", "buy", "0.01"), r#"{"stop_loss_pct":"2","x":"1"}"#),
         protected(
             &command("b-5", "sell", "0.01").replace(r#""type""#, r#""reduce_only":true,"type""#),
@@ -145,4 +145,33 @@ fn amend_replaces_a_resting_order_once_by_its_new_id() {
     assert!(again.duplicate);
     assert_eq!(old_again.error_type, "Conflict", "{old_again}");
     assert_eq!(h.exchange().paper.working_orders(), 1);
+}
+
+#[test]
+fn a_trailing_stop_with_a_take_profit_moves_as_one_pair() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(
+        &command("e-5", "buy", "0.01"),
+        r#"{"stop_loss_pct":"3","trailing_stop_pct":"2","take_profit_pct":"10"}"#,
+    );
+    let report = h.handle_json(&event, 1).unwrap();
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+
+    let raised = sync_report(&mut h, 2);
+
+    let kinds: Vec<_> = report.exits.iter().map(|e| (e.kind, e.client_order_id.as_str())).collect();
+    assert_eq!(kinds, [(ExitKind::TrailingStop, "e-5-t0"), (ExitKind::Oco, "e-5-tp0")]);
+    // The tighter of the 3 % stop and the 2 % trail starts it.
+    assert_eq!(report.exits[0].stop_price, Some(d("41160")));
+    let moved: Vec<_> = raised.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(moved.contains(&("e-5-t1", OrderStatus::Accepted)), "{moved:?}");
+    assert_eq!(h.store().clone_order("e-5-t1").unwrap().command.stop_price, Some(d("44100")));
+    assert_eq!(h.store().clone_order("e-5-tp1").unwrap().command.price, Some(d("46200")));
+    for old in ["e-5-t0", "e-5-tp0"] {
+        assert_eq!(
+            h.store().clone_order(old).and_then(|o| o.report).map(|r| r.status),
+            Some(OrderStatus::Canceled)
+        );
+    }
+    assert_eq!(h.exchange().paper.working_orders(), 2);
 }

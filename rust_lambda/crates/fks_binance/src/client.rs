@@ -406,6 +406,30 @@ impl ExchangeClient for BinanceClient {
         Ok((canceled, self.venue_order(answer.new_order_response, new)?))
     }
 
+    /// Binance cancels a whole order list when one of its legs is canceled: the stop leg is
+    /// canceled by its client order id and the take-profit leg read back (canceled too, should
+    /// it still work).
+    fn cancel_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let stop = self.cancel(&oco.stop, market)?;
+        let take = match self.query(&oco.take_profit, market)? {
+            Some(take) if take.remainder == fks_execution_core::Remainder::Working => {
+                self.cancel(&oco.take_profit, market)?
+            }
+            Some(take) => take,
+            None => {
+                return Err(ExchangeError::new(
+                    ErrorClass::Retryable,
+                    "the list's other leg is not readable yet",
+                ))
+            }
+        };
+        Ok(vec![stop, take])
+    }
+
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
         let params =
             vec![("symbol", order.symbol.clone()), ("origClientOrderId", order.client_order_id.clone())];

@@ -94,19 +94,6 @@ impl Protection {
                 ));
             }
         }
-        if self.trailing_stop_pct.is_some() && self.take_profit_pct.is_some() {
-            return Err(OrderDenial::new(
-                DenialReason::InvalidProtection,
-                "protection takes trailing_stop_pct or take_profit_pct, not both: spot sells a position once, \
-                 and a trailing stop is moved by replacing it",
-            ));
-        }
-        if self.stop_loss_pct.is_some() && self.trailing_stop_pct.is_some() {
-            return Err(OrderDenial::new(
-                DenialReason::InvalidProtection,
-                "protection takes stop_loss_pct or trailing_stop_pct, not both (one stop per position)",
-            ));
-        }
         Ok(())
     }
 }

@@ -171,6 +171,19 @@ pub trait ExchangeClient {
         Ok((canceled, self.place(new, market)?))
     }
 
+    /// Cancels both legs of the order list `oco` (its legs' client order ids name it); their
+    /// final states, stop leg first. A venue without lists cancels each leg.
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the venue refused or could not be reached.
+    fn cancel_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        Ok(vec![self.cancel(&oco.stop, market)?, self.cancel(&oco.take_profit, market)?])
+    }
+
     /// The account's trades in `symbol` after the trade at `after_seq` (all kept when `None`),
     /// oldest first, at most one page; the caller pages on with the last `seq`.
     ///

@@ -27,6 +27,9 @@ use crate::market::MarketData;
 use crate::store::{Expect, OrderRecord, Store};
 use crate::venue_call::VenueCall;
 
+/// The longest suffix an exit id gets (`-tp999`).
+const LONGEST_SUFFIX: usize = 6;
+
 /// How far beyond its trigger a stop's limit price sits, in percent.
 pub const STOP_LIMIT_BUFFER_PCT: Decimal = Decimal::ONE;
 
@@ -42,16 +45,31 @@ pub fn exit_id(entry: &str, suffix: &str) -> String {
     let hash = entry
         .bytes()
         .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    let keep = MAX_CLIENT_ORDER_ID_LEN - suffix.len() - 17;
+    // The same base for every exit of the entry (suffixes up to `-tp999`), so one exit's id
+    // names its sibling's.
+    let keep = MAX_CLIENT_ORDER_ID_LEN - LONGEST_SUFFIX - 17;
     format!("{}-{hash:016x}{suffix}", &entry[..keep])
 }
 
-/// The exit kind an exit's client order id names, and its OCO sibling's id.
+/// The id of the other leg of the exit pair `client_order_id` belongs to: `-sl` and `-tp`, or a
+/// trailing pair's `-t<n>` and `-tp<n>`.
 #[must_use]
 pub fn sibling_of(client_order_id: &str) -> Option<String> {
-    let base = client_order_id.strip_suffix("-sl").map(|b| (b, "-tp"));
-    let base = base.or_else(|| client_order_id.strip_suffix("-tp").map(|b| (b, "-sl")));
-    base.map(|(b, other)| format!("{b}{other}"))
+    if let Some(base) = client_order_id.strip_suffix("-sl") {
+        return Some(format!("{base}-tp"));
+    }
+    if let Some(base) = client_order_id.strip_suffix("-tp") {
+        return Some(format!("{base}-sl"));
+    }
+    // A trailing pair: `-t<n>` and `-tp<n>`.
+    let (base, tail) = client_order_id.rsplit_once("-t")?;
+    match tail.strip_prefix('p') {
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => Some(format!("{base}-t{n}")),
+        None if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("{base}-tp{tail}"))
+        }
+        _ => None,
+    }
 }
 
 fn on_tick(price: Decimal, tick: Decimal, up: bool) -> Decimal {
@@ -95,35 +113,44 @@ fn exit_legs(
         reduce_only: true,
         protection: None,
     };
-    let trailing = protection.stop_loss_pct.is_none();
-    // A trailing stop carries its trail, so the sync that moves it needs nothing else.
-    let trail = protection.trailing_stop_pct.filter(|_| trailing);
-    let stop = protection.stop_loss_pct.or(protection.trailing_stop_pct).map(|pct| {
+    let trail = protection.trailing_stop_pct;
+    // The tighter of a fixed stop and a trail starts the stop; the trail then moves it.
+    let stop_pct = match (protection.stop_loss_pct, trail) {
+        (Some(fixed), Some(trailing)) => Some(fixed.min(trailing)),
+        (fixed, trailing) => fixed.or(trailing),
+    };
+    let stop = stop_pct.map(|pct| {
         // Below a long, above a short; the limit a little further, so a gap still fills.
         let trigger = if long { avg - percent(avg, pct) } else { avg + percent(avg, pct) };
         let trigger = on_tick(trigger, tick, !long);
         let buffer = percent(trigger, STOP_LIMIT_BUFFER_PCT);
         let limit = on_tick(if long { trigger - buffer } else { trigger + buffer }, tick, !long);
-        let (suffix, kind) =
-            if trailing { ("-t0", ExitKind::TrailingStop) } else { ("-sl", ExitKind::StopLoss) };
+        let suffix = if trail.is_some() { "-t0" } else { "-sl" };
         let mut stop = leg(suffix, OrderType::StopLimit, Some(trigger), limit);
+        // A trailing stop carries its trail, so the sync that moves it needs nothing else.
         stop.protection =
             trail.map(|pct| Protection { trailing_stop_pct: Some(pct), ..Protection::default() });
-        (stop, kind)
+        stop
     });
     let target = protection.take_profit_pct.map(|pct| {
         let price = if long { avg + percent(avg, pct) } else { avg - percent(avg, pct) };
         on_tick(price, tick, long)
     });
+    let stop_kind = if trail.is_some() { ExitKind::TrailingStop } else { ExitKind::StopLoss };
     match (stop, target) {
-        (Some((stop, ExitKind::StopLoss)), Some(target)) => {
+        (Some(stop), Some(target)) => {
             // One OCO: the take profit rests as a plain limit (LIMIT_MAKER) beside the stop.
-            let take = leg("-tp", OrderType::Limit, None, target);
-            let list = exit_id(&entry.client_order_id, "-oco");
-            (vec![(stop, ExitKind::Oco), (take, ExitKind::Oco)], Some(list))
+            let (take_suffix, list_suffix, stop_kind) = if trail.is_some() {
+                ("-tp0", "-o0", ExitKind::TrailingStop)
+            } else {
+                ("-tp", "-oco", ExitKind::Oco)
+            };
+            let take = leg(take_suffix, OrderType::Limit, None, target);
+            let list = exit_id(&entry.client_order_id, list_suffix);
+            (vec![(stop, stop_kind), (take, ExitKind::Oco)], Some(list))
         }
         (stop, target) => {
-            let mut legs: Vec<_> = stop.into_iter().collect();
+            let mut legs: Vec<_> = stop.map(|s| (s, stop_kind)).into_iter().collect();
             legs.extend(
                 target.map(|t| (leg("-tp", OrderType::TakeProfitLimit, Some(t), t), ExitKind::TakeProfit)),
             );
@@ -319,6 +346,15 @@ pub fn next_trailing_id(id: &str) -> Option<String> {
     Some(format!("{}{suffix}", &base[..keep]))
 }
 
+/// The next ids of the trailing pair whose stop is `id`: stop, take profit and list.
+fn next_pair_ids(id: &str) -> Option<(String, String, String)> {
+    let (base, n) = id.rsplit_once("-t")?;
+    let next = n.parse::<u32>().ok()? + 1;
+    let longest = format!("-tp{next}");
+    let base = &base[..base.len().min(MAX_CLIENT_ORDER_ID_LEN - longest.len())];
+    Some((format!("{base}-t{next}"), format!("{base}{longest}"), format!("{base}-o{next}")))
+}
+
 /// Where a trailing stop's trigger belongs after the price reached `best`: `pct` behind it, on
 /// the tick, and the limit [`STOP_LIMIT_BUFFER_PCT`] beyond.
 fn trailed(stop_side: Side, best: Decimal, pct: Decimal, tick: Decimal) -> (Decimal, Decimal) {
@@ -360,6 +396,16 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if !better {
             return Ok(None);
         }
+        if let Some(take_id) = sibling_of(id) {
+            let take = self
+                .store
+                .load_order(&take_id)?
+                .filter(|t| t.report.as_ref().is_some_and(|r| r.status.is_open()));
+            if let Some(take) = take {
+                let moved = OrderCommand { stop_price: Some(trigger), price: Some(limit), ..command.clone() };
+                return self.move_pair(&command, take.command, moved, now_ms);
+            }
+        }
         let amend = AmendCommand {
             action: AmendAction::Amend,
             client_order_id: id.to_owned(),
@@ -370,6 +416,49 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             stop_price: Some(trigger),
         };
         self.amend(&amend, now_ms).map(Some)
+    }
+
+    /// Moves a trailing stop that has a take profit beside it in one OCO: the list is canceled
+    /// and placed again with the moved stop (an OCO leg cannot be replaced alone; between the
+    /// two requests the position is briefly without exits).
+    fn move_pair(
+        &mut self,
+        stop: &OrderCommand,
+        take: OrderCommand,
+        moved: OrderCommand,
+        now_ms: u64,
+    ) -> Result<Option<ExecutionReport>, Failure> {
+        let Some((stop_id, take_id, list_id)) = next_pair_ids(&stop.client_order_id) else { return Ok(None) };
+        let mark = self.market.mark_price(&stop.symbol).map_err(Failure::exchange)?;
+        let market = MarketContext { now_ms, mark_price: mark };
+        let old =
+            OcoCommand { list_client_order_id: String::new(), stop: stop.clone(), take_profit: take.clone() };
+        let canceled = self.exchange.cancel_oco(&old, &market).map_err(Failure::exchange)?;
+        for (leg, venue) in [stop, &take].into_iter().zip(canceled) {
+            let Some(stored) = self.store.load_order(&leg.client_order_id)? else { continue };
+            let Some(before) = stored.report else { continue };
+            let order = Order::restore(leg.clone(), &before, stored.trade_ids.clone());
+            let report = self.venue_report(order, &venue, now_ms)?;
+            let record = OrderRecord {
+                report,
+                trade_ids: stored.trade_ids,
+                refusal: None,
+                exposure: None,
+                balances: Vec::new(),
+            };
+            let position = self.store.load_position(&self.account, &leg.symbol)?;
+            if let Some((_, pnl)) =
+                self.commit(record, Expect::Version(stored.version), position, mark, now_ms)?
+            {
+                self.book_day_pnl(pnl, now_ms)?;
+            }
+        }
+        let legs = [
+            (OrderCommand { client_order_id: stop_id, ..moved }, ExitKind::TrailingStop),
+            (OrderCommand { client_order_id: take_id, ..take }, ExitKind::Oco),
+        ];
+        let reports = self.place_exits(&legs, Some(&list_id), now_ms)?;
+        Ok(reports.into_iter().next())
     }
 }
 
@@ -394,6 +483,11 @@ mod tests {
         assert_eq!(sibling_of("sig-1-sl").as_deref(), Some("sig-1-tp"));
         assert_eq!(sibling_of("sig-1-tp").as_deref(), Some("sig-1-sl"));
         assert_eq!(sibling_of("sig-1"), None);
+        assert_eq!(sibling_of("sig-1-t3").as_deref(), Some("sig-1-tp3"));
+        assert_eq!(sibling_of("sig-1-tp3").as_deref(), Some("sig-1-t3"));
+        assert_eq!(sibling_of("sig-test"), None);
+        let stop = exit_id(long, "-t0");
+        assert_eq!(sibling_of(&stop), Some(exit_id(long, "-tp0")), "hashed ids share their base");
     }
 
     #[test]
