@@ -92,6 +92,26 @@ class CancelOrderCommand(BaseModel):
     account: str = Field(min_length=1)
 
 
+class AmendOrderCommand(BaseModel):
+    """Replace the working order ``client_order_id`` by ``new_client_order_id`` with the given
+    quantity and prices (the old ones where left out): one cancel-replace on the venue, which
+    places the new order only if the old one was canceled. Idempotent by ``new_client_order_id``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["amend"] = "amend"
+    client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
+    account: str = Field(min_length=1)
+    new_client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
+    quantity: PositiveDecimal | None = None
+    price: PositiveDecimal | None = None
+    stop_price: PositiveDecimal | None = None
+
+    @field_serializer("quantity", "price", "stop_price")
+    def _decimal_as_string(self, value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+
 class SyncCommand(BaseModel):
     """Ask the engine to learn what happened to the account's working orders at the venue: late
     fills, cancels and expiries, orders whose placement outcome is unknown, trades it never placed."""
