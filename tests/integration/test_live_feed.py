@@ -311,29 +311,30 @@ def test_connection_store_finds_subscribers_by_feed_and_bounds_subscriptions(loc
 def test_a_subscriber_to_a_longer_timeframe_gets_each_bar_once_collection_stores_its_last_minute(
     local_stack: StackHandle,
 ) -> None:
-    # Arrange: a 3m subscription on an asset collected at 1m
+    # Arrange: an asset collected at 1m, and the first minute that closes a 3m bar still uncollected
     assert enable(local_stack, "BTC/USDT").status_code == 200
+    candles = store(local_stack)
+    before = candles.latest_open_time(BTC)
+    if before is not None:  # a fresh series gets an hour at once; else wait for a 3m bar to close
+        now_s = time.time()
+        time.sleep(180 - now_s % 180 + 1.5 if before >= int(now_s // 60) * 60_000 - 3 * MINUTE_MS else 0)
+        before = candles.latest_open_time(BTC)
+    # Connected only now: an idle WebSocket client answers no pings, and the gateway drops it.
     socket = _connect(local_stack)
     acked = _ask(socket, {"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "3m"})
-    candles = store(local_stack)
     try:
-        # Act: collect until the stored minutes close at least one 3m bar (one in three minutes does)
-        closed: list[int] = []
-        for _ in range(4):
-            before = candles.latest_open_time(BTC)
-            _collect_until_new_btc_candles(local_stack)
-            after = candles.latest_open_time(BTC)
-            assert after is not None
-            # A fresh series starts mid-bar: only bars whose every minute is stored are whole.
-            first_new = after - 59 * MINUTE_MS if before is None else before + MINUTE_MS
-            closed = [
-                t - 2 * MINUTE_MS
-                for t in range(first_new, after + 1, MINUTE_MS)
-                if (t + MINUTE_MS) % (3 * MINUTE_MS) == 0 and (before is not None or t - 2 * MINUTE_MS >= first_new)
-            ]
-            if closed:
-                break
-        assert closed, "no 3m bar closed in four collections"
+        # Act
+        invoke(local_stack, "CollectOhlcvFunction", {})
+        after = candles.latest_open_time(BTC)
+        assert after is not None
+        # A fresh series starts mid-bar: only bars whose every minute is stored are whole.
+        first_stored = after - 59 * MINUTE_MS if before is None else before + MINUTE_MS
+        closed = [
+            t - 2 * MINUTE_MS
+            for t in range(first_stored, after + 1, MINUTE_MS)
+            if (t + MINUTE_MS) % (3 * MINUTE_MS) == 0 and (before is not None or t - 2 * MINUTE_MS >= first_stored)
+        ]
+        assert closed, (before, after)
         received = _receive_candles(socket, len(closed))
     finally:
         socket.close()

@@ -18,14 +18,14 @@ from fks.backtest.optimize import grid_search
 from fks.backtest.requests import OptimizationRequest
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
-from fks.market_data.timeframes import HOUR_MS, MINUTE_MS, Timeframe
+from fks.market_data.timeframes import DAY_MS, HOUR_MS, MINUTE_MS, Timeframe
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.strategies.backtests import load_candles
 from fks_local.scheduler import Scheduler
 from functions.backtests.app import optimization_input
-from tests.integration.market_data_helpers import collect_history, enable, invoke, store
+from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
 from tests.stack_handle import StackHandle
 
 # awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
@@ -266,22 +266,27 @@ def test_the_minute_schedule_evaluates_each_minute_collection_stored_once(local_
 
 
 def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackHandle) -> None:
+    # A series of its own (other tests collect ETH/USDT up to now): two days of 1m candles ending at END.
+    store_sample_candles(stored, SeriesKey.of("bitstamp", "ETH/USDT", "1m"), "ETHUSDT", END - 2 * DAY_MS, END - 1)
     config = StrategyConfig(
         strategy_id=f"edge-{uuid.uuid4().hex[:8]}",
         strategy="sma_cross",
+        exchange="bitstamp",
         symbol="ETH/USDT",
         timeframe=Timeframe.H1,
         active=True,
     )
     _api(stored, STRATEGIES, "POST", "/strategies", config.model_dump(mode="json"))
     try:
-        # Hours after the stored history have closed by the clock, but collection never stored them.
+        # Hours after END have closed by the clock, but no collection stored their minutes.
         report = _generate(stored, config, END + 5 * HOUR_MS)
+        later = _generate(stored, config, END + 6 * HOUR_MS)
     finally:
         _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
 
     assert report["bars"] == [END - HOUR_MS]
     assert report["cursor"] == END - HOUR_MS
+    assert later["bars"] == []  # still nothing stored after END: nothing new to evaluate
 
 
 def test_a_strategy_or_backtest_finer_than_its_assets_collected_base_is_a_400_naming_both(stored: StackHandle) -> None:
