@@ -282,6 +282,27 @@ def test_resting_limit_fills_as_maker_when_the_price_reaches_it(
     assert Decimal(str(trades[0]["fee"]["cost"])) == expected_fee
 
 
+def test_stop_loss_rests_untriggered_then_fills_when_the_price_falls_to_it(
+    exchange: Any, simulator: ExchangeSimulator
+) -> None:
+    # Arrange: a sell stop-limit (each venue's stop-loss) 5 % below the price, its limit a little lower
+    stop = _below_market(simulator, "0.95")
+    limit = _below_market(simulator, "0.94")
+    placed = exchange.create_order(SYMBOL, "limit", "sell", 0.001, limit, {"stopLossPrice": stop})
+    waiting = exchange.fetch_order(placed["id"], SYMBOL)
+
+    # Act
+    simulator.set_price("BTCUSDT", Decimal(str(stop)) - Decimal("0.01"))
+    done = exchange.fetch_order(placed["id"], SYMBOL)
+    trades = [t for t in exchange.fetch_my_trades(SYMBOL) if t["order"] == placed["id"]]
+
+    # Assert: it waited, then sold at its stop (its limit was marketable when it triggered)
+    assert (waiting["status"], waiting["filled"], waiting["side"]) == ("open", 0, "sell")
+    assert waiting["triggerPrice"] == stop or waiting["stopLossPrice"] == stop
+    assert (done["status"], done["filled"]) == ("closed", 0.001)
+    assert [(t["price"], t["amount"], t["side"]) for t in trades] == [(stop, 0.001, "sell")]
+
+
 def test_order_beyond_the_balance_raises_insufficient_funds(exchange: Any, simulator: ExchangeSimulator) -> None:
     # Act / Assert: 100 BTC at 90 % of the price costs far more than the 100000 USDT held
     with pytest.raises(ccxt.InsufficientFunds):
