@@ -30,6 +30,7 @@ from fks_local.exchange_sim import (
     sample_candles,
 )
 from fks_local.exchange_sim.coinbase import DEFAULT_COINBASE_KEY_NAME, DEFAULT_COINBASE_PRIVATE_KEY, CoinbaseConfig
+from fks_local.exchange_sim.coinbase.config import generate_key_pem
 from fks_local.exchange_sim.kraken import DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, KrakenConfig
 
 MINUTE_MS = 60_000
@@ -37,12 +38,7 @@ HOUR_MS = 60 * MINUTE_MS
 VENUES = ("binance", "kraken", "coinbase")
 SYMBOL = "BTC/USDT"
 # An EC key the Coinbase simulator does not know: its JWTs carry a signature that cannot verify.
-_FOREIGN_EC_KEY = """-----BEGIN EC PRIVATE KEY-----
-MHcCAQEEIJsv2WbWjKnOHx5GP60q9JfsMnd9NnkjPMuu5aa6aY+aoAoGCCqGSM49
-AwEHoUQDQgAEMSMBIiYYg6h36XDeKPpB2bfjp8hOE/o+H981f9Jq6WEQogDFQXad
-bCIj5Om02E6lek4Lbw88Q7qvWVO061YN6Q==
------END EC PRIVATE KEY-----
-"""
+_FOREIGN_EC_KEY = generate_key_pem()
 
 
 @dataclass(frozen=True)

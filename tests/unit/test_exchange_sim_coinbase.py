@@ -11,18 +11,15 @@ import pytest
 from fks_local.exchange_sim import ExchangeSimulator
 from fks_local.exchange_sim.application import Request, Response
 from fks_local.exchange_sim.coinbase import DEFAULT_COINBASE_KEY_NAME, DEFAULT_COINBASE_PRIVATE_KEY, CoinbaseConfig
+from fks_local.exchange_sim.coinbase.config import generate_key_pem
 
 NOW_MS = 1_748_867_696_789  # 2025-06-02T12:34:56.789Z
 NOW_S = NOW_MS // 1000
 HOST = "127.0.0.1:8080"
 ACCOUNTS = "/api/v3/brokerage/accounts"
 ORDERS = "/api/v3/brokerage/orders"
-OTHER_KEY = """-----BEGIN EC PRIVATE KEY-----
-MHcCAQEEIJsv2WbWjKnOHx5GP60q9JfsMnd9NnkjPMuu5aa6aY+aoAoGCCqGSM49
-AwEHoUQDQgAEMSMBIiYYg6h36XDeKPpB2bfjp8hOE/o+H981f9Jq6WEQogDFQXad
-bCIj5Om02E6lek4Lbw88Q7qvWVO061YN6Q==
------END EC PRIVATE KEY-----
-"""
+# A key the simulator does not hold.
+OTHER_KEY = generate_key_pem()
 
 
 def token(method: str, path: str, *, key: str = DEFAULT_COINBASE_PRIVATE_KEY, **overrides: Any) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
 from fks_local.exchange_sim.ledger import Fees
 
 # A CDP API key as Coinbase issues them: a name and an EC P-256 private key. Generated for the
@@ -16,6 +19,16 @@ AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK
 m1yLylqVbQEvmt/HDBAiP4Yukv/2MJrJ+Q==
 -----END EC PRIVATE KEY-----
 """
+
+
+def generate_key_pem() -> str:
+    """A fresh EC P-256 private key in PEM, as a CDP key's secret: for a simulator with a key of its
+    own, or a client whose signatures the default simulator must refuse."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return pem.decode()
 
 
 @dataclass(frozen=True)
