@@ -330,3 +330,36 @@ fn oco_exit_rests_both_legs_and_a_take_profit_limit_is_accepted() {
     let queried = client.query(&oco.stop, &market()).unwrap().expect("a leg is an order of its own");
     assert_eq!(queried.venue_order_id, legs[0].venue_order_id);
 }
+
+#[test]
+fn cancel_replace_moves_a_resting_order_and_canceling_a_leg_ends_the_list() {
+    let Some(sim) = Simulator::start(&[]) else { return };
+    let mut client = sim.client();
+    let old = order("cr-old", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
+    let new = order("cr-new", Side::Buy, OrderType::Limit, "0.001", Some("10500"));
+    client.place(&old, &market()).unwrap();
+    let last = client.last_price("BTCUSDT").unwrap();
+    client.place(&order("cr-entry", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+    let stop = OrderCommand {
+        stop_price: Some((last * d("0.9")).round_dp(2)),
+        price: Some((last * d("0.89")).round_dp(2)),
+        ..order("cr-sl", Side::Sell, OrderType::StopLimit, "0.001", None)
+    };
+    let take = order(
+        "cr-tp",
+        Side::Sell,
+        OrderType::Limit,
+        "0.001",
+        Some(&(last * d("1.1")).round_dp(2).to_string()),
+    );
+    let oco =
+        fks_execution_core::OcoCommand { list_client_order_id: "cr-list".into(), stop, take_profit: take };
+    client.place_oco(&oco, &market()).unwrap();
+
+    let (canceled, placed) = client.cancel_replace(&old, &new, &market()).unwrap();
+    let legs = client.cancel_oco(&oco, &market()).unwrap();
+
+    assert_eq!(canceled.remainder, Remainder::Canceled);
+    assert_eq!((placed.client_order_id.as_str(), placed.remainder), ("cr-new", Remainder::Working));
+    assert!(legs.iter().all(|l| l.remainder == Remainder::Canceled), "{legs:?}");
+}
