@@ -80,12 +80,16 @@ class StackHandle:
 
 
 @contextmanager
-def running_stack(state_dir: Path, parameters: dict[str, str] | None = None) -> Iterator[StackHandle]:
+def running_stack(
+    state_dir: Path, parameters: dict[str, str] | None = None, stack_name: str = "fks-local"
+) -> Iterator[StackHandle]:
     """A local stack of the project's template (no schedules: tests fire what they need), with
-    one API key per scope, stopped afterwards."""
+    one API key per scope, stopped afterwards. A second stack in the same session needs its own
+    ``stack_name`` and ``Stage`` parameter: the emulator's services are shared by the process."""
     from fks_local.stack import LocalStack, StackOptions
 
-    stack = LocalStack(StackOptions(state_dir=state_dir, schedules=False, parameters=parameters or {}))
+    options = StackOptions(state_dir=state_dir, stack_name=stack_name, schedules=False, parameters=parameters or {})
+    stack = LocalStack(options)
     stack.start()
     try:
         handle = StackHandle.from_stack(stack)

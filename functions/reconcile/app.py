@@ -1,7 +1,10 @@
-"""On its schedule: compare the engine's positions with the exchange's balances (read-only key)
-and with the NinjaTrader bridge's reports. A mismatch halts that account (the engine's HALTED
-state: nothing trades until someone looks and resumes it), raises the alarm's metric and tells
-people. ``{"rebaseline": true}`` adopts the venue's current holdings after such a review."""
+"""On its schedule: sync the trading account's orders, then compare the engine's positions with
+the exchange's balances (read-only key) — in paper trading with the portfolio's books, no key
+needed — and with the NinjaTrader bridge's reports. A mismatch halts that account (the engine's
+HALTED state, reason ``reconciliation_mismatch``: nothing trades until someone looks and resumes
+it), raises the alarm's metric and tells people; a trade the platform never placed, found by the
+sync, halts it with the reason ``foreign_fill``. ``{"rebaseline": true}`` adopts the venue's
+current holdings after such a review."""
 
 from __future__ import annotations
 
@@ -18,29 +21,36 @@ from fks import env
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
 from fks_adapters.exchanges import make_exchange
+from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_adapters.pipeline.reconciler import SpotReconciler, ninjatrader_mismatches
+from fks_adapters.pipeline.reconciler import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
-EXCHANGE = "binance"
+EXCHANGE = wiring.TRADING_EXCHANGE
+MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
-def _spot_reconciler() -> SpotReconciler:
+def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCheck:
+    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), wiring.order_sync()
+    if (env.get(env.TRADING_MODE) or "live") == "paper":
+        return PaperReconciler(tables, portfolio, sync, EXCHANGE).run(account)
     key: Any = parameters.get_secret(env.require(env.RECONCILE_SECRET_ARN), transform="json", max_age=300)
     exchange = make_exchange(
         EXCHANGE, base_url=env.get(env.EXCHANGE_BASE_URL) or None, api_key=key["api_key"], secret=key["api_secret"]
     )
-    return SpotReconciler(wiring.execution_tables(), wiring.portfolio_store(), exchange, EXCHANGE)
+    return SpotReconciler(tables, portfolio, sync, exchange, EXCHANGE).run(
+        account, rebaseline=rebaseline, tolerance=tolerance
+    )
 
 
 def _halt(mismatches: list[Mismatch]) -> list[str]:
     tables = wiring.execution_tables()
     halted = sorted({m.account for m in mismatches})
     for account in halted:
-        tables.set_trading_state(account, "halted")
+        tables.set_trading_state(account, "halted", reason=MISMATCH)
     text = "; ".join(m.describe() for m in mismatches)
     logger.error("positions disagree: accounts halted", extra={"accounts": halted, "mismatches": text})
     for notifier in notifiers():
@@ -55,14 +65,21 @@ def _halt(mismatches: list[Mismatch]) -> list[str]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     account = wiring.trading_account()
     tolerance = Decimal(str(event.get("tolerance") or "0.005"))
-    mismatches = _spot_reconciler().run(account, rebaseline=bool(event.get("rebaseline")), tolerance=tolerance)
-    mismatches += ninjatrader_mismatches(ninja_reads())
+    spot = _spot_check(account, rebaseline=bool(event.get("rebaseline")), tolerance=tolerance)
+    for outcome in spot.syncs:
+        report_outcome(outcome, logger)
+    if spot.skipped:
+        logger.warning("spot positions not compared", extra={"account": account, "why": spot.skipped})
+    mismatches = spot.mismatches + ninjatrader_mismatches(ninja_reads())
     metrics.add_metric(name="ReconciliationMismatches", unit=MetricUnit.Count, value=len(mismatches))
-    halted = _halt(mismatches) if mismatches else []
+    halted = set(_halt(mismatches) if mismatches else [])
+    halted |= {outcome.account for outcome in spot.syncs if outcome.foreign_fills}
     if not mismatches:
         logger.info("positions agree", extra={"account": account})
     return {
         "checked_at_ms": int(time.time() * 1000),
         "mismatches": [m.as_dict() for m in mismatches],
-        "halted": halted,
+        "foreign_fills": [f.model_dump(mode="json") for outcome in spot.syncs for f in outcome.foreign_fills],
+        "halted": sorted(halted),
+        "skipped": spot.skipped,
     }

@@ -1,9 +1,11 @@
-"""Reconciliation on the local stack: engine positions against the simulator's balances and the
-NinjaTrader bridge's reports; a mismatch halts that account."""
+"""Reconciliation on the local stack: after an order sync, engine positions against the
+simulator's balances and the NinjaTrader bridge's reports; a mismatch halts that account, and the
+halt says why."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 
@@ -22,6 +24,14 @@ def _state(stack: StackHandle, account: str) -> str:
         TableName=stack.deployed.physical_id("RiskStateTable"), Key={"account": {"S": account}}, ConsistentRead=True
     )
     return str(item.get("Item", {}).get("state", {}).get("S", "active"))
+
+
+def _halt_reason(stack: StackHandle, account: str) -> str | None:
+    item = stack.clients("dynamodb").get_item(
+        TableName=stack.deployed.physical_id("RiskStateTable"), Key={"account": {"S": account}}, ConsistentRead=True
+    )
+    reason = item.get("Item", {}).get("halt_reason", {}).get("S")
+    return None if reason is None else str(reason)
 
 
 @pytest.fixture
@@ -54,13 +64,32 @@ def test_a_trade_the_engine_never_saw_halts_the_account(reconciled: StackHandle)
     result = invoke(reconciled, "ReconcileFunction", {})
 
     assert [m["asset"] for m in result["mismatches"]] == ["BTC"]
+    assert [Decimal(f["quantity"]) for f in result["foreign_fills"]] == [Decimal("0.05")]
     assert result["halted"] == [SPOT]
     assert _state(reconciled, SPOT) == "halted"
+    assert _halt_reason(reconciled, SPOT) == "foreign_fill"  # the sync that reconciliation runs first saw it
     denied = new_signal()
     run(reconciled, denied)
     record = reconciled.api("GET", f"/signals/{denied['signal_id']}", scope="read").json()["signal"]
     assert record["status"] == "denied"
     assert "halted" in record["reason"]
+
+
+def test_engine_position_that_disagrees_with_the_venue_halts_with_that_reason(reconciled: StackHandle) -> None:
+    table = reconciled.deployed.physical_id("PositionsTable")
+    key = {"account": {"S": SPOT}, "symbol": {"S": "BTCUSDT"}}
+    dynamodb = reconciled.clients("dynamodb")
+    stored = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    # A lost update in the engine's book: its position no longer matches what the venue holds.
+    dynamodb.put_item(TableName=table, Item={**stored, "quantity": {"N": str(Decimal(stored["quantity"]["N"]) + 1)}})
+    try:
+        result = invoke(reconciled, "ReconcileFunction", {})
+    finally:
+        dynamodb.put_item(TableName=table, Item=stored)
+
+    assert [m["asset"] for m in result["mismatches"]] == ["BTC"]
+    assert result["foreign_fills"] == []
+    assert (_state(reconciled, SPOT), _halt_reason(reconciled, SPOT)) == ("halted", "reconciliation_mismatch")
 
 
 def test_bridge_report_that_disagrees_with_its_fills_halts_that_account_only(reconciled: StackHandle) -> None:

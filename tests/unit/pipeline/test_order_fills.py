@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from fks.pipeline.reconciliation import book_mismatches
 from fks.portfolio.order_fills import BookedSoFar, unbooked_rest
 
 
@@ -43,3 +44,17 @@ def test_rest_key_names_the_filled_quantity_plainly() -> None:
 
     assert rest is not None
     assert rest.key == "upto-100"
+
+
+def test_paper_book_that_matches_the_engine_has_no_mismatch() -> None:
+    assert book_mismatches("paper", {"BTC/USDT": D("0.003")}, {"BTC/USDT": D("0.003")}) == []
+
+
+def test_paper_book_off_by_a_fill_is_a_mismatch_naming_both_sides() -> None:
+    found = book_mismatches("paper", {"BTC/USDT": D("0.003")}, {"BTC/USDT": D("0.002"), "ETH/USDT": D(1)})
+
+    assert [(m.asset, m.engine, m.venue) for m in found] == [
+        ("BTC/USDT", D("0.003"), D("0.002")),
+        ("ETH/USDT", D(0), D(1)),
+    ]
+    assert "portfolio books 0.002" in found[0].describe()

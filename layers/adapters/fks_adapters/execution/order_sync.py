@@ -37,6 +37,7 @@ class SyncOutcome:
     open_orders: int = 0
     foreign_fills: list[ForeignFill] = field(default_factory=list)  # newly seen by this sync
     learned_fills: int = 0  # fills the venue had that the engine learned in this sync, foreign ones too
+    booking_failures: list[str] = field(default_factory=list)  # reports kept for the next sync to book
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class SyncOutcome:
             "fills_booked": self.fills_booked,
             "open_orders": self.open_orders,
             "learned_fills": self.learned_fills,
+            "booking_failures": self.booking_failures,
             "foreign_fills": [fill.model_dump(mode="json") for fill in self.foreign_fills],
         }
 
@@ -86,7 +88,11 @@ class OrderSync:
         reports = [report.model_dump(mode="json") for report in result.reports]
         held = self.portfolio.hold_reports(account, reports, now_ms)
         for key, report in [*self.portfolio.held_reports(account, exclude=held), *zip(held, reports, strict=True)]:
-            outcome.fills_booked += self._book(account, report)
+            try:
+                outcome.fills_booked += self._book(account, report)
+            except Exception as error:  # kept for the next sync; one bad report must not block the others
+                outcome.booking_failures.append(f"{report.get('client_order_id')}: {error!r}")
+                continue
             self.portfolio.release_report(account, key)
         outcome.reports = len(reports)
         fresh = [
@@ -119,10 +125,13 @@ def report_outcome(outcome: SyncOutcome, logger: Logger) -> None:
     metrics.add_metric(name="OrderSyncMissesInARow", unit=MetricUnit.Count, value=outcome.misses_in_a_row)
     metrics.add_metric(name="SyncFillsBooked", unit=MetricUnit.Count, value=outcome.fills_booked)
     metrics.add_metric(name="ForeignFills", unit=MetricUnit.Count, value=len(outcome.foreign_fills))
+    metrics.add_metric(name="SyncBookingFailures", unit=MetricUnit.Count, value=len(outcome.booking_failures))
     if not outcome.reached:
         logger.warning("venue unreachable: orders not synced", extra={"misses_in_a_row": outcome.misses_in_a_row})
         return
     logger.info("orders synced", extra=outcome.as_dict())
+    if outcome.booking_failures:
+        logger.error("fills not booked yet: kept for the next sync", extra={"failures": outcome.booking_failures})
     if outcome.foreign_fills:
         logger.error("foreign trades: account halted", extra={"foreign": outcome.describe_foreign()})
         for notifier in notifiers():

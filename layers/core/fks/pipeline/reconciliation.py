@@ -9,6 +9,8 @@ that and nothing bigger.
 
 NinjaTrader: the bridge reports each account's position from NT8's position files; it must
 equal the position built from the fills the bridge reported, contract for contract.
+
+Paper: the engine's positions against the portfolio's books (the paper book against itself).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Mismatch:
     engine: Decimal
     venue: Decimal
     expected: Decimal
+    against: str = "venue"  # what the engine was compared with: the venue, or the portfolio's books
 
     @property
     def difference(self) -> Decimal:
@@ -34,7 +37,7 @@ class Mismatch:
 
     def describe(self) -> str:
         return (
-            f"{self.account} {self.asset}: engine position {self.engine}, venue {self.venue}, "
+            f"{self.account} {self.asset}: engine position {self.engine}, {self.against} {self.venue}, "
             f"expected {self.expected} (off by {self.difference})"
         )
 
@@ -87,4 +90,15 @@ def reported_mismatches(account: str, positions: list[dict[str, str]]) -> list[M
         engine, venue = Decimal(row.get("quantity") or "0"), Decimal(row["reported_quantity"])
         if engine != venue:
             found.append(Mismatch(account, row["symbol"], engine, venue, engine))
+    return found
+
+
+def book_mismatches(account: str, engine: dict[str, Decimal], books: dict[str, Decimal]) -> list[Mismatch]:
+    """Paper trading has no venue to ask: the engine's position in each symbol must equal the
+    sum of the portfolio's books in it, both built from the same fills, to the unit."""
+    found = []
+    for symbol in sorted(set(engine) | set(books)):
+        position, booked = engine.get(symbol, ZERO), books.get(symbol, ZERO)
+        if position != booked:
+            found.append(Mismatch(account, symbol, position, booked, position, against="portfolio books"))
     return found
