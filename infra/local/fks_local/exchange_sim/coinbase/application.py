@@ -142,8 +142,9 @@ def _order(call: CoinbaseCall) -> object:
     placed = call.app.book.by_uuid.get(call.path_args["order_id"])
     if placed is None:
         raise errors.not_found()
-    views = dict((p.uuid, v) for p, v in _placed_orders(call))
-    return {"order": views[placed.uuid]}
+    engine = call.app.venue.engine
+    order = engine.find(placed.symbol, placed.order_id, None, call.now_ms)
+    return {"order": orders.order_view(order, placed, engine.specs[placed.symbol])}
 
 
 def _list_orders(call: CoinbaseCall) -> object:

@@ -52,10 +52,16 @@ class Placed:
     """What Coinbase keeps about an order beyond the engine's record."""
 
     order_id: int
+    symbol: str
     uuid: str
     client_order_id: str
     kind: str
     configuration: Json
+
+    @property
+    def size_in_quote(self) -> bool:
+        fields = self.configuration.get(self.kind)
+        return isinstance(fields, dict) and "quote_size" in fields
 
 
 @dataclass
@@ -149,7 +155,12 @@ def create(engine: Engine, book: OrderBook, body: Mapping[str, object], now_ms: 
             order = engine.place(request, now_ms)
             assert order is not None
             known = Placed(
-                order.order_id, stable_uuid("order", order.order_id), str(request.client_order_id), kind, configuration
+                order.order_id,
+                order.symbol,
+                stable_uuid("order", order.order_id),
+                str(request.client_order_id),
+                kind,
+                configuration,
             )
             book.add(known)
     except errors.OrderFailure as failure:
@@ -160,14 +171,14 @@ def create(engine: Engine, book: OrderBook, body: Mapping[str, object], now_ms: 
         if isinstance(translated, errors.CoinbaseError):
             raise translated from None
         return _failed(translated, configuration)
-    order = engine.find(request.spec.symbol, known.order_id, None, now_ms)
+    order = engine.find(known.symbol, known.order_id, None, now_ms)
     return {
         "success": True,
         "failure_reason": "UNKNOWN_FAILURE_REASON",
         "order_id": known.uuid,
         "success_response": {
             "order_id": known.uuid,
-            "product_id": product_id(engine.specs[order.symbol]),
+            "product_id": product_id(engine.specs[known.symbol]),
             "side": order.side,
             "client_order_id": known.client_order_id,
         },
@@ -199,7 +210,7 @@ def cancel(engine: Engine, book: OrderBook, order_ids: object, now_ms: int) -> J
         reason = "UNKNOWN_CANCEL_ORDER"
         if placed is not None:
             try:
-                order = engine.find(_symbol(engine, placed), placed.order_id, None, now_ms)
+                order = engine.find(placed.symbol, placed.order_id, None, now_ms)
                 if order.is_open:
                     engine.cancel(order.symbol, order.order_id, None, now_ms)
                     reason = ""
@@ -211,10 +222,6 @@ def cancel(engine: Engine, book: OrderBook, order_ids: object, now_ms: int) -> J
             {"success": not reason, "failure_reason": reason or "UNKNOWN_CANCEL_FAILURE_REASON", "order_id": order_id}
         )
     return {"results": results}
-
-
-def _symbol(engine: Engine, placed: Placed) -> str:
-    return next(o.symbol for o in engine.orders(None, 0, open_only=False) if o.order_id == placed.order_id)
 
 
 def order_view(order: Order, placed: Placed, spec: SymbolSpec) -> Json:
@@ -239,7 +246,7 @@ def order_view(order: Order, placed: Placed, spec: SymbolSpec) -> Json:
         "number_of_fills": str(len(order.fills)),
         "filled_value": number(value),
         "pending_cancel": False,
-        "size_in_quote": "quote_size" in next(iter(placed.configuration.values())),  # type: ignore[operator]
+        "size_in_quote": placed.size_in_quote,
         "total_fees": number(fees),
         "size_inclusive_of_fees": False,
         "total_value_after_fees": number(value + fees if order.side == "BUY" else value - fees),
