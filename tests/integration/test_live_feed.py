@@ -94,6 +94,10 @@ def pushed(local_stack: StackHandle) -> Iterator[dict[str, Any]]:
     """One collection run seen by: a subscriber, a connection that subscribed then unsubscribed,
     and a subscription whose connection has gone (no socket behind it)."""
     assert enable(local_stack, "BTC/USDT").status_code == 200
+    # Before any socket opens: an idle WebSocket client answers no pings, and the gateway drops it.
+    newest = store(local_stack).latest_open_time(BTC)
+    if newest is not None and newest >= int(time.time() // 60) * 60_000 - MINUTE_MS:  # nothing new to collect yet
+        time.sleep(60 - time.time() % 60 + 1.5)
     subscriber, leaver = _connect(local_stack), _connect(local_stack)
     connections = _connections(local_stack)
     gone_id = "gone-connection="
