@@ -75,18 +75,18 @@ class Ledger:
     def fill(self, order: Order, price: Decimal, now_ms: int, *, maker: bool) -> None:
         spec = self.specs[order.symbol]
         self.release(order)
-        notional = order.orig_qty * price
-        received_asset = spec.base if order.side == "BUY" else spec.quote
-        received = order.orig_qty if order.side == "BUY" else notional
-        if self.fees.in_quote:
-            fee_asset, fee = spec.quote, self.fees.of(notional, maker=maker)
-            spent = notional + fee if order.side == "BUY" else order.orig_qty
-            self.account.spend_free(spec.quote if order.side == "BUY" else spec.base, spent)
-            self.account.credit(received_asset, received if order.side == "BUY" else received - fee)
+        qty, notional = order.orig_qty, order.orig_qty * price
+        # A buy pays its fee in the base it receives, unless the venue charges the quote; a sell
+        # always pays from the quote it receives.
+        fee_in_base = order.side == "BUY" and not self.fees.in_quote
+        fee_asset = spec.base if fee_in_base else spec.quote
+        fee = self.fees.of(qty if fee_in_base else notional, maker=maker)
+        if order.side == "BUY":
+            self.account.spend_free(spec.quote, notional if fee_in_base else notional + fee)
+            self.account.credit(spec.base, qty - fee if fee_in_base else qty)
         else:
-            fee_asset, fee = received_asset, self.fees.of(received, maker=maker)
-            self.account.spend_free(*self.spend(order, price))
-            self.account.credit(received_asset, received - fee)
+            self.account.spend_free(spec.base, qty)
+            self.account.credit(spec.quote, notional - fee)
         trade = Trade(
             self._next_trade_id,
             order.order_id,
