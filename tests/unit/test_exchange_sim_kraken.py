@@ -183,3 +183,23 @@ def test_unknown_method_is_404() -> None:
 
     # Assert
     assert (response.status, json.loads(response.body)) == (404, {"error": ["EGeneral:Unknown method"], "result": {}})
+
+
+def test_trading_counter_charges_one_per_order_and_more_for_cancelling_a_young_one() -> None:
+    # Arrange: a trading counter of 10 instead of the Starter tier's 60, time standing still
+    kraken = _Kraken(KrakenConfig(trading_counter_max=Decimal(10)))
+    order: Any = {"pair": "XBTUSDT", "type": "buy", "ordertype": "limit", "volume": "0.01", "price": "1000.00"}
+    txid = kraken.private("AddOrder", **order)["result"]["txid"][0]  # 1
+    kraken.private("CancelOrder", txid=txid)  # + 8: cancelled under 5 s old
+    second = kraken.private("AddOrder", **order)["error"]  # 10
+
+    # Act
+    refused = kraken.private("AddOrder", **order)["error"]
+    kraken.now_ms += 2_000
+    after_decay = kraken.private("AddOrder", **order)["error"]
+
+    # Assert
+    assert second == []
+    assert refused == ["EOrder:Rate limit exceeded"]
+    assert after_decay == []
+    assert len(kraken.sim.venue_orders()) == 3

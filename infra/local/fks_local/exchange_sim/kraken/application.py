@@ -17,6 +17,7 @@ from fks_local.exchange_sim.faults import FaultInjector
 from fks_local.exchange_sim.kraken import errors, names, private, public
 from fks_local.exchange_sim.kraken.auth import KrakenAuth
 from fks_local.exchange_sim.kraken.config import KrakenConfig
+from fks_local.exchange_sim.kraken.limits import DecayingCounter
 from fks_local.exchange_sim.routing import Venue
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ class KrakenApplication(VenueApplication):
         self.config = config
         self.auth = KrakenAuth(config)
         self.tags = private.OrderTags()
+        self.trading = DecayingCounter(
+            config.trading_counter_max, config.trading_decay_per_s, errors.TRADING_RATE_LIMIT
+        )
 
     def route(self, request: Request) -> Response | Serve:
         if request.path.startswith(PUBLIC_PREFIX) and request.path[len(PUBLIC_PREFIX) :] in PUBLIC:
@@ -151,8 +155,9 @@ class KrakenApplication(VenueApplication):
         key = self.auth.verify(
             request.header("API-Key"), request.header("API-Sign"), request.path, params.get("nonce"), request.body
         )
-        self.auth.charge(key, route.cost, self.clock())
+        now = self.clock()
+        self.auth.calls.charge(key, route.cost, now)
         unknown = set(params) - route.accepted
         if unknown:
             raise errors.invalid_arguments(sorted(unknown)[0])
-        return route.handler(private.PrivateCall(self.venue.engine, self.tags, params, self.clock()))
+        return route.handler(private.PrivateCall(self.venue.engine, self.tags, params, now, key, self.trading))

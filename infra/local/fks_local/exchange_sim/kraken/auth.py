@@ -4,10 +4,9 @@
 where the body is the form-encoded POST data that includes ``nonce``. The nonce must grow with
 every call of a key (``EAPI:Invalid nonce`` otherwise, and the call is not carried out).
 
-The call counter (Kraken's Starter tier by default) starts at 0, gains 1 per call (2 for ledger
-and trade history), decays continuously and refuses a call that would take it past the maximum
-with ``EAPI:Rate limit exceeded``. AddOrder and CancelOrder are on Kraken's separate trading
-limiter and do not count.
+The call counter (Kraken's Starter tier by default, limits.py) gains 1 per call (2 for ledger and
+trade history) and refuses a call that would take it past the maximum with
+``EAPI:Rate limit exceeded``. AddOrder and CancelOrder are on the trading counter instead.
 """
 
 from __future__ import annotations
@@ -17,10 +16,10 @@ import binascii
 import hashlib
 import hmac
 import threading
-from decimal import Decimal
 
 from fks_local.exchange_sim.kraken import errors
 from fks_local.exchange_sim.kraken.config import KrakenConfig
+from fks_local.exchange_sim.kraken.limits import DecayingCounter
 
 
 def expected_signature(secret_b64: str, path: str, nonce: str, body: str) -> str:
@@ -36,7 +35,7 @@ class KrakenAuth:
         self._config = config
         self._lock = threading.Lock()
         self._last_nonce: dict[str, int] = {}
-        self._counter: dict[str, tuple[Decimal, int]] = {}
+        self.calls = DecayingCounter(config.counter_max, config.counter_decay_per_s, errors.RATE_LIMIT)
 
     def verify(self, api_key: str | None, signature: str | None, path: str, nonce: str | None, body: str) -> str:
         """The caller's key once its signature and nonce are good; else the KrakenError."""
@@ -55,20 +54,3 @@ class KrakenAuth:
                 raise errors.KrakenError(errors.INVALID_NONCE)
             self._last_nonce[api_key] = int(nonce)
         return api_key
-
-    def charge(self, api_key: str, cost: int, now_ms: int) -> None:
-        """Add ``cost`` to the key's counter, or refuse the call if it would pass the maximum."""
-        if not cost:
-            return
-        with self._lock:
-            level, since_ms = self._counter.get(api_key, (Decimal(0), now_ms))
-            decayed = self._config.counter_decay_per_s * Decimal(max(now_ms - since_ms, 0)) / 1000
-            level = max(level - decayed, Decimal(0))
-            if level + cost > self._config.counter_max:
-                self._counter[api_key] = (level, now_ms)
-                raise errors.KrakenError(errors.RATE_LIMIT)
-            self._counter[api_key] = (level + cost, now_ms)
-
-    def counter(self, api_key: str) -> Decimal:
-        with self._lock:
-            return self._counter.get(api_key, (Decimal(0), 0))[0]

@@ -21,3 +21,6 @@ class KrakenConfig:
     # The Starter tier's REST call counter: at most 15, decaying by 0.33 per second.
     counter_max: Decimal = Decimal(15)
     counter_decay_per_s: Decimal = Decimal("0.33")
+    # The Starter tier's trading counter, per key and pair: at most 60, decaying by 1 per second.
+    trading_counter_max: Decimal = Decimal(60)
+    trading_decay_per_s: Decimal = Decimal(1)

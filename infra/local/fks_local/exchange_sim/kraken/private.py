@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from fks_local.exchange_sim.engine import Engine
 from fks_local.exchange_sim.kraken import errors, names, views
+from fks_local.exchange_sim.kraken.limits import DecayingCounter, cancel_penalty
 from fks_local.exchange_sim.markets import SymbolSpec, fmt8
 from fks_local.exchange_sim.order_params import NewOrder
 from fks_local.exchange_sim.orders import Order
@@ -46,6 +47,12 @@ class PrivateCall:
     tags: OrderTags
     params: Params
     now_ms: int
+    api_key: str
+    # The trading counter, per key and pair: AddOrder and CancelOrder are charged here.
+    trading: DecayingCounter
+
+    def charge_trading(self, pair: str, cost: int) -> None:
+        self.trading.charge(f"{self.api_key}:{pair}", cost, self.now_ms)
 
     def spec(self, order: Order) -> SymbolSpec:
         return self.engine.specs[order.symbol]
@@ -154,6 +161,7 @@ def _new_order(call: PrivateCall) -> tuple[NewOrder, int | None]:
 
 def add_order(call: PrivateCall) -> object:
     request, userref = _new_order(call)
+    call.charge_trading(request.spec.symbol, 1)
     order = call.engine.place(request, call.now_ms, test=_flag(call.params, "validate"))
     description = {"order": _description_text(call, request)}
     if order is None:
@@ -201,6 +209,7 @@ def cancel_order(call: PrivateCall) -> object:
     if not targets:
         raise errors.KrakenError(errors.UNKNOWN_ORDER)
     for order in targets:
+        call.charge_trading(order.symbol, cancel_penalty(call.now_ms - order.time))
         call.engine.cancel(order.symbol, order.order_id, None, call.now_ms)
     return {"count": len(targets)}
 
