@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -21,7 +22,7 @@ from tests.integration.execution_helpers import (
     risk_state_item,
     simulator_exchange,
 )
-from tests.integration.pipeline_helpers import priced_markets
+from tests.integration.pipeline_helpers import new_signal, priced_markets, run, signal_record
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -206,3 +207,31 @@ def test_position_opened_with_a_stop_is_closed_when_the_price_crosses_it(synced:
     assert [o["status"] for o in synced.simulator.venue_orders(exits[0]["client_order_id"])] == ["FILLED"]
     assert position_quantity(synced) == position
     assert _invoke(synced, "ReconcileFunction")["mismatches"] == []
+
+
+def test_late_fill_of_a_strategys_resting_order_goes_to_that_strategys_book(synced: StackHandle) -> None:
+    strategy = f"late-{uuid.uuid4().hex[:8]}"
+    price = (_price(synced) * Decimal("0.99")).quantize(Decimal("0.01"))
+    signal = new_signal(strategy_id=strategy, quantity="0.002", limit_price=str(price))
+    assert run(synced, signal)["status"] == "SUCCEEDED"
+    assert signal_record(synced, signal["signal_id"])["report"]["status"] == "accepted"
+    _move_price(synced, price * Decimal("0.995"))
+
+    _sync(synced)
+
+    portfolio = synced.api("GET", "/portfolio", scope="read").json()
+    books = {s["strategy_id"]: s["books"] for s in portfolio["strategies"]}
+    assert [(b["symbol"], Decimal(b["quantity"])) for b in books[strategy]] == [("BTC/USDT", Decimal("0.002"))]
+
+
+def test_signal_of_a_strategy_with_a_stop_opens_a_position_protected_on_the_venue(synced: StackHandle) -> None:
+    signal = new_signal(quantity="0.002", protection={"stop_loss_pct": "3", "take_profit_pct": "5"})
+
+    assert run(synced, signal)["status"] == "SUCCEEDED"
+
+    report = signal_record(synced, signal["signal_id"])["report"]
+    assert report["status"] == "filled"
+    kinds = {e["client_order_id"]: e["kind"] for e in report["exits"]}
+    assert set(kinds.values()) == {"oco"}, report["exits"]  # the stop and the take profit, one order list
+    venue = [o for client_order_id in kinds for o in synced.simulator.venue_orders(client_order_id)]
+    assert sorted(o["type"] for o in venue) == ["LIMIT_MAKER", "STOP_LOSS_LIMIT"]
