@@ -163,9 +163,8 @@ def add_order(call: PrivateCall) -> object:
     request, userref = _new_order(call)
     call.charge_trading(request.spec.symbol, 1)
     order = call.engine.place(request, call.now_ms, test=_flag(call.params, "validate"))
-    description = {"order": _description_text(call, request)}
-    if order is None:
-        return {"descr": description}
+    if order is None:  # ``validate``: checked, not placed
+        return {"descr": {"order": _description_text(request)}}
     if request.client_order_id is not None:
         call.tags.client_ids[order.order_id] = request.client_order_id
     if userref is not None:
@@ -174,7 +173,7 @@ def add_order(call: PrivateCall) -> object:
     return {"descr": {"order": text}, "txid": [names.order_txid(order.order_id)]}
 
 
-def _description_text(call: PrivateCall, request: NewOrder) -> str:
+def _description_text(request: NewOrder) -> str:
     volume = fmt8(request.quantity or request.quote_qty or Decimal(0))
     return f"{request.side.lower()} {volume} {names.pair_key(request.spec)}"
 
