@@ -241,9 +241,9 @@ def test_market_buy_fills_at_once_and_charges_the_venue_fee(
     trade = trades[0]
     price, qty = Decimal(str(trade["price"])), Decimal(str(trade["amount"]))
     notional = price * qty
-    if venue.name == "coinbase":  # spends amount x price, fees included, in whole steps
-        spend = Decimal("0.01") * Decimal(str(float(simulator.price("BTCUSDT"))))
-        assert qty <= (spend / (price * (1 + venue.taker))).quantize(Decimal("0.00001"), rounding=ROUND_FLOOR)
+    if venue.name == "coinbase":  # spends the quote size ccxt sent, fee included, in whole steps
+        spend = Decimal(order["info"]["order_configuration"]["market_market_ioc"]["quote_size"])
+        assert qty == (spend / (price * (1 + venue.taker))).quantize(Decimal("0.00001"), rounding=ROUND_FLOOR)
     else:
         assert qty == Decimal("0.01")
     assert (trade["side"], trade["takerOrMaker"]) == ("buy", "taker")

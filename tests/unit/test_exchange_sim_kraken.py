@@ -203,3 +203,17 @@ def test_trading_counter_charges_one_per_order_and_more_for_cancelling_a_young_o
     assert refused == ["EOrder:Rate limit exceeded"]
     assert after_decay == []
     assert len(kraken.sim.venue_orders()) == 3
+
+
+def test_add_order_with_validate_checks_without_placing() -> None:
+    # Arrange
+    kraken = _Kraken()
+
+    # Act
+    answer = kraken.private(
+        "AddOrder", pair="XBTUSDT", type="buy", ordertype="limit", volume="0.01", price="1000.00", validate="true"
+    )
+
+    # Assert
+    assert answer == {"error": [], "result": {"descr": {"order": "buy 0.01000000 XBTUSDT"}}}
+    assert kraken.sim.venue_orders() == []
