@@ -23,15 +23,13 @@ import pytest
 
 from fks_adapters.exchanges import make_exchange
 from fks_local.exchange_sim import (
-    DEFAULT_API_KEY,
-    DEFAULT_API_SECRET,
     ExchangeSimulator,
     SimulatorConfig,
     sample_candles,
 )
-from fks_local.exchange_sim.coinbase import DEFAULT_COINBASE_KEY_NAME, DEFAULT_COINBASE_PRIVATE_KEY, CoinbaseConfig
+from fks_local.exchange_sim.coinbase import CoinbaseConfig
 from fks_local.exchange_sim.coinbase.config import generate_key_pem
-from fks_local.exchange_sim.kraken import DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, KrakenConfig
+from fks_local.exchange_sim.kraken import KrakenConfig
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -90,23 +88,8 @@ def _simulator(venue: str, *, realistic_limits: bool) -> ExchangeSimulator:
 
 
 def _client(sim: ExchangeSimulator, *, secret: str | None = None) -> Any:
-    if sim.venue_name == "kraken":
-        exchange = make_exchange(
-            "kraken", base_url=sim.url, api_key=DEFAULT_KRAKEN_API_KEY, secret=secret or DEFAULT_KRAKEN_SECRET
-        )
-    elif sim.venue_name == "coinbase":
-        # ccxt reads balances from the Coinbase App API by default; Advanced Trade's accounts are asked for.
-        exchange = make_exchange(
-            "coinbase",
-            base_url=sim.url,
-            api_key=DEFAULT_COINBASE_KEY_NAME,
-            secret=secret or DEFAULT_COINBASE_PRIVATE_KEY,
-            fetchBalance="v3PrivateGetBrokerageAccounts",
-        )
-    else:
-        exchange = make_exchange(
-            "binance", base_url=sim.url, api_key=DEFAULT_API_KEY, secret=secret or DEFAULT_API_SECRET
-        )
+    arguments = {**sim.ccxt_arguments(), **({"secret": secret} if secret else {})}
+    exchange = make_exchange(sim.venue_name, base_url=sim.url, **arguments)
     exchange.enableRateLimit = False
     return exchange
 

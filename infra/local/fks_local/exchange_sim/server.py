@@ -111,22 +111,22 @@ class ExchangeSimulator:
         self.venue_name = venue
         self.candles = CandleSource(self.config.symbols, self.config.seed)
         self.account = Account(self.config.balances)
-        venue_config = venues.venue_config(venue, venue_config)
+        self.venue_config = venues.venue_config(venue, venue_config)
         self.engine = Engine(
             self.config.symbols,
             self.candles,
             self.account,
             fee_rate=self.config.fee_rate,
             spread_bps=self.config.spread_bps,
-            fees=venues.fees(venue_config),
+            fees=venues.fees(self.venue_config),
         )
         self.faults = FaultInjector()
         shared = Venue(self.config, self.candles, self.engine)
         clock = clock or wall_clock_ms
         self.app: VenueApplication = (
             Application(shared, RequestLimiter(self.config), self.faults, clock)
-            if venue_config is None
-            else venues.application(venue_config, shared, self.faults, clock)
+            if self.venue_config is None
+            else venues.application(self.venue_config, shared, self.faults, clock)
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -140,6 +140,10 @@ class ExchangeSimulator:
     @property
     def url(self) -> str:
         return f"http://{self._host}:{self.port}"
+
+    def ccxt_arguments(self) -> dict[str, str]:
+        """What ``make_exchange(sim.venue_name, base_url=sim.url, **these)`` needs to trade here."""
+        return venues.ccxt_arguments(self.config, self.venue_config)
 
     def start(self) -> ExchangeSimulator:
         try:

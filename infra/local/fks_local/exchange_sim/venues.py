@@ -10,6 +10,7 @@ from __future__ import annotations
 from fks_local.exchange_sim.application import Clock, VenueApplication
 from fks_local.exchange_sim.coinbase.application import CoinbaseApplication
 from fks_local.exchange_sim.coinbase.config import CoinbaseConfig
+from fks_local.exchange_sim.config import SimulatorConfig
 from fks_local.exchange_sim.faults import FaultInjector
 from fks_local.exchange_sim.kraken.application import KrakenApplication
 from fks_local.exchange_sim.kraken.config import KrakenConfig
@@ -45,3 +46,17 @@ def application(config: VenueConfig, shared: Venue, faults: FaultInjector, clock
     if isinstance(config, KrakenConfig):
         return KrakenApplication(config, shared, faults, clock)
     return CoinbaseApplication(config, shared, faults, clock)
+
+
+def ccxt_arguments(binance: SimulatorConfig, config: VenueConfig | None) -> dict[str, str]:
+    """The credentials (and options) a ccxt client of the venue needs, as ``make_exchange`` takes them."""
+    if isinstance(config, KrakenConfig):
+        return {"api_key": config.api_key, "secret": config.api_secret}
+    if isinstance(config, CoinbaseConfig):
+        # ccxt reads balances from the Coinbase App API unless told to use Advanced Trade's accounts.
+        return {
+            "api_key": config.key_name,
+            "secret": config.private_key_pem,
+            "fetchBalance": "v3PrivateGetBrokerageAccounts",
+        }
+    return {"api_key": binance.api_key, "secret": binance.api_secret}
