@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jwt
@@ -169,3 +170,18 @@ def test_candles_over_350_buckets_are_refused() -> None:
 
     # Assert
     assert (response.status, json.loads(response.body)["error"]) == (400, "INVALID_ARGUMENT")
+
+
+def test_concurrent_creates_with_one_client_order_id_place_one_order() -> None:
+    # Arrange
+    coinbase = _Coinbase()
+
+    # Act
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda _: json.loads(coinbase.call("POST", ORDERS, body=_limit("race-1")).body), range(8))
+        )
+
+    # Assert
+    assert {a["success_response"]["order_id"] for a in answers} == {answers[0]["success_response"]["order_id"]}
+    assert len(coinbase.sim.venue_orders()) == 1

@@ -150,19 +150,20 @@ def create(engine: Engine, book: OrderBook, body: Mapping[str, object], now_ms: 
     configuration: object = body.get("order_configuration", {})
     try:
         request, kind, configuration = parse_create(body, engine.specs)
-        known = book.by_client_id.get(str(request.client_order_id))
-        if known is None:
-            order = engine.place(request, now_ms)
-            assert order is not None
-            known = Placed(
-                order.order_id,
-                order.symbol,
-                stable_uuid("order", order.order_id),
-                str(request.client_order_id),
-                kind,
-                configuration,
-            )
-            book.add(known)
+        with engine.lock:  # one order per client_order_id, however many deliveries race
+            known = book.by_client_id.get(str(request.client_order_id))
+            if known is None:
+                order = engine.place(request, now_ms)
+                assert order is not None
+                known = Placed(
+                    order.order_id,
+                    order.symbol,
+                    stable_uuid("order", order.order_id),
+                    str(request.client_order_id),
+                    kind,
+                    configuration,
+                )
+                book.add(known)
     except errors.OrderFailure as failure:
         return _failed(failure, configuration)
     except BinanceError as error:

@@ -162,13 +162,14 @@ def _new_order(call: PrivateCall) -> tuple[NewOrder, int | None]:
 def add_order(call: PrivateCall) -> object:
     request, userref = _new_order(call)
     call.charge_trading(request.spec.symbol, 1)
-    order = call.engine.place(request, call.now_ms, test=_flag(call.params, "validate"))
-    if order is None:  # ``validate``: checked, not placed
-        return {"descr": {"order": _description_text(request)}}
-    if request.client_order_id is not None:
-        call.tags.client_ids[order.order_id] = request.client_order_id
-    if userref is not None:
-        call.tags.userrefs[order.order_id] = userref
+    with call.engine.lock:  # the order and its tags appear together to concurrent readers
+        order = call.engine.place(request, call.now_ms, test=_flag(call.params, "validate"))
+        if order is None:  # ``validate``: checked, not placed
+            return {"descr": {"order": _description_text(request)}}
+        if request.client_order_id is not None:
+            call.tags.client_ids[order.order_id] = request.client_order_id
+        if userref is not None:
+            call.tags.userrefs[order.order_id] = userref
     text = views.description(order, call.spec(order))["order"]
     return {"descr": {"order": text}, "txid": [names.order_txid(order.order_id)]}
 
