@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fks_local.exchange_sim import ExchangeSimulator, sample_candles
-from fks_local.exchange_sim.application import Request
+from fks_local.exchange_sim.application import Request, Response
 from fks_local.exchange_sim.kraken import DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, KrakenConfig
 from fks_local.exchange_sim.kraken.auth import expected_signature
 
@@ -31,19 +31,21 @@ class _Kraken:
         response = self.sim.app.handle(Request("GET", f"/0/public/{method}", urlencode(values), "", None))
         return response.status, json.loads(response.body)
 
-    def private(
+    def signed(
         self, method: str, *, nonce: int | None = None, sign: Callable[[str], str] | None = None, **values: object
-    ) -> Any:
+    ) -> Response:
+        """``POST /0/private/<method>`` signed with the simulator's secret (or ``sign``), by default the next nonce."""
         if nonce is None:
             self.nonce += 1
-        body = urlencode({"nonce": nonce or self.nonce, **values})
+            nonce = self.nonce
+        body = urlencode({"nonce": nonce, **values})
         path = f"/0/private/{method}"
-        signature = (sign or (lambda b: expected_signature(DEFAULT_KRAKEN_SECRET, path, str(nonce or self.nonce), b)))(
-            body
-        )
+        signature = sign(body) if sign else expected_signature(DEFAULT_KRAKEN_SECRET, path, str(nonce), body)
         headers = {"API-Key": DEFAULT_KRAKEN_API_KEY, "API-Sign": signature}
-        response = self.sim.app.handle(Request("POST", path, "", body, None, headers))
-        return json.loads(response.body)
+        return self.sim.app.handle(Request("POST", path, "", body, None, headers))
+
+    def private(self, method: str, **arguments: Any) -> Any:
+        return json.loads(self.signed(method, **arguments).body)
 
 
 def test_signature_matches_krakens_documented_example() -> None:
@@ -217,3 +219,24 @@ def test_add_order_with_validate_checks_without_placing() -> None:
     # Assert
     assert answer == {"error": [], "result": {"descr": {"order": "buy 0.01000000 XBTUSDT"}}}
     assert kraken.sim.venue_orders() == []
+
+
+def test_injected_faults_reach_kraken_paths() -> None:
+    # Arrange
+    kraken = _Kraken()
+    kraken.sim.inject_faults(
+        [
+            {"path": "/0/private/AddOrder", "kind": "lose_answer"},
+            {"path": "/0/private/BalanceEx", "kind": "error", "status": 503},
+        ]
+    )
+    order: Any = {"pair": "XBTUSDT", "type": "buy", "ordertype": "limit", "volume": "0.01", "price": "1000.00"}
+
+    # Act
+    lost = kraken.signed("AddOrder", **order)
+    unavailable = kraken.signed("BalanceEx")
+
+    # Assert: the lost answer's order was placed all the same
+    assert lost.drop
+    assert len(kraken.sim.venue_orders()) == 1
+    assert (unavailable.status, unavailable.content_type) == (503, "text/html")
