@@ -14,21 +14,15 @@ from fks_local.exchange_sim.engine import Engine
 from fks_local.exchange_sim.kraken import errors, names, views
 from fks_local.exchange_sim.kraken.limits import DecayingCounter, cancel_penalty
 from fks_local.exchange_sim.markets import SymbolSpec, fmt8
+from fks_local.exchange_sim.matching import STOP_TYPES
 from fks_local.exchange_sim.order_params import NewOrder
 from fks_local.exchange_sim.orders import Order
 
 Params = Mapping[str, str]
 Json = dict[str, object]
-# Kraken's order type -> the shared engine's, with the parameter holding the trigger price.
-_ENGINE_TYPES = {
-    "market": "MARKET",
-    "limit": "LIMIT",
-    "stop-loss": "STOP_LOSS",
-    "take-profit": "TAKE_PROFIT",
-    "stop-loss-limit": "STOP_LOSS_LIMIT",
-    "take-profit-limit": "TAKE_PROFIT_LIMIT",
-}
-_TRIGGERED = {"stop-loss", "take-profit", "stop-loss-limit", "take-profit-limit"}
+# Kraken's order type -> the shared engine's (a post-only limit is "limit" with the ``post`` flag).
+_ENGINE_TYPES = {kraken: engine for engine, kraken in views.ORDER_TYPES.items() if engine != "LIMIT_MAKER"}
+_TRIGGERED = {views.ORDER_TYPES[engine] for engine in STOP_TYPES}
 _TRUE = {"true", "True", "1"}
 TRADES_PAGE = 50
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from fks_local.exchange_sim.kraken import names
 from fks_local.exchange_sim.markets import SymbolSpec, fmt8
+from fks_local.exchange_sim.matching import STOP_TYPES
 from fks_local.exchange_sim.orders import Order, Trade
 
 Json = dict[str, object]
@@ -20,7 +21,6 @@ ORDER_TYPES = {
     "TAKE_PROFIT_LIMIT": "take-profit-limit",
 }
 STATUSES = {"NEW": "open", "PARTIALLY_FILLED": "open", "FILLED": "closed", "CANCELED": "canceled", "EXPIRED": "expired"}
-_TRIGGERED = ("STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
 
 
 def seconds(ms: int) -> float:
@@ -35,7 +35,7 @@ def price(spec: SymbolSpec, value: Decimal) -> str:
 def description(order: Order, spec: SymbolSpec) -> Json:
     kind = ORDER_TYPES[order.type]
     side, volume, pair = order.side.lower(), fmt8(order.orig_qty), names.pair_key(spec)
-    if order.type in _TRIGGERED:
+    if order.type in STOP_TYPES:
         primary, secondary = order.stop_price, order.price
         words = kind.removesuffix("-limit").replace("-", " ")
         text = f"{side} {volume} {pair} @ {words} {price(spec, primary)}"
