@@ -1,8 +1,10 @@
-"""A local exchange: Binance's spot REST API on loopback, with deterministic sample candles.
+"""A local exchange: Binance's, Kraken's or Coinbase Advanced Trade's spot REST API on loopback,
+with deterministic sample candles.
 
-The real ``ccxt.binance`` class talks to it unchanged once its URLs point here (see
-``fks_adapters.exchanges.make_exchange``). README.md beside this file lists the endpoints, the
-credentials and how the sample data is generated.
+The real ``ccxt.binance``, ``ccxt.kraken`` and ``ccxt.coinbase`` classes talk to it unchanged once
+their URLs point here (``make_exchange(sim.venue_name, base_url=sim.url, **sim.ccxt_arguments())``).
+README.md beside this file lists each venue's endpoints, the credentials and how the sample data
+is generated; the ``kraken`` and ``coinbase`` subpackages hold those venues' wire formats.
 """
 
 from fks_local.exchange_sim.candles import sample_candles
