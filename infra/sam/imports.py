@@ -21,7 +21,7 @@ from pathlib import Path
 from samtranslator.yaml_helper import yaml_parse
 from sizes import PANDAS_LAYER_NAME, layer_entries
 
-_PROBE = """
+PROBE = """
 import sys, time
 sys.path[:0] = {paths!r}
 started = time.perf_counter()
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:32} skipped (carries the AWS SDK for pandas layer; pass --pandas-layer)")
             continue
         module, paths = spec
-        probe = _PROBE.format(paths=[str(p.resolve()) for p in [*paths, args.runtime]], module=module)
+        probe = PROBE.format(paths=[str(p.resolve()) for p in [*paths, args.runtime]], module=module)
         answer = subprocess.run([args.python, "-I", "-c", probe], capture_output=True, text=True, check=False)
         if answer.returncode == 0:
             print(f"{name:32} {answer.stdout.strip():>6} ms")

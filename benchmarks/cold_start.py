@@ -1,0 +1,86 @@
+"""Cold imports of every built Python function: the handler module imported in a fresh Python 3.12
+with only the function's folder, its layers and the runtime's boto3, as a Lambda cold start does
+it after the runtime itself is up. Prints per function the median import time over ``--runs``
+fresh processes, the unzipped size (code + layers) and whether an API function is under the
+150 ms target of issue 18; asserts nothing.
+
+Run after ``make sam-build sam-imports`` (which installs the runtime's boto3 and the AWS SDK for
+pandas stand-in into .venv-sam):
+
+    .venv/bin/python benchmarks/cold_start.py [--runs 5]
+
+The figures are the import alone (Lambda's own init before it, about 85 ms for Python 3.12 by
+published measurements, comes on top) on this machine, which is usually busier than Lambda's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "infra" / "sam"))
+
+from imports import PROBE, function_paths  # noqa: E402
+from samtranslator.yaml_helper import yaml_parse  # noqa: E402
+from sizes import PANDAS_LAYER_MIB, function_sizes  # noqa: E402
+
+API_TARGET_MS = 150
+
+
+def api_functions(build_dir: Path) -> set[str]:
+    """Functions behind the REST API: an Api event, or the authorizer every call passes first."""
+    resources = yaml_parse((build_dir / "template.yaml").read_text())["Resources"]
+    found = {"AuthorizerFunction"}
+    for name, resource in resources.items():
+        events = (resource.get("Properties") or {}).get("Events") or {}
+        if any(event.get("Type") == "Api" for event in events.values()):
+            found.add(name)
+    return found
+
+
+def cold_import_ms(python: str, module: str, paths: list[Path], runs: int) -> float | None:
+    probe = PROBE.format(paths=[str(p.resolve()) for p in paths], module=module)
+    times: list[float] = []
+    for _ in range(runs):
+        answer = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, check=False)
+        if answer.returncode != 0:
+            return None
+        times.append(float(answer.stdout.strip()))
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--build-dir", type=Path, default=ROOT / ".aws-sam" / "build")
+    parser.add_argument("--runtime", type=Path, default=ROOT / ".venv-sam" / "lambda-runtime")
+    parser.add_argument("--pandas-layer", type=Path, default=ROOT / ".venv-sam" / "aws-sdk-pandas-standin")
+    parser.add_argument("--python", default="python3.12")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = {s.name: s.total for s in function_sizes(args.build_dir, int(PANDAS_LAYER_MIB * 1024 * 1024))}
+    api = api_functions(args.build_dir)
+    rows: list[tuple[str, float | None, float]] = []
+    for name, spec in function_paths(args.build_dir, args.pandas_layer).items():
+        if spec is None:
+            continue
+        module, paths = spec
+        rows.append((name, cold_import_ms(args.python, module, [*paths, args.runtime], args.runs), sizes[name] / 1e6))
+    # The yardstick on this machine: the runtime's boto3 alone, which most functions import anyway.
+    boto3_ms = cold_import_ms(args.python, "boto3", [args.runtime], args.runs)
+    print(f"{'function':32} {'API':>4} {'import ms':>10} {'unzipped MB':>12}  (median of {args.runs} cold imports)")
+    print(f"{'(import boto3 alone)':32} {'':>4} {boto3_ms or 0:10.0f}")
+    for name, ms, mb in sorted(rows, key=lambda row: -(row[1] or 1e9)):
+        shown = "fails" if ms is None else f"{ms:.0f}"
+        verdict = ""
+        if name in api and ms is not None:
+            verdict = "  under target" if ms < API_TARGET_MS else f"  over the {API_TARGET_MS} ms target"
+        print(f"{name:32} {'yes' if name in api else '':>4} {shown:>10} {mb:12.1f}{verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
