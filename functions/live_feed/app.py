@@ -6,7 +6,9 @@ and ``$default``.
 timeframe that some enabled asset collects; the answer (``subscribed``, ``unsubscribed`` or an
 ``error`` frame naming the problem) goes back to the client as the route's response. Candles
 are pushed by ``collect_ohlcv``, not from here: the collected base as stored, and every longer
-timeframe (built from the base) once per closed bar.
+timeframe (built from the base) once per closed bar. A subscription may name a record topic
+instead (``{"action": "subscribe", "topic": "signals"}``, fks.live_topics): ``live_updates``
+pushes those from the tables' change streams.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def on_message(connection_id: str, body: str | None) -> dict[str, Any]:
     request = parse_feed_request(body)
     feed = request.feed
     if request.action == "subscribe":
-        _require_collected(feed)
+        if isinstance(feed, Feed):
+            _require_collected(feed)
         _connections().subscribe(connection_id, feed)
     else:
         _connections().unsubscribe(connection_id, feed)

@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from fks.market_data.storage import SeriesKey
+from tests.integration.execution_helpers import resting_buy_price
 from tests.integration.market_data_helpers import BTC, invoke, store_sample_candles
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run, start, wait_for_status
 from tests.stack_handle import StackHandle
@@ -31,7 +33,18 @@ pytestmark = pytest.mark.moto_only
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-PAGES = ["dashboard", "strategies", "signals", "portfolio", "backtests", "market", "settings", "architecture", "api"]
+PAGES = [
+    "dashboard",
+    "strategies",
+    "signals",
+    "orders",
+    "portfolio",
+    "backtests",
+    "market",
+    "settings",
+    "architecture",
+    "api",
+]
 START, END = 1_735_689_600_000, 1_736_899_200_000  # 2025-01-01 .. 2025-01-15 UTC
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -115,6 +128,15 @@ def click(browser: Any, element: Any) -> None:
     WebDriver's own scroll may still be under way when it clicks: scroll at once first."""
     browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
+
+
+def clicked(browser: Any, selector: str) -> bool:
+    """Click the element ``selector`` names; False (try again) when a redraw replaced it first."""
+    try:
+        click(browser, browser.find_element(By.CSS_SELECTOR, selector))
+    except StaleElementReferenceException:
+        return False
+    return True
 
 
 def screenshot(browser: Any, name: str) -> None:
@@ -451,6 +473,66 @@ def test_market_chart_appends_candles_pushed_over_the_live_feed(signed_in: Any, 
         assert javascript_errors(signed_in) == []
     finally:
         signed_in.execute_script("localStorage.removeItem('fks.liveFeedUrl')")
+
+
+@pytest.fixture
+def live_feed(signed_in: Any, stack: StackHandle) -> Iterator[Any]:
+    """The browser with the stack's live feed address saved through the settings form."""
+    open_page(signed_in, stack, "settings")
+    address = signed_in.find_element(By.NAME, "live_feed_url")
+    address.clear()
+    address.send_keys(stack.websocket_urls["LiveFeedApi"])
+    click(signed_in, signed_in.find_element(By.CSS_SELECTOR, "#key-form button[type=submit]"))
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#key-form .form-alert"), "accepts"))
+    try:
+        yield signed_in
+    finally:
+        signed_in.execute_script("localStorage.removeItem('fks.liveFeedUrl')")
+
+
+def test_a_signals_state_changes_on_an_open_page_without_a_reload(live_feed: Any, stack: StackHandle) -> None:
+    open_page(live_feed, stack, "signals")
+    wait(live_feed).until(ec.presence_of_element_located((By.CSS_SELECTOR, '#signals-history[data-live="live"]')))
+    live_feed.execute_script("window.fksSameDocument = true")  # a reload would lose it
+
+    signal = new_signal(mode="manual")
+    arn = start(stack, signal)  # after the page loaded: only a push can show it
+    signal_id = signal["signal_id"]
+    pending = f'#signals-pending [data-signal="{signal_id}"]'
+    wait(live_feed).until(ec.presence_of_element_located((By.CSS_SELECTOR, pending)))
+    approved = stack.api("POST", f"/signals/{signal_id}/approve", scope="trade", json={})  # decided elsewhere
+    assert approved.status_code == 200, approved.text
+    completed = f'#signals-history tr[data-status="completed"] button[data-signal="{signal_id}"]'
+    wait(live_feed, 120).until(ec.presence_of_element_located((By.CSS_SELECTOR, completed)))
+    screenshot(live_feed, "signals-live")
+
+    assert stack.wait_for_execution(arn)["status"] == "SUCCEEDED"
+    assert live_feed.execute_script("return window.fksSameDocument") is True
+    assert live_feed.find_elements(By.CSS_SELECTOR, pending) == []  # it left the pending list by itself
+    assert javascript_errors(live_feed) == []
+
+
+def test_an_order_is_placed_and_canceled_from_the_orders_page(live_feed: Any, stack: StackHandle) -> None:
+    open_page(live_feed, stack, "orders")
+    wait(live_feed).until(ec.presence_of_element_located((By.CSS_SELECTOR, '#orders-list[data-live="live"]')))
+    form = live_feed.find_element(By.ID, "order-form")
+    Select(form.find_element(By.NAME, "type")).select_by_value("limit")
+    form.find_element(By.NAME, "quantity").send_keys("0.001")
+    form.find_element(By.NAME, "price").send_keys(resting_buy_price(stack))
+
+    click(live_feed, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait(live_feed).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#order-form .form-alert"), "accepted"))
+    order_id = form.find_element(By.CSS_SELECTOR, ".form-alert").text.split()[1].rstrip(":")
+    row = f'#orders-list tr[data-order="{order_id}"]'
+    wait(live_feed).until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-status="accepted"]')))
+    # Pushes redraw the list while the test works in it: find the button afresh until a click lands.
+    wait(live_feed).until(lambda driver: clicked(driver, f"{row} [data-action=cancel]"))
+    wait(live_feed).until(ec.presence_of_element_located((By.CSS_SELECTOR, f'{row}[data-status="canceled"]')))
+    screenshot(live_feed, "orders-canceled")
+
+    listed = stack.api("GET", "/orders", scope="read").json()["orders"]
+    assert next(o for o in listed if o["client_order_id"] == order_id)["status"] == "canceled"
+    assert javascript_errors(live_feed) == []
 
 
 def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle) -> None:

@@ -96,6 +96,67 @@ def _send_sns_message(
     _runtime.invoke_async(_function_config(self, fn), json.dumps({"Records": [record]}).encode())
 
 
+class _StreamBatches:
+    """A function's stream records, gathered for a short window and run as one invocation, one
+    at a time per function, as Lambda's stream poller batches them. Invoking once per write
+    (moto's way) would start a process per write and starve the rest of the stack."""
+
+    def __init__(self, window_s: float = 0.3) -> None:
+        self.window_s = window_s
+        self._lock = threading.Lock()
+        self._pending: dict[str, tuple[FunctionConfig, list[dict[str, Any]]]] = {}
+        self._running: dict[str, threading.Lock] = {}
+
+    def add(self, config: FunctionConfig, records: list[dict[str, Any]]) -> None:
+        with self._lock:
+            if config.arn in self._pending:
+                self._pending[config.arn][1].extend(records)
+                return
+            self._pending[config.arn] = (config, list(records))
+            self._running.setdefault(config.arn, threading.Lock())
+        timer = threading.Timer(self.window_s, self._flush, (config.arn,))
+        timer.daemon = True
+        timer.start()
+
+    def _flush(self, arn: str) -> None:
+        with self._running[arn]:
+            with self._lock:
+                config, records = self._pending.pop(arn)
+            if _runtime is not None:
+                _runtime.invoke(config, json.dumps({"Records": records}, default=str).encode())
+
+
+_stream_batches = _StreamBatches()
+
+
+def _send_dynamodb_items(self: LambdaSimpleBackend, function_arn: str, items: list[Any], source: str) -> bytes:
+    """moto hands a table's new stream records to a mapped function through its Docker runner,
+    inside the write; Lambda polls the stream instead, so the records are batched and run by the
+    local runtime apart from the write. The truthy answer tells moto the records were delivered
+    (it clears them, as a poller would advance its iterator)."""
+    fn = self._lambdas.get_arn(function_arn)
+    records = []
+    for item in items:
+        record = item.to_json()
+        change = dict(record["dynamodb"])
+        created = change.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            change["ApproximateCreationDateTime"] = int(created.timestamp())
+        records.append(
+            {
+                "eventID": record["eventID"],
+                "eventName": record["eventName"],
+                "eventVersion": record["eventVersion"],
+                "eventSource": record["eventSource"],
+                "awsRegion": self.region_name,
+                "dynamodb": change,
+                "eventSourceARN": source,
+            }
+        )
+    _stream_batches.add(_function_config(self, fn), records)
+    return b"queued"
+
+
 def _disable_moto_sqs_trigger() -> None:
     """moto runs an SQS-mapped function inside SendMessage, blocking the sender; AWS polls the
     queue instead. The local event-source poller does that, so moto's shortcut is switched off."""
@@ -149,6 +210,7 @@ class Emulator:
         _runtime = self.runtime
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign,assignment]
+        LambdaSimpleBackend.send_dynamodb_items = _send_dynamodb_items  # type: ignore[method-assign,assignment]
         _disable_moto_sqs_trigger()
         _isolate_dynamodb_transactions()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise

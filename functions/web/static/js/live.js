@@ -62,3 +62,61 @@ export function subscribe({ symbol, timeframe, onCandle, onState }) {
     },
   };
 }
+
+/**
+ * Follow record topics ("signals", "orders", "fills", "portfolio", "health"): `onUpdate(frame)`
+ * gets each {"type": "update", topic, change, record} pushed as a record changes; `onState` hears
+ * "connecting", "live" (every topic subscribed), "refused" and "closed". A dropped connection
+ * (API Gateway ends idle ones) is opened again after a pause. Returns {close()}; without a feed
+ * address (or key) it does nothing and reports "off".
+ */
+export function watchTopics({ topics, onUpdate, onState = () => {} }) {
+  let closing = false;
+  let socket = null;
+  let retry = null;
+  if (!liveFeedUrl() || !apiKey()) {
+    onState("off");
+    return { close() {} };
+  }
+  const open = () => {
+    const address = new URL(liveFeedUrl());
+    address.searchParams.set("token", apiKey());
+    socket = new WebSocket(address.href);
+    const waiting = new Set(topics);
+    onState("connecting");
+    socket.addEventListener("open", () => topics.forEach((topic) => socket.send(JSON.stringify({ action: "subscribe", topic }))));
+    socket.addEventListener("message", (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (frame.type === "subscribed" && waiting.delete(frame.topic) && waiting.size === 0) onState("live");
+      else if (frame.type === "error") onState("refused", frame.message);
+      else if (frame.type === "update" && topics.includes(frame.topic)) onUpdate(frame);
+    });
+    socket.addEventListener("close", (event) => {
+      if (closing) return;
+      onState("closed", event.reason || `connection closed (${event.code})`);
+      retry = setTimeout(open, 5000);
+    });
+  };
+  open();
+  return {
+    close() {
+      closing = true;
+      clearTimeout(retry);
+      socket?.close();
+    },
+  };
+}
+
+/** Call `fn` once after a burst of calls settles (a fill changes an order, a position and the portfolio at once). */
+export function debounced(fn, ms = 300) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}

@@ -1,7 +1,8 @@
 """WebSocket connections and their subscriptions, in DynamoDB (LiveFeedConnectionsTable).
 
 Hash key ``connection_id``, range key ``item``: one ``connection`` item per open connection and
-one ``feed#<symbol>#<timeframe>`` item per subscription, which alone carries ``feed``. The sparse
+one ``feed#<symbol>#<timeframe>`` (or ``feed#topic#<name>``) item per subscription, which alone
+carries ``feed``. The sparse
 ``by-feed`` index on ``feed`` finds a feed's subscribers with one query, however many
 connections exist. Every item expires (TTL ``expires_at``) a little after the longest a
 connection can live (API Gateway closes it at two hours), so a ``$disconnect`` that never came
@@ -15,10 +16,15 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from fks.errors import BadRequest, NotFound
-from fks.live_feed import Feed
+from fks.live_topics import Topic
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+    from fks.live_feed import Feed  # for types only: it brings pandas, which the record pushes need not
+
+    # A candle feed (symbol + timeframe) or a record topic: either is one subscription item.
+    Subscription = Feed | Topic
 
 CONNECTION_ITEM = "connection"
 FEED_INDEX = "by-feed"
@@ -28,7 +34,7 @@ MAX_SUBSCRIPTIONS = 50
 _BATCH_WRITE_LIMIT = 25
 
 
-def subscription_item(feed: Feed) -> str:
+def subscription_item(feed: Subscription) -> str:
     return f"feed#{feed.key}"
 
 
@@ -50,7 +56,7 @@ class ConnectionStore:
             },
         )
 
-    def subscribe(self, connection_id: str, feed: Feed) -> bool:
+    def subscribe(self, connection_id: str, feed: Subscription) -> bool:
         """Add the subscription; False when the connection already had it."""
         items = self._items(connection_id)
         connection = next((i for i in items if i["item"]["S"] == CONNECTION_ITEM), None)
@@ -75,7 +81,7 @@ class ConnectionStore:
         )
         return True
 
-    def unsubscribe(self, connection_id: str, feed: Feed) -> None:
+    def unsubscribe(self, connection_id: str, feed: Subscription) -> None:
         try:
             self._client.delete_item(
                 TableName=self.table,
@@ -83,7 +89,8 @@ class ConnectionStore:
                 ConditionExpression="attribute_exists(connection_id)",
             )
         except self._client.exceptions.ConditionalCheckFailedException:
-            raise NotFound(f"not subscribed to {feed.symbol} {feed.timeframe.value}", details=feed.as_dict()) from None
+            what = feed.describe() if isinstance(feed, Topic) else f"{feed.symbol} {feed.timeframe.value}"
+            raise NotFound(f"not subscribed to {what}", details=feed.as_dict()) from None
 
     def subscriptions(self, connection_id: str) -> list[str]:
         """The feed keys this connection is subscribed to."""
@@ -92,7 +99,7 @@ class ConnectionStore:
     def is_open(self, connection_id: str) -> bool:
         return any(i["item"]["S"] == CONNECTION_ITEM for i in self._items(connection_id))
 
-    def subscribers(self, feed: Feed) -> list[str]:
+    def subscribers(self, feed: Subscription) -> list[str]:
         """Every connection subscribed to ``feed``, through the by-feed index."""
         found: list[str] = []
         paginator = self._client.get_paginator("query")

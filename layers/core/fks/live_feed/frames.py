@@ -11,6 +11,7 @@ import pandas as pd
 
 from fks.errors import FksError
 from fks.live_feed.requests import Feed
+from fks.live_topics import Topic
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey
 
@@ -21,7 +22,7 @@ def candle_frames(series: SeriesKey, frame: pd.DataFrame) -> list[dict[str, Any]
     return [{**head, "candle": candle} for candle in candles_to_json(frame)]
 
 
-def ack_frame(action: str, feed: Feed) -> dict[str, Any]:
+def ack_frame(action: str, feed: Feed | Topic) -> dict[str, Any]:
     """``subscribed`` / ``unsubscribed``, naming the feed."""
     return {"type": f"{action}d", **feed.as_dict()}
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fks.errors import BadRequest
 from fks.json_limits import read_json
+from fks.live_topics import TOPICS, Topic, TopicName
 from fks.market_data.storage import SeriesKey
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe, parse_timeframe
@@ -53,7 +54,20 @@ class FeedRequest(BaseModel):
         return Feed(validate_symbol(self.symbol), parse_timeframe(self.timeframe))
 
 
-def parse_feed_request(body: str | None) -> FeedRequest:
+class TopicRequest(BaseModel):
+    """A subscription to a record topic (``fks.live_feed.topics``) instead of a candle feed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["subscribe", "unsubscribe"]
+    topic: TopicName
+
+    @property
+    def feed(self) -> Topic:
+        return Topic(self.topic)
+
+
+def parse_feed_request(body: str | None) -> FeedRequest | TopicRequest:
     """The message as a request whose feed is valid, or ``BadRequest`` naming every problem."""
     try:
         message = read_json(body or "")  # a message nested thousands deep is a 400, not a RecursionError
@@ -66,6 +80,8 @@ def parse_feed_request(body: str | None) -> FeedRequest:
     action = message.get("action")
     if action not in ACTIONS:
         raise BadRequest(f"unknown action {action!r}: the actions are {', '.join(ACTIONS)}", details={"action": action})
+    if "topic" in message:
+        return _topic_request(message, str(action))
     try:
         request = FeedRequest.model_validate(message)
     except ValidationError as exc:
@@ -73,3 +89,13 @@ def parse_feed_request(body: str | None) -> FeedRequest:
         raise BadRequest(f"invalid {action} message: {problems}", details={"action": action}) from None
     request.feed  # noqa: B018 - raises BadRequest naming a bad symbol or timeframe
     return request
+
+
+def _topic_request(message: dict[str, object], action: str) -> TopicRequest:
+    try:
+        return TopicRequest.model_validate(message)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'message'}: {e['msg']}" for e in exc.errors())
+        raise BadRequest(
+            f"invalid {action} message: {problems} (topics: {', '.join(TOPICS)})", details={"action": action}
+        ) from None

@@ -1,26 +1,56 @@
 // Dashboard: equity and open positions (GET /portfolio), today's signals and the orders they
 // placed (GET /signals), the health of each part (GET /health) and collection per asset.
-// Each card loads on its own, so one failing route leaves the others intact.
+// Each card loads on its own, so one failing route leaves the others intact. With a live feed
+// address (Settings) the cards follow pushed changes (signals, orders, fills, portfolio, health).
 
 import { api } from "../api.js";
+import { debounced, watchTopics } from "../live.js";
 import { card, el, errorBox, fmt, statusBadge, table, time } from "../ui.js";
 import { symbolPath } from "./market.js";
 import { positionsTable, summary } from "./portfolio.js";
 
+let live = null;
+
+export function leave() {
+  live?.close();
+  live = null;
+}
+
 export async function render(root) {
+  leave();
   const names = ["equity", "positions", "signals", "orders", "health", "collection"];
   const slots = Object.fromEntries(names.map((name) => [name, el("div.col-12.col-xl-6", { id: `dash-${name}` })]));
   root.replaceChildren(el("h1.h4.mb-3", {}, "Dashboard"), el("div.row.g-3", {}, Object.values(slots)));
-  const portfolio = api("GET", "portfolio");
-  const signals = api("GET", "signals?limit=200").then((reply) => reply.signals || []);
-  await Promise.all([
-    fill(slots.equity, "Equity", async () => summary(await portfolio)),
-    fill(slots.positions, "Open positions", async () => positionsTable((await portfolio).positions || [], true)),
-    fill(slots.signals, "Today's signals", async () => signalsTable(await signals)),
-    fill(slots.orders, "Today's orders", async () => ordersTable(await signals)),
-    fill(slots.health, "Health", health),
-    fill(slots.collection, "Collection per asset", collection),
-  ]);
+  await load(slots);
+  // Which cards a topic's change touches: a fill moves the positions and equity, a halt the health.
+  const reloads = {
+    signals: debounced(() => load(slots, ["signals", "orders"])),
+    orders: debounced(() => load(slots, ["orders"])),
+    fills: debounced(() => load(slots, ["equity", "positions", "orders"])),
+    portfolio: debounced(() => load(slots, ["equity", "positions"])),
+    health: debounced(() => load(slots, ["health"])),
+  };
+  live = watchTopics({
+    topics: Object.keys(reloads),
+    onState: (state) => { root.dataset.live = state; },
+    onUpdate: (frame) => reloads[frame.topic]?.(),
+  });
+}
+
+async function load(slots, only = null) {
+  const wanted = (name) => !only || only.includes(name);
+  // Read once for the cards that share them, and only when one of those is shown.
+  const portfolio = wanted("equity") || wanted("positions") ? api("GET", "portfolio") : null;
+  const signals = wanted("signals") || wanted("orders") ? api("GET", "signals?limit=200").then((reply) => reply.signals || []) : null;
+  const cards = {
+    equity: () => fill(slots.equity, "Equity", async () => summary(await portfolio)),
+    positions: () => fill(slots.positions, "Open positions", async () => positionsTable((await portfolio).positions || [], true)),
+    signals: () => fill(slots.signals, "Today's signals", async () => signalsTable(await signals)),
+    orders: () => fill(slots.orders, "Today's orders", async () => ordersTable(await signals)),
+    health: () => fill(slots.health, "Health", health),
+    collection: () => fill(slots.collection, "Collection per asset", collection),
+  };
+  await Promise.all(Object.entries(cards).filter(([name]) => wanted(name)).map(([, show]) => show()));
 }
 
 async function fill(slot, title, load) {

@@ -3,8 +3,11 @@
 // full: its execution path, risk checks, order, exchange report and why it ended as it did.
 // Routes: GET /signals?status=&day=&limit=&next_token=, GET /signals/{id},
 // POST /signals/{id}/approve {note}, POST /signals/{id}/reject {reason}.
+// With a live feed address (Settings), each signal's changes arrive over the WebSocket (topic
+// "signals") and the lists follow them without a reload.
 
 import { api } from "../api.js";
+import { debounced, watchTopics } from "../live.js";
 import {
   badge, card, clearFieldErrors, el, errorBox, field, fmt, formMessage, input, message, select, showFieldErrors,
   statusBadge, table, time,
@@ -15,8 +18,15 @@ export const STATUSES = [
   "denied", "rejected", "expired", "refused", "failed",
 ];
 const PAGE_SIZE = 50;
+let live = null;
+
+export function leave() {
+  live?.close();
+  live = null;
+}
 
 export async function render(root) {
+  leave();
   const view = {
     pending: el("div", { id: "signals-pending" }),
     decision: el("div", { id: "signal-decision" }),
@@ -31,6 +41,30 @@ export async function render(root) {
       el("div.col-12.col-xl-7", {}, card("History", view.filter, view.history)),
       el("div.col-12.col-xl-5", {}, card("Signal", view.detail))));
   await Promise.all([loadPending(view), loadHistory(view)]);
+  follow(view);
+}
+
+// ---- live: each pushed change updates the row it concerns; lists reload only when a row comes or goes
+
+function follow(view) {
+  const reloadPending = debounced(() => loadPending(view));
+  const reloadHistory = debounced(() => loadHistory(view));
+  const reloadDetail = debounced((signalId) => showSignal(view, signalId));
+  live = watchTopics({
+    topics: ["signals"],
+    onState: (state) => { view.history.dataset.live = state; },
+    onUpdate: ({ record }) => {
+      const id = record.signal_id;
+      if (!id) return;
+      const selector = `[data-signal="${CSS.escape(id)}"]`;
+      if (!updateListedStatus(view, id, record.status)) {
+        const day = view.filter.elements.day.value;
+        if (!day || day === record.day) reloadHistory();
+      }
+      if (record.status === "pending_approval" || view.pending.querySelector(selector)) reloadPending();
+      if (view.detail.querySelector(selector)) reloadDetail(id);
+    },
+  });
 }
 
 export function columns() {
@@ -161,6 +195,7 @@ async function loadHistory(view, token = null, shown = []) {
     ["", (s) => el("button.btn.btn-link.btn-sm.p-0", { type: "button", "data-action": "details", dataset: { signal: s.signal_id },
       onclick: () => showSignal(view, s.signal_id) }, "details")],
   ], "No signals for this choice."), more ?? "");
+  for (const signal of rows) updateListedStatus(view, signal.signal_id, signal.status);
 }
 
 // ---- one signal in full
@@ -201,11 +236,17 @@ export async function showSignal(view, signalId) {
     section("Order", signal.order), section("Exchange report", signal.report)));
 }
 
-// The history row of a signal shows the status it had when listed: bring it up to date.
+// The history row of a signal shows the status it had when listed: bring it up to date. False
+// when the signal is not listed.
 function updateListedStatus(view, signalId, status) {
   const row = view.history.querySelector(`button[data-signal="${CSS.escape(signalId)}"]`)?.closest("tr");
   const cell = row?.children[columns().findIndex(([title]) => title === "Status")];
-  if (cell && status) cell.replaceChildren(statusBadge(status));
+  if (!cell) return false;
+  if (status) {
+    cell.replaceChildren(statusBadge(status));
+    row.dataset.status = status;
+  }
+  return true;
 }
 
 function facts(pairs) {
