@@ -235,3 +235,28 @@ def test_signal_of_a_strategy_with_a_stop_opens_a_position_protected_on_the_venu
     assert set(kinds.values()) == {"oco"}, report["exits"]  # the stop and the take profit, one order list
     venue = [o for client_order_id in kinds for o in synced.simulator.venue_orders(client_order_id)]
     assert sorted(o["type"] for o in venue) == ["LIMIT_MAKER", "STOP_LOSS_LIMIT"]
+
+
+def test_trailing_stop_follows_the_price_up_and_closes_the_position_when_crossed(synced: StackHandle) -> None:
+    position = position_quantity(synced)
+    command = order_command(quantity="0.002", protection={"trailing_stop_pct": "2"})
+    status, body = api(synced, "POST", "/orders", command)
+    assert status == 201, body
+    entry = body["order"]
+    assert [e["kind"] for e in entry["exits"]] == ["trailing_stop"], entry["exits"]
+    first = entry["exits"][0]
+    fill = Decimal(entry["avg_fill_price"])
+
+    _move_price(synced, fill * Decimal("1.05"))  # the position gains 5 %: the stop follows
+    _sync(synced)
+
+    moved = synced.simulator.venue_orders(f"{command['client_order_id']}-t1")
+    assert [(o["type"], o["status"]) for o in moved] == [("STOP_LOSS_LIMIT", "NEW")]
+    assert Decimal(str(moved[0]["stop_price"])) > Decimal(first["stop_price"])
+    assert [o["status"] for o in synced.simulator.venue_orders(first["client_order_id"])] == ["CANCELED"]
+
+    _move_price(synced, Decimal(str(moved[0]["stop_price"])) * Decimal("0.99"))
+    _sync(synced)
+
+    assert [o["status"] for o in synced.simulator.venue_orders(f"{command['client_order_id']}-t1")] == ["FILLED"]
+    assert position_quantity(synced) == position
