@@ -265,7 +265,10 @@ def test_execute_order_twenty_concurrent_deliveries_while_the_venue_is_slow_plac
 
 def test_execute_order_lost_answer_keeps_the_claim_and_retries_place_nothing(local_stack: StackHandle) -> None:
     simulator = _simulator(local_stack)
-    command = order_command()
+    # A resting order far under the price (under what other tests move it to): when a later
+    # sync adopts it, it has moved no position other tests count.
+    far_under = (Decimal(resting_buy_price(local_stack)) / 2).quantize(Decimal("0.01"))
+    command = order_command(type="limit", price=str(far_under))
     # The order is placed, its answer lost: the function cannot tell whether it exists.
     simulator.inject_faults([{"path": "/api/v3/order", "method": "POST", "kind": "lose_answer"}])
     try:
@@ -286,7 +289,8 @@ def test_execute_order_lost_answer_keeps_the_claim_and_retries_place_nothing(loc
 
 def test_sync_books_a_resting_limit_filled_later_once(local_stack: StackHandle) -> None:
     simulator = _simulator(local_stack)
-    price = resting_buy_price(local_stack)
+    # Under the price, but above where other tests rest their orders, so the move fills this one.
+    price = str((simulator.price("BTCUSDT") * Decimal("0.95")).quantize(Decimal("0.01")))
     command = order_command(type="limit", price=price)
     _, placed = invoke(local_stack, command)
     before = position_quantity(local_stack)
@@ -305,7 +309,10 @@ def test_sync_books_a_resting_limit_filled_later_once(local_stack: StackHandle) 
     assert len(ours[0]["fills"]) == 1
     assert ours[0]["fills"][0]["trade_id"]
     assert all(r["client_order_id"] != command["client_order_id"] for r in second["reports"]), second
-    assert position_quantity(local_stack) == before + Decimal("0.001")
+    # Every fill the sync reported is in the position (another test's resting order may fill too).
+    fills = [f for r in first["reports"] if r["symbol"] == "BTCUSDT" for f in r["fills"]]
+    booked = sum((Decimal(f["quantity"]) * (1 if f["side"] == "buy" else -1) for f in fills), Decimal(0))
+    assert position_quantity(local_stack) == before + booked
     item = order_item(local_stack, command["client_order_id"])
     assert item is not None
     assert item["status"]["S"] == "filled"
