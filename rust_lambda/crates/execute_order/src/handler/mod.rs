@@ -340,7 +340,10 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let risk_after = breaker::snapshot(&engine);
         drop(engine);
         let (counted, gate_failure) = gate.outcome();
-        if let Some(failure) = gate_failure {
+        if let Some((failure, release)) = gate_failure {
+            if release {
+                self.store.release(&id, &claim.owner, None)?;
+            }
             return Err(failure);
         }
         self.persist_breaker(&risk_before, risk_after, now_ms)?;

@@ -31,6 +31,7 @@ pub(super) struct ReservationGate<'a, S> {
     limits: &'a RiskLimits,
     counted: bool,
     failure: Option<Failure>,
+    release_claim: bool,
 }
 
 impl<'a, S: Store> ReservationGate<'a, S> {
@@ -42,7 +43,7 @@ impl<'a, S: Store> ReservationGate<'a, S> {
         limits: &'a RiskLimits,
         counted: bool,
     ) -> Self {
-        Self { store, account, id, owner, limits, counted, failure: None }
+        Self { store, account, id, owner, limits, counted, failure: None, release_claim: false }
     }
 
     /// Reserves the order's place unless an earlier holder did.
@@ -63,6 +64,8 @@ impl<'a, S: Store> ReservationGate<'a, S> {
             }
             Ok(Err(refusal)) => refusal,
             Err(error) => {
+                // Nothing was sent: the claim is given back so a retry need not wait its lease.
+                self.release_claim = true;
                 self.failure = Some(error.into());
                 return Err(gate_closed());
             }
@@ -88,10 +91,11 @@ impl<'a, S: Store> ReservationGate<'a, S> {
         Err(Denial::Risk(RiskDenial { rule, message }))
     }
 
-    /// Whether the order is counted now, and a failure that must end the invocation as is
-    /// (storage unreachable, claim lost): nothing was placed, and nothing is to be released.
-    pub(super) fn outcome(self) -> (bool, Option<Failure>) {
-        (self.counted, self.failure)
+    /// Whether the order is counted now, and a failure that must end the invocation with
+    /// nothing placed (storage unreachable, claim lost), with whether its claim is to be given
+    /// back (not when it was lost to another invocation).
+    pub(super) fn outcome(self) -> (bool, Option<(Failure, bool)>) {
+        (self.counted, self.failure.map(|f| (f, self.release_claim)))
     }
 }
 
