@@ -1,7 +1,9 @@
 """``/strategies``: deployed strategies (CRUD), their activation and approval mode.
 
-``GET /strategy-types`` lists the built-in strategies with their declared parameters, which is
-what a form renders and what every stored parameter set is validated against (400 naming it).
+``GET /strategy-types`` lists the built-in and plugin strategies (``fks_user_strategies``, the
+strategies layer) with their declared parameters, which is what a form renders and what every
+stored parameter set is validated against (400 naming it); a plugin that failed to load is listed
+under ``broken`` with its reason.
 A strategy's timeframe must be buildable from its asset's collected base (1m unless the asset is
 collected at another): a finer one is a 400 naming both.
 """
@@ -19,6 +21,7 @@ from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.configs import STRATEGY_ID_PATTERN, StrategyConfig, StrategyUpdate
+from fks.strategies.registry import broken_plugins, is_plugin
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import wiring
@@ -30,13 +33,15 @@ StrategyId = Annotated[str, Path(pattern=STRATEGY_ID_PATTERN, description="the d
 
 @app.get("/strategy-types")
 def strategy_types() -> dict[str, Any]:
-    """The built-in strategies and the parameters each declares."""
+    """The built-in and plugin strategies with the parameters each declares, and the broken plugins."""
     types = []
     for name in strategy_names():
         strategy = get_strategy(name)
         parameters = [parameter.model_dump(mode="json") for parameter in strategy.parameters]
-        types.append({"name": name, "description": strategy.description, "parameters": parameters})
-    return {"strategy_types": types}
+        source = "plugin" if is_plugin(name) else "built_in"
+        types.append({"name": name, "description": strategy.description, "source": source, "parameters": parameters})
+    broken = [{"name": entry.name, "module": entry.module, "reason": entry.reason} for entry in broken_plugins()]
+    return {"strategy_types": types, "broken": broken}
 
 
 @app.get("/strategies")
