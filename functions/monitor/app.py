@@ -27,6 +27,7 @@ from fks_adapters.aws.health import (
 from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 from fks_adapters.data_gaps import GapRecords, check_gaps
+from fks_adapters.live_feed.topic_publisher import push_health
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
@@ -119,5 +120,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     parts, body = _checked()
     # Only the scheduled run publishes: the API must not add data points on every page load.
     published = publish_health(parts, _stage())
-    logger.info("health published", extra={"status": body["status"], "datapoints": published})
+    pushed = push_health(body)  # to open dashboards (the live feed's health topic)
+    logger.info("health published", extra={"status": body["status"], "datapoints": published, "pushed": pushed})
     return body

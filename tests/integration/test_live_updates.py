@@ -117,3 +117,17 @@ def test_a_halt_is_pushed_as_the_accounts_health(local_stack: StackHandle, socke
         assert api(local_stack, "POST", "/risk/resume")[0] == 200
 
     assert frame["record"]["part"] == "trading:binance-spot"
+
+
+def test_each_scheduled_health_report_is_pushed(local_stack: StackHandle, socket: websocket.WebSocket) -> None:
+    _subscribe(socket, "health")
+
+    run = local_stack.clients("lambda").invoke(
+        FunctionName=local_stack.function("MonitorFunction"),
+        Payload=json.dumps({"source": "aws.events", "detail-type": "Scheduled Event"}).encode(),
+    )
+    report = json.loads(run["Payload"].read())
+    frame, _ = _updates_until(socket, lambda f: f.get("topic") == "health" and f["record"].get("part") == "stack")
+
+    assert frame["record"]["status"] == report["status"]
+    assert {p["part"] for p in frame["record"]["parts"]} == {p["part"] for p in report["parts"]}

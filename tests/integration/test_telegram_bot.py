@@ -14,6 +14,7 @@ import pytest
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.telegram.bot_api import TelegramBotApi
 from fks_local.alarms import AlarmEvaluator
+from tests.integration.pipeline_helpers import new_signal, priced_markets, start, wait_for_status
 from tests.stack_handle import StackHandle
 from tests.telegram_fake import TelegramFake
 
@@ -169,3 +170,30 @@ def test_an_alarm_reaches_the_bots_chats(local_stack: StackHandle, telegram: Tel
     text = telegram.wait_for_message(ADMIN_CHAT, f"[ALARM] {alarm}", timeout_s=60)
     assert "Threshold Crossed" in text
     assert f"[ALARM] {alarm}" in telegram.wait_for_message(READ_CHAT, f"[ALARM] {alarm}", timeout_s=60)
+
+
+def test_read_commands_answer_from_the_platforms_records(local_stack: StackHandle, telegram: TelegramFake) -> None:
+    for command in ("/positions", "/signals", "/balance"):
+        assert telegram.deliver(READ_CHAT, command).status_code == 200
+
+    replies = telegram.messages_to(READ_CHAT)
+    assert not [
+        reply for reply in replies if reply.startswith(("/positions failed", "/signals failed", "/balance failed"))
+    ]
+    assert telegram.wait_for_message(READ_CHAT, "equity: ")  # /balance: the portfolio's valuation
+    assert telegram.wait_for_message(READ_CHAT, "cash: ")
+
+
+def test_a_waiting_signal_is_approved_from_a_trade_chat(local_stack: StackHandle, telegram: TelegramFake) -> None:
+    priced_markets(local_stack, "BTC/USDT")
+    signal = new_signal(mode="manual")
+    arn = start(local_stack, signal)
+    wait_for_status(local_stack, signal["signal_id"], "pending_approval")
+
+    answer = telegram.deliver(ADMIN_CHAT, f"/approve {signal['signal_id']}")
+
+    assert answer.status_code == 200
+    assert "approved by telegram:1001/operator" in telegram.wait_for_message(ADMIN_CHAT, signal["signal_id"])
+    assert local_stack.wait_for_execution(arn)["status"] == "SUCCEEDED"
+    record = wait_for_status(local_stack, signal["signal_id"], "completed")
+    assert record["approval"]["by"] == "telegram:1001/operator"

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from fks.live_topics import Topic
+from botocore.exceptions import BotoCoreError, ClientError
+
+from fks import env
+from fks.live_topics import Topic, update_frame
 from fks_adapters.live_feed.connections import ConnectionStore
 from fks_adapters.live_feed.push import PushReport, management_client, send_all
+
+log = logging.getLogger(__name__)
 
 
 class TopicPublisher:
@@ -28,3 +34,18 @@ class TopicPublisher:
         for connection_id in subscribers:
             send_all(self._client, self.connections, connection_id, payloads, report)
         return report
+
+
+def push_health(report: dict[str, Any]) -> int:
+    """The monitor's report to the health topic's subscribers; frames sent. Without the live
+    feed configured, or when it cannot be reached, nothing is pushed: the report itself (metrics,
+    alarms) never depends on a dashboard being open."""
+    endpoint, table = env.get(env.LIVE_FEED_ENDPOINT), env.get(env.LIVE_FEED_TABLE)
+    if not endpoint or not table:
+        return 0
+    frame = update_frame("health", "MODIFY", {"part": "stack", **report})
+    try:
+        return TopicPublisher(endpoint, ConnectionStore(table)).publish("health", [frame]).frames_sent
+    except (BotoCoreError, ClientError) as error:
+        log.warning("health not pushed to the live feed: %s", error)
+        return 0
