@@ -1,0 +1,124 @@
+"""``fks events``: print, rewrite (``--write``) or check (``--check``) the sample events in events/,
+and write the ``--env-vars`` file ``sam local invoke``/``start-api`` need (``--env-vars PATH``)
+from the running local stack's functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from fks_local.sample_events import MissingSample, SampleEvent, build_samples
+from fks_local.stack import PROJECT_ROOT
+
+EVENTS_DIR = PROJECT_ROOT / "events"
+TEMPLATE = PROJECT_ROOT / "template.yaml"
+# A sam container reaches the host's emulator here, not at 127.0.0.1.
+DOCKER_HOST = "host.docker.internal"
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", "WR_TIMESTREAM_WRITE_ENDPOINT_URL", "WR_TIMESTREAM_QUERY_ENDPOINT_URL")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = commands.add_parser("events", help="sample events for every function (events/), and sam's --env-vars file")
+    mode = sub.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite events/<Function>[.<Source>].json")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a committed event is stale or missing")
+    mode.add_argument(
+        "--env-vars",
+        type=Path,
+        metavar="PATH",
+        help="write sam local's --env-vars JSON from the running local stack ('fks local up')",
+    )
+    sub.add_argument("--template", type=Path, default=TEMPLATE, help="SAM template (default: template.yaml)")
+
+
+def rendered(template: Path) -> dict[str, str]:
+    """File name -> text of every sample event, each checked against its model."""
+    files: dict[str, str] = {}
+    for sample in build_samples(template):
+        sample.validate()
+        files.setdefault(sample.file_name, sample.text())
+    return files
+
+
+def stale(files: dict[str, str], directory: Path = EVENTS_DIR) -> list[str]:
+    """The files that differ from, are missing from, or are left over in ``directory``."""
+    wrong = [name for name, text in files.items() if _read(directory / name) != text]
+    extra = [p.name for p in sorted(directory.glob("*.json")) if p.name not in files and p.name != "env.json"]
+    return wrong + extra
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    if args.env_vars:
+        return _write_env_vars(args.env_vars, out)
+    try:
+        files = rendered(args.template)
+    except (MissingSample, ValidationError) as error:
+        print(f"fks events: {error}", file=err)
+        return 1
+    if args.check:
+        names = stale(files)
+        if names:
+            print(f"stale sample events in {EVENTS_DIR}: {', '.join(names)}; run `fks events --write`", file=err)
+            return 1
+        print(f"{len(files)} sample events in {EVENTS_DIR} are up to date", file=out)
+    elif args.write:
+        EVENTS_DIR.mkdir(exist_ok=True)
+        for name in stale(files):
+            path = EVENTS_DIR / name
+            if name in files:
+                path.write_text(files[name])
+                print(f"wrote {path}", file=out)
+            else:
+                path.unlink()
+                print(f"removed {path} (no such function or event source)", file=out)
+        print(f"{len(files)} sample events in {EVENTS_DIR}", file=out)
+    else:
+        for name in sorted(files):
+            print(name, file=out)
+    return 0
+
+
+def env_vars(state: dict[str, Any], configurations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """sam's --env-vars document: per logical id, the deployed function's variables with every
+    local URL pointing where a container reaches the host."""
+    local_host = state["endpoint_url"].split("//", 1)[1].split(":", 1)[0]
+    # The local runtime adds these to every function (LocalStack._function_overrides); sam applies
+    # only the variables a function declares in the template.
+    overrides = {name: state["endpoint_url"] for name in ENDPOINT_VARIABLES}
+    document = {}
+    for logical_id, variables in sorted(configurations.items()):
+        document[logical_id] = {
+            name: value.replace(f"//{local_host}:", f"//{DOCKER_HOST}:")
+            for name, value in sorted({**variables, **overrides}.items())
+        }
+    return document
+
+
+def _write_env_vars(path: Path, out: TextIO) -> int:
+    from fks_local.aws_session import client_factory
+    from fks_local.commands_local import require_state
+
+    state = require_state()
+    lambda_client = client_factory(state["endpoint_url"])("lambda")
+    configurations = {
+        logical_id: lambda_client.get_function_configuration(FunctionName=name)
+        .get("Environment", {})
+        .get("Variables", {})
+        for logical_id, name in state["functions"].items()
+    }
+    path.write_text(json.dumps(env_vars(state, configurations), indent=2) + "\n")
+    print(f"wrote {path} ({len(configurations)} functions)", file=out)
+    return 0
+
+
+__all__ = ["SampleEvent", "add_parser", "env_vars", "rendered", "run", "stale"]

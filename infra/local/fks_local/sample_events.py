@@ -1,0 +1,630 @@
+"""One sample event per function of template.yaml and per event source (schedule, queue, topic,
+stream, API route), built from the pydantic models the handlers parse, for ``fks local invoke``
+and ``sam local invoke -e``.
+
+A function's ``events/<LogicalId>.json`` is the event its handler accepts on a fresh local stack
+once the earlier samples ran (``SAMPLE_ORDER``); ``events/<LogicalId>.<EventName>.json`` is the
+event of each other source the template gives it. A function or route with no sample here makes
+:func:`build_samples` fail, naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from fks.backtest.requests import BacktestRequest
+from fks.chat_updates import TelegramUpdate
+from fks.execution import OrderCommand
+from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
+from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks.portfolio.requests import AllocationsUpdate, RebalanceRequest
+from fks.signals import Signal
+from fks.strategies.configs import StrategyConfig, StrategyUpdate
+from fks_local import event_shapes as shapes
+from fks_local.template import load
+
+DAY_MS = 86_400_000
+SIGNAL_ID = "sig-sample-0001"
+ORDER_ID = "sample-order-0001"
+STRATEGY_ID = "sample-sma-btc"
+# The account ExecuteOrderFunction trades (its FKS_ACCOUNT in template.yaml).
+ACCOUNT = "binance-spot"
+BACKFILL_START_MS = shapes.SAMPLE_TIME_MS - DAY_MS
+
+
+@dataclass(frozen=True)
+class SampleEvent:
+    function: str  # logical id in template.yaml
+    source: str | None  # the template event's name; None for a function's default event
+    event: dict[str, Any]
+    model: type[BaseModel] | None = None  # the model the event's payload parses with
+    payload: Callable[[dict[str, Any]], Any] = lambda event: event  # the part the model parses
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.function}.json" if self.source is None else f"{self.function}.{self.source}.json"
+
+    def validate(self) -> None:
+        """Raises pydantic's ValidationError when the event no longer fits its model."""
+        if self.model is not None:
+            self.model.model_validate(self.payload(self.event))
+
+    def text(self) -> str:
+        return json.dumps(self.event, indent=2, sort_keys=False) + "\n"
+
+
+def _body(event: dict[str, Any]) -> Any:
+    return json.loads(event["body"])
+
+
+def _sqs_body(event: dict[str, Any]) -> Any:
+    return json.loads(event["Records"][0]["body"])
+
+
+def _dump(model: BaseModel) -> str:
+    return model.model_dump_json(exclude_none=True, by_alias=True)
+
+
+# ---- the domain payloads, each made through its model ---------------------------------------
+
+SIGNAL = Signal(
+    signal_id=SIGNAL_ID,
+    strategy_id=STRATEGY_ID,
+    exchange="binance",
+    symbol="BTC/USDT",
+    side="buy",  # type: ignore[arg-type]
+    quantity="0.001",  # type: ignore[arg-type]
+    timeframe="1m",
+    bar_time=shapes.SAMPLE_TIME_MS,
+    account=ACCOUNT,
+)
+ORDER = OrderCommand(
+    client_order_id=ORDER_ID,
+    signal_id=SIGNAL_ID,
+    account=ACCOUNT,
+    symbol="BTCUSDT",
+    side="buy",
+    type="market",
+    quantity="0.001",  # type: ignore[arg-type]
+)
+STRATEGY = StrategyConfig.model_validate(
+    {
+        "strategy_id": STRATEGY_ID,
+        "strategy": "sma_cross",
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "timeframe": "1m",
+        "quantity": "0.001",
+        "mode": "manual",
+    }
+)
+BACKFILL = BackfillRequest(
+    exchange="binance", symbol="BTC/USDT", start_ms=BACKFILL_START_MS, end_ms=shapes.SAMPLE_TIME_MS, reason="sample"
+)
+BACKTEST = BacktestRequest.model_validate(
+    {
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "timeframe": "1m",
+        "start_ms": BACKFILL_START_MS,
+        "end_ms": shapes.SAMPLE_TIME_MS,
+        "strategy": "sma_cross",
+        "params": {},
+    }
+)
+SIGNAL_STATE = SIGNAL.model_dump(mode="json", exclude_none=True)
+EXECUTION_REPORT = {
+    "client_order_id": ORDER_ID,
+    "signal_id": SIGNAL_ID,
+    "account": ACCOUNT,
+    "symbol": "BTCUSDT",
+    "side": "buy",
+    "type": "market",
+    "status": "filled",
+    "quantity": "0.001",
+    "filled_qty": "0.001",
+    "leaves_qty": "0",
+    "avg_fill_price": "42000.00",
+    "fees": "0",
+    "fills": [
+        {
+            "trade_id": "sample-trade-1",
+            "client_order_id": ORDER_ID,
+            "symbol": "BTCUSDT",
+            "side": "buy",
+            "quantity": "0.001",
+            "price": "42000.00",
+            "fee": "0",
+            "ts_ms": shapes.SAMPLE_TIME_MS,
+        }
+    ],
+    "ts_ms": shapes.SAMPLE_TIME_MS,
+}
+ALARM = {
+    "AlarmName": "fks-local-ExecutionErrors",
+    "AlarmDescription": "Orders failing at the exchange",
+    "NewStateValue": "ALARM",
+    "NewStateReason": "Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (2.0).",
+    "StateChangeTime": "2026-01-01T00:00:00.000+0000",
+    "Region": "US East (N. Virginia)",
+    "OldStateValue": "OK",
+}
+NINJA_FILL = NinjaFillReport.model_validate(
+    {
+        "order_id": "fks0123456789-sig-sample-0001",
+        "signal_id": SIGNAL_ID,
+        "account": "PROP-SAMPLE-1",
+        "instrument": "ES 03-26",
+        "action": "BUY",
+        "quantity": 1,
+        "price": "5000.25",
+        "cumulative_filled": 1,
+    }
+)
+NINJA_ORDER_STATE = NinjaOrderStateReport.model_validate(
+    {
+        "order_id": NINJA_FILL.order_id,
+        "signal_id": SIGNAL_ID,
+        "state": "ACCEPTED",
+        "filled": 0,
+        "average_fill_price": "0",
+    }
+)
+NINJA_POSITION = NinjaPositionReport.model_validate(
+    {
+        "instrument": "ES 03-26",
+        "account": "PROP-SAMPLE-1",
+        "position": "LONG",
+        "quantity": 1,
+        "average_entry_price": "5000.25",
+    }
+)
+NINJA_REFUSAL = NinjaRefusalReport.model_validate(
+    {"signal_id": "sig-sample-refused", "reason": "max_contracts 2 exceeded", "rule": "max_contracts"}
+)
+
+
+def _post(resource: str, body: BaseModel | dict[str, Any] | None, **kwargs: Any) -> dict[str, Any]:
+    text = _dump(body) if isinstance(body, BaseModel) else (json.dumps(body) if body is not None else None)
+    return shapes.api_event(resource, "POST", body=text, **kwargs)
+
+
+def _api(function: str, source: str | None, event: dict[str, Any], model: type[BaseModel] | None = None) -> SampleEvent:
+    return SampleEvent(function, source, event, model, _body if model is not None else lambda e: e)
+
+
+def _route_samples() -> list[SampleEvent]:
+    strategy = {"strategy_id": STRATEGY_ID}
+    ninja_key = {"Idempotency-Key": "sample-report-0001"}
+    return [
+        _api("MonitorFunction", "Health", shapes.api_event("/health", "GET", authorized=False)),
+        _api("AssetsFunction", "ListAssets", shapes.api_event("/assets", "GET")),
+        _api(
+            "AssetsFunction",
+            "EnableAsset",
+            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=1)),
+            EnableAsset,
+        ),
+        _api(
+            "AssetsFunction",
+            "DisableAsset",
+            _post("/assets/disable", DisableAsset(exchange="binance", symbol="ETH/USDT")),
+            DisableAsset,
+        ),
+        _api(
+            "MarketDataFunction",
+            "LatestCandles",
+            shapes.api_event("/market-data/{symbol}", "GET", {"symbol": "BTC-USDT"}, query="limit=5"),
+        ),
+        _api(
+            "MarketDataFunction",
+            "HistoricalCandles",
+            shapes.api_event(
+                "/historical/{symbol}",
+                "GET",
+                {"symbol": "BTC-USDT"},
+                query=f"start={BACKFILL_START_MS}&end={BACKFILL_START_MS + 3_600_000}&limit=20",
+            ),
+        ),
+        _api(
+            "ModelsFunction",
+            "TrainModels",
+            _post("/models/{asset}/train", {"timeframe": "1h", "days": 30}, path_parameters={"asset": "BTC-USDT"}),
+        ),
+        _api(
+            "ModelsFunction", "LatestRegime", shapes.api_event("/models/{asset}/regime", "GET", {"asset": "BTC-USDT"})
+        ),
+        _api(
+            "ModelsFunction",
+            "LatestForecast",
+            shapes.api_event("/models/{asset}/forecast", "GET", {"asset": "BTC-USDT"}),
+        ),
+        _api(
+            "TelegramWebhookFunction",
+            "TelegramWebhook",
+            _post(
+                "/telegram/webhook",
+                TelegramUpdate.model_validate(
+                    {
+                        "update_id": 100001,
+                        "message": {
+                            "message_id": 1,
+                            "date": shapes.SAMPLE_TIME_MS // 1000,
+                            "chat": {"id": 123456789, "type": "private"},
+                            "from": {"id": 123456789, "is_bot": False, "first_name": "Sample"},
+                            "text": "/status",
+                        },
+                    }
+                ),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "<the webhook secret>"},
+                authorized=False,
+            ),
+            TelegramUpdate,
+        ),
+        _api("StrategiesFunction", "ListStrategyTypes", shapes.api_event("/strategy-types", "GET")),
+        _api("StrategiesFunction", "ListStrategies", shapes.api_event("/strategies", "GET")),
+        _api("StrategiesFunction", "CreateStrategy", _post("/strategies", STRATEGY), StrategyConfig),
+        _api("StrategiesFunction", "GetStrategy", shapes.api_event("/strategies/{strategy_id}", "GET", strategy)),
+        _api(
+            "StrategiesFunction",
+            "UpdateStrategy",
+            shapes.api_event(
+                "/strategies/{strategy_id}",
+                "PUT",
+                strategy,
+                body=_dump(StrategyUpdate.model_validate({"quantity": "0.002"})),
+            ),
+            StrategyUpdate,
+        ),
+        _api(
+            "StrategiesFunction",
+            "ActivateStrategy",
+            shapes.api_event("/strategies/{strategy_id}/activate", "POST", strategy),
+        ),
+        _api(
+            "StrategiesFunction",
+            "DeactivateStrategy",
+            shapes.api_event("/strategies/{strategy_id}/deactivate", "POST", strategy),
+        ),
+        _api("StrategiesFunction", "DeleteStrategy", shapes.api_event("/strategies/{strategy_id}", "DELETE", strategy)),
+        _api("BacktestsFunction", "RunBacktest", _post("/backtests", BACKTEST), BacktestRequest),
+        _api("BacktestsFunction", "ListBacktests", shapes.api_event("/backtests", "GET")),
+        _api(
+            "BacktestsFunction",
+            "GetBacktest",
+            shapes.api_event("/backtests/{backtest_id}", "GET", {"backtest_id": "bt-sample-0001"}),
+        ),
+        _api(
+            "BacktestsFunction",
+            "RunOptimization",
+            _post(
+                "/optimizations",
+                {**BACKTEST.model_dump(mode="json", exclude={"params", "config"}), "space": {"fast": [5, 10]}},
+            ),
+        ),
+        _api(
+            "BacktestsFunction",
+            "GetOptimization",
+            shapes.api_event("/optimizations/{optimization_id}", "GET", {"optimization_id": "opt-sample-0001"}),
+        ),
+        _api("ExecutionApiFunction", "PlaceOrder", _post("/orders", ORDER), OrderCommand),
+        _api("ExecutionApiFunction", "ListOrders", shapes.api_event("/orders", "GET", query="status=open")),
+        _api("ExecutionApiFunction", "GetOrder", shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
+        _api("ExecutionApiFunction", "CancelOrder", shapes.api_event("/orders/{id}", "DELETE", {"id": ORDER_ID})),
+        _api("ExecutionApiFunction", "ListPositions", shapes.api_event("/positions", "GET")),
+        _api(
+            "ExecutionApiFunction", "GetPosition", shapes.api_event("/positions/{symbol}", "GET", {"symbol": "BTCUSDT"})
+        ),
+        _api("ExecutionApiFunction", "HaltTrading", _post("/risk/halt", {"reason": "sample: manual halt"})),
+        _api("ExecutionApiFunction", "ResumeTrading", _post("/risk/resume", None)),
+        _api("SignalsApiFunction", "ListSignals", shapes.api_event("/signals", "GET", query="limit=10")),
+        _api(
+            "SignalsApiFunction", "GetSignal", shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})
+        ),
+        _api(
+            "SignalsApiFunction",
+            "ApproveSignal",
+            _post("/signals/{signal_id}/approve", {"note": "looks right"}, path_parameters={"signal_id": SIGNAL_ID}),
+        ),
+        _api(
+            "SignalsApiFunction",
+            "RejectSignal",
+            _post("/signals/{signal_id}/reject", {"reason": "too late"}, path_parameters={"signal_id": SIGNAL_ID}),
+        ),
+        _api("PortfolioApiFunction", "GetPortfolio", shapes.api_event("/portfolio", "GET")),
+        _api("PortfolioApiFunction", "PortfolioHistory", shapes.api_event("/portfolio/history", "GET")),
+        _api(
+            "PortfolioApiFunction",
+            "SetAllocations",
+            shapes.api_event(
+                "/portfolio/allocations",
+                "PUT",
+                body=_dump(AllocationsUpdate.model_validate({"allocations": {STRATEGY_ID: "0.5"}})),
+            ),
+            AllocationsUpdate,
+        ),
+        _api(
+            "PortfolioApiFunction",
+            "Rebalance",
+            _post(
+                "/portfolio/rebalance",
+                RebalanceRequest.model_validate({"targets": {"BTC/USDT": "0.5"}, "dry_run": True}),
+            ),
+            RebalanceRequest,
+        ),
+        _api("WebFunction", "WebShell", shapes.api_event("/web", "GET", authorized=False)),
+        _api(
+            "WebFunction",
+            "WebFiles",
+            shapes.api_event("/web/{proxy+}", "GET", {"proxy": "js/main.js"}, authorized=False),
+        ),
+        _api("OpenApiFunction", "OpenApiDocument", shapes.api_event("/openapi.json", "GET", authorized=False)),
+        _api(
+            "NinjaReportsFunction", "NinjaFills", _post("/ninja/fills", NINJA_FILL, headers=ninja_key), NinjaFillReport
+        ),
+        _api(
+            "NinjaReportsFunction",
+            "NinjaOrders",
+            _post("/ninja/orders", NINJA_ORDER_STATE, headers=ninja_key),
+            NinjaOrderStateReport,
+        ),
+        _api(
+            "NinjaReportsFunction",
+            "NinjaPositions",
+            _post("/ninja/positions", NINJA_POSITION, headers=ninja_key),
+            NinjaPositionReport,
+        ),
+        _api(
+            "NinjaReportsFunction",
+            "NinjaRefusals",
+            _post("/ninja/refusals", NINJA_REFUSAL, headers=ninja_key),
+            NinjaRefusalReport,
+        ),
+        _api(
+            "NinjaReportsFunction",
+            "NinjaOrder",
+            shapes.api_event("/ninja/orders/{id}", "GET", {"id": NINJA_FILL.order_id}),
+        ),
+        _api(
+            "NinjaReportsFunction",
+            "NinjaPositionsList",
+            shapes.api_event("/ninja/positions", "GET", query="account=PROP-SAMPLE-1"),
+        ),
+    ]
+
+
+def _stream_samples() -> list[SampleEvent]:
+    signal_keys = {"signal_id": {"S": SIGNAL_ID}, "record": {"S": "status"}}
+    signal_image = {**signal_keys, "status": {"S": "validated"}, "updated_ms": {"N": str(shapes.SAMPLE_TIME_MS)}}
+    order_keys = {"client_order_id": {"S": ORDER_ID}}
+    order_image = {**order_keys, "account": {"S": ACCOUNT}, "symbol": {"S": "BTCUSDT"}, "status": {"S": "filled"}}
+    account_keys = {"account": {"S": ACCOUNT}}
+    return [
+        SampleEvent(
+            "LiveUpdatesFunction",
+            "SignalChanges",
+            shapes.dynamodb_stream_event("SignalsTable", "MODIFY", signal_keys, signal_image, None),
+        ),
+        SampleEvent(
+            "LiveUpdatesFunction",
+            "OrderChanges",
+            shapes.dynamodb_stream_event("OrdersTable", "INSERT", order_keys, order_image, None),
+        ),
+        SampleEvent(
+            "LiveUpdatesFunction",
+            "PortfolioChanges",
+            shapes.dynamodb_stream_event(
+                "PortfolioTable", "MODIFY", account_keys, {**account_keys, "cash": {"N": "9958"}}, None
+            ),
+        ),
+        SampleEvent(
+            "LiveUpdatesFunction",
+            "TradingStateChanges",
+            shapes.dynamodb_stream_event(
+                "RiskStateTable", "MODIFY", account_keys, {**account_keys, "halted": {"BOOL": False}}, None
+            ),
+        ),
+    ]
+
+
+def _default_samples() -> list[SampleEvent]:
+    """Each function's own event, in the order a session on a fresh stack can run them."""
+    state = {"signal_id": SIGNAL_ID}
+    return [
+        SampleEvent(
+            "AuthorizerFunction",
+            None,
+            shapes.authorizer_request("/strategies", "GET", {"X-Api-Key": "<a key from `fks keys create`>"}),
+        ),
+        SampleEvent("MonitorFunction", None, shapes.schedule_event("MonitorFunction", "EveryFiveMinutes")),
+        SampleEvent("BackfillFunction", None, BACKFILL.model_dump(mode="json", exclude_none=True), BackfillRequest),
+        _api(
+            "AssetsFunction",
+            None,
+            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=1)),
+            EnableAsset,
+        ),
+        SampleEvent("CollectOhlcvFunction", None, shapes.schedule_event("CollectOhlcvFunction", "EveryMinute")),
+        SampleEvent("GapScanFunction", None, shapes.schedule_event("GapScanFunction", "EveryFifteenMinutes")),
+        _api(
+            "MarketDataFunction",
+            None,
+            shapes.api_event(
+                "/historical/{symbol}",
+                "GET",
+                {"symbol": "BTC-USDT"},
+                query=f"start={BACKFILL_START_MS}&end={BACKFILL_START_MS + 3_600_000}&limit=20",
+            ),
+        ),
+        _api("StrategiesFunction", None, _post("/strategies", STRATEGY), StrategyConfig),
+        _api("BacktestsFunction", None, _post("/backtests", BACKTEST), BacktestRequest),
+        SampleEvent("ModelsFunction", None, shapes.schedule_event("ModelsFunction", "DailyTraining")),
+        SampleEvent("GenerateSignalsFunction", None, shapes.schedule_event("GenerateSignalsFunction", "EveryMinute")),
+        SampleEvent("ValidateSignalFunction", None, SIGNAL_STATE, Signal),
+        SampleEvent(
+            "RiskCheckFunction",
+            None,
+            {**state, "signal": SIGNAL_STATE},
+            Signal,
+            lambda event: event["signal"],
+        ),
+        SampleEvent(
+            "RequestApprovalFunction",
+            None,
+            {
+                **state,
+                "task_token": "AQCEAAAAKgAAAAMAAAAAAAAAAW2sample+task+token",
+                "signal": SIGNAL_STATE,
+                "order": ORDER.model_dump(mode="json", exclude_none=True),
+                "approval_window_s": 900,
+            },
+            Signal,
+            lambda event: event["signal"],
+        ),
+        SampleEvent("ExecuteOrderFunction", None, ORDER.model_dump(mode="json", exclude_none=True), OrderCommand),
+        SampleEvent("RecordFillFunction", None, {**state, "report": EXECUTION_REPORT}),
+        SampleEvent(
+            "UpdatePortfolioFunction",
+            None,
+            {**state, "signal": SIGNAL_STATE, "report": EXECUTION_REPORT},
+            Signal,
+            lambda event: event["signal"],
+        ),
+        SampleEvent(
+            "RecordOutcomeFunction",
+            None,
+            {
+                **state,
+                "execution_arn": f"arn:aws:states:{shapes.REGION}:{shapes.ACCOUNT_ID}:execution:"
+                f"fks-signal-to-execution-dev:{SIGNAL_ID}",
+                "outcome": {"status": "filled"},
+            },
+        ),
+        SampleEvent("NotifyFunction", None, {**state, "status": "filled", "reason": None}),
+        SampleEvent(
+            "SignalEventsFunction",
+            None,
+            shapes.sqs_batch("SignalEventsQueue", [_dump(SIGNAL.model_copy(update={"signal_id": "sig-sample-0002"}))]),
+            Signal,
+            _sqs_body,
+        ),
+        _api("SignalsApiFunction", None, shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})),
+        _api("ExecutionApiFunction", None, shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
+        _api("PortfolioApiFunction", None, shapes.api_event("/portfolio", "GET")),
+        SampleEvent(
+            "SnapshotPortfolioFunction", None, shapes.schedule_event("SnapshotPortfolioFunction", "EveryFifteenMinutes")
+        ),
+        SampleEvent("SyncOrdersFunction", None, shapes.schedule_event("SyncOrdersFunction", "EveryMinute")),
+        SampleEvent("ReconcileFunction", None, shapes.schedule_event("ReconcileFunction", "EveryFiveMinutes")),
+        SampleEvent(
+            "TelegramAlertsFunction",
+            None,
+            shapes.sns_event(
+                "AlarmTopic", 'ALARM: "fks-local-ExecutionErrors" in US East (N. Virginia)', json.dumps(ALARM)
+            ),
+        ),
+        _api(
+            "TelegramWebhookFunction",
+            None,
+            _post(
+                "/telegram/webhook",
+                TelegramUpdate.model_validate({"update_id": 100000}),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "<the webhook secret>"},
+                authorized=False,
+            ),
+            TelegramUpdate,
+        ),
+        SampleEvent("LiveFeedFunction", None, shapes.websocket_connect("token")),
+        SampleEvent(
+            "LiveUpdatesFunction",
+            None,
+            shapes.dynamodb_stream_event(
+                "RiskStateTable",
+                "MODIFY",
+                {"account": {"S": ACCOUNT}},
+                {"account": {"S": ACCOUNT}, "halted": {"BOOL": False}},
+                None,
+            ),
+        ),
+        _api("WebFunction", None, shapes.api_event("/web", "GET", authorized=False)),
+        _api("OpenApiFunction", None, shapes.api_event("/openapi.json", "GET", authorized=False)),
+        _api("NinjaReportsFunction", None, shapes.api_event("/ninja/positions", "GET", query="account=PROP-SAMPLE-1")),
+    ]
+
+
+def _other_samples() -> list[SampleEvent]:
+    """Event sources with no template event: a WebSocket's other routes, the SNS topic's second
+    subscription, a Step Functions task's second use."""
+    return [
+        SampleEvent(
+            "LiveFeedFunction",
+            "Unsubscribe",
+            shapes.websocket_message({"action": "unsubscribe", "symbol": "BTC/USDT", "timeframe": "1m"}),
+        ),
+        SampleEvent("LiveFeedFunction", "Disconnect", shapes.websocket_disconnect()),
+        SampleEvent(
+            "TelegramAlertsFunction",
+            "SignalNotices",
+            shapes.sns_event(
+                "SignalNoticesTopic", "Signal sig-sample-0001 filled", "buy 0.001 BTC/USDT filled at 42000.00"
+            ),
+        ),
+        SampleEvent("TelegramAlertsFunction", "Alarms", shapes.sns_event("AlarmTopic", None, json.dumps(ALARM))),
+    ]
+
+
+def _schedule_samples(template: dict[str, Any]) -> list[SampleEvent]:
+    samples = []
+    for function, resource in _functions(template).items():
+        for name, source in (resource["Properties"].get("Events") or {}).items():
+            if source.get("Type") == "Schedule":
+                samples.append(SampleEvent(function, name, shapes.schedule_event(function, name)))
+    return samples
+
+
+def _sqs_samples() -> list[SampleEvent]:
+    body = _dump(SIGNAL.model_copy(update={"signal_id": "sig-sample-0003"}))
+    return [
+        SampleEvent(
+            "SignalEventsFunction", "SignalQueue", shapes.sqs_batch("SignalEventsQueue", [body]), Signal, _sqs_body
+        )
+    ]
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource.get("Type") == "AWS::Serverless::Function"
+    }
+
+
+class MissingSample(Exception):
+    """A function or one of its event sources has no sample event."""
+
+
+def build_samples(template_path: Path) -> list[SampleEvent]:
+    """Every sample, the defaults first in ``SAMPLE_ORDER``; fails naming what has none."""
+    template = load(template_path)
+    functions = _functions(template)
+    samples = _default_samples() + _route_samples() + _schedule_samples(template) + _sqs_samples()
+    samples += _stream_samples() + _other_samples()
+    samples = [s for s in samples if s.function in functions]  # a function removed from the template
+    have = {(s.function, s.source) for s in samples}
+    missing = [f"{name} (its own event)" for name in functions if (name, None) not in have]
+    for name, resource in functions.items():
+        for source in resource["Properties"].get("Events") or {}:
+            if (name, source) not in have:
+                missing.append(f"{name}.{source}")
+    if missing:
+        raise MissingSample(f"no sample event for: {', '.join(missing)} (add it in {Path(__file__).name})")
+    return samples
+
+
+SAMPLE_ORDER = [s.function for s in _default_samples()]
