@@ -1,4 +1,5 @@
-"""``POST /backtests``, ``GET /backtests/{id}``, ``POST /optimizations``, ``GET /optimizations/{id}``;
+"""``POST /backtests``, ``GET /backtests`` (past runs, newest first, paged), ``GET /backtests/{id}``,
+``POST /optimizations``, ``GET /optimizations/{id}``;
 and, invoked by the optimisation state machine, one grid cell (``{"action": "cell"}``) or the
 choice of the best cell (``{"action": "pick_best"}``).
 
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
@@ -28,11 +29,13 @@ from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import backtests, wiring
+from fks_adapters.strategies.results import PAGE_CURSOR_PATTERN
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 ResultId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the id the POST answered")]
 DEFAULT_INLINE_GRID_CELLS = 200
+MAX_PAGE = 100
 
 
 @app.post("/backtests", responses={201: {"description": "The backtest, run and stored"}})
@@ -40,6 +43,18 @@ def post_backtest(request: Annotated[BacktestRequest, Body()]) -> Response[dict[
     """Run a backtest on stored history and store its result."""
     body = backtests.run_backtest_request(request, market_data.candle_series(), wiring.result_store("backtests"))
     return Response(status_code=201, content_type="application/json", body=body)
+
+
+@app.get("/backtests")
+def list_backtests(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="results per page")] = 20,
+    after: Annotated[
+        str | None, Query(pattern=PAGE_CURSOR_PATTERN, description="the `next` cursor of the previous page")
+    ] = None,
+) -> dict[str, Any]:
+    """Past backtests, newest first: each run's market, strategy, parameters and headline metrics."""
+    page, cursor = wiring.result_store("backtests").list_recent(limit, after)
+    return {"backtests": page, "next": cursor}
 
 
 @app.get("/backtests/<backtest_id>")

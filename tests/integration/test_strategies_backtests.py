@@ -356,11 +356,41 @@ def test_post_optimization_runs_a_small_grid_inline_with_its_heatmap(stored: Sta
     assert result["plots"]["heatmap"].endswith("heatmap.png")
 
 
-def test_strategy_types_lists_each_built_in_with_its_declared_parameters(stored: StackHandle) -> None:
+def test_strategy_types_lists_each_built_in_and_the_plugin_from_its_layer(stored: StackHandle) -> None:
     reply = _api(stored, STRATEGIES, "GET", "/strategy-types")
 
     types = {entry["name"]: entry for entry in reply.json()["strategy_types"]}
     assert reply.status_code == 200
-    assert set(types) == {"sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"}
+    built_in = {"sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"}
+    assert set(types) == {*built_in, "rsi_trend"}
+    assert {name for name, entry in types.items() if entry["source"] == "built_in"} == built_in
+    assert types["rsi_trend"]["source"] == "plugin"
+    assert reply.json()["broken"] == []
     fast = next(p for p in types["sma_cross"]["parameters"] if p["name"] == "fast")
     assert (fast["type"], fast["default"], fast["min"]) == ("int", 10, 2)
+
+
+def test_a_plugin_strategy_backtests_and_past_backtests_are_listed_newest_first_in_pages(stored: StackHandle) -> None:
+    runs = [
+        _api(stored, BACKTESTS, "POST", "/backtests", {**RANGE, "strategy": strategy, "params": params})
+        for strategy, params in (
+            ("rsi_trend", {"rsi_window": 5, "trend_window": 24}),
+            ("sma_cross", {"fast": 5}),
+            ("rsi_trend", {"rsi_window": 7, "trend_window": 48, "allow_short": "yes"}),
+        )
+    ]
+    assert [run.status_code for run in runs] == [201, 201, 201], [run.text for run in runs]
+    newest_first = [run.json()["id"] for run in reversed(runs)]
+
+    first = _api(stored, BACKTESTS, "GET", "/backtests?limit=2").json()
+    second = _api(stored, BACKTESTS, "GET", f"/backtests?limit=2&after={first['next']}").json()
+
+    listed = [entry["id"] for entry in first["backtests"] + second["backtests"]]
+    assert listed[:3] == newest_first
+    assert first["backtests"][0]["strategy"] == "rsi_trend"
+    assert first["backtests"][0]["params"]["allow_short"] == "yes"
+    assert first["backtests"][0]["metrics"]["trade_count"] == runs[2].json()["metrics"]["trade_count"]
+    assert first["backtests"][0]["symbol"] == "ETH/USDT"
+    bad = _api(stored, BACKTESTS, "GET", "/backtests?after=nope")
+    assert bad.status_code == 400
+    assert "after" in bad.text

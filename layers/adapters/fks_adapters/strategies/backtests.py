@@ -63,8 +63,24 @@ def run_backtest_request(request: BacktestRequest, candles: CandleSeriesReader, 
             "equity": plot_equity_drawdown(result, Path(folder) / "equity.png"),
             "trades": plot_trades(data, result, Path(folder) / "trades.png"),
         }
-        keys = results.put(backtest_id, document, plots)
+        keys = results.put(backtest_id, document, plots, summary=backtest_summary(request, result.params, document))
     return {"id": backtest_id, "params": result.params, "metrics": document["metrics"], "plots": keys}
+
+
+def backtest_summary(request: BacktestRequest, params: Params, document: dict[str, Any]) -> dict[str, Any]:
+    """What ``GET /backtests`` lists of one run: its market, strategy and headline figures."""
+    metrics = document["metrics"]
+    headline = ("total_return", "net_profit", "max_drawdown", "sharpe", "trade_count", "win_rate")
+    return {
+        "strategy": request.strategy,
+        "exchange": request.exchange,
+        "symbol": request.symbol,
+        "timeframe": request.timeframe.value,
+        "start_ms": request.start_ms,
+        "end_ms": request.end_ms,
+        "params": params,
+        "metrics": {name: metrics[name] for name in headline},
+    }
 
 
 def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:

@@ -7,6 +7,7 @@ import { paramFields, paramsBox, readParams, strategyTypes, TIMEFRAMES, typeSele
 import { card, clearFieldErrors, el, errorBox, field, fmt, input, select, showFieldErrors, table, time } from "../ui.js";
 import { symbolPath } from "./market.js";
 import { optimisationCard } from "./optimisation.js";
+import { pastBacktestsCard } from "./past_backtests.js";
 
 let charts = [];
 
@@ -27,7 +28,8 @@ export async function render(root) {
     formSlot.replaceChildren(card("Run a backtest", errorBox(error)));
     return;
   }
-  formSlot.replaceChildren(card("Run a backtest", backtestForm(types, results)), el("div.mt-3", {}, optimisationCard(types)));
+  formSlot.replaceChildren(card("Run a backtest", backtestForm(types, results)), el("div.mt-3", {}, optimisationCard(types)),
+    el("div.mt-3", {}, pastBacktestsCard((id) => reopen(results, id))));
   results.append(el("p.text-body-secondary", {}, "Results appear here."));
 }
 
@@ -81,6 +83,15 @@ async function run(form, type, results) {
     results.replaceChildren(errorBox(error));
   } finally {
     button.disabled = false;
+  }
+}
+
+async function reopen(results, id) {
+  results.replaceChildren(el("p.text-body-secondary", {}, "Loading…"));
+  try {
+    await show(results, await api("GET", `backtests/${id}`));
+  } catch (error) {
+    results.replaceChildren(errorBox(error));
   }
 }
 
