@@ -14,6 +14,7 @@ from fks_local import (
     commands_ml,
     commands_openapi,
     commands_sim,
+    commands_strategy,
 )
 
 
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_ml.add_parser(commands)
     commands_openapi.add_parser(commands)
     commands_sim.add_parser(commands)
+    commands_strategy.add_parser(commands)
     return parser
 
 
@@ -85,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_backtest.run(args)
     if args.command == "events":
         return commands_events.run(args)
+    if args.command == "strategy":
+        return commands_strategy.run(args)
     if args.command == "ml":
         return commands_ml.run(args)
     if args.command == "openapi":

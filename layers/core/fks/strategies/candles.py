@@ -47,6 +47,10 @@ class Candles:
         """The first ``bars`` candles, as views (used to prove a strategy ignores the future)."""
         return Candles(*(getattr(self, name)[:bars] for name in COLUMNS))
 
+    def from_bar(self, start: int) -> Candles:
+        """The candles from bar ``start`` on, as views (history that starts later: warm-up checks)."""
+        return Candles(*(getattr(self, name)[start:] for name in COLUMNS))
+
 
 CandlesLike = Candles | Mapping[str, Any] | _Columnar
 
