@@ -394,3 +394,22 @@ def test_a_plugin_strategy_backtests_and_past_backtests_are_listed_newest_first_
     bad = _api(stored, BACKTESTS, "GET", "/backtests?after=nope")
     assert bad.status_code == 400
     assert "after" in bad.text
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [{"objective": "drawdown_adjusted_return", "min_trades": 1}, {"objective": "calmar", "max_drawdown": 0.3}],
+)
+def test_an_optimisation_maximises_calmar_or_a_plugins_loss_under_its_constraints(
+    stored: StackHandle, objective: dict[str, Any]
+) -> None:
+    space = {"rsi_window": [5, 9], "trend_window": [24, 48]}
+    body = {**RANGE, "strategy": "rsi_trend", "space": space, **objective}
+
+    created = _api(stored, BACKTESTS, "POST", "/optimizations", body)
+
+    assert created.status_code == 201, created.text
+    request = OptimizationRequest.model_validate(body)
+    local = grid_search(load_candles(_candles(stored), request), get_strategy("rsi_trend"), space, None, request.goal)
+    assert created.json()["best"]["params"] == local.best[0]
+    assert created.json()["objective"] == objective["objective"]

@@ -86,12 +86,12 @@ def backtest_summary(request: BacktestRequest, params: Params, document: dict[st
 def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:
     strategy, config = request.resolved()
     if request.method == "grid":
-        return grid_search(data, strategy, request.space, config, request.objective)
+        return grid_search(data, strategy, request.space, config, request.goal)
     if request.method == "random":
-        return random_search(data, strategy, request.space, request.trials, config, request.objective, request.seed)
+        return random_search(data, strategy, request.space, request.trials, config, request.goal, request.seed)
     from fks.backtest.bayesian import bayesian_search
 
-    return bayesian_search(data, strategy, request.space, request.trials, config, request.objective, request.seed)
+    return bayesian_search(data, strategy, request.space, request.trials, config, request.goal, request.seed)
 
 
 def run_optimization_request(
@@ -105,7 +105,7 @@ def run_optimization_request(
         "id": optimization_id,
         "method": request.method,
         "objective": request.objective,
-        "best": _cell(best_params, best_metrics, request.objective),
+        "best": _cell(best_params, best_metrics, request.goal),
         "trials": len(search.trials),
     }
     if request.walk_forward is not None:
@@ -113,7 +113,7 @@ def run_optimization_request(
     document = {
         **summary,
         "request": request.model_dump(mode="json"),
-        "all": [_cell(p, m, request.objective) for p, m in search.trials[:MAX_ROWS_IN_DOCUMENT]],
+        "all": [_cell(p, m, request.goal) for p, m in search.trials[:MAX_ROWS_IN_DOCUMENT]],
     }
     with tempfile.TemporaryDirectory() as folder:
         plots = _heatmap(search, Path(folder))
@@ -132,7 +132,7 @@ def _walk_forward(request: OptimizationRequest, spec: WalkForwardSpec, data: Can
         train_bars=spec.train_bars,
         test_bars=spec.test_bars,
         config=config,
-        objective=request.objective,
+        objective=request.goal,
     )
     folds = [
         {
@@ -177,7 +177,7 @@ def run_cell(request: OptimizationRequest, params: dict[str, Any], candles: Cand
     except BadRequest as error:
         return {"params": params, "score": None, "skipped": error.message}
     metrics = run_backtest(load_candles(candles, request), strategy, validated, config).metrics
-    return _cell(validated, metrics, request.objective)
+    return _cell(validated, metrics, request.goal)
 
 
 def pick_best(cells: list[dict[str, Any]]) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def plot_heatmap(trials: Sequence[Trial], objective: Objective, path: str | Path
     axes.set_yticks(range(len(ys)), [str(y) for y in ys])
     axes.set_xlabel(x_name)
     axes.set_ylabel(y_name)
-    figure.colorbar(image, ax=axes, label=objective)
+    figure.colorbar(image, ax=axes, label=str(objective))
     if np.isfinite(grid).any():
         row, col = np.unravel_index(int(np.nanargmax(np.where(np.isfinite(grid), grid, np.nan))), grid.shape)
         axes.scatter([col], [row], marker="*", s=200, color="black", label="best")

@@ -7,11 +7,11 @@ skipped, not fatal: random and Bayesian sampling cannot avoid proposing such pai
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fks.backtest import objectives
 from fks.backtest.config import BacktestConfig
 from fks.backtest.engine import run_backtest
 from fks.backtest.grid import run_grid
@@ -37,8 +37,7 @@ class SearchResult:
 
 def score(metrics: Metrics, objective: Objective) -> float:
     """The objective as a float to maximise; an undefined ratio (None) ranks last."""
-    value = getattr(metrics, objective)
-    return -math.inf if value is None else float(value)
+    return objectives.score(metrics, objective)
 
 
 def best_trial(trials: Sequence[Trial], objective: Objective) -> Trial:

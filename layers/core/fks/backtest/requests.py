@@ -11,13 +11,15 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fks.backtest.config import BacktestConfig, parse_config
+from fks.backtest.objectives import Goal, check_objective
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
 from fks.strategies.base import Params, Strategy
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
-Objective = Literal["final_equity", "total_return", "sharpe", "sortino", "profit_factor", "win_rate"]
+# A built-in objective or plugin loss by name (fks.backtest.objectives), or one with constraints.
+Objective = str | Goal
 Method = Literal["grid", "random", "bayesian"]
 
 
@@ -78,7 +80,14 @@ class OptimizationRequest(CandleRange):
     method: Method = "grid"
     space: dict[str, list[ParamValue]] = Field(min_length=1)
     trials: int = Field(default=30, ge=1, le=10_000)
-    objective: Objective = "final_equity"
+    objective: str = Field(
+        default="final_equity",
+        description="final_equity, total_return, sharpe, sortino, profit_factor, win_rate, calmar or a plugin's loss",
+    )
+    max_drawdown: float | None = Field(
+        default=None, gt=0, le=1, description="a trial deeper than this below its peak (0.2 = 20 %) ranks last"
+    )
+    min_trades: int | None = Field(default=None, ge=0, description="a trial with fewer trades ranks last")
     seed: int = 0
     config: dict[str, object] = Field(default_factory=dict)
     walk_forward: WalkForwardSpec | None = None
@@ -88,6 +97,16 @@ class OptimizationRequest(CandleRange):
         if self.walk_forward is not None and self.method != "grid":
             raise ValueError("walk_forward runs a grid search in each window: use method 'grid'")
         return self
+
+    @field_validator("objective")
+    @classmethod
+    def _known_objective(cls, value: str) -> str:
+        return check_objective(value)
+
+    @property
+    def goal(self) -> Goal:
+        """The objective with the request's constraints, as the searches score it."""
+        return Goal(self.objective, self.max_drawdown, self.min_trades)
 
     def resolved(self) -> tuple[Strategy, BacktestConfig]:
         strategy = get_strategy(self.strategy)
