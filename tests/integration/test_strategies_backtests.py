@@ -413,3 +413,37 @@ def test_an_optimisation_maximises_calmar_or_a_plugins_loss_under_its_constraint
     local = grid_search(load_candles(_candles(stored), request), get_strategy("rsi_trend"), space, None, request.goal)
     assert created.json()["best"]["params"] == local.best[0]
     assert created.json()["objective"] == objective["objective"]
+
+
+def test_a_plugin_strategy_is_deployed_and_the_schedule_sends_its_signal_into_the_pipeline(
+    stored: StackHandle,
+) -> None:
+    params = {"rsi_window": 3, "trend_window": 12, "oversold": 45.0, "overbought": 55.0, "exit_level": 50.0}
+    config = StrategyConfig(
+        strategy_id=f"plugin-{uuid.uuid4().hex[:8]}",
+        strategy="rsi_trend",
+        symbol="ETH/USDT",
+        timeframe=Timeframe.H1,
+        params={**params, "allow_short": "yes"},
+        active=True,
+    )
+    created = _api(stored, STRATEGIES, "POST", "/strategies", config.model_dump(mode="json"))
+    assert created.status_code == 201, created.text
+    assert created.json()["strategy"]["params"]["allow_short"] == "yes"
+    hour = START + 6 * 24 * HOUR_MS
+    try:
+        _generate(stored, config, hour + 2 * MINUTE_MS)
+        sent: list[dict[str, Any]] = []
+        while not sent:
+            report = _generate(stored, config, hour + HOUR_MS + 2 * MINUTE_MS)
+            assert report["bars"] == [hour]
+            sent = [s for s in report["signals"] if s["outcome"] == "sent"]
+            assert hour < START + 9 * 24 * HOUR_MS, "a fast RSI in both directions signals within three days"
+            hour += HOUR_MS
+    finally:
+        _api(stored, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
+
+    (signal,) = sent
+    machine = stored.output("SignalStateMachineArn")
+    execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{signal['signal_id']}"
+    assert _execution_started(stored.clients("stepfunctions"), execution_arn)
