@@ -139,7 +139,8 @@ def test_read_key_cannot_approve(markets: StackHandle) -> None:
 
 
 def test_exchange_outage_is_retried_and_the_order_placed_once(markets: StackHandle) -> None:
-    markets.simulator.inject_error("order", http_status=503, method="POST", times=1)
+    # Binance's documented "not processed" 503: the engine releases its claim and the retry places.
+    markets.simulator.inject_error("order", http_status=503, msg="Service Unavailable.", method="POST", times=1)
     signal = new_signal()
 
     result = run(markets, signal)

@@ -81,7 +81,9 @@ class Fault:
         if self.kind == "delay" or self.status is None:
             return None
         if self.code is None:
-            return self.status, f"<html><body><h1>{self.status}</h1></body></html>"
+            # No Binance code: the bare page a gateway answers, or the text given (Binance's 503
+            # "Service Unavailable." says the request was not processed).
+            return self.status, self.msg or f"<html><body><h1>{self.status}</h1></body></html>"
         retry = self.retry_after_s if self.retry_after_s is not None else 1 if self.status in (418, 429) else None
         headers = {"Retry-After": str(retry)} if retry is not None else None
         msg = self.msg or errors.MESSAGE_BY_CODE.get(self.code, "Injected error.")

@@ -29,6 +29,8 @@ struct Book {
     lose_answers: u32,
     /// The next placements are lost before they reach the venue.
     drop_requests: u32,
+    /// The next placements are answered "not processed" (Binance's 503 "Service Unavailable.").
+    refuse_unavailable: u32,
 }
 
 /// A Binance-like venue shared by every instance of the function.
@@ -60,6 +62,10 @@ impl ExchangeClient for Venue {
         if book.drop_requests > 0 {
             book.drop_requests -= 1;
             return Err(timeout());
+        }
+        if book.refuse_unavailable > 0 {
+            book.refuse_unavailable -= 1;
+            return Err(ExchangeError::new(ErrorClass::Unavailable, "HTTP 503: Service Unavailable."));
         }
         // Binance refuses the id of an open order; what `BinanceClient` then does is read it
         // back, and while the read lags that is an unknown outcome.
@@ -229,6 +235,24 @@ fn a_request_lost_before_the_venue_is_placed_once_after_the_lease() {
 
     assert_eq!(lost.error_type, "TemporaryError");
     assert_eq!((placed.status, placed.duplicate), (OrderStatus::Filled, false));
+    assert_eq!(venue.orders_placed(), 1);
+    assert_eq!(position_qty(&store), d("0.001"));
+}
+
+#[test]
+fn a_placement_the_venue_says_it_did_not_process_is_retried_at_once_and_placed_once() {
+    let (store, venue) = (SharedMemoryStore::default(), venue(0, 20_000));
+    venue.book().refuse_unavailable = 1;
+    let event = command("unavailable-1", "buy", "0.001");
+
+    let refused = instance(&store, &venue, 0).handle_json(&event, 1_000).unwrap_err();
+    // Well inside the lease: the claim was released because the outcome is known.
+    let placed = instance(&store, &venue, 0).handle_json(&event, 3_000).unwrap();
+    let again = instance(&store, &venue, 0).handle_json(&event, 3_001).unwrap();
+
+    assert_eq!(refused.error_type, "TemporaryError", "{refused}");
+    assert_eq!((placed.status, placed.duplicate), (OrderStatus::Filled, false));
+    assert!(again.duplicate && again.fills.is_empty());
     assert_eq!(venue.orders_placed(), 1);
     assert_eq!(position_qty(&store), d("0.001"));
 }

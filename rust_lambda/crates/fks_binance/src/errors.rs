@@ -6,6 +6,10 @@ use fks_execution_core::{ErrorClass, ExchangeError};
 const INSUFFICIENT_BALANCE: &str = "insufficient balance";
 /// Binance `-2010` message when `newClientOrderId` names an order that is still open.
 pub const DUPLICATE_ORDER: &str = "Duplicate order sent.";
+/// Binance's 503 messages that mean the request was *not* processed ("a failure API operation",
+/// in Binance's words): safe to send again. Any other 5xx, including 503 "Unknown error, please
+/// check your request or try again later.", leaves the outcome unknown.
+const NOT_PROCESSED: [&str; 2] = ["service unavailable", "internal error; unable to process your request"];
 
 /// The class of a Binance error answer.
 ///
@@ -15,6 +19,8 @@ pub const DUPLICATE_ORDER: &str = "Duplicate order sent.";
 pub fn classify(http_status: u16, code: Option<i64>, msg: &str) -> ErrorClass {
     match (http_status, code) {
         (429 | 418, _) | (_, Some(-1003 | -1015)) => ErrorClass::RateLimited,
+        // Before the codes: -1001's text on a 503 is one of Binance's "not processed" answers.
+        (503, _) if not_processed(msg) => ErrorClass::Unavailable,
         // -1000 unknown, -1001 disconnected, -1006 unexpected response, -1007 timeout,
         // -1008 overloaded, -1021 clock drift (the client resyncs its offset): outcome unknown.
         (_, Some(-1000 | -1001 | -1006 | -1007 | -1008 | -1021)) => ErrorClass::Retryable,
@@ -24,6 +30,11 @@ pub fn classify(http_status: u16, code: Option<i64>, msg: &str) -> ErrorClass {
         (500..=599, _) => ErrorClass::Retryable,
         _ => ErrorClass::Permanent,
     }
+}
+
+fn not_processed(msg: &str) -> bool {
+    let msg = msg.to_ascii_lowercase();
+    NOT_PROCESSED.iter().any(|text| msg.contains(text))
 }
 
 /// An [`ExchangeError`] for a Binance error answer.
@@ -56,10 +67,22 @@ mod tests {
 
     #[test]
     fn classify_server_faults_and_clock_drift_are_retryable() {
-        assert_eq!(classify(503, None, "Service Unavailable"), ErrorClass::Retryable);
+        assert_eq!(
+            classify(503, None, "Unknown error, please check your request or try again later."),
+            ErrorClass::Retryable
+        );
+        assert_eq!(classify(502, None, "<html>Bad Gateway</html>"), ErrorClass::Retryable);
         assert_eq!(classify(500, Some(-1000), ""), ErrorClass::Retryable);
         assert_eq!(classify(400, Some(-1021), ""), ErrorClass::Retryable);
         assert_eq!(classify(503, Some(-1008), ""), ErrorClass::Retryable);
+    }
+
+    #[test]
+    fn classify_documented_not_processed_answers_as_unavailable() {
+        assert_eq!(classify(503, None, "Service Unavailable."), ErrorClass::Unavailable);
+        let internal = "Internal error; unable to process your request. Please try again.";
+        assert_eq!(classify(503, Some(-1001), internal), ErrorClass::Unavailable);
+        assert_eq!(classify(500, None, "Service Unavailable."), ErrorClass::Retryable);
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub enum ErrorClass {
     InsufficientFunds,
     /// Throttled by the exchange: back off, then retry.
     RateLimited,
+    /// The exchange answered that it did not process the request (Binance's 503 "Service
+    /// Unavailable." or "Internal error; unable to process your request."): nothing was placed,
+    /// so the request may be sent again at once. Unlike [`Self::Retryable`] the outcome is known.
+    Unavailable,
 }
 
 impl ErrorClass {
@@ -30,7 +34,7 @@ impl ErrorClass {
     #[must_use]
     pub const fn error_name(self) -> &'static str {
         match self {
-            Self::Retryable => "TemporaryError",
+            Self::Retryable | Self::Unavailable => "TemporaryError",
             Self::Permanent => "PermanentError",
             Self::InsufficientFunds => "InsufficientFunds",
             Self::RateLimited => "RateLimited",
@@ -40,7 +44,7 @@ impl ErrorClass {
     /// Whether the same request may succeed later without any change.
     #[must_use]
     pub const fn is_retryable(self) -> bool {
-        matches!(self, Self::Retryable | Self::RateLimited)
+        matches!(self, Self::Retryable | Self::RateLimited | Self::Unavailable)
     }
 }
 

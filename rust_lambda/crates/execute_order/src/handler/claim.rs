@@ -35,7 +35,8 @@
 //!   holder unable to tell whether the order exists, so it answers `TemporaryError` and lets
 //!   the lease run: retries within the lease wait, the first delivery after it (or the
 //!   scheduled order sync) resolves it as above. A refusal the venue answered for sure
-//!   (throttled, filter failure, risk denial) releases or records the claim at once.
+//!   (throttled, filter failure, risk denial, or Binance's 503 "Service Unavailable.", which its
+//!   docs call a failed operation) releases or records the claim at once, so a retry places.
 //! * A cold start changes nothing: every fact above lives in the store, none in the instance.
 //!
 //! The residual risk is a venue read lag longer than the consistency window for an order that
