@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.backtest.objectives import objective_names
 from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
@@ -33,7 +34,7 @@ StrategyId = Annotated[str, Path(pattern=STRATEGY_ID_PATTERN, description="the d
 
 @app.get("/strategy-types")
 def strategy_types() -> dict[str, Any]:
-    """The built-in and plugin strategies with the parameters each declares, and the broken plugins."""
+    """The built-in and plugin strategies with their parameters, the broken plugins, the optimisation objectives."""
     types = []
     for name in strategy_names():
         strategy = get_strategy(name)
@@ -41,7 +42,8 @@ def strategy_types() -> dict[str, Any]:
         source = "plugin" if is_plugin(name) else "built_in"
         types.append({"name": name, "description": strategy.description, "source": source, "parameters": parameters})
     broken = [{"name": entry.name, "module": entry.module, "reason": entry.reason} for entry in broken_plugins()]
-    return {"strategy_types": types, "broken": broken}
+    # What POST /optimizations accepts as its objective: the built-ins and the plugins' losses.
+    return {"strategy_types": types, "broken": broken, "objectives": objective_names()}
 
 
 @app.get("/strategies")

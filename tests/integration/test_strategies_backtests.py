@@ -366,6 +366,7 @@ def test_strategy_types_lists_each_built_in_and_the_plugin_from_its_layer(stored
     assert {name for name, entry in types.items() if entry["source"] == "built_in"} == built_in
     assert types["rsi_trend"]["source"] == "plugin"
     assert reply.json()["broken"] == []
+    assert {"sharpe", "sortino", "calmar", "drawdown_adjusted_return"} <= set(reply.json()["objectives"])
     fast = next(p for p in types["sma_cross"]["parameters"] if p["name"] == "fast")
     assert (fast["type"], fast["default"], fast["min"]) == ("int", 10, 2)
 

@@ -552,6 +552,20 @@ def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle
     assert javascript_errors(signed_in) == []
 
 
+def test_past_backtests_are_listed_newest_first_and_one_reopens_on_click(signed_in: Any, stack: StackHandle) -> None:
+    newest = stack.api("GET", "/backtests?limit=1", scope="read").json()["backtests"]
+    assert newest, "the backtest test before this one stored a run"
+    open_page(signed_in, stack, "backtests")
+    first_row = wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#past-backtests tbody tr")))
+
+    assert newest[0]["strategy"] in first_row.text
+    signed_in.execute_script("arguments[0].click()", first_row)
+    results = wait(signed_in, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#trades-chart canvas")))
+    assert results.is_displayed()
+    assert newest[0]["id"] in signed_in.find_element(By.ID, "backtest-results").text
+    assert javascript_errors(signed_in) == []
+
+
 def test_optimisation_grid_draws_its_heat_map(signed_in: Any, stack: StackHandle) -> None:
     open_page(signed_in, stack, "backtests")
     form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "optimisation-form")))

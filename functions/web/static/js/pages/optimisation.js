@@ -5,7 +5,8 @@ import { card, clearFieldErrors, el, errorBox, field, fmt, input, select, showFi
 import { TIMEFRAMES, typeSelect } from "../params.js";
 import { rangeOf } from "./backtests.js";
 
-const OBJECTIVES = ["final_equity", "total_return", "sharpe", "sortino", "profit_factor", "win_rate"];
+// Built-in objectives; GET /strategy-types adds the losses strategy plugins registered.
+const OBJECTIVES = ["final_equity", "total_return", "sharpe", "sortino", "profit_factor", "win_rate", "calmar"];
 
 export function optimisationCard(types) {
   const output = el("div", { id: "optimisation-result" });
@@ -20,11 +21,21 @@ export function optimisationCard(types) {
     field("Grid (JSON)", el("textarea", { name: "space", rows: 2 }, '{"fast": [5, 10, 20], "slow": [30, 50, 80]}'),
       "each parameter's values; two parameters draw a heat map"),
     field("Objective", select("objective", OBJECTIVES, "sharpe")),
+    el("div.row.g-2", {},
+      el("div.col-6", {}, field("Max drawdown (0-1)", input("max_drawdown", { type: "number", step: "0.01", min: "0", max: "1" }))),
+      el("div.col-6", {}, field("Min trades", input("min_trades", { type: "number", step: "1", min: "0" })))),
     el("button.btn.btn-outline-primary", { type: "submit" }, "Optimise"), output);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     optimise(form, output);
   });
+  api("GET", "strategy-types").then((reply) => {
+    const current = form.elements.objective;
+    const fresh = select("objective", reply.objectives || OBJECTIVES, current.value);
+    fresh.id = current.id;
+    fresh.className = current.className;
+    current.replaceWith(fresh);
+  }).catch(() => {});  // the built-in list stays
   return card("Optimise (grid)", form);
 }
 
@@ -40,6 +51,9 @@ async function optimise(form, output) {
   output.replaceChildren(el("p.text-body-secondary.mt-2", {}, "Optimising…"));
   try {
     const request = { ...rangeOf(form), strategy: form.elements.strategy.value, space, objective: form.elements.objective.value };
+    // Constraints only when given: a trial breaking one ranks last.
+    if (form.elements.max_drawdown.value) request.max_drawdown = Number(form.elements.max_drawdown.value);
+    if (form.elements.min_trades.value) request.min_trades = Number(form.elements.min_trades.value);
     const created = await api("POST", "optimizations", request);
     if (created.status === "running") {
       output.replaceChildren(el("p.mt-2", {}, `Large grid: running as ${created.id}; fetch it later.`));
