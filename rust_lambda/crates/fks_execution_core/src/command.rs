@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::decimal::Decimal;
+use crate::decimal::{strict, Decimal};
 use crate::errors::{DenialReason, OrderDenial};
 use crate::instrument::Instrument;
 use crate::order::{OrderType, Side, TimeInForce};
@@ -32,12 +32,13 @@ pub struct OrderCommand {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// Quantity in base units.
+    #[serde(deserialize_with = "strict::decimal")]
     pub quantity: Decimal,
     /// Limit price (limit and stop-limit only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub price: Option<Decimal>,
     /// Stop (trigger) price (stop orders only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub stop_price: Option<Decimal>,
     /// How long the order works.
     #[serde(default)]
@@ -56,13 +57,13 @@ pub struct OrderCommand {
 #[serde(deny_unknown_fields)]
 pub struct Protection {
     /// Stop this far against the entry (below it for a long).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub stop_loss_pct: Option<Decimal>,
     /// Take profit this far in favour of the entry (above it for a long).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub take_profit_pct: Option<Decimal>,
     /// A stop trailing the best price since the entry by this much.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub trailing_stop_pct: Option<Decimal>,
 }
 
@@ -142,13 +143,13 @@ pub struct AmendCommand {
     /// The replacement's client order id.
     pub new_client_order_id: String,
     /// New quantity (else the old one).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub quantity: Option<Decimal>,
     /// New limit price (else the old one).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub price: Option<Decimal>,
     /// New stop price (else the old one).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "strict::option")]
     pub stop_price: Option<Decimal>,
 }
 

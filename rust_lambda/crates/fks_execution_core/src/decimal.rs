@@ -21,10 +21,86 @@ pub fn bps_of(value: Decimal, bps: Decimal) -> Decimal {
     value * bps / BPS_PER_ONE
 }
 
+/// Most significant digits a decimal from outside may carry (as the Python side's `StrictDecimal`).
+pub const MAX_DIGITS: usize = 28;
+/// Most digits after the point a decimal from outside may carry.
+pub const MAX_SCALE: usize = 18;
+
+/// Reads a decimal from outside strictly: `-?digits[.digits]`, at most [`MAX_DIGITS`] digits and
+/// [`MAX_SCALE`] after the point.
+///
+/// `rust_decimal` alone reads `"1_000"` as 1000 and `"1e-3"` as 0.001: a typo or a crafted
+/// string must be refused, not turned into a different quantity (issue 17).
+///
+/// # Errors
+/// A message naming what is wrong with `text`.
+pub fn parse_strict(text: &str) -> Result<Decimal, String> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let well_formed = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && (fraction.bytes().all(|b| b.is_ascii_digit()))
+        && !(unsigned.contains('.') && fraction.is_empty());
+    if !well_formed {
+        return Err(format!("{text:?} is not a plain decimal (digits, an optional point and sign)"));
+    }
+    if whole.trim_start_matches('0').len() + fraction.len() > MAX_DIGITS || fraction.len() > MAX_SCALE {
+        return Err(format!("{text:?} has more than {MAX_DIGITS} digits or {MAX_SCALE} after the point"));
+    }
+    Decimal::from_str_exact(text).map_err(|e| format!("{text:?}: {e}"))
+}
+
+/// `#[serde(deserialize_with = ...)]` readers for decimals in commands from outside.
+pub mod strict {
+    use serde::{Deserialize, Deserializer};
+
+    use super::{parse_strict, Decimal};
+
+    /// A required decimal, read with [`parse_strict`].
+    ///
+    /// # Errors
+    /// The deserializer's error naming the bad text.
+    pub fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_strict(&text).map_err(serde::de::Error::custom)
+    }
+
+    /// An optional decimal (`null` or absent is `None`), read with [`parse_strict`].
+    ///
+    /// # Errors
+    /// The deserializer's error naming the bad text.
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| parse_strict(&text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn parse_strict_reads_plain_decimals() {
+        assert_eq!(parse_strict("0.001"), Ok(d("0.001")));
+        assert_eq!(parse_strict("-12.50"), Ok(d("-12.50")));
+        assert_eq!(parse_strict("42"), Ok(d("42")));
+    }
+
+    #[test]
+    fn parse_strict_refuses_underscores_exponents_and_specials() {
+        for text in ["1_000", "0.00_1", "1e-3", "1E3", "NaN", "inf", "", ".5", "5.", "+1", " 1", "١"] {
+            assert!(parse_strict(text).is_err(), "{text:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn parse_strict_refuses_too_many_digits() {
+        assert!(parse_strict(&"9".repeat(29)).is_err());
+        assert!(parse_strict(&format!("0.{}", "1".repeat(19))).is_err());
+        assert!(parse_strict(&format!("0.{}", "1".repeat(18))).is_ok());
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

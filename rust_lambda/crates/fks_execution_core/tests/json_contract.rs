@@ -56,6 +56,21 @@ fn order_command_refuses_a_float_decimal() {
 }
 
 #[test]
+fn order_command_refuses_loose_decimal_spellings() {
+    for (field, text) in
+        [("quantity", "1_000"), ("quantity", "1e-3"), ("price", "4.2E4"), ("stop_price", "NaN")]
+    {
+        let mut value = command_json();
+        value[field] = json!(text);
+        let error = serde_json::from_value::<OrderCommand>(value).expect_err(text).to_string();
+        assert!(error.contains(text), "the error names {text:?}: {error}");
+    }
+    let mut protected = command_json();
+    protected["protection"] = json!({"stop_loss_pct": "2_0"});
+    assert!(serde_json::from_value::<OrderCommand>(protected).is_err());
+}
+
+#[test]
 fn order_command_refuses_unknown_fields() {
     let mut value = command_json();
     value["leverage"] = json!("10");
