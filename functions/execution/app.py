@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, OrderCommand
 from fks.observability import API, observed
+from fks.pipeline.orders import require_caller_order_id
 from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
@@ -57,6 +58,7 @@ def _book(report: dict[str, Any]) -> None:
 )
 def place_order(command: Annotated[OrderCommand, Body()]) -> Response[dict[str, Any]]:
     """Place an order through the Rust execution engine (idempotent by client_order_id)."""
+    require_caller_order_id(command.client_order_id)
     report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
     _book(report)
     logger.info("order executed", extra={"client_order_id": command.client_order_id, "status": report.get("status")})

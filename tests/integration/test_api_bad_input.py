@@ -138,6 +138,17 @@ def test_an_order_quantity_that_is_not_a_plain_decimal_is_a_400_and_never_reache
     assert local_stack.api("GET", "/orders/hostile-1", scope="read").status_code == 404
 
 
+@pytest.mark.parametrize("client_order_id", ["sig-sma-BTCUSDT-1m-1733000000000", "SIG-anything"])
+def test_an_order_under_a_pipeline_order_id_is_a_400_and_squats_nothing(
+    local_stack: StackHandle, client_order_id: str
+) -> None:
+    response = local_stack.api("POST", "/orders", scope="trade", json={**_ORDER, "client_order_id": client_order_id})
+
+    assert response.status_code == 400, response.text
+    assert "signal pipeline" in response.json()["message"]
+    assert local_stack.api("GET", f"/orders/{client_order_id}", scope="read").status_code == 404
+
+
 def test_unknown_query_parameter_is_a_400_naming_it(local_stack: StackHandle) -> None:
     response = local_stack.api("GET", "/signals", scope="read", params={"stauts": "denied"})
 
