@@ -7,8 +7,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.errors import BadRequest
 from fks.observability import SIGNAL, observed
+from fks.pipeline.task_inputs import NotifyInput, parse_task_input
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers, outcome_notice
 
@@ -17,10 +17,9 @@ logger = Logger()
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal_id = event.get("signal_id")
-    if not isinstance(signal_id, str):
-        raise BadRequest("notify needs signal_id")
-    record = wiring.signal_history().get(signal_id) or {"status": event.get("status"), "reason": event.get("reason")}
+    task = parse_task_input(NotifyInput, event, "Notify")
+    signal_id = task.signal_id
+    record = wiring.signal_history().get(signal_id) or {"status": task.status, "reason": task.reason}
     notice = outcome_notice(signal_id, record)
     sent: dict[str, str] = {}
     for notifier in notifiers():

@@ -10,9 +10,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.errors import BadRequest
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
+from fks.pipeline.task_inputs import RecordFillInput, parse_task_input
 from fks_adapters.pipeline import wiring
 
 logger = Logger()
@@ -20,9 +20,8 @@ logger = Logger()
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal_id, report = event.get("signal_id"), event.get("report")
-    if not isinstance(signal_id, str) or not isinstance(report, dict):
-        raise BadRequest("record_fill needs signal_id and the execution report")
+    task = parse_task_input(RecordFillInput, event, "RecordFill")
+    signal_id, report = task.signal_id, task.report
     filled = Decimal(str(report.get("filled_qty") or "0"))
     status = SignalStatus.FILLED if filled > 0 else SignalStatus.PLACED
     wiring.signal_history().record(

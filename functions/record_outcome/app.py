@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks.errors import BadRequest
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus, failure_reason
+from fks.pipeline.task_inputs import RecordOutcomeInput, parse_task_input
 from fks_adapters.pipeline import wiring
 
 logger = Logger()
@@ -19,9 +20,8 @@ logger = Logger()
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal_id, outcome = event.get("signal_id"), event.get("outcome")
-    if not isinstance(signal_id, str) or not isinstance(outcome, dict):
-        raise BadRequest("record_outcome needs signal_id and outcome")
+    task = parse_task_input(RecordOutcomeInput, event, "RecordOutcome")
+    signal_id, outcome = task.signal_id, task.outcome
     try:
         status = SignalStatus(str(outcome.get("status")))
     except ValueError:
@@ -30,7 +30,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     reason = outcome.get("reason") or (failure_reason(error.get("Error"), error.get("Cause")) if error else None)
     history = wiring.signal_history()
     changed = history.record(
-        signal_id, status, int(time.time() * 1000), reason=reason, execution_arn=event.get("execution_arn")
+        signal_id, status, int(time.time() * 1000), reason=reason, execution_arn=task.execution_arn
     )
     if not changed:
         # Already final (e.g. an approval raced the window): what was recorded first stands.

@@ -14,9 +14,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.errors import BadRequest, Conflict
+from fks.errors import Conflict
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
+from fks.pipeline.task_inputs import ApprovalRequestInput, parse_task_input
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import approval_needed, notifiers
 
@@ -25,10 +26,9 @@ logger = Logger()
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal_id, token = event.get("signal_id"), event.get("task_token")
-    if not isinstance(signal_id, str) or not isinstance(token, str) or not token:
-        raise BadRequest("approval request needs signal_id and task_token")
-    window_s = int(event.get("approval_window_s") or 0)
+    task = parse_task_input(ApprovalRequestInput, event, "WaitForApproval")
+    signal_id, token = task.signal_id, task.task_token
+    window_s = task.approval_window_s or 0
     now_ms = int(time.time() * 1000)
     deadline_ms = now_ms + window_s * 1000 if window_s else None
     if not wiring.signal_history().record(
@@ -38,7 +38,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name="ApprovalsRequested", unit=MetricUnit.Count, value=1)
     for notifier in notifiers():
         try:
-            notifier.send(approval_needed(signal_id, event.get("signal") or {}, window_s))
+            notifier.send(approval_needed(signal_id, task.signal, window_s))
         except Exception:  # the signal waits whether or not the message got out; the log says why
             logger.exception("approval notice not sent")
     logger.info("waiting for approval", extra={"window_s": window_s})

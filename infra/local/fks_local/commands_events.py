@@ -104,21 +104,28 @@ def env_vars(state: dict[str, Any], configurations: dict[str, dict[str, str]]) -
     return document
 
 
-def _write_env_vars(path: Path, out: TextIO) -> int:
+def deployed_env_vars(endpoint_url: str, functions: dict[str, str]) -> dict[str, dict[str, str]]:
+    """sam's --env-vars document for the stack at ``endpoint_url`` (logical id -> function name)."""
     from fks_local.aws_session import client_factory
-    from fks_local.commands_local import require_state
 
-    state = require_state()
-    lambda_client = client_factory(state["endpoint_url"])("lambda")
+    lambda_client = client_factory(endpoint_url)("lambda")
     configurations = {
         logical_id: lambda_client.get_function_configuration(FunctionName=name)
         .get("Environment", {})
         .get("Variables", {})
-        for logical_id, name in state["functions"].items()
+        for logical_id, name in functions.items()
     }
-    path.write_text(json.dumps(env_vars(state, configurations), indent=2) + "\n")
-    print(f"wrote {path} ({len(configurations)} functions)", file=out)
+    return env_vars({"endpoint_url": endpoint_url}, configurations)
+
+
+def _write_env_vars(path: Path, out: TextIO) -> int:
+    from fks_local.commands_local import require_state
+
+    state = require_state()
+    document = deployed_env_vars(state["endpoint_url"], state["functions"])
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"wrote {path} ({len(document)} functions)", file=out)
     return 0
 
 
-__all__ = ["SampleEvent", "add_parser", "env_vars", "rendered", "run", "stale"]
+__all__ = ["SampleEvent", "add_parser", "deployed_env_vars", "env_vars", "rendered", "run", "stale"]

@@ -3,7 +3,7 @@ stream, API route), built from the pydantic models the handlers parse, for ``fks
 and ``sam local invoke -e``.
 
 A function's ``events/<LogicalId>.json`` is the event its handler accepts on a fresh local stack
-once the earlier samples ran (``SAMPLE_ORDER``); ``events/<LogicalId>.<EventName>.json`` is the
+once the earlier samples ran (:func:`sample_order`); ``events/<LogicalId>.<EventName>.json`` is the
 event of each other source the template gives it. A function or route with no sample here makes
 :func:`build_samples` fail, naming it.
 """
@@ -18,11 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from fks.backtest.requests import BacktestRequest
+from fks.backtest.requests import BacktestRequest, OptimizationRequest
 from fks.chat_updates import TelegramUpdate
 from fks.execution import OrderCommand
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks.pipeline.task_inputs import ApprovalRequestInput, NotifyInput, RecordFillInput, RecordOutcomeInput
 from fks.portfolio.requests import AllocationsUpdate, RebalanceRequest
 from fks.signals import Signal
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
@@ -433,16 +434,31 @@ def _stream_samples() -> list[SampleEvent]:
     ]
 
 
-def _default_samples() -> list[SampleEvent]:
+def _scheduled(template: dict[str, Any], function: str, rule: str) -> dict[str, Any]:
+    """What a schedule rule hands its target: the rule's constant ``Input`` when the template
+    gives one (EventBridge then sends that instead of the scheduled event), else the event."""
+    source = _functions(template)[function]["Properties"]["Events"][rule]
+    constant = (source.get("Properties") or {}).get("Input")
+    if constant is not None:
+        event: dict[str, Any] = json.loads(constant)
+        return event
+    return shapes.schedule_event(function, rule)
+
+
+def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
     """Each function's own event, in the order a session on a fresh stack can run them."""
     state = {"signal_id": SIGNAL_ID}
+
+    def scheduled(function: str, rule: str) -> SampleEvent:
+        return SampleEvent(function, None, _scheduled(template, function, rule))
+
     return [
         SampleEvent(
             "AuthorizerFunction",
             None,
             shapes.authorizer_request("/strategies", "GET", {"X-Api-Key": "<a key from `fks keys create`>"}),
         ),
-        SampleEvent("MonitorFunction", None, shapes.schedule_event("MonitorFunction", "EveryFiveMinutes")),
+        scheduled("MonitorFunction", "EveryFiveMinutes"),
         SampleEvent("BackfillFunction", None, BACKFILL.model_dump(mode="json", exclude_none=True), BackfillRequest),
         _api(
             "AssetsFunction",
@@ -450,8 +466,8 @@ def _default_samples() -> list[SampleEvent]:
             _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=1)),
             EnableAsset,
         ),
-        SampleEvent("CollectOhlcvFunction", None, shapes.schedule_event("CollectOhlcvFunction", "EveryMinute")),
-        SampleEvent("GapScanFunction", None, shapes.schedule_event("GapScanFunction", "EveryFifteenMinutes")),
+        scheduled("CollectOhlcvFunction", "EveryMinute"),
+        scheduled("GapScanFunction", "EveryFifteenMinutes"),
         _api(
             "MarketDataFunction",
             None,
@@ -464,8 +480,8 @@ def _default_samples() -> list[SampleEvent]:
         ),
         _api("StrategiesFunction", None, _post("/strategies", STRATEGY), StrategyConfig),
         _api("BacktestsFunction", None, _post("/backtests", BACKTEST), BacktestRequest),
-        SampleEvent("ModelsFunction", None, shapes.schedule_event("ModelsFunction", "DailyTraining")),
-        SampleEvent("GenerateSignalsFunction", None, shapes.schedule_event("GenerateSignalsFunction", "EveryMinute")),
+        scheduled("ModelsFunction", "DailyTraining"),
+        scheduled("GenerateSignalsFunction", "EveryMinute"),
         SampleEvent("ValidateSignalFunction", None, SIGNAL_STATE, Signal),
         SampleEvent(
             "RiskCheckFunction",
@@ -484,11 +500,10 @@ def _default_samples() -> list[SampleEvent]:
                 "order": ORDER.model_dump(mode="json", exclude_none=True),
                 "approval_window_s": 900,
             },
-            Signal,
-            lambda event: event["signal"],
+            ApprovalRequestInput,
         ),
         SampleEvent("ExecuteOrderFunction", None, ORDER.model_dump(mode="json", exclude_none=True), OrderCommand),
-        SampleEvent("RecordFillFunction", None, {**state, "report": EXECUTION_REPORT}),
+        SampleEvent("RecordFillFunction", None, {**state, "report": EXECUTION_REPORT}, RecordFillInput),
         SampleEvent(
             "UpdatePortfolioFunction",
             None,
@@ -505,8 +520,9 @@ def _default_samples() -> list[SampleEvent]:
                 f"fks-signal-to-execution-dev:{SIGNAL_ID}",
                 "outcome": {"status": "filled"},
             },
+            RecordOutcomeInput,
         ),
-        SampleEvent("NotifyFunction", None, {**state, "status": "filled", "reason": None}),
+        SampleEvent("NotifyFunction", None, {**state, "status": "filled", "reason": None}, NotifyInput),
         SampleEvent(
             "SignalEventsFunction",
             None,
@@ -517,11 +533,9 @@ def _default_samples() -> list[SampleEvent]:
         _api("SignalsApiFunction", None, shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})),
         _api("ExecutionApiFunction", None, shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
         _api("PortfolioApiFunction", None, shapes.api_event("/portfolio", "GET")),
-        SampleEvent(
-            "SnapshotPortfolioFunction", None, shapes.schedule_event("SnapshotPortfolioFunction", "EveryFifteenMinutes")
-        ),
-        SampleEvent("SyncOrdersFunction", None, shapes.schedule_event("SyncOrdersFunction", "EveryMinute")),
-        SampleEvent("ReconcileFunction", None, shapes.schedule_event("ReconcileFunction", "EveryFiveMinutes")),
+        scheduled("SnapshotPortfolioFunction", "EveryFifteenMinutes"),
+        scheduled("SyncOrdersFunction", "EveryMinute"),
+        scheduled("ReconcileFunction", "EveryFiveMinutes"),
         SampleEvent(
             "TelegramAlertsFunction",
             None,
@@ -558,10 +572,44 @@ def _default_samples() -> list[SampleEvent]:
     ]
 
 
+OPTIMIZATION = OptimizationRequest.model_validate(
+    {
+        **BACKTEST.model_dump(mode="json", exclude={"params", "config"}),
+        "space": {"fast": [5, 10], "slow": [20, 30]},
+    }
+)
+
+
+def _optimization_samples() -> list[SampleEvent]:
+    """The optimisation state machine's two Tasks (infra/statemachines/optimization.asl.json):
+    RunCell gets one grid cell (the Map's ItemSelector), PickBest the cells' results."""
+    request = OPTIMIZATION.model_dump(mode="json")
+    cells = [
+        {"params": {"fast": 5, "slow": 20}, "score": 0.42},
+        {"params": {"fast": 10, "slow": 30}, "score": 0.57},
+        {"params": {"fast": 5, "slow": 30}, "score": None, "skipped": "no trade in the range"},
+    ]
+    return [
+        SampleEvent(
+            "BacktestsFunction",
+            "RunCell",
+            {"action": "cell", "request": request, "params": {"fast": 5, "slow": 20}},
+            OptimizationRequest,
+            lambda event: event["request"],
+        ),
+        SampleEvent(
+            "BacktestsFunction",
+            "PickBest",
+            {"action": "pick_best", "optimization_id": "opt-sample-0001", "cells": cells},
+        ),
+    ]
+
+
 def _other_samples() -> list[SampleEvent]:
     """Event sources with no template event: a WebSocket's other routes, the SNS topic's second
     subscription, a Step Functions task's second use."""
     return [
+        *_optimization_samples(),
         SampleEvent(
             "LiveFeedFunction",
             "Unsubscribe",
@@ -584,7 +632,7 @@ def _schedule_samples(template: dict[str, Any]) -> list[SampleEvent]:
     for function, resource in _functions(template).items():
         for name, source in (resource["Properties"].get("Events") or {}).items():
             if source.get("Type") == "Schedule":
-                samples.append(SampleEvent(function, name, shapes.schedule_event(function, name)))
+                samples.append(SampleEvent(function, name, _scheduled(template, function, name)))
     return samples
 
 
@@ -610,10 +658,10 @@ class MissingSample(Exception):
 
 
 def build_samples(template_path: Path) -> list[SampleEvent]:
-    """Every sample, the defaults first in ``SAMPLE_ORDER``; fails naming what has none."""
+    """Every sample, the defaults first in :func:`sample_order`; fails naming what has none."""
     template = load(template_path)
     functions = _functions(template)
-    samples = _default_samples() + _route_samples() + _schedule_samples(template) + _sqs_samples()
+    samples = _default_samples(template) + _route_samples() + _schedule_samples(template) + _sqs_samples()
     samples += _stream_samples() + _other_samples()
     samples = [s for s in samples if s.function in functions]  # a function removed from the template
     have = {(s.function, s.source) for s in samples}
@@ -627,4 +675,7 @@ def build_samples(template_path: Path) -> list[SampleEvent]:
     return samples
 
 
-SAMPLE_ORDER = [s.function for s in _default_samples()]
+def sample_order(template_path: Path) -> list[str]:
+    """The functions in the order their own samples can run on a fresh local stack."""
+    template = load(template_path)
+    return [s.function for s in _default_samples(template) if s.function in _functions(template)]

@@ -1,0 +1,59 @@
+"""What the signal pipeline's Step Functions states hand their functions (the ``Parameters`` of
+each Task in infra/statemachines/signal_to_execution.asl.json), parsed once at the handler's
+edge. A missing or mistyped field is a BadRequest naming it; a field the state machine never
+sends is refused, so a renamed ``Parameters`` key cannot be silently ignored."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fks.errors import BadRequest
+
+
+class _TaskInput(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    signal_id: str = Field(min_length=1, description="the execution's name: the signal's id")
+
+
+class ApprovalRequestInput(_TaskInput):
+    """WaitForApproval: the signal parks with the task token until a person decides."""
+
+    task_token: str = Field(min_length=1)
+    signal: dict[str, Any] = Field(default_factory=dict)
+    order: dict[str, Any] | None = None
+    approval_window_s: int | None = Field(default=None, ge=0)
+
+
+class RecordFillInput(_TaskInput):
+    """RecordFill: the execution report of execute_order."""
+
+    report: dict[str, Any]
+
+
+class RecordOutcomeInput(_TaskInput):
+    """RecordOutcome: how the path through the pipeline ended ({status, reason?, error?})."""
+
+    execution_arn: str | None = None
+    outcome: dict[str, Any]
+
+
+class NotifyInput(_TaskInput):
+    """Notify: the outcome RecordOutcome recorded."""
+
+    status: str | None = None
+    reason: str | None = None
+
+
+M = TypeVar("M", bound=_TaskInput)
+
+
+def parse_task_input(model: type[M], event: object, state: str) -> M:
+    """``event`` as ``model``, or a BadRequest naming every field that is wrong."""
+    try:
+        return model.model_validate(event)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()]
+        raise BadRequest(f"invalid {state} input: " + "; ".join(problems), details={"errors": problems}) from exc
