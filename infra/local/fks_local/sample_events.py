@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
 from fks.pipeline.task_inputs import ApprovalRequestInput, NotifyInput, RecordFillInput, RecordOutcomeInput
 from fks.portfolio.requests import AllocationsUpdate, RebalanceRequest
-from fks.signals import Signal
+from fks.signals import ApprovalMode, Signal
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
 from fks_local import event_shapes as shapes
 from fks_local.template import load
@@ -37,6 +38,9 @@ STRATEGY_ID = "sample-sma-btc"
 # The account ExecuteOrderFunction trades (its FKS_ACCOUNT in template.yaml).
 ACCOUNT = "binance-spot"
 BACKFILL_START_MS = shapes.SAMPLE_TIME_MS - DAY_MS
+# Two days of 1m candles: enough bars for the models' training (it needs 1144).
+HISTORY_DAYS = 2
+RESTING_ORDER_ID = "sample-order-0002"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class SampleEvent:
     event: dict[str, Any]
     model: type[BaseModel] | None = None  # the model the event's payload parses with
     payload: Callable[[dict[str, Any]], Any] = lambda event: event  # the part the model parses
+    refusal: int | None = None  # the 4xx an API sample shows on purpose; None: it succeeds
 
     @property
     def file_name(self) -> str:
@@ -85,6 +90,9 @@ SIGNAL = Signal(
     bar_time=shapes.SAMPLE_TIME_MS,
     account=ACCOUNT,
 )
+# Signals a person decides on: their pipelines wait for POST /signals/{id}/approve or /reject.
+MANUAL_SIGNAL = SIGNAL.model_copy(update={"mode": ApprovalMode.MANUAL})
+APPROVED_ID, REJECTED_ID = "sig-sample-0002", "sig-sample-0003"
 ORDER = OrderCommand(
     client_order_id=ORDER_ID,
     signal_id=SIGNAL_ID,
@@ -93,6 +101,10 @@ ORDER = OrderCommand(
     side="buy",
     type="market",
     quantity="0.001",  # type: ignore[arg-type]
+)
+# A limit buy far below the market: it rests on the book until GET and DELETE /orders/{id} find it.
+RESTING_ORDER = ORDER.model_copy(
+    update={"client_order_id": RESTING_ORDER_ID, "signal_id": None, "type": "limit", "price": Decimal("20000.00")}
 )
 STRATEGY = StrategyConfig.model_validate(
     {
@@ -196,8 +208,14 @@ def _post(resource: str, body: BaseModel | dict[str, Any] | None, **kwargs: Any)
     return shapes.api_event(resource, "POST", body=text, **kwargs)
 
 
-def _api(function: str, source: str | None, event: dict[str, Any], model: type[BaseModel] | None = None) -> SampleEvent:
-    return SampleEvent(function, source, event, model, _body if model is not None else lambda e: e)
+def _api(
+    function: str,
+    source: str | None,
+    event: dict[str, Any],
+    model: type[BaseModel] | None = None,
+    refusal: int | None = None,
+) -> SampleEvent:
+    return SampleEvent(function, source, event, model, _body if model is not None else lambda e: e, refusal)
 
 
 def _route_samples() -> list[SampleEvent]:
@@ -209,7 +227,7 @@ def _route_samples() -> list[SampleEvent]:
         _api(
             "AssetsFunction",
             "EnableAsset",
-            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=1)),
+            _post("/assets/enable", EnableAsset(exchange="binance", symbol="ETH/USDT", history_days=1)),
             EnableAsset,
         ),
         _api(
@@ -236,7 +254,11 @@ def _route_samples() -> list[SampleEvent]:
         _api(
             "ModelsFunction",
             "TrainModels",
-            _post("/models/{asset}/train", {"timeframe": "1h", "days": 30}, path_parameters={"asset": "BTC-USDT"}),
+            _post(
+                "/models/{asset}/train",
+                {"timeframe": "1m", "days": HISTORY_DAYS},
+                path_parameters={"asset": "BTC-USDT"},
+            ),
         ),
         _api(
             "ModelsFunction", "LatestRegime", shapes.api_event("/models/{asset}/regime", "GET", {"asset": "BTC-USDT"})
@@ -300,6 +322,7 @@ def _route_samples() -> list[SampleEvent]:
             "BacktestsFunction",
             "GetBacktest",
             shapes.api_event("/backtests/{backtest_id}", "GET", {"backtest_id": "bt-sample-0001"}),
+            refusal=404,  # POST /backtests answers the id of the run it made; this one was never made
         ),
         _api(
             "BacktestsFunction",
@@ -313,11 +336,14 @@ def _route_samples() -> list[SampleEvent]:
             "BacktestsFunction",
             "GetOptimization",
             shapes.api_event("/optimizations/{optimization_id}", "GET", {"optimization_id": "opt-sample-0001"}),
+            refusal=404,  # as GetBacktest: an optimisation id nobody started
         ),
-        _api("ExecutionApiFunction", "PlaceOrder", _post("/orders", ORDER), OrderCommand),
+        _api("ExecutionApiFunction", "PlaceOrder", _post("/orders", RESTING_ORDER), OrderCommand),
         _api("ExecutionApiFunction", "ListOrders", shapes.api_event("/orders", "GET", query="status=open")),
-        _api("ExecutionApiFunction", "GetOrder", shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
-        _api("ExecutionApiFunction", "CancelOrder", shapes.api_event("/orders/{id}", "DELETE", {"id": ORDER_ID})),
+        _api("ExecutionApiFunction", "GetOrder", shapes.api_event("/orders/{id}", "GET", {"id": RESTING_ORDER_ID})),
+        _api(
+            "ExecutionApiFunction", "CancelOrder", shapes.api_event("/orders/{id}", "DELETE", {"id": RESTING_ORDER_ID})
+        ),
         _api("ExecutionApiFunction", "ListPositions", shapes.api_event("/positions", "GET")),
         _api(
             "ExecutionApiFunction", "GetPosition", shapes.api_event("/positions/{symbol}", "GET", {"symbol": "BTCUSDT"})
@@ -331,12 +357,12 @@ def _route_samples() -> list[SampleEvent]:
         _api(
             "SignalsApiFunction",
             "ApproveSignal",
-            _post("/signals/{signal_id}/approve", {"note": "looks right"}, path_parameters={"signal_id": SIGNAL_ID}),
+            _post("/signals/{signal_id}/approve", {"note": "looks right"}, path_parameters={"signal_id": APPROVED_ID}),
         ),
         _api(
             "SignalsApiFunction",
             "RejectSignal",
-            _post("/signals/{signal_id}/reject", {"reason": "too late"}, path_parameters={"signal_id": SIGNAL_ID}),
+            _post("/signals/{signal_id}/reject", {"reason": "too late"}, path_parameters={"signal_id": REJECTED_ID}),
         ),
         _api("PortfolioApiFunction", "GetPortfolio", shapes.api_event("/portfolio", "GET")),
         _api("PortfolioApiFunction", "PortfolioHistory", shapes.api_event("/portfolio/history", "GET")),
@@ -463,7 +489,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         _api(
             "AssetsFunction",
             None,
-            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=1)),
+            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=HISTORY_DAYS)),
             EnableAsset,
         ),
         scheduled("CollectOhlcvFunction", "EveryMinute"),
@@ -478,7 +504,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
                 query=f"start={BACKFILL_START_MS}&end={BACKFILL_START_MS + 3_600_000}&limit=20",
             ),
         ),
-        _api("StrategiesFunction", None, _post("/strategies", STRATEGY), StrategyConfig),
+        _api("StrategiesFunction", None, shapes.api_event("/strategies", "GET")),
         _api("BacktestsFunction", None, _post("/backtests", BACKTEST), BacktestRequest),
         scheduled("ModelsFunction", "DailyTraining"),
         scheduled("GenerateSignalsFunction", "EveryMinute"),
@@ -526,7 +552,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         SampleEvent(
             "SignalEventsFunction",
             None,
-            shapes.sqs_batch("SignalEventsQueue", [_dump(SIGNAL.model_copy(update={"signal_id": "sig-sample-0002"}))]),
+            shapes.sqs_batch("SignalEventsQueue", [_dump(MANUAL_SIGNAL.model_copy(update={"signal_id": APPROVED_ID}))]),
             Signal,
             _sqs_body,
         ),
@@ -637,7 +663,7 @@ def _schedule_samples(template: dict[str, Any]) -> list[SampleEvent]:
 
 
 def _sqs_samples() -> list[SampleEvent]:
-    body = _dump(SIGNAL.model_copy(update={"signal_id": "sig-sample-0003"}))
+    body = _dump(MANUAL_SIGNAL.model_copy(update={"signal_id": REJECTED_ID}))
     return [
         SampleEvent(
             "SignalEventsFunction", "SignalQueue", shapes.sqs_batch("SignalEventsQueue", [body]), Signal, _sqs_body
@@ -661,7 +687,8 @@ def build_samples(template_path: Path) -> list[SampleEvent]:
     """Every sample, the defaults first in :func:`sample_order`; fails naming what has none."""
     template = load(template_path)
     functions = _functions(template)
-    samples = _default_samples(template) + _route_samples() + _schedule_samples(template) + _sqs_samples()
+    # The queue's sample first: its signal waits for RejectSignal's sample among the routes.
+    samples = _default_samples(template) + _sqs_samples() + _route_samples() + _schedule_samples(template)
     samples += _stream_samples() + _other_samples()
     samples = [s for s in samples if s.function in functions]  # a function removed from the template
     have = {(s.function, s.source) for s in samples}
