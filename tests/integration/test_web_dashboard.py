@@ -175,7 +175,7 @@ def test_web_files_are_public_with_content_types_and_cache_headers(stack: StackH
 def test_page_loads_without_javascript_errors(signed_in: Any, stack: StackHandle, page: str) -> None:
     open_page(signed_in, stack, page)
     if page == "architecture":
-        # Every diagram rendered: the overview, the flows of DESIGN.md and reconciliation.
+        # Every diagram rendered: the overview, the flows of docs/design.md and reconciliation.
         wait(signed_in).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".mermaid svg")) == 6)
     if page == "market":
         wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#market-chart canvas")))

@@ -99,7 +99,7 @@ class LocalStack:
 
     def _function_overrides(self, endpoint: str) -> dict[str, str]:
         # The endpoint is the only local/AWS difference in the code; Timestream's clients use
-        # endpoint discovery and need theirs spelled out (DESIGN.md).
+        # endpoint discovery and need theirs spelled out (docs/design.md).
         return {
             "AWS_ENDPOINT_URL": endpoint,
             "WR_TIMESTREAM_WRITE_ENDPOINT_URL": endpoint,

@@ -1,7 +1,7 @@
 """Deploy a translated (CloudFormation) template into an AWS endpoint, resource by resource.
 
 Why not the emulator's own CloudFormation: moto's skips several resource types, ignores
-DefinitionSubstitutions and puts state machines where they do not execute (DESIGN.md). Creating
+DefinitionSubstitutions and puts state machines where they do not execute (docs/design.md). Creating
 each resource through the service's own API makes the emulator hold exactly what the template
 declares, and works the same against LocalStack. A failure rolls back what was created, so
 nothing half-deployed is left behind.

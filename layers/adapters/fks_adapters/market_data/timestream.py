@@ -40,7 +40,7 @@ class TimestreamWriteResult:
 
 def timestream_client(endpoint_url: str | None = None) -> TimestreamWriteClient:
     # Timestream uses endpoint discovery, which the emulator does not serve: pass the endpoint
-    # explicitly when one is configured (DESIGN.md), and let discovery run in AWS.
+    # explicitly when one is configured (docs/design.md), and let discovery run in AWS.
     url = endpoint_url or env.get(env.AWS_ENDPOINT_URL)
     client: TimestreamWriteClient = (
         boto3.client("timestream-write", endpoint_url=url) if url else boto3.client("timestream-write")

@@ -1,4 +1,4 @@
-// Architecture: the flows of DESIGN.md as Mermaid diagrams. Mermaid (3.6 MB) loads only here.
+// Architecture: the flows of docs/design.md as Mermaid diagrams. Mermaid (3.6 MB) loads only here.
 
 import { card, el } from "../ui.js";
 
