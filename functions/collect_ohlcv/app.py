@@ -1,7 +1,8 @@
 """Every minute: fetch each enabled asset's closed candles since the last stored one, validate, store.
 
 One asset failing is logged and counted and does not stop the others; holes found are handed to
-``backfill``. Metrics per asset: CandlesCollected, CandlesRejected (and per reason in the log),
+``backfill``; once new candles are stored, ``generate_signals`` is started so the bars they close
+are judged at once. Metrics per asset: CandlesCollected, CandlesRejected (and per reason in the log),
 GapsFound, TimestreamRejected, LiveFeedFramesSent, LiveFeedPushFailures. New candles are pushed to
 the live feed's WebSocket subscribers once stored.
 """
@@ -120,4 +121,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             failed.append({"asset": str(asset.key), "error": type(error).__name__, "message": str(error)})
     if failed:
         metrics.add_metric(name="CollectionFailures", unit=MetricUnit.Count, value=len(failed))
-    return {"collected": results, "failed": failed}
+    signals_requested = _request_signals(results)
+    return {"collected": results, "failed": failed, "signals_requested": signals_requested}
+
+
+def _request_signals(results: list[dict[str, Any]]) -> bool:
+    """Strategies judged right after new candles are stored, not at the next minute's schedule.
+    A failure is logged, never raised: the candles are stored, and the schedule catches up."""
+    if not any(result["stored_new"] for result in results):
+        return False
+    try:
+        return wiring.request_signal_generation(int(time.time() * 1000))
+    except Exception:
+        logger.exception("could not start generate_signals; the schedule will judge the new bars")
+        return False

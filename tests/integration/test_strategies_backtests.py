@@ -23,6 +23,7 @@ from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.strategies.backtests import load_candles
+from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_local.scheduler import Scheduler
 from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
@@ -225,8 +226,10 @@ def test_two_overlapping_runs_evaluate_each_hour_once_and_record_its_signal_once
     assert [item["signal_id"]["S"] for item in items] == [signalled[0]["signal_id"]]
 
 
-def test_the_minute_schedule_evaluates_each_minute_collection_stored_once(local_stack: StackHandle) -> None:
-    # The two schedules as EventBridge fires them, in real time: collection, then signal generation.
+def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(local_stack: StackHandle) -> None:
+    # The two schedules as EventBridge fires them, in real time. Collection starts generate_signals
+    # itself once it has stored new candles, so the newest minute is judged without waiting for
+    # the next schedule; the scheduled run that follows finds it already judged.
     assert enable(local_stack, "BTC/USDT").status_code == 200
     account = local_stack.clients("sts").get_caller_identity()["Account"]
     scheduler = Scheduler(local_stack.clients, account, "us-east-1")
@@ -237,6 +240,7 @@ def test_the_minute_schedule_evaluates_each_minute_collection_stored_once(local_
         strategy_id=f"tick-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="BTC/USDT", timeframe=Timeframe.M1
     )
     _api(local_stack, STRATEGIES, "POST", "/strategies", {**config.model_dump(mode="json"), "active": True})
+    cursor = EvaluationCursor(local_stack.deployed.physical_id("SignalsTable"), local_stack.clients("dynamodb"))
 
     def scheduled(rule: dict[str, Any]) -> dict[str, Any]:
         (answer,) = scheduler.fire(rule, datetime.now(UTC), wait=True)
@@ -244,25 +248,32 @@ def test_the_minute_schedule_evaluates_each_minute_collection_stored_once(local_
         body: dict[str, Any] = json.loads(answer["payload"])
         return body
 
+    def judged_up_to(bar: int | None, timeout_s: float = 60) -> int | None:
+        deadline = time.monotonic() + timeout_s
+        while (seen := cursor.get(config)) != bar and time.monotonic() < deadline:
+            time.sleep(0.5)
+        return seen
+
     btc = SeriesKey.of("binance", "BTC/USDT", "1m")
     try:
-        scheduled(collect)
+        first_collection = scheduled(collect)
         first_newest = store(local_stack).latest_open_time(btc)
-        first = scheduled(generate)["evaluations"][config.strategy_id]
+        first_cursor = judged_up_to(first_newest)
         again = scheduled(generate)["evaluations"][config.strategy_id]
         time.sleep(60 - time.time() % 60 + 2)  # the next minute closes
         scheduled(collect)
         second_newest = store(local_stack).latest_open_time(btc)
-        second = scheduled(generate)["evaluations"][config.strategy_id]
+        second_cursor = judged_up_to(second_newest)
     finally:
         _api(local_stack, STRATEGIES, "POST", f"/strategies/{config.strategy_id}/deactivate")
 
+    assert first_collection["signals_requested"] is True
     assert first_newest is not None
     assert second_newest is not None
-    assert first["bars"] == [first_newest]  # the newest minute collection stored
-    assert again["bars"] == []
-    assert second["bars"] == list(range(first_newest + MINUTE_MS, second_newest + 1, MINUTE_MS))
-    assert second["bars"]
+    assert second_newest > first_newest
+    assert first_cursor == first_newest  # judged by the run collection started
+    assert again["bars"] == []  # the scheduled run judges nothing twice
+    assert second_cursor == second_newest
 
 
 def test_an_hour_whose_last_minute_is_not_stored_is_not_evaluated(stored: StackHandle) -> None:

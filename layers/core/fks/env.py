@@ -48,6 +48,8 @@ TIMESTREAM_DATABASE = "FKS_TIMESTREAM_DATABASE"
 TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
 # Market data: the function collection and enabling hand gaps to, and the default history depth.
 BACKFILL_FUNCTION = "FKS_BACKFILL_FUNCTION"
+# Started by collect_ohlcv once it has stored new candles (strategies judge a bar as soon as it is in).
+GENERATE_SIGNALS_FUNCTION = "FKS_GENERATE_SIGNALS_FUNCTION"
 HISTORY_DAYS = "FKS_HISTORY_DAYS"
 # The gap scan: what it left unrepaired (read by the monitor), and how old an unrepaired gap may get.
 DATA_GAPS_TABLE = "FKS_DATA_GAPS_TABLE"

@@ -85,6 +85,22 @@ def history_days_default() -> int:
     return int(env.get(env.HISTORY_DAYS) or DEFAULT_HISTORY_DAYS)
 
 
+def request_signal_generation(now_ms: int, client: LambdaClient | None = None) -> bool:
+    """Start ``generate_signals`` asynchronously, now that a collection stored new candles.
+
+    The every-minute schedule also runs it, at the same instant as collection, so a bar stored a
+    second after that run would wait a whole minute to be judged. Both runs are safe together:
+    the evaluation cursor moves with a conditional write, so a bar is judged once whoever comes
+    first. False when no function is configured (the schedule alone then serves).
+    """
+    name = env.get(env.GENERATE_SIGNALS_FUNCTION)
+    if not name:
+        return False
+    lam = client or boto3.client("lambda")
+    lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"now_ms": now_ms}).encode())
+    return True
+
+
 def request_backfill(request: BackfillRequest, client: LambdaClient | None = None) -> None:
     """Start ``backfill`` asynchronously (Lambda retries a failed async run twice on its own)."""
     lam = client or boto3.client("lambda")
