@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 CARGO_MANIFEST := rust_lambda/Cargo.toml
 
-.PHONY: setup system-deps run test lint types template-check rust-check pytest fuzz clean
+.PHONY: setup system-deps run test lint types template-check rust-check pytest fuzz chaos clean
 
 setup: $(VENV)/.installed
 	cargo build --release --quiet --manifest-path $(CARGO_MANIFEST) -p execute_order
@@ -28,7 +28,7 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check sam-check pytest fuzz
+test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos
 
 lint:
 	$(BIN)/ruff check .
@@ -57,6 +57,13 @@ pytest:
 fuzz:
 	$(BIN)/pytest tests/fuzz -m fuzz -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the fuzzing tier collected no tests" >&2; exit 1; fi; exit $$rc
+
+# The chaos tier: seeded faults on a local stack of its own for FKS_CHAOS_SECONDS (default 120),
+# FKS_CHAOS_SEED picks the schedule; then the invariants, with the counts printed; `pytest tests`
+# skips it.
+chaos:
+	$(BIN)/pytest tests/chaos -m chaos -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "the chaos tier collected no tests" >&2; exit 1; fi; exit $$rc
 
 # ---- the build AWS gets (issue 18): `sam build` of the whole template, as `sam deploy` ships it.
 # SAM, cargo-lambda (the Rust function, cross-compiled with zig) and uv come from PyPI into a venv
