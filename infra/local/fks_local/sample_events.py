@@ -224,17 +224,19 @@ def _route_samples() -> list[SampleEvent]:
     return [
         _api("MonitorFunction", "Health", shapes.api_event("/health", "GET", authorized=False)),
         _api("AssetsFunction", "ListAssets", shapes.api_event("/assets", "GET")),
-        _api(
-            "AssetsFunction",
-            "EnableAsset",
-            _post("/assets/enable", EnableAsset(exchange="binance", symbol="ETH/USDT", history_days=1)),
-            EnableAsset,
-        ),
+        # BTC/USDT, which the default sample enabled: disabled, then enabled again as it was (the
+        # simulator's other markets are other tests' own series).
         _api(
             "AssetsFunction",
             "DisableAsset",
-            _post("/assets/disable", DisableAsset(exchange="binance", symbol="ETH/USDT")),
+            _post("/assets/disable", DisableAsset(exchange="binance", symbol="BTC/USDT")),
             DisableAsset,
+        ),
+        _api(
+            "AssetsFunction",
+            "EnableAsset",
+            _post("/assets/enable", EnableAsset(exchange="binance", symbol="BTC/USDT", history_days=HISTORY_DAYS)),
+            EnableAsset,
         ),
         _api(
             "MarketDataFunction",
