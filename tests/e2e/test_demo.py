@@ -8,6 +8,8 @@ demo read back through the API, so this checks the loop happened, not only the e
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -21,7 +23,10 @@ pytestmark = pytest.mark.moto_only
 
 @pytest.fixture(scope="module")
 def outcome() -> demo.DemoOutcome:
-    result, _ = demo.run_demo()
+    # In a process of its own, as `make run` runs it: the emulator (moto's in-process server) keeps
+    # its services in the process, so the demo's stack must not share them with this session's.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result, _ = pool.submit(demo.run_demo).result()
     return result
 
 

@@ -256,6 +256,8 @@ def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(l
 
     btc = SeriesKey.of("binance", "BTC/USDT", "1m")
     try:
+        # A minute no earlier test collected: this collection stores something new.
+        time.sleep(60 - time.time() % 60 + 2)
         first_collection = scheduled(collect)
         first_newest = store(local_stack).latest_open_time(btc)
         first_cursor = judged_up_to(first_newest)
