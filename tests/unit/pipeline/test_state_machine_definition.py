@@ -8,7 +8,8 @@ from typing import Any
 
 ASL = Path(__file__).parents[3] / "infra" / "statemachines" / "signal_to_execution.asl.json"
 STATES: dict[str, Any] = json.loads(ASL.read_text())["States"]
-RETRYABLE = {"TemporaryError", "RateLimited", "Sandbox.Timedout", "States.TaskFailed"}
+# Runtime.ExitError: the instance died mid-invoke (killed, out of memory); a retry runs on a fresh one.
+RETRYABLE = {"TemporaryError", "RateLimited", "Sandbox.Timedout", "Runtime.ExitError", "States.TaskFailed"}
 
 
 def _reachable(start: str) -> set[str]:
