@@ -6,7 +6,7 @@ simulator draws its own probabilistic firings from the same seed (``inject_fault
 
 Faults whose outcome the engine cannot know (a lost answer, a timeout, a killed instance) leave an
 order claim that only lapses after the claim lease (75 s, ``execute_order``'s ``claim.rs``); they
-stop once two thirds of the window have passed, so the settle phase after the window stays short.
+stop once half the window has passed, so the settle phase after the window stays short.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 ORDER = "/api/v3/order"
 KLINES = "/api/v3/klines"
 PHASE_SECONDS = 15.0
-UNKNOWN_OUTCOME_SHARE = 2 / 3
+UNKNOWN_OUTCOME_SHARE = 1 / 2
 
 
 def _menu(rng: random.Random) -> list[dict[str, Any]]:

@@ -42,7 +42,8 @@ from tests.stack_handle import StackHandle
 
 SECONDS = float(os.environ.get("FKS_CHAOS_SECONDS", "120"))
 SEED = int(os.environ.get("FKS_CHAOS_SEED", "17"))
-BTC = SeriesKey.of("binance", "BTC/USDT", "1m")
+# Each enabled asset is one more series to collect: more kline requests and S3 writes to fault.
+COLLECTED = ("BTC/USDT", "ETH/USDT", "SOL/USDT")
 SIGNAL_EVERY_S = 4.0
 COLLECT_EVERY_S = 6.0
 KILL_EVERY_S = 6.0
@@ -67,6 +68,7 @@ class ChaosRun:
         self.schedule = schedule
         self.strategy_id = strategy_id
         self.signal_ids: list[str] = []
+        self.failed_signals: list[str] = []
         self.counts: Counter[str] = Counter()
         self.venue_fired: Counter[str] = Counter()
         self.s3 = S3WriteFaults(stack.output("DataBucketName"), schedule.seed)
@@ -134,8 +136,9 @@ class ChaosRun:
 
 
 def _prepare(stack: StackHandle) -> None:
-    """BTC/USDT enabled and collected once, the account synced and reconciled, trading."""
-    assert enable(stack, "BTC/USDT").status_code == 200
+    """The assets enabled and collected once, the account synced and reconciled, trading."""
+    for symbol in COLLECTED:
+        assert enable(stack, symbol).status_code == 200
     _invoke(stack, "CollectOhlcvFunction")
     _invoke(stack, "SyncOrdersFunction")
     _invoke(stack, "ReconcileFunction", {"rebaseline": True})
@@ -180,7 +183,8 @@ def test_invariants_hold_after_seeded_chaos(
     stack = chaos_stack
     _point_awswrangler_at(stack, monkeypatch)
     _prepare(stack)
-    first_candle = _latest_stored(stack) - 59 * MINUTE_MS  # the first collection's 60 candles
+    # The first collection stored 60 candles of each asset.
+    first_candles = {symbol: _latest_stored(stack, symbol) - 59 * MINUTE_MS for symbol in COLLECTED}
     position_before = position_quantity(stack)
     run = ChaosRun(stack, ChaosSchedule(SEED, SECONDS), strategy_id=f"chaos-{SEED}")
 
@@ -192,11 +196,8 @@ def test_invariants_hold_after_seeded_chaos(
     venue = stack.simulator.venue_orders()
     order_problems = orders_violations(stack, venue)
     statuses, signal_problems = signal_violations(stack, run.signal_ids)
-    last_candle = _latest_stored(stack)
-    now = int(time.time() * 1000)
-    candle_problems = candle_violations(stack, BTC, "BTC/USDT", first_candle, last_candle)
-    if last_candle < now - now % MINUTE_MS - 2 * MINUTE_MS:
-        candle_problems.append(f"newest stored candle {last_candle} is older than the last closed minute")
+    run.failed_signals = [s for s in run.signal_ids if _signal_status(stack, s) == "failed"]
+    candle_problems, candles_checked = _candle_problems(stack, first_candles)
     position_delta = position_quantity(stack) - position_before
     venue_delta = venue_filled_delta(venue)
     book = _book(stack, run.strategy_id)
@@ -206,7 +207,7 @@ def test_invariants_hold_after_seeded_chaos(
         if value != position_delta
     ]
     booked = engine_orders(stack)
-    _report(chaos_report, run, settle_s, statuses, booked, venue, first_candle, last_candle, position_delta)
+    _report(chaos_report, run, settle_s, statuses, booked, venue, candles_checked, position_delta)
     invariants = {
         "venue orders == booked orders": order_problems,
         "every signal in one terminal state": signal_problems,
@@ -218,6 +219,11 @@ def test_invariants_hold_after_seeded_chaos(
     assert not any(invariants.values()), invariants
 
 
+def _signal_status(stack: StackHandle, signal_id: str) -> str:
+    response = stack.api("GET", f"/signals/{signal_id}", scope="read")
+    return str(response.json()["signal"].get("status")) if response.status_code == 200 else "missing"
+
+
 def _point_awswrangler_at(stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
     """The candle store's reads go through awswrangler's default boto3 session."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", stack.endpoint_url)
@@ -226,10 +232,27 @@ def _point_awswrangler_at(stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setenv(name, value)
 
 
-def _latest_stored(stack: StackHandle) -> int:
+def _candle_problems(stack: StackHandle, first_candles: dict[str, int]) -> tuple[list[str], int]:
+    """Each collected series from its first candle to the last closed minute; the problems and
+    the number of candles checked."""
+    problems: list[str] = []
+    checked = 0
+    now = int(time.time() * 1000)
+    for symbol, first in first_candles.items():
+        last = _latest_stored(stack, symbol)
+        checked += (last - first) // MINUTE_MS + 1
+        key = SeriesKey.of("binance", symbol, "1m")
+        problems += [f"{symbol}: {problem}" for problem in candle_violations(stack, key, symbol, first, last)]
+        if last < now - now % MINUTE_MS - 2 * MINUTE_MS:
+            problems.append(f"{symbol}: newest stored candle {last} is older than the last closed minute")
+    return problems, checked
+
+
+def _latest_stored(stack: StackHandle, symbol: str) -> int:
     from fks_adapters.market_data.s3_store import S3CandleStore
 
-    latest = S3CandleStore(stack.output("DataBucketName"), stack.clients("s3")).latest_open_time(BTC)
+    key = SeriesKey.of("binance", symbol, "1m")
+    latest = S3CandleStore(stack.output("DataBucketName"), stack.clients("s3")).latest_open_time(key)
     assert latest is not None, "nothing collected"
     return latest
 
@@ -247,8 +270,7 @@ def _report(
     statuses: Counter[str],
     booked: dict[str, dict[str, Any]],
     venue: list[dict[str, Any]],
-    first_candle: int,
-    last_candle: int,
+    candles_checked: int,
     position_delta: Decimal,
 ) -> None:
     schedule = run.schedule
@@ -267,8 +289,12 @@ def _report(
     for name, count in sorted(run.counts.items()):
         lines.append(f"  {name}: {count}")
     lines.append(f"signals by final status: {dict(sorted(statuses.items()))}")
+    for signal_id in run.failed_signals:
+        item = booked.get(f"sig-{signal_id}", {})
+        status, filled = item.get("status", {}).get("S", "none"), item.get("filled_qty", {}).get("N", "0")
+        lines.append(f"  failed signal {signal_id}: its order {status}, filled {filled}")
     booked_statuses = Counter(item["status"]["S"] for item in booked.values())
     lines.append(f"orders booked {len(booked)} {dict(sorted(booked_statuses.items()))}, venue orders {len(venue)}")
     lines.append(
-        f"candles checked: {(last_candle - first_candle) // MINUTE_MS + 1}; engine position delta {position_delta}"
+        f"candles checked: {candles_checked} in {len(COLLECTED)} series; engine position delta {position_delta}"
     )
