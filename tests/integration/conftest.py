@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,17 @@ def ninja_queue(local_stack: StackHandle) -> tuple[Any, str]:
         for message in messages:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     return sqs, url
+
+
+@contextmanager
+def stack_of_its_own(tmp_path_factory: pytest.TempPathFactory, stage: str) -> Iterator[StackHandle]:
+    """A stack for one module whose tests move the simulator's price or leave positions behind:
+    the session stack's simulator keeps serving the bundled series other modules compare with, and
+    its reconciliation sees no other module's holdings. Its own Stage keeps resource names apart
+    (the emulator's services are shared by the process)."""
+    if EXTERNAL_ENDPOINT:
+        yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp(stage))
+        return
+    parameters = {**STACK_PARAMETERS, "Stage": stage}
+    with running_stack(tmp_path_factory.mktemp(stage), parameters, stack_name=f"fks-{stage}") as handle:
+        yield handle

@@ -3,12 +3,14 @@ and never places an order twice for one client order id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from tests.integration.conftest import stack_of_its_own
 from tests.integration.execution_helpers import (
     ACCOUNT,
     api,
@@ -21,6 +23,14 @@ from tests.integration.execution_helpers import (
     simulator_orders_with,
 )
 from tests.stack_handle import StackHandle
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    """This module moves the simulator's price: a stack of its own (see ``stack_of_its_own``)."""
+    with stack_of_its_own(tmp_path_factory, "execorder") as handle:
+        yield handle
+
 
 pytestmark = pytest.mark.moto_only
 

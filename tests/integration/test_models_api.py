@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from fks.market_data.storage import SeriesKey, symbol_to_partition
 from fks.ml.training import MIN_SERVE_BARS, min_training_bars
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.ml import ModelStore
+from tests.integration.conftest import stack_of_its_own
 from tests.integration.market_data_helpers import invoke, store_sample_candles
 from tests.stack_handle import StackHandle
 
@@ -21,9 +24,12 @@ SHORT_1M = SeriesKey.of("kraken", "ETH/USDT", "1m")
 
 
 @pytest.fixture(scope="module")
-def stored(local_stack: StackHandle) -> StackHandle:
-    store_sample_candles(local_stack, SOL_1M, "SOLUSDT", START, END - 1)
-    return local_stack
+def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    # A stack of its own: training reads the newest days of a series, and other modules collect
+    # SOL/USDT up to now on the session stack.
+    with stack_of_its_own(tmp_path_factory, "models") as stack:
+        store_sample_candles(stack, SOL_1M, "SOLUSDT", START, END - 1)
+        yield stack
 
 
 def test_training_through_the_api_stores_versioned_models_that_serve_regime_and_forecast(stored: StackHandle) -> None:

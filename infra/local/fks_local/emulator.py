@@ -21,6 +21,10 @@ from fks_local.lambda_runtime.runtime import Layer
 
 log = logging.getLogger(__name__)
 _runtime: LocalLambdaRuntime | None = None
+# moto's in-process server keeps one set of services per process: a second stack started in the
+# same process (tests do) shares them, and the newest running emulator serves every invoke. When it
+# stops, the one started before it takes over again instead of leaving no runtime at all.
+_running: list[Emulator] = []
 
 
 def _function_config(backend: LambdaSimpleBackend, fn: Any) -> FunctionConfig:
@@ -208,6 +212,7 @@ class Emulator:
             os.environ.setdefault(key, "testing")
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         _runtime = self.runtime
+        _running.append(self)
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign,assignment]
         LambdaSimpleBackend.send_dynamodb_items = _send_dynamodb_items  # type: ignore[method-assign,assignment]
@@ -228,4 +233,11 @@ class Emulator:
         global _runtime
         self._server.stop()
         self.runtime.shutdown()
-        _runtime = None
+        if self in _running:
+            _running.remove(self)
+        if _running:
+            previous = _running[-1]
+            _runtime = previous.runtime
+            os.environ["MOTO_PORT"] = str(previous.port)
+        else:
+            _runtime = None
