@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +16,18 @@ from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 from fks_local.scheduler import Scheduler
+from tests.integration.conftest import stack_of_its_own
 from tests.integration.market_data_helpers import BTC, enable, invoke, simulator_json, store, stored_json
 from tests.stack_handle import StackHandle
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    """A stack of its own (see ``stack_of_its_own``): it counts what a collection stores, and
+    other modules collect the same series."""
+    with stack_of_its_own(tmp_path_factory, "collection") as handle:
+        yield handle
+
 
 pytestmark = pytest.mark.moto_only
 MINUTE_MS = 60_000
