@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -97,3 +97,14 @@ def stack_of_its_own(tmp_path_factory: pytest.TempPathFactory, stage: str) -> It
     parameters = {**STACK_PARAMETERS, "Stage": stage}
     with running_stack(tmp_path_factory.mktemp(stage), parameters, stack_name=f"fks-{stage}") as handle:
         yield handle
+
+
+def module_stack(stage: str) -> Callable[..., Iterator[StackHandle]]:
+    """A module-scoped ``local_stack`` on a stack of its own: ``local_stack = module_stack("stage")``."""
+
+    @pytest.fixture(scope="module", name="local_stack")
+    def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+        with stack_of_its_own(tmp_path_factory, stage) as handle:
+            yield handle
+
+    return local_stack

@@ -3,14 +3,13 @@ and never places an order twice for one client order id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from tests.integration.conftest import stack_of_its_own
+from tests.integration.conftest import module_stack
 from tests.integration.execution_helpers import (
     ACCOUNT,
     api,
@@ -24,12 +23,8 @@ from tests.integration.execution_helpers import (
 )
 from tests.stack_handle import StackHandle
 
-
-@pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
-    """This module moves the simulator's price: a stack of its own (see ``stack_of_its_own``)."""
-    with stack_of_its_own(tmp_path_factory, "execorder") as handle:
-        yield handle
+# Moves prices, reconciles or counts collection: see ``stack_of_its_own``.
+local_stack = module_stack("execorder")
 
 
 pytestmark = pytest.mark.moto_only

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,12 @@ from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 from fks_local.scheduler import Scheduler
-from tests.integration.conftest import stack_of_its_own
+from tests.integration.conftest import module_stack
 from tests.integration.market_data_helpers import BTC, enable, invoke, simulator_json, store, stored_json
 from tests.stack_handle import StackHandle
 
-
-@pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
-    """A stack of its own (see ``stack_of_its_own``): it counts what a collection stores, and
-    other modules collect the same series."""
-    with stack_of_its_own(tmp_path_factory, "collection") as handle:
-        yield handle
+# Moves prices, reconciles or counts collection: see ``stack_of_its_own``.
+local_stack = module_stack("collection")
 
 
 pytestmark = pytest.mark.moto_only

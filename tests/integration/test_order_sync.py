@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import stack_of_its_own
+from tests.integration.conftest import module_stack
 from tests.integration.execution_helpers import (
     api,
     order_command,
@@ -26,12 +26,8 @@ from tests.integration.execution_helpers import (
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run, signal_record
 from tests.stack_handle import StackHandle
 
-
-@pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
-    """This module moves the simulator's price: a stack of its own (see ``stack_of_its_own``)."""
-    with stack_of_its_own(tmp_path_factory, "ordersync") as handle:
-        yield handle
+# Moves prices, reconciles or counts collection: see ``stack_of_its_own``.
+local_stack = module_stack("ordersync")
 
 
 pytestmark = pytest.mark.moto_only

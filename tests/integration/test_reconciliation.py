@@ -11,18 +11,13 @@ import pytest
 
 from fks_adapters.exchanges import make_exchange
 from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
-from tests.integration.conftest import stack_of_its_own
+from tests.integration.conftest import module_stack
 from tests.integration.market_data_helpers import invoke
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run
 from tests.stack_handle import StackHandle
 
-
-@pytest.fixture(scope="module")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
-    """A stack of its own (see ``stack_of_its_own``): reconciliation compares every account's
-    holdings, and other modules leave NinjaTrader positions."""
-    with stack_of_its_own(tmp_path_factory, "reconcile") as handle:
-        yield handle
+# Moves prices, reconciles or counts collection: see ``stack_of_its_own``.
+local_stack = module_stack("reconcile")
 
 
 pytestmark = pytest.mark.moto_only
