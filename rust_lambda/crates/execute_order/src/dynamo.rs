@@ -585,6 +585,30 @@ impl Store for DynamoStore {
         self.update(&update).map(|_| ())
     }
 
+    fn position_symbols(&mut self, account: &str) -> Result<Vec<String>, AwsError> {
+        // The positions table is keyed (account, symbol): one query names them all.
+        let mut request = json!({
+            "TableName": self.positions_table,
+            "ConsistentRead": true,
+            "KeyConditionExpression": "#account = :account",
+            "ExpressionAttributeNames": { "#account": "account", "#symbol": "symbol" },
+            "ExpressionAttributeValues": { ":account": s(account) },
+            "ProjectionExpression": "#symbol",
+        });
+        let mut symbols = Vec::new();
+        loop {
+            let page = self.call("Query", &request)?;
+            for item in page.get("Items").and_then(Value::as_array).into_iter().flatten() {
+                symbols.extend(attr(item, "symbol", "S").map(str::to_owned));
+            }
+            match page.get("LastEvaluatedKey") {
+                Some(key) if !key.is_null() => request["ExclusiveStartKey"] = key.clone(),
+                _ => break,
+            }
+        }
+        Ok(symbols)
+    }
+
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
         let answer = self.call(
             "GetItem",

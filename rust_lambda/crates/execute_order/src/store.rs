@@ -333,6 +333,13 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn advance_cursor(&mut self, account: &str, symbol: &str, seq: u64) -> Result<(), AwsError>;
 
+    /// Every symbol `account` holds a position item in (open or flat): the symbols it has
+    /// traded through the platform, whose trade history the sync reads for foreign trades.
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn position_symbols(&mut self, account: &str) -> Result<Vec<String>, AwsError>;
+
     /// The position of `account` in `symbol`.
     ///
     /// # Errors
@@ -547,6 +554,14 @@ impl Store for MemoryStore {
         }
         Ok(Ok(()))
     }
+
+    fn position_symbols(&mut self, account: &str) -> Result<Vec<String>, AwsError> {
+        let mut symbols: Vec<String> =
+            self.positions.keys().filter(|(a, _)| a == account).map(|(_, s)| s.clone()).collect();
+        symbols.sort();
+        Ok(symbols)
+    }
+
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {
         Ok(self.positions.get(&(account.to_owned(), symbol.to_owned())).cloned())
     }
@@ -697,6 +712,10 @@ impl Store for SharedMemoryStore {
 
     fn init_paper_balances(&mut self, account: &str, balances: &[(String, Decimal)]) -> Result<(), AwsError> {
         self.lock().init_paper_balances(account, balances)
+    }
+
+    fn position_symbols(&mut self, account: &str) -> Result<Vec<String>, AwsError> {
+        self.lock().position_symbols(account)
     }
 
     fn load_position(&mut self, account: &str, symbol: &str) -> Result<Option<StoredPosition>, AwsError> {

@@ -179,3 +179,20 @@ fn a_commit_on_a_version_another_sync_moved_is_refused() {
     assert!(first.is_ok());
     assert_eq!(second, Err(execute_order::store::CommitConflict::OrderChanged));
 }
+
+#[test]
+fn a_foreign_trade_is_seen_in_a_symbol_whose_orders_all_filled_at_placement() {
+    let mut h = handler(RiskLimits::default());
+    h.handle_json(&command("o-1", "buy", "0.001"), 1).unwrap();
+    // No working order, no cursor yet: only the position says the account trades BTCUSDT.
+    let by_hand = command("manual-1", "buy", "0.002");
+    h.exchange_mut().paper.place(&parsed(&by_hand), &at(2)).unwrap();
+
+    let first = sync_report(&mut h, 3);
+    let second = sync_report(&mut h, 4);
+
+    let foreign: Vec<_> = first.foreign_fills.iter().map(|f| (f.symbol.as_str(), f.quantity)).collect();
+    assert_eq!(foreign, [("BTCUSDT", d("0.002"))], "o-1's own trade is not foreign");
+    assert!(second.foreign_fills.is_empty(), "reported once: the cursor moved past it");
+    assert_eq!(position_qty(&h), d("0.001"), "a foreign trade is never booked");
+}

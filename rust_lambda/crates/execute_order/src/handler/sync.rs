@@ -5,9 +5,12 @@
 //! the account by hand. `{"action": "sync", "account": ...}` (scheduled, and run by
 //! reconciliation) learns all of it:
 //!
-//! 1. **Reads first.** Each working order is looked up by client order id; each symbol's trade
-//!    history is read from the stored cursor (`myTrades` `fromId`); the owner of every trade of
-//!    an order that is not working is looked up by venue order id. If any read fails the sync
+//! 1. **Reads first.** Each working order is looked up by client order id; the trade history of
+//!    every symbol the account has a working order, a position item or a cursor in is read from
+//!    the stored cursor (`myTrades` `fromId`); the owner of every trade of an order that is not
+//!    working is looked up by venue order id. The position items matter: an account whose
+//!    orders all filled at placement has no working order and, before its first sync of that
+//!    symbol, no cursor, and a trade made behind its back must still be seen. If any read fails the sync
 //!    answers `unreachable: true` having changed nothing (a claim it took over is handed back),
 //!    so the scheduler counts a miss and retries next run.
 //! 2. **Each order's change is one conditional commit**, on the version the sync read: the new
@@ -69,9 +72,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let started = Instant::now();
         let working = self.store.working_orders(&self.account)?;
         let cursors = self.store.trade_cursors(&self.account)?;
+        let mut symbols: BTreeSet<String> = cursors.keys().cloned().collect();
+        symbols.extend(self.store.position_symbols(&self.account)?);
         let now = claim::clock(started, now_ms);
         let mut taken = Vec::new();
-        let view = match self.read_venue(&working, &cursors, now, &mut taken) {
+        let view = match self.read_venue(&working, (symbols, &cursors), now, &mut taken) {
             Ok(view) => view,
             Err(error) => {
                 for (id, mine) in &taken {
@@ -133,17 +138,17 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         })
     }
 
-    /// Phase 1: every read from the venue. Lapsed claims are taken over (into `taken`) before
-    /// their order is looked up, so no delivery places it meanwhile.
+    /// Phase 1: every read from the venue, the trades of `symbols` (and of the working
+    /// orders' symbols) from their `cursors`. Lapsed claims are taken over (into `taken`)
+    /// before their order is looked up, so no delivery places it meanwhile.
     fn read_venue(
         &mut self,
         working: &[StoredOrder],
-        cursors: &HashMap<String, u64>,
+        (mut symbols, cursors): (BTreeSet<String>, &HashMap<String, u64>),
         now_ms: u64,
         taken: &mut Vec<(String, Claim)>,
     ) -> Result<VenueView, Failure> {
         let mut view = VenueView::default();
-        let mut symbols: BTreeSet<String> = cursors.keys().cloned().collect();
         let mut working_venue_ids = HashSet::new();
         for stored in working {
             let command = &stored.command;
