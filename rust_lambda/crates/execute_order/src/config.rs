@@ -12,6 +12,8 @@ use crate::aws::{AwsError, AwsJsonClient};
 use crate::dynamo::DynamoStore;
 use crate::handler::Handler;
 use crate::paper_venue::{PaperCosts, PaperVenue};
+use crate::settings::{parse_limits, StoredLimits};
+use std::time::Duration;
 
 /// Names of the environment variables this function reads (template.yaml sets them).
 pub mod env {
@@ -36,8 +38,29 @@ pub mod env {
     pub const TRADING_SECRET_ARN: &str = "FKS_TRADING_SECRET_ARN";
     /// The trading account commands must name.
     pub const ACCOUNT: &str = "FKS_ACCOUNT";
-    /// Risk limits as JSON (`RiskLimits`), `{}` for none.
+    /// Risk limits as JSON (`RiskLimits`), `{}` for none; used when no parameter is configured.
     pub const RISK_LIMITS: &str = "FKS_RISK_LIMITS";
+    /// SSM parameter holding the risk limits (the settings store), re-read every max age.
+    pub const RISK_LIMITS_PARAMETER: &str = "FKS_RISK_LIMITS_PARAMETER";
+    /// Seconds the limits read from the parameter are trusted (default 30).
+    pub const SETTINGS_MAX_AGE_S: &str = "FKS_SETTINGS_MAX_AGE_S";
+}
+
+/// The stored limits' source when `FKS_RISK_LIMITS_PARAMETER` names one.
+///
+/// # Errors
+/// [`AwsError`] when the AWS client cannot be configured or the max age is not whole seconds.
+pub fn stored_limits() -> Result<Option<StoredLimits>, AwsError> {
+    let Ok(parameter) = var(env::RISK_LIMITS_PARAMETER) else {
+        return Ok(None);
+    };
+    let max_age_s = match std::env::var(env::SETTINGS_MAX_AGE_S) {
+        Ok(text) if !text.trim().is_empty() => text.trim().parse::<u64>().map_err(|_| {
+            config_error(format!("{} must be whole seconds, not {text}", env::SETTINGS_MAX_AGE_S))
+        })?,
+        _ => 30,
+    };
+    Ok(Some(StoredLimits::new(AwsJsonClient::from_env()?, parameter, Duration::from_secs(max_age_s))))
 }
 
 /// The paper venue as deployed: its book in the tables, prices from the venue's public API.
@@ -172,8 +195,7 @@ pub fn from_env() -> Result<LambdaHandler, AwsError> {
     // Empty means the exchange's production URL, as the template's ExchangeBaseUrl says.
     let base_url = var(env::EXCHANGE_BASE_URL).unwrap_or_else(|_| MAINNET_URL.to_owned());
     let limits: RiskLimits = match std::env::var(env::RISK_LIMITS) {
-        Ok(text) if !text.trim().is_empty() => serde_json::from_str(&text)
-            .map_err(|e| config_error(format!("{} is not valid risk limits: {e}", env::RISK_LIMITS)))?,
+        Ok(text) if !text.trim().is_empty() => parse_limits(&text, env::RISK_LIMITS)?,
         _ => RiskLimits::default(),
     };
     let mode =

@@ -124,6 +124,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         Ok(self)
     }
 
+    /// Replaces the limits in force (the settings store changed them); the next order obeys them.
+    pub fn set_limits(&mut self, limits: RiskLimits) {
+        self.limits = limits;
+    }
+
     /// The same handler with other claim timings (tests shorten the waits).
     #[must_use]
     pub fn with_timing(mut self, timing: ClaimTiming) -> Self {
