@@ -128,6 +128,23 @@ pub struct Reservation {
     pub order_rate: Option<RateLimit>,
     /// When the order is sent.
     pub now_ms: u64,
+    /// Which limits may refuse the order; it is counted in both either way.
+    pub checks: Checks,
+}
+
+/// Which persisted limits a reservation is checked against. Every order the platform sends is
+/// counted in the open orders and the order rate; not every one may be refused by them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// A new order (an entry, a manual order): both limits.
+    All,
+    /// A replacement (amend, a trailing stop moved): the order rate only, since the order it
+    /// replaces frees its open-order slot in the same venue request.
+    RateOnly,
+    /// A protective exit of a position that has filled: counted, never refused, because
+    /// refusing it would leave the position without its stop, the opposite of what the limits
+    /// are for (it only reduces exposure, and at most two come per filled entry).
+    None,
 }
 
 /// Why a reservation was refused.
@@ -153,14 +170,15 @@ impl RiskState {
     /// # Errors
     /// The [`ReserveRefusal`] naming the limit reached.
     pub fn admit(&self, reservation: &Reservation) -> Result<Vec<u64>, ReserveRefusal> {
-        if let Some(max) = reservation.max_open_orders {
+        let checks = reservation.checks;
+        if let (Some(max), Checks::All) = (reservation.max_open_orders, checks) {
             if self.open_orders >= max as u64 {
                 return Err(ReserveRefusal::MaxOpenOrders(self.open_orders));
             }
         }
         let Some(rate) = reservation.order_rate else { return Ok(Vec::new()) };
         let mut stamps = self.recent_orders(rate, reservation.now_ms);
-        if stamps.len() >= rate.max_orders as usize {
+        if stamps.len() >= rate.max_orders as usize && checks != Checks::None {
             return Err(ReserveRefusal::OrderRate(rate));
         }
         stamps.push(reservation.now_ms);

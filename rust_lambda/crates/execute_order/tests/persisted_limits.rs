@@ -104,3 +104,72 @@ fn concurrent_invocations_cannot_both_take_the_last_open_order_slot() {
     assert_eq!(venue.lock().working_orders(), 3);
     assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 3);
 }
+
+fn protected(event: &str, protection: &str) -> String {
+    let end = event.rfind('}').expect("a JSON object");
+    format!(r#"{},"protection":{protection}}}"#, &event[..end])
+}
+
+#[test]
+fn a_filled_entrys_exits_count_as_open_orders_and_are_never_refused_by_them() {
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    let entry = protected(&command("e-1", "buy", "0.01"), r#"{"stop_loss_pct":"2","take_profit_pct":"4"}"#);
+
+    // The entry takes the one slot, fills and frees it; its stop and take profit are placed
+    // past the limit (a position is never left without its stop) and counted.
+    let report = instance(&store, &venue, max_open(1)).handle_json(&entry, 1).unwrap();
+    let next = instance(&store, &venue, max_open(1)).handle_json(&command("e-2", "buy", "0.01"), 2);
+
+    assert_eq!(report.exits.len(), 2);
+    assert!(report.exits.iter().all(|e| e.status == OrderStatus::Accepted), "{:?}", report.exits);
+    assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 2);
+    let refused = next.unwrap_err();
+    assert!(refused.message.contains("MaxOpenOrders"), "the exits hold the slots: {refused}");
+}
+
+#[test]
+fn a_canceled_exit_frees_its_open_order_slot() {
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    let entry = protected(&command("e-1", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+    instance(&store, &venue, max_open(1)).handle_json(&entry, 1).unwrap();
+
+    instance(&store, &venue, max_open(1)).handle_json(&cancel("e-1-sl"), 2).unwrap();
+    let next = instance(&store, &venue, max_open(1)).handle_json(&command("e-2", "buy", "0.01"), 3);
+
+    assert_eq!(next.unwrap().status, OrderStatus::Filled);
+    assert_eq!(store.lock().clone_risk_state(common::ACCOUNT).open_orders, 0);
+}
+
+#[test]
+fn an_amend_is_an_order_for_the_rate_and_keeps_the_open_order_count() {
+    let limits = RiskLimits {
+        order_rate: Some(RateLimit { max_orders: 2, window_ms: 60_000 }),
+        max_open_orders: Some(1),
+        ..RiskLimits::default()
+    };
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+    let amend = |old: &str, new: &str, price: &str| {
+        format!(
+            r#"{{"action":"amend","client_order_id":"{old}","account":"{}","new_client_order_id":"{new}","price":"{price}"}}"#,
+            common::ACCOUNT
+        )
+    };
+    instance(&store, &venue, limits.clone())
+        .handle_json(&limit("o-1", "buy", "0.001", "41000.00"), 1_000)
+        .unwrap();
+
+    // At max_open_orders 1 the amend still goes (the old order frees its slot) ...
+    let moved = instance(&store, &venue, limits.clone())
+        .handle_json(&amend("o-1", "o-1b", "40900.00"), 2_000)
+        .unwrap();
+    // ... and it is the window's second order: a third is refused by the rate.
+    let third =
+        instance(&store, &venue, limits.clone()).handle_json(&amend("o-1b", "o-1c", "40800.00"), 3_000);
+
+    assert_eq!(moved.status, OrderStatus::Accepted);
+    let refused = third.unwrap_err();
+    assert!(refused.message.contains("OrderRate"), "{refused}");
+    assert!(store.lock().clone_order("o-1c").is_none(), "a refused amend leaves nothing");
+    let risk = store.lock().clone_risk_state(common::ACCOUNT);
+    assert_eq!((risk.open_orders, risk.order_stamps.len()), (1, 2));
+}

@@ -12,7 +12,7 @@ use fks_execution_core::{
 
 use super::{claim, replay, Failure, Handler};
 use crate::market::MarketData;
-use crate::store::{Expect, Exposure, OrderRecord, Store};
+use crate::store::{Checks, Expect, Exposure, OrderRecord, Store};
 
 impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     /// Replaces the working order `command` names; the replacement's report.
@@ -64,13 +64,20 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if !self.store.claim(&replacement, &mine)? {
             return self.await_report(&new_id, started, now_ms);
         }
+        // The replacement is a new order at the venue: counted, and refused by the order rate
+        // (its open-order slot is the one the canceled order frees).
+        if let Err(failure) = self.reserve_order(&replacement, &mine.owner, Checks::RateOnly, now_ms) {
+            self.store.release(&new_id, &mine.owner, None)?;
+            return Err(failure);
+        }
         let market = MarketContext { now_ms, mark_price: mark };
         let (canceled, placed) = match self.exchange.cancel_replace(&old.command, &replacement, &market) {
             Ok(answer) => answer,
             // Unknown outcome: the claim stays; a sync settles the old order and adopts the new.
             Err(error) if error.class == ErrorClass::Retryable => return Err(Failure::exchange(error)),
             Err(error) => {
-                self.store.release(&new_id, &mine.owner, None)?;
+                let undo = Exposure::of(&replacement).undone();
+                self.store.release(&new_id, &mine.owner, Some(&undo))?;
                 return Err(Failure::exchange(error));
             }
         };
@@ -88,13 +95,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if let Some((_, pnl)) = self.commit(record, Expect::Version(old.version), position, mark, now_ms)? {
             self.book_day_pnl(pnl, now_ms)?;
         }
-        let new_report = self.venue_report(Order::submitted(replacement, now_ms), &placed, now_ms)?;
+        let new_report = self.venue_report(Order::submitted(replacement.clone(), now_ms), &placed, now_ms)?;
         let position = self.store.load_position(&self.account, &new_report.symbol)?;
         let record = OrderRecord {
+            exposure: Exposure::change(&replacement, true, None, &new_report),
             report: new_report,
             trade_ids: Vec::new(),
             refusal: None,
-            exposure: None,
             balances: Vec::new(),
         };
         let Some((report, pnl)) = self.commit(record, Expect::Uncommitted, position, mark, now_ms)? else {

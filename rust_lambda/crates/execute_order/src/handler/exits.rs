@@ -24,7 +24,7 @@ use fks_execution_core::{
 
 use super::{Failure, Handler};
 use crate::market::MarketData;
-use crate::store::{Expect, OrderRecord, Store};
+use crate::store::{Checks, Expect, Exposure, OrderRecord, Store};
 use crate::venue_call::VenueCall;
 
 /// The longest suffix an exit id gets (`-tp999`).
@@ -207,6 +207,17 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             claimed.push(leg.client_order_id.clone());
         }
         let commands: Vec<OrderCommand> = legs.iter().map(|(leg, _)| leg.clone()).collect();
+        // Counted like any order the venue works (never refused: see `Checks::None`), so the
+        // next entry sees the exits in `max_open_orders` and the order rate.
+        for (index, leg) in commands.iter().enumerate() {
+            if let Err(failure) = self.reserve_order(leg, &claim.owner, Checks::None, now_ms) {
+                for (counted, id) in claimed.iter().enumerate() {
+                    let undo = (counted < index).then(|| Exposure::of(&commands[counted]).undone());
+                    self.store.release(id, &claim.owner, undo.as_ref())?;
+                }
+                return Err(failure);
+            }
+        }
         let mark = self.market.mark_price(&commands[0].symbol).map_err(Failure::exchange)?;
         let market = MarketContext { now_ms, mark_price: mark };
         let answer = match (list, commands.as_slice()) {
@@ -230,10 +241,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 );
                 return commands.iter().map(|leg| Ok(unanswered(leg, now_ms))).collect();
             }
-            // Throttled before the venue took it: nothing placed, nothing claimed.
+            // Throttled before the venue took it: nothing placed, nothing claimed or counted.
             Err(error) if error.class == ErrorClass::RateLimited => {
-                for id in &claimed {
-                    self.store.release(id, &claim.owner, None)?;
+                for leg in &commands {
+                    let undo = Exposure::of(leg).undone();
+                    self.store.release(&leg.client_order_id, &claim.owner, Some(&undo))?;
                 }
                 return Err(Failure::exchange(error));
             }
@@ -246,7 +258,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                         .map_err(|e| Failure::new("PermanentError", e.to_string()))?;
                     let report = ExecutionReport::new(&order, Vec::new(), None, false, now_ms);
                     let refusal = Some(error.class.error_name().to_owned());
-                    reports.push(self.commit_exit(report, refusal, mark, now_ms)?);
+                    reports.push(self.commit_exit(leg, report, refusal, mark, now_ms)?);
                 }
                 return Ok(reports);
             }
@@ -254,13 +266,15 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let mut reports = Vec::new();
         for (leg, venue) in commands.iter().zip(venues) {
             let report = self.venue_report(Order::submitted(leg.clone(), now_ms), &venue, now_ms)?;
-            reports.push(self.commit_exit(report, None, mark, now_ms)?);
+            reports.push(self.commit_exit(leg, report, None, mark, now_ms)?);
         }
         Ok(reports)
     }
 
+    /// Commits the first report of the exit `leg` (counted when it was claimed).
     fn commit_exit(
         &mut self,
+        leg: &OrderCommand,
         report: ExecutionReport,
         refusal: Option<String>,
         mark: Decimal,
@@ -268,8 +282,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     ) -> Result<ExecutionReport, Failure> {
         let id = report.client_order_id.clone();
         let position = self.store.load_position(&self.account, &report.symbol)?;
-        let record =
-            OrderRecord { report, trade_ids: Vec::new(), refusal, exposure: None, balances: Vec::new() };
+        let exposure = Exposure::change(leg, true, None, &report);
+        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure, balances: Vec::new() };
         match self.commit(record, Expect::Uncommitted, position, mark, now_ms)? {
             Some((report, day_pnl)) => {
                 self.book_day_pnl(day_pnl, now_ms)?;
@@ -440,10 +454,10 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             let order = Order::restore(leg.clone(), &before, stored.trade_ids.clone());
             let report = self.venue_report(order, &venue, now_ms)?;
             let record = OrderRecord {
+                exposure: Exposure::change(leg, stored.counted, Some(&before), &report),
                 report,
                 trade_ids: stored.trade_ids,
                 refusal: None,
-                exposure: None,
                 balances: Vec::new(),
             };
             let position = self.store.load_position(&self.account, &leg.symbol)?;

@@ -9,10 +9,13 @@
 //! open figures in the same transaction as the order, and a refused order's reservation is
 //! undone with its claim.
 
-use fks_execution_core::{Denial, RiskDenial, RiskLimits, RiskRequest, RiskRule, VenueOrder};
+use fks_execution_core::{
+    Denial, ExchangeClient, OrderCommand, RiskDenial, RiskLimits, RiskRequest, RiskRule, VenueOrder,
+};
 
-use super::Failure;
-use crate::store::{Claim, Exposure, Reservation, ReserveRefusal, Store};
+use super::{Failure, Handler};
+use crate::market::MarketData;
+use crate::store::{Checks, Claim, Exposure, Reservation, ReserveRefusal, Store};
 
 /// What a holder needs to place: its claim, the venue's answer if the order exists already,
 /// and whether an earlier holder already reserved the order's place in the limits.
@@ -56,6 +59,7 @@ impl<'a, S: Store> ReservationGate<'a, S> {
             max_open_orders: self.limits.max_open_orders,
             order_rate: self.limits.order_rate,
             now_ms,
+            checks: Checks::All,
         };
         let refusal = match self.store.reserve(self.account, self.id, self.owner, &reservation) {
             Ok(Ok(())) => {
@@ -70,25 +74,13 @@ impl<'a, S: Store> ReservationGate<'a, S> {
                 return Err(gate_closed());
             }
         };
-        let (rule, message) = match refusal {
-            ReserveRefusal::MaxOpenOrders(open) => (
-                RiskRule::MaxOpenOrders,
-                format!(
-                    "{open} open orders on the account, max {}",
-                    self.limits.max_open_orders.unwrap_or_default()
-                ),
-            ),
-            ReserveRefusal::OrderRate(rate) => (
-                RiskRule::OrderRate,
-                format!("more than {} orders in {} ms on the account", rate.max_orders, rate.window_ms),
-            ),
-            ReserveRefusal::ClaimLost => {
-                let message = format!("order {} was taken over by another invocation", self.id);
-                self.failure = Some(Failure::new("TemporaryError", message));
-                return Err(gate_closed());
+        match risk_denial(self.limits, self.id, &refusal) {
+            Ok(denial) => Err(denial),
+            Err(lost) => {
+                self.failure = Some(lost);
+                Err(gate_closed())
             }
-        };
-        Err(Denial::Risk(RiskDenial { rule, message }))
+        }
     }
 
     /// Whether the order is counted now, and a failure that must end the invocation with
@@ -103,4 +95,55 @@ impl<'a, S: Store> ReservationGate<'a, S> {
 /// gate's own failure instead.
 fn gate_closed() -> Denial {
     Denial::Risk(RiskDenial { rule: RiskRule::TradingHalted, message: "reservation not made".into() })
+}
+
+/// The denial a limit's refusal is, or the failure of a lost claim (nothing may be sent).
+fn risk_denial(limits: &RiskLimits, id: &str, refusal: &ReserveRefusal) -> Result<Denial, Failure> {
+    let (rule, message) = match refusal {
+        &ReserveRefusal::MaxOpenOrders(open) => (
+            RiskRule::MaxOpenOrders,
+            format!("{open} open orders on the account, max {}", limits.max_open_orders.unwrap_or_default()),
+        ),
+        &ReserveRefusal::OrderRate(rate) => (
+            RiskRule::OrderRate,
+            format!("more than {} orders in {} ms on the account", rate.max_orders, rate.window_ms),
+        ),
+        ReserveRefusal::ClaimLost => {
+            let message = format!("order {id} was taken over by another invocation");
+            return Err(Failure::new("TemporaryError", message));
+        }
+    };
+    Ok(Denial::Risk(RiskDenial { rule, message }))
+}
+
+impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
+    /// Counts `command`, claimed by `owner`, in the account's persisted open orders and order
+    /// rate before it is sent, refused only by the limits `checks` names (an exit, a
+    /// replacement: see [`Checks`]); the same conditional write as an entry's reservation.
+    ///
+    /// # Errors
+    /// `RiskDenied` naming the limit reached (nothing counted), `TemporaryError` when the claim
+    /// was lost or the store cannot answer.
+    pub(super) fn reserve_order(
+        &mut self,
+        command: &OrderCommand,
+        owner: &str,
+        checks: Checks,
+        now_ms: u64,
+    ) -> Result<(), Failure> {
+        let reservation = Reservation {
+            exposure: Exposure::of(command),
+            max_open_orders: self.limits.max_open_orders,
+            order_rate: self.limits.order_rate,
+            now_ms,
+            checks,
+        };
+        match self.store.reserve(&self.account, &command.client_order_id, owner, &reservation)? {
+            Ok(()) => Ok(()),
+            Err(refusal) => match risk_denial(&self.limits, &command.client_order_id, &refusal) {
+                Ok(denial) => Err(Failure::denial(&denial)),
+                Err(lost) => Err(lost),
+            },
+        }
+    }
 }
