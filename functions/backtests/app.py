@@ -24,6 +24,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
+from fks.backtest.tasks import OptimizationTask, RunCellTask
+from fks.invocations import parse_event
 from fks.market_data.storage import SeriesKey
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
@@ -110,13 +112,14 @@ def optimization_input(request: OptimizationRequest, optimization_id: str) -> di
 
 
 def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
-    if event["action"] == "cell":
-        request = OptimizationRequest.model_validate(event["request"])
-        return backtests.run_cell(request, event["params"], market_data.candle_series())
-    best = backtests.pick_best(event["cells"])
-    document = {"id": event["optimization_id"], "best": best, "trials": len(event["cells"]), "all": event["cells"]}
-    wiring.result_store("optimizations").put(event["optimization_id"], document)
-    return {"id": event["optimization_id"], "best": best, "trials": len(event["cells"])}
+    task = parse_event(OptimizationTask, event, "optimisation task").root
+    if isinstance(task, RunCellTask):
+        return backtests.run_cell(task.request, task.params, market_data.candle_series())
+    cells = [cell.model_dump(mode="json") for cell in task.cells]
+    best = backtests.pick_best(cells)
+    document = {"id": task.optimization_id, "best": best, "trials": len(cells), "all": cells}
+    wiring.result_store("optimizations").put(task.optimization_id, document)
+    return {"id": task.optimization_id, "best": best, "trials": len(cells)}
 
 
 @observed(logger, correlation=API)

@@ -18,6 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.errors import FksError
+from fks.invocations import ScheduledRun, parse_event
 from fks.market_data.collection import CollectionReport, collect_series
 from fks.market_data.commands import BackfillRequest
 from fks.observability import metrics, observed
@@ -101,6 +102,7 @@ def _publish(asset: Asset, report: CollectionReport, timestream_rejected: int, p
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    parse_event(ScheduledRun, event, "CollectOhlcv")  # a schedule run, or {}: no options
     now_ms = int(time.time() * 1000)
     results: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []

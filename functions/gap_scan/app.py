@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.invocations import ScheduledRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.data_gaps import BackfillInvoker, GapRecords, GapScanner
 from fks_adapters.market_data import wiring
@@ -34,6 +35,7 @@ def _scanner() -> GapScanner:
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    parse_event(ScheduledRun, event, "GapScan")  # a schedule run, or {}: no options
     results = _scanner().scan()
     # The total here; per asset it is the monitor's PartFigure of each ``gaps:<series>`` part.
     metrics.add_metric(name="CandlesMissing", unit=MetricUnit.Count, value=sum(r.missing for r in results))

@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.invocations import SignalGenerationRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import wiring
@@ -30,7 +31,8 @@ logger = Logger()
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    now_ms = int(event.get("now_ms") or time.time() * 1000)
+    run = parse_event(SignalGenerationRun, event, "GenerateSignals")
+    now_ms = run.now_ms or int(time.time() * 1000)
     generator = SignalGenerator(market_data.candle_series(), wiring.evaluation_cursor(), wiring.signal_recorder())
     outcomes: dict[str, str] = {}
     evaluations: dict[str, dict[str, Any]] = {}

@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.errors import BadRequest, FksError
+from fks.invocations import WebSocketCaller, WebSocketEvent, parse_event
 from fks.live_feed import Feed, ack_frame, error_frame, parse_feed_request
 from fks.market_data.timeframes import is_multiple_of
 from fks.observability import observed
@@ -68,19 +69,18 @@ def on_message(connection_id: str, body: str | None) -> dict[str, Any]:
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    request_context = event["requestContext"]
-    route, connection_id = request_context["routeKey"], request_context["connectionId"]
+    websocket = parse_event(WebSocketEvent, event, "live feed")
+    route, connection_id = websocket.request_context.route_key, websocket.request_context.connection_id
     logger.append_keys(connection_id=connection_id, route=route)
     if route == "$connect":
-        caller = request_context.get("authorizer") or {}
-        principal, kind = str(caller.get("principalId", "")), str(caller.get("kind", ""))
-        _connections().open(connection_id, principal=principal, kind=kind, now_s=int(time.time()))
+        caller = websocket.request_context.authorizer or WebSocketCaller()
+        _connections().open(connection_id, principal=caller.principal_id, kind=caller.kind, now_s=int(time.time()))
         return {"statusCode": 200}
     if route == "$disconnect":
         _connections().close(connection_id)
         return {"statusCode": 200}
     try:
-        return {"statusCode": 200, "body": json.dumps(on_message(connection_id, event.get("body")))}
+        return {"statusCode": 200, "body": json.dumps(on_message(connection_id, websocket.body))}
     except FksError as error:
         logger.info("message refused", extra={"error": error.message})
         action = route if route != "$default" else None

@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.invocations import StreamBatch, parse_event
 from fks.observability import observed
 from fks_adapters.live_feed.connections import ConnectionStore
 from fks_adapters.live_feed.record_changes import frames_for, image, table_of
@@ -34,19 +35,18 @@ def _topics_by_table() -> dict[str, str]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     topics = _topics_by_table()
     publisher = TopicPublisher(env.require(env.LIVE_FEED_ENDPOINT), ConnectionStore(env.require(env.LIVE_FEED_TABLE)))
+    changes = parse_event(StreamBatch, event, "record changes")
     pushed = 0
-    for record in event.get("Records", []):
-        topic = topics.get(table_of(record.get("eventSourceARN", "")))
+    for record in changes.records:
+        topic = topics.get(table_of(record.event_source_arn))
         if topic is None:
             continue
-        change = record.get("dynamodb", {})
-        frames = frames_for(
-            topic, record.get("eventName", "MODIFY"), image(change.get("OldImage")), image(change.get("NewImage"))
-        )
+        change = record.dynamodb
+        frames = frames_for(topic, record.event_name, image(change.old_image), image(change.new_image))
         by_topic: dict[str, list[dict[str, Any]]] = {}
         for frame in frames:
             by_topic.setdefault(frame["topic"], []).append(frame)
         for name, batch in by_topic.items():
             pushed += publisher.publish(name, batch).frames_sent
-    logger.info("record changes pushed", extra={"records": len(event.get("Records", [])), "frames_sent": pushed})
+    logger.info("record changes pushed", extra={"records": len(changes.records), "frames_sent": pushed})
     return {"frames_sent": pushed}

@@ -22,13 +22,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.invocations import ScheduledTraining, parse_event
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 from fks_adapters.ml import ModelStore
 from fks_adapters.ml.service import TrainRequest, serve_forecast, serve_regime, train_asset, train_enabled_assets
 
-SCHEDULED_TRAINING = "train_enabled_assets"
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 AssetInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
@@ -65,7 +65,8 @@ def forecast(asset: AssetInPath) -> dict[str, Any]:
 
 @observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if event.get("schedule") == SCHEDULED_TRAINING:  # the template's schedule Input, not an API call
+    if "httpMethod" not in event:  # the template's schedule Input, not an API call
+        parse_event(ScheduledTraining, event, "scheduled training")
         enabled = wiring.asset_registry().list_assets(enabled_only=True)
         result = train_enabled_assets(
             [(asset.exchange, asset.symbol) for asset in enabled], wiring.candle_store(), _models(), _now_ms()

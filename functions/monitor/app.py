@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.data_gaps import DEFAULT_MAX_AGE_MIN
+from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed, tracer
 from fks_adapters.api import make_resolver
 from fks_adapters.aws.health import (
@@ -117,6 +118,7 @@ def health() -> Response[dict[str, Any]]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "httpMethod" in event:
         return app.resolve(event, context)
+    parse_event(ScheduledRun, event, "Monitor")  # a schedule run, or {}: no options
     parts, body = _checked()
     # Only the scheduled run publishes: the API must not add data points on every page load.
     published = publish_health(parts, _stage())

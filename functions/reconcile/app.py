@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.invocations import ReconcileRun, parse_event
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
 from fks_adapters.exchanges import make_exchange
@@ -64,8 +65,8 @@ def _halt(mismatches: list[Mismatch]) -> list[str]:
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     account = wiring.trading_account()
-    tolerance = Decimal(str(event.get("tolerance") or "0.005"))
-    spot = _spot_check(account, rebaseline=bool(event.get("rebaseline")), tolerance=tolerance)
+    run = parse_event(ReconcileRun, event, "Reconcile")
+    spot = _spot_check(account, rebaseline=run.rebaseline, tolerance=run.tolerance)
     for outcome in spot.syncs:
         report_outcome(outcome, logger)
     if spot.skipped:

@@ -20,7 +20,8 @@ from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.orders import order_for_signal
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.risk import Check, decide, decide_futures, reduces_position
-from fks.signals import AssetClass, Side, Signal, parse_signal
+from fks.pipeline.task_inputs import RiskCheckInput, parse_task_input
+from fks.signals import AssetClass, Side, Signal
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.risk_context import RiskContextReader
@@ -52,7 +53,7 @@ def _futures_checks(reader: RiskContextReader, signal: Signal) -> list[Check]:
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal = parse_signal(event.get("signal"))
+    signal = parse_task_input(RiskCheckInput, event, "RiskCheck").signal
     now_ms = int(time.time() * 1000)
     account = wiring.trading_account(signal.account)
     reader = RiskContextReader(wiring.execution_tables(), wiring.portfolio_store())

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.invocations import SignalMessage, parse_event
 from fks.observability import metrics, observed
 from fks.signals import InvalidSignal
 
@@ -38,11 +39,12 @@ def _client() -> SFNClient:
 
 
 def start_pipeline(record: SQSRecord) -> None:
-    payload = json.loads(record.body)
-    signal_id = payload.get("signal_id") if isinstance(payload, dict) else None
-    if not isinstance(signal_id, str) or not signal_id:
-        # Without an id there is no execution to name; the message goes to the DLQ after its retries.
-        raise InvalidSignal("signal event has no signal_id")
+    try:
+        payload = json.loads(record.body)
+    except json.JSONDecodeError as error:
+        raise InvalidSignal(f"signal event is not JSON: {error}") from None
+    # Without an id there is no execution to name; the message goes to the DLQ after its retries.
+    signal_id = parse_event(SignalMessage, payload, "signal event").signal_id
     logger.set_correlation_id(signal_id)
     client = _client()
     try:

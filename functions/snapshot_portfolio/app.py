@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.invocations import SnapshotRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.valuation import PortfolioValuer
@@ -19,8 +20,8 @@ logger = Logger()
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    account = wiring.trading_account(str(event.get("account") or "default"))
-    exchange = str(event.get("exchange") or "binance")
+    run = parse_event(SnapshotRun, event, "SnapshotPortfolio")
+    account, exchange = wiring.trading_account(run.trading_account), run.exchange
     now_ms = int(time.time() * 1000)
     store = wiring.portfolio_store()
     valuation = PortfolioValuer(store, wiring.execution_tables()).value(account, exchange, now_ms)

@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed
 from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.pipeline import wiring
@@ -20,6 +21,7 @@ logger = Logger()
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    parse_event(ScheduledRun, event, "SyncOrders")  # a schedule run, or {}: no options
     outcome = wiring.order_sync().run(wiring.trading_account())
     report_outcome(outcome, logger)
     return outcome.as_dict()

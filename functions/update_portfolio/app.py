@@ -11,9 +11,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.errors import BadRequest
 from fks.observability import SIGNAL, observed
-from fks.signals import parse_signal
+from fks.pipeline.task_inputs import UpdatePortfolioInput, parse_task_input
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.booking import FillOwner, book_report
 from fks_adapters.portfolio.valuation import PortfolioValuer
@@ -23,10 +22,8 @@ logger = Logger()
 
 @observed(logger, correlation=SIGNAL)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    signal = parse_signal(event.get("signal"))
-    report = event.get("report")
-    if not isinstance(report, dict):
-        raise BadRequest("update_portfolio needs the execution report")
+    task = parse_task_input(UpdatePortfolioInput, event, "UpdatePortfolio")
+    signal, report = task.signal, task.report
     store = wiring.portfolio_store()
     account = str(report.get("account") or wiring.trading_account(signal.account))
     booked = book_report(store, account, report, FillOwner(signal.strategy_id, signal.exchange))

@@ -20,11 +20,29 @@ from typing import Any
 from pydantic import BaseModel
 
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
+from fks.backtest.tasks import OptimizationTask, PickBestTask, RunCellTask
 from fks.chat_updates import TelegramUpdate
 from fks.execution import OrderCommand
+from fks.invocations import (
+    ReconcileRun,
+    ScheduledRun,
+    ScheduledTraining,
+    SignalGenerationRun,
+    SignalMessage,
+    SnapshotRun,
+    StreamBatch,
+    WebSocketEvent,
+)
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
-from fks.pipeline.task_inputs import ApprovalRequestInput, NotifyInput, RecordFillInput, RecordOutcomeInput
+from fks.pipeline.task_inputs import (
+    ApprovalRequestInput,
+    NotifyInput,
+    RecordFillInput,
+    RecordOutcomeInput,
+    RiskCheckInput,
+    UpdatePortfolioInput,
+)
 from fks.portfolio.requests import AllocationsUpdate, RebalanceRequest
 from fks.signals import ApprovalMode, Signal
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
@@ -439,11 +457,13 @@ def _stream_samples() -> list[SampleEvent]:
             "LiveUpdatesFunction",
             "SignalChanges",
             shapes.dynamodb_stream_event("SignalsTable", "MODIFY", signal_keys, signal_image, None),
+            StreamBatch,
         ),
         SampleEvent(
             "LiveUpdatesFunction",
             "OrderChanges",
             shapes.dynamodb_stream_event("OrdersTable", "INSERT", order_keys, order_image, None),
+            StreamBatch,
         ),
         SampleEvent(
             "LiveUpdatesFunction",
@@ -451,6 +471,7 @@ def _stream_samples() -> list[SampleEvent]:
             shapes.dynamodb_stream_event(
                 "PortfolioTable", "MODIFY", account_keys, {**account_keys, "cash": {"N": "9958"}}, None
             ),
+            StreamBatch,
         ),
         SampleEvent(
             "LiveUpdatesFunction",
@@ -458,8 +479,36 @@ def _stream_samples() -> list[SampleEvent]:
             shapes.dynamodb_stream_event(
                 "RiskStateTable", "MODIFY", account_keys, {**account_keys, "halted": {"BOOL": False}}, None
             ),
+            StreamBatch,
         ),
     ]
+
+
+# The model each scheduled function parses its event with (fks.invocations): the envelope of a
+# schedule rule, or the rule's constant Input.
+SCHEDULE_MODELS: dict[str, type[BaseModel]] = {
+    "MonitorFunction": ScheduledRun,
+    "CollectOhlcvFunction": ScheduledRun,
+    "GapScanFunction": ScheduledRun,
+    "SyncOrdersFunction": ScheduledRun,
+    "SnapshotPortfolioFunction": SnapshotRun,
+    "GenerateSignalsFunction": SignalGenerationRun,
+    "ReconcileFunction": ReconcileRun,
+    "ModelsFunction": ScheduledTraining,
+}
+
+
+def _schedule_model(function: str) -> type[BaseModel]:
+    model = SCHEDULE_MODELS.get(function)
+    if model is None:
+        raise MissingSample(f"{function} has a schedule but no model in SCHEDULE_MODELS ({Path(__file__).name})")
+    return model
+
+
+def _state(function: str, task: BaseModel) -> SampleEvent:
+    """A signal-pipeline state's input, built with the model its function parses (as the state
+    machine sends it: nulls included)."""
+    return SampleEvent(function, None, task.model_dump(mode="json"), type(task))
 
 
 def _scheduled(template: dict[str, Any], function: str, rule: str) -> dict[str, Any]:
@@ -475,10 +524,9 @@ def _scheduled(template: dict[str, Any], function: str, rule: str) -> dict[str, 
 
 def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
     """Each function's own event, in the order a session on a fresh stack can run them."""
-    state = {"signal_id": SIGNAL_ID}
 
     def scheduled(function: str, rule: str) -> SampleEvent:
-        return SampleEvent(function, None, _scheduled(template, function, rule))
+        return SampleEvent(function, None, _scheduled(template, function, rule), _schedule_model(function))
 
     return [
         SampleEvent(
@@ -511,51 +559,38 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         scheduled("ModelsFunction", "DailyTraining"),
         scheduled("GenerateSignalsFunction", "EveryMinute"),
         SampleEvent("ValidateSignalFunction", None, SIGNAL_STATE, Signal),
-        SampleEvent(
-            "RiskCheckFunction",
-            None,
-            {**state, "signal": SIGNAL_STATE},
-            Signal,
-            lambda event: event["signal"],
-        ),
-        SampleEvent(
+        _state("RiskCheckFunction", RiskCheckInput(signal_id=SIGNAL_ID, signal=SIGNAL)),
+        _state(
             "RequestApprovalFunction",
-            None,
-            {
-                **state,
-                "task_token": "AQCEAAAAKgAAAAMAAAAAAAAAAW2sample+task+token",
-                "signal": SIGNAL_STATE,
-                "order": ORDER.model_dump(mode="json", exclude_none=True),
-                "approval_window_s": 900,
-            },
-            ApprovalRequestInput,
+            ApprovalRequestInput(
+                signal_id=SIGNAL_ID,
+                task_token="AQCEAAAAKgAAAAMAAAAAAAAAAW2sample+task+token",  # noqa: S106 - a sample, not a secret
+                signal=SIGNAL_STATE,
+                order=ORDER.model_dump(mode="json", exclude_none=True),
+                approval_window_s=900,
+            ),
         ),
         SampleEvent("ExecuteOrderFunction", None, ORDER.model_dump(mode="json", exclude_none=True), OrderCommand),
-        SampleEvent("RecordFillFunction", None, {**state, "report": EXECUTION_REPORT}, RecordFillInput),
-        SampleEvent(
+        _state("RecordFillFunction", RecordFillInput(signal_id=SIGNAL_ID, report=EXECUTION_REPORT)),
+        _state(
             "UpdatePortfolioFunction",
-            None,
-            {**state, "signal": SIGNAL_STATE, "report": EXECUTION_REPORT},
-            Signal,
-            lambda event: event["signal"],
+            UpdatePortfolioInput(signal_id=SIGNAL_ID, signal=SIGNAL, report=EXECUTION_REPORT),
         ),
-        SampleEvent(
+        _state(
             "RecordOutcomeFunction",
-            None,
-            {
-                **state,
-                "execution_arn": f"arn:aws:states:{shapes.REGION}:{shapes.ACCOUNT_ID}:execution:"
+            RecordOutcomeInput(
+                signal_id=SIGNAL_ID,
+                execution_arn=f"arn:aws:states:{shapes.REGION}:{shapes.ACCOUNT_ID}:execution:"
                 f"fks-signal-to-execution-dev:{SIGNAL_ID}",
-                "outcome": {"status": "filled"},
-            },
-            RecordOutcomeInput,
+                outcome={"status": "filled"},
+            ),
         ),
-        SampleEvent("NotifyFunction", None, {**state, "status": "filled", "reason": None}, NotifyInput),
+        _state("NotifyFunction", NotifyInput(signal_id=SIGNAL_ID, status="filled", reason=None)),
         SampleEvent(
             "SignalEventsFunction",
             None,
             shapes.sqs_batch("SignalEventsQueue", [_dump(MANUAL_SIGNAL.model_copy(update={"signal_id": APPROVED_ID}))]),
-            Signal,
+            SignalMessage,
             _sqs_body,
         ),
         _api("SignalsApiFunction", None, shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})),
@@ -582,7 +617,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
             ),
             TelegramUpdate,
         ),
-        SampleEvent("LiveFeedFunction", None, shapes.websocket_connect("token")),
+        SampleEvent("LiveFeedFunction", None, shapes.websocket_connect("token"), WebSocketEvent),
         SampleEvent(
             "LiveUpdatesFunction",
             None,
@@ -593,6 +628,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
                 {"account": {"S": ACCOUNT}, "halted": {"BOOL": False}},
                 None,
             ),
+            StreamBatch,
         ),
         _api("WebFunction", None, shapes.api_event("/web", "GET", authorized=False)),
         _api("OpenApiFunction", None, shapes.api_event("/openapi.json", "GET", authorized=False)),
@@ -611,7 +647,6 @@ OPTIMIZATION = OptimizationRequest.model_validate(
 def _optimization_samples() -> list[SampleEvent]:
     """The optimisation state machine's two Tasks (infra/statemachines/optimization.asl.json):
     RunCell gets one grid cell (the Map's ItemSelector), PickBest the cells' results."""
-    request = OPTIMIZATION.model_dump(mode="json")
     cells = [
         {"params": {"fast": 5, "slow": 20}, "score": 0.42},
         {"params": {"fast": 10, "slow": 30}, "score": 0.57},
@@ -621,14 +656,16 @@ def _optimization_samples() -> list[SampleEvent]:
         SampleEvent(
             "BacktestsFunction",
             "RunCell",
-            {"action": "cell", "request": request, "params": {"fast": 5, "slow": 20}},
-            OptimizationRequest,
-            lambda event: event["request"],
+            RunCellTask(action="cell", request=OPTIMIZATION, params={"fast": 5, "slow": 20}).model_dump(mode="json"),
+            OptimizationTask,
         ),
         SampleEvent(
             "BacktestsFunction",
             "PickBest",
-            {"action": "pick_best", "optimization_id": "opt-sample-0001", "cells": cells},
+            PickBestTask.model_validate(
+                {"action": "pick_best", "optimization_id": "opt-sample-0001", "cells": cells}
+            ).model_dump(mode="json"),
+            OptimizationTask,
         ),
     ]
 
@@ -642,8 +679,9 @@ def _other_samples() -> list[SampleEvent]:
             "LiveFeedFunction",
             "Unsubscribe",
             shapes.websocket_message({"action": "unsubscribe", "symbol": "BTC/USDT", "timeframe": "1m"}),
+            WebSocketEvent,
         ),
-        SampleEvent("LiveFeedFunction", "Disconnect", shapes.websocket_disconnect()),
+        SampleEvent("LiveFeedFunction", "Disconnect", shapes.websocket_disconnect(), WebSocketEvent),
         SampleEvent(
             "TelegramAlertsFunction",
             "SignalNotices",
@@ -660,7 +698,9 @@ def _schedule_samples(template: dict[str, Any]) -> list[SampleEvent]:
     for function, resource in _functions(template).items():
         for name, source in (resource["Properties"].get("Events") or {}).items():
             if source.get("Type") == "Schedule":
-                samples.append(SampleEvent(function, name, _scheduled(template, function, name)))
+                samples.append(
+                    SampleEvent(function, name, _scheduled(template, function, name), _schedule_model(function))
+                )
     return samples
 
 
@@ -668,7 +708,11 @@ def _sqs_samples() -> list[SampleEvent]:
     body = _dump(MANUAL_SIGNAL.model_copy(update={"signal_id": REJECTED_ID}))
     return [
         SampleEvent(
-            "SignalEventsFunction", "SignalQueue", shapes.sqs_batch("SignalEventsQueue", [body]), Signal, _sqs_body
+            "SignalEventsFunction",
+            "SignalQueue",
+            shapes.sqs_batch("SignalEventsQueue", [body]),
+            SignalMessage,
+            _sqs_body,
         )
     ]
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from fks.errors import BadRequest
-from fks.pipeline.task_inputs import ApprovalRequestInput, NotifyInput, RecordFillInput, parse_task_input
+from fks.pipeline.task_inputs import (
+    ApprovalRequestInput,
+    NotifyInput,
+    RecordFillInput,
+    RiskCheckInput,
+    UpdatePortfolioInput,
+    parse_task_input,
+)
 
 
 def test_the_approval_state_input_parses() -> None:
@@ -34,3 +43,35 @@ def test_a_field_the_state_machine_never_sends_is_refused() -> None:
 def test_an_empty_signal_id_is_refused() -> None:
     with pytest.raises(BadRequest, match="signal_id"):
         parse_task_input(NotifyInput, {"signal_id": ""}, "Notify")
+
+
+SIGNAL = {
+    "signal_id": "sig-1",
+    "strategy_id": "s1",
+    "exchange": "binance",
+    "symbol": "BTC/USDT",
+    "side": "buy",
+    "quantity": "0.001",
+    "timeframe": "1m",
+    "bar_time": 1_767_225_600_000,
+}
+
+
+def test_the_risk_check_input_carries_a_parsed_signal() -> None:
+    task = parse_task_input(RiskCheckInput, {"signal_id": "sig-1", "signal": SIGNAL}, "RiskCheck")
+
+    assert task.signal.quantity == Decimal("0.001")
+
+
+def test_a_risk_check_without_its_signal_names_the_field() -> None:
+    with pytest.raises(BadRequest, match="invalid RiskCheck input: signal: Field required"):
+        parse_task_input(RiskCheckInput, {"signal_id": "sig-1"}, "RiskCheck")
+
+
+def test_a_bad_quantity_in_the_signal_is_named_by_its_path() -> None:
+    signal = {**SIGNAL, "quantity": "1_000"}
+
+    with pytest.raises(BadRequest, match=r"signal\.quantity"):
+        parse_task_input(
+            UpdatePortfolioInput, {"signal_id": "sig-1", "signal": signal, "report": {}}, "UpdatePortfolio"
+        )

@@ -7,15 +7,22 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from fks.errors import BadRequest
+from fks.invocations import parse_event
+from fks.signals import Signal
 
 
 class _TaskInput(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     signal_id: str = Field(min_length=1, description="the execution's name: the signal's id")
+
+
+class RiskCheckInput(_TaskInput):
+    """RiskCheck: the signal ValidateSignal accepted."""
+
+    signal: Signal
 
 
 class ApprovalRequestInput(_TaskInput):
@@ -30,6 +37,13 @@ class ApprovalRequestInput(_TaskInput):
 class RecordFillInput(_TaskInput):
     """RecordFill: the execution report of execute_order."""
 
+    report: dict[str, Any]
+
+
+class UpdatePortfolioInput(_TaskInput):
+    """UpdatePortfolio: the validated signal (its strategy owns the fills) and the execution report."""
+
+    signal: Signal
     report: dict[str, Any]
 
 
@@ -52,8 +66,4 @@ M = TypeVar("M", bound=_TaskInput)
 
 def parse_task_input(model: type[M], event: object, state: str) -> M:
     """``event`` as ``model``, or a BadRequest naming every field that is wrong."""
-    try:
-        return model.model_validate(event)
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()]
-        raise BadRequest(f"invalid {state} input: " + "; ".join(problems), details={"errors": problems}) from exc
+    return parse_event(model, event, state)
