@@ -1,6 +1,11 @@
 """``fks events``: print, rewrite (``--write``) or check (``--check``) the sample events in events/,
 and write the ``--env-vars`` file ``sam local invoke``/``start-api`` need (``--env-vars PATH``)
-from the running local stack's functions."""
+from the running local stack's functions.
+
+SAM applies only the variables the template declares for a function, so the file holds exactly
+those: the function's own and the Globals', as the local stack deployed them, with
+``AWS_ENDPOINT_URL`` (declared empty in Globals, which AWS's SDKs ignore) pointing at the local
+stack, and every local URL at the address a container reaches the host by."""
 
 from __future__ import annotations
 
@@ -14,12 +19,15 @@ from pydantic import ValidationError
 
 from fks_local.sample_events import MissingSample, SampleEvent, build_samples
 from fks_local.stack import PROJECT_ROOT
+from fks_local.template import load
 
 EVENTS_DIR = PROJECT_ROOT / "events"
 TEMPLATE = PROJECT_ROOT / "template.yaml"
 # A sam container reaches the host's emulator here, not at 127.0.0.1.
 DOCKER_HOST = "host.docker.internal"
-ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL", "WR_TIMESTREAM_WRITE_ENDPOINT_URL", "WR_TIMESTREAM_QUERY_ENDPOINT_URL")
+# Where every SDK client in a function goes (boto3 and the Rust core); template.yaml's Globals
+# declare it empty.
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,7 +67,7 @@ def _read(path: Path) -> str | None:
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     if args.env_vars:
-        return _write_env_vars(args.env_vars, out)
+        return _write_env_vars(args.env_vars, args.template, out)
     try:
         files = rendered(args.template)
     except (MissingSample, ValidationError) as error:
@@ -88,23 +96,40 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     return 0
 
 
-def env_vars(state: dict[str, Any], configurations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """sam's --env-vars document: per logical id, the deployed function's variables with every
-    local URL pointing where a container reaches the host."""
+def declared_variables(template: dict[str, Any]) -> dict[str, set[str]]:
+    """Per function of the template, the environment variables it declares (Globals' included):
+    the only ones ``sam local`` lets an ``--env-vars`` file set."""
+    shared = set(
+        (((template.get("Globals") or {}).get("Function") or {}).get("Environment") or {}).get("Variables") or {}
+    )
+    declared = {}
+    for name, resource in template["Resources"].items():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            own = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables") or {}
+            declared[name] = shared | set(own)
+    return declared
+
+
+def env_vars(
+    state: dict[str, Any], configurations: dict[str, dict[str, str]], declared: dict[str, set[str]]
+) -> dict[str, dict[str, str]]:
+    """sam's --env-vars document: per logical id, the declared variables as deployed, the
+    endpoint pointing at the local stack, and every local URL where a container reaches the host."""
     local_host = state["endpoint_url"].split("//", 1)[1].split(":", 1)[0]
-    # The local runtime adds these to every function (LocalStack._function_overrides); sam applies
-    # only the variables a function declares in the template.
-    overrides = {name: state["endpoint_url"] for name in ENDPOINT_VARIABLES}
     document = {}
     for logical_id, variables in sorted(configurations.items()):
+        values = {**variables, ENDPOINT_VARIABLE: state["endpoint_url"]}
         document[logical_id] = {
             name: value.replace(f"//{local_host}:", f"//{DOCKER_HOST}:")
-            for name, value in sorted({**variables, **overrides}.items())
+            for name, value in sorted(values.items())
+            if name in declared[logical_id]
         }
     return document
 
 
-def deployed_env_vars(endpoint_url: str, functions: dict[str, str]) -> dict[str, dict[str, str]]:
+def deployed_env_vars(
+    endpoint_url: str, functions: dict[str, str], template: Path = TEMPLATE
+) -> dict[str, dict[str, str]]:
     """sam's --env-vars document for the stack at ``endpoint_url`` (logical id -> function name)."""
     from fks_local.aws_session import client_factory
 
@@ -115,17 +140,26 @@ def deployed_env_vars(endpoint_url: str, functions: dict[str, str]) -> dict[str,
         .get("Variables", {})
         for logical_id, name in functions.items()
     }
-    return env_vars({"endpoint_url": endpoint_url}, configurations)
+    return env_vars({"endpoint_url": endpoint_url}, configurations, declared_variables(load(template)))
 
 
-def _write_env_vars(path: Path, out: TextIO) -> int:
+def _write_env_vars(path: Path, template: Path, out: TextIO) -> int:
     from fks_local.commands_local import require_state
 
     state = require_state()
-    document = deployed_env_vars(state["endpoint_url"], state["functions"])
+    document = deployed_env_vars(state["endpoint_url"], state["functions"], template)
     path.write_text(json.dumps(document, indent=2) + "\n")
     print(f"wrote {path} ({len(document)} functions)", file=out)
     return 0
 
 
-__all__ = ["SampleEvent", "add_parser", "deployed_env_vars", "env_vars", "rendered", "run", "stale"]
+__all__ = [
+    "SampleEvent",
+    "add_parser",
+    "declared_variables",
+    "deployed_env_vars",
+    "env_vars",
+    "rendered",
+    "run",
+    "stale",
+]
