@@ -53,14 +53,23 @@ def cold_import_ms(python: str, module: str, paths: list[Path], runs: int) -> fl
     return statistics.median(times)
 
 
+def python312() -> str:
+    """The python3.12 `make sam-build` uses (infra/sam/python312.sh: PATH, pyenv, uv)."""
+    finder = ROOT / "infra" / "sam" / "python312.sh"
+    found = subprocess.run([str(finder), str(ROOT / ".venv-sam")], capture_output=True, text=True, check=False)
+    folder = found.stdout.strip()
+    return str(Path(folder) / "python3.12") if found.returncode == 0 and folder else "python3.12"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / ".aws-sam" / "build")
     parser.add_argument("--runtime", type=Path, default=ROOT / ".venv-sam" / "lambda-runtime")
     parser.add_argument("--pandas-layer", type=Path, default=ROOT / ".venv-sam" / "aws-sdk-pandas-standin")
-    parser.add_argument("--python", default="python3.12")
+    parser.add_argument("--python", default=None, help="default: the one infra/sam/python312.sh finds")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    args.python = args.python or python312()
     sizes = {s.name: s.total for s in function_sizes(args.build_dir, int(PANDAS_LAYER_MIB * 1024 * 1024))}
     api = api_functions(args.build_dir)
     rows: list[tuple[str, float | None, float]] = []

@@ -16,7 +16,6 @@ import os
 import uuid
 from typing import Annotated, Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -29,6 +28,7 @@ from fks.invocations import parse_event
 from fks.market_data.storage import SeriesKey
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
+from fks_adapters.aws.lazy import aws_client
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import backtests, wiring
 from fks_adapters.strategies.results import PAGE_CURSOR_PATTERN
@@ -94,7 +94,7 @@ def get_optimization(optimization_id: ResultId) -> dict[str, Any]:
 
 def _fan_out(request: OptimizationRequest) -> dict[str, Any]:
     optimization_id = uuid.uuid4().hex
-    execution = boto3.client("stepfunctions").start_execution(
+    execution = aws_client("stepfunctions").start_execution(
         stateMachineArn=env.require(env.OPTIMIZATION_STATE_MACHINE_ARN),
         name=optimization_id,
         input=json.dumps(optimization_input(request, optimization_id)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -22,6 +21,7 @@ from fks import env
 from fks.invocations import SignalMessage, parse_event
 from fks.observability import metrics, observed
 from fks.signals import InvalidSignal
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -34,7 +34,7 @@ _sfn: SFNClient | None = None
 def _client() -> SFNClient:
     global _sfn
     if _sfn is None:
-        _sfn = boto3.client("stepfunctions")
+        _sfn = aws_client("stepfunctions")
     return _sfn
 
 

@@ -4,25 +4,74 @@
 request id, or the signal id along the signal's path), Metrics (EMF in the FKS namespace, with
 the function as a dimension) and Tracer (X-Ray). One Lambda process runs one function, so one
 Metrics and one Tracer per process is exactly what powertools expects.
+
+The Tracer is built at the first invocation, not at import: building it imports the X-Ray SDK
+and patches what it traces (botocore, and requests where ccxt brings it), 200-500 ms a cold
+import would otherwise pay before any handler runs, and nothing when tracing is off
+(``POWERTOOLS_TRACE_DISABLED``). Patching acts on classes, so clients built earlier are traced too.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar, cast
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
+
 metrics = Metrics()
-tracer = Tracer()
 
 API = correlation_paths.API_GATEWAY_REST
 SIGNAL = "signal_id"  # the Step Functions input and every command on a signal's path carry it
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+# What X-Ray traces: AWS calls (botocore) and the exchanges' HTTP calls (requests, under ccxt),
+# the latter only where a layer brings requests. Not patch_all: it imports sqlite3, http.client
+# and other libraries no function uses.
+_TRACED_LIBRARIES = ("botocore", "requests")
+
+
+def tracing_enabled() -> bool:
+    return os.environ.get("POWERTOOLS_TRACE_DISABLED", "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+@cache
+def _tracer() -> Tracer:
+    """The process's Tracer, built (X-Ray SDK imported, libraries patched) on first use."""
+    from aws_lambda_powertools import Tracer
+
+    present = tuple(name for name in _TRACED_LIBRARIES if importlib.util.find_spec(name) is not None)
+    return Tracer(patch_modules=present)
+
+
+def traced(method: Handler) -> Handler:
+    """``_tracer().capture_method`` without building the Tracer at import: a subsegment per call."""
+    wrapped: list[Callable[..., Any]] = []
+
+    @wraps(method)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if not tracing_enabled():
+            return method(*args, **kwargs)
+        if not wrapped:
+            wrapped.append(_tracer().capture_method(method))
+        return wrapped[0](*args, **kwargs)
+
+    return cast(Handler, run)
+
+
+class _LazyTracer:
+    """``@tracer.capture_method`` as powertools spells it, the Tracer built on the first call."""
+
+    capture_method = staticmethod(traced)
+
+
+tracer = _LazyTracer()
 
 
 def observed(logger: Logger, *, correlation: str | None = None) -> Callable[[Handler], Handler]:
@@ -36,11 +85,20 @@ def observed(logger: Logger, *, correlation: str | None = None) -> Callable[[Han
             metrics.set_default_dimensions(function=function)
             return handler(event, context)
 
-        traced = tracer.capture_lambda_handler(run)
+        traced_run: list[Callable[..., Any]] = []
+
+        @wraps(handler)
+        def trace(event: Any, context: Any) -> Any:
+            if not tracing_enabled():
+                return run(event, context)
+            if not traced_run:
+                traced_run.append(_tracer().capture_lambda_handler(run))
+            return traced_run[0](event, context)
+
         logged = (
-            logger.inject_lambda_context(correlation_id_path=correlation)(traced)
+            logger.inject_lambda_context(correlation_id_path=correlation)(trace)
             if correlation
-            else logger.inject_lambda_context(traced)
+            else logger.inject_lambda_context(trace)
         )
         return cast(Handler, metrics.log_metrics(logged))
 

@@ -6,11 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks.auth.api_keys import ApiKey, IssuedKey, issue_key
 from fks.auth.principal import Scope, parse_scopes
 from fks.errors import Conflict, NotFound
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
@@ -46,7 +45,7 @@ def _key(item: dict[str, Any]) -> ApiKey:
 class ApiKeyStore:
     def __init__(self, table: str, dynamodb: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._dynamodb = dynamodb or boto3.client("dynamodb")
+        self._dynamodb = dynamodb or aws_client("dynamodb")
 
     def put_new(self, key: ApiKey) -> None:
         try:
@@ -85,7 +84,7 @@ class UsagePlanKeys:
 
     def __init__(self, usage_plan_id: str, apigateway: APIGatewayClient | None = None) -> None:
         self.usage_plan_id = usage_plan_id
-        self._apigateway = apigateway or boto3.client("apigateway")
+        self._apigateway = apigateway or aws_client("apigateway")
 
     def create(self, key_id: str) -> str:
         created = self._apigateway.create_api_key(name=f"fks-{key_id}", enabled=True)

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
+
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -47,7 +48,7 @@ def guard(part: str, check: Callable[[], PartHealth]) -> PartHealth:
 
 
 def check_bucket(bucket: str, s3: S3Client | None = None) -> PartHealth:
-    client = s3 or boto3.client("s3")
+    client = s3 or aws_client("s3")
     part = f"bucket:{bucket}"
 
     def check() -> PartHealth:
@@ -58,7 +59,7 @@ def check_bucket(bucket: str, s3: S3Client | None = None) -> PartHealth:
 
 
 def check_table(table: str, dynamodb: DynamoDBClient | None = None) -> PartHealth:
-    client = dynamodb or boto3.client("dynamodb")
+    client = dynamodb or aws_client("dynamodb")
     part = f"table:{table}"
 
     def check() -> PartHealth:
@@ -72,7 +73,7 @@ def check_table(table: str, dynamodb: DynamoDBClient | None = None) -> PartHealt
 
 def check_dead_letter_queue(queue_url: str, sqs: SQSClient | None = None) -> PartHealth:
     """A dead-letter queue is healthy only when empty: each message in it is a lost event."""
-    client = sqs or boto3.client("sqs")
+    client = sqs or aws_client("sqs")
     part = f"dlq:{queue_url.rsplit('/', 1)[-1]}"
 
     def check() -> PartHealth:
@@ -103,7 +104,7 @@ def report(parts: list[PartHealth]) -> dict[str, Any]:
 def check_trading_states(table: str, dynamodb: DynamoDBClient | None = None) -> list[PartHealth]:
     """Each account's trading state as the execution engine keeps it: halted is down (the circuit
     breaker tripped or someone halted it), reducing is degraded, active is healthy."""
-    client = dynamodb or boto3.client("dynamodb")
+    client = dynamodb or aws_client("dynamodb")
     parts: list[PartHealth] = []
     try:
         for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):

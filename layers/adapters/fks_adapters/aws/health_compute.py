@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import boto3
-
 from fks_adapters.aws.health import DEGRADED, DOWN, HEALTHY, PartHealth, guard
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -18,7 +17,7 @@ FAILURE_WINDOW = timedelta(hours=1)
 
 def stack_functions(prefix: str, lambda_client: LambdaClient | None = None) -> list[str]:
     """The stack's functions: CloudFormation names them '<stack>-<LogicalId>...'."""
-    client = lambda_client or boto3.client("lambda")
+    client = lambda_client or aws_client("lambda")
     names: list[str] = []
     for page in client.get_paginator("list_functions").paginate():
         names.extend(f["FunctionName"] for f in page["Functions"] if f["FunctionName"].startswith(prefix))
@@ -30,7 +29,7 @@ def check_function(name: str, lambda_client: LambdaClient | None = None) -> Part
 
     Read from its configuration only, so the monitor's role holds no lambda:InvokeFunction (it
     would let the monitor run every function, the one placing orders included)."""
-    client = lambda_client or boto3.client("lambda")
+    client = lambda_client or aws_client("lambda")
     part = f"function:{name}"
 
     def check() -> PartHealth:
@@ -49,7 +48,7 @@ def check_function(name: str, lambda_client: LambdaClient | None = None) -> Part
 
 def check_state_machine(arn: str, sfn: SFNClient | None = None, now: datetime | None = None) -> PartHealth:
     """Degraded while any execution failed, timed out or aborted within the last hour."""
-    client = sfn or boto3.client("stepfunctions")
+    client = sfn or aws_client("stepfunctions")
     part = f"state_machine:{arn.rsplit(':', 1)[-1]}"
     since = (now or datetime.now(UTC)) - FAILURE_WINDOW
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks_adapters.aws.health import DOWN, HEALTHY, PartHealth, guard
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -69,7 +68,7 @@ def health_datapoints(parts: list[PartHealth], stage: str) -> list[dict[str, Any
 
 
 def publish_health(parts: list[PartHealth], stage: str, cloudwatch: CloudWatchClient | None = None) -> int:
-    client = cloudwatch or boto3.client("cloudwatch")
+    client = cloudwatch or aws_client("cloudwatch")
     points = health_datapoints(parts, stage)
     for start in range(0, len(points), _BATCH):
         client.put_metric_data(Namespace=NAMESPACE, MetricData=points[start : start + _BATCH])
@@ -80,7 +79,7 @@ def check_heartbeat(
     stage: str, bridge: str, max_age_s: int, cloudwatch: CloudWatchClient | None = None, now: datetime | None = None
 ) -> PartHealth:
     """Down when the bridge published no heartbeat within ``max_age_s`` (it beats every minute)."""
-    client = cloudwatch or boto3.client("cloudwatch")
+    client = cloudwatch or aws_client("cloudwatch")
     part = f"bridge:{bridge}"
     end = (now or datetime.now(UTC)) + timedelta(seconds=1)
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import boto3
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -54,6 +54,6 @@ class RotatingSecret:
         return True
 
     def _read(self) -> None:
-        client = self._client or boto3.client("secretsmanager")
+        client = self._client or aws_client("secretsmanager")
         self._value = str(client.get_secret_value(SecretId=self.secret_id)["SecretString"])
         self._read_at = self._clock()

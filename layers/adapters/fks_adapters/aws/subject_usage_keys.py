@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-import boto3
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
@@ -44,8 +44,8 @@ class SubjectUsageKeys:
         self.table = table
         self.plan_key_name = plan_key_name  # a key already in the usage plan: how the plan is found
         self.key_name_prefix = key_name_prefix
-        self._dynamodb = dynamodb or boto3.client("dynamodb")
-        self._apigateway = apigateway or boto3.client("apigateway")
+        self._dynamodb = dynamodb or aws_client("dynamodb")
+        self._apigateway = apigateway or aws_client("apigateway")
         self._known: dict[str, str] = {}  # per warm instance: one table read per subject
         self._plan_id: str | None = None
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks.data_gaps import GapState
 from fks.market_data.timeframes import parse_timeframe
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 class GapRecords:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or aws_client("dynamodb")
 
     def put(self, state: GapState) -> None:
         item: dict[str, Any] = {

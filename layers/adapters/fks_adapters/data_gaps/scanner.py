@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from botocore.config import Config
-
 from fks.data_gaps import GapState, scan_window
 from fks.errors import TemporaryError
 from fks.market_data.commands import BackfillRequest
 from fks.market_data.gaps import Gap, find_gaps
+from fks_adapters.aws.lazy import aws_client, client_config
 from fks_adapters.data_gaps.records import GapRecords
 from fks_adapters.market_data.assets import Asset, AssetRegistry
 from fks_adapters.market_data.s3_store import S3CandleStore
@@ -41,8 +39,8 @@ class BackfillInvoker:
         self.function_name = function_name
         # A backfill may run for minutes (its timeout is 900 s): wait that long for the answer,
         # and never re-send the invocation on a slow answer (the next scan asks again if need be).
-        self._client = client or boto3.client(
-            "lambda", config=Config(read_timeout=BACKFILL_WAIT_S, retries={"total_max_attempts": 1})
+        self._client = client or aws_client(
+            "lambda", config=client_config(read_timeout=BACKFILL_WAIT_S, retries={"total_max_attempts": 1})
         )
 
     def repair(self, request: BackfillRequest) -> dict[str, Any]:

@@ -9,10 +9,11 @@ nobody expected fails against the local URL instead of reaching the internet.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import ccxt
+if TYPE_CHECKING:
+    import ccxt
 
 # The project trades Binance spot only. Without these, ``load_markets`` also fetches the USD-M and
 # COIN-M futures markets (fapi, dapi) and, with keys, the currencies and margin pairs (sapi):
@@ -55,6 +56,10 @@ def make_exchange(
     ``options`` are merged into the client's ``options`` (ccxt's per-exchange settings) over the
     project's defaults; ``base_url`` sends every REST call to that host instead.
     """
+    # Imported here: ccxt costs a cold start 300+ ms, and a function that builds no client (most
+    # API routes of a function that can) should not pay it at import.
+    import ccxt
+
     exchange_class = getattr(ccxt, exchange_id, None)
     if not isinstance(exchange_class, type) or not issubclass(exchange_class, ccxt.Exchange):
         raise ValueError(f"ccxt has no exchange {exchange_id!r}")

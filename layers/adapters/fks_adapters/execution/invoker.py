@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks import errors
 from fks.execution import CancelOrderCommand, OrderCommand, SyncCommand
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 class ExecuteOrderInvoker:
     def __init__(self, function_name: str, client: LambdaClient | None = None) -> None:
         self.function_name = function_name
-        self.client: LambdaClient = client or boto3.client("lambda")
+        self.client: LambdaClient = client or aws_client("lambda")
 
     def execute(self, command: OrderCommand | CancelOrderCommand | SyncCommand) -> dict[str, Any]:
         """The order's execution report after the command (placed, or canceled; a sync's result

@@ -8,22 +8,18 @@ import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer
-
 from fks.errors import NotFound
 from fks.execution import OPEN_ORDER_STATUSES, TradingState
+from fks_adapters.aws.lazy import aws_client, dynamodb_deserializer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-_DESERIALIZER = TypeDeserializer()
-
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB item as JSON-ready values: numbers as decimal strings, never floats."""
-    values = {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
+    values = {key: dynamodb_deserializer().deserialize(value) for key, value in item.items()}
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
@@ -56,7 +52,7 @@ class ExecutionTables:
         self.orders_table = orders_table
         self.positions_table = positions_table
         self.risk_state_table = risk_state_table
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
 
     def order(self, client_order_id: str) -> dict[str, Any]:
         """The last report of the order, or its command while its outcome is still unknown."""

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks.errors import BadRequest, NotFound
 from fks.live_topics import Topic
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -41,7 +40,7 @@ def subscription_item(feed: Subscription) -> str:
 class ConnectionStore:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or aws_client("dynamodb")
 
     def open(self, connection_id: str, *, principal: str, kind: str, now_s: int) -> None:
         self._client.put_item(

@@ -12,14 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from fks_adapters.aws.lazy import aws_client, client_config
 from fks_adapters.live_feed.connections import ConnectionStore
 
 log = logging.getLogger(__name__)
-_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+_CLIENT_CONFIG = client_config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
 
 
 @dataclass
@@ -31,7 +30,7 @@ class PushReport:
 
 
 def management_client(endpoint_url: str) -> Any:
-    return boto3.client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+    return aws_client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
 
 
 def send_all(

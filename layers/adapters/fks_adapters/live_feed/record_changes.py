@@ -6,15 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
 from fks.live_topics import update_frame
-
-_DESERIALIZER = TypeDeserializer()
+from fks_adapters.aws.lazy import dynamodb_deserializer
 
 
 def image(raw: dict[str, Any] | None) -> dict[str, Any]:
-    return {key: _DESERIALIZER.deserialize(value) for key, value in (raw or {}).items()}
+    return {key: dynamodb_deserializer().deserialize(value) for key, value in (raw or {}).items()}
 
 
 def table_of(event_source_arn: str) -> str:

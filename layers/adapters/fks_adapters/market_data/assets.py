@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.errors import NotFound
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -53,7 +53,7 @@ def asset_pk(exchange: str, symbol: str) -> str:
 class AssetRegistry:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or aws_client("dynamodb")
 
     def enable(self, key: SeriesKey, history_days: int) -> tuple[Asset, bool]:
         """Enable collection; returns the asset and whether this call enabled it (False: it already was)."""

@@ -22,7 +22,6 @@ import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import boto3
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -33,6 +32,7 @@ from fks.errors import TemporaryError
 from fks.market_data import CANDLE_COLUMNS, empty_candle_frame, frame_from_arrow, frame_to_arrow
 from fks.market_data.storage import SeriesKey, dates_in_range, partition_date
 from fks.market_data.timeframes import DAY_MS
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -48,7 +48,7 @@ class S3CandleStore:
     def __init__(self, bucket: str, s3: S3Client | None = None, *, prefix: str = PREFIX) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self._s3 = s3 or boto3.client("s3")
+        self._s3 = s3 or aws_client("s3")
 
     # ------------------------------------------------------------------ paths
     def series_prefix(self, key: SeriesKey) -> str:

@@ -16,13 +16,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pandas as pd
 
 from fks import env
 from fks.market_data import CANDLE_COLUMNS, frame_to_arrow
 from fks.market_data.serialise import decimal_text
 from fks.market_data.storage import SeriesKey
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_timestream_write import TimestreamWriteClient
@@ -43,7 +43,7 @@ def timestream_client(endpoint_url: str | None = None) -> TimestreamWriteClient:
     # explicitly when one is configured (docs/design.md), and let discovery run in AWS.
     url = endpoint_url or env.get(env.AWS_ENDPOINT_URL)
     client: TimestreamWriteClient = (
-        boto3.client("timestream-write", endpoint_url=url) if url else boto3.client("timestream-write")
+        aws_client("timestream-write", endpoint_url=url) if url else aws_client("timestream-write")
     )
     return client
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-import boto3
-
 from fks import env
 from fks.market_data.commands import BackfillRequest
 from fks.market_data.series import BASE_TIMEFRAME, CandleSeriesReader
 from fks.market_data.timeframes import Timeframe
+from fks_adapters.aws.lazy import aws_client
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.s3_store import S3CandleStore
 from fks_adapters.market_data.timestream import TimestreamCandleWriter
@@ -96,14 +95,14 @@ def request_signal_generation(now_ms: int, client: LambdaClient | None = None) -
     name = env.get(env.GENERATE_SIGNALS_FUNCTION)
     if not name:
         return False
-    lam = client or boto3.client("lambda")
+    lam = client or aws_client("lambda")
     lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"now_ms": now_ms}).encode())
     return True
 
 
 def request_backfill(request: BackfillRequest, client: LambdaClient | None = None) -> None:
     """Start ``backfill`` asynchronously (Lambda retries a failed async run twice on its own)."""
-    lam = client or boto3.client("lambda")
+    lam = client or aws_client("lambda")
     lam.invoke(
         FunctionName=env.require(env.BACKFILL_FUNCTION),
         InvocationType="Event",

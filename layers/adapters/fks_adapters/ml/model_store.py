@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.errors import NotFound
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -49,7 +49,7 @@ class ModelStore:
     def __init__(self, bucket: str, s3: S3Client | None = None, prefix: str = "models") -> None:
         self.bucket = bucket
         self.prefix = prefix
-        self._s3 = s3 or boto3.client("s3")
+        self._s3 = s3 or aws_client("s3")
 
     def _key(self, asset: str, kind: str, *parts: str) -> str:
         if kind not in KINDS:

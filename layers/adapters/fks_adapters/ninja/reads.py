@@ -9,21 +9,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer
-
 from fks import env
 from fks.errors import NotFound
+from fks_adapters.aws.lazy import aws_client, dynamodb_deserializer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-_DESERIALIZER = TypeDeserializer()
-
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
     """A DynamoDB item as JSON-ready values: numbers as decimal strings, never floats."""
-    values = {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
+    values = {key: dynamodb_deserializer().deserialize(value) for key, value in item.items()}
     return {key: str(value) if isinstance(value, Decimal) else value for key, value in values.items()}
 
 
@@ -31,7 +27,7 @@ class NinjaReads:
     def __init__(self, orders_table: str, positions_table: str, client: DynamoDBClient | None = None) -> None:
         self.orders_table = orders_table
         self.positions_table = positions_table
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
 
     def order(self, order_id: str) -> dict[str, Any]:
         """The NT8 order's last report."""

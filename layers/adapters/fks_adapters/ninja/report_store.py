@@ -22,14 +22,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-import boto3
-
 from fks.errors import Conflict, TemporaryError
 from fks.ninja.booking import book_fill
 from fks.ninja.contracts import contract_of
 from fks.ninja.orders import VENUE, NinjaOrder
 from fks.ninja.positions import FuturesPosition
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks_adapters.aws.lazy import aws_client
 from fks_adapters.ninja.transactions import Contended, IdempotencyClaim, Transactions, Write
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ class NinjaReportStore:
         self.orders_table = orders_table
         self.positions_table = positions_table
         self.signals_table = signals_table
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
         self.transactions = Transactions(idempotency_table, self.client)
         self.clock_ms = clock_ms
         self.sleep = sleep

@@ -6,9 +6,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import boto3
-
 from fks.errors import Conflict
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -18,7 +17,7 @@ REJECTED_BY_USER = "SignalRejectedByUser"  # the error name the state machine's 
 
 class ApprovalGate:
     def __init__(self, client: SFNClient | None = None) -> None:
-        self.client: SFNClient = client or boto3.client("stepfunctions")
+        self.client: SFNClient = client or aws_client("stepfunctions")
 
     def approve(self, task_token: str, approved_by: str, now_ms: int) -> None:
         output = json.dumps({"decision": "approved", "by": approved_by, "at_ms": now_ms})

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks import env
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -21,7 +20,7 @@ def execution_path(
     signal_id: str, execution_arn: str | None = None, client: SFNClient | None = None
 ) -> dict[str, Any] | None:
     """The execution's status and the states entered, oldest first; None when it never started."""
-    sfn: SFNClient = client or boto3.client("stepfunctions")
+    sfn: SFNClient = client or aws_client("stepfunctions")
     arn = execution_arn or execution_arn_for(signal_id)
     try:
         description = sfn.describe_execution(executionArn=arn)

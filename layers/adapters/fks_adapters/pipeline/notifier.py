@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import boto3
-
 from fks.errors import BadRequest, TemporaryError
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
@@ -58,7 +57,7 @@ class WebhookNotifier:
 class SnsNotifier:
     def __init__(self, topic_arn: str, client: SNSClient | None = None) -> None:
         self.topic_arn = topic_arn
-        self.client: SNSClient = client or boto3.client("sns")
+        self.client: SNSClient = client or aws_client("sns")
 
     def send(self, notice: Notice) -> str:
         answer = self.client.publish(

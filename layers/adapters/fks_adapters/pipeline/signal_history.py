@@ -16,19 +16,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from fks.errors import BadRequest
 from fks.pipeline.outcomes import TERMINAL, SignalStatus
+from fks_adapters.aws.lazy import aws_client, dynamodb_deserializer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 STATUS_SK = "STATUS"
 _JSON_FIELDS = frozenset({"signal", "order", "report", "checks", "approval", "portfolio"})
-_DESERIALIZER = TypeDeserializer()
 
 
 def signal_pk(signal_id: str) -> str:
@@ -52,7 +50,7 @@ def _attribute(value: object) -> dict[str, Any]:
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for name, raw in item.items():
-        value = _DESERIALIZER.deserialize(raw)
+        value = dynamodb_deserializer().deserialize(raw)
         if name in _JSON_FIELDS and isinstance(value, str):
             value = json.loads(value)
         elif isinstance(value, Decimal):
@@ -66,7 +64,7 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
 class SignalHistory:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
 
     def record(self, signal_id: str, status: SignalStatus, now_ms: int, **fields: object) -> bool:
         """Set the signal's status (and fields); False when it already ended and nothing changed."""
@@ -120,7 +118,7 @@ class SignalHistory:
     def raw(self, signal_id: str) -> dict[str, Any] | None:
         """The item with its task token, for the approval API alone."""
         item = self._item(signal_id)
-        return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()} if item else None
+        return {name: dynamodb_deserializer().deserialize(value) for name, value in item.items()} if item else None
 
     def get(self, signal_id: str) -> dict[str, Any] | None:
         item = self._item(signal_id)

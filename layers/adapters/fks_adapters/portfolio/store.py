@@ -27,17 +27,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from boto3.dynamodb.types import TypeDeserializer
-
 from fks.errors import TemporaryError
 from fks.portfolio.book import Book, apply_fill
 from fks.portfolio.order_fills import BookedSoFar
+from fks_adapters.aws.lazy import aws_client, dynamodb_deserializer
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-_DESERIALIZER = TypeDeserializer()
 _COMMIT_ATTEMPTS = 5
 
 
@@ -75,7 +72,7 @@ class PortfolioStore:
     def __init__(self, table: str, initial_capital: Decimal, client: DynamoDBClient | None = None) -> None:
         self.table = table
         self.initial_capital = initial_capital
-        self.client: DynamoDBClient = client or boto3.client("dynamodb")
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
 
     # ----------------------------------------------------------------- reads
     def _items(self, account: str, prefix: str) -> list[dict[str, Any]]:
@@ -86,7 +83,7 @@ class PortfolioStore:
             ConsistentRead=True,
         )
         return [
-            {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+            {name: dynamodb_deserializer().deserialize(value) for name, value in item.items()}
             for page in pages
             for item in page.get("Items", [])
         ]
@@ -122,7 +119,7 @@ class PortfolioStore:
         ).get("Item")
         if not item:
             return BookedSoFar()
-        row = {k: _DESERIALIZER.deserialize(v) for k, v in item.items()}
+        row = {k: dynamodb_deserializer().deserialize(v) for k, v in item.items()}
         return BookedSoFar(
             Decimal(row["booked_qty"]),
             Decimal(row["booked_notional"]),
@@ -142,7 +139,9 @@ class PortfolioStore:
             ScanIndexForward=False,  # the newest ``limit`` snapshots, returned oldest first below
             Limit=limit,
         )
-        rows = [{k: _DESERIALIZER.deserialize(v) for k, v in item.items()} for item in answer.get("Items", [])]
+        rows = [
+            {k: dynamodb_deserializer().deserialize(v) for k, v in item.items()} for item in answer.get("Items", [])
+        ]
         return [
             {"time_ms": int(row["time_ms"]), **{k: str(row[k]) for k in _SNAPSHOT_FIELDS}} for row in reversed(rows)
         ]
@@ -187,7 +186,7 @@ class PortfolioStore:
             book_key = {"pk": {"S": account}, "sk": {"S": f"BOOK#{fill.strategy_id}#{fill.symbol}"}}
             stored = self.client.get_item(TableName=self.table, Key=book_key, ConsistentRead=True).get("Item")
             version = int(stored["version"]["N"]) if stored else 0
-            before = _book({k: _DESERIALIZER.deserialize(v) for k, v in stored.items()}) if stored else Book()
+            before = _book({k: dynamodb_deserializer().deserialize(v) for k, v in stored.items()}) if stored else Book()
             after = apply_fill(before, fill.signed_quantity, fill.price, fill.fee)
             writes = self._fill_writes(account, fill, after, version)
             writes.append(self._order_write(account, fill, progress, filled))

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.strategies.configs import StrategyConfig
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -31,7 +31,7 @@ def cursor_key(config: StrategyConfig) -> dict[str, AttributeValueTypeDef]:
 class EvaluationCursor:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._db = client or boto3.client("dynamodb")
+        self._db = client or aws_client("dynamodb")
 
     def get(self, config: StrategyConfig) -> int | None:
         """Open time of the last bar evaluated, or None if the strategy was never evaluated."""

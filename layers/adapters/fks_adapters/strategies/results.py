@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.errors import BadRequest, NotFound
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -39,7 +39,7 @@ class ResultStore:
     def __init__(self, bucket: str, kind: str, s3: S3Client | None = None) -> None:
         self.bucket = bucket
         self.kind = kind  # "backtests" or "optimizations"
-        self._s3 = s3 or boto3.client("s3")
+        self._s3 = s3 or aws_client("s3")
 
     def key(self, result_id: str, name: str) -> str:
         return f"{self.kind}/{result_id}/{name}"

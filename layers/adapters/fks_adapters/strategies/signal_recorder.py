@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.signals import Signal
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -40,8 +40,8 @@ class SignalRecorder:
     ) -> None:
         self.table = table
         self.queue_url = queue_url
-        self._db = dynamodb or boto3.client("dynamodb")
-        self._sqs = sqs or boto3.client("sqs")
+        self._db = dynamodb or aws_client("dynamodb")
+        self._sqs = sqs or aws_client("sqs")
 
     def record(self, signal: Signal, now_ms: int) -> Outcome:
         key = {name: {"S": value} for name, value in signal_keys(signal).items()}

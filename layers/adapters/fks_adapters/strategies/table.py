@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.errors import Conflict, NotFound
 from fks.strategies.configs import StrategyConfig
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class StrategyTable:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._db = client or boto3.client("dynamodb")
+        self._db = client or aws_client("dynamodb")
 
     def create(self, config: StrategyConfig) -> StrategyConfig:
         try:

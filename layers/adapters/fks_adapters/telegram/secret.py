@@ -8,9 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import boto3
-
 from fks.errors import PermanentError
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -29,7 +28,7 @@ class BotSecret:
 
 
 def load_bot_secret(secret_id: str, client: SecretsManagerClient | None = None) -> BotSecret:
-    sm = client or boto3.client("secretsmanager")
+    sm = client or aws_client("secretsmanager")
     try:
         raw = sm.get_secret_value(SecretId=secret_id).get("SecretString") or ""
     except sm.exceptions.ResourceNotFoundException:

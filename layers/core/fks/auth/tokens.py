@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jwt
-
 from fks.auth.principal import AuthError, Principal, parse_scopes
 
 _LEEWAY_SECONDS = 30  # clock skew between the issuer and Lambda
@@ -25,6 +23,8 @@ class JwtSettings:
     rs256_public_key: str | None = None
 
     def algorithms_and_key(self, token: str) -> tuple[list[str], str]:
+        import jwt  # here: PyJWT brings cryptography (~70 ms cold), which an API-key call never needs
+
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as exc:
@@ -39,6 +39,8 @@ class JwtSettings:
 
 
 def verify_jwt(token: str, settings: JwtSettings) -> Principal:
+    import jwt
+
     algorithms, key = settings.algorithms_and_key(token)
     try:
         claims = jwt.decode(

@@ -1,0 +1,78 @@
+"""What a cold import loads: the heavy libraries wait for the invocation that needs them.
+
+Each case imports in a fresh interpreter (the test process has long imported everything) and
+lists which of boto3, ccxt, the X-Ray SDK and PyJWT ended up in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PATHS = [ROOT / "layers" / "core", ROOT / "layers" / "adapters"]
+HEAVY = ("boto3", "botocore.session", "ccxt", "aws_xray_sdk", "jwt")
+
+
+def loaded_after(code: str, *, path: Path | None = None, env: dict[str, str] | None = None) -> list[str]:
+    """The heavy modules loaded once ``code`` has run in a fresh interpreter."""
+    paths = [str(p) for p in ([path] if path else []) + PATHS]
+    report = f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    probe = f"import sys, json\nsys.path[:0] = {paths!r}\n{code}\n{report}"
+    environment = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", **(env or {})}
+    answer = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment, check=False)
+    assert answer.returncode == 0, answer.stderr
+    return list(json.loads(answer.stdout.strip().splitlines()[-1]))
+
+
+def test_observability_exchanges_and_auth_import_nothing_heavy() -> None:
+    code = "import fks.observability, fks.auth, fks_adapters.exchanges, fks_adapters.aws.api_key_store"
+    assert loaded_after(code) == []
+
+
+def test_the_authorizer_imports_no_aws_sdk_no_jwt_library_and_no_tracer() -> None:
+    env = {"FKS_API_KEYS_TABLE": "keys"}
+    assert loaded_after("import app", path=ROOT / "functions" / "authorizer", env=env) == []
+
+
+def test_a_traced_handler_runs_without_the_xray_sdk_when_tracing_is_off() -> None:
+    code = """
+from aws_lambda_powertools import Logger
+from fks.observability import observed, tracer
+
+@tracer.capture_method
+def double(x):
+    return 2 * x
+
+@observed(Logger())
+def lambda_handler(event, context):
+    return double(event["x"])
+
+class Context:
+    function_name, memory_limit_in_mb, invoked_function_arn, aws_request_id = "f", 128, "arn", "id"
+
+assert lambda_handler({"x": 21}, Context()) == 42
+"""
+    assert loaded_after(code, env={"POWERTOOLS_TRACE_DISABLED": "true"}) == []
+
+
+def test_with_tracing_on_the_tracer_is_built_at_the_first_invocation() -> None:
+    code = """
+from aws_lambda_powertools import Logger
+from fks.observability import observed
+
+@observed(Logger())
+def lambda_handler(event, context):
+    return "ok"
+
+class Context:
+    function_name, memory_limit_in_mb, invoked_function_arn, aws_request_id = "f", 128, "arn", "id"
+
+assert "aws_xray_sdk" not in sys.modules
+assert lambda_handler({}, Context()) == "ok"
+"""
+    env = {"POWERTOOLS_TRACE_DISABLED": "false", "POWERTOOLS_METRICS_NAMESPACE": "FKS"}
+    assert "aws_xray_sdk" in loaded_after(code, env=env)
