@@ -24,7 +24,8 @@ EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
 # One prop-firm futures account for the pipeline's risk check: a custom profile (no trading
 # hours, so the tests pass at any time of day) allowing two contracts.
 PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
-STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS)}
+# Settings re-read every 5 s (30 by default), so a test sees a changed limit apply without a long wait.
+STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "SettingsMaxAgeSeconds": "5"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

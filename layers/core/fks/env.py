@@ -38,6 +38,13 @@ NOTIFY_TOPIC_ARN = "FKS_NOTIFY_TOPIC_ARN"
 NOTIFY_WEBHOOK_URL = "FKS_NOTIFY_WEBHOOK_URL"  # Slack or Discord incoming webhook; empty: SNS only
 LIVE_FEED_URL = "FKS_LIVE_FEED_URL"  # the WebSocket API's wss:// address, for the dashboard's pages
 PROP_FIRM_ACCOUNTS = "FKS_PROP_FIRM_ACCOUNTS"  # JSON: signal account -> fks.prop_firm.PropFirmAccount
+# Settings without a redeploy (fks.settings): the SSM parameter path they live under (one
+# parameter per setting, e.g. /fks/dev/settings/portfolio_limits), how long a function may use a
+# value it read, and the table of their changes. Without the prefix the env JSON above is used.
+SETTINGS_PREFIX = "FKS_SETTINGS_PREFIX"
+SETTINGS_MAX_AGE_S = "FKS_SETTINGS_MAX_AGE_S"
+SETTINGS_AUDIT_TABLE = "FKS_SETTINGS_AUDIT_TABLE"
+EXECUTION_RISK_LIMITS = "FKS_RISK_LIMITS"  # JSON of fks.settings.ExecutionRiskLimits (execute_order's initial limits)
 RECONCILE_SECRET_ARN = "FKS_RECONCILE_SECRET_ARN"  # noqa: S105 - a read-only exchange key: balances, never orders
 SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"
 NINJA_QUEUE_URL = "FKS_NINJA_QUEUE_URL"

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-from pydantic import TypeAdapter, ValidationError
-
 from fks import env
-from fks.errors import BadRequest
 from fks.pipeline.risk import PortfolioLimits
 from fks.prop_firm import PropFirmAccount
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
@@ -16,6 +12,7 @@ from fks_adapters.execution.order_sync import OrderSync
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
+from fks_adapters.settings import current_setting
 
 DEFAULT_ACCOUNT = "default"  # what a signal names when it means "the exchange account this stack trades"
 TRADING_EXCHANGE = "binance"  # the venue execute_order trades (its Binance client), by ccxt's id
@@ -48,17 +45,12 @@ def trading_account(named: str = DEFAULT_ACCOUNT) -> str:
 
 
 def prop_firm_accounts() -> dict[str, PropFirmAccount]:
-    """The futures accounts the pipeline checks prop-firm rules for, by the signal's account name."""
-    raw = env.get(env.PROP_FIRM_ACCOUNTS) or "{}"
-    try:
-        return TypeAdapter(dict[str, PropFirmAccount]).validate_json(raw)
-    except ValidationError as error:
-        raise BadRequest(f"{env.PROP_FIRM_ACCOUNTS} is not valid prop-firm accounts: {error}") from error
+    """The futures accounts the pipeline checks prop-firm rules for, by the signal's account name:
+    the stored setting (``fks_adapters.settings``), re-read within its cache bound."""
+    accounts: dict[str, PropFirmAccount] = current_setting("prop_firm_accounts")
+    return accounts
 
 
 def portfolio_limits() -> PortfolioLimits:
-    raw = env.get(env.PORTFOLIO_LIMITS) or "{}"
-    try:
-        return PortfolioLimits.model_validate(json.loads(raw))
-    except (ValueError, json.JSONDecodeError) as error:
-        raise BadRequest(f"{env.PORTFOLIO_LIMITS} is not valid portfolio limits: {error}") from error
+    limits: PortfolioLimits = current_setting("portfolio_limits")
+    return limits

@@ -25,6 +25,7 @@ _WRITE_RULES: list[tuple[str, str, Scope]] = [
     ("*", "/strategies*", Scope.ADMIN),
     ("*", "/keys*", Scope.ADMIN),
     ("POST", "/models/*", Scope.ADMIN),  # training spends minutes of compute and replaces served models
+    ("PUT", "/settings/*", Scope.ADMIN),  # limits and prop-firm accounts: what the platform may trade
 ]
 
 
