@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.utilities import parameters
 from pydantic import ValidationError
 
 from fks import env
@@ -33,6 +32,10 @@ def _stored_text(name: str) -> tuple[str, str]:
     if not prefix:
         variable = setting(name).initial_env
         return env.get(variable) or "{}", variable
+    # Imported here: powertools' parameters utility loads boto3, which a cold start should not
+    # pay before the first invocation that reads a setting (fks_adapters.aws.lazy).
+    from aws_lambda_powertools.utilities import parameters
+
     path = f"{prefix.rstrip('/')}/{name}"
     try:
         text = parameters.get_parameter(path, max_age=settings_max_age_s())

@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-from boto3.dynamodb.conditions import Key
-
 from fks.errors import BadRequest, Conflict, TemporaryError
 from fks.settings import SETTINGS, setting
 from fks.settings.catalogue import MAX_VALUE_BYTES
+from fks_adapters.aws.lazy import aws_client, aws_resource
 
 DEFAULT_LEASE_S = 60.0
 
@@ -69,8 +67,8 @@ class SettingsStore:
         lease_s: float = DEFAULT_LEASE_S,
     ) -> None:
         self.prefix = prefix.rstrip("/")
-        self._ssm = ssm or boto3.client("ssm")
-        self._audit = (dynamodb or boto3.resource("dynamodb")).Table(audit_table)
+        self._ssm = ssm or aws_client("ssm")
+        self._audit = (dynamodb or aws_resource("dynamodb")).Table(audit_table)
         self._clock = clock
         self.lease_s = lease_s
 
@@ -148,6 +146,8 @@ class SettingsStore:
 
     def history(self, name: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Applied changes, newest first: who changed which setting from what to what, and when."""
+        from boto3.dynamodb.conditions import Key  # boto3 loads on first use (fks_adapters.aws.lazy)
+
         names = [setting(name).name] if name else sorted(SETTINGS)
         entries: list[dict[str, Any]] = []
         for each in names:
