@@ -1,5 +1,5 @@
 """``POST /backtests``, ``GET /backtests`` (past runs, newest first, paged), ``GET /backtests/{id}``,
-``POST /optimizations``, ``GET /optimizations/{id}``;
+``POST /optimizations``, ``GET /optimizations`` (likewise), ``GET /optimizations/{id}``;
 and, invoked by the optimisation state machine, one grid cell (``{"action": "cell"}``) or the
 choice of the best cell (``{"action": "pick_best"}``).
 
@@ -43,7 +43,9 @@ MAX_PAGE = 100
 @app.post("/backtests", responses={201: {"description": "The backtest, run and stored"}})
 def post_backtest(request: Annotated[BacktestRequest, Body()]) -> Response[dict[str, Any]]:
     """Run a backtest on stored history and store its result."""
-    body = backtests.run_backtest_request(request, market_data.candle_series(), wiring.result_store("backtests"))
+    body = backtests.run_backtest_request(
+        request, market_data.candle_series(), wiring.result_store("backtests"), wiring.model_store()
+    )
     return Response(status_code=201, content_type="application/json", body=body)
 
 
@@ -81,9 +83,21 @@ def post_optimization(request: Annotated[OptimizationRequest, Body()]) -> Respon
     if request.method == "grid" and cells > int(os.environ.get("FKS_INLINE_GRID_CELLS", DEFAULT_INLINE_GRID_CELLS)):
         return Response(status_code=202, content_type="application/json", body=_fan_out(request))
     body = backtests.run_optimization_request(
-        request, market_data.candle_series(), wiring.result_store("optimizations")
+        request, market_data.candle_series(), wiring.result_store("optimizations"), models=wiring.model_store()
     )
     return Response(status_code=201, content_type="application/json", body=body)
+
+
+@app.get("/optimizations")
+def list_optimizations(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="results per page")] = 20,
+    after: Annotated[
+        str | None, Query(pattern=PAGE_CURSOR_PATTERN, description="the `next` cursor of the previous page")
+    ] = None,
+) -> dict[str, Any]:
+    """Past optimisations, newest first: each run's market, strategy, search, objective and best cell."""
+    page, cursor = wiring.result_store("optimizations").list_recent(limit, after)
+    return {"optimizations": page, "next": cursor}
 
 
 @app.get("/optimizations/<optimization_id>")
@@ -99,6 +113,8 @@ def _fan_out(request: OptimizationRequest) -> dict[str, Any]:
         name=optimization_id,
         input=json.dumps(optimization_input(request, optimization_id)),
     )
+    summary = backtests.optimization_summary(request, "running")
+    wiring.result_store("optimizations").add_to_index(optimization_id, summary)
     return {"id": optimization_id, "execution_arn": execution["executionArn"], "status": "running"}
 
 
@@ -114,7 +130,7 @@ def optimization_input(request: OptimizationRequest, optimization_id: str) -> di
 def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
     task = parse_event(OptimizationTask, event, "optimisation task").root
     if isinstance(task, RunCellTask):
-        return backtests.run_cell(task.request, task.params, market_data.candle_series())
+        return backtests.run_cell(task.request, task.params, market_data.candle_series(), wiring.model_store())
     cells = [cell.model_dump(mode="json") for cell in task.cells]
     best = backtests.pick_best(cells)
     document = {"id": task.optimization_id, "best": best, "trials": len(cells), "all": cells}

@@ -33,7 +33,9 @@ logger = Logger()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = parse_event(SignalGenerationRun, event, "GenerateSignals")
     now_ms = run.now_ms or int(time.time() * 1000)
-    generator = SignalGenerator(market_data.candle_series(), wiring.evaluation_cursor(), wiring.signal_recorder())
+    generator = SignalGenerator(
+        market_data.candle_series(), wiring.evaluation_cursor(), wiring.signal_recorder(), wiring.model_store()
+    )
     outcomes: dict[str, str] = {}
     evaluations: dict[str, dict[str, Any]] = {}
     for config in wiring.strategy_table().list(active_only=True):

@@ -375,6 +375,7 @@ def test_strategy_types_lists_each_built_in_and_the_plugin_from_its_layer(stored
     types = {entry["name"]: entry for entry in reply.json()["strategy_types"]}
     assert reply.status_code == 200
     built_in = {"sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"}
+    built_in |= {"ml_forecast", "regime_gate"}  # with the asset's stored models
     assert set(types) == {*built_in, "rsi_trend"}
     assert {name for name, entry in types.items() if entry["source"] == "built_in"} == built_in
     assert types["rsi_trend"]["source"] == "plugin"

@@ -3,14 +3,13 @@
 Both run the same training (``fks.ml.training.train_models``) and print the out-of-sample scores
 next to the naive baselines, the forecast strategy against buy-and-hold, and a strategy with and
 without the regime gate; both write a PNG of regimes over price. ``train`` also writes the models
-(regime HMM as JSON, forecaster pickled) and the report to ``--out``. Bad input exits with 2.
+(regime HMM and forecaster trees, both JSON) and the report to ``--out``. Bad input exits with 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -78,8 +77,8 @@ def save_models(trained: TrainedModels, folder: Path, stem: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     regime = folder / f"{stem}_regime_model.json"
     regime.write_text(json.dumps(trained.regime.to_json(), indent=1))
-    forecast = folder / f"{stem}_forecast_model.pkl"
-    forecast.write_bytes(pickle.dumps(trained.forecaster, protocol=pickle.HIGHEST_PROTOCOL))
+    forecast = folder / f"{stem}_forecast_model.json"
+    forecast.write_text(json.dumps(trained.forecaster.to_json()))
     report = folder / f"{stem}_report.json"
     report.write_text(trained.report.model_dump_json(indent=2))
     return [regime, forecast, report]

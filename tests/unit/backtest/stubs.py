@@ -13,6 +13,8 @@ from fks.strategies.candles import FloatArray
 T0 = 1_700_000_000_000  # 2023-11-14T22:13:20Z, epoch ms
 MINUTE = 60_000
 BUILT_IN_STRATEGIES = ["sma_cross", "ema_cross", "rsi_reversion", "bollinger_breakout", "macd", "donchian_breakout"]
+# Built in too, listed after those: they evaluate the asset's stored models (fks.ml.deployed).
+MODEL_STRATEGIES = ["ml_forecast", "regime_gate"]
 
 
 class CandleStubs:

@@ -71,9 +71,18 @@ class _Results:
 
     def __init__(self) -> None:
         self.documents: dict[str, dict[str, Any]] = {}
+        self.index: dict[str, dict[str, Any]] = {}
 
-    def put(self, result_id: str, document: dict[str, Any], plots: dict[str, Any] | None = None) -> dict[str, str]:
+    def put(
+        self,
+        result_id: str,
+        document: dict[str, Any],
+        plots: dict[str, Any] | None = None,
+        summary: dict[str, Any] | None = None,
+    ) -> dict[str, str]:
         self.documents[result_id] = document
+        if summary is not None:
+            self.index[result_id] = summary
         return {name: f"optimizations/{result_id}/{name}.png" for name in plots or {}}
 
 
@@ -94,6 +103,9 @@ def test_optimization_with_walk_forward_reports_out_of_sample_folds_and_a_heatma
     assert [fold["test_bars"] for fold in folds] == [[600, 900], [900, 1200]]
     assert summary["plots"] == {"heatmap": "optimizations/opt-1/heatmap.png"}
     assert results.documents["opt-1"]["best"] == summary["best"]
+    listed = results.index["opt-1"]  # what GET /optimizations lists of it
+    assert (listed["status"], listed["trials"]) == ("done", summary["trials"])
+    assert listed["best"] == {"params": summary["best"]["params"], "score": summary["best"]["score"]}
 
 
 def test_walk_forward_with_random_search_is_rejected() -> None:

@@ -28,7 +28,7 @@ def test_ml_train_prints_out_of_sample_figures_next_to_baselines_and_writes_mode
     assert (tmp_path / "BTC-USDT_1h_regimes.png").read_bytes()[:4] == b"\x89PNG"
     regime = json.loads((tmp_path / "BTC-USDT_1h_regime_model.json").read_text())
     assert regime["kind"] == "gaussian_hmm"
-    assert (tmp_path / "BTC-USDT_1h_forecast_model.pkl").stat().st_size > 0
+    assert (tmp_path / "BTC-USDT_1h_forecast_model.json").stat().st_size > 0
 
 
 def test_ml_evaluate_on_too_short_a_range_exits_2_naming_the_minimum(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from fks.strategies import get_strategy, strategy_names
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import broken_plugins, built_in_names, is_plugin, plugin_module, reload_plugins
 from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES as BUILT_IN
+from tests.unit.backtest.stubs import MODEL_STRATEGIES
 from tests.unit.backtest.stubs import CandleStubs
 
 GOOD = """
@@ -55,8 +56,9 @@ def _write(folder, files):
 def test_the_example_plugin_is_listed_after_the_built_ins():
     names = strategy_names()
 
-    assert names[: len(BUILT_IN)] == BUILT_IN == built_in_names()
-    assert "rsi_trend" in names[len(BUILT_IN) :]
+    built_in = BUILT_IN + MODEL_STRATEGIES
+    assert names[: len(built_in)] == built_in == built_in_names()
+    assert "rsi_trend" in names[len(built_in) :]
     assert is_plugin("rsi_trend")
     assert not is_plugin("sma_cross")
     assert plugin_module("rsi_trend") == "fks_user_strategies.rsi_trend"

@@ -2,27 +2,28 @@
 
 Layout under the data bucket::
 
-    models/{asset}/{kind}/{version}/model.json | model.pkl   the model
-    models/{asset}/{kind}/{version}/metadata.json             metrics, timeframe, trained-on range
-    models/{asset}/{kind}/latest.json                         {"version": ...}, written last
+    models/{asset}/{kind}/{version}/model.json      the model
+    models/{asset}/{kind}/{version}/metadata.json   metrics, timeframe, trained-on range
+    models/{asset}/{kind}/latest.json               {"version": ...}, written last
 
-``kind`` is ``regime`` (Gaussian HMM parameters, plain JSON) or ``forecast`` (a fitted
-scikit-learn classifier, pickled). Pickle is acceptable here only because the bucket is ours and
-only the training function writes to it; never load a model from anywhere else. Writing the
-``latest.json`` pointer last means a reader never sees a version whose files are incomplete.
+``kind`` is ``regime`` (Gaussian HMM parameters) or ``forecast`` (the gradient-boosted trees as
+arrays, ``fks.ml.trees``): both plain JSON, so reading a model can never execute code, whoever
+wrote the file (no pickle). A version stored as ``model.pkl`` by an older release is refused with
+the advice to retrain. Writing the ``latest.json`` pointer last means a reader never sees a version
+whose files are incomplete.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from fks.errors import NotFound
+from fks.errors import BadRequest, NotFound
+from fks.strategies.models import ServedModel
 from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class StoredModel:
     asset: str
     kind: str
     version: str
-    model: Any  # dict for a regime model, a fitted classifier for a forecast model
+    model: dict[str, Any]  # the model's JSON document
     metadata: dict[str, Any]
 
 
@@ -59,11 +60,9 @@ class ModelStore:
     def put(self, asset: str, kind: str, model: Any, metadata: dict[str, Any], version: str | None = None) -> str:
         """Store one model version and point ``latest`` at it; returns the version."""
         version = version or new_version()
-        if kind == "regime":
-            body, name = json.dumps(model).encode(), "model.json"
-        else:
-            body, name = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), "model.pkl"
-        self._put(self._key(asset, kind, version, name), body)
+        if not isinstance(model, dict):
+            raise TypeError("a model is stored as its JSON document (RegimeModel.to_json, TreeEnsemble.to_json)")
+        self._put(self._key(asset, kind, version, "model.json"), json.dumps(model).encode())
         document = {**metadata, "asset": asset, "kind": kind, "version": version}
         self._put(self._key(asset, kind, version, "metadata.json"), json.dumps(document, default=str).encode())
         self._put(self._key(asset, kind, "latest.json"), json.dumps({"version": version}).encode())
@@ -74,12 +73,29 @@ class ModelStore:
         pointer = json.loads(self._get(self._key(asset, kind, "latest.json"), asset, kind))
         version = str(pointer["version"])
         metadata = json.loads(self._get(self._key(asset, kind, version, "metadata.json"), asset, kind))
-        if kind == "regime":
+        try:
             model = json.loads(self._get(self._key(asset, kind, version, "model.json"), asset, kind))
-        else:
-            # Our own bucket, written only by the training function (see the module docstring).
-            model = pickle.loads(self._get(self._key(asset, kind, version, "model.pkl"), asset, kind))  # noqa: S301
+        except NotFound:
+            raise NotFound(
+                f"the {kind} model of {asset} (version {version}) is not stored as JSON (an older pickled "
+                f"model is never loaded); retrain it with POST /models/{asset}/train",
+                details={"asset": asset, "kind": kind, "version": version},
+            ) from None
         return StoredModel(asset=asset, kind=kind, version=version, model=model, metadata=metadata)
+
+    def served(self, asset: str, kind: str) -> ServedModel:
+        """The latest version as the strategies use it (``fks.strategies.models.ModelSource``)."""
+        stored = self.latest(asset, kind)
+        try:
+            trained_until = int(stored.metadata["report"]["end_ms"])
+            timeframe = str(stored.metadata["timeframe"])
+        except (KeyError, TypeError, ValueError):
+            raise BadRequest(
+                f"the {kind} model of {asset} (version {stored.version}) has no training range in its metadata; "
+                f"retrain it with POST /models/{asset}/train",
+                details={"asset": asset, "kind": kind, "version": stored.version},
+            ) from None
+        return ServedModel(kind, asset, stored.version, timeframe, trained_until, stored.model)
 
     def _put(self, key: str, body: bytes) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=body)

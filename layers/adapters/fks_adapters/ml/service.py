@@ -18,6 +18,7 @@ from fks.market_data.storage import CandleStore, SeriesKey, symbol_from_partitio
 from fks.market_data.timeframes import DAY_MS, floor_time
 from fks.ml.regimes import RegimeModel
 from fks.ml.training import MIN_SERVE_BARS, latest_forecast, latest_regime, train_models
+from fks.ml.trees import TreeEnsemble
 from fks.strategies.candles import Candles
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.strategies.backtests import load_candles_frame
@@ -74,7 +75,7 @@ def train_asset(
     report = trained.report.model_dump(mode="json")
     metadata = {"exchange": key.exchange, "symbol": key.symbol, "timeframe": key.timeframe.value, "report": report}
     regime_version = models.put(asset, "regime", trained.regime.to_json(), metadata)
-    forecast_version = models.put(asset, "forecast", trained.forecaster, metadata)
+    forecast_version = models.put(asset, "forecast", trained.forecaster.to_json(), metadata)
     return {"asset": asset, "versions": {"regime": regime_version, "forecast": forecast_version}, "report": report}
 
 
@@ -112,7 +113,7 @@ def serve_forecast(asset: str, candles: CandleStore, models: ModelStore, now_ms:
     asset = canonical_asset(asset)
     stored = models.latest(asset, "forecast")
     key, data = _recent(asset, stored.metadata, candles, now_ms)
-    prob_up = latest_forecast(stored.model, data)
+    prob_up = latest_forecast(TreeEnsemble.from_json(stored.model), data)
     evaluation = stored.metadata.get("report", {}).get("evaluation")
     return {
         **_served(asset, key, stored.version, data),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +23,39 @@ from fks.backtest.requests import BacktestRequest, CandleRange, Objective, Optim
 from fks.errors import BadRequest
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
-from fks.strategies.base import Params
-from fks.strategies.candles import Candles, as_candles
+from fks.strategies.base import Params, Strategy
+from fks.strategies.candles import Candles
+from fks.strategies.inputs import candles_from_frame, read_strategy_candles
+from fks.strategies.models import ModelSource
 from fks_adapters.strategies.results import ResultStore
 
 # A result document stays a few hundred KB: a million-bar run can hold tens of thousands of trades.
 MAX_ROWS_IN_DOCUMENT = 1_000
 
 
-def load_candles(candles: CandleSeriesReader, request: CandleRange) -> Candles:
+def load_candles(
+    candles: CandleSeriesReader,
+    request: CandleRange,
+    strategy: Strategy,
+    params: Mapping[str, object] | None = None,
+    models: ModelSource | None = None,
+) -> Candles:
+    """The request's bars with the strategy's informative series and stored models (declared with
+    ``params``, the defaults when none: an optimisation reads its data once for every trial)."""
     key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)
-    return load_candles_frame(candles.read(key, request.start_ms, request.end_ms))
+    return read_strategy_candles(candles, strategy, params or {}, key, request.start_ms, request.end_ms, models)
 
 
 def load_candles_frame(frame: pd.DataFrame) -> Candles:
     """A stored candle frame as the backtester's arrays."""
-    # Stored prices are exact decimals; the simulation is float64 by design (fks.backtest.money).
-    columns: dict[str, Any] = {"open_time": frame["open_time"].to_numpy(dtype=np.int64)}
-    for name in ("open", "high", "low", "close", "volume"):
-        columns[name] = frame[name].astype("float64").to_numpy()
-    return as_candles(columns)
+    return candles_from_frame(frame)
 
 
-def run_backtest_request(request: BacktestRequest, candles: CandleSeriesReader, results: ResultStore) -> dict[str, Any]:
+def run_backtest_request(
+    request: BacktestRequest, candles: CandleSeriesReader, results: ResultStore, models: ModelSource | None = None
+) -> dict[str, Any]:
     strategy, params, config = request.resolved()
-    data = load_candles(candles, request)
+    data = load_candles(candles, request, strategy, params, models)
     result = run_backtest(data, strategy, params, config)
     backtest_id = uuid.uuid4().hex
     document = {
@@ -95,17 +104,22 @@ def run_search(request: OptimizationRequest, data: Candles) -> SearchResult:
 
 
 def run_optimization_request(
-    request: OptimizationRequest, candles: CandleSeriesReader, results: ResultStore, optimization_id: str | None = None
+    request: OptimizationRequest,
+    candles: CandleSeriesReader,
+    results: ResultStore,
+    optimization_id: str | None = None,
+    models: ModelSource | None = None,
 ) -> dict[str, Any]:
-    data = load_candles(candles, request)
+    data = load_candles(candles, request, request.resolved()[0], models=models)
     search = run_search(request, data)
     best_params, best_metrics = search.best
+    best = _cell(best_params, best_metrics, request.goal)
     optimization_id = optimization_id or uuid.uuid4().hex
-    summary = {
+    summary: dict[str, Any] = {
         "id": optimization_id,
         "method": request.method,
         "objective": request.objective,
-        "best": _cell(best_params, best_metrics, request.goal),
+        "best": best,
         "trials": len(search.trials),
     }
     if request.walk_forward is not None:
@@ -117,8 +131,29 @@ def run_optimization_request(
     }
     with tempfile.TemporaryDirectory() as folder:
         plots = _heatmap(search, Path(folder))
-        summary["plots"] = results.put(optimization_id, document, plots)
+        listed = optimization_summary(request, "done", best, len(search.trials))
+        summary["plots"] = results.put(optimization_id, document, plots, summary=listed)
     return summary
+
+
+def optimization_summary(
+    request: OptimizationRequest, status: str, best: dict[str, Any] | None = None, trials: int | None = None
+) -> dict[str, Any]:
+    """What ``GET /optimizations`` lists of one run: its market, strategy, search and best cell
+    (a grid fanned out to the state machine is listed as ``running`` when it starts, without one)."""
+    return {
+        "status": status,
+        "strategy": request.strategy,
+        "exchange": request.exchange,
+        "symbol": request.symbol,
+        "timeframe": request.timeframe.value,
+        "start_ms": request.start_ms,
+        "end_ms": request.end_ms,
+        "method": request.method,
+        "objective": request.objective,
+        "trials": trials,
+        "best": None if best is None else {"params": best["params"], "score": best["score"]},
+    }
 
 
 def _walk_forward(request: OptimizationRequest, spec: WalkForwardSpec, data: Candles) -> dict[str, Any]:
@@ -169,14 +204,19 @@ def _cell(params: Params, metrics: Metrics, objective: Objective) -> dict[str, A
     }
 
 
-def run_cell(request: OptimizationRequest, params: dict[str, Any], candles: CandleSeriesReader) -> dict[str, Any]:
+def run_cell(
+    request: OptimizationRequest,
+    params: dict[str, Any],
+    candles: CandleSeriesReader,
+    models: ModelSource | None = None,
+) -> dict[str, Any]:
     """One cell of a fanned-out grid (a Map state iteration); a cell breaking a rule is skipped."""
     strategy, config = request.resolved()
     try:
         validated = strategy.validate_params(params)
     except BadRequest as error:
         return {"params": params, "score": None, "skipped": error.message}
-    metrics = run_backtest(load_candles(candles, request), strategy, validated, config).metrics
+    metrics = run_backtest(load_candles(candles, request, strategy, models=models), strategy, validated, config).metrics
     return _cell(validated, metrics, request.goal)
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from fks.errors import BadRequest, NotFound
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies.configs import StrategyConfig
+from fks.strategies.inputs import newest_ready_bar, read_strategy_candles
+from fks.strategies.models import ModelSource
+from fks.strategies.registry import get_strategy
 from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due, lookback_bars
-from fks_adapters.strategies.backtests import load_candles_frame
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.signal_recorder import SignalRecorder
 
@@ -19,23 +22,42 @@ _PRECEDENCE = ("sent", "resent", "duplicate", "stale")
 
 
 class SignalGenerator:
-    def __init__(self, candles: CandleSeriesReader, cursor: EvaluationCursor, recorder: SignalRecorder) -> None:
+    def __init__(
+        self,
+        candles: CandleSeriesReader,
+        cursor: EvaluationCursor,
+        recorder: SignalRecorder,
+        models: ModelSource | None = None,
+    ) -> None:
         self.candles = candles
         self.cursor = cursor
         self.recorder = recorder
+        self.models = models
 
     def generate(self, config: StrategyConfig, now_ms: int) -> dict[str, Any]:
         key = SeriesKey.of(config.exchange, config.symbol, config.timeframe)
         tf, lookback = key.timeframe, lookback_bars(config)
+        strategy = get_strategy(config.strategy)
         previous = self.cursor.get(config)
-        due, dropped = due_bars(tf, previous, self.candles.newest_closed_bar(key, now_ms), lookback)
+        newest, missing = newest_ready_bar(self.candles, strategy, config.params, key, now_ms)
+        due, dropped = due_bars(tf, previous, newest, lookback)
         report: dict[str, Any] = {"outcome": "up_to_date", "cursor": previous, "bars": [], "signals": []}
+        if missing:  # an informative series nobody stores: nothing can be evaluated until it is
+            report["outcome"], report["informative_missing"] = "waiting", missing
         if dropped:
             report["dropped"] = dropped  # missed bars older than the lookback: never evaluated
         if not due:
             return report
-        frame = self.candles.read(key, due[0] - lookback * tf.ms, due[-1] + tf.ms)
-        evaluation = evaluate_due(config, load_candles_frame(frame), due, now_ms)
+        try:
+            candles = read_strategy_candles(
+                self.candles, strategy, config.params, key, due[0] - lookback * tf.ms, due[-1] + tf.ms, self.models
+            )
+        except (BadRequest, NotFound) as error:
+            # A stored model missing or too old: refused by name, the cursor left where it is, so the
+            # bars are judged once a model is trained (within the lookback).
+            report.update(outcome="refused", reason=error.message)
+            return report
+        evaluation = evaluate_due(config, candles, due, now_ms)
         report["bars"] = [bar.bar_time for bar in evaluation.bars]
         report["incomplete"] = [bar.bar_time for bar in evaluation.bars if bar.incomplete]
         report["signals"] = self._record(evaluation, now_ms)

@@ -62,16 +62,20 @@ class ResultStore:
             Bucket=self.bucket, Key=self.key(result_id, RESULT_FILE), Body=body, ContentType="application/json"
         )
         if summary is not None:
-            stored_at = int(time.time() * 1000)
-            entry = {"id": result_id, "stored_at": stored_at, **summary}
-            name = f"{_NEWEST_FIRST_BASE - stored_at:013d}-{result_id}"
-            self._s3.put_object(
-                Bucket=self.bucket,
-                Key=self.key(INDEX_FOLDER, f"{name}.json"),
-                Body=json.dumps(entry, default=str).encode(),
-                ContentType="application/json",
-            )
+            self.add_to_index(result_id, summary)
         return keys
+
+    def add_to_index(self, result_id: str, summary: dict[str, Any]) -> None:
+        """List ``summary`` first in ``list_recent`` (a fanned-out optimisation is listed as it starts)."""
+        stored_at = int(time.time() * 1000)
+        entry = {"id": result_id, "stored_at": stored_at, **summary}
+        name = f"{_NEWEST_FIRST_BASE - stored_at:013d}-{result_id}"
+        self._s3.put_object(
+            Bucket=self.bucket,
+            Key=self.key(INDEX_FOLDER, f"{name}.json"),
+            Body=json.dumps(entry, default=str).encode(),
+            ContentType="application/json",
+        )
 
     def list_recent(self, limit: int, after: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
         """Summaries of stored results, newest first, ``limit`` at a time; ``after`` is the page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fks import env
+from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.results import ResultStore
 from fks_adapters.strategies.signal_recorder import SignalRecorder
@@ -23,3 +24,8 @@ def signal_recorder() -> SignalRecorder:
 
 def evaluation_cursor() -> EvaluationCursor:
     return EvaluationCursor(env.require(env.SIGNALS_TABLE))
+
+
+def model_store() -> ModelStore:
+    """Stored models, read by the model strategies (``fks.ml.deployed``) and written by training."""
+    return ModelStore(env.require(env.DATA_BUCKET), prefix=env.get(env.MODELS_PREFIX) or "models")

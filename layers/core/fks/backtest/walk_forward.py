@@ -20,7 +20,7 @@ from fks.backtest.optimize import grid_search, score
 from fks.backtest.requests import Objective
 from fks.errors import BadRequest
 from fks.strategies.base import Params, Strategy
-from fks.strategies.candles import COLUMNS, Candles, CandlesLike, as_candles
+from fks.strategies.candles import Candles, CandlesLike, as_candles
 
 
 @dataclass(frozen=True)
@@ -79,4 +79,4 @@ def walk_forward(
 
 
 def _slice(candles: Candles, start: int, end: int) -> Candles:
-    return Candles(*(getattr(candles, name)[start:end] for name in COLUMNS))
+    return candles.window(start, end)

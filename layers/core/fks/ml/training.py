@@ -15,10 +15,11 @@ from fks.backtest import run_backtest
 from fks.errors import BadRequest
 from fks.ml.evaluation import Evaluation, evaluate
 from fks.ml.features import FEATURE_WARMUP, build_features, next_direction
-from fks.ml.forecast import MIN_TRAIN_ROWS, REFIT_EVERY, fit_direction, min_forecast_bars, predict_up, walk_forward
+from fks.ml.forecast import MIN_TRAIN_ROWS, REFIT_EVERY, fit_direction, min_forecast_bars, walk_forward
 from fks.ml.regimes import RegimeModel, fit_regimes, min_regime_bars
 from fks.ml.strategies import MlForecast, RegimeGate
 from fks.ml.transitions import RegimeStats, regime_stats
+from fks.ml.trees import TreeEnsemble
 from fks.strategies import IndicatorCache, Strategy, get_strategy
 from fks.strategies.candles import Candles
 
@@ -55,7 +56,7 @@ class TrainingReport(BaseModel):
 @dataclass(frozen=True, slots=True)
 class TrainedModels:
     regime: RegimeModel
-    forecaster: object  # a fitted scikit-learn classifier
+    forecaster: TreeEnsemble  # the fitted classifier's trees: stored as JSON, served without scikit-learn
     report: TrainingReport
     regimes: list[str]  # causal label per training bar, for plots
 
@@ -109,7 +110,7 @@ def train_models(
     regime = fit_regimes(candles, seed=seed)
     features, target = build_features(candles).values, next_direction(close)
     rows = np.all(np.isfinite(features), axis=1) & np.isfinite(target)
-    forecaster = fit_direction(features[rows], target[rows], seed)
+    forecaster = TreeEnsemble.from_classifier(fit_direction(features[rows], target[rows], seed))
     labels = regime.regimes(candles)
     report = TrainingReport(
         bars=len(candles),
@@ -139,8 +140,8 @@ def latest_regime(model: RegimeModel, candles: Candles) -> str:
     return model.regimes(candles)[-1]
 
 
-def latest_forecast(forecaster: object, candles: Candles) -> float:
+def latest_forecast(forecaster: TreeEnsemble, candles: Candles) -> float:
     """P(the bar after the latest one closes up)."""
     _check_serving(candles)
     features = build_features(candles).values[-1:]
-    return float(predict_up(forecaster, features)[0])
+    return float(forecaster.predict_up(features)[0])

@@ -10,6 +10,7 @@ from fks.strategies.breakouts import BollingerBreakout, DonchianBreakout
 from fks.strategies.candles import Candles, CandlesLike, as_candles
 from fks.strategies.causality import LookaheadDetected, check_causal
 from fks.strategies.crossovers import EmaCross, MacdCross, SmaCross
+from fks.strategies.informative import Informative, InformativeSeries
 from fks.strategies.parameters import Parameter, ParamValue
 from fks.strategies.registry import get_strategy, strategy_names
 from fks.strategies.reversion import RsiReversion
@@ -21,6 +22,8 @@ __all__ = [
     "DonchianBreakout",
     "EmaCross",
     "IndicatorCache",
+    "Informative",
+    "InformativeSeries",
     "LookaheadDetected",
     "MacdCross",
     "ParamValue",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Mapping
-from typing import ClassVar, TypeVar, cast
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 import numpy as np
 
 from fks.errors import BadRequest
 from fks.strategies.candles import Candles, CandlesLike, FloatArray, as_candles
 from fks.strategies.parameters import Parameter, ParamValue
+
+if TYPE_CHECKING:
+    from fks.strategies.informative import Informative
+    from fks.strategies.models import ModelNeed
 
 T = TypeVar("T")
 Params = dict[str, ParamValue]
@@ -82,6 +86,17 @@ class Strategy(ABC):
     def warmup_bars(self, params: Params) -> int:
         """Index of the first bar at which the target can be non-zero."""
 
+    def informative(self, params: Params) -> Sequence[Informative]:
+        """Other timeframes and symbols this strategy reads (``fks.strategies.informative``); none by default.
+
+        Whatever evaluates the strategy supplies them on ``candles.informative_series(timeframe, symbol)``.
+        """
+        return ()
+
+    def models(self, params: Params) -> Sequence[ModelNeed]:
+        """Stored models this strategy evaluates with (``fks.strategies.models``); none by default."""
+        return ()
+
     def min_bars(self, params: Mapping[str, object] | None = None) -> int:
         """Bars a backtest needs: the warm-up, one bar to signal and one to fill at its open."""
         return self.warmup_bars(self.validate_params(params)) + 2
@@ -98,7 +113,15 @@ class Strategy(ABC):
             cache = IndicatorCache(data)
         elif cache.candles is not data:
             raise ValueError("the indicator cache belongs to a different candle set")
-        raw = np.asarray(self.compute_targets(data, self.validate_params(params), cache), dtype=np.float64)
+        values = self.validate_params(params)
+        missing = [str(spec) for spec in self.informative(values) if spec.key not in data.informative]
+        missing += [f"{need.kind} model" for need in self.models(values) if need.kind not in data.models]
+        if missing:
+            raise BadRequest(
+                f"strategy {self.name} reads inputs that were not supplied: {', '.join(missing)}",
+                details={"missing_informative": missing},
+            )
+        raw = np.asarray(self.compute_targets(data, values, cache), dtype=np.float64)
         if raw.shape != (len(data),):
             raise ValueError(f"{self.name} returned shape {raw.shape} for {len(data)} candles")
         # NaN is "no opinion yet" (warm-up): flat. Exposure beyond one sized position is capped

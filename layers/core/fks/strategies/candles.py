@@ -8,13 +8,17 @@ here means every strategy and every grid run works on plain arrays and none can 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from fks.errors import BadRequest
+
+if TYPE_CHECKING:
+    from fks.strategies.informative import InformativeSeries
+    from fks.strategies.models import ServedModel
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -39,17 +43,56 @@ class Candles:
     low: FloatArray
     close: FloatArray
     volume: FloatArray
+    # The strategy's informative series (``fks.strategies.informative``), keyed by
+    # (symbol or None for the strategy's own, timeframe), each aligned to these bars without lookahead.
+    informative: Mapping[tuple[str | None, str], InformativeSeries] = field(default_factory=dict)
+    # Stored models the strategy declared (``fks.strategies.models``), by kind: the same for every bar.
+    models: Mapping[str, ServedModel] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.open_time.shape[0])
 
     def head(self, bars: int) -> Candles:
-        """The first ``bars`` candles, as views (used to prove a strategy ignores the future)."""
-        return Candles(*(getattr(self, name)[:bars] for name in COLUMNS))
+        """The first ``bars`` candles, as views (used to prove a strategy ignores the future); the
+        informative series are cut where these bars end, as if the later data did not exist yet."""
+        return self.window(0, min(max(bars, 0), len(self)))
 
     def from_bar(self, start: int) -> Candles:
         """The candles from bar ``start`` on, as views (history that starts later: warm-up checks)."""
-        return Candles(*(getattr(self, name)[start:] for name in COLUMNS))
+        return self.window(min(max(start, 0), len(self)), len(self))
+
+    def window(self, start: int, end: int) -> Candles:
+        """Bars ``start .. end - 1`` with their informative series sliced to match."""
+        informative = {key: series.window(start, end) for key, series in self.informative.items()}
+        return Candles(
+            self.open_time[start:end],
+            self.open[start:end],
+            self.high[start:end],
+            self.low[start:end],
+            self.close[start:end],
+            self.volume[start:end],
+            informative,
+            self.models,
+        )
+
+    def with_informative(self, informative: Mapping[tuple[str | None, str], InformativeSeries]) -> Candles:
+        arrays = (self.open_time, self.open, self.high, self.low, self.close, self.volume)
+        return Candles(*arrays, informative=dict(informative), models=self.models)
+
+    def with_models(self, models: Mapping[str, ServedModel]) -> Candles:
+        arrays = (self.open_time, self.open, self.high, self.low, self.close, self.volume)
+        return Candles(*arrays, informative=self.informative, models=dict(models))
+
+    def informative_series(self, timeframe: str, symbol: str | None = None) -> InformativeSeries:
+        """The informative series the strategy declared as ``Informative(timeframe, symbol)``."""
+        try:
+            return self.informative[(symbol, str(timeframe))]
+        except KeyError:
+            known = ", ".join(f"{s or 'own symbol'} {tf}" for s, tf in self.informative) or "none"
+            raise BadRequest(
+                f"informative series {symbol or 'own symbol'} {timeframe} was not supplied (declare it in "
+                f"Strategy.informative); supplied: {known}"
+            ) from None
 
 
 CandlesLike = Candles | Mapping[str, Any] | _Columnar
@@ -71,7 +114,7 @@ def as_candles(data: CandlesLike) -> Candles:
     lengths = {array.shape[0] for array in (open_time, *prices)}
     if len(lengths) != 1 or any(array.ndim != 1 for array in prices):
         raise BadRequest("candle columns must be one-dimensional and of equal length")
-    candles = Candles(open_time, *prices)
+    candles = Candles(open_time, prices[0], prices[1], prices[2], prices[3], prices[4])
     _check_values(candles)
     return candles
 

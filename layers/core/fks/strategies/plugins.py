@@ -29,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fks.strategies.base import Strategy
+from fks.strategies.informative import Informative
 from fks.strategies.parameters import Parameter
 
 PLUGIN_PACKAGE = "fks_user_strategies"
@@ -168,4 +169,7 @@ def _checked(cls: type[Strategy]) -> Strategy:
     warmup = strategy.warmup_bars(defaults)
     if not isinstance(warmup, int) or isinstance(warmup, bool) or warmup < 0:
         raise ValueError(f"warmup_bars must be a non-negative int, got {warmup!r}")
+    informative = strategy.informative(defaults)
+    if not all(isinstance(spec, Informative) for spec in informative):
+        raise ValueError("informative must return fks.strategies.Informative values (Informative.of('1d', 'BTC/USDT'))")
     return strategy

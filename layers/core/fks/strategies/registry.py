@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from fks.errors import BadRequest
+from fks.ml.deployed import StoredForecast, StoredRegimeGate
 from fks.strategies.base import Strategy
 from fks.strategies.breakouts import BollingerBreakout, DonchianBreakout
 from fks.strategies.crossovers import EmaCross, MacdCross, SmaCross
@@ -26,6 +27,8 @@ _BUILT_IN: dict[str, Strategy] = {
         BollingerBreakout(),
         MacdCross(),
         DonchianBreakout(),
+        StoredForecast(),  # with the asset's stored models (fks.ml.deployed)
+        StoredRegimeGate(),
     )
 }
 
