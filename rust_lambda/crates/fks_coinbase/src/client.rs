@@ -1,0 +1,479 @@
+//! The blocking Coinbase Advanced Trade client.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use fks_execution_core::{
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
+    Side, TimeInForce, VenueOrder, VenueTrade,
+};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::config::CoinbaseConfig;
+use crate::errors::{http_error, order_failure, transport_error};
+use crate::jwt::Signer;
+use crate::products::{Product, ProductList, Products};
+use crate::time::format_ms;
+use crate::wire::{CancelResults, Created, ErrorBody, FillList, FillView, OrderAnswer, OrderList, OrderView};
+
+const BROKERAGE: &str = "/api/v3/brokerage";
+/// Page size of order and fill lists, and how many pages one lookup reads at most.
+const PAGE: u32 = 250;
+const PAGES: usize = 4;
+/// Coinbase answers at most 350 candles a request.
+const CANDLES_PER_REQUEST: u64 = 300;
+
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// A Coinbase Advanced Trade REST client. Blocking, like the engine's [`ExchangeClient`].
+pub struct CoinbaseClient {
+    config: CoinbaseConfig,
+    host: String,
+    agent: ureq::Agent,
+    signer: Result<Signer, String>,
+    products: Option<Products>,
+    // (second, private requests sent in it): Coinbase allows `private_per_second` per key.
+    second: (u64, u32),
+}
+
+impl std::fmt::Debug for CoinbaseClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoinbaseClient").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn decimal(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+fn malformed(what: &str, err: &dyn std::fmt::Display) -> ExchangeError {
+    // A success status with an unreadable body: the request was processed, its outcome unknown.
+    ExchangeError::new(ErrorClass::Retryable, format!("unreadable Coinbase answer to {what}: {err}"))
+}
+
+fn not_readable_yet(what: &str) -> ExchangeError {
+    ExchangeError::new(ErrorClass::Retryable, format!("{what} is not readable yet"))
+}
+
+fn unsupported(what: &str) -> ExchangeError {
+    ExchangeError::new(ErrorClass::Permanent, format!("Coinbase Advanced Trade has no {what}"))
+}
+
+const fn side(side: Side) -> &'static str {
+    match side {
+        Side::Buy => "BUY",
+        Side::Sell => "SELL",
+    }
+}
+
+/// The `order_configuration` of `order`.
+fn configuration(order: &OrderCommand) -> Result<Value, ExchangeError> {
+    let base_size = decimal(order.quantity);
+    let limit = order.price.map(decimal);
+    let stop = order.stop_price.map(decimal);
+    Ok(match (order.order_type, order.time_in_force) {
+        (OrderType::Market, _) => json!({"market_market_ioc": {"base_size": base_size}}),
+        (OrderType::Limit, TimeInForce::Gtc) => {
+            json!({"limit_limit_gtc": {"base_size": base_size, "limit_price": limit, "post_only": false}})
+        }
+        (OrderType::Limit, TimeInForce::Ioc) => {
+            json!({"sor_limit_ioc": {"base_size": base_size, "limit_price": limit}})
+        }
+        (OrderType::Limit, TimeInForce::Fok) => {
+            json!({"limit_limit_fok": {"base_size": base_size, "limit_price": limit}})
+        }
+        (OrderType::StopLimit | OrderType::TakeProfitLimit, _) => {
+            // A stop-loss sells when the price falls (buys when it rises); a take profit the other way.
+            let falls = (order.order_type == OrderType::StopLimit) == (order.side == Side::Sell);
+            let direction = if falls { "STOP_DIRECTION_STOP_DOWN" } else { "STOP_DIRECTION_STOP_UP" };
+            json!({"stop_limit_stop_limit_gtc": {
+                "base_size": base_size, "limit_price": limit, "stop_price": stop, "stop_direction": direction,
+            }})
+        }
+        (OrderType::StopMarket, _) => return Err(unsupported("stop-market order for spot")),
+    })
+}
+
+impl CoinbaseClient {
+    /// A client for `config`. No request is sent until the first call; a private key that
+    /// cannot sign fails every private call with `Permanent`.
+    #[must_use]
+    pub fn new(config: CoinbaseConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(config.timeout))
+            .build()
+            .into();
+        let host = config
+            .base_url
+            .split_once("://")
+            .map_or(config.base_url.as_str(), |(_, rest)| rest)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let signer = Signer::new(&config.key_name, &config.private_key_pem).map_err(|e| e.to_string());
+        Self { config, host, agent, signer, products: None, second: (0, 0) }
+    }
+
+    fn products(&mut self) -> Result<&Products, ExchangeError> {
+        if self.products.is_none() {
+            let list: ProductList =
+                self.request(Method::Get, &format!("{BROKERAGE}/market/products"), &[], None, false)?;
+            self.products = Some(Products::new(list.products));
+        }
+        Ok(self.products.get_or_insert_with(Products::default))
+    }
+
+    fn product(&mut self, symbol: &str) -> Result<Product, ExchangeError> {
+        self.products()?.get(symbol).cloned()
+    }
+
+    /// The instrument definition of the engine's `symbol` from the product list.
+    ///
+    /// # Errors
+    /// [`ExchangeError`]; `Permanent` for a product Coinbase does not list.
+    pub fn instrument(&mut self, symbol: &str) -> Result<Instrument, ExchangeError> {
+        Ok(self.product(symbol)?.instrument())
+    }
+
+    /// The last traded price of `symbol` (`GET /market/products/{product_id}`).
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if Coinbase cannot answer or has no price.
+    pub fn last_price(&mut self, symbol: &str) -> Result<Decimal, ExchangeError> {
+        let id = self.product(symbol)?.product_id;
+        let product: Product =
+            self.request(Method::Get, &format!("{BROKERAGE}/market/products/{id}"), &[], None, false)?;
+        product.price.ok_or_else(|| not_readable_yet(&format!("a price of {id}")))
+    }
+
+    /// The high and low of each 1-minute candle of `symbol` opening from `start_ms` to `end_ms`,
+    /// oldest first, as `(open time, high, low)` (`GET /market/products/{id}/candles`).
+    ///
+    /// # Errors
+    /// [`ExchangeError`] if the candles cannot be read.
+    pub fn minute_ranges(
+        &mut self,
+        symbol: &str,
+        start_ms: u64,
+        end_ms: u64,
+    ) -> Result<Vec<(u64, Decimal, Decimal)>, ExchangeError> {
+        #[derive(Deserialize)]
+        struct Candle {
+            start: String,
+            high: Decimal,
+            low: Decimal,
+        }
+        #[derive(Deserialize)]
+        struct Candles {
+            candles: Vec<Candle>,
+        }
+        let id = self.product(symbol)?.product_id;
+        let path = format!("{BROKERAGE}/market/products/{id}/candles");
+        let (mut from_s, until_s) = (start_ms / 1000, end_ms / 1000 + 60);
+        let mut ranges = Vec::new();
+        while from_s < until_s {
+            let to_s = until_s.min(from_s + CANDLES_PER_REQUEST * 60);
+            let params = [
+                ("start", from_s.to_string()),
+                ("end", to_s.to_string()),
+                ("granularity", "ONE_MINUTE".to_owned()),
+            ];
+            let answer: Candles = self.request(Method::Get, &path, &params, None, false)?;
+            for candle in answer.candles {
+                let open = candle.start.parse::<u64>().map_err(|e| malformed("candles", &e))? * 1000;
+                if open >= start_ms && open <= end_ms {
+                    ranges.push((open, candle.high, candle.low));
+                }
+            }
+            from_s = to_s;
+        }
+        ranges.sort_by_key(|r| r.0);
+        Ok(ranges)
+    }
+
+    fn admit(&mut self) -> Result<(), ExchangeError> {
+        let second = now_ms() / 1000;
+        if self.second.0 != second {
+            self.second = (second, 0);
+        }
+        if self.second.1 >= self.config.private_per_second {
+            return Err(ExchangeError::new(
+                ErrorClass::RateLimited,
+                format!("{} private requests this second; retry in the next", self.second.1),
+            ));
+        }
+        self.second.1 += 1;
+        Ok(())
+    }
+
+    fn request<T: DeserializeOwned>(
+        &mut self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        signed: bool,
+    ) -> Result<T, ExchangeError> {
+        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let url = if query.is_empty() {
+            format!("{}{path}", self.config.base_url)
+        } else {
+            format!("{}{path}?{}", self.config.base_url, query.join("&"))
+        };
+        let token = if signed {
+            self.admit()?;
+            let key =
+                self.signer.as_ref().map_err(|e| ExchangeError::new(ErrorClass::Permanent, e.clone()))?;
+            let token = key
+                .token(method.name(), &self.host, path, now_ms() / 1000)
+                .map_err(|e| ExchangeError::new(ErrorClass::Retryable, e.to_string()))?;
+            Some(format!("Bearer {token}"))
+        } else {
+            None
+        };
+        let result = match (method, token) {
+            (Method::Get, Some(token)) => self.agent.get(&url).header("Authorization", &token).call(),
+            (Method::Get, None) => self.agent.get(&url).call(),
+            (Method::Post, token) => {
+                let text = body.map_or_else(|| "{}".to_owned(), Value::to_string);
+                let request = self.agent.post(&url).header("Content-Type", "application/json");
+                match token {
+                    Some(token) => request.header("Authorization", &token).send(&text),
+                    None => request.send(&text),
+                }
+            }
+        };
+        let mut response = result.map_err(|e| transport_error(&e))?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().map_err(|e| transport_error(&e))?;
+        if status >= 400 {
+            let error: Option<ErrorBody> = serde_json::from_str(&text).ok();
+            let code = error.as_ref().and_then(|e| e.error.clone());
+            let message = error.and_then(|e| e.message).unwrap_or_else(|| text.trim().to_owned());
+            return Err(http_error(status, code.as_deref(), &message));
+        }
+        serde_json::from_str(&text).map_err(|e| malformed(path, &e))
+    }
+
+    fn order(&mut self, order_id: &str) -> Result<Option<OrderView>, ExchangeError> {
+        let path = format!("{BROKERAGE}/orders/historical/{order_id}");
+        match self.request::<OrderAnswer>(Method::Get, &path, &[], None, true) {
+            Ok(answer) => Ok(Some(answer.order)),
+            Err(err) if err.code.as_deref() == Some("NOT_FOUND") => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Every fill of the order `order_id`; all of its filled size must be found.
+    fn fills(&mut self, view: &OrderView) -> Result<Vec<FillView>, ExchangeError> {
+        let mut fills = Vec::new();
+        let mut cursor = String::new();
+        for _ in 0..PAGES {
+            let mut params = vec![("order_ids", view.order_id.clone()), ("limit", PAGE.to_string())];
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.clone()));
+            }
+            let page: FillList = self.request(
+                Method::Get,
+                &format!("{BROKERAGE}/orders/historical/fills"),
+                &params,
+                None,
+                true,
+            )?;
+            fills.extend(page.fills);
+            cursor = page.cursor;
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        let found: Decimal = fills.iter().map(FillView::quantity).sum();
+        if found < view.filled_size {
+            return Err(not_readable_yet(&format!("every fill of order {}", view.order_id)));
+        }
+        fills.sort_by(|a, b| a.trade_time.cmp(&b.trade_time));
+        Ok(fills)
+    }
+
+    fn venue_order(&mut self, view: OrderView, command: &OrderCommand) -> Result<VenueOrder, ExchangeError> {
+        let fills = if view.filled_size > Decimal::ZERO { self.fills(&view)? } else { Vec::new() };
+        Ok(view.into_venue_order(command, &fills))
+    }
+
+    /// The order placed with `command`'s client order id: the product's open orders first, then
+    /// its orders of any status, newest first, a few pages back.
+    fn find(&mut self, command: &OrderCommand) -> Result<Option<OrderView>, ExchangeError> {
+        let product_id = self.product(&command.symbol)?.product_id;
+        for status in [Some("OPEN"), None] {
+            let mut cursor = String::new();
+            for _ in 0..PAGES {
+                let mut params = vec![("product_ids", product_id.clone()), ("limit", PAGE.to_string())];
+                if let Some(status) = status {
+                    params.push(("order_status", status.to_owned()));
+                }
+                if !cursor.is_empty() {
+                    params.push(("cursor", cursor.clone()));
+                }
+                let page: OrderList = self.request(
+                    Method::Get,
+                    &format!("{BROKERAGE}/orders/historical/batch"),
+                    &params,
+                    None,
+                    true,
+                )?;
+                if let Some(found) =
+                    page.orders.into_iter().find(|o| o.client_order_id == command.client_order_id)
+                {
+                    return Ok(Some(found));
+                }
+                cursor = page.cursor;
+                if !page.has_next || cursor.is_empty() {
+                    break;
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+fn encode(value: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+impl ExchangeClient for CoinbaseClient {
+    /// `POST /orders` with the order's `client_order_id`. Coinbase creates one order per
+    /// `client_order_id`: a repeat answers the order the first created, so a second delivery
+    /// reports that order instead of placing another.
+    fn place(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let product_id = self.product(&order.symbol)?.product_id;
+        let body = json!({
+            "client_order_id": order.client_order_id,
+            "product_id": product_id,
+            "side": side(order.side),
+            "order_configuration": configuration(order)?,
+        });
+        // Spot has no reduce-only flag; the engine's risk check enforces it before this call.
+        let created: Created =
+            self.request(Method::Post, &format!("{BROKERAGE}/orders"), &[], Some(&body), true)?;
+        if !created.success {
+            let failure = created.error_response.unwrap_or_default();
+            return Err(order_failure(&failure.error, &failure.preview_failure_reason, &failure.message));
+        }
+        let order_id =
+            created.success_response.ok_or_else(|| malformed("create order", &"no order id"))?.order_id;
+        let view = self.order(&order_id)?.ok_or_else(|| not_readable_yet(&format!("order {order_id}")))?;
+        self.venue_order(view, order)
+    }
+
+    fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        let view = self.find(order)?.ok_or_else(|| ExchangeError {
+            class: ErrorClass::Permanent,
+            code: Some("UNKNOWN_CANCEL_ORDER".into()),
+            message: format!("Coinbase has no order {}", order.client_order_id),
+        })?;
+        let body = json!({ "order_ids": [view.order_id] });
+        let answer: CancelResults =
+            self.request(Method::Post, &format!("{BROKERAGE}/orders/batch_cancel"), &[], Some(&body), true)?;
+        let result =
+            answer.results.into_iter().next().ok_or_else(|| malformed("batch_cancel", &"no result"))?;
+        if !result.success {
+            return Err(ExchangeError {
+                class: ErrorClass::Permanent,
+                code: Some(result.failure_reason.clone()),
+                message: format!("cancel of {} refused: {}", order.client_order_id, result.failure_reason),
+            });
+        }
+        let id = view.order_id;
+        let view = self.order(&id)?.ok_or_else(|| not_readable_yet(&format!("order {id}")))?;
+        self.venue_order(view, order)
+    }
+
+    fn query(
+        &mut self,
+        order: &OrderCommand,
+        _market: &MarketContext,
+    ) -> Result<Option<VenueOrder>, ExchangeError> {
+        match self.find(order)? {
+            Some(view) => self.venue_order(view, order).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `GET /orders/historical/fills` of the product from the trade time after `after_seq`
+    /// (Coinbase's fills carry no numeric id: the sequence is the trade time in milliseconds),
+    /// oldest first.
+    fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
+        let product = self.product(symbol)?;
+        let pages = if after_seq.is_some() { PAGES } else { 1 };
+        let mut trades = Vec::new();
+        let mut cursor = String::new();
+        for _ in 0..pages {
+            let mut params = vec![("product_ids", product.product_id.clone()), ("limit", PAGE.to_string())];
+            if let Some(after) = after_seq {
+                params.push(("start_sequence_timestamp", format_ms(after + 1)));
+            }
+            if !cursor.is_empty() {
+                params.push(("cursor", cursor.clone()));
+            }
+            let page: FillList = self.request(
+                Method::Get,
+                &format!("{BROKERAGE}/orders/historical/fills"),
+                &params,
+                None,
+                true,
+            )?;
+            trades.extend(
+                page.fills
+                    .into_iter()
+                    .map(|f| f.into_venue_trade(symbol, &product.quote_currency_id))
+                    .filter(|t| after_seq.is_none_or(|after| t.seq > after)),
+            );
+            cursor = page.cursor;
+            if cursor.is_empty() {
+                break;
+            }
+        }
+        trades.sort_by_key(|t| t.seq);
+        Ok(trades)
+    }
+
+    /// `GET /orders/historical/{order_id}`: the `client_order_id` the order was created with.
+    fn client_order_id_of(
+        &mut self,
+        _symbol: &str,
+        venue_order_id: &str,
+    ) -> Result<Option<String>, ExchangeError> {
+        Ok(self.order(venue_order_id)?.map(|o| o.client_order_id))
+    }
+}

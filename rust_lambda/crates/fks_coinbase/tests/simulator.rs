@@ -1,0 +1,317 @@
+//! The Coinbase client over real HTTP against the local Coinbase Advanced Trade simulator
+//! (`python -m fks_local.exchange_sim --venue coinbase`), started as a child process per test.
+//!
+//! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
+//! the workspace). Without that interpreter the tests say so and pass without running.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+
+use fks_coinbase::{CoinbaseClient, CoinbaseConfig};
+use fks_execution_core::{
+    Decimal, Engine, ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderStatus,
+    OrderType, Remainder, RiskLimits, Side, TimeInForce,
+};
+
+const KEY_NAME: &str = "organizations/fks-sim/apiKeys/fks-sim-coinbase-key";
+/// The simulator's published CDP key (fks_local.exchange_sim.coinbase.config), SEC1 PEM.
+const PRIVATE_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEICXV14jp9+e8om7KkqFnZrODErNWa88fPtI0AdNai/dioAoGCCqGSM49
+AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK
+m1yLylqVbQEvmt/HDBAiP4Yukv/2MJrJ+Q==
+-----END EC PRIVATE KEY-----
+";
+/// Another P-256 key (PKCS#8), generated for this test: signs well, but not as the simulator's key.
+const OTHER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgX4GfVtzYLP33GfLe
+4mJMpVed6q4/issYlEY40tyVSbmhRANCAAQTpdS6h4KCs+JCFZro+Xpk2FYcncfM
+5oMeZs4liQb6YpxkvcuHslHMpOG1snYgLdjBXluftyiYQfSnQZLFCdnY
+-----END PRIVATE KEY-----
+";
+const LONG_ID: &str = "sig-0123456789abcdef0123456789abcdef";
+
+/// A running simulator, stopped when dropped.
+struct Simulator {
+    child: Child,
+    url: String,
+}
+
+impl Simulator {
+    fn start() -> Option<Self> {
+        let python = std::env::var_os("FKS_PYTHON").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
+            PathBuf::from,
+        );
+        if !python.exists() {
+            eprintln!(
+                "SKIPPED: no Python interpreter at {} for the Coinbase simulator; run `make setup` or set FKS_PYTHON",
+                python.display()
+            );
+            return None;
+        }
+        let mut child = Command::new(&python)
+            .args(["-m", "fks_local.exchange_sim", "--venue", "coinbase", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the Coinbase simulator");
+        let stdout = child.stdout.take().expect("simulator stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("simulator prints its URL");
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "unexpected simulator output {url:?}");
+        Some(Self { child, url })
+    }
+
+    fn client(&self) -> CoinbaseClient {
+        CoinbaseClient::new(CoinbaseConfig::new(&self.url, KEY_NAME, PRIVATE_KEY))
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal literal")
+}
+
+fn market() -> MarketContext {
+    MarketContext { now_ms: 0, mark_price: d("42000") }
+}
+
+fn order(id: &str, side: Side, order_type: OrderType, quantity: &str, price: Option<&str>) -> OrderCommand {
+    OrderCommand {
+        client_order_id: id.into(),
+        signal_id: None,
+        account: "coinbase-sim".into(),
+        symbol: "BTCUSDT".into(),
+        side,
+        order_type,
+        quantity: d(quantity),
+        price: price.map(d),
+        stop_price: None,
+        time_in_force: TimeInForce::Gtc,
+        reduce_only: false,
+        protection: None,
+    }
+}
+
+fn class_of(result: Result<impl std::fmt::Debug, ExchangeError>) -> (ErrorClass, Option<String>) {
+    let err = result.expect_err("expected an exchange error");
+    (err.class, err.code)
+}
+
+#[test]
+fn place_market_buy_fills_with_the_taker_fee_in_quote() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+
+    let venue =
+        client.place(&order("mkt-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    assert_eq!(venue.remainder, Remainder::None);
+    assert_eq!(venue.fills.len(), 1);
+    let fill = &venue.fills[0];
+    assert_eq!(venue.venue_order_id.len(), 36, "a Coinbase order id is a UUID");
+    assert_eq!(fill.quantity, d("0.001"));
+    // Advanced Trade's first tier: 1.20 % taker, charged in USDT.
+    assert_eq!(fill.fee, (fill.price * d("0.001") * d("0.012")).round_dp(8));
+}
+
+#[test]
+fn resting_limit_is_queried_then_canceled_by_its_client_id() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let resting = order(LONG_ID, Side::Buy, OrderType::Limit, "0.001", Some("10000"));
+
+    let placed = client.place(&resting, &market()).unwrap();
+    let queried = client.query(&resting, &market()).unwrap().expect("order is known");
+    let canceled = client.cancel(&resting, &market()).unwrap();
+    let again = class_of(client.cancel(&resting, &market()));
+
+    assert_eq!(placed.remainder, Remainder::Working);
+    assert!(placed.fills.is_empty());
+    assert_eq!(queried.venue_order_id, placed.venue_order_id);
+    assert_eq!((canceled.remainder, canceled.venue_order_id), (Remainder::Canceled, placed.venue_order_id));
+    assert_eq!(again, (ErrorClass::Permanent, Some("COMMANDER_REJECTED_CANCEL_ORDER".into())));
+}
+
+#[test]
+fn a_second_delivery_answers_the_first_order_even_once_it_filled() {
+    let Some(sim) = Simulator::start() else { return };
+    let buy = order(LONG_ID, Side::Buy, OrderType::Market, "0.001", None);
+    let first = sim.client().place(&buy, &market()).unwrap();
+
+    // Another process (a retried Lambda) sends the same create: Coinbase answers the first order.
+    let second = sim.client().place(&buy, &market()).unwrap();
+
+    assert_eq!(second.venue_order_id, first.venue_order_id);
+    assert_eq!(second.fills, first.fills, "no second order, no second fill");
+}
+
+#[test]
+fn a_filled_order_is_found_again_with_its_fills_and_an_unknown_one_is_none() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let buy = order("q-1", Side::Buy, OrderType::Market, "0.002", None);
+    let placed = client.place(&buy, &market()).unwrap();
+
+    let queried = sim.client().query(&buy, &market()).unwrap().expect("a filled order is found too");
+    let unknown =
+        client.query(&order("never", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    assert_eq!(queried.fills, placed.fills);
+    assert_eq!(queried.remainder, Remainder::None);
+    assert_eq!(unknown, None);
+}
+
+#[test]
+fn coinbase_refusals_map_to_what_to_do_next() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let m = market();
+
+    // 5 BTC at 41000 is more than the account's 100 000 USDT.
+    let big = order("big", Side::Buy, OrderType::Limit, "5", Some("41000"));
+    assert_eq!(
+        class_of(client.place(&big, &m)),
+        (ErrorClass::InsufficientFunds, Some("INSUFFICIENT_FUND".into()))
+    );
+    // 0.00001 BTC at 100 USDT is below the product's quote_min_size.
+    let tiny = order("tiny", Side::Buy, OrderType::Limit, "0.00001", Some("100"));
+    assert_eq!(
+        class_of(client.place(&tiny, &m)),
+        (ErrorClass::Permanent, Some("INVALID_LIMIT_PRICE".into()))
+    );
+    let unknown =
+        OrderCommand { symbol: "NOPEUSDT".into(), ..order("sym", Side::Buy, OrderType::Market, "1", None) };
+    assert_eq!(class_of(client.place(&unknown, &m)), (ErrorClass::Permanent, Some("NOT_FOUND".into())));
+    let stop_market = OrderCommand {
+        stop_price: Some(d("30000")),
+        ..order("stop", Side::Sell, OrderType::StopMarket, "0.001", None)
+    };
+    assert_eq!(class_of(client.place(&stop_market, &m)).0, ErrorClass::Permanent);
+    let ghost = order("ghost", Side::Buy, OrderType::Market, "0.001", None);
+    assert_eq!(
+        class_of(client.cancel(&ghost, &m)),
+        (ErrorClass::Permanent, Some("UNKNOWN_CANCEL_ORDER".into()))
+    );
+}
+
+#[test]
+fn a_token_signed_by_another_key_is_a_permanent_401() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut other = CoinbaseClient::new(CoinbaseConfig::new(&sim.url, KEY_NAME, OTHER_KEY));
+    let mut broken = CoinbaseClient::new(CoinbaseConfig::new(&sim.url, KEY_NAME, "not a key"));
+    let probe = order("sig", Side::Buy, OrderType::Market, "0.001", None);
+
+    assert_eq!(class_of(other.query(&probe, &market())), (ErrorClass::Permanent, Some("401".into())));
+    assert_eq!(class_of(broken.query(&probe, &market())).0, ErrorClass::Permanent);
+}
+
+#[test]
+fn requests_past_the_per_second_limit_are_rate_limited_by_coinbase_and_then_locally() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut unlimited = CoinbaseClient::new(CoinbaseConfig {
+        private_per_second: 1000,
+        ..CoinbaseConfig::new(&sim.url, KEY_NAME, PRIVATE_KEY)
+    });
+    let mut strict = CoinbaseClient::new(CoinbaseConfig {
+        private_per_second: 1,
+        ..CoinbaseConfig::new(&sim.url, KEY_NAME, PRIVATE_KEY)
+    });
+    let probe = order("probe", Side::Buy, OrderType::Market, "0.001", None);
+
+    // A lookup by client id lists open orders, then all: the second list does not fit 1 a second.
+    let local = strict.query(&probe, &market()).expect_err("one private request a second");
+    // 30 private requests a second per key: 40 lookups (80 requests) cannot all fit.
+    let throttled = (0..40).map(|_| unlimited.query(&probe, &market())).find_map(Result::err);
+
+    assert_eq!((local.class, local.code), (ErrorClass::RateLimited, None));
+    let throttled = throttled.expect("Coinbase throttles past 30 a second");
+    assert_eq!(
+        (throttled.class, throttled.code.as_deref()),
+        (ErrorClass::RateLimited, Some("rate_limit_exceeded"))
+    );
+}
+
+#[test]
+fn an_unreachable_server_is_retryable() {
+    let mut client = CoinbaseClient::new(CoinbaseConfig::new("http://127.0.0.1:9", KEY_NAME, PRIVATE_KEY));
+
+    let result = client.last_price("BTCUSDT");
+
+    assert_eq!(class_of(result).0, ErrorClass::Retryable);
+}
+
+#[test]
+fn engine_submit_through_coinbase_fills_and_a_repeat_places_nothing() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let instrument = client.instrument("BTCUSDT").unwrap();
+    let mut engine = Engine::new("coinbase-sim", RiskLimits::default(), client);
+    engine.add_instrument(instrument).unwrap();
+    let buy = order("eng-1", Side::Buy, OrderType::Market, "0.001", None);
+
+    let report = engine.submit(buy.clone(), 1, d("42000")).unwrap();
+    let again = engine.submit(buy, 2, d("42000")).unwrap();
+
+    assert_eq!(report.status, OrderStatus::Filled);
+    assert_eq!(engine.position("BTCUSDT").unwrap().quantity(), d("0.001"));
+    assert_eq!(again.status, OrderStatus::Filled);
+    assert_eq!(engine.position("BTCUSDT").unwrap().quantity(), d("0.001"), "a repeat places nothing");
+}
+
+#[test]
+fn instrument_candles_and_last_price_come_from_public_endpoints() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+
+    let instrument = client.instrument("BTCUSDT").unwrap();
+    let price = client.last_price("BTCUSDT").unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+    let now = u64::try_from(now).unwrap();
+    let ranges = client.minute_ranges("BTCUSDT", now - 600_000, now).unwrap();
+
+    assert_eq!(
+        (instrument.symbol.as_str(), instrument.base.as_str(), instrument.quote.as_str()),
+        ("BTCUSDT", "BTC", "USDT")
+    );
+    assert_eq!((instrument.tick_size, instrument.step_size), (d("0.01"), d("0.00001")));
+    assert_eq!(instrument.min_notional, d("5"));
+    assert!(instrument.validate().is_ok());
+    assert!(price > Decimal::ZERO);
+    assert!(ranges.len() >= 10, "ten minutes of candles, got {}", ranges.len());
+    assert!(ranges.windows(2).all(|w| w[0].0 < w[1].0), "oldest first");
+    assert_eq!(client.instrument("NOPEUSDT").unwrap_err().class, ErrorClass::Permanent);
+}
+
+#[test]
+fn fills_from_a_cursor_and_the_owner_of_a_venue_order() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let sell =
+        client.place(&order(LONG_ID, Side::Sell, OrderType::Market, "0.001", None), &market()).unwrap();
+
+    let all = client.trades("BTCUSDT", None).unwrap();
+    let first_seq = all.iter().find(|t| t.venue_order_id == buy.venue_order_id).map(|t| t.seq).unwrap();
+    let after_first = client.trades("BTCUSDT", Some(first_seq)).unwrap();
+    let owner = sim.client().client_order_id_of("BTCUSDT", &sell.venue_order_id).unwrap();
+    let nobody = client.client_order_id_of("BTCUSDT", "00000000-0000-0000-0000-000000000000").unwrap();
+
+    let sold = all.iter().find(|t| t.venue_order_id == sell.venue_order_id).expect("the sell traded");
+    assert_eq!((sold.side, sold.quantity, sold.fee_asset.as_str()), (Side::Sell, d("0.001"), "USDT"));
+    assert_eq!(sold.trade_id, sell.fills[0].trade_id);
+    assert!(after_first.iter().all(|t| t.seq > first_seq));
+    assert!(after_first.iter().any(|t| t.venue_order_id == sell.venue_order_id));
+    assert_eq!(owner.as_deref(), Some(LONG_ID));
+    assert_eq!(nobody, None);
+}
