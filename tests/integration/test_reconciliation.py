@@ -60,12 +60,6 @@ def test_positions_that_agree_leave_trading_on(reconciled: StackHandle) -> None:
     assert _state(reconciled, SPOT) == "active"
 
 
-@pytest.mark.xfail(
-    reason="known gap (issue 15): the sync looks for foreign trades only in symbols with a working order or a "
-    "trade cursor; an account whose orders all filled at placement has neither, so the trade halts the account "
-    "as a reconciliation mismatch but is not yet recorded as foreign",
-    strict=False,
-)
 def test_a_trade_the_engine_never_saw_halts_the_account(reconciled: StackHandle) -> None:
     exchange = make_exchange(
         "binance", base_url=reconciled.exchange_url, api_key=DEFAULT_API_KEY, secret=DEFAULT_API_SECRET
