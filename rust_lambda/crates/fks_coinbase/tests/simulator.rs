@@ -16,7 +16,7 @@ use fks_execution_core::{
 };
 
 const KEY_NAME: &str = "organizations/fks-sim/apiKeys/fks-sim-coinbase-key";
-/// The simulator's published CDP key (fks_local.exchange_sim.coinbase.config), SEC1 PEM.
+/// The simulator's published CDP key (`fks_local.exchange_sim.coinbase.config`), SEC1 PEM.
 const PRIVATE_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
 MHcCAQEEICXV14jp9+e8om7KkqFnZrODErNWa88fPtI0AdNai/dioAoGCCqGSM49
 AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK
