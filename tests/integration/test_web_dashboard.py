@@ -287,6 +287,57 @@ def test_trading_is_halted_and_resumed_from_settings(signed_in: Any, stack: Stac
         stack.api("POST", "/risk/resume")  # never leave the shared stack halted
 
 
+def test_a_limit_is_changed_on_the_settings_page_after_an_unknown_key_and_a_stale_version(
+    signed_in: Any, stack: StackHandle
+) -> None:
+    """The settings page saves a limit, shows an unknown key by its field and a concurrent edit as a
+    conflict (never overwriting it), and lists the change with who made it."""
+    original = stack.api("GET", "/settings/portfolio_limits", scope="read").json()["setting"]
+    open_page(signed_in, stack, "settings")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "setting-portfolio_limits")))
+    text = form.find_element(By.NAME, "value")
+    try:
+        text.clear()
+        text.send_keys('{"max_open_positionz": 6}')
+        click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        feedback = form.find_element(By.CSS_SELECTOR, '.invalid-feedback[data-for="value"]')
+        wait(signed_in).until(lambda b: "max_open_positionz" in feedback.text)
+        text.clear()
+        text.send_keys('{"max_open_positions": 6}')
+        click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), "portfolio_limits saved"))
+        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "settings-changes"), '"max_open_positions":6'))
+        saved = stack.api("GET", "/settings/portfolio_limits", scope="read").json()["setting"]
+        assert saved["value"] == {"max_open_positions": 6}
+        assert saved["version"] == original["version"] + 1
+
+        # Someone else saves through the API; this page, loaded before, must not overwrite it.
+        assert (
+            stack.api(
+                "PUT",
+                "/settings/portfolio_limits",
+                json={"value": {"max_open_positions": 5}, "version": saved["version"]},
+            ).status_code
+            == 200
+        )
+        form = signed_in.find_element(By.ID, "setting-portfolio_limits")
+        text = form.find_element(By.NAME, "value")
+        text.clear()
+        text.send_keys('{"max_open_positions": 4}')
+        click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(signed_in).until(
+            ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#setting-portfolio_limits .form-alert"), "reload")
+        )
+        assert stack.api("GET", "/settings/portfolio_limits", scope="read").json()["setting"]["value"] == {
+            "max_open_positions": 5
+        }
+        screenshot(signed_in, "settings-limits")
+        assert javascript_errors(signed_in) == []
+    finally:
+        current = stack.api("GET", "/settings/portfolio_limits", scope="read").json()["setting"]
+        stack.api("PUT", "/settings/portfolio_limits", json={"value": original["value"], "version": current["version"]})
+
+
 def waiting_signal(stack: StackHandle) -> tuple[str, str]:
     """A manual-mode signal the pipeline holds for a person: its id and execution ARN."""
     signal = new_signal(mode="manual")

@@ -1,20 +1,24 @@
 // Settings: the API key (kept in this browser only), the API's and the live feed's addresses,
-// assets to collect (enable / disable) and trading halt / resume.
+// assets to collect (enable / disable), trading halt / resume, and the stored limits and accounts
+// with their changes (pages/limits.js).
 
 import { api, apiKey, apiRoot, setApiKey, setApiRoot } from "../api.js";
 import { liveFeedUrl, liveFeedUrlProblem, setLiveFeedUrl } from "../live.js";
+import { limitsSection } from "./limits.js";
 import {
   card, clearFieldErrors, el, errorBox, field, formMessage, input, message, showFieldErrors, statusBadge, table, time,
 } from "../ui.js";
 
 export async function render(root) {
   const assets = el("div", { id: "settings-assets" });
+  const limits = limitsSection();
   root.replaceChildren(el("h1.h4.mb-3", {}, "Settings"),
     el("div.row.g-3", {},
       el("div.col-12.col-lg-6", {}, card("API key", keyForm())),
       el("div.col-12.col-lg-6", {}, card("Trading", tradingControls())),
-      el("div.col-12", {}, card("Collected assets", assetForm(assets), assets))));
-  await loadAssets(assets);
+      el("div.col-12", {}, card("Collected assets", assetForm(assets), assets)),
+      limits.node));
+  await Promise.all([loadAssets(assets), limits.load()]);
 }
 
 function keyForm() {
