@@ -122,6 +122,22 @@ class SyncCommand(BaseModel):
     account: str = Field(pattern=ACCOUNT_PATTERN)
 
 
+# An order's status as the engine names it (fks_execution_core::OrderStatus).
+OrderStatus = Literal[
+    "initialized",
+    "denied",
+    "submitted",
+    "accepted",
+    "rejected",
+    "triggered",
+    "pending_cancel",
+    "canceled",
+    "expired",
+    "partially_filled",
+    "filled",
+]
+
+
 class _Answer(BaseModel):
     # What the engine answers: read strictly (a field neither side knows is a contract break the
     # contract tests must catch), decimals parsed from their JSON strings.
@@ -150,7 +166,7 @@ class ExitOrder(_Answer):
     stop_price: Decimal | None = None
     price: Decimal | None = None
     quantity: Decimal
-    status: str
+    status: OrderStatus
 
 
 class PositionReport(_Answer):
@@ -170,12 +186,11 @@ class ExecutionReport(_Answer):
     client_order_id: str
     signal_id: str | None = None
     account: str
-    symbol: str
-    venue_symbol: str | None = None
+    symbol: str  # the venue's spelling (BTCUSDT), as the command named it
     side: Literal["buy", "sell"]
-    type: str
+    type: Literal["market", "limit", "stop_market", "stop_limit"]
     venue_order_id: str | None = None
-    status: str
+    status: OrderStatus
     quantity: Decimal
     filled_qty: Decimal
     leaves_qty: Decimal

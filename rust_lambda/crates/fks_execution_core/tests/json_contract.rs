@@ -238,3 +238,25 @@ fn exit_order_has_the_contract_shape() {
                "price": "40748.40", "quantity": "0.01", "status": "accepted"})
     );
 }
+
+/// The report the Python side's `fks.execution.ExecutionReport` is pinned to
+/// (tests/unit/execution/test_report_contract.py reads the same file): every field, as the
+/// engine writes it. A field added, renamed or respelt here fails both sides' tests.
+const PINNED_REPORT: &str = include_str!("fixtures/execution_report.json");
+
+#[test]
+fn execution_report_json_is_the_pinned_contract() {
+    let mut engine = Engine::new(
+        "binance-main",
+        RiskLimits::default(),
+        PaperExchange::new(PaperConfig { fee_bps: d("10"), ..PaperConfig::default() }),
+    );
+    engine.add_instrument(serde_json::from_value(instrument_json()).unwrap()).unwrap();
+    let command: OrderCommand = serde_json::from_value(command_json()).unwrap();
+
+    let report = engine.submit(command, 1_700_000_000_000, d("64990.00")).unwrap();
+
+    let pinned: Value = serde_json::from_str(PINNED_REPORT).unwrap();
+    assert_eq!(serde_json::to_value(&report).unwrap(), pinned);
+    assert_eq!(serde_json::from_value::<fks_execution_core::ExecutionReport>(pinned).unwrap(), report);
+}
