@@ -5,6 +5,12 @@ request id, or the signal id along the signal's path), Metrics (EMF in the FKS n
 the function as a dimension) and Tracer (X-Ray). One Lambda process runs one function, so one
 Metrics and one Tracer per process is exactly what powertools expects.
 
+Every metric series is a CloudWatch custom metric billed by the hour it receives data ($0.30 a
+month when it does every hour), so only the figures an alarm or the dashboard reads become
+metrics (``PUBLISHED_METRICS``), a zero count is not sent (the dashboard sums nothing as zero,
+the alarms treat no data as not breaching), and a per-asset dimension is not one: the asset and
+every other figure travel in the same EMF log line as metadata, searchable in Logs Insights.
+
 The Tracer is built at the first invocation, not at import: building it imports the X-Ray SDK
 and patches what it traces (botocore, and requests where ccxt brings it), 200-500 ms a cold
 import would otherwise pay before any handler runs, and nothing when tracing is off
@@ -14,6 +20,7 @@ import would otherwise pay before any handler runs, and nothing when tracing is 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from collections.abc import Callable
 from functools import cache, wraps
@@ -21,11 +28,66 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
-metrics = Metrics()
+# The figures the template's alarms and the operations dashboard (infra/dashboards) read from the
+# functions' EMF lines; tests/unit/core/test_published_metrics.py keeps this list and theirs equal.
+PUBLISHED_METRICS = frozenset(
+    {
+        "ApprovalsRequested",
+        "CandlesCollected",
+        "CandlesRejected",
+        "ForeignFills",
+        "GapsFound",
+        "OrderSyncMisses",
+        "OrderSyncMissesInARow",
+        "PortfolioEquity",
+        "ReconciliationMismatches",
+        "SignalsCompleted",
+        "SignalsDenied",
+        "SignalsExpired",
+        "SignalsFailed",
+        "SignalsGenerated",
+        "SignalsRefused",
+        "SignalsRejected",
+        "SignalsRouted",
+        "SyncFillsBooked",
+    }
+)
+# Levels rather than counts: a zero is a reading, sent like any other.
+_GAUGES = frozenset({"PortfolioEquity"})
+# The dimensions of every function's series (the alarms name both): powertools' service, and ours.
+_KEPT_DIMENSIONS = frozenset({"service", "function"})
+
+
+class _PublishedMetricsProvider(AmazonCloudWatchEMFProvider):
+    """powertools' EMF provider, sending as metrics only what an alarm or the dashboard reads."""
+
+    def add_metric(self, name: str, unit: Any, value: float, resolution: Any = 60) -> None:
+        if name not in PUBLISHED_METRICS:
+            self.add_metadata(key=name, value=value)
+        elif value or name in _GAUGES:
+            super().add_metric(name=name, unit=unit, value=value, resolution=resolution)
+
+    def add_dimension(self, name: str, value: str) -> None:
+        if name in _KEPT_DIMENSIONS:
+            super().add_dimension(name=name, value=value)
+        else:  # another dimension would multiply the series (one per asset): metadata
+            self.add_metadata(key=name, value=value)
+
+    def flush_metrics(self, raise_on_empty_metrics: bool = False) -> None:
+        if self.metric_set:
+            super().flush_metrics(raise_on_empty_metrics=raise_on_empty_metrics)
+            return
+        if self.metadata_set:  # figures only: one plain JSON log line, no metric
+            print(json.dumps({"figures": self.metadata_set, **self.dimension_set}, default=str, separators=(",", ":")))
+        self.clear_metrics()
+
+
+metrics = Metrics(provider=_PublishedMetricsProvider())
 
 API = correlation_paths.API_GATEWAY_REST
 SIGNAL = "signal_id"  # the Step Functions input and every command on a signal's path carry it

@@ -2,6 +2,12 @@
 
 PutMetricData rather than EMF log lines: alarms must see a part go red in the same monitor run,
 not after log extraction, and it is the same call against AWS and the local emulator.
+
+Each series is a custom metric billed per hour it receives data, so the monitor sends what the
+alarms and the dashboard read and no more: the count of unhealthy parts (always: its alarm takes
+missing data as breaching, so a monitor that stopped alarms too), that count per kind of part
+when above zero, and the own figure (DLQ depth, failed executions) of the parts an alarm watches
+(``ALARMED_FIGURE_KINDS``) when above zero. Which part is red and why is GET /health's answer.
 """
 
 from __future__ import annotations
@@ -16,37 +22,31 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
 
 NAMESPACE = "FKS"
-HEALTHY_METRIC = "Healthy"  # 1 healthy, 0 not, per Part
 PART_FIGURE_METRIC = "PartFigure"  # the part's own figure (DLQ depth, failed executions), per Part
 HEARTBEAT_METRIC = "BridgeHeartbeat"  # published by the NinjaTrader bridge (fks_ninja.heartbeat)
 UNHEALTHY_PARTS_METRIC = "UnhealthyParts"  # how many parts are not healthy, for the whole stack
 UNHEALTHY_BY_KIND_METRIC = "UnhealthyPartsByKind"  # the same per kind (data, dlq, function...), for alarms
 _BATCH = 1000  # PutMetricData's limit on data points per call
+# Kinds of part whose own figure an alarm watches (template.yaml: the DLQ and pipeline alarms).
+ALARMED_FIGURE_KINDS = frozenset({"dlq", "state_machine"})
 
 
 def health_datapoints(parts: list[PartHealth], stage: str) -> list[dict[str, Any]]:
     points: list[dict[str, Any]] = []
     for part in parts:
-        dimensions = [{"Name": "Stage", "Value": stage}, {"Name": "Part", "Value": part.part}]
-        points.append(
-            {
-                "MetricName": HEALTHY_METRIC,
-                "Dimensions": dimensions,
-                "Value": 1.0 if part.status == HEALTHY else 0.0,
-                "Unit": "Count",
-            }
-        )
-        if part.metric is not None:
+        if part.metric and part.kind in ALARMED_FIGURE_KINDS:
             points.append(
                 {
                     "MetricName": PART_FIGURE_METRIC,
-                    "Dimensions": dimensions,
+                    "Dimensions": [{"Name": "Stage", "Value": stage}, {"Name": "Part", "Value": part.part}],
                     "Value": float(part.metric),
                     "Unit": "Count",
                 }
             )
     for kind in sorted({p.kind for p in parts}):
         count = sum(1 for p in parts if p.status != HEALTHY and p.kind == kind)
+        if not count:
+            continue
         points.append(
             {
                 "MetricName": UNHEALTHY_BY_KIND_METRIC,
