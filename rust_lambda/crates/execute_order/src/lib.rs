@@ -21,3 +21,4 @@ pub mod settings;
 pub mod sigv4;
 pub mod store;
 pub mod venue_call;
+pub mod venues;
