@@ -131,11 +131,11 @@ impl TradeView {
             venue_order_id: self.ordertxid.clone(),
             symbol: symbol.to_owned(),
             side: self.side(),
-            quantity: self.vol,
-            price: self.price,
-            fee: self.fee,
+            quantity: self.vol.normalize(),
+            price: self.price.normalize(),
+            fee: self.fee.normalize(),
             fee_asset: quote.to_owned(),
-            fee_in_quote: self.fee,
+            fee_in_quote: self.fee.normalize(),
             ts_ms,
         }
     }
@@ -160,9 +160,9 @@ impl OrderView {
                 client_order_id: command.client_order_id.clone(),
                 symbol: command.symbol.clone(),
                 side: command.side,
-                quantity: t.vol,
-                price: t.price,
-                fee: t.fee,
+                quantity: t.vol.normalize(),
+                price: t.price.normalize(),
+                fee: t.fee.normalize(),
                 ts_ms: seconds_to_ms(&t.time),
             })
             .collect();
