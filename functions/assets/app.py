@@ -35,7 +35,8 @@ def list_assets() -> dict[str, Any]:
 @app.post("/assets/enable")
 def enable_asset(command: Annotated[EnableAsset, Body()]) -> dict[str, Any]:
     """Start collecting an asset (checked against the exchange's markets) and backfill its history."""
-    wiring.candle_source(command.exchange).require_market(command.symbol)
+    # The venue's own spelling of the symbol (its market list maps it: BTC/USDT is Kraken's XBTUSDT).
+    venue_symbol = wiring.candle_source(command.exchange).require_market(command.symbol)
     key = SeriesKey.of(command.exchange, command.symbol, command.timeframe)
     days = wiring.history_days_default() if command.history_days is None else command.history_days
     asset, enabled_now = wiring.asset_registry().enable(key, days)
@@ -53,7 +54,12 @@ def enable_asset(command: Annotated[EnableAsset, Body()]) -> dict[str, Any]:
             )
         )
     logger.info("asset enabled", extra={"asset": str(key), "new": enabled_now, "history_days": days})
-    return {"asset": asset.as_dict(), "enabled_now": enabled_now, "backfill_started": backfill_started}
+    return {
+        "asset": asset.as_dict(),
+        "venue_symbol": venue_symbol,
+        "enabled_now": enabled_now,
+        "backfill_started": backfill_started,
+    }
 
 
 @app.post("/assets/disable")

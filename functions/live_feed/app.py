@@ -39,9 +39,13 @@ def _connections() -> ConnectionStore:
 def _require_collected(feed: Feed) -> None:
     """Only what collection stores is ever pushed: refuse a feed that would stay silent."""
     registry = AssetRegistry(env.require(env.ASSETS_TABLE))
-    assets = [a for a in registry.list_assets(enabled_only=True) if a.symbol == feed.symbol]
+    enabled = registry.list_assets(enabled_only=True)
+    assets = [a for a in enabled if (a.exchange, a.symbol) == (feed.exchange, feed.symbol)]
     if not assets:
-        raise BadRequest(f"{feed.symbol} is not collected: enable it with POST /assets/enable", details=feed.as_dict())
+        raise BadRequest(
+            f"{feed.symbol} is not collected on {feed.exchange}: enable it with POST /assets/enable",
+            details=feed.as_dict(),
+        )
     # Longer timeframes are built from the collected base and pushed as each bar closes.
     buildable = [
         a for a in assets if feed.timeframe.ms >= a.timeframe.ms and is_multiple_of(feed.timeframe, a.timeframe)

@@ -21,7 +21,9 @@ from fks.pipeline.orders import order_for_signal
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.risk import Check, decide, decide_futures, reduces_position
 from fks.pipeline.task_inputs import RiskCheckInput, parse_task_input
+from fks.pipeline.task_outputs import RiskResult
 from fks.signals import AssetClass, Side, Signal
+from fks_adapters.accounts.routing import venue_for_orders
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.risk_context import RiskContextReader
@@ -68,7 +70,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             checks = decide(risk_context, wiring.portfolio_limits())
             route, price = "exchange", str(risk_context.price)
             opens = not reduces_position(risk_context)
-            order = order_for_signal(signal, account, opens=opens).model_dump(mode="json", exclude_none=True)
+            # The account's venue (accounts table) goes with the order: execute_order trades there.
+            venue = venue_for_orders(account)
+            order = order_for_signal(signal, account, opens=opens, venue=venue).model_dump(
+                mode="json", exclude_none=True
+            )
     except RiskDenied as denied:
         # Recorded here with every rule's verdict (the error that reaches Step Functions carries
         # only the message); the state machine's outcome state then finds the status final.
@@ -85,4 +91,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     wiring.signal_history().record(signal.signal_id, SignalStatus.RISK_APPROVED, now_ms, checks=verdicts, order=order)
     metrics.add_metric(name="RiskApproved", unit=MetricUnit.Count, value=1)
     logger.info("risk check passed", extra={"route": route, "account": account})
-    return {"approved": True, "route": route, "account": account, "price": price, "order": order, "checks": verdicts}
+    return RiskResult(route=route, account=account, price=price, order=order, checks=verdicts).state_result()

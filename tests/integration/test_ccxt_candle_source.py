@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -67,3 +68,25 @@ def test_a_permanent_exchange_error_is_not_retried(simulator: ExchangeSimulator)
 def test_require_market_names_an_unknown_symbol(simulator: ExchangeSimulator) -> None:
     with pytest.raises(BadRequest, match="DOGE/USDT"):
         _source(simulator).require_market("DOGE/USDT")
+
+
+@pytest.mark.parametrize(
+    ("venue", "venue_symbol"), [("binance", "BTCUSDT"), ("kraken", "XBTUSDT"), ("coinbase", "BTC-USDT")]
+)
+def test_each_venue_serves_closed_candles_through_its_own_ccxt_class(venue: str, venue_symbol: str) -> None:
+    # Arrange: a keyless client of each venue, as collection builds it; 400 minutes are one page
+    # on Binance (1000) and Kraken (720, its newest only) and two on Coinbase (300)
+    with ExchangeSimulator(port=0, venue=venue) as sim:
+        source = CcxtCandleSource(make_exchange(venue, base_url=sim.url), base_delay_s=0.01)
+        now = int(time.time() * 1000) // MINUTE * MINUTE
+        since = now - 400 * MINUTE
+
+        # Act
+        mapped = source.require_market("BTC/USDT")
+        rows = source.fetch_closed("BTC/USDT", Timeframe.M1, since, now)
+
+    # Assert
+    expected = sample_candles("BTCUSDT", "1m", since, now - MINUTE, now_ms=now)
+    assert mapped == venue_symbol
+    assert [row[0] for row in rows] == [row[0] for row in expected]
+    assert [[float(v) for v in row[1:6]] for row in rows] == [[float(v) for v in row[1:6]] for row in expected]

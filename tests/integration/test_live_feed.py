@@ -161,7 +161,12 @@ def test_subscriber_receives_the_candles_collection_stored(
     stored = stored_json(store(local_stack).read(BTC, first, last + MINUTE_MS))
 
     # Assert
-    assert pushed["acks"]["subscribe"] == {"type": "subscribed", "symbol": "BTC/USDT", "timeframe": "1m"}
+    assert pushed["acks"]["subscribe"] == {
+        "type": "subscribed",
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "timeframe": "1m",
+    }
     assert [frame["candle"] for frame in received] == stored
     assert stored == simulator_json("BTC/USDT", "1m", first, last)
     assert {(f["exchange"], f["symbol"], f["timeframe"]) for f in received} == {("binance", "BTC/USDT", "1m")}
@@ -186,7 +191,7 @@ def test_disconnect_removes_the_connection_and_its_subscriptions(local_stack: St
     socket, connection_id = _connect_and_find_id(local_stack)
     assert _ask(socket, SUBSCRIBE_BTC)["type"] == "subscribed"
     connections = _connections(local_stack)
-    assert connections.subscriptions(connection_id) == ["BTC/USDT#1m"]
+    assert connections.subscriptions(connection_id) == ["binance:BTC/USDT#1m"]
 
     # Act
     socket.close()
@@ -344,7 +349,7 @@ def test_a_subscriber_to_a_longer_timeframe_gets_each_bar_once_collection_stores
         socket.close()
 
     # Assert: the bars the simulator (as Binance) draws for those 3 minutes, pushed once each
-    assert acked == {"type": "subscribed", "symbol": "BTC/USDT", "timeframe": "3m"}
+    assert acked == {"type": "subscribed", "exchange": "binance", "symbol": "BTC/USDT", "timeframe": "3m"}
     assert {f["timeframe"] for f in received} == {"3m"}
     expected = simulator_json("BTC/USDT", "3m", closed[0], closed[-1])
     assert [f["candle"] for f in received] == expected[-len(closed) :]

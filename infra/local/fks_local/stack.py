@@ -51,6 +51,8 @@ class LocalStack:
         self.options = options or StackOptions()
         self.emulator: Emulator | None = None
         self.simulator: Any = None
+        # Every venue's simulator by ccxt id; "binance" is ``simulator``, the one most tests move.
+        self.simulators: dict[str, Any] = {}
         self.gateways: dict[str, LocalApiGateway] = {}
         self.websocket_gateways: dict[str, LocalWebSocketGateway] = {}
         self.deployed: DeployedStack | None = None
@@ -113,6 +115,9 @@ class LocalStack:
         parameters = {**LOCAL_PARAMETERS, **self.options.parameters}
         if self.simulator is not None:
             parameters.setdefault("ExchangeBaseUrl", self.simulator.url)
+            for venue, parameter in (("kraken", "KrakenBaseUrl"), ("coinbase", "CoinbaseBaseUrl")):
+                if venue in self.simulators:
+                    parameters.setdefault(parameter, self.simulators[venue].url)
             # The simulator is a venue with a public key, so locally "live" trades on it and the
             # tests see its book; pass TradingMode=paper to run the deployable default instead.
             parameters.setdefault("TradingMode", "live")
@@ -140,6 +145,10 @@ class LocalStack:
 
         self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0)
         self.simulator.start()
+        self.simulators["binance"] = self.simulator
+        # Kraken and Coinbase beside it, so collection and trading reach all three venues (issue 20).
+        for venue in ("kraken", "coinbase"):
+            self.simulators[venue] = ExchangeSimulator(port=0, venue=venue).start()
 
     def _start_gateways(self) -> None:
         assert self.deployed is not None
@@ -209,6 +218,7 @@ class LocalStack:
             "api_urls": {name: gateway.url for name, gateway in self.gateways.items()},
             "websocket_urls": {name: gateway.url for name, gateway in self.websocket_gateways.items()},
             "exchange_url": self.simulator.url if self.simulator else None,
+            "exchange_urls": {venue: sim.url for venue, sim in self.simulators.items()},
             "outputs": self.deployed.outputs,
             "functions": {
                 k: r.physical_id
@@ -235,6 +245,9 @@ class LocalStack:
         for websocket_gateway in self.websocket_gateways.values():
             websocket_gateway.stop()
         self.websocket_gateways.clear()
+        for sim in self.simulators.values():
+            sim.stop()
+        self.simulators.clear()
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None

@@ -81,6 +81,13 @@ RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
 # Exchanges: a base URL override points ccxt (and the Rust client) at the local simulator
 # or a testnet; nothing else changes between them.
 EXCHANGE_BASE_URL = "FKS_EXCHANGE_BASE_URL"
+# The other venues' base URLs (empty: production), as FKS_EXCHANGE_BASE_URL is Binance's.
+KRAKEN_BASE_URL = "FKS_KRAKEN_BASE_URL"
+COINBASE_BASE_URL = "FKS_COINBASE_BASE_URL"
+# Trading accounts (venue, mode, key secret, limits) and the rate budget every function shares
+# per venue and key.
+ACCOUNTS_TABLE = "FKS_ACCOUNTS_TABLE"
+RATE_BUDGET_TABLE = "FKS_RATE_BUDGET_TABLE"
 EXCHANGE_API_KEY = "FKS_EXCHANGE_API_KEY"
 EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable name, not a secret
 

@@ -22,6 +22,10 @@ TradingState = Literal["active", "reducing", "halted"]
 CLIENT_ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,36}$"
 # Exchange and NinjaTrader account names (binance-spot, Sim101, APEX-123456-01, ...).
 ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$"
+# The venue a command goes to, by ccxt's id; absent, the engine's configured venue (Binance).
+Venue = Literal["binance", "kraken", "coinbase"]
+# How an account trades: simulated fills (no key), a venue's sandbox with a key, or production.
+AccountMode = Literal["paper", "testnet", "live"]
 
 
 # As the backtester bounds them: a stop below 100 % (a stop at -100 % is no stop), a take-profit
@@ -67,6 +71,7 @@ class OrderCommand(BaseModel):
     time_in_force: Literal["GTC", "IOC", "FOK"] = "GTC"
     reduce_only: bool = False
     protection: Protection | None = None
+    venue: Venue | None = None
 
     @field_serializer("quantity", "price", "stop_price")
     def _decimal_as_string(self, value: Decimal | None) -> str | None:
@@ -75,14 +80,30 @@ class OrderCommand(BaseModel):
 
     @model_serializer(mode="wrap")
     def _no_protection_no_field(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # An order without exits says nothing about them, so an engine that predates exits reads it.
+        # An order without exits (or without a venue) says nothing about them, so an engine that
+        # predates them reads it.
         dumped: dict[str, Any] = handler(self)
-        if dumped.get("protection") is None:
-            dumped.pop("protection", None)
+        for optional in ("protection", "venue"):
+            if dumped.get(optional) is None:
+                dumped.pop(optional, None)
         return dumped
 
 
-class CancelOrderCommand(BaseModel):
+class _NamesItsVenue(BaseModel):
+    """A command that may name its venue; without one it carries no ``venue`` field, so an
+    engine that predates venues reads it."""
+
+    venue: Venue | None = None
+
+    @model_serializer(mode="wrap")
+    def _no_venue_no_field(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("venue") is None:
+            dumped.pop("venue", None)
+        return dumped
+
+
+class CancelOrderCommand(_NamesItsVenue):
     """A request to cancel the open order ``client_order_id``; cancelling twice is harmless."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -92,7 +113,7 @@ class CancelOrderCommand(BaseModel):
     account: str = Field(min_length=1)
 
 
-class AmendOrderCommand(BaseModel):
+class AmendOrderCommand(_NamesItsVenue):
     """Replace the working order ``client_order_id`` by ``new_client_order_id`` with the given
     quantity and prices (the old ones where left out): one cancel-replace on the venue, which
     places the new order only if the old one was canceled. Idempotent by ``new_client_order_id``."""
@@ -112,7 +133,7 @@ class AmendOrderCommand(BaseModel):
         return None if value is None else str(value)
 
 
-class SyncCommand(BaseModel):
+class SyncCommand(_NamesItsVenue):
     """Ask the engine to learn what happened to the account's working orders at the venue: late
     fills, cancels and expiries, orders whose placement outcome is unknown, trades it never placed."""
 

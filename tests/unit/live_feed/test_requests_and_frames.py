@@ -18,11 +18,29 @@ def test_subscribe_message_gives_its_feed() -> None:
 
     assert request.action == "subscribe"
     assert request.feed == Feed("BTC/USDT", Timeframe("1m"))
-    assert request.feed.key == "BTC/USDT#1m"
+    assert request.feed.key == "binance:BTC/USDT#1m"
 
 
-def test_feed_of_a_series_ignores_the_exchange() -> None:
-    assert Feed.of(SeriesKey.of("kraken", "ETH/USD", "5m")) == Feed("ETH/USD", Timeframe("5m"))
+def test_feed_of_a_series_is_keyed_by_its_exchange() -> None:
+    kraken = Feed.of(SeriesKey.of("kraken", "ETH/USD", "5m"))
+
+    assert kraken == Feed("ETH/USD", Timeframe("5m"), "kraken")
+    assert kraken.key == "kraken:ETH/USD#5m"
+    assert kraken.key != Feed.of(SeriesKey.of("binance", "ETH/USD", "5m")).key
+
+
+def test_a_subscription_names_its_exchange() -> None:
+    message = {"action": "subscribe", "exchange": "coinbase", "symbol": "BTC/USDT", "timeframe": "1h"}
+
+    request = parse_feed_request(json.dumps(message))
+
+    assert request.feed == Feed("BTC/USDT", Timeframe("1h"), "coinbase")
+    assert ack_frame("subscribe", request.feed) == {
+        "type": "subscribed",
+        "exchange": "coinbase",
+        "symbol": "BTC/USDT",
+        "timeframe": "1h",
+    }
 
 
 @pytest.mark.parametrize(
@@ -40,6 +58,7 @@ def test_feed_of_a_series_ignores_the_exchange() -> None:
         ('{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "1m", "x": 1}', "x: Extra inputs"),
         ('{"action": "subscribe", "symbol": "BTC/USDT", "timeframe": "2m"}', "'2m'"),
         ('{"action": "subscribe", "symbol": "BTC/BTC", "timeframe": "1m"}', "same asset"),
+        ('{"action": "subscribe", "exchange": "ftx", "symbol": "BTC/USDT", "timeframe": "1m"}', "exchange: Input"),
         ('{"action": ' + "[" * 5000 + "]" * 5000 + "}", "nested 5001 levels deep; the limit is 32"),
     ],
 )
@@ -80,7 +99,12 @@ def test_candle_frames_carry_the_series_and_exact_decimal_strings() -> None:
 def test_ack_and_error_frames() -> None:
     feed = Feed("BTC/USDT", Timeframe("1m"))
 
-    assert ack_frame("subscribe", feed) == {"type": "subscribed", "symbol": "BTC/USDT", "timeframe": "1m"}
+    assert ack_frame("subscribe", feed) == {
+        "type": "subscribed",
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "timeframe": "1m",
+    }
     assert ack_frame("unsubscribe", feed)["type"] == "unsubscribed"
     assert error_frame(NotFound("gone", details={"a": 1}), "unsubscribe") == {
         "type": "error",

@@ -1,10 +1,9 @@
 """WebSocket connections and their subscriptions, in DynamoDB (LiveFeedConnectionsTable).
 
 Hash key ``connection_id``, range key ``item``: one ``connection`` item per open connection and
-one ``feed#<symbol>#<timeframe>`` (or ``feed#topic#<name>``) item per subscription, which alone
-carries ``feed``. The sparse
-``by-feed`` index on ``feed`` finds a feed's subscribers with one query, however many
-connections exist. Every item expires (TTL ``expires_at``) a little after the longest a
+one ``feed#<exchange>:<symbol>#<timeframe>`` (or ``feed#topic#<name>``) item per subscription,
+which alone carries ``feed``. The sparse ``by-feed`` index on ``feed`` finds a feed's subscribers
+with one query, however many connections exist. Every item expires (TTL ``expires_at``) a little after the longest a
 connection can live (API Gateway closes it at two hours), so a ``$disconnect`` that never came
 leaves nothing behind for long.
 """

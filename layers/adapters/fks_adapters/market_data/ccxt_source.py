@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 
 import ccxt
 
-from fks import env
 from fks.errors import BadRequest, FksError, PermanentError, RateLimited, TemporaryError
 from fks.market_data.timeframes import Timeframe
-from fks_adapters.exchanges import make_exchange
+from fks_adapters.exchanges.clients import public_client
+from fks_adapters.exchanges.venues import VENUE_IDS
 
-SUPPORTED_EXCHANGES: tuple[str, ...] = ("binance", "coinbase", "kraken")
+SUPPORTED_EXCHANGES: tuple[str, ...] = VENUE_IDS
 # Used when ccxt does not publish an exchange's OHLCV page size in ``features``.
 DEFAULT_PAGE_LIMIT = 300
 RETRYABLE = (ccxt.RateLimitExceeded, ccxt.ExchangeNotAvailable, ccxt.RequestTimeout, ccxt.NetworkError)
@@ -29,14 +29,10 @@ T = TypeVar("T")
 
 
 def exchange_for(exchange_id: str, base_url: str | None = None) -> ccxt.Exchange:
-    """A ccxt client for a supported exchange id, or a ``BadRequest`` naming the id."""
-    if exchange_id not in SUPPORTED_EXCHANGES:
-        raise BadRequest(
-            f"unknown exchange {exchange_id!r}; supported: {', '.join(SUPPORTED_EXCHANGES)}",
-            details={"exchange": exchange_id, "supported": list(SUPPORTED_EXCHANGES)},
-        )
-    url = base_url if base_url is not None else (env.get(env.EXCHANGE_BASE_URL) or None)
-    return make_exchange(exchange_id, base_url=url)
+    """A keyless ccxt client for a supported exchange id at the deployment's URL for that venue
+    (``fks_adapters.exchanges.venues``), paying from the venue's shared rate budget; a
+    ``BadRequest`` naming an unknown id."""
+    return public_client(exchange_id, base_url)
 
 
 class CcxtCandleSource:
@@ -59,14 +55,17 @@ class CcxtCandleSource:
         limit = ((features.get("spot") or {}).get("fetchOHLCV") or {}).get("limit")
         return int(limit) if limit else DEFAULT_PAGE_LIMIT
 
-    def require_market(self, symbol: str) -> None:
-        """Raise ``BadRequest`` naming ``symbol`` unless the exchange lists it."""
+    def require_market(self, symbol: str) -> str:
+        """The venue's own id of the unified ``symbol`` (Binance ``BTCUSDT``, Kraken ``XBTUSDT``,
+        Coinbase ``BTC-USDT``, from its market list), or ``BadRequest`` naming it when the venue
+        does not list it."""
         markets = self._call(self.exchange.load_markets)
         if symbol not in markets:
             raise BadRequest(
                 f"unknown symbol {symbol!r} on {self.exchange.id}",
                 details={"exchange": self.exchange.id, "symbol": symbol},
             )
+        return str(markets[symbol]["id"])
 
     def fetch_closed(self, symbol: str, timeframe: Timeframe, since_ms: int, until_ms: int) -> list[list[Any]]:
         """Raw ccxt rows with ``since_ms <= open_time < until_ms``, oldest first, page by page.

@@ -1,4 +1,5 @@
-"""A client's subscribe/unsubscribe message, parsed and validated into a feed (symbol + timeframe).
+"""A client's subscribe/unsubscribe message, parsed and validated into a feed (exchange, symbol
+and timeframe; the exchange is ``binance`` when the message names none).
 
 The WebSocket API selects the route from ``action``; the body is validated again here because
 ``$default`` also receives whatever a client sends, and an error frame must name what was wrong.
@@ -13,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fks.errors import BadRequest
+from fks.execution import Venue
 from fks.json_limits import read_json
 from fks.live_topics import TOPICS, Topic, TopicName
 from fks.market_data.storage import SeriesKey
@@ -24,22 +26,25 @@ ACTIONS = ("subscribe", "unsubscribe")
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """One live series clients subscribe to: a unified symbol at one timeframe (any exchange)."""
+    """One live series clients subscribe to: an exchange's unified symbol at one timeframe."""
 
     symbol: str
     timeframe: Timeframe
+    exchange: str = "binance"
 
     @property
     def key(self) -> str:
-        """The feed's index key in the connections table, e.g. ``BTC/USDT#1m``."""
-        return f"{self.symbol}#{self.timeframe.value}"
+        """The feed's index key in the connections table, e.g. ``kraken:BTC/USDT#1m``. The
+        exchange became part of it with a second venue: a subscription made before (keyed
+        ``BTC/USDT#1m``) lives as long as its connection, at most two hours, and is not migrated."""
+        return f"{self.exchange}:{self.symbol}#{self.timeframe.value}"
 
     @classmethod
     def of(cls, series: SeriesKey) -> Feed:
-        return cls(series.symbol, series.timeframe)
+        return cls(series.symbol, series.timeframe, series.exchange)
 
     def as_dict(self) -> dict[str, object]:
-        return {"symbol": self.symbol, "timeframe": self.timeframe.value}
+        return {"exchange": self.exchange, "symbol": self.symbol, "timeframe": self.timeframe.value}
 
 
 class FeedRequest(BaseModel):
@@ -48,10 +53,11 @@ class FeedRequest(BaseModel):
     action: Literal["subscribe", "unsubscribe"]
     symbol: str
     timeframe: str
+    exchange: Venue = "binance"
 
     @property
     def feed(self) -> Feed:
-        return Feed(validate_symbol(self.symbol), parse_timeframe(self.timeframe))
+        return Feed(validate_symbol(self.symbol), parse_timeframe(self.timeframe), self.exchange)
 
 
 class TopicRequest(BaseModel):

@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 
 from fks.errors import BadRequest
-from fks.execution import OrderCommand
+from fks.execution import OrderCommand, Venue
 from fks.signals import Signal
 
 _MAX_CLIENT_ORDER_ID = 36  # Binance's newClientOrderId limit
@@ -45,10 +45,10 @@ def exchange_symbol(unified: str) -> str:
     return unified.split(":", 1)[0].replace("/", "")
 
 
-def order_for_signal(signal: Signal, account: str, *, opens: bool = True) -> OrderCommand:
+def order_for_signal(signal: Signal, account: str, *, opens: bool = True, venue: Venue | None = None) -> OrderCommand:
     """A limit price in the signal makes a GTC limit order; otherwise a market order. An order
     that ``opens`` (or adds to) a position carries the strategy's protective exits; one that only
-    reduces a position needs none."""
+    reduces a position needs none. ``venue`` is the account's (None: the engine's own)."""
     limit = signal.limit_price
     return OrderCommand(
         client_order_id=client_order_id_for(signal.signal_id),
@@ -61,6 +61,7 @@ def order_for_signal(signal: Signal, account: str, *, opens: bool = True) -> Ord
         price=limit,
         time_in_force="GTC",
         protection=signal.protection if opens else None,
+        venue=venue,
     )
 
 

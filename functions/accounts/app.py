@@ -1,0 +1,71 @@
+"""``GET /accounts``, ``GET /accounts/{account}``, ``PUT /accounts/{account}``: the trading accounts.
+
+Each account names its venue (binance, kraken, coinbase), its mode (paper, testnet, live), the
+Secrets Manager secret of its key (never the key itself) and the engine's risk limits for it.
+A PUT replaces the account's settings whole (repeating it changes nothing) and answers whether it
+created the account; ``enabled: false`` stops new orders for it without forgetting it. Reading
+needs the ``read`` scope, writing ``admin``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.accounts import AccountSettings, secret_readable, trading_secret_prefix
+from fks.errors import BadRequest
+from fks.execution import ACCOUNT_PATTERN
+from fks.observability import API, observed
+from fks_adapters.accounts import AccountStore
+from fks_adapters.accounts.routing import account_store
+from fks_adapters.api import make_resolver
+
+logger = Logger()
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+AccountId = Annotated[str, Path(pattern=ACCOUNT_PATTERN, description="The account's id, e.g. kraken-main")]
+
+
+def _store() -> AccountStore:
+    store = account_store()
+    if store is None:
+        raise RuntimeError("FKS_ACCOUNTS_TABLE is not set")  # a deployment error, never the caller's
+    return store
+
+
+@app.get("/accounts")
+def list_accounts() -> dict[str, Any]:
+    """Every trading account with its venue, mode, secret name and risk limits."""
+    return {"accounts": [account.model_dump(mode="json") for account in _store().list_accounts()]}
+
+
+@app.get("/accounts/<account>")
+def get_account(account: AccountId) -> dict[str, Any]:
+    """One trading account; 404 when it is not configured."""
+    return {"account": _store().require(account).model_dump(mode="json")}
+
+
+@app.put("/accounts/<account>")
+def put_account(account: AccountId, settings: Annotated[AccountSettings, Body()]) -> dict[str, Any]:
+    """Create or replace a trading account's settings."""
+    stage = env.get(env.STAGE)
+    if settings.secret_id is not None and stage and not secret_readable(settings.secret_id, stage):
+        prefix = trading_secret_prefix(stage)
+        raise BadRequest(
+            f"invalid request: secret_id {settings.secret_id!r} must name a secret {prefix}-<name> "
+            f"(or {prefix}): execute_order may read no other",
+            details={"problems": [{"field": "secret_id", "problem": f"must be named {prefix}-<name>"}]},
+        )
+    stored, created = _store().put(account, settings)
+    logger.info(
+        "account stored", extra={"account": account, "venue": stored.venue, "mode": stored.mode, "new_account": created}
+    )
+    return {"account": stored.model_dump(mode="json"), "created": created}
+
+
+@observed(logger, correlation=API)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,228 @@
+"""Three venues on one local stack (issue 20): BTC/USDT collected from the Binance, Kraken and
+Coinbase simulators through the real ccxt classes, each venue's calls paid from its shared rate
+budget, the history API and storage keyed by exchange, and trading accounts managed through the
+API, whose venue each signal's order carries."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from fks_adapters.accounts import AccountStore
+from fks_adapters.exchanges.rate_budget import SharedRateBudget
+from tests.integration.conftest import module_stack
+from tests.integration.market_data_helpers import enable, invoke, simulator_json
+from tests.integration.pipeline_helpers import new_signal, signal_record, start, wait_for_status
+from tests.stack_handle import StackHandle
+
+local_stack = module_stack("venues")
+pytestmark = pytest.mark.moto_only
+
+VENUES = ("binance", "kraken", "coinbase")
+VENUE_SYMBOLS = {"binance": "BTCUSDT", "kraken": "XBTUSDT", "coinbase": "BTC-USDT"}
+MINUTE_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def collected(local_stack: StackHandle) -> dict[str, Any]:
+    """BTC/USDT enabled on each venue (no history), then one collection run."""
+    enabled = {}
+    for venue in VENUES:
+        response = enable(local_stack, "BTC/USDT", exchange=venue)
+        assert response.status_code == 200, response.text
+        enabled[venue] = response.json()
+    return {"enabled": enabled, "run": invoke(local_stack, "CollectOhlcvFunction", {})}
+
+
+def test_enabling_maps_the_symbol_to_each_venues_own_id(collected: dict[str, Any]) -> None:
+    # Assert
+    assert {venue: answer["venue_symbol"] for venue, answer in collected["enabled"].items()} == VENUE_SYMBOLS
+
+
+def test_btc_usdt_is_collected_from_all_three_simulators(local_stack: StackHandle, collected: dict[str, Any]) -> None:
+    # Arrange
+    run = collected["run"]
+    served: dict[str, list[dict[str, Any]]] = {}
+
+    # Act
+    for venue in VENUES:
+        response = local_stack.api("GET", f"/historical/BTC-USDT?exchange={venue}&limit=30", scope="read")
+        assert response.status_code == 200, response.text
+        served[venue] = response.json()["candles"]
+
+    # Assert: every venue's minutes, each equal to what its simulator served
+    assert run["failed"] == []
+    assert sorted(result["asset"] for result in run["collected"]) == [f"{v}:BTC/USDT:1m" for v in sorted(VENUES)]
+    for venue, candles in served.items():
+        assert len(candles) >= 29, venue
+        first, last = candles[0]["open_time"], candles[-1]["open_time"]
+        assert candles == simulator_json("BTC/USDT", "1m", first, last), venue
+        assert last + MINUTE_MS <= time.time() * 1000  # closed minutes only
+
+
+def test_each_venue_is_stored_in_its_own_partition(local_stack: StackHandle, collected: dict[str, Any]) -> None:
+    # Act
+    s3 = local_stack.clients("s3")
+    prefixes = {
+        venue: s3.list_objects_v2(
+            Bucket=local_stack.output("DataBucketName"),
+            Prefix=f"candles/exchange={venue}/symbol=BTC-USDT/timeframe=1m/",
+        ).get("KeyCount", 0)
+        for venue in VENUES
+    }
+
+    # Assert
+    assert all(count > 0 for count in prefixes.values()), prefixes
+
+
+def test_each_venues_calls_were_paid_from_its_shared_budget(
+    local_stack: StackHandle, collected: dict[str, Any]
+) -> None:
+    # Act
+    dynamodb = local_stack.clients("dynamodb")
+    table = local_stack.function("RateBudgetTable")
+    items = {
+        venue: dynamodb.get_item(TableName=table, Key={"bucket": {"S": f"{venue}#public"}}, ConsistentRead=True).get(
+            "Item"
+        )
+        for venue in VENUES
+    }
+
+    # Assert: each bucket was written once per call (load_markets and the candle pages at least)
+    for venue, item in items.items():
+        assert item is not None, venue
+        assert int(item["version"]["N"]) >= 2, (venue, item)
+
+
+def test_a_burst_on_one_budget_waits_for_refill_instead_of_overspending(local_stack: StackHandle) -> None:
+    # Arrange: two callers (two functions' clients) sharing one bucket of 3 tokens, 2 a second
+    dynamodb = local_stack.clients("dynamodb")
+    table = local_stack.function("RateBudgetTable")
+    bucket = f"kraken#burst-{time.time_ns()}"
+    callers = [
+        SharedRateBudget(table, bucket, rate_per_s=Decimal(2), burst=Decimal(3), client=dynamodb) for _ in range(2)
+    ]
+
+    # Act: seven calls alternating between the callers
+    started = time.monotonic()
+    waits = [callers[i % 2].take(1) for i in range(7)]
+    elapsed = time.monotonic() - started
+
+    # Assert: three went at once, the four others waited for the refill (2/s): about two seconds
+    assert waits[:3] == pytest.approx([0, 0, 0], abs=0.5)
+    assert elapsed >= 1.9
+    assert sum(1 for wait in waits if wait > 0.2) >= 3
+
+
+def test_accounts_are_created_read_and_replaced_through_the_api(local_stack: StackHandle) -> None:
+    # Arrange
+    kraken = {"venue": "kraken", "mode": "live", "secret_id": "fks-trading-venues-kraken-main", "risk_limits": {}}
+    coinbase = {"venue": "coinbase", "mode": "paper", "risk_limits": {"max_order_notional": "5000"}}
+
+    # Act
+    first = local_stack.api("PUT", "/accounts/kraken-main", json=kraken)
+    again = local_stack.api("PUT", "/accounts/kraken-main", json=kraken)
+    local_stack.api("PUT", "/accounts/coinbase-paper", json=coinbase)
+    listed = local_stack.api("GET", "/accounts", scope="read")
+    one = local_stack.api("GET", "/accounts/coinbase-paper", scope="read")
+
+    # Assert
+    assert (first.status_code, first.json()["created"]) == (200, True), first.text
+    assert (again.status_code, again.json()["created"]) == (200, False)
+    names = [a["account"] for a in listed.json()["accounts"]]
+    assert {"kraken-main", "coinbase-paper"} <= set(names)
+    account = one.json()["account"]
+    assert (account["venue"], account["mode"], account["secret_id"]) == ("coinbase", "paper", None)
+    assert account["risk_limits"]["max_order_notional"] == "5000"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "named"),
+    [
+        ("/accounts/kraken-x", {"venue": "ftx", "mode": "live", "secret_id": "s"}, "venue"),
+        ("/accounts/kraken-x", {"venue": "kraken", "mode": "live"}, "secret_id"),
+        ("/accounts/kraken-x", {"venue": "kraken", "mode": "live", "secret_id": "prod/other"}, "fks-trading-venues-"),
+        ("/accounts/kraken-x", {"venue": "kraken", "mode": "paper", "colour": "red"}, "colour"),
+        ("/accounts/kraken-x", {"venue": "kraken", "mode": "paper", "base_url": "ftp://x"}, "https"),
+        (
+            "/accounts/kraken-x",
+            {"venue": "kraken", "mode": "paper", "risk_limits": {"max_order_notional": -1}},
+            "max_order_notional",
+        ),
+        ("/accounts/-bad", {"venue": "kraken", "mode": "paper"}, "account"),
+    ],
+)
+def test_a_bad_account_is_refused_naming_what_was_wrong(
+    local_stack: StackHandle, path: str, body: dict[str, Any], named: str
+) -> None:
+    # Act
+    response = local_stack.api("PUT", path, json=body)
+
+    # Assert
+    assert response.status_code in (400, 422), response.text
+    assert named in response.text
+
+
+def test_changing_an_account_needs_the_admin_scope(local_stack: StackHandle) -> None:
+    # Act
+    refused = local_stack.api("PUT", "/accounts/kraken-main", scope="trade", json={"venue": "kraken", "mode": "paper"})
+    unknown = local_stack.api("GET", "/accounts/nobody-here", scope="read")
+
+    # Assert
+    assert refused.status_code == 403
+    assert unknown.status_code == 404
+    assert "nobody-here" in unknown.text
+
+
+def test_a_signal_for_an_account_orders_on_the_accounts_venue(
+    local_stack: StackHandle, collected: dict[str, Any]
+) -> None:
+    # Arrange: the account's venue comes from the accounts table
+    settings = {"venue": "kraken", "mode": "live", "secret_id": "fks-trading-venues-kraken-route"}
+    assert local_stack.api("PUT", "/accounts/kraken-route", json=settings).status_code == 200
+    signal = new_signal(exchange="kraken", account="kraken-route")
+
+    # Act
+    start(local_stack, signal)
+    record = _once_ordered(local_stack, signal["signal_id"])
+
+    # Assert
+    assert record["order"]["venue"] == "kraken"
+    assert record["order"]["account"] == "kraken-route"
+
+
+def test_a_disabled_account_takes_no_orders(local_stack: StackHandle, collected: dict[str, Any]) -> None:
+    # Arrange
+    settings = {"venue": "coinbase", "mode": "paper", "enabled": False}
+    assert local_stack.api("PUT", "/accounts/coinbase-off", json=settings).status_code == 200
+    signal = new_signal(exchange="coinbase", account="coinbase-off")
+
+    # Act
+    start(local_stack, signal)
+    record = wait_for_status(local_stack, signal["signal_id"], "denied", timeout_s=90)
+
+    # Assert
+    assert "coinbase-off is disabled" in record["reason"]
+    stored = AccountStore(local_stack.function("AccountsTable"), local_stack.clients("dynamodb")).require(
+        "coinbase-off"
+    )
+    assert stored.enabled is False
+
+
+def _once_ordered(stack: StackHandle, signal_id: str, timeout_s: float = 90) -> dict[str, Any]:
+    """The signal's record once the risk check has written its order (whatever came after)."""
+    deadline = time.monotonic() + timeout_s
+    record: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        record = signal_record(stack, signal_id) if _exists(stack, signal_id) else {}
+        if record.get("order"):
+            return record
+        time.sleep(0.5)
+    raise AssertionError(f"signal {signal_id} got no order; last seen {record}")
+
+
+def _exists(stack: StackHandle, signal_id: str) -> bool:
+    return stack.api("GET", f"/signals/{signal_id}", scope="read").status_code == 200
