@@ -1,7 +1,10 @@
-"""``fks backtest``: one strategy on stored (or bundled sample) candles, metrics and plots.
+"""``fks backtest``: one strategy on stored history (or, with ``--sample``, bundled sample candles),
+metrics and plots.
 
-Bars of the asked timeframe are built from the bundled 1m candles through the same
-``CandleSeriesReader`` the deployed backtests use (whole bars only), so the CLI and the API agree.
+History is read from ``--data`` (a folder filled by ``fks data download``, or ``s3://BUCKET``;
+``fks_local.history``). Bars of the asked timeframe, and the strategy's informative series, are
+built from the stored 1m candles by the same ``CandleSeriesReader`` the deployed backtests use
+(whole bars only), so the CLI and the API agree.
 
 Bad input (unknown strategy or parameter, a value out of range, start after end, too little
 data) exits with status 2 and one line naming what was wrong, as argparse does for its own errors.
@@ -19,11 +22,12 @@ from typing import TextIO
 from fks.backtest import BacktestResult, Metrics, parse_config, run_backtest
 from fks.backtest.plots import plot_equity_drawdown, plot_trades
 from fks.errors import BadRequest
-from fks.market_data.series import CandleSeriesReader
+from fks.market_data.series import CandleHistory
 from fks.market_data.storage import SeriesKey
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.candles import Candles
-from fks_adapters.strategies.backtests import load_candles_frame
+from fks.strategies.inputs import read_strategy_candles
+from fks_local import history
 from fks_local.bundled_candles import BundledCandleStore
 
 USAGE_ERROR = 2
@@ -31,7 +35,7 @@ _BAR_WIDTH = 30
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("backtest", help="backtest a strategy on bundled sample candles and plot it")
+    parser = commands.add_parser("backtest", help="backtest a strategy on stored (or sample) candles and plot it")
     parser.add_argument("--strategy", required=True, help=f"one of: {', '.join(strategy_names())}")
     parser.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT")
     parser.add_argument("--timeframe", default="1h", help="candle timeframe (default 1h)")
@@ -42,13 +46,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--initial-cash", default="10000", help="starting equity (default 10000)")
     parser.add_argument("--fee-bps", default="0", help="taker fee in basis points (default 0)")
     parser.add_argument("--out", default="backtest-output", help="directory for the PNG plots")
+    history.add_arguments(parser)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None, store: CandleHistory | None = None
+) -> int:
     # Resolved per call, not as defaults: a captured or redirected sys.stdout must be honoured.
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        result, candles = _backtest(args, out)
+        result, candles = _backtest(args, out, store)
     except BadRequest as error:
         print(f"fks backtest: error: {error.message}", file=err)
         return USAGE_ERROR
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     return 0
 
 
-def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, Candles]:
+def _backtest(args: argparse.Namespace, out: TextIO, store: CandleHistory | None) -> tuple[BacktestResult, Candles]:
     strategy = get_strategy(args.strategy)
     params = parse_params(args.param)
     strategy.validate_params(params)  # name a bad parameter before spending time on data
@@ -70,10 +77,15 @@ def _backtest(args: argparse.Namespace, out: TextIO) -> tuple[BacktestResult, Ca
         raise BadRequest(f"start {args.start} is not before end {args.end}")
     config = parse_config({"initial_cash": args.initial_cash, "taker_fee_bps": args.fee_bps})
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
-    store = BundledCandleStore(progress=lambda done, total: _bar(out, done, total))
-    candles = load_candles_frame(CandleSeriesReader(store).read(key, start_ms, end_ms))
+    if store is None and args.sample:
+        store = BundledCandleStore(progress=lambda done, total: _bar(out, done, total))
+    reader = history.history(args, store)
+    candles = read_strategy_candles(reader, strategy, params, key, start_ms, end_ms)
+    history.require_bars(len(candles), key, args)
+    source = "bundled sample" if args.sample else f"stored ({args.data})"
     print(
-        f"loaded {len(candles)} {key.timeframe.value} bars of {key.symbol} from 1m candles; running {strategy.name}",
+        f"loaded {len(candles)} {key.timeframe.value} bars of {key.symbol} from {source} 1m candles; "
+        f"running {strategy.name}",
         file=out,
     )
     return run_backtest(candles, strategy, params, config), candles

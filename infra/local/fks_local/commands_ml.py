@@ -1,4 +1,5 @@
-"""``fks ml train|evaluate``: regimes and forecasts on the bundled sample candles.
+"""``fks ml train|evaluate``: regimes and forecasts on stored history (``--data``, as ``fks backtest``;
+the bundled sample candles with ``--sample``).
 
 Both run the same training (``fks.ml.training.train_models``) and print the out-of-sample scores
 next to the naive baselines, the forecast strategy against buy-and-hold, and a strategy with and
@@ -15,17 +16,18 @@ from pathlib import Path
 from typing import TextIO
 
 from fks.errors import BadRequest
+from fks.market_data.series import CandleHistory
 from fks.market_data.storage import SeriesKey
 from fks.ml.training import TrainedModels, TrainingReport, train_models
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.candles import Candles
-from fks_adapters.strategies.backtests import load_candles_frame
-from fks_local.bundled_candles import BundledCandleStore
+from fks.strategies.inputs import candles_from_frame
+from fks_local import history
 from fks_local.commands_backtest import USAGE_ERROR, parse_time
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ml = commands.add_parser("ml", help="market regimes and forecasts: train and evaluate on sample candles")
+    ml = commands.add_parser("ml", help="market regimes and forecasts: train and evaluate on stored candles")
     actions = ml.add_subparsers(dest="ml_command", required=True)
     for name, text in (("train", "train, evaluate and save the models"), ("evaluate", "evaluate without saving")):
         sub = actions.add_parser(name, help=text)
@@ -36,13 +38,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         sub.add_argument("--exchange", default="binance", help="exchange id of the candle series")
         sub.add_argument("--gate-strategy", default="sma_cross", help=f"one of: {', '.join(strategy_names())}")
         sub.add_argument("--out", default="ml-output", help="directory for the PNG (and the models, for train)")
+        history.add_arguments(sub)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None, store: CandleHistory | None = None
+) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         get_strategy(args.gate_strategy)  # name a bad strategy before spending time on data
-        candles = load(args, out)
+        candles = load(args, out, store)
         trained = train_models(
             candles, gate_strategy=args.gate_strategy, progress=lambda step: print(f"... {step}", file=out, flush=True)
         )
@@ -63,12 +68,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     return 0
 
 
-def load(args: argparse.Namespace, out: TextIO) -> Candles:
+def load(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = None) -> Candles:
     start_ms, end_ms = parse_time(args.start, "start"), parse_time(args.end, "end")
     if start_ms >= end_ms:
         raise BadRequest(f"start {args.start} is not before end {args.end}")
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
-    candles = load_candles_frame(BundledCandleStore().read(key, start_ms, end_ms))
+    candles = candles_from_frame(history.history(args, store).read(key, start_ms, end_ms))
+    history.require_bars(len(candles), key, args)
     print(f"loaded {len(candles)} {key.timeframe.value} candles of {key.symbol}", file=out, flush=True)
     return candles
 

@@ -4,10 +4,13 @@
 ``NAME.md`` (its docs) into the plugin folder, ``layers/strategies/fks_user_strategies`` unless
 ``--dir`` names another (point ``FKS_STRATEGY_PLUGINS_PATH`` at it to use it before deploying).
 
-``check`` loads the bundled sample candles through the same ``CandleSeriesReader`` as
-``fks backtest`` (1m candles resampled to the asked timeframe) and runs the lookahead and warm-up
-analyses of ``fks.strategies.analysis``. It prints the first offending bar of each and exits 1 when
-the strategy peeks or depends on where history starts; 2 on bad input.
+``check`` reads stored history (``--data``, as ``fks backtest``; the bundled sample candles with
+``--sample``) through the same ``CandleSeriesReader`` as the backtests (1m candles resampled to the
+asked timeframe, the strategy's informative series aligned to it) and runs the lookahead and
+warm-up analyses of ``fks.strategies.analysis``; cutting the strategy's bars cuts its informative
+series too, so a strategy reading a higher-timeframe bar before it closed is caught. It prints the
+first offending bar of each and exits 1 when the strategy peeks or depends on where history
+starts; 2 on bad input.
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ from pathlib import Path
 from typing import TextIO
 
 from fks.errors import BadRequest
-from fks.market_data.series import CandleSeriesReader
+from fks.market_data.series import CandleHistory
 from fks.market_data.storage import SeriesKey
 from fks.strategies import get_strategy
 from fks.strategies.analysis import Finding, lookahead, warm_up
+from fks.strategies.inputs import read_strategy_candles
 from fks.strategies.plugins import NAME_PATTERN
 from fks.strategies.scheduled import LOOKBACK_FACTOR
-from fks_adapters.strategies.backtests import load_candles_frame
-from fks_local.bundled_candles import BundledCandleStore
+from fks_local import history
 from fks_local.commands_backtest import parse_params, parse_time
 
 USAGE_ERROR = 2
@@ -40,7 +43,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     new = actions.add_parser("new", help="write NAME.py, test_NAME.py and NAME.md from a template")
     new.add_argument("name", help="the strategy's name: lower case, digits, underscores (e.g. my_breakout)")
     new.add_argument("--dir", default=str(PLUGIN_FOLDER), help=f"folder to write into (default {PLUGIN_FOLDER})")
-    check = actions.add_parser("check", help="lookahead and warm-up analysis on the bundled sample candles")
+    check = actions.add_parser("check", help="lookahead and warm-up analysis on stored (or sample) candles")
     check.add_argument("name", help="a built-in or plugin strategy")
     check.add_argument("--symbol", default="BTC/USDT", help="unified symbol (default BTC/USDT)")
     check.add_argument("--timeframe", default="1h", help="candle timeframe (default 1h)")
@@ -48,14 +51,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--end", default="2024-03-01", help="UTC date or ISO time, exclusive (default 2024-03-01)")
     check.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="strategy parameter")
     check.add_argument("--exchange", default="binance", help="exchange id of the candle series")
+    history.add_arguments(check)
 
 
-def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None, store: CandleHistory | None = None
+) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
         if args.strategy_command == "new":
             return new(args.name, Path(args.dir), out)
-        return check(args, out)
+        return check(args, out, store)
     except BadRequest as error:
         print(f"fks strategy {args.strategy_command}: error: {error.message}", file=err)
         return USAGE_ERROR
@@ -81,14 +87,15 @@ def new(name: str, folder: Path, out: TextIO) -> int:
     return 0
 
 
-def check(args: argparse.Namespace, out: TextIO) -> int:
+def check(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = None) -> int:
     strategy = get_strategy(args.name)
     params = strategy.validate_params(parse_params(args.param))
     start_ms, end_ms = parse_time(args.start, "start"), parse_time(args.end, "end")
     if start_ms >= end_ms:
         raise BadRequest(f"start {args.start} is not before end {args.end}")
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
-    candles = load_candles_frame(CandleSeriesReader(BundledCandleStore()).read(key, start_ms, end_ms))
+    candles = read_strategy_candles(history.history(args, store), strategy, params, key, start_ms, end_ms)
+    history.require_bars(len(candles), key, args)
     warm = strategy.min_bars(params) * LOOKBACK_FACTOR
     if len(candles) < 2 * warm:
         raise BadRequest(f"{len(candles)} bars of {key.timeframe.value} are too few: the check needs {2 * warm}")
@@ -212,6 +219,7 @@ What the strategy does, when it enters and exits, and on which markets it is mea
 ## Check, backtest, deploy
 
     export FKS_STRATEGY_PLUGINS_PATH={folder}
+    fks data download --symbol BTC/USDT --since 2024-01-01 --until 2024-03-01
     fks strategy check {name}
     fks backtest --strategy {name} --symbol BTC/USDT --start 2024-01-01 --end 2024-03-01
 

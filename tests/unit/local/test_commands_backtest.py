@@ -13,7 +13,7 @@ RANGE = ["--symbol", "BTC/USDT", "--timeframe", "1h", "--start", "2025-01-01", "
 
 
 def _backtest(tmp_path: Path, *args: str) -> int:
-    return main(["backtest", *RANGE, "--out", str(tmp_path), *args])
+    return main(["backtest", *RANGE, "--sample", "--out", str(tmp_path), *args])
 
 
 @pytest.mark.parametrize("strategy", BUILT_IN_STRATEGIES)
@@ -64,7 +64,7 @@ def test_backtest_is_deterministic_on_bundled_data(tmp_path: Path, capsys: pytes
         (["--strategy", "sma_cross", "--start", "2025-03-01", "--end", "2025-01-01"], "is not before end"),
         (["--strategy", "sma_cross", "--start", "first of may"], "--start 'first of may' is not a date"),
         (["--strategy", "sma_cross", "--start", "2025-01-01", "--end", "2025-01-02"], "needs at least 32 bars"),
-        (["--strategy", "sma_cross", "--start", "2020-01-01", "--end", "2020-02-01"], "no candles to backtest"),
+        (["--strategy", "sma_cross", "--start", "2020-01-01", "--end", "2020-02-01"], "no sample candles of BTC/USDT"),
     ],
 )
 def test_backtest_with_bad_input_exits_2_naming_it(
@@ -81,3 +81,17 @@ def test_backtest_with_bad_input_exits_2_naming_it(
 
 def _line(out: str, name: str) -> str:
     return next(line for line in out.splitlines() if line.startswith(name))
+
+
+def test_without_sample_the_backtest_reads_stored_history_and_names_how_to_fill_an_empty_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "history"
+
+    code = main(["backtest", *RANGE, "--strategy", "sma_cross", "--data", str(empty), "--out", str(tmp_path)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"no stored 1h bars of binance:BTC/USDT:1h in {empty}" in err
+    assert "fks data download" in err
+    assert "--sample" in err

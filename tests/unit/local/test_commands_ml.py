@@ -7,7 +7,7 @@ from fks_local.commands_ml import run
 
 
 def _run(tmp_path: Path, *argv: str) -> tuple[int, str, str]:
-    args = build_parser().parse_args(["ml", *argv, "--out", str(tmp_path)])
+    args = build_parser().parse_args(["ml", *argv, "--sample", "--out", str(tmp_path)])
     out, err = io.StringIO(), io.StringIO()
     return run(args, out, err), out.getvalue(), err.getvalue()
 

@@ -73,12 +73,12 @@ def test_new_writes_a_strategy_its_test_and_docs_that_check_and_backtest(
 
     assert code == 0
     assert sorted(p.name for p in plugin_folder.iterdir()) == ["my_trend.md", "my_trend.py", "test_my_trend.py"]
-    assert main(["strategy", "check", "my_trend"]) == 0
+    assert main(["strategy", "check", "my_trend", "--sample"]) == 0
     out = capsys.readouterr().out
     assert "lookahead: ok" in out
     assert "warm-up: ok" in out
     backtest = ["backtest", "--strategy", "my_trend", "--symbol", "BTC/USDT", "--start", "2024-01-01"]
-    assert main([*backtest, "--end", "2024-02-01", "--out", str(plugin_folder / "plots")]) == 0
+    assert main([*backtest, "--end", "2024-02-01", "--sample", "--out", str(plugin_folder / "plots")]) == 0
     assert "final_equity" in capsys.readouterr().out
 
 
@@ -110,7 +110,7 @@ def test_check_fails_a_peeking_strategy_naming_the_first_offending_bar(
 ) -> None:
     _plugin(plugin_folder, "next_bar", PEEKING)
 
-    code = main(["strategy", "check", "next_bar", "--timeframe", "4h"])
+    code = main(["strategy", "check", "next_bar", "--timeframe", "4h", "--sample"])
 
     out = capsys.readouterr().out
     assert code == 1
@@ -123,7 +123,7 @@ def test_check_fails_a_strategy_whose_targets_depend_on_where_history_starts(
 ) -> None:
     _plugin(plugin_folder, "above_history_mean", HISTORY_BOUND)
 
-    code = main(["strategy", "check", "above_history_mean"])
+    code = main(["strategy", "check", "above_history_mean", "--sample"])
 
     out = capsys.readouterr().out
     assert code == 1
@@ -133,5 +133,5 @@ def test_check_fails_a_strategy_whose_targets_depend_on_where_history_starts(
 
 
 def test_check_of_an_unknown_strategy_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["strategy", "check", "nope"]) == 2
+    assert main(["strategy", "check", "nope", "--sample"]) == 2
     assert "unknown strategy 'nope'" in capsys.readouterr().err
