@@ -629,3 +629,21 @@ def test_optimisation_grid_draws_its_heat_map(signed_in: Any, stack: StackHandle
 
     assert len(heat_map.find_elements(By.CSS_SELECTOR, "tbody td")) == 9
     assert javascript_errors(signed_in) == []
+
+
+def test_past_optimisations_are_listed_newest_first_and_one_reopens_its_heat_map(
+    signed_in: Any, stack: StackHandle
+) -> None:
+    newest = stack.api("GET", "/optimizations?limit=1", scope="read").json()["optimizations"]
+    assert newest, "the optimisation test before this one stored a run"
+    open_page(signed_in, stack, "backtests")
+    first_row = wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#past-optimisations tbody tr")))
+
+    assert newest[0]["strategy"] in first_row.text
+    signed_in.execute_script("arguments[0].click()", first_row)
+    heat_map = wait(signed_in, 60).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#backtest-results #heatmap"))
+    )
+    assert len(heat_map.find_elements(By.CSS_SELECTOR, "tbody td")) == 9
+    assert newest[0]["id"] in signed_in.find_element(By.ID, "backtest-results").text
+    assert javascript_errors(signed_in) == []

@@ -6,8 +6,9 @@ import { addCandles, addLine, createChart, markTrades } from "../charts.js";
 import { paramFields, paramsBox, readParams, strategyTypes, TIMEFRAMES, typeSelect } from "../params.js";
 import { card, clearFieldErrors, el, errorBox, field, fmt, input, select, showFieldErrors, table, time } from "../ui.js";
 import { symbolPath } from "./market.js";
-import { optimisationCard } from "./optimisation.js";
+import { heatMap, optimisationCard } from "./optimisation.js";
 import { pastBacktestsCard } from "./past_backtests.js";
+import { pastOptimisationsCard } from "./past_optimisations.js";
 
 let charts = [];
 
@@ -29,7 +30,8 @@ export async function render(root) {
     return;
   }
   formSlot.replaceChildren(card("Run a backtest", backtestForm(types, results)), el("div.mt-3", {}, optimisationCard(types)),
-    el("div.mt-3", {}, pastBacktestsCard((id) => reopen(results, id))));
+    el("div.mt-3", {}, pastBacktestsCard((id) => reopen(results, id))),
+    el("div.mt-3", {}, pastOptimisationsCard((id) => reopenOptimisation(results, id))));
   results.append(el("p.text-body-secondary", {}, "Results appear here."));
 }
 
@@ -169,4 +171,14 @@ export async function candlesBetween(exchange, symbol, timeframe, start, end) {
     from = reply.next_start ?? null;
   }
   return candles;
+}
+
+async function reopenOptimisation(results, id) {
+  leave();
+  results.replaceChildren(el("p.text-body-secondary", {}, "Loading…"));
+  try {
+    results.replaceChildren(card(`Optimisation ${id}`, heatMap(await api("GET", `optimizations/${id}`))));
+  } catch (error) {
+    results.replaceChildren(errorBox(error));
+  }
 }

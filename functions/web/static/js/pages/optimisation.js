@@ -66,7 +66,8 @@ async function optimise(form, output) {
   }
 }
 
-function heatMap(result) {
+/** A stored optimisation's best cell and, for a two-parameter grid, its heat map. */
+export function heatMap(result) {
   const names = Object.keys(result.request?.space || {});
   const best = el("p.small.mt-2", {}, `Best ${JSON.stringify(result.best?.params)}: ${result.objective} ${fmt(result.best?.score, 4)}`);
   if (names.length !== 2) return best;
