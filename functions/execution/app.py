@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, OrderCommand
+from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, ExecutionReport, OrderCommand
 from fks.observability import API, observed
 from fks.pipeline.orders import require_caller_order_id
 from fks_adapters.api import make_resolver
@@ -46,10 +46,11 @@ def _book(report: dict[str, Any]) -> None:
     """The answer's fills into the portfolio: the strategy's book if a recorded signal placed the
     order, else the direct book. A failure here fails the call: its retry (idempotent by client
     order id) replays the order, and the replay books what is missing."""
-    if not report.get("fills") and not report.get("filled_qty"):
+    parsed = ExecutionReport.model_validate(report)
+    if not parsed.fills and parsed.filled_qty <= 0:
         return
-    owner = owner_of(report.get("signal_id"), wiring.signal_history(), wiring.TRADING_EXCHANGE)
-    book_report(wiring.portfolio_store(), str(report.get("account") or _account()), report, owner)
+    owner = owner_of(parsed.signal_id, wiring.signal_history(), wiring.TRADING_EXCHANGE)
+    book_report(wiring.portfolio_store(), parsed.account, parsed, owner)
 
 
 @app.post(

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.observability import SIGNAL, observed
 from fks.pipeline.task_inputs import NotifyInput, parse_task_input
+from fks.pipeline.task_outputs import NotifyResult
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers, outcome_notice
 
@@ -26,4 +27,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         # A TemporaryError is retried by the state; the outcome is already recorded either way.
         sent[type(notifier).__name__] = str(notifier.send(notice) or "sent")
     logger.info("signal outcome notified", extra={"channels": sorted(sent)})
-    return {"notified": sent, "subject": notice.subject}
+    return NotifyResult(notified=sent, subject=notice.subject).state_result()

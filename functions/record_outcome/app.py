@@ -9,10 +9,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.errors import BadRequest
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus, failure_reason
 from fks.pipeline.task_inputs import RecordOutcomeInput, parse_task_input
+from fks.pipeline.task_outputs import OutcomeRecorded
 from fks_adapters.pipeline import wiring
 
 logger = Logger()
@@ -22,12 +22,8 @@ logger = Logger()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     task = parse_task_input(RecordOutcomeInput, event, "RecordOutcome")
     signal_id, outcome = task.signal_id, task.outcome
-    try:
-        status = SignalStatus(str(outcome.get("status")))
-    except ValueError:
-        raise BadRequest(f"unknown outcome status {outcome.get('status')!r}") from None
-    error = outcome.get("error") if isinstance(outcome.get("error"), dict) else {}
-    reason = outcome.get("reason") or (failure_reason(error.get("Error"), error.get("Cause")) if error else None)
+    status, error = outcome.status, outcome.error
+    reason = outcome.reason or (failure_reason(error.error, error.cause) if error else None)
     history = wiring.signal_history()
     changed = history.record(
         signal_id, status, int(time.time() * 1000), reason=reason, execution_arn=task.execution_arn
@@ -39,4 +35,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name=f"Signals{status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1)
     log = logger.warning if status is SignalStatus.FAILED else logger.info
     log("signal outcome", extra={"status": status.value, "reason": reason})
-    return {"signal_id": signal_id, "status": status.value, "reason": reason}
+    return OutcomeRecorded(signal_id=signal_id, status=status, reason=reason).state_result()

@@ -18,6 +18,7 @@ from fks.errors import Conflict
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_inputs import ApprovalRequestInput, parse_task_input
+from fks.pipeline.task_outputs import ApprovalRequested
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import approval_needed, notifiers
 
@@ -42,4 +43,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         except Exception:  # the signal waits whether or not the message got out; the log says why
             logger.exception("approval notice not sent")
     logger.info("waiting for approval", extra={"window_s": window_s})
-    return {"waiting": True}
+    return ApprovalRequested().state_result()

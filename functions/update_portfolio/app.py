@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks.observability import SIGNAL, observed
 from fks.pipeline.task_inputs import UpdatePortfolioInput, parse_task_input
+from fks.pipeline.task_outputs import PortfolioUpdated
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.booking import FillOwner, book_report
 from fks_adapters.portfolio.valuation import PortfolioValuer
@@ -25,10 +26,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     task = parse_task_input(UpdatePortfolioInput, event, "UpdatePortfolio")
     signal, report = task.signal, task.report
     store = wiring.portfolio_store()
-    account = str(report.get("account") or wiring.trading_account(signal.account))
+    account = report.account
     booked = book_report(store, account, report, FillOwner(signal.strategy_id, signal.exchange))
     now_ms = int(time.time() * 1000)
     valuation = PortfolioValuer(store, wiring.execution_tables()).value(account, signal.exchange, now_ms)
     store.snapshot(account, now_ms, valuation.snapshot())
     logger.info("portfolio updated", extra={"fills_booked": booked, "equity": str(valuation.equity)})
-    return {"account": account, "fills_booked": booked, "equity": str(valuation.equity), "cash": str(valuation.cash)}
+    return PortfolioUpdated(
+        account=account, fills_booked=booked, equity=valuation.equity, cash=valuation.cash
+    ).state_result()

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
+from fks.pipeline.task_outputs import ValidationResult
 from fks.signals import InvalidSignal, parse_signal
 from fks_adapters.pipeline import wiring
 
@@ -47,4 +48,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name="SignalsValidated", unit=MetricUnit.Count, value=1)
     logger.info("signal valid", extra={"symbol": signal.symbol, "side": signal.side})
     window = signal.approval_window_s or int(env.get(env.APPROVAL_WINDOW_S) or DEFAULT_APPROVAL_WINDOW_S)
-    return {"valid": True, "signal": payload, "approval_window_s": window}
+    return ValidationResult(signal=signal, approval_window_s=window).state_result()

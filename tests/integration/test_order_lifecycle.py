@@ -88,7 +88,9 @@ def test_pipeline_fill_delivered_again_and_concurrently_is_booked_once(priced: S
     assert run(priced, signal)["status"] == "SUCCEEDED"
     report = signal_record(priced, signal["signal_id"])["report"]
     replay = {**report, "fills": [], "duplicate": True}  # what a retried execute_order answers
-    deliveries = [{"signal": signal, "report": report}, {"signal": signal, "report": replay}]
+    # As the state machine hands the state its input: the execution's name is the signal id.
+    state = {"signal_id": signal["signal_id"], "signal": signal}
+    deliveries = [{**state, "report": report}, {**state, "report": replay}]
 
     # Two at once (each a cold start of its own on this runtime: more would only measure the machine).
     with ThreadPoolExecutor(max_workers=len(deliveries)) as pool:
@@ -107,18 +109,17 @@ def test_fill_whose_booking_was_lost_is_booked_from_the_replay(priced: StackHand
     command = {**order_command(quantity="0.002"), "signal_id": signal["signal_id"]}
     placed = _invoke(priced, "ExecuteOrderFunction", command)
     replay = _invoke(priced, "ExecuteOrderFunction", command)
+    state = {"signal_id": signal["signal_id"], "signal": signal}  # as the state machine hands it
     assert Decimal(placed["filled_qty"]) == Decimal(replay["filled_qty"]) == Decimal("0.002")
     assert replay["fills"] == []
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = list(
-            pool.map(
-                lambda _: _invoke(priced, "UpdatePortfolioFunction", {"signal": signal, "report": replay}), range(2)
-            )
+            pool.map(lambda _: _invoke(priced, "UpdatePortfolioFunction", {**state, "report": replay}), range(2))
         )
 
     assert sorted(outcome["fills_booked"] for outcome in outcomes) == [0, 1]
     assert _books(priced)[(strategy, "BTC/USDT")] == Decimal("0.002")
     # The place answer arriving last finds the quantity booked and adds nothing.
-    assert _invoke(priced, "UpdatePortfolioFunction", {"signal": signal, "report": placed})["fills_booked"] == 0
+    assert _invoke(priced, "UpdatePortfolioFunction", {**state, "report": placed})["fills_booked"] == 0
     assert _books(priced)[(strategy, "BTC/USDT")] == Decimal("0.002")

@@ -19,10 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fks.accounts import AccountSettings
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
 from fks.backtest.tasks import OptimizationTask, PickBestTask, RunCellTask
 from fks.chat_updates import TelegramUpdate
-from fks.execution import OrderCommand
+from fks.execution import ExecutionReport, OrderCommand
 from fks.invocations import (
     ReconcileRun,
     ScheduledRun,
@@ -35,9 +36,11 @@ from fks.invocations import (
 )
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
+from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_inputs import (
     ApprovalRequestInput,
     NotifyInput,
+    PipelineOutcome,
     RecordFillInput,
     RecordOutcomeInput,
     RiskCheckInput,
@@ -59,6 +62,10 @@ BACKFILL_START_MS = shapes.SAMPLE_TIME_MS - DAY_MS
 # Two days of 1m candles: enough bars for the models' training (it needs 1144).
 HISTORY_DAYS = 2
 RESTING_ORDER_ID = "sample-order-0002"
+# PUT /settings/{name} names the version it edits; a sample cannot know the stack's, so it shows
+# the conflict an edit from a stale version gets.
+STALE_SETTING_VERSION = 999_999
+SAMPLE_ACCOUNT = "sample-paper"
 
 
 @dataclass(frozen=True)
@@ -150,33 +157,41 @@ BACKTEST = BacktestRequest.model_validate(
     }
 )
 SIGNAL_STATE = SIGNAL.model_dump(mode="json", exclude_none=True)
-EXECUTION_REPORT = {
-    "client_order_id": ORDER_ID,
-    "signal_id": SIGNAL_ID,
-    "account": ACCOUNT,
-    "symbol": "BTCUSDT",
-    "side": "buy",
-    "type": "market",
-    "status": "filled",
-    "quantity": "0.001",
-    "filled_qty": "0.001",
-    "leaves_qty": "0",
-    "avg_fill_price": "42000.00",
-    "fees": "0",
-    "fills": [
-        {
-            "trade_id": "sample-trade-1",
-            "client_order_id": ORDER_ID,
-            "symbol": "BTCUSDT",
-            "side": "buy",
-            "quantity": "0.001",
-            "price": "42000.00",
-            "fee": "0",
-            "ts_ms": shapes.SAMPLE_TIME_MS,
-        }
-    ],
-    "ts_ms": shapes.SAMPLE_TIME_MS,
-}
+# The engine's report as ExecuteOrder answers it: every field, checked by the Rust contract's model.
+EXECUTION_REPORT = ExecutionReport.model_validate(
+    {
+        "client_order_id": ORDER_ID,
+        "signal_id": SIGNAL_ID,
+        "account": ACCOUNT,
+        "symbol": "BTCUSDT",
+        "side": "buy",
+        "type": "market",
+        "status": "filled",
+        "quantity": "0.001",
+        "filled_qty": "0.001",
+        "leaves_qty": "0",
+        "avg_fill_price": "42000.00",
+        "fees": "0",
+        "fills": [
+            {
+                "trade_id": "sample-trade-1",
+                "client_order_id": ORDER_ID,
+                "symbol": "BTCUSDT",
+                "side": "buy",
+                "quantity": "0.001",
+                "price": "42000.00",
+                "fee": "0",
+                "ts_ms": shapes.SAMPLE_TIME_MS,
+            }
+        ],
+        "venue_order_id": "sample-venue-order-1",
+        "reason": None,
+        "duplicate": False,
+        "position": None,
+        "ts_ms": shapes.SAMPLE_TIME_MS,
+        "exits": [],
+    }
+)
 ALARM = {
     "AlarmName": "fks-local-ExecutionErrors",
     "AlarmDescription": "Orders failing at the exchange",
@@ -357,6 +372,47 @@ def _route_samples() -> list[SampleEvent]:
             "GetOptimization",
             shapes.api_event("/optimizations/{optimization_id}", "GET", {"optimization_id": "opt-sample-0001"}),
             refusal=404,  # as GetBacktest: an optimisation id nobody started
+        ),
+        _api("BacktestsFunction", "ListOptimizations", shapes.api_event("/optimizations", "GET", query="limit=5")),
+        _api("AccountsFunction", "ListAccounts", shapes.api_event("/accounts", "GET")),
+        # A paper account, disabled: it shows the shape and places nothing.
+        _api(
+            "AccountsFunction",
+            "PutAccount",
+            shapes.api_event(
+                "/accounts/{account}",
+                "PUT",
+                {"account": SAMPLE_ACCOUNT},
+                body=_dump(AccountSettings.model_validate({"venue": "binance", "mode": "paper", "enabled": False})),
+            ),
+            AccountSettings,
+        ),
+        _api(
+            "AccountsFunction",
+            "GetAccount",
+            shapes.api_event("/accounts/{account}", "GET", {"account": SAMPLE_ACCOUNT}),
+        ),
+        _api("SettingsApiFunction", "ListSettings", shapes.api_event("/settings", "GET")),
+        _api(
+            "SettingsApiFunction",
+            "GetSetting",
+            shapes.api_event("/settings/{name}", "GET", {"name": "portfolio_limits"}),
+        ),
+        _api(
+            "SettingsApiFunction",
+            "PutSetting",
+            shapes.api_event(
+                "/settings/{name}",
+                "PUT",
+                {"name": "portfolio_limits"},
+                body=json.dumps({"value": {}, "version": STALE_SETTING_VERSION}),
+            ),
+            refusal=409,  # an edit from a version the setting never had: the 409 names the current one
+        ),
+        _api(
+            "SettingsApiFunction",
+            "SettingsHistory",
+            shapes.api_event("/settings/history", "GET", query="name=portfolio_limits&limit=5"),
         ),
         _api("ExecutionApiFunction", "PlaceOrder", _post("/orders", RESTING_ORDER), OrderCommand),
         _api("ExecutionApiFunction", "ListOrders", shapes.api_event("/orders", "GET", query="status=open")),
@@ -582,7 +638,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
                 signal_id=SIGNAL_ID,
                 execution_arn=f"arn:aws:states:{shapes.REGION}:{shapes.ACCOUNT_ID}:execution:"
                 f"fks-signal-to-execution-dev:{SIGNAL_ID}",
-                outcome={"status": "filled"},
+                outcome=PipelineOutcome(status=SignalStatus.FILLED),
             ),
         ),
         _state("NotifyFunction", NotifyInput(signal_id=SIGNAL_ID, status="filled", reason=None)),
@@ -596,6 +652,8 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         _api("SignalsApiFunction", None, shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})),
         _api("ExecutionApiFunction", None, shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
         _api("PortfolioApiFunction", None, shapes.api_event("/portfolio", "GET")),
+        _api("SettingsApiFunction", None, shapes.api_event("/settings", "GET")),
+        _api("AccountsFunction", None, shapes.api_event("/accounts", "GET")),
         scheduled("SnapshotPortfolioFunction", "EveryFifteenMinutes"),
         scheduled("SyncOrdersFunction", "EveryMinute"),
         scheduled("ReconcileFunction", "EveryFiveMinutes"),

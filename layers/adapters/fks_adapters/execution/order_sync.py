@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 
-from fks.execution import ForeignFill, SyncCommand, SyncResult
+from fks.execution import ExecutionReport, ForeignFill, SyncCommand, SyncResult, Venue
 from fks.observability import metrics
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
@@ -75,8 +75,9 @@ class OrderSync:
         self.exchange = exchange  # the venue execute_order trades, whose spelling its symbols use
         self._owners: dict[str | None, FillOwner] = {}
 
-    def run(self, account: str) -> SyncOutcome:
-        result = SyncResult.model_validate(self.invoker.execute(SyncCommand(account=account)))
+    def run(self, account: str, venue: Venue | None = None) -> SyncOutcome:
+        """Sync ``account``; ``venue`` is its venue from the accounts table (None: the engine's own)."""
+        result = SyncResult.model_validate(self.invoker.execute(SyncCommand(account=account, venue=venue)))
         now_ms = int(time.time() * 1000)
         if result.unreachable:
             # The engine changed nothing: count the miss, try again next run.
@@ -108,11 +109,19 @@ class OrderSync:
         self.portfolio.record_sync(account, reached=True, now_ms=now_ms)
         return outcome
 
-    def _book(self, account: str, report: dict[str, Any]) -> int:
-        signal_id = report.get("signal_id")
+    def _book(self, account: str, held: dict[str, Any]) -> int:
+        report = held_report(held)
+        signal_id = report.signal_id
         owner = self._owners.get(signal_id) or owner_of(signal_id, self.signals, self.exchange)
         self._owners[signal_id] = owner
         return book_report(self.portfolio, account, report, owner)
+
+
+def held_report(held: dict[str, Any]) -> ExecutionReport:
+    """A report as the portfolio holds it until booked. One held before the model lost its
+    never-written ``venue_symbol`` field still carries it (as null): dropped, not refused, so
+    that report is booked rather than kept forever."""
+    return ExecutionReport.model_validate({name: value for name, value in held.items() if name != "venue_symbol"})
 
 
 def _strings(fill: ForeignFill) -> dict[str, str]:

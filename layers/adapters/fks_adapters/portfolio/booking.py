@@ -9,9 +9,9 @@ id, and what of the order's filled quantity no fill brought is booked once as a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Protocol
 
+from fks.execution import ExecutionReport
 from fks.market_data.symbols import from_exchange_symbol, validate_symbol
 from fks.portfolio.order_fills import unbooked_rest
 from fks_adapters.portfolio.store import FillToApply, OrderGuard, PortfolioStore
@@ -44,55 +44,41 @@ def owner_of(signal_id: str | None, signals: SignalLookup, exchange: str) -> Fil
     return FillOwner(DIRECT_ORDERS, exchange)
 
 
-def report_symbol(report: dict[str, Any], exchange: str) -> str:
-    """The report's unified symbol: as the engine names it (``BTC/USDT``), or, from an engine
-    that still answers with the venue's spelling (``BTCUSDT``), converted."""
-    symbol = str(report.get("symbol") or "")
+def unified_symbol(symbol: str, exchange: str) -> str:
+    """A symbol the engine names (``BTCUSDT``, the spelling its command gave), unified
+    (``BTC/USDT``); one already unified is kept."""
     return validate_symbol(symbol) if "/" in symbol else from_exchange_symbol(symbol, exchange)
 
 
-def _decimal(value: object) -> Decimal:
-    return Decimal(str(value if value is not None else "0"))
-
-
-def book_report(store: PortfolioStore, account: str, report: dict[str, Any], owner: FillOwner) -> int:
+def book_report(store: PortfolioStore, account: str, report: ExecutionReport, owner: FillOwner) -> int:
     """Books the report's new fills and whatever of the order's filled quantity is still not
     booked; the number of fills booked by this call."""
-    client_order_id = str(report["client_order_id"])
-    filled_qty = _decimal(report.get("filled_qty"))
-    if filled_qty <= 0:
+    if report.filled_qty <= 0:
         return 0
-    symbol = report_symbol(report, owner.exchange)
-    side = str(report["side"])
+    symbol = unified_symbol(report.symbol, owner.exchange)
+    order = OrderGuard(report.client_order_id, report.filled_qty)
     booked = 0
-    for fill in report.get("fills") or []:
-        quantity = _decimal(fill["quantity"])
+    for fill in report.fills:
         booked += store.apply_fill(
             account,
             FillToApply(
-                fill_key=f"{client_order_id}#{fill['trade_id']}",
-                order=OrderGuard(client_order_id, filled_qty),
+                fill_key=f"{report.client_order_id}#{fill.trade_id}",
+                order=order,
                 strategy_id=owner.strategy_id,
                 symbol=symbol,
-                signed_quantity=quantity if fill["side"] == "buy" else -quantity,
-                price=_decimal(fill["price"]),
-                fee=_decimal(fill.get("fee")),
+                signed_quantity=fill.quantity if fill.side == "buy" else -fill.quantity,
+                price=fill.price,
+                fee=fill.fee,
             ),
         )
-    return booked + _book_rest(store, account, report, owner, symbol, side)
+    return booked + _book_rest(store, account, report, owner, symbol)
 
 
-def _book_rest(
-    store: PortfolioStore, account: str, report: dict[str, Any], owner: FillOwner, symbol: str, side: str
-) -> int:
-    client_order_id = str(report["client_order_id"])
-    filled_qty = _decimal(report.get("filled_qty"))
-    average = report.get("avg_fill_price")
+def _book_rest(store: PortfolioStore, account: str, report: ExecutionReport, owner: FillOwner, symbol: str) -> int:
+    client_order_id, filled_qty = report.client_order_id, report.filled_qty
     for _ in range(_CATCH_UP_ATTEMPTS):
         before = store.order_booked(account, client_order_id)
-        rest = unbooked_rest(
-            filled_qty, None if average is None else _decimal(average), _decimal(report.get("fees")), before
-        )
+        rest = unbooked_rest(filled_qty, report.avg_fill_price, report.fees, before)
         if rest is None:
             return 0
         applied = store.apply_fill(
@@ -102,7 +88,7 @@ def _book_rest(
                 order=OrderGuard(client_order_id, filled_qty, booked_before=before),
                 strategy_id=owner.strategy_id,
                 symbol=symbol,
-                signed_quantity=rest.quantity if side == "buy" else -rest.quantity,
+                signed_quantity=rest.quantity if report.side == "buy" else -rest.quantity,
                 price=rest.price,
                 fee=rest.fee,
             ),

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fks.execution import ExecutionReport
 from fks.invocations import parse_event
+from fks.pipeline.outcomes import SignalStatus
 from fks.signals import Signal
 
 
@@ -37,21 +39,41 @@ class ApprovalRequestInput(_TaskInput):
 class RecordFillInput(_TaskInput):
     """RecordFill: the execution report of execute_order."""
 
-    report: dict[str, Any]
+    report: ExecutionReport
 
 
 class UpdatePortfolioInput(_TaskInput):
     """UpdatePortfolio: the validated signal (its strategy owns the fills) and the execution report."""
 
     signal: Signal
-    report: dict[str, Any]
+    report: ExecutionReport
+
+
+class CaughtError(BaseModel):
+    """What a Catch puts at its ResultPath: the error's name and its cause (a Lambda's error JSON)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    error: str | None = Field(default=None, alias="Error")
+    cause: str | None = Field(default=None, alias="Cause")
+
+
+class PipelineOutcome(BaseModel):
+    """How a path through the pipeline ended, as its Pass state spells it: a status and a reason,
+    or a status and the error a Catch caught."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: SignalStatus
+    reason: str | None = None
+    error: CaughtError | None = None
 
 
 class RecordOutcomeInput(_TaskInput):
     """RecordOutcome: how the path through the pipeline ended ({status, reason?, error?})."""
 
     execution_arn: str | None = None
-    outcome: dict[str, Any]
+    outcome: PipelineOutcome
 
 
 class NotifyInput(_TaskInput):
