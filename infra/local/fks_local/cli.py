@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from fks_local import (
     commands_backtest,
+    commands_cost,
     commands_data,
     commands_events,
     commands_keys,
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="health of each part, alarms and latest metrics of the running local stack")
     commands.add_parser("demo", help="the main job on the embedded default: local stack + exchange simulator")
     commands_backtest.add_parser(commands)
+    commands_cost.add_parser(commands)
     commands_data.add_parser(commands)
     commands_events.add_parser(commands)
     commands_ml.add_parser(commands)
@@ -89,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_backtest.run(args)
     if args.command == "data":
         return commands_data.run(args)
+    if args.command == "cost":
+        return commands_cost.run(args)
     if args.command == "events":
         return commands_events.run(args)
     if args.command == "strategy":
