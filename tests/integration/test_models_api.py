@@ -94,3 +94,48 @@ def test_the_scheduled_run_accounts_for_every_enabled_asset(stored: StackHandle)
 
     assert set(result["trained"]) | set(result["skipped"]) == enabled
     assert all("bars" in reason for reason in result["skipped"].values())
+
+
+def test_the_forecast_strategy_runs_live_with_its_stored_model_and_a_stale_model_is_refused(
+    stored: StackHandle,
+) -> None:
+    hour, day = 3_600_000, 86_400_000
+    until = END - 4 * day  # trained on bars before the last four days: those are out of sample
+    trained = stored.api(
+        "POST", "/models/SOL-USDT/train", scope="admin", json={"timeframe": "1h", "days": 80, "end_ms": until}
+    )
+    assert trained.status_code == 200, trained.text
+    version = trained.json()["versions"]["forecast"]
+    keys = stored.clients("s3").list_objects_v2(
+        Bucket=stored.output("DataBucketName"), Prefix=f"models/SOL-USDT/forecast/{version}/"
+    )
+    assert {item["Key"].rsplit("/", 1)[1] for item in keys["Contents"]} == {"model.json", "metadata.json"}
+
+    market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h"}
+    backtest = stored.api("POST", "/backtests", scope="read", json={
+        **market, "start_ms": until - 5 * day, "end_ms": END, "strategy": "ml_forecast", "params": {"threshold": 0.5},
+    })  # fmt: skip
+    assert backtest.status_code == 201, backtest.text
+    assert backtest.json()["metrics"]["trade_count"] > 0
+
+    live = {**market, "strategy": "ml_forecast", "params": {"threshold": 0.5}, "active": True}
+    created = stored.api("POST", "/strategies", scope="admin", json={**live, "strategy_id": "forecast-live"})
+    stale = {**live, "strategy_id": "forecast-stale", "params": {"threshold": 0.5, "max_model_age_days": 1}}
+    assert created.status_code == 201, created.text
+    assert stored.api("POST", "/strategies", scope="admin", json=stale).status_code == 201
+    try:
+        bar, sent = until + day, list[dict]()
+        while not sent:
+            report = invoke(stored, "GenerateSignalsFunction", {"now_ms": bar + hour + 120_000})
+            own = report["evaluations"]["forecast-live"]
+            assert own["outcome"] != "refused", own
+            sent = [signal for signal in own["signals"] if signal["outcome"] == "sent"]
+            assert bar < END - hour, "a forecast at threshold 0.5 changes side within three days"
+            bar += hour
+        refused = report["evaluations"]["forecast-stale"]
+    finally:
+        for strategy_id in ("forecast-live", "forecast-stale"):
+            stored.api("POST", f"/strategies/{strategy_id}/deactivate", scope="admin")
+
+    assert refused["outcome"] == "refused"
+    assert f"the forecast model of SOL-USDT (version {version}) is too old" in refused["reason"]
