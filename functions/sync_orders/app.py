@@ -1,4 +1,5 @@
-"""On its schedule: the order sync of the trading account (``fks_adapters.execution.order_sync``).
+"""On its schedule: the order sync of the trading account (``fks_adapters.execution.order_sync``),
+then of every other enabled account of the accounts table, each on its venue.
 Late fills reach the order, the position and the portfolio; canceled, expired and stuck orders
 are settled; a trade the platform never placed halts the account. A venue that cannot be reached
 changes nothing: the miss is counted (``OrderSyncMisses``, and the misses in a row that
@@ -11,8 +12,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.errors import FksError
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed
+from fks_adapters.accounts.routing import accounts_to_sync
 from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.pipeline import wiring
 
@@ -22,6 +25,20 @@ logger = Logger()
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     parse_event(ScheduledRun, event, "SyncOrders")  # a schedule run, or {}: no options
-    outcome = wiring.order_sync().run(wiring.trading_account())
+    sync = wiring.order_sync()
+    default, *others = accounts_to_sync(wiring.trading_account())
+    outcome = sync.run(*default)
     report_outcome(outcome, logger)
-    return outcome.as_dict()
+    answer = outcome.as_dict()
+    # The accounts table's other accounts, each on its venue; one failing does not stop the rest.
+    answer["accounts"], answer["failed"] = [], []
+    for account, venue in others:
+        try:
+            other = sync.run(account, venue)
+        except FksError as error:
+            logger.exception("order sync failed", extra={"account": account, "venue": venue})
+            answer["failed"].append({"account": account, "error": type(error).__name__, "message": error.message})
+            continue
+        report_outcome(other, logger)
+        answer["accounts"].append(other.as_dict())
+    return answer

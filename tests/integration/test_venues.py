@@ -91,10 +91,10 @@ def test_each_venues_calls_were_paid_from_its_shared_budget(
         for venue in VENUES
     }
 
-    # Assert: each bucket was written once per call (load_markets and the candle pages at least)
+    # Assert: each bucket was paid once per call (load_markets and the candle pages at least)
     for venue, item in items.items():
         assert item is not None, venue
-        assert int(item["version"]["N"]) >= 2, (venue, item)
+        assert int(item["calls"]["N"]) >= 2, (venue, item)
 
 
 def test_a_burst_on_one_budget_waits_for_refill_instead_of_overspending(local_stack: StackHandle) -> None:
@@ -226,3 +226,21 @@ def _once_ordered(stack: StackHandle, signal_id: str, timeout_s: float = 90) -> 
 
 def _exists(stack: StackHandle, signal_id: str) -> bool:
     return stack.api("GET", f"/signals/{signal_id}", scope="read").status_code == 200
+
+
+def test_the_scheduled_sync_follows_every_enabled_account(local_stack: StackHandle) -> None:
+    # Arrange
+    for account, enabled in (("kraken-sync-on", True), ("kraken-sync-off", False)):
+        settings = {"venue": "kraken", "mode": "paper", "enabled": enabled}
+        assert local_stack.api("PUT", f"/accounts/{account}", json=settings).status_code == 200
+
+    # Act
+    answer = invoke(local_stack, "SyncOrdersFunction", {})
+
+    # Assert: the deployment's own account first, then each enabled account of the table (synced,
+    # or its failure reported without stopping the others); a disabled one is left alone
+    synced = {o["account"] for o in answer["accounts"]} | {f["account"] for f in answer["failed"]}
+    assert answer["account"] == "binance-spot"
+    assert answer["reached"] is True
+    assert "kraken-sync-on" in synced
+    assert "kraken-sync-off" not in synced

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fks import env
 from fks.errors import RiskDenied
+from fks.execution import Venue
 from fks_adapters.accounts.store import AccountStore
 
 
@@ -17,7 +18,7 @@ def account_store() -> AccountStore | None:
     return AccountStore(table) if table else None
 
 
-def venue_for_orders(account: str, store: AccountStore | None = None) -> str | None:
+def venue_for_orders(account: str, store: AccountStore | None = None) -> Venue | None:
     """The venue ``account``'s orders carry, or None (the engine's configured venue);
     ``RiskDenied`` (rule ``account_disabled``) when the account is disabled."""
     accounts = store or account_store()
@@ -30,3 +31,15 @@ def venue_for_orders(account: str, store: AccountStore | None = None) -> str | N
             details={"rule": "account_disabled", "account": account},
         )
     return configured.venue
+
+
+def accounts_to_sync(default_account: str, store: AccountStore | None = None) -> list[tuple[str, Venue | None]]:
+    """Every account whose orders the scheduled sync follows, with its venue: the deployment's
+    own account first (as before accounts existed), then each enabled account of the table. A
+    disabled account is still synced while it is the default: its working orders go on filling."""
+    accounts = store or account_store()
+    listed = accounts.list_accounts() if accounts is not None else []
+    venues: dict[str, Venue] = {account.account: account.venue for account in listed}
+    ordered: list[tuple[str, Venue | None]] = [(default_account, venues.get(default_account))]
+    ordered += [(a.account, a.venue) for a in listed if a.enabled and a.account != default_account]
+    return ordered

@@ -1,18 +1,24 @@
-"""One rate budget per venue and key, shared by every function that calls the venue: a token
-bucket held in DynamoDB (RateBudgetTable, hash key ``bucket`` = ``<venue>#<key>``).
+"""One rate budget per venue and key, shared by every function that calls the venue, held in
+DynamoDB (RateBudgetTable, hash key ``bucket`` = ``<venue>#<key>``).
 
 ccxt's own throttle spaces the calls of one client; a minute's collection, an order sync and a
 reconciliation are separate Lambdas, each with its own client, and together they could exceed the
-venue's limit. Here each call first takes its cost from the shared bucket: read the item, refill it
-for the time passed (``rate_per_s``, at most ``burst``), and write the new level with a
-condition that the item is still the one read (its ``version``). Two callers racing for the last
-tokens cannot both win: the loser's write fails its condition, and it reads again. A caller short
-of tokens sleeps until enough have refilled. The item is the only state; nothing is cached, so a
-cold start changes nothing.
+venue's limit. Here each call first pays its cost into the shared budget.
+
+The budget is a token bucket (``rate_per_s``, at most ``burst`` at once) kept as one number: the
+bucket's *theoretical arrival time* ``tat`` (GCRA, the generic cell rate algorithm; a token
+bucket in other words). A call of cost ``c`` moves ``tat`` on by ``c / rate`` and may go while
+``tat`` stays within ``burst / rate`` of now. Both cases are single conditional updates, never a
+read-modify-write: ``SET tat = tat + :cost`` if the bucket is busy (``now < tat <= latest``), or
+``SET tat = :now + :cost`` if it is idle (``tat <= now``). DynamoDB applies updates to an item one
+at a time, so concurrent callers never lose or double a payment, and none is retried for having
+raced another. Only a call that finds the budget spent reads ``tat``, to sleep until its turn.
+Times are integer microseconds, so the stored number is exact.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -26,9 +32,8 @@ from fks.errors import RateLimited
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-# Fractions of a token below this are dropped, so the stored level stays a short decimal.
-_QUANTUM = Decimal("0.001")
-# How long one call may wait for its tokens before giving up (RateLimited): well inside a Lambda's
+_US = 1_000_000
+# How long one call may wait for its turn before giving up (RateLimited): well inside a Lambda's
 # timeout, and longer than a refill from empty at every venue's pace.
 DEFAULT_MAX_WAIT_S = 20.0
 
@@ -61,64 +66,64 @@ class SharedRateBudget:
         self._clock = clock
         self._sleep = sleep
         self.max_wait_s = max_wait_s
-        self.conflicts = 0  # writes lost to another caller, for the benchmark's figures
+        self.throttled = 0  # calls that found the budget spent and waited, for the benchmark's figures
 
     def take(self, cost: Decimal | float | int = 1) -> float:
-        """Take ``cost`` tokens, waiting for them if needed; returns the seconds waited.
-
-        A cost above the burst is capped at the burst (the call could never go otherwise).
-        ``RateLimited`` when the tokens do not come within ``max_wait_s``.
-        """
+        """Pay ``cost`` (a cost above the burst pays the burst: the call could never go
+        otherwise), waiting for its turn; returns the seconds waited. ``RateLimited`` when the
+        turn does not come within ``max_wait_s``."""
         wanted = min(Decimal(str(cost)), self.burst)
+        emission = self._us(wanted)
+        tolerance = self._us(self.burst)
         started = self._clock()
         while True:
-            now_ms = int(self._clock() * 1000)
-            level, version = self._level(now_ms)
-            if level >= wanted:
-                if self._write(level - wanted, now_ms, version):
-                    return self._clock() - started
-                self.conflicts += 1
-                continue  # another caller took tokens between the read and the write: read again
-            wait = float((wanted - level) / self.rate_per_s)
-            if self._clock() - started + wait > self.max_wait_s:
+            now = int(self._clock() * _US)
+            if self._pay_busy(now, emission, now + tolerance - emission) or self._pay_idle(now, emission):
+                return self._clock() - started
+            # Spent: the bucket's tat is beyond the latest this call may find; wait until it is not.
+            tat = self._tat()
+            wait_s = 0.0 if tat is None else max(0, tat - (now + tolerance - emission)) / _US
+            if self._clock() - started + wait_s > self.max_wait_s:
                 raise RateLimited(
-                    f"rate budget {self.bucket}: {wanted} tokens not available within {self.max_wait_s}s",
+                    f"rate budget {self.bucket}: no turn for a call of cost {wanted} within {self.max_wait_s}s",
                     details={"bucket": self.bucket, "cost": str(wanted)},
                 )
-            self._sleep(wait)
+            self.throttled += 1
+            self._sleep(wait_s)
 
     def throttle(self, cost: Any = None) -> None:
         """ccxt's ``Exchange.throttle(cost)``: installed on a client, every REST call it makes
-        takes its endpoint's cost from this budget instead of the client's own spacing."""
+        pays its endpoint's cost into this budget instead of the client's own spacing."""
         self.take(1 if cost is None else cost)
 
-    def _level(self, now_ms: int) -> tuple[Decimal, int | None]:
-        item = self._client.get_item(TableName=self.table, Key={"bucket": {"S": self.bucket}}, ConsistentRead=True).get(
-            "Item"
-        )
-        if item is None:
-            return self.burst, None
-        tokens = Decimal(item["tokens"]["N"])
-        elapsed_s = Decimal(max(0, now_ms - int(item["refilled_ms"]["N"]))) / 1000
-        return min(self.burst, tokens + elapsed_s * self.rate_per_s), int(item["version"]["N"])
+    def _us(self, tokens: Decimal) -> int:
+        return math.ceil(tokens * _US / self.rate_per_s)
 
-    def _write(self, level: Decimal, now_ms: int, version: int | None) -> bool:
-        # Every attribute through a placeholder: DynamoDB reserves many plain words ("bucket" among them).
-        condition = "attribute_not_exists(#version)" if version is None else "#version = :seen"
-        values: dict[str, Any] = {
-            ":tokens": {"N": str(level.quantize(_QUANTUM))},
-            ":now": {"N": str(now_ms)},
-            ":next": {"N": str((version or 0) + 1)},
-        }
-        if version is not None:
-            values[":seen"] = {"N": str(version)}
+    def _pay_busy(self, now: int, emission: int, latest: int) -> bool:
+        return self._update(
+            "SET #tat = #tat + :emission ADD #calls :one",
+            "#tat > :now AND #tat <= :latest",
+            {":emission": emission, ":now": now, ":latest": latest},
+        )
+
+    def _pay_idle(self, now: int, emission: int) -> bool:
+        return self._update(
+            "SET #tat = :next ADD #calls :one",
+            "attribute_not_exists(#tat) OR #tat <= :now",
+            {":next": now + emission, ":now": now},
+        )
+
+    def _update(self, expression: str, condition: str, numbers: dict[str, int]) -> bool:
+        values: dict[str, Any] = {name: {"N": str(value)} for name, value in numbers.items()}
+        values[":one"] = {"N": "1"}
         try:
             self._client.update_item(
                 TableName=self.table,
                 Key={"bucket": {"S": self.bucket}},
-                UpdateExpression="SET #tokens = :tokens, #refilled = :now, #version = :next",
+                UpdateExpression=expression,
                 ConditionExpression=condition,
-                ExpressionAttributeNames={"#tokens": "tokens", "#refilled": "refilled_ms", "#version": "version"},
+                # Every attribute through a placeholder: DynamoDB reserves many plain words.
+                ExpressionAttributeNames={"#tat": "tat", "#calls": "calls"},
                 ExpressionAttributeValues=values,
             )
         except ClientError as error:
@@ -126,3 +131,9 @@ class SharedRateBudget:
                 return False
             raise
         return True
+
+    def _tat(self) -> int | None:
+        item = self._client.get_item(TableName=self.table, Key={"bucket": {"S": self.bucket}}, ConsistentRead=True).get(
+            "Item"
+        )
+        return int(item["tat"]["N"]) if item and "tat" in item else None
