@@ -63,11 +63,14 @@ def _progress(text: str) -> None:
 
 
 def _collection_times_ms(stack: LocalStack, bucket: str, day_ms: int) -> list[int]:
-    """When each version of the day's 1m candle file was written, oldest first."""
+    """When each collection stored candles of the day, oldest first: every collection adds a part
+    named by its write time (a compaction's file repeats the time of the newest part it folded, and
+    a folded part stays as a noncurrent version, so every time is listed once)."""
     store = S3CandleStore(bucket, stack.clients("s3"))
-    key = store.object_key(SeriesKey.of("binance", SYMBOL, "1m"), partition_date(day_ms))
-    versions = stack.clients("s3").list_object_versions(Bucket=bucket, Prefix=key).get("Versions", [])
-    return sorted(int(v["LastModified"].timestamp() * 1000) for v in versions if v["Key"] == key)
+    prefix = store.day_prefix(SeriesKey.of("binance", SYMBOL, "1m"), partition_date(day_ms))
+    versions = stack.clients("s3").list_object_versions(Bucket=bucket, Prefix=prefix).get("Versions", [])
+    names = (v["Key"][len(prefix) :] for v in versions)
+    return sorted({int(name.split("-", 1)[0]) for name in names if name[:1].isdigit()})
 
 
 def _stages(api: Api, stack: LocalStack, bucket: str, record: dict[str, Any]) -> list[int] | None:

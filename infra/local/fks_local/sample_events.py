@@ -35,6 +35,7 @@ from fks.invocations import (
     WebSocketEvent,
 )
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
+from fks.market_data.compaction import CompactionRun
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaPositionReport, NinjaRefusalReport
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_inputs import (
@@ -546,6 +547,7 @@ SCHEDULE_MODELS: dict[str, type[BaseModel]] = {
     "MonitorFunction": ScheduledRun,
     "CollectOhlcvFunction": ScheduledRun,
     "GapScanFunction": ScheduledRun,
+    "CompactCandlesFunction": CompactionRun,
     "SyncOrdersFunction": ScheduledRun,
     "SnapshotPortfolioFunction": SnapshotRun,
     "GenerateSignalsFunction": SignalGenerationRun,
@@ -600,6 +602,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         ),
         scheduled("CollectOhlcvFunction", "EveryMinute"),
         scheduled("GapScanFunction", "EveryFifteenMinutes"),
+        scheduled("CompactCandlesFunction", "EveryFifteenMinutes"),
         _api(
             "MarketDataFunction",
             None,
