@@ -67,7 +67,7 @@ def test_optimization_through_map_state_returns_the_best_cell_of_a_local_grid(st
 
     assert finished["status"] == "SUCCEEDED", finished
     output = json.loads(finished["output"])
-    candles = load_candles(_candles(stored), request)
+    candles = load_candles(_candles(stored), request, get_strategy("sma_cross"))
     local_best, local_metrics = grid_search(candles, get_strategy("sma_cross"), request.space).best
     assert output["best"]["params"] == local_best
     assert output["best"]["metrics"]["final_equity"] == str(local_metrics.final_equity)
@@ -363,7 +363,11 @@ def test_post_optimization_runs_a_small_grid_inline_with_its_heatmap(stored: Sta
     result = created.json()
     request = OptimizationRequest.model_validate(body)
     local_best, _ = grid_search(
-        load_candles(_candles(stored), request), get_strategy("sma_cross"), space, None, "sharpe"
+        load_candles(_candles(stored), request, get_strategy("sma_cross")),
+        get_strategy("sma_cross"),
+        space,
+        None,
+        "sharpe",
     ).best
     assert result["best"]["params"] == local_best
     assert result["plots"]["heatmap"].endswith("heatmap.png")
@@ -425,9 +429,13 @@ def test_an_optimisation_maximises_calmar_or_a_plugins_loss_under_its_constraint
 
     assert created.status_code == 201, created.text
     request = OptimizationRequest.model_validate(body)
-    local = grid_search(load_candles(_candles(stored), request), get_strategy("rsi_trend"), space, None, request.goal)
+    strategy = get_strategy("rsi_trend")
+    local = grid_search(load_candles(_candles(stored), request, strategy), strategy, space, None, request.goal)
     assert created.json()["best"]["params"] == local.best[0]
     assert created.json()["objective"] == objective["objective"]
+    listed = _api(stored, BACKTESTS, "GET", "/optimizations?limit=1").json()["optimizations"][0]
+    assert (listed["id"], listed["status"], listed["strategy"]) == (created.json()["id"], "done", "rsi_trend")
+    assert listed["best"]["params"] == local.best[0]
 
 
 def test_a_plugin_strategy_is_deployed_and_the_schedule_sends_its_signal_into_the_pipeline(
@@ -462,3 +470,65 @@ def test_a_plugin_strategy_is_deployed_and_the_schedule_sends_its_signal_into_th
     machine = stored.output("SignalStateMachineArn")
     execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{signal['signal_id']}"
     assert _execution_started(stored.clients("stepfunctions"), execution_arn)
+
+
+BTC_DAILY_PLUGIN = """
+import numpy as np
+from fks.strategies import Informative, Parameter, Strategy
+
+
+class BtcDailyRise(Strategy):
+    name = "btc_daily_rise"
+    description = "ETH long while BTC's last closed day rose, short while it fell."
+    parameters = (Parameter(name="days", type="int", default=1, min=1, max=5, description="days compared"),)
+
+    def informative(self, params):
+        return (Informative.of("1d", "BTC/USDT", bars=int(params["days"])),)
+
+    def warmup_bars(self, params):
+        return 0
+
+    def compute_targets(self, candles, params, cache):
+        daily = candles.informative_series("1d", "BTC/USDT")
+        close, days = daily.candles.close, int(params["days"])
+        rose = np.full(close.shape, np.nan)
+        rose[days:] = np.sign(close[days:] - close[:-days])
+        return daily.align(rose)
+"""
+
+
+def test_a_strategy_reading_btcs_daily_bars_signals_on_eth_hours_only_when_a_btc_day_has_closed(
+    stored: StackHandle, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fks.strategies.plugins import PLUGINS_PATH_ENV
+    from fks.strategies.registry import reload_plugins
+    from fks_adapters.strategies.generation import SignalGenerator
+    from fks_adapters.strategies.signal_recorder import SignalRecorder
+
+    collect_history(stored, "BTC/USDT", START, END)  # 1m candles only: the days are the product's
+    (tmp_path / "btc_daily_rise.py").write_text(BTC_DAILY_PLUGIN)
+    monkeypatch.setenv(PLUGINS_PATH_ENV, str(tmp_path))
+    reload_plugins()
+    table = stored.deployed.physical_id("SignalsTable")
+    generator = SignalGenerator(
+        _candles(stored),
+        EvaluationCursor(table, stored.clients("dynamodb")),
+        SignalRecorder(table, stored.deployed.physical_id("SignalEventsQueue"), stored.clients("dynamodb"),
+                       stored.clients("sqs")),
+    )  # fmt: skip
+    config = StrategyConfig(strategy_id=f"daily-{uuid.uuid4().hex[:8]}", strategy="btc_daily_rise",
+                            symbol="ETH/USDT", timeframe=Timeframe.H1, active=True)  # fmt: skip
+    try:
+        generator.generate(config, START + 3 * DAY_MS + 2 * MINUTE_MS)  # a new strategy starts at the newest hour
+        sides: dict[int, str] = {}
+        for hour in range(START + 3 * DAY_MS, START + 10 * DAY_MS, HOUR_MS):
+            report = generator.generate(config, hour + HOUR_MS + 2 * MINUTE_MS)
+            assert report["bars"] == [hour]
+            sides.update({signal["bar_time"]: signal["side"] for signal in report["signals"]})
+    finally:
+        monkeypatch.delenv(PLUGINS_PATH_ENV)
+        reload_plugins()
+
+    assert sides, "BTC's daily direction changes within a week"
+    # Only the hour that closes with a BTC day (23:00, closing at midnight) can change the target.
+    assert {(bar_time + HOUR_MS) % DAY_MS for bar_time in sides} == {0}

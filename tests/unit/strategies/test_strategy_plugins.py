@@ -10,8 +10,7 @@ from fks.strategies import get_strategy, strategy_names
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import broken_plugins, built_in_names, is_plugin, plugin_module, reload_plugins
 from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES as BUILT_IN
-from tests.unit.backtest.stubs import MODEL_STRATEGIES
-from tests.unit.backtest.stubs import CandleStubs
+from tests.unit.backtest.stubs import MODEL_STRATEGIES, CandleStubs
 
 GOOD = """
 from fks.indicators import sma
