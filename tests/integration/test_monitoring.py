@@ -103,7 +103,12 @@ def test_dashboard_is_deployed_with_every_widget(local_stack: StackHandle) -> No
     body = json.loads(local_stack.clients("cloudwatch").get_dashboard(DashboardName=name)["DashboardBody"])
 
     titles = {w["properties"].get("title") for w in body["widgets"]}
-    assert {"Health per part (1 = healthy)", "Dead-letter queue depth", "Signal outcomes", "Alarms"} <= titles
+    assert {
+        "Unhealthy parts, per kind (GET /health names them)",
+        "Dead-letter queue depth",
+        "Signal outcomes",
+        "Alarms",
+    } <= titles
     assert "${" not in json.dumps(body)
 
 
