@@ -80,7 +80,7 @@ def _backtest(args: argparse.Namespace, out: TextIO, store: CandleHistory | None
     if store is None and args.sample:
         store = BundledCandleStore(progress=lambda done, total: _bar(out, done, total))
     reader = history.history(args, store)
-    candles = read_strategy_candles(reader, strategy, params, key, start_ms, end_ms)
+    candles = read_strategy_candles(reader, strategy, params, key, start_ms, end_ms, history.model_source(args))
     history.require_bars(len(candles), key, args)
     source = "bundled sample" if args.sample else f"stored ({args.data})"
     print(

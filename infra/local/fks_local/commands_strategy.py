@@ -94,7 +94,8 @@ def check(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = N
     if start_ms >= end_ms:
         raise BadRequest(f"start {args.start} is not before end {args.end}")
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
-    candles = read_strategy_candles(history.history(args, store), strategy, params, key, start_ms, end_ms)
+    reader = history.history(args, store)
+    candles = read_strategy_candles(reader, strategy, params, key, start_ms, end_ms, history.model_source(args))
     history.require_bars(len(candles), key, args)
     warm = strategy.min_bars(params) * LOOKBACK_FACTOR
     if len(candles) < 2 * warm:

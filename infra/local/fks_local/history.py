@@ -14,6 +14,7 @@ import os
 from fks.errors import BadRequest
 from fks.market_data.series import CandleHistory, CandleSeriesReader
 from fks.market_data.storage import CandleStore, SeriesKey
+from fks.strategies.models import ModelSource
 
 DEFAULT_DATA = os.environ.get("FKS_DATA", "fks-data")
 
@@ -24,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sample", action="store_true", help="use the simulator's bundled sample candles instead of stored history"
+    )
+    parser.add_argument(
+        "--models",
+        default=None,
+        help="s3://BUCKET whose models/ the model strategies (ml_forecast, regime_gate) evaluate with",
     )
 
 
@@ -49,6 +55,18 @@ def history(args: argparse.Namespace, history: CandleHistory | None = None) -> C
 
         return CandleSeriesReader(BundledCandleStore())
     return CandleSeriesReader(open_store(args.data))
+
+
+def model_source(args: argparse.Namespace) -> ModelSource | None:
+    """The stack's stored models (``POST /models/{asset}/train``), when ``--models`` names its bucket."""
+    if not args.models:
+        return None
+    bucket = args.models.removeprefix("s3://").strip("/")
+    if not args.models.startswith("s3://") or not bucket or "/" in bucket:
+        raise BadRequest(f"--models expects s3://BUCKET (the stack's data bucket), got {args.models!r}")
+    from fks_adapters.ml.model_store import ModelStore
+
+    return ModelStore(bucket)
 
 
 def require_bars(count: int, key: SeriesKey, args: argparse.Namespace) -> None:

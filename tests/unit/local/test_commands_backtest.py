@@ -95,3 +95,15 @@ def test_without_sample_the_backtest_reads_stored_history_and_names_how_to_fill_
     assert f"no stored 1h bars of binance:BTC/USDT:1h in {empty}" in err
     assert "fks data download" in err
     assert "--sample" in err
+
+
+def test_a_model_strategy_without_stored_models_is_refused_naming_what_it_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = _backtest(tmp_path, "--strategy", "ml_forecast")
+    bad = _backtest(tmp_path, "--strategy", "ml_forecast", "--models", str(tmp_path))
+
+    err = capsys.readouterr().err
+    assert (code, bad) == (2, 2)
+    assert "strategy ml_forecast evaluates stored models, and no model store is available here" in err
+    assert "--models expects s3://BUCKET" in err
