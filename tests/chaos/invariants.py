@@ -78,6 +78,11 @@ def candle_violations(stack: StackHandle, key: SeriesKey, symbol: str, first_ms:
     rows: Counter[int] = Counter()
     s3 = stack.clients("s3")
     store = S3CandleStore(stack.output("DataBucketName"), s3)
+    # Writers add parts without a lock, so two racing at the live edge may both store a new candle
+    # (reads merge them into one); the compaction folds each day into one file, which must then
+    # hold every candle once.
+    for date in store.stored_dates(key):
+        store.compact_day(key, date)
     listing = s3.list_objects_v2(Bucket=store.bucket, Prefix=store.series_prefix(key))
     for entry in listing.get("Contents", []):
         body = s3.get_object(Bucket=store.bucket, Key=entry["Key"])["Body"].read()
