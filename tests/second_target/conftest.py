@@ -1,0 +1,63 @@
+"""The second target (issue 25): the integration chain on MiniStack, the template deployed by the
+SAM CLI. A tier of its own (``pytest tests/second_target -m second_target``; ``make
+test-second-target`` makes its tools first); the plain ``pytest tests`` run skips it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from fks_local.aws_session import LOCAL_CREDENTIALS
+from tests.second_target.ministack import Timings, ministack_stack, missing_tools
+from tests.stack_handle import StackHandle
+
+TIMINGS = pytest.StashKey[Timings]()
+# The same prop-firm account as the moto target's integration tier (tests/integration/conftest.py).
+PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[TIMINGS] = Timings()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "second_target" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="the second target runs on its own: make test-second-target")
+    for item in items:
+        if "second_target" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    timings = config.stash.get(TIMINGS, None)
+    if timings is None or not timings.sam_deploy_s:
+        return
+    terminalreporter.section("second target (MiniStack)")
+    terminalreporter.write_line(
+        f"MiniStack answering {timings.emulator_start_s:.2f} s after start; pandas layer published in "
+        f"{timings.layer_publish_s:.1f} s; sam deploy {timings.sam_deploy_s:.1f} s"
+    )
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[StackHandle]:
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"the second target needs {', '.join(missing)}: run make second-target-tools")
+    parameters = {"Stage": "second", "PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS)}
+    state_dir = tmp_path_factory.mktemp("ministack")
+    with ministack_stack(state_dir, parameters, pytestconfig.stash[TIMINGS]) as handle:
+        yield handle
+
+
+@pytest.fixture
+def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """awswrangler reads through the default boto3 session: point it at the emulator."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", local_stack.endpoint_url)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
