@@ -124,3 +124,32 @@ sam-build-rust: $(SAM_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .fks .mypy_cache .ruff_cache rust_lambda/target
+
+# ---- the second target (issue 25, docs/second-target.md): MiniStack, a LocalStack-compatible
+# emulator in Python with no Docker, on 127.0.0.1, the built template deployed into it by the SAM
+# CLI itself. MiniStack lives in a Python 3.12 venv of its own (its interpreter runs the python3.12
+# functions): with the python3.12 runtime's boto3 (at MiniStack's pinned botocore) and
+# aws-sam-translator (MiniStack's CloudFormation applies the SAM transform with it, as AWS does).
+MINISTACK_VENV    ?= $(VENV)-ministack
+MINISTACK_VERSION := 1.5.33
+.PHONY: second-target-tools test-second-target
+
+$(MINISTACK_VENV)/.installed: $(SAM_VENV)/.installed
+	$(SAM_ENV) python3.12 -m venv $(MINISTACK_VENV)
+	$(MINISTACK_VENV)/bin/pip install --quiet --upgrade pip
+	$(MINISTACK_VENV)/bin/pip install --quiet ministack==$(MINISTACK_VERSION)
+	$(MINISTACK_VENV)/bin/pip install --quiet aws-sam-translator boto3 \
+	  "botocore==$$($(MINISTACK_VENV)/bin/python -c 'import botocore; print(botocore.__version__)')"
+	touch $@
+
+# The AWS SDK for pandas layer's stand-in (sam-imports' deps) zipped as a layer to publish.
+$(MINISTACK_VENV)/aws-sdk-pandas-layer.zip: $(MINISTACK_VENV)/.installed $(SAM_VENV)/.import-deps
+	$(PY) infra/ministack/pandas_layer.py $(PANDAS_STANDIN_DIR) $@
+
+second-target-tools: setup $(MINISTACK_VENV)/aws-sdk-pandas-layer.zip
+	@test -f $(SAM_BUILD_DIR)/template.yaml || $(MAKE) sam-build
+
+# The chain on MiniStack: collection from the simulator, a signal, the pipeline, a filled order.
+test-second-target: second-target-tools
+	$(BIN)/pytest tests/second_target -m second_target -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "the second target collected no tests" >&2; exit 1; fi; exit $$rc
