@@ -35,7 +35,7 @@ class Load:
 class Assumed:
     """Figures a month is multiplied by that neither the template nor the load fixes."""
 
-    collect_ms_per_asset: float = 250  # one kline request, one read and one write of the day's Parquet file
+    collect_ms_per_asset: float = 250  # one kline request, a listing of the day and one write of a part
     generate_ms_per_strategy: float = 200  # a strategy's lookback read from S3 and evaluated
     scheduled_ms: float = 1500  # monitor, reconcile, gap scan, snapshot, order sync (each run)
     event_ms: float = 250  # a pipeline state, a queue or stream consumer, an API route
@@ -50,7 +50,8 @@ class Assumed:
     log_compression: float = 0.15  # stored (compressed) over ingested
     stream_invocations_per_signal: float = 6  # record changes of a signal's path, to the live feed
     parquet_bytes_per_candle: float = 40
-    day_file_versions_kb: float = 25  # average size of a day file's noncurrent versions (kept one day)
+    # A day of folded parts (1,440 x 2.3 kB) and superseded folds (95 x 47 kB) per asset, as kB a minute
+    day_file_versions_kb: float = 5.4
 
 
 ASSUMED = Assumed()
@@ -278,14 +279,21 @@ def lines(
     )
 
     collect_runs = collect.count if collect else 0
-    puts = collect_runs * load.assets
-    gets = puts + (generate.count if generate else 0) * load.strategies * 2
+    compact = next((r for r in rows if r.function == "CompactCandlesFunction"), None)
+    compact_runs = compact.count if compact else 0
+    # Collection: one LIST of today (the newest candle from the part names) and one PUT of its
+    # part per asset; compaction: a LIST and a PUT of the folded day per asset. LIST is priced as PUT.
+    puts = 2 * (collect_runs + compact_runs) * load.assets
+    # Parts never change, so warm readers fetch only new ones: per asset, each part once per reader
+    # (collection's none), and a fold's inputs once per compaction.
+    parts_per_fold = collect_runs / compact_runs if compact_runs else 0
+    gets = (generate.count if generate else 0) * load.strategies + compact_runs * load.assets * (1 + parts_per_fold)
     candles_gb = load.assets * load.candle_years * 525_600 * assumed.parquet_bytes_per_candle / 1e9
     versions_gb = load.assets * 1440 * assumed.day_file_versions_kb / 1e6
     out.append(
         Line(
             "S3",
-            "PUT: each asset's day file rewritten every minute",
+            "PUT + LIST: each asset's new candles as a part every minute, folded every 15 minutes",
             f"{_n(puts)} x ${p.s3_put * 1000:.4f}/1000",
             puts * p.s3_put,
         )
@@ -293,7 +301,7 @@ def lines(
     out.append(
         Line(
             "S3",
-            "GET: collection's day file + 2 files per strategy evaluation",
+            "GET: each new part once per strategy evaluation, the compaction's inputs",
             f"{_n(gets)} x ${p.s3_get * 1000:.4f}/1000",
             gets * p.s3_get,
         )
