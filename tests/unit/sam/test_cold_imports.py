@@ -12,9 +12,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
-PATHS = [ROOT / "layers" / "core", ROOT / "layers" / "adapters"]
-HEAVY = ("boto3", "botocore.session", "ccxt", "aws_xray_sdk", "jwt")
+PATHS = [ROOT / "layers" / "core", ROOT / "layers" / "adapters", ROOT / "layers" / "strategies"]
+HEAVY = ("boto3", "botocore.session", "ccxt", "aws_xray_sdk", "jwt", "pandas", "numpy", "pyarrow")
+# API functions whose routes read candles, price or trade only on some calls: those calls import
+# pandas, boto3 or ccxt; a cold start that serves another route does not.
+LIGHT_API_FUNCTIONS = (
+    "assets",
+    "authorizer",
+    "execution",
+    "market_data",
+    "monitor",
+    "ninja_reports",
+    "openapi",
+    "portfolio",
+    "signals",
+    "telegram_webhook",
+    "web",
+)
 
 
 def loaded_after(code: str, *, path: Path | None = None, env: dict[str, str] | None = None) -> list[str]:
@@ -33,9 +50,10 @@ def test_observability_exchanges_and_auth_import_nothing_heavy() -> None:
     assert loaded_after(code) == []
 
 
-def test_the_authorizer_imports_no_aws_sdk_no_jwt_library_and_no_tracer() -> None:
+@pytest.mark.parametrize("function", LIGHT_API_FUNCTIONS)
+def test_an_api_function_imports_no_aws_sdk_exchange_library_dataframe_or_tracer(function: str) -> None:
     env = {"FKS_API_KEYS_TABLE": "keys"}
-    assert loaded_after("import app", path=ROOT / "functions" / "authorizer", env=env) == []
+    assert loaded_after("import app", path=ROOT / "functions" / function, env=env) == []
 
 
 def test_a_traced_handler_runs_without_the_xray_sdk_when_tracing_is_off() -> None:

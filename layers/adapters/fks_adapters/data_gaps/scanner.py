@@ -23,10 +23,11 @@ from fks.market_data.gaps import Gap, find_gaps
 from fks_adapters.aws.lazy import aws_client, client_config
 from fks_adapters.data_gaps.records import GapRecords
 from fks_adapters.market_data.assets import Asset, AssetRegistry
-from fks_adapters.market_data.s3_store import S3CandleStore
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store (pandas, pyarrow) is passed in: the monitor's import of this module skips it
     from mypy_boto3_lambda import LambdaClient
+
+    from fks_adapters.market_data.s3_store import S3CandleStore
 
 log = logging.getLogger(__name__)
 BACKFILL_WAIT_S = 905

@@ -15,19 +15,22 @@ from fks.market_data.series import BASE_TIMEFRAME, CandleSeriesReader
 from fks.market_data.timeframes import Timeframe
 from fks_adapters.aws.lazy import aws_client
 from fks_adapters.market_data.assets import AssetRegistry
-from fks_adapters.market_data.s3_store import S3CandleStore
-from fks_adapters.market_data.timestream import TimestreamCandleWriter
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
 
     from fks_adapters.live_feed.publisher import LiveFeedPublisher
     from fks_adapters.market_data.ccxt_source import CcxtCandleSource
+    from fks_adapters.market_data.s3_store import S3CandleStore
+    from fks_adapters.market_data.timestream import TimestreamCandleWriter
 
 DEFAULT_HISTORY_DAYS = 7
 
 
 def candle_store() -> S3CandleStore:
+    # Imported here: the store brings pandas and pyarrow, which routes that read no candles skip.
+    from fks_adapters.market_data.s3_store import S3CandleStore
+
     return S3CandleStore(env.require(env.DATA_BUCKET))
 
 
@@ -66,6 +69,8 @@ def timestream_writer() -> TimestreamCandleWriter | None:
     """The Timestream writer when the deployment has Timestream on, else None (S3 only)."""
     if (env.get(env.TIMESTREAM_ENABLED) or "").lower() != "true":
         return None
+    from fks_adapters.market_data.timestream import TimestreamCandleWriter
+
     return TimestreamCandleWriter(env.require(env.TIMESTREAM_DATABASE), env.require(env.TIMESTREAM_TABLE))
 
 

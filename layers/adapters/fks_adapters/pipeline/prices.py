@@ -6,11 +6,13 @@ reader (``fks.market_data.series``)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from fks.market_data.candles import frame_to_arrow
-from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
+
+if TYPE_CHECKING:
+    from fks.market_data.series import CandleSeriesReader
 
 MINUTE_MS = 60_000
 
@@ -33,6 +35,9 @@ class CandlePrices:
         span = max(minutes, READ_MINUTES)
         cache_key = (self.exchange, symbol, now_ms, span)
         if cache_key not in self._read:
+            # pandas and pyarrow come with the first read, not with every function that can price.
+            from fks.market_data.candles import frame_to_arrow
+
             key = SeriesKey.of(self.exchange, symbol, Timeframe.M1)
             table = frame_to_arrow(self.candles.read(key, now_ms - span * MINUTE_MS, now_ms + MINUTE_MS))
             times = table.column("open_time").to_pylist()

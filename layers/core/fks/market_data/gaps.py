@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from fks.errors import BadRequest
 from fks.market_data.timeframes import Timeframe, aligned_mask, ceil_time, parse_timeframe
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ def find_gaps(
         return []
     # One step past the last expected open time, so the series ends on the grid.
     stop = ceil_time(end_ms, tf)
+    import numpy as np  # here: the monitor and the gap records import this module, most calls never scan
+
     times = np.asarray(open_times, dtype=np.int64)
     if len(times) > 1 and bool(np.any(times[1:] < times[:-1])):
         raise BadRequest("gap search needs open times sorted in increasing order")

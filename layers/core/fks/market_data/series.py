@@ -23,13 +23,9 @@ one bar never comes from two sources.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from fks.errors import BadRequest
-from fks.market_data.candles import empty_candle_frame
-from fks.market_data.resample import resample_candles
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import (
     SUPPORTED_TIMEFRAMES,
@@ -39,6 +35,9 @@ from fks.market_data.timeframes import (
     is_multiple_of,
     last_closed_open_time,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BASE_TIMEFRAME = Timeframe.M1
 
@@ -90,6 +89,11 @@ class CandleSeriesReader:
 
     def read(self, key: SeriesKey, start_ms: int, end_ms: int) -> pd.DataFrame:
         """Complete bars of ``key.timeframe`` with ``start_ms <= open_time < end_ms``, sorted."""
+        # pandas comes with the first read: a function that builds a reader for some routes only
+        # (GET /assets, GET /health) must not import it at cold start.
+        from fks.market_data.candles import empty_candle_frame
+        from fks.market_data.resample import resample_candles
+
         base = self.base_key(key)
         tf = key.timeframe
         first, stop = ceil_time(start_ms, tf), ceil_time(end_ms, tf)

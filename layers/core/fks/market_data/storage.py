@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Protocol
 
 from fks.errors import BadRequest
 from fks.market_data.symbols import parse_symbol, validate_symbol
 from fks.market_data.timeframes import DAY_MS, Timeframe, parse_timeframe
+
+if TYPE_CHECKING:  # only the store's signatures name pandas: a key alone must not import it
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ exchange must shift, not store, its weekly candles.
 from __future__ import annotations
 
 from enum import StrEnum
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from fks.errors import BadRequest
+
+if TYPE_CHECKING:  # arrays only pass through: parsing a timeframe must not import NumPy
+    import numpy as np
+    import numpy.typing as npt
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
