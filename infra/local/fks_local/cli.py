@@ -15,6 +15,7 @@ from fks_local import (
     commands_local,
     commands_ml,
     commands_openapi,
+    commands_replay,
     commands_sim,
     commands_strategy,
 )
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_backtest.add_parser(commands)
     commands_cost.add_parser(commands)
     commands_data.add_parser(commands)
+    commands_replay.add_parser(commands)
     commands_events.add_parser(commands)
     commands_ml.add_parser(commands)
     commands_openapi.add_parser(commands)
@@ -81,28 +83,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.command == "local":
         return handlers[args.local_command](args)
-    if args.command == "keys":
-        return commands_keys.run(args)
     if args.command == "status":
         from fks_local import commands_status
 
         return commands_status.status(args)
-    if args.command == "backtest":
-        return commands_backtest.run(args)
-    if args.command == "data":
-        return commands_data.run(args)
-    if args.command == "cost":
-        return commands_cost.run(args)
-    if args.command == "events":
-        return commands_events.run(args)
-    if args.command == "strategy":
-        return commands_strategy.run(args)
-    if args.command == "ml":
-        return commands_ml.run(args)
-    if args.command == "openapi":
-        return commands_openapi.run(args)
-    if args.command == "sim":
-        return commands_sim.run(args)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "keys": commands_keys.run,
+        "backtest": commands_backtest.run,
+        "data": commands_data.run,
+        "replay": commands_replay.run,
+        "cost": commands_cost.run,
+        "events": commands_events.run,
+        "strategy": commands_strategy.run,
+        "ml": commands_ml.run,
+        "openapi": commands_openapi.run,
+        "sim": commands_sim.run,
+    }
+    if args.command in commands:
+        return commands[args.command](args)
     from fks_local import demo
 
     return demo.run()

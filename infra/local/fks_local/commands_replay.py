@@ -1,0 +1,106 @@
+"""``fks replay``: stored history fed to a strategy bar by bar, as ``generate_signals`` would live.
+
+Each closed bar of the range is judged the way the scheduled evaluation judges it
+(``fks.strategies.scheduled.evaluate_due``): on a window of the strategy's lookback ending at that
+bar, with its informative series and stored models (``--models``), the cursor moving one bar at a
+time. The signals are printed (bar, side), and compared with the backtest's view of the same bars
+(one run over the whole history): a bar where the two disagree means live trading will not do
+what the backtest showed (a strategy depending on where its history starts), and exits 1.
+
+History comes from ``--data`` (``fks data download``) or, with ``--sample``, the bundled samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from typing import TextIO
+
+import numpy as np
+from pydantic import ValidationError
+
+from fks.errors import BadRequest
+from fks.market_data.series import CandleHistory
+from fks.market_data.storage import SeriesKey
+from fks.strategies import get_strategy, strategy_names
+from fks.strategies.configs import StrategyConfig
+from fks.strategies.inputs import read_strategy_candles
+from fks.strategies.scheduled import evaluate_due, lookback_bars
+from fks_local import history
+from fks_local.commands_backtest import USAGE_ERROR, parse_params, parse_time
+
+FAILED = 1
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("replay", help="feed stored history to a strategy bar by bar, as live does")
+    parser.add_argument("--strategy", required=True, help=f"one of: {', '.join(strategy_names())}")
+    parser.add_argument("--symbol", required=True, help="unified symbol, e.g. BTC/USDT")
+    parser.add_argument("--timeframe", default="1h", help="candle timeframe (default 1h)")
+    parser.add_argument("--start", required=True, help="UTC date or ISO time of the first bar replayed")
+    parser.add_argument("--end", required=True, help="UTC date or ISO time, exclusive")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="strategy parameter")
+    parser.add_argument("--exchange", default="binance", help="exchange id of the candle series")
+    history.add_arguments(parser)
+
+
+def run(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None, store: CandleHistory | None = None
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        return replay(args, out, store)
+    except BadRequest as error:
+        print(f"fks replay: error: {error.message}", file=err)
+        return USAGE_ERROR
+    except ValidationError as error:  # the deployed strategy's own checks: timeframe, symbol
+        problem = error.errors(include_url=False)[0]
+        print(f"fks replay: error: {problem['loc'][0]}: {problem['msg']}", file=err)
+        return USAGE_ERROR
+
+
+def replay(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = None) -> int:
+    strategy = get_strategy(args.strategy)
+    config = StrategyConfig.model_validate(
+        {
+            "strategy_id": "replay",
+            "strategy": strategy.name,
+            "exchange": args.exchange,
+            "symbol": args.symbol,
+            "timeframe": args.timeframe,
+            "params": parse_params(args.param),
+            "quantity": "1",
+        }
+    )
+    start_ms, end_ms = parse_time(args.start, "start"), parse_time(args.end, "end")
+    if start_ms >= end_ms:
+        raise BadRequest(f"start {args.start} is not before end {args.end}")
+    key = SeriesKey.of(config.exchange, config.symbol, config.timeframe)
+    lookback, tf = lookback_bars(config), key.timeframe
+    # The lookback before the first replayed bar, read once; each bar's window is a slice of it.
+    candles = read_strategy_candles(history.history(args, store), strategy, config.params, key,
+                                    start_ms - lookback * tf.ms, end_ms, history.model_source(args))  # fmt: skip
+    history.require_bars(len(candles), key, args)
+    full = strategy.target_positions(candles, config.params)
+    first = int(np.searchsorted(candles.open_time, start_ms))
+    signals = mismatches = 0
+    for index in range(max(first, 1), len(candles)):
+        bar = int(candles.open_time[index])
+        window = candles.window(max(0, index + 1 - lookback), index + 1)
+        outcome = evaluate_due(config, window, [bar], now_ms=bar + tf.ms).bars[0]
+        backtest_changed = index + 1 >= strategy.min_bars(config.params) and full[index] != full[index - 1]
+        if outcome.signal is not None:
+            signals += 1
+            print(f"{_iso(bar)}  {outcome.signal.side.value}", file=out)
+        if (outcome.signal is not None) != bool(backtest_changed):
+            mismatches += 1
+            print(f"{_iso(bar)}  MISMATCH: live {'signals' if outcome.signal else 'holds'}, the backtest "
+                  f"{'changes' if backtest_changed else 'holds'} its target", file=out)  # fmt: skip
+    print(f"replayed {len(candles) - max(first, 1)} {tf.value} bars of {key.symbol}: {signals} signals, "
+          f"{mismatches} bars where live and the backtest disagree", file=out)  # fmt: skip
+    return FAILED if mismatches else 0
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat()
