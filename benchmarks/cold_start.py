@@ -10,7 +10,9 @@ pandas stand-in into .venv-sam):
     .venv/bin/python benchmarks/cold_start.py [--runs 5]
 
 The figures are the import alone (Lambda's own init before it, about 85 ms for Python 3.12 by
-published measurements, comes on top) on this machine, which is usually busier than Lambda's.
+published measurements, comes on top) on this machine, which is usually busier than Lambda's;
+the ``x boto3`` column divides by ``import boto3`` measured in the same run, which a busy machine
+slows as much, so it compares runs made under different loads.
 """
 
 from __future__ import annotations
@@ -80,14 +82,20 @@ def main() -> int:
         rows.append((name, cold_import_ms(args.python, module, [*paths, args.runtime], args.runs), sizes[name] / 1e6))
     # The yardstick on this machine: the runtime's boto3 alone, which most functions import anyway.
     boto3_ms = cold_import_ms(args.python, "boto3", [args.runtime], args.runs)
-    print(f"{'function':32} {'API':>4} {'import ms':>10} {'unzipped MB':>12}  (median of {args.runs} cold imports)")
-    print(f"{'(import boto3 alone)':32} {'':>4} {boto3_ms or 0:10.0f}")
+    print(
+        f"{'function':32} {'API':>4} {'import ms':>10} {'x boto3':>8} {'unzipped MB':>12}"
+        f"  (median of {args.runs} cold imports)"
+    )
+    print(f"{'(import boto3 alone)':32} {'':>4} {boto3_ms or 0:10.0f} {1:8.2f}")
     for name, ms, mb in sorted(rows, key=lambda row: -(row[1] or 1e9)):
         shown = "fails" if ms is None else f"{ms:.0f}"
+        # The ratio to `import boto3` on the same machine at the same time: comparable between a
+        # quiet and a loaded machine, where the milliseconds are not.
+        ratio = f"{ms / boto3_ms:.2f}" if ms is not None and boto3_ms else ""
         verdict = ""
         if name in api and ms is not None:
             verdict = "  under target" if ms < API_TARGET_MS else f"  over the {API_TARGET_MS} ms target"
-        print(f"{name:32} {'yes' if name in api else '':>4} {shown:>10} {mb:12.1f}{verdict}")
+        print(f"{name:32} {'yes' if name in api else '':>4} {shown:>10} {ratio:>8} {mb:12.1f}{verdict}")
     return 0
 
 
