@@ -470,7 +470,21 @@ impl Accounts {
         let fresh =
             self.built.get(account).is_some_and(|b| now_ms.saturating_sub(b.read_ms) < ACCOUNT_MAX_AGE_MS);
         if !fresh {
-            let config = self.settings(account)?;
+            let config = match self.settings(account) {
+                Ok(config) => config,
+                // A failed re-read (the table throttled, say) keeps the account trading on the
+                // settings it has; only an account never read fails.
+                Err(failure)
+                    if failure.error_type == "TemporaryError" && self.built.contains_key(account) =>
+                {
+                    eprintln!("account {account}: settings not re-read, kept: {failure}");
+                    return self
+                        .built
+                        .get_mut(account)
+                        .ok_or_else(|| bad_request(format!("no account {account}")));
+                }
+                Err(failure) => return Err(failure),
+            };
             match self.built.get_mut(account) {
                 // Only `enabled` changed (or nothing): keep the warm handler and its clients.
                 Some(built)
@@ -554,12 +568,16 @@ fn config_error(message: String) -> AwsError {
 }
 
 fn trading_secret(aws: &AwsJsonClient, secret_id: &str) -> Result<TradingSecret, AwsError> {
-    let answer = aws.call(
-        "secretsmanager",
-        "1.1",
-        "secretsmanager.GetSecretValue",
-        &json!({ "SecretId": secret_id }),
-    )?;
+    let answer = aws
+        .call("secretsmanager", "1.1", "secretsmanager.GetSecretValue", &json!({ "SecretId": secret_id }))
+        .map_err(|e| {
+            // A secret that does not exist will not appear by retrying: the account is misconfigured.
+            if e.kind == "ResourceNotFoundException" {
+                config_error(format!("secret {secret_id} does not exist: {}", e.message))
+            } else {
+                e
+            }
+        })?;
     let text = answer.get("SecretString").and_then(|v| v.as_str()).unwrap_or_default();
     serde_json::from_str(text)
         .map_err(|e| config_error(format!("secret {secret_id} is not {{\"api_key\", \"api_secret\"}}: {e}")))

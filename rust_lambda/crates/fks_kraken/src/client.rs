@@ -57,12 +57,6 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
 fn decimal(value: Decimal) -> String {
     value.normalize().to_string()
 }
@@ -222,8 +216,9 @@ impl KrakenClient {
                 format!("Kraken call counter full; retry in {wait_ms} ms"),
             ));
         }
-        // Microseconds: larger than any millisecond nonce the key may have used before.
-        let nonce = now_us().max(self.last_nonce + 1);
+        // Milliseconds, as ccxt and Kraken's own examples count them: a key's nonce must grow
+        // across every client that uses it, so a larger scale here would lock the others out.
+        let nonce = now_ms().max(self.last_nonce + 1);
         self.last_nonce = nonce;
         let mut all = vec![("nonce", nonce.to_string())];
         all.extend(params.iter().cloned());
