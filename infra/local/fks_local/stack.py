@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks_local.alarms import AlarmEvaluator
 from fks_local.api_gateway import LocalApiGateway
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
@@ -102,12 +103,17 @@ class LocalStack:
     def _function_overrides(self, endpoint: str) -> dict[str, str]:
         # The endpoint is the only local/AWS difference in the code; Timestream's clients use
         # endpoint discovery and need theirs spelled out (docs/design.md).
-        return {
+        overrides = {
             "AWS_ENDPOINT_URL": endpoint,
             "WR_TIMESTREAM_WRITE_ENDPOINT_URL": endpoint,
             "WR_TIMESTREAM_QUERY_ENDPOINT_URL": endpoint,
             **LOCAL_CREDENTIALS,
         }
+        # Strategies developed in a folder of their own (fks strategy new --dir) run on the local
+        # stack as in fks backtest: every function searches the same folders (fks.strategies.plugins).
+        if os.environ.get(PLUGINS_PATH_ENV):
+            overrides[PLUGINS_PATH_ENV] = os.environ[PLUGINS_PATH_ENV]
+        return overrides
 
     def _parameters(self) -> dict[str, str]:
         # Timestream is off locally: moto answers its queries only with seeded results. No managed
