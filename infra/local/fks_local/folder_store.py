@@ -1,11 +1,13 @@
 """Candle history in a local folder, in the collector's Parquet layout, for the ``fks`` commands.
 
 ``<folder>/candles/exchange=<id>/symbol=<BASE-QUOTE>/timeframe=<tf>/date=<YYYY-MM-DD>/candles.parquet``:
-the key layout of the stack's bucket (``fks_adapters.market_data.s3_store``), so a folder filled by
-``fks data download`` can be copied into a bucket as is (``aws s3 sync``) and read by the same
-code. One file per UTC day, merged with what is stored and replaced atomically (write a temporary
-file, then rename), so a download interrupted mid-day leaves the old day or the new one and a
-re-run stores nothing twice (candles are keyed by open time).
+the partitions of the stack's bucket (``fks_adapters.market_data.s3_store``), each day as one
+whole-day file under the name the bucket's store reads as a whole day
+(``fks_adapters.market_data.s3_day_files.LEGACY_NAME``), so a folder filled by ``fks data download``
+can be copied into a bucket as is (``aws s3 sync``). A folder has one writer, so the day is simply
+merged with what is stored and replaced atomically (write a temporary file, then rename): a download
+interrupted mid-day leaves the old day or the new one, and a re-run stores nothing twice (candles
+are keyed by open time).
 """
 
 from __future__ import annotations
