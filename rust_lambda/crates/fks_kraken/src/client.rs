@@ -57,6 +57,12 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
 fn decimal(value: Decimal) -> String {
     value.normalize().to_string()
 }
@@ -216,9 +222,10 @@ impl KrakenClient {
                 format!("Kraken call counter full; retry in {wait_ms} ms"),
             ));
         }
-        // Milliseconds, as ccxt and Kraken's own examples count them: a key's nonce must grow
-        // across every client that uses it, so a larger scale here would lock the others out.
-        let nonce = now_ms().max(self.last_nonce + 1);
+        // Microseconds: a key's nonce must grow across every client that signs with it, so all
+        // of the platform's agree on this scale (its ccxt clients are set to microseconds too);
+        // calls in the same millisecond from two processes then rarely collide.
+        let nonce = now_us().max(self.last_nonce + 1);
         self.last_nonce = nonce;
         let mut all = vec![("nonce", nonce.to_string())];
         all.extend(params.iter().cloned());
