@@ -78,10 +78,25 @@ def synced(local_stack: StackHandle) -> Iterator[StackHandle]:
     local_stack.api("POST", "/risk/resume", scope="admin")
     yield local_stack
     local_stack.simulator.clear_errors()
+    _cancel_working_orders(local_stack)
     local_stack.simulator.set_price(SYMBOL, price)
     _sync(local_stack)
     _invoke(local_stack, "ReconcileFunction", {"rebaseline": True})
     local_stack.api("POST", "/risk/resume", scope="admin")
+
+
+def _cancel_working_orders(stack: StackHandle) -> None:
+    """Every order a test left working (a resting buy, a position's exits) canceled, as an
+    operator would: a later test's price moves must not fill them. An OCO's second leg is
+    already canceled with the first (the DELETE then answers 409); the sync settles it."""
+    _sync(stack)
+    status, body = api(stack, "GET", "/orders?status=open")
+    assert status == 200, body
+    for order in body["orders"]:
+        api(stack, "DELETE", f"/orders/{order['client_order_id']}")
+    _sync(stack)
+    status, body = api(stack, "GET", "/orders?status=open")
+    assert body["orders"] == [], body
 
 
 def _resting_buy(stack: StackHandle, quantity: str = "0.002") -> tuple[dict[str, Any], Decimal]:

@@ -47,6 +47,15 @@ fn n(value: impl std::fmt::Display) -> Value {
     json!({ "N": value.to_string() })
 }
 
+/// `amount` as an `ADD` operand: without trailing zeros. DynamoDB sums exactly whatever the
+/// scale; the local emulator (moto) sums with Python's `Decimal` and stores `0.00200000 -
+/// 0.00200000` as `0E-8`, which its next `ADD` cannot read (the risk item's open quantity of a
+/// canceled exit then refused every later reservation). Operands at the instrument's own scale
+/// keep the sums' zeros plain (`0.000`).
+fn addend(amount: Decimal) -> Decimal {
+    amount.normalize()
+}
+
 fn malformed(what: &str) -> AwsError {
     AwsError { kind: "MalformedItem".into(), message: what.into() }
 }
@@ -150,12 +159,12 @@ impl DynamoStore {
                 Value::String(format!("{OPEN_QTY_PREFIX}{}_{}", change.symbol, name_of(change.side))),
             );
             values.insert(":orders".into(), n(change.orders));
-            values.insert(":qty".into(), n(change.quantity));
+            values.insert(":qty".into(), n(addend(change.quantity)));
         }
         for (i, (asset, delta)) in balances.iter().enumerate() {
             adds.push(format!("#b{i} :b{i}"));
             names.insert(format!("#b{i}"), Value::String(format!("{PAPER_BALANCE_PREFIX}{asset}")));
-            values.insert(format!(":b{i}"), n(delta));
+            values.insert(format!(":b{i}"), n(addend(*delta)));
         }
         if adds.is_empty() {
             return None;
@@ -287,7 +296,7 @@ impl Store for DynamoStore {
         now_ms: u64,
     ) -> Result<Decimal, AwsError> {
         let key = json!({ "account": s(account) });
-        let values = json!({ ":day": n(day), ":delta": n(delta), ":now": n(now_ms) });
+        let values = json!({ ":day": n(day), ":delta": n(addend(delta)), ":now": n(now_ms) });
         // Same day: add. Older or no day: start the day at `delta`. A concurrent invocation
         // may start the day between the two, so go round again.
         for _ in 0..3 {
@@ -471,6 +480,7 @@ impl Store for DynamoStore {
         owner: &str,
         reservation: &Reservation,
     ) -> Result<Result<(), ReserveRefusal>, AwsError> {
+        let mut last_refusal = String::new();
         for _ in 0..RESERVE_ATTEMPTS {
             let state = self.load_risk_state(account)?;
             let stamps = match state.admit(reservation) {
@@ -509,13 +519,14 @@ impl Store for DynamoStore {
                     if !held {
                         return Ok(Err(ReserveRefusal::ClaimLost));
                     }
+                    last_refusal = e.message;
                 }
                 Err(e) => return Err(e),
             }
         }
         Err(AwsError {
             kind: "ConditionalCheckFailedException".into(),
-            message: "the account's open orders kept changing".into(),
+            message: format!("the account's open orders kept changing ({last_refusal})"),
         })
     }
 
