@@ -34,13 +34,19 @@ StrategyId = Annotated[str, Path(pattern=STRATEGY_ID_PATTERN, description="the d
 
 @app.get("/strategy-types")
 def strategy_types() -> dict[str, Any]:
-    """The built-in and plugin strategies with their parameters, the broken plugins, the optimisation objectives."""
+    """The built-in and plugin strategies with their parameters (and, per strategy, the informative series and
+    stored models it reads), the broken plugins, the optimisation objectives."""
     types = []
     for name in strategy_names():
         strategy = get_strategy(name)
         parameters = [parameter.model_dump(mode="json") for parameter in strategy.parameters]
         source = "plugin" if is_plugin(name) else "built_in"
-        types.append({"name": name, "description": strategy.description, "source": source, "parameters": parameters})
+        defaults = strategy.validate_params({})
+        # What else it reads with its default parameters: other series, and stored models to train first.
+        informative = [{"symbol": i.symbol, "timeframe": i.timeframe.value} for i in strategy.informative(defaults)]
+        models = [need.kind for need in strategy.models(defaults)]
+        types.append({"name": name, "description": strategy.description, "source": source, "parameters": parameters,
+                      "informative": informative, "models": models})  # fmt: skip
     broken = [{"name": entry.name, "module": entry.module, "reason": entry.reason} for entry in broken_plugins()]
     # What POST /optimizations accepts as its objective: the built-ins and the plugins' losses.
     return {"strategy_types": types, "broken": broken, "objectives": objective_names()}

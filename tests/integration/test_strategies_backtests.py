@@ -385,6 +385,8 @@ def test_strategy_types_lists_each_built_in_and_the_plugin_from_its_layer(stored
     assert types["rsi_trend"]["source"] == "plugin"
     assert reply.json()["broken"] == []
     assert {"sharpe", "sortino", "calmar", "drawdown_adjusted_return"} <= set(reply.json()["objectives"])
+    assert (types["ml_forecast"]["models"], types["regime_gate"]["models"]) == (["forecast"], ["regime"])
+    assert (types["sma_cross"]["models"], types["sma_cross"]["informative"]) == ([], [])
     fast = next(p for p in types["sma_cross"]["parameters"] if p["name"] == "fast")
     assert (fast["type"], fast["default"], fast["min"]) == ("int", 10, 2)
 
