@@ -1,9 +1,10 @@
 """The Lambda REQUEST authorizer of the REST API and of the live feed's WebSocket ``$connect``.
 
-REST: API keys (``X-Api-Key``) and JWTs (``Authorization: Bearer``), and the scope each route
-needs. Each caller is throttled and counted against its own usage-plan key: an API key's twin, or
-for a JWT one key per subject, created on its first request (``SubjectUsageKeys``). A rotated JWT
-secret takes effect within ``FKS_JWT_SECRET_MAX_AGE_S`` (``RotatingSecret``).
+REST: API keys (``X-Api-Key``, or ``Authorization: Bearer fks_...``) and JWTs (``Authorization:
+Bearer``), and the scope each route needs. Each caller is throttled and counted against its own
+usage-plan key: an API key's twin, or for a JWT one key per subject, created on its first
+request (``SubjectUsageKeys``). A rotated JWT secret takes effect within
+``FKS_JWT_SECRET_MAX_AGE_S`` (``RotatingSecret``).
 
 WebSocket: browsers cannot set headers on a WebSocket, so ``$connect`` carries the API key
 or the JWT as the ``token`` query parameter, and the feed needs the read scope. Unknown or bad
@@ -117,6 +118,10 @@ def authenticate(event: dict[str, Any]) -> Principal:
         return _api_key_principal(presented)
     authorization = _header(event, "authorization") or ""
     scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip().startswith("fks_"):
+        # An API key as a bearer token: both kinds of credential in the one header an authorizer
+        # whose results API Gateway caches can name as its identity source.
+        return _api_key_principal(token.strip())
     if scheme.lower() == "bearer" and token:
         principal = _jwt_principal(token.strip())
         keys = _subject_keys()

@@ -115,6 +115,25 @@ def test_revoked_key_is_401(local_stack: StackHandle) -> None:
     assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 401
 
 
+def test_an_api_key_is_also_accepted_as_a_bearer_token(local_stack: StackHandle) -> None:
+    from fks.auth.principal import Scope
+    from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key
+
+    store = ApiKeyStore(local_stack.output("ApiKeysTableName"), local_stack.clients("dynamodb"))
+    plan = UsagePlanKeys(local_stack.output("ApiUsagePlanId"), local_stack.clients("apigateway"))
+    issued = create_key(store, plan, "bearer", frozenset({Scope.READ}))
+    bearer = {"Authorization": f"Bearer {issued.presented}"}
+
+    read = requests.request(READ_ROUTE[0], f"{local_stack.api_url}{READ_ROUTE[1]}", headers=bearer, timeout=30)
+    admin = requests.request(
+        ADMIN_ROUTE[0], f"{local_stack.api_url}{ADMIN_ROUTE[1]}", headers=bearer, json={}, timeout=30
+    )
+
+    assert read.status_code == 200
+    assert admin.status_code == 403
+    assert "needs the 'admin' scope" in admin.json()["message"]
+
+
 def test_burst_over_the_plan_rate_gets_429_with_retry_after(local_stack: StackHandle) -> None:
     from fks.auth.principal import Scope
     from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key

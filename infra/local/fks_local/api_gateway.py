@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fks_local.gateway_auth import AuthResult, authorizer_functions, run_authorizer
+from fks_local.gateway_auth import AuthorizerCache, AuthResult, authorizers, call_authorizer
 from fks_local.gateway_events import Route, build_proxy_event, proxy_response, routes_from_definition
 from fks_local.gateway_responses import GatewayResponses, Response
 from fks_local.throttling import Limiter, PlanLimits
@@ -44,7 +44,8 @@ class LocalApiGateway:
     ) -> None:
         self.routes = routes_from_definition(definition)
         self.responses = GatewayResponses(definition)
-        self.authorizers = authorizer_functions(definition)
+        self.authorizers = authorizers(definition)
+        self.authorizer_cache = AuthorizerCache()
         self.stage = stage
         self.lambda_client = lambda_client
         self.api_id = api_id
@@ -115,7 +116,11 @@ class LocalApiGateway:
         authorizer = next((self.authorizers[s] for s in route.security if s in self.authorizers), None)
         if authorizer is not None:
             method_arn = f"{self.method_arn_prefix}/{self.stage}/{method}/{path.lstrip('/')}"
-            auth = run_authorizer(self.lambda_client, authorizer, {**event, "type": "REQUEST", "methodArn": method_arn})
+            auth = self.authorizer_cache.authorize(
+                authorizer,
+                {**event, "type": "REQUEST", "methodArn": method_arn},
+                lambda request: call_authorizer(self.lambda_client, authorizer.function_arn, request),
+            )
             if auth.outcome != "allow":
                 return auth, self.responses.render(auth.outcome, auth.context)
         if "api_key" in route.security:
