@@ -57,6 +57,11 @@ pub struct OrderRecord {
     pub exposure: Option<Exposure>,
     /// What this commit's fills change in the paper balances, per asset (paper trading only).
     pub balances: Vec<(String, Decimal)>,
+    /// The order is an entry that this commit leaves filled (wholly, or in part and working no
+    /// more) without the protective exits it asks for: until a later commit lists them, the
+    /// sync finds it among [`Store::unprotected_entries`] and places them. Written in the same
+    /// transaction as the fill, so a crash between booking and protecting loses nothing.
+    pub exits_due: bool,
 }
 
 /// A change of an account's open orders (count) and of their unfilled quantity in one symbol
@@ -338,6 +343,13 @@ pub trait Store {
     /// [`AwsError`] if the store cannot answer.
     fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError>;
 
+    /// Every order of `account` whose last commit left its exits due (see
+    /// [`OrderRecord::exits_due`]).
+    ///
+    /// # Errors
+    /// [`AwsError`] if the store cannot answer.
+    fn unprotected_entries(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError>;
+
     /// The sync's cursor per symbol: the last venue trade (`seq`) it has looked at.
     ///
     /// # Errors
@@ -422,6 +434,7 @@ pub struct MemoryStore {
     positions: HashMap<(String, String), StoredPosition>,
     risk: HashMap<String, RiskState>,
     cursors: HashMap<String, HashMap<String, u64>>,
+    exits_due: std::collections::BTreeSet<String>,
 }
 
 impl MemoryStore {
@@ -595,6 +608,16 @@ impl Store for MemoryStore {
         Ok(orders)
     }
 
+    fn unprotected_entries(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
+        Ok(self
+            .exits_due
+            .iter()
+            .filter_map(|id| self.orders.get(id))
+            .filter(|o| o.command.account == account)
+            .cloned()
+            .collect())
+    }
+
     fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError> {
         Ok(self.cursors.get(account).cloned().unwrap_or_default())
     }
@@ -671,6 +694,11 @@ impl Store for MemoryStore {
         order.version = expect.next_version();
         order.trade_ids.clone_from(&record.trade_ids);
         order.refusal.clone_from(&record.refusal);
+        if record.exits_due {
+            self.exits_due.insert(report.client_order_id.clone());
+        } else {
+            self.exits_due.remove(&report.client_order_id);
+        }
         if let Some(change) = &record.exposure {
             self.apply_exposure(&report.account, change);
         }
@@ -742,6 +770,10 @@ impl Store for SharedMemoryStore {
 
     fn working_orders(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
         self.lock().working_orders(account)
+    }
+
+    fn unprotected_entries(&mut self, account: &str) -> Result<Vec<StoredOrder>, AwsError> {
+        self.lock().unprotected_entries(account)
     }
 
     fn trade_cursors(&mut self, account: &str) -> Result<HashMap<String, u64>, AwsError> {

@@ -3,8 +3,10 @@
 
 mod common;
 
-use common::{command, d, handler, limit, sync_report, ACCOUNT};
-use fks_execution_core::{ExchangeClient, ExitKind, OrderStatus, OrderType, RiskLimits};
+use common::{cancel, command, d, handler, limit, sync_report, ACCOUNT};
+use fks_execution_core::{
+    ErrorClass, ExchangeClient, ExitKind, OrderStatus, OrderType, PaperConfig, PaperExchange, RiskLimits,
+};
 
 fn protected(event: &str, protection: &str) -> String {
     let end = event.rfind('}').expect("a JSON object");
@@ -174,4 +176,58 @@ fn a_trailing_stop_with_a_take_profit_moves_as_one_pair() {
         );
     }
     assert_eq!(h.exchange().paper.working_orders(), 2);
+}
+
+#[test]
+fn an_exit_placement_that_failed_is_placed_by_the_next_sync_once() {
+    let mut h = handler(RiskLimits::default());
+    // The entry goes through; its stop is throttled before the venue takes it.
+    h.exchange_mut().places_before_errors = 1;
+    h.exchange_mut().fail_next_place(ErrorClass::RateLimited, "-1015", "Too many new orders.");
+    let event = protected(&command("e-1", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+
+    let report = h.handle_json(&event, 1).unwrap();
+    let unprotected = h.exchange().paper.working_orders();
+    let first = sync_report(&mut h, 2);
+    let second = sync_report(&mut h, 3);
+
+    assert_eq!((report.status, report.exits.len()), (OrderStatus::Filled, 0));
+    assert_eq!(unprotected, 0, "no stop yet");
+    assert!(first.reports.is_empty() && second.reports.is_empty(), "no fill to book: {first:?}");
+    assert_eq!(h.exchange().paper.working_orders(), 1, "the sync placed the stop, the next none again");
+    let stop = h.store().clone_order("e-1-sl").and_then(|o| o.report).unwrap();
+    assert_eq!((stop.status, stop.quantity), (OrderStatus::Accepted, d("0.01")));
+    let entry = h.store().clone_order("e-1").and_then(|o| o.report).unwrap();
+    assert_eq!(entry.exits.iter().map(|e| e.client_order_id.as_str()).collect::<Vec<_>>(), ["e-1-sl"]);
+}
+
+#[test]
+fn a_partly_filled_entry_canceled_is_protected_for_what_filled() {
+    let market = execute_order::market::StaticMarket::default().with(common::btcusdt(), d("42000"));
+    // The venue fills at most 0.004 per match.
+    let paper =
+        PaperExchange::new(PaperConfig { available_quantity: Some(d("0.004")), ..PaperConfig::default() });
+    let venue = common::Scripted { paper, ..common::Scripted::default() };
+    let mut h = execute_order::handler::Handler::new(
+        execute_order::store::MemoryStore::default(),
+        venue,
+        market,
+        ACCOUNT,
+        RiskLimits::default(),
+    );
+    let event = protected(&limit("e-1", "buy", "0.01", "41000.00"), r#"{"stop_loss_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+    h.exchange_mut().paper.on_mark_price("BTCUSDT", d("40990.00"), 2);
+
+    let partly = sync_report(&mut h, 3);
+    let working = h.exchange().paper.working_orders();
+    let canceled = h.handle_json(&cancel("e-1"), 4).unwrap();
+
+    assert_eq!(partly.reports[0].status, OrderStatus::PartiallyFilled);
+    assert!(partly.reports[0].exits.is_empty(), "no exits while the entry still works");
+    assert_eq!(working, 1, "only the entry");
+    assert_eq!((canceled.status, canceled.filled_qty), (OrderStatus::Canceled, d("0.004")));
+    let stops: Vec<_> = canceled.exits.iter().map(|e| (e.kind, e.quantity)).collect();
+    assert_eq!(stops, [(ExitKind::StopLoss, d("0.004"))], "the stop covers what filled");
+    assert_eq!(h.exchange().paper.working_orders(), 1, "the stop, the entry canceled");
 }

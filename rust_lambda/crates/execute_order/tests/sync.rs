@@ -170,6 +170,7 @@ fn a_commit_on_a_version_another_sync_moved_is_refused() {
         refusal: None,
         exposure: None,
         balances: Vec::new(),
+        exits_due: false,
     };
     let expect = execute_order::store::Expect::Version(stored.version);
 

@@ -122,6 +122,9 @@ fn trades_on_its_venue(venue: VenueId) {
     let filled = deliver(&config, &mut handler, &market).unwrap();
     let again = deliver(&config, &mut handler, &market).unwrap();
     let resting = deliver(&config, &mut handler, &order(&acct, name, "rest-1", "limit")).unwrap();
+    // A working order: the sync looks it up by client id and reads the symbol's trade history.
+    let sync_working =
+        deliver(&config, &mut handler, &format!(r#"{{"action":"sync","account":"{acct}"}}"#)).unwrap();
     let cancel =
         format!(r#"{{"action":"cancel","client_order_id":"rest-1","account":"{acct}","venue":"{name}"}}"#);
     let canceled = deliver(&config, &mut handler, &cancel).unwrap();
@@ -137,6 +140,7 @@ fn trades_on_its_venue(venue: VenueId) {
     assert_eq!(again["fills"].as_array().map(Vec::len), Some(0), "a repeat books nothing");
     assert_eq!(resting["status"], "accepted", "{resting}");
     assert_eq!(canceled["status"], "canceled", "{canceled}");
+    assert_eq!(sync_working["unreachable"], false, "{sync_working}");
     assert_eq!(sync["unreachable"], false, "{sync}");
     assert!(wrong_venue.unwrap_err().contains("trades on"), "a command for another venue is refused");
 }

@@ -10,7 +10,7 @@ use fks_execution_core::{
     ExecutionReport, MarketContext, Order,
 };
 
-use super::{claim, replay, Failure, Handler};
+use super::{claim, exits, replay, Failure, Handler};
 use crate::market::MarketData;
 use crate::store::{Checks, Expect, Exposure, OrderRecord, Store};
 
@@ -85,6 +85,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let old_after = self.venue_report(old_order, &canceled, now_ms)?;
         let record = OrderRecord {
             exposure: Exposure::change(&old.command, old.counted, Some(&old_report), &old_after),
+            exits_due: exits::exits_due(&old.command, &old_after),
             report: old_after,
             trade_ids: old.trade_ids.clone(),
             refusal: None,
@@ -99,6 +100,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let position = self.store.load_position(&self.account, &new_report.symbol)?;
         let record = OrderRecord {
             exposure: Exposure::change(&replacement, true, None, &new_report),
+            exits_due: exits::exits_due(&replacement, &new_report),
             report: new_report,
             trade_ids: Vec::new(),
             refusal: None,

@@ -9,7 +9,7 @@ use fks_execution_core::{
     OrderEvent, OrderStatus, PositionReport,
 };
 
-use super::{breaker, replay, Failure, Handler};
+use super::{breaker, exits, replay, Failure, Handler};
 use crate::market::MarketData;
 use crate::store::{Expect, Exposure, OrderRecord, Store, StoredOrder};
 use crate::venue_call::VenueCall;
@@ -78,6 +78,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             refusal: None,
             exposure,
             balances: Vec::new(),
+            exits_due: false,
         };
         let expect = Expect::Version(stored.version);
         match self.store.commit(&record, expect, None, now_ms)? {
@@ -127,6 +128,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if after.status() != OrderStatus::PendingCancel || !report.fills.is_empty() {
             let exposure = Exposure::change(&stored.command, stored.counted, stored.report.as_ref(), &report);
             let record = OrderRecord {
+                exits_due: exits::exits_due(&stored.command, &report),
                 report,
                 trade_ids: stored.trade_ids.clone(),
                 refusal: None,
@@ -139,6 +141,8 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             };
             self.book_day_pnl(day_pnl, now_ms)?;
             report = committed;
+            // Canceled after a partial fill: what filled gets its exits now.
+            report.exits = self.protect_filled(&stored.command, &report, now_ms);
         }
         match result {
             Ok(_) => Ok(report),

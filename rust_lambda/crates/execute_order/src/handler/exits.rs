@@ -72,6 +72,25 @@ pub fn sibling_of(client_order_id: &str) -> Option<String> {
     }
 }
 
+/// Whether `report` leaves its order with a quantity to protect: something filled and nothing
+/// working any more (filled; or canceled or expired after a partial fill). Exits cover what
+/// filled, once the entry stops changing, so a pair is never resized while the entry works.
+#[must_use]
+pub fn protectable(report: &ExecutionReport) -> bool {
+    report.filled_qty > Decimal::ZERO && report.avg_fill_price.is_some() && !report.status.is_open()
+}
+
+/// Whether `report` leaves the entry `entry` protectable with the exits it asks for not yet
+/// listed on it (see [`crate::store::OrderRecord::exits_due`]).
+#[must_use]
+pub fn exits_due(entry: &OrderCommand, report: &ExecutionReport) -> bool {
+    // An exit's own protection is its trail, not exits of its own.
+    !entry.reduce_only
+        && entry.protection.is_some_and(|p| !p.is_empty())
+        && protectable(report)
+        && report.exits.is_empty()
+}
+
 fn on_tick(price: Decimal, tick: Decimal, up: bool) -> Decimal {
     let ticks = price / tick;
     (if up { ticks.ceil() } else { ticks.floor() }) * tick
@@ -171,7 +190,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         report: &ExecutionReport,
         now_ms: u64,
     ) -> Result<Vec<ExitOrder>, Failure> {
-        let (Some(avg), OrderStatus::Filled) = (report.avg_fill_price, report.status) else {
+        let Some(avg) = report.avg_fill_price.filter(|_| protectable(report)) else {
             return Ok(Vec::new());
         };
         let instrument = self.instrument(&entry.symbol)?;
@@ -283,7 +302,14 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let id = report.client_order_id.clone();
         let position = self.store.load_position(&self.account, &report.symbol)?;
         let exposure = Exposure::change(leg, true, None, &report);
-        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure, balances: Vec::new() };
+        let record = OrderRecord {
+            report,
+            trade_ids: Vec::new(),
+            refusal,
+            exposure,
+            balances: Vec::new(),
+            exits_due: false,
+        };
         match self.commit(record, Expect::Uncommitted, position, mark, now_ms)? {
             Some((report, day_pnl)) => {
                 self.book_day_pnl(day_pnl, now_ms)?;
@@ -335,6 +361,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             report.fills.clear();
             report.exits = exits.to_vec();
             let record = OrderRecord {
+                exits_due: exits_due(&stored.command, &report),
                 report,
                 trade_ids: stored.trade_ids,
                 refusal: stored.refusal,
@@ -459,6 +486,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 trade_ids: stored.trade_ids,
                 refusal: None,
                 balances: Vec::new(),
+                exits_due: false,
             };
             let position = self.store.load_position(&self.account, &leg.symbol)?;
             if let Some((_, pnl)) =

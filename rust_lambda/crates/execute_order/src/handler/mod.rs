@@ -262,11 +262,9 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             let message = format!("client_order_id {id} already names a different order");
             return Err(Failure::invalid(DenialReason::ClientOrderIdReused, message));
         }
-        if let Some(report) =
-            stored.report.as_ref().filter(|r| r.exits.is_empty() && r.status == OrderStatus::Filled)
-        {
+        if let Some(report) = stored.report.as_ref().filter(|r| exits::exits_due(&command, r)) {
             // Filled, but its exits were not placed (the first call failed after booking it).
-            if command.protection.is_some_and(|p| !p.is_empty()) && stored.refusal.is_none() {
+            if stored.refusal.is_none() {
                 let report = report.clone();
                 let exits = self.protect_filled(&command, &report, now_ms);
                 let mut replayed = replay(stored)?;
@@ -360,6 +358,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                     refusal: refused.as_ref().map(|e| e.class.error_name().to_owned()),
                     exposure: Exposure::change(&original, counted, None, &report),
                     balances: Vec::new(),
+                    exits_due: exits::exits_due(&original, &report),
                     report,
                 };
                 let Some((mut report, day_pnl)) =
@@ -383,20 +382,17 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
     }
 
-    /// The exits of a filled `entry`, placed and recorded on its stored report. A failure is
-    /// logged, not raised: the entry is booked, and its next delivery (or sync) tries again.
+    /// The exits of a filled `entry` (see [`exits::protectable`]), placed and recorded on its
+    /// stored report. A failure is logged, not raised: the entry is booked with its exits due,
+    /// and its next delivery or the next sync tries again.
     fn protect_filled(
         &mut self,
         entry: &OrderCommand,
         report: &ExecutionReport,
         now_ms: u64,
     ) -> Vec<ExitOrder> {
-        // An exit's own protection is its trail, not exits of its own.
-        if report.status != OrderStatus::Filled
-            || entry.reduce_only
-            || entry.protection.is_none_or(|p| p.is_empty())
-        {
-            return Vec::new();
+        if !exits::exits_due(entry, report) {
+            return report.exits.clone();
         }
         let placed = self.protect(entry, report, now_ms).and_then(|exits| {
             self.attach_exits(&entry.client_order_id, &exits, now_ms)?;

@@ -121,6 +121,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
         reports.extend(self.cancel_orphaned_siblings(&reports, now_ms)?);
         reports.extend(self.move_trailing_stops(&reports, now_ms));
+        self.protect_due(&reports, now_ms);
         let foreign_fills = self.foreign_fills(&view, &known_venue_ids)?;
         for (symbol, trades) in &view.trades {
             if let Some(last) = trades.iter().map(|t| t.seq).max() {
@@ -227,7 +228,9 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             (ExecutionReport::new(&order, Vec::new(), None, false, now_ms), Some("PermanentError".into()))
         };
         let exposure = Exposure::change(&stored.command, stored.counted, None, &report);
-        let record = OrderRecord { report, trade_ids: Vec::new(), refusal, exposure, balances: Vec::new() };
+        let exits_due = exits::exits_due(&stored.command, &report);
+        let record =
+            OrderRecord { report, trade_ids: Vec::new(), refusal, exposure, balances: Vec::new(), exits_due };
         self.commit_sync(record, Expect::Uncommitted, view, now_ms)
     }
 
@@ -251,6 +254,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
         let record = OrderRecord {
             exposure: Exposure::change(&stored.command, stored.counted, Some(before), &report),
+            exits_due: exits::exits_due(&stored.command, &report),
             report,
             trade_ids: stored.trade_ids.clone(),
             refusal: stored.refusal.clone(),
@@ -362,6 +366,35 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
         }
         moved
+    }
+
+    /// Every entry left without the exits it asks for (their placement failed, or the
+    /// invocation died between booking the fill and placing them; see
+    /// [`crate::store::OrderRecord::exits_due`]) protected now, except those this sync has just
+    /// tried. Placing is idempotent by the exits' derived ids (a concurrent delivery or sync
+    /// finds them claimed), so running this on every sync is safe. A failure is logged: the
+    /// fills this sync booked must reach its report, and the next sync tries again.
+    fn protect_due(&mut self, tried: &[ExecutionReport], now_ms: u64) {
+        let due = match self.store.unprotected_entries(&self.account) {
+            Ok(due) => due,
+            Err(error) => {
+                eprintln!("sync of {}: entries without exits not read: {error}", self.account);
+                return;
+            }
+        };
+        for stored in due {
+            let id = &stored.command.client_order_id;
+            let Some(report) = stored.report.as_ref().filter(|_| stored.refusal.is_none()) else { continue };
+            if tried.iter().any(|r| &r.client_order_id == id) {
+                continue;
+            }
+            let exits = self.protect_filled(&stored.command, report, now_ms);
+            eprintln!(
+                "sync of {}: {} exits placed for {id}, whose exits were due",
+                self.account,
+                exits.len()
+            );
+        }
     }
 
     /// The new trades of orders the platform never placed.

@@ -39,6 +39,8 @@ pub struct Scripted {
     pub place_errors: VecDeque<ExchangeError>,
     pub cancel_errors: VecDeque<ExchangeError>,
     pub query_errors: VecDeque<ExchangeError>,
+    /// Placements that go through before `place_errors` apply (an entry, then its exit).
+    pub places_before_errors: usize,
 }
 
 impl Scripted {
@@ -61,6 +63,10 @@ impl Scripted {
 
 impl ExchangeClient for Scripted {
     fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        if self.places_before_errors > 0 {
+            self.places_before_errors -= 1;
+            return self.paper.place(order, market);
+        }
         match self.place_errors.pop_front() {
             Some(error) => Err(error),
             None => self.paper.place(order, market),
