@@ -133,7 +133,26 @@ def rust_bootstrap_zip(logical_id: str, workspace: Path, metadata: dict[str, Any
     return buffer.getvalue()
 
 
-def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[Artifact]]:
+# Opt-in: package what `sam build` built (its folder, e.g. .aws-sam/build) instead of the source
+# tree: each Python function's and layer's built folder, as `sam deploy` ships it.
+BUILD_DIR_ENV = "FKS_LOCAL_BUILD_DIR"
+
+
+def _built(build_dir: Path | None, logical_id: str) -> Path | None:
+    if build_dir is None:
+        return None
+    folder = build_dir / logical_id
+    if not folder.is_dir():
+        raise TemplateError(f"{logical_id}: not in {build_dir}; run `make sam-build` (or unset {BUILD_DIR_ENV})")
+    return folder
+
+
+def package(
+    template: dict[str, Any], root: Path, build_dir: Path | None = None
+) -> tuple[dict[str, Any], list[Artifact]]:
+    """``build_dir`` (default: $FKS_LOCAL_BUILD_DIR): take Python functions and layers from there."""
+    if build_dir is None and os.environ.get(BUILD_DIR_ENV):
+        build_dir = Path(os.environ[BUILD_DIR_ENV])
     packaged = _inline_includes(copy.deepcopy(template), root)
     artifacts: list[Artifact] = []
     for logical_id, resource in packaged["Resources"].items():
@@ -149,6 +168,8 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
                 artifacts.append(Artifact(logical_id, key, body))
                 props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
                 continue
+            if directory is not None:
+                directory = _built(build_dir, logical_id) or directory
         elif kind == "AWS::Serverless::LayerVersion":
             directory = _local_dir(root, logical_id, "ContentUri", props.get("ContentUri"))
             build_method = str((resource.get("Metadata") or {}).get("BuildMethod", ""))
@@ -158,6 +179,9 @@ def package(template: dict[str, Any], root: Path) -> tuple[dict[str, Any], list[
             # same), which Lambda adds to sys.path.
             prefix = "python/" if build_method.startswith("python") or python_makefile else ""
             uri_prop = "ContentUri"
+            built = _built(build_dir, logical_id) if directory is not None else None
+            if built is not None:
+                directory, prefix = built, ""  # sam build's layer folder already holds python/
         elif kind == "AWS::Serverless::StateMachine" and isinstance(props.get("DefinitionUri"), str):
             definition_path = root / props.pop("DefinitionUri")
             try:

@@ -6,6 +6,6 @@ built with the ``lambda_runtime`` crate runs here unchanged.
 """
 
 from fks_local.lambda_runtime.invocation import InvocationResult
-from fks_local.lambda_runtime.runtime import FunctionConfig, LocalLambdaRuntime
+from fks_local.lambda_runtime.runtime import FunctionConfig, IsolatedPython, LocalLambdaRuntime
 
-__all__ = ["FunctionConfig", "InvocationResult", "LocalLambdaRuntime"]
+__all__ = ["FunctionConfig", "InvocationResult", "IsolatedPython", "LocalLambdaRuntime"]

@@ -36,8 +36,11 @@ class FunctionInstance:
         threading.Thread(target=self._watch_exit, daemon=True, name="instance-watch").start()
 
     @classmethod
-    def python(cls, env: dict[str, str], task_root: Path, log_path: Path) -> FunctionInstance:
-        return cls([sys.executable, str(_PYTHON_BOOTSTRAP)], env, task_root, log_path)
+    def python(
+        cls, env: dict[str, str], task_root: Path, log_path: Path, interpreter: tuple[str, ...] = ()
+    ) -> FunctionInstance:
+        """``interpreter``: the command that runs the bootstrap; the dev venv's Python by default."""
+        return cls([*(interpreter or (sys.executable,)), str(_PYTHON_BOOTSTRAP)], env, task_root, log_path)
 
     @classmethod
     def native(cls, bootstrap: Path, env: dict[str, str], task_root: Path, log_path: Path) -> FunctionInstance:

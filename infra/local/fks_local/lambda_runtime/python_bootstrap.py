@@ -68,8 +68,13 @@ def _load_handler() -> Any:
     _isolate_project_packages()
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     layer_paths = [p for p in os.environ.get("FKS_LAYER_PATHS", "").split(os.pathsep) if p]
+    runtime_paths = [p for p in os.environ.get("FKS_RUNTIME_PATHS", "").split(os.pathsep) if p]
     # The task root first, then the layers (/opt/python), then the runtime's own packages: AWS's order.
-    sys.path[:1] = [task_root, *layer_paths]
+    # An isolated interpreter (-I) puts no script folder first; the dev venv's puts this one's.
+    here = os.path.dirname(os.path.abspath(__file__))
+    replaced = 1 if sys.path and os.path.abspath(sys.path[0] or os.curdir) == here else 0
+    sys.path[:replaced] = [task_root, *layer_paths]
+    sys.path.extend(runtime_paths)
     module_name, _, function_name = os.environ["_HANDLER"].rpartition(".")
     try:
         module = importlib.import_module(module_name.replace("/", "."))

@@ -18,6 +18,34 @@ from fks_local.lambda_runtime.invocation import InvocationResult
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_INSTANCES = 4
+# Opt-in: run Python functions as the managed runtime does, on this interpreter (python3.12),
+# isolated from the dev venv, with these folders (the runtime's boto3) after the layers.
+PYTHON_ENV = "FKS_LOCAL_LAMBDA_PYTHON"
+RUNTIME_PATHS_ENV = "FKS_LOCAL_LAMBDA_RUNTIME_PATHS"
+
+
+@dataclass(frozen=True)
+class IsolatedPython:
+    """The python3.x runtime as AWS runs it: ``executable`` with no site-packages and no
+    environment or user paths (``-I -S``), so a function imports only its folder, its layers and
+    ``runtime_paths`` (what the runtime itself brings: boto3); whatever else the dev venv holds, a
+    module its layers lack fails with Runtime.ImportModuleError, as in AWS."""
+
+    executable: str
+    runtime_paths: tuple[str, ...] = ()
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        # -u and -B: what PYTHONUNBUFFERED and PYTHONDONTWRITEBYTECODE say, which -I ignores.
+        return (self.executable, "-I", "-S", "-u", "-B")
+
+    @classmethod
+    def from_environment(cls) -> IsolatedPython | None:
+        executable = os.environ.get(PYTHON_ENV)
+        if not executable:
+            return None
+        paths = tuple(p for p in os.environ.get(RUNTIME_PATHS_ENV, "").split(os.pathsep) if p)
+        return cls(executable, paths)
 
 
 @dataclass(frozen=True)
@@ -90,9 +118,15 @@ class LocalLambdaRuntime:
     ``--env-vars``."""
 
     def __init__(
-        self, state_dir: Path, overrides: dict[str, str] | None = None, max_instances: int = DEFAULT_MAX_INSTANCES
+        self,
+        state_dir: Path,
+        overrides: dict[str, str] | None = None,
+        max_instances: int = DEFAULT_MAX_INSTANCES,
+        python: IsolatedPython | None = None,
     ) -> None:
         self.state_dir = state_dir
+        # None: the dev venv's interpreter and packages stand in for the runtime and the layers.
+        self.python = python or IsolatedPython.from_environment()
         self.overrides = dict(overrides or {})
         # An AWS URL a local server stands in for (a WebSocket API's @connections endpoint) ->
         # its local URL: a function environment value equal to a key gets the local URL.
@@ -179,6 +213,8 @@ class LocalLambdaRuntime:
             if not bootstrap.is_file():
                 raise FileNotFoundError(f"{config.name}: no 'bootstrap' executable in its code package")
             return FunctionInstance.native(bootstrap, env, task_root, log_path)
+        if self.python is not None:
+            return FunctionInstance.python(env, task_root, log_path, self.python.command)
         return FunctionInstance.python(env, task_root, log_path)
 
     def _aws_env(self, config: FunctionConfig, task_root: Path, layer_roots: list[Path], number: int) -> dict[str, str]:
@@ -197,6 +233,7 @@ class LocalLambdaRuntime:
             "LAMBDA_TASK_ROOT": str(task_root),
             "LAMBDA_RUNTIME_DIR": str(task_root),
             "FKS_LAYER_PATHS": os.pathsep.join(python_paths),
+            "FKS_RUNTIME_PATHS": os.pathsep.join(self.python.runtime_paths if self.python else ()),
             "_HANDLER": config.handler,
             "TZ": ":UTC",
             "LANG": "en_US.UTF-8",
