@@ -191,3 +191,33 @@ def test_an_execution_limit_changed_through_the_api_applies_to_the_next_order(ma
     run(markets, accepted)
 
     assert signal_record(markets, accepted["signal_id"])["status"] == "completed"
+
+
+def test_an_edit_whose_writer_died_before_storing_it_blocks_until_its_lease_is_over(local_stack: StackHandle) -> None:
+    """A claim of the next version with no stored value (its writer died between the two writes)
+    refuses other edits while it may still be applied, and is taken over once it cannot be."""
+    audit = local_stack.clients("dynamodb")
+    table = local_stack.deployed.physical_id("SettingsAuditTable")
+    current = settings(local_stack)["prop_firm_accounts"]
+    claim = {
+        "setting": {"S": "prop_firm_accounts"},
+        "version": {"N": str(current["version"] + 1)},
+        "from_value": {"S": "{}"},
+        "to_value": {"S": "{}"},
+        "by": {"S": "a writer that died"},
+        "applied": {"BOOL": False},
+    }
+    value = {**current["value"], "prop-b": {"nt8_account": "PROP-B-1", "rules": {"max_contracts": 1}}}
+
+    audit.put_item(TableName=table, Item={**claim, "at_ms": {"N": str(int(time.time() * 1000))}})
+    blocked = put(local_stack, "prop_firm_accounts", value, current["version"])
+    audit.put_item(TableName=table, Item={**claim, "at_ms": {"N": str(int(time.time() * 1000) - 120_000)}})
+    taken_over = put(local_stack, "prop_firm_accounts", value, current["version"])
+
+    assert blocked.status_code == 409
+    assert taken_over.status_code == 200, taken_over.text
+    assert taken_over.json()["setting"]["value"] == value
+    history = local_stack.api("GET", "/settings/history", scope="read", params={"name": "prop_firm_accounts"})
+    latest = history.json()["changes"][0]
+    assert (latest["version"], latest["to"]) == (current["version"] + 1, value)
+    assert latest["by"] != "a writer that died"
