@@ -63,9 +63,9 @@ BACKFILL_START_MS = shapes.SAMPLE_TIME_MS - DAY_MS
 # Two days of 1m candles: enough bars for the models' training (it needs 1144).
 HISTORY_DAYS = 2
 RESTING_ORDER_ID = "sample-order-0002"
-# PUT /settings/{name} names the version it edits; a sample cannot know the stack's, so it shows
-# the conflict an edit from a stale version gets.
-STALE_SETTING_VERSION = 999_999
+# PUT /settings/{name} of the value a fresh stack holds (portfolio limits all at their defaults),
+# from its first version: applied as a repeat, so it changes nothing.
+SETTING_EDIT = {"value": {}, "version": 1}
 SAMPLE_ACCOUNT = "sample-paper"
 
 
@@ -165,6 +165,7 @@ EXECUTION_REPORT = ExecutionReport.model_validate(
         "signal_id": SIGNAL_ID,
         "account": ACCOUNT,
         "symbol": "BTCUSDT",
+        "unified_symbol": "BTC/USDT",
         "side": "buy",
         "type": "market",
         "status": "filled",
@@ -406,9 +407,8 @@ def _route_samples() -> list[SampleEvent]:
                 "/settings/{name}",
                 "PUT",
                 {"name": "portfolio_limits"},
-                body=json.dumps({"value": {}, "version": STALE_SETTING_VERSION}),
+                body=json.dumps(SETTING_EDIT),
             ),
-            refusal=409,  # an edit from a version the setting never had: the 409 names the current one
         ),
         _api(
             "SettingsApiFunction",

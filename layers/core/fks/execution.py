@@ -207,7 +207,9 @@ class ExecutionReport(_Answer):
     client_order_id: str
     signal_id: str | None = None
     account: str
-    symbol: str  # the venue's spelling (BTCUSDT), as the command named it
+    symbol: str  # the engine's spelling (BTCUSDT), as the command named it
+    # BASE/QUOTE, when the engine that made the report knew the instrument (placements, cancels).
+    unified_symbol: str | None = None
     side: Literal["buy", "sell"]
     type: Literal["market", "limit", "stop_market", "stop_limit"]
     venue_order_id: str | None = None

@@ -26,7 +26,7 @@ def _pinned() -> dict[str, Any]:
 
 def _same_fields(report: ExecutionReport, rust: dict[str, Any]) -> None:
     """Every field the engine wrote is the model's, with the same value once read back."""
-    dumped = report.model_dump(mode="json")
+    dumped = report.model_dump(mode="json", exclude_unset=True)
     assert set(dumped) == set(rust)
     for name, value in rust.items():
         assert dumped[name] == value, name
@@ -42,6 +42,14 @@ def test_the_pinned_rust_report_parses_field_for_field() -> None:
     assert report.fills[0].trade_id == "T1"
     assert report.position is not None
     assert report.position.side == "long"
+    assert (report.symbol, report.unified_symbol) == ("BTCUSDT", "BTC/USDT")
+
+
+def test_a_report_rebuilt_from_a_stored_order_has_no_unified_symbol() -> None:
+    # The engine writes unified_symbol only when it knew the instrument (a sync's reports do not).
+    rust = {name: value for name, value in _pinned().items() if name != "unified_symbol"}
+
+    assert ExecutionReport.model_validate(rust).unified_symbol is None
 
 
 def test_every_model_field_is_one_the_engine_writes() -> None:
@@ -73,3 +81,4 @@ def test_the_engines_answers_parse_filled_resting_canceled_and_replayed() -> Non
     assert [r.status for r in reports] == ["filled", "accepted", "canceled", "filled"]
     assert (reports[1].avg_fill_price, reports[1].fills) == (None, ())
     assert reports[3].duplicate
+    assert {r.unified_symbol for r in reports} == {"BTC/USDT"}

@@ -26,7 +26,7 @@ from fks.pipeline.reconciliation import (
 from fks_adapters.execution.order_sync import OrderSync, SyncOutcome
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.ninja.reads import NinjaReads
-from fks_adapters.portfolio.booking import unified_symbol
+from fks_adapters.portfolio.booking import to_unified
 from fks_adapters.portfolio.store import PortfolioStore
 
 SETTLE_ATTEMPTS = 3
@@ -106,7 +106,7 @@ class PaperReconciler:
         check = SpotCheck([self.sync.run(account)])
         engine: dict[str, Decimal] = defaultdict(Decimal)
         for row in self.tables.positions(account):
-            engine[unified_symbol(row["symbol"], self.exchange_id)] += Decimal(row["quantity"])
+            engine[to_unified(row["symbol"], self.exchange_id)] += Decimal(row["quantity"])
         books: dict[str, Decimal] = defaultdict(Decimal)
         for (_, symbol), book in self.portfolio.books(account).items():
             books[symbol] += book.quantity

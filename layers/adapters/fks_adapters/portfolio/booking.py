@@ -44,9 +44,10 @@ def owner_of(signal_id: str | None, signals: SignalLookup, exchange: str) -> Fil
     return FillOwner(DIRECT_ORDERS, exchange)
 
 
-def unified_symbol(symbol: str, exchange: str) -> str:
+def to_unified(symbol: str, exchange: str) -> str:
     """A symbol the engine names (``BTCUSDT``, the spelling its command gave), unified
-    (``BTC/USDT``); one already unified is kept."""
+    (``BTC/USDT``) by the exchange's quote assets; one already unified is kept. Only for what
+    carries no unified symbol: the engine's position rows, and reports rebuilt from a stored order."""
     return validate_symbol(symbol) if "/" in symbol else from_exchange_symbol(symbol, exchange)
 
 
@@ -55,7 +56,9 @@ def book_report(store: PortfolioStore, account: str, report: ExecutionReport, ow
     booked; the number of fills booked by this call."""
     if report.filled_qty <= 0:
         return 0
-    symbol = unified_symbol(report.symbol, owner.exchange)
+    symbol = (
+        validate_symbol(report.unified_symbol) if report.unified_symbol else to_unified(report.symbol, owner.exchange)
+    )
     order = OrderGuard(report.client_order_id, report.filled_qty)
     booked = 0
     for fill in report.fills:

@@ -33,6 +33,12 @@ pub struct Instrument {
 }
 
 impl Instrument {
+    /// The unified spelling, `BASE/QUOTE` (`BTC/USDT`): what the Python side books positions under.
+    #[must_use]
+    pub fn unified_symbol(&self) -> String {
+        format!("{}/{}", self.base, self.quote)
+    }
+
     /// Checks that the filters are usable, so a bad definition is refused once at registration
     /// instead of denying (or worse, passing) every order.
     ///

@@ -6,6 +6,7 @@ use crate::command::SyncAction;
 use crate::decimal::Decimal;
 use crate::exchange::VenueTrade;
 use crate::fill::Fill;
+use crate::instrument::Instrument;
 use crate::order::{Order, OrderType, Side};
 use crate::order_status::OrderStatus;
 use crate::position::{Position, PositionSide};
@@ -56,8 +57,13 @@ pub struct ExecutionReport {
     pub signal_id: Option<String>,
     /// Trading account.
     pub account: String,
-    /// Instrument symbol.
+    /// Instrument symbol, as the command names it (`BTCUSDT`).
     pub symbol: String,
+    /// The instrument's unified symbol, `BASE/QUOTE` (`BTC/USDT`), when the engine that made the
+    /// report knew the instrument (placements and cancels do; a report rebuilt from a stored order
+    /// alone does not): the portfolio books it under this name instead of splitting `symbol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unified_symbol: Option<String>,
     /// Buy or sell.
     pub side: Side,
     /// Order type.
@@ -148,6 +154,13 @@ impl ExitOrder {
 }
 
 impl ExecutionReport {
+    /// The report naming `instrument`'s unified symbol (`BASE/QUOTE`).
+    #[must_use]
+    pub fn for_instrument(mut self, instrument: Option<&Instrument>) -> Self {
+        self.unified_symbol = instrument.map(Instrument::unified_symbol);
+        self
+    }
+
     /// A report of `order` with the fills applied by this call.
     #[must_use]
     pub fn new(
@@ -163,6 +176,7 @@ impl ExecutionReport {
             signal_id: c.signal_id.clone(),
             account: c.account.clone(),
             symbol: c.symbol.clone(),
+            unified_symbol: None,
             side: c.side,
             order_type: c.order_type,
             venue_order_id: order.venue_order_id().map(str::to_owned),

@@ -240,7 +240,7 @@ fn exit_order_has_the_contract_shape() {
 }
 
 /// The report the Python side's `fks.execution.ExecutionReport` is pinned to
-/// (tests/unit/execution/test_report_contract.py reads the same file): every field, as the
+/// (`tests/unit/execution/test_report_contract.py` reads the same file): every field, as the
 /// engine writes it. A field added, renamed or respelt here fails both sides' tests.
 const PINNED_REPORT: &str = include_str!("fixtures/execution_report.json");
 

@@ -312,6 +312,7 @@ impl<C: ExchangeClient> Engine<C> {
             .get(symbol)
             .map(|p| PositionReport::new(p, self.marks.get(symbol).copied().unwrap_or(p.avg_entry_price())));
         ExecutionReport::new(order, fills, position, duplicate, now_ms)
+            .for_instrument(self.instruments.get(symbol))
     }
 }
 
