@@ -540,7 +540,13 @@ impl Accounts {
             _ => None,
         };
         let paper = (config.mode == Mode::Paper).then(|| paper_costs().map(|costs| (store.clone(), costs)));
-        let venue = venue_for(config, &base_url, secret.as_ref(), paper.transpose()?).map_err(permanent)?;
+        let venue =
+            match venue_for(config, &base_url, secret.as_ref(), paper.transpose()?).map_err(permanent)? {
+                Venue::Kraken(client) => Venue::Kraken(Box::new(client.with_owner_lookup(
+                    kraken_owner_lookup(self.aws.clone(), self.tables.0.clone(), config.account.clone()),
+                ))),
+                other => other,
+            };
         let limits = config.risk_limits.clone().unwrap_or_else(|| self.limits.clone());
         let handler = Handler::new(
             store,
@@ -554,6 +560,58 @@ impl Accounts {
         }
         Ok(handler)
     }
+}
+
+/// How far back the orders table is read to find the order a derived Kraken `cl_ord_id` names:
+/// the sync asks only about trades since its cursor, of orders placed shortly before them.
+const OWNER_LOOKBACK_MS: u64 = 7 * 86_400_000;
+
+/// The platform's order whose derived `cl_ord_id` Kraken reports, from the account's orders of
+/// the last week in the orders table (its `ByAccount` index), each id derived as the Kraken
+/// client derives it; what was read is kept for the next lookups.
+pub fn kraken_owner_lookup(
+    aws: AwsJsonClient,
+    orders_table: String,
+    account: String,
+) -> fks_kraken::OwnerLookup {
+    let mut known: HashMap<String, String> = HashMap::new();
+    Box::new(move |cl_ord_id: &str| {
+        if let Some(id) = known.get(cl_ord_id) {
+            return Ok(Some(id.clone()));
+        }
+        let unreadable = |e: AwsError| {
+            fks_execution_core::ExchangeError::new(
+                fks_execution_core::ErrorClass::Retryable,
+                format!("orders table unreadable: {e}"),
+            )
+        };
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let mut request = json!({
+            "TableName": orders_table,
+            "IndexName": "ByAccount",
+            "KeyConditionExpression": "account = :account AND created_ms >= :since",
+            "ExpressionAttributeValues": {
+                ":account": {"S": account},
+                ":since": {"N": now_ms.saturating_sub(OWNER_LOOKBACK_MS).to_string()},
+            },
+            "ProjectionExpression": "client_order_id",
+        });
+        loop {
+            let page =
+                aws.call("dynamodb", "1.0", "DynamoDB_20120810.Query", &request).map_err(unreadable)?;
+            let items = page.get("Items").and_then(Value::as_array).into_iter().flatten();
+            for id in items.filter_map(|item| string_attribute(item, "client_order_id")) {
+                known.insert(fks_kraken::ids::cl_ord_id(id), id.to_owned());
+            }
+            match page.get("LastEvaluatedKey") {
+                Some(next) => request["ExclusiveStartKey"] = next.clone(),
+                None => break,
+            }
+        }
+        Ok(known.get(cl_ord_id).cloned())
+    })
 }
 
 fn var(name: &str) -> Result<String, AwsError> {

@@ -29,6 +29,10 @@ const COST_TRADING: u32 = 0;
 const HISTORY_PAGES: u64 = 4;
 const HISTORY_PAGE: u64 = 50;
 
+/// Finds the platform's client order id whose derived `cl_ord_id` Kraken reports (see
+/// [`crate::ids`]), in the caller's own records; `None` if no order of the platform has it.
+pub type OwnerLookup = Box<dyn FnMut(&str) -> Result<Option<String>, ExchangeError> + Send>;
+
 /// A Kraken spot REST client. Blocking, like the engine's [`ExchangeClient`].
 pub struct KrakenClient {
     config: KrakenConfig,
@@ -39,6 +43,7 @@ pub struct KrakenClient {
     // cl_ord_id -> the platform's id, for the ids this instance sent (a derived UUID cannot be
     // read back otherwise).
     sent_ids: HashMap<String, String>,
+    owner_lookup: Option<OwnerLookup>,
 }
 
 impl std::fmt::Debug for KrakenClient {
@@ -93,7 +98,39 @@ impl KrakenClient {
             .build()
             .into();
         let counter = CallCounter::new(config.counter_max, config.counter_decay_centi_per_s);
-        Self { config, agent, last_nonce: 0, counter, pairs: None, sent_ids: HashMap::new() }
+        Self {
+            config,
+            agent,
+            last_nonce: 0,
+            counter,
+            pairs: None,
+            sent_ids: HashMap::new(),
+            owner_lookup: None,
+        }
+    }
+
+    /// The same client reading a derived `cl_ord_id` back through `lookup` when this instance did
+    /// not send it (another process placed the order, or this one started since).
+    #[must_use]
+    pub fn with_owner_lookup(mut self, lookup: OwnerLookup) -> Self {
+        self.owner_lookup = Some(lookup);
+        self
+    }
+
+    /// The platform's id of Kraken's `cl_ord_id`: as sent, or read back.
+    fn platform_id(&mut self, cl_ord_id: String) -> Result<String, ExchangeError> {
+        if let Some(id) = self.sent_ids.get(&cl_ord_id) {
+            return Ok(id.clone());
+        }
+        if crate::ids::is_uuid(&cl_ord_id) {
+            if let Some(lookup) = self.owner_lookup.as_mut() {
+                if let Some(id) = lookup(&cl_ord_id)? {
+                    self.sent_ids.insert(cl_ord_id, id.clone());
+                    return Ok(id);
+                }
+            }
+        }
+        Ok(cl_ord_id)
     }
 
     /// The local mirror of the REST call counter, in calls.
@@ -362,6 +399,7 @@ impl KrakenClient {
     /// (an order that closes between the two reads is then found closed).
     fn find(&mut self, command: &OrderCommand) -> Result<Option<(String, OrderView)>, ExchangeError> {
         let id = cl_ord_id(&command.client_order_id);
+        self.sent_ids.insert(id.clone(), command.client_order_id.clone());
         let params = [("cl_ord_id", id)];
         let open: Open = self.private("OpenOrders", &params, COST_QUERY)?;
         if let Some(found) = open.open.into_iter().next() {
@@ -448,7 +486,8 @@ impl ExchangeClient for KrakenClient {
     }
 
     /// `QueryOrders` by txid: the `cl_ord_id` the order carries, read back to the platform's id
-    /// when this instance sent it (a derived UUID is otherwise answered as it is).
+    /// (from what this instance sent or looked up, else through the owner lookup; a derived UUID
+    /// nobody knows is answered as it is).
     fn client_order_id_of(
         &mut self,
         _symbol: &str,
@@ -456,10 +495,10 @@ impl ExchangeClient for KrakenClient {
     ) -> Result<Option<String>, ExchangeError> {
         let params = [("txid", venue_order_id.to_owned())];
         match self.private::<HashMap<String, OrderView>>("QueryOrders", &params, COST_QUERY) {
-            Ok(mut found) => Ok(found
-                .remove(venue_order_id)
-                .and_then(|v| v.cl_ord_id)
-                .map(|id| self.sent_ids.get(&id).cloned().unwrap_or(id))),
+            Ok(mut found) => match found.remove(venue_order_id).and_then(|v| v.cl_ord_id) {
+                Some(id) => self.platform_id(id).map(Some),
+                None => Ok(None),
+            },
             Err(err) if err.message.contains(INVALID_ORDER) || err.message.contains(UNKNOWN_ORDER) => {
                 Ok(None)
             }

@@ -309,6 +309,12 @@ fn trade_history_from_a_cursor_and_the_owner_of_a_venue_order() {
     let after_first = client.trades("BTCUSDT", Some(first_seq)).unwrap();
     let owner_short = sim.client().client_order_id_of("BTCUSDT", &buy.venue_order_id).unwrap();
     let owner_long = client.client_order_id_of("BTCUSDT", &sell.venue_order_id).unwrap();
+    // A cold instance reads the derived id back through the platform's records.
+    let derived = fks_kraken::ids::cl_ord_id(LONG_ID);
+    let mut cold =
+        sim.client().with_owner_lookup(Box::new(move |id| Ok((id == derived).then(|| LONG_ID.to_owned()))));
+    let owner_cold = cold.client_order_id_of("BTCUSDT", &sell.venue_order_id).unwrap();
+    let owner_unknown = sim.client().client_order_id_of("BTCUSDT", &sell.venue_order_id).unwrap();
     let nobody = client.client_order_id_of("BTCUSDT", "OAAAAA-AAAAA-ZZZZZZ").unwrap();
 
     let sold = all.iter().find(|t| t.venue_order_id == sell.venue_order_id).expect("the sell traded");
@@ -318,5 +324,11 @@ fn trade_history_from_a_cursor_and_the_owner_of_a_venue_order() {
     assert!(after_first.iter().any(|t| t.venue_order_id == sell.venue_order_id));
     assert_eq!(owner_short.as_deref(), Some("hist-1"));
     assert_eq!(owner_long.as_deref(), Some(LONG_ID), "this instance sent the derived id");
+    assert_eq!(owner_cold.as_deref(), Some(LONG_ID));
+    assert_eq!(
+        owner_unknown,
+        Some(fks_kraken::ids::cl_ord_id(LONG_ID)),
+        "nobody knows it: answered as Kraken has it"
+    );
     assert_eq!(nobody, None);
 }
