@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from fks.errors import BadRequest, Conflict, TemporaryError
 from fks.settings import SETTINGS, setting
 from fks.settings.catalogue import MAX_VALUE_BYTES
@@ -113,8 +115,17 @@ class SettingsStore:
         if len(new_text.encode()) > MAX_VALUE_BYTES:
             raise BadRequest(f"{name} is {len(new_text.encode())} bytes as JSON; the store holds {MAX_VALUE_BYTES}")
         version = expected_version + 1
-        self._claim(name, version, current, new_text, by)
-        put = self._ssm.put_parameter(Name=self._path(name), Value=new_text, Type="String", Overwrite=True)
+        claimed_ms = self._claim(name, version, current, new_text, by)
+        try:
+            put = self._ssm.put_parameter(Name=self._path(name), Value=new_text, Type="String", Overwrite=True)
+        except ClientError as error:
+            # Nothing was stored: give the version back at once rather than after the lease.
+            self._audit.delete_item(
+                Key={"setting": name, "version": version},
+                ConditionExpression="applied = :no AND at_ms = :at",
+                ExpressionAttributeValues={":no": False, ":at": claimed_ms},
+            )
+            raise TemporaryError(f"could not store {name}: {error}; nothing changed, try again") from error
         self._audit.update_item(
             Key={"setting": name, "version": version},
             UpdateExpression="SET applied = :yes, parameter_version = :pv",
@@ -122,7 +133,8 @@ class SettingsStore:
         )
         return self.read(name), True
 
-    def _claim(self, name: str, version: int, current: StoredSetting, new_text: str, by: str) -> None:
+    def _claim(self, name: str, version: int, current: StoredSetting, new_text: str, by: str) -> int:
+        """Claim the audit entry of ``version``; answers the claim's time (its identity)."""
         now_ms = int(self._clock() * 1000)
         try:
             self._audit.put_item(
@@ -143,6 +155,7 @@ class SettingsStore:
                 f"{name} is being changed from version {current.version} by another edit; reload it and edit again",
                 details={"setting": name, "version": current.version},
             ) from None
+        return now_ms
 
     def history(self, name: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Applied changes, newest first: who changed which setting from what to what, and when."""
