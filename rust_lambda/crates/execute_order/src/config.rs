@@ -569,6 +569,7 @@ const OWNER_LOOKBACK_MS: u64 = 7 * 86_400_000;
 /// The platform's order whose derived `cl_ord_id` Kraken reports, from the account's orders of
 /// the last week in the orders table (its `ByAccount` index), each id derived as the Kraken
 /// client derives it; what was read is kept for the next lookups.
+#[must_use]
 pub fn kraken_owner_lookup(
     aws: AwsJsonClient,
     orders_table: String,
