@@ -484,6 +484,27 @@ impl Store for DynamoStore {
         let mut last_refusal = String::new();
         for _ in 0..RESERVE_ATTEMPTS {
             let state = self.load_risk_state(account)?;
+            // The position read in this attempt, to check the caps on and to condition on.
+            let mut position_check = None;
+            if let Some(cap) = &reservation.position_cap {
+                let position = self.load_position(account, &cap.command.symbol)?;
+                let qty = position.as_ref().map_or(Decimal::ZERO, |p| p.position.quantity());
+                if let Err(refusal) = cap.check(qty, &state, reservation.now_ms) {
+                    return Ok(Err(refusal));
+                }
+                let key = json!({ "account": s(account), "symbol": s(&cap.command.symbol) });
+                position_check = Some(match position {
+                    Some(stored) => json!({ "ConditionCheck": {
+                        "TableName": self.positions_table, "Key": key,
+                        "ConditionExpression": "version = :version",
+                        "ExpressionAttributeValues": { ":version": n(stored.version) },
+                    }}),
+                    None => json!({ "ConditionCheck": {
+                        "TableName": self.positions_table, "Key": key,
+                        "ConditionExpression": "attribute_not_exists(symbol)",
+                    }}),
+                });
+            }
             let stamps = match state.admit(reservation) {
                 Ok(stamps) => stamps,
                 Err(refusal) => return Ok(Err(refusal)),
@@ -510,7 +531,8 @@ impl Store for DynamoStore {
                 "ConditionExpression": "attribute_not_exists(report) AND claim_owner = :owner",
                 "ExpressionAttributeValues": { ":counted": { "BOOL": true }, ":owner": s(owner) },
             });
-            let items = json!([{ "Update": risk }, { "Update": order }]);
+            let mut items = vec![json!({ "Update": risk }), json!({ "Update": order })];
+            items.extend(position_check);
             match self.call("TransactWriteItems", &json!({ "TransactItems": items })) {
                 Ok(_) => return Ok(Ok(())),
                 Err(e) if e.kind == "TransactionCanceledException" => {

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use fks_execution_core::{
-    Decimal, ExecutionReport, HaltReason, OrderCommand, Position, RateLimit, Side, TradingState,
+    Decimal, ExecutionReport, HaltReason, OrderCommand, Position, PositionLimit, RateLimit, RiskDenial,
+    RiskEngine, RiskLimits, RiskRequest, Side, TradingState,
 };
 
 use crate::aws::AwsError;
@@ -135,6 +136,62 @@ pub struct Reservation {
     pub now_ms: u64,
     /// Which limits may refuse the order; it is counted in both either way.
     pub checks: Checks,
+    /// The position caps to check again on the position and open quantity as stored at the
+    /// moment of the write (`None`: no cap configured, or an order the caps do not refuse).
+    pub position_cap: Option<PositionCap>,
+}
+
+/// The position caps an order must fit in, checked in the reservation's write: the engine
+/// checked them on what it read before, and an order of another invocation may have been
+/// reserved or filled since. The position item's version is a condition of the write, the open
+/// quantity is in the item the write is conditional on, so two concurrent orders cannot both
+/// take the last room under a cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionCap {
+    /// The order.
+    pub command: OrderCommand,
+    /// Its price for notional figures (limit, else stop, else mark).
+    pub reference_price: Decimal,
+    /// The caps (`position_limit`, `position_limits`); the other limits are not looked at.
+    pub limits: RiskLimits,
+}
+
+impl PositionCap {
+    /// The caps of `limits`, unless none is configured.
+    #[must_use]
+    pub fn of(limits: &RiskLimits, command: &OrderCommand, reference_price: Decimal) -> Option<Self> {
+        let none = limits.position_limit == PositionLimit::default() && limits.position_limits.is_empty();
+        let limits = RiskLimits {
+            position_limit: limits.position_limit,
+            position_limits: limits.position_limits.clone(),
+            ..RiskLimits::default()
+        };
+        (!none).then(|| Self { command: command.clone(), reference_price, limits })
+    }
+
+    /// Checks the order against the position `position_qty` and the open quantity in `state`,
+    /// by the core's own position rule.
+    ///
+    /// # Errors
+    /// [`ReserveRefusal::Risk`] naming the cap.
+    pub fn check(&self, position_qty: Decimal, state: &RiskState, now_ms: u64) -> Result<(), ReserveRefusal> {
+        let command = &self.command;
+        let open_qty_same_side = state
+            .open_qty
+            .iter()
+            .filter(|(symbol, side, _)| *symbol == command.symbol && *side == command.side)
+            .map(|(_, side, qty)| side.sign() * *qty)
+            .sum();
+        let request = RiskRequest {
+            command,
+            reference_price: self.reference_price,
+            position_qty,
+            open_qty_same_side,
+            open_orders: 0,
+            total_pnl: Decimal::ZERO,
+        };
+        RiskEngine::new(self.limits.clone()).check(&request, now_ms).map_err(ReserveRefusal::Risk)
+    }
 }
 
 /// Which persisted limits a reservation is checked against. Every order the platform sends is
@@ -161,6 +218,8 @@ pub enum ReserveRefusal {
     OrderRate(RateLimit),
     /// The claim is no longer the caller's: it must not place.
     ClaimLost,
+    /// A position cap, on the position and open quantity as stored now.
+    Risk(RiskDenial),
 }
 
 impl RiskState {
@@ -572,7 +631,15 @@ impl Store for MemoryStore {
         if !held {
             return Ok(Err(ReserveRefusal::ClaimLost));
         }
-        let stamps = match self.clone_risk_state(account).admit(reservation) {
+        let state = self.clone_risk_state(account);
+        if let Some(cap) = &reservation.position_cap {
+            let position = self.positions.get(&(account.to_owned(), cap.command.symbol.clone()));
+            let qty = position.map_or(Decimal::ZERO, |p| p.position.quantity());
+            if let Err(refusal) = cap.check(qty, &state, reservation.now_ms) {
+                return Ok(Err(refusal));
+            }
+        }
+        let stamps = match state.admit(reservation) {
             Ok(stamps) => stamps,
             Err(refusal) => return Ok(Err(refusal)),
         };

@@ -173,3 +173,62 @@ fn an_amend_is_an_order_for_the_rate_and_keeps_the_open_order_count() {
     let risk = store.lock().clone_risk_state(common::ACCOUNT);
     assert_eq!((risk.open_orders, risk.order_stamps.len()), (1, 2));
 }
+
+#[test]
+fn the_reservation_checks_the_position_cap_on_what_is_stored_when_it_writes() {
+    use execute_order::store::{Checks, Claim, Exposure, PositionCap, Reservation, ReserveRefusal, Store};
+    let limits = RiskLimits {
+        position_limit: PositionLimit { max_quantity: Some(d("0.002")), max_notional: None },
+        ..RiskLimits::default()
+    };
+    let mut store = execute_order::store::MemoryStore::default();
+    let claim = Claim { owner: "me".into(), claimed_ms: 1, lease_until_ms: 100_000 };
+    let mut reserve = |id: &str, quantity: &str| {
+        let order: fks_execution_core::OrderCommand =
+            serde_json::from_str(&limit(id, "buy", quantity, "41000.00")).unwrap();
+        assert!(store.claim(&order, &claim).unwrap());
+        let reservation = Reservation {
+            exposure: Exposure::of(&order),
+            max_open_orders: None,
+            order_rate: None,
+            now_ms: 2,
+            checks: Checks::All,
+            position_cap: PositionCap::of(&limits, &order, d("41000")),
+        };
+        store.reserve(common::ACCOUNT, id, "me", &reservation).unwrap()
+    };
+
+    // Both engines saw an empty book; the second write sees the first's open quantity.
+    let first = reserve("p-1", "0.002");
+    let second = reserve("p-2", "0.001");
+
+    assert_eq!(first, Ok(()));
+    match second {
+        Err(ReserveRefusal::Risk(denial)) => assert!(denial.message.contains("above 0.002"), "{denial:?}"),
+        other => panic!("the cap refuses it: {other:?}"),
+    }
+}
+
+#[test]
+fn concurrent_invocations_cannot_both_take_the_last_room_under_a_position_cap() {
+    let limits = RiskLimits {
+        position_limit: PositionLimit { max_quantity: Some(d("0.003")), max_notional: None },
+        ..RiskLimits::default()
+    };
+    let (store, venue) = (SharedMemoryStore::default(), SharedPaper::default());
+
+    let answers: Vec<_> = (0..12)
+        .map(|i| {
+            let mut handler = instance(&store, &venue, limits.clone());
+            thread::spawn(move || {
+                handler.handle_json(&limit(&format!("c-{i}"), "buy", "0.001", "41000.00"), 1)
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().expect("no panic"))
+        .collect();
+
+    assert_eq!(answers.iter().filter(|a| a.is_ok()).count(), 3, "{answers:?}");
+    assert_eq!(venue.lock().working_orders(), 3);
+}

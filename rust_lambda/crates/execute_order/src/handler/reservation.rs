@@ -15,7 +15,7 @@ use fks_execution_core::{
 
 use super::{Failure, Handler};
 use crate::market::MarketData;
-use crate::store::{Checks, Claim, Exposure, Reservation, ReserveRefusal, Store};
+use crate::store::{Checks, Claim, Exposure, PositionCap, Reservation, ReserveRefusal, Store};
 
 /// What a holder needs to place: its claim, the venue's answer if the order exists already,
 /// and whether an earlier holder already reserved the order's place in the limits.
@@ -60,6 +60,7 @@ impl<'a, S: Store> ReservationGate<'a, S> {
             order_rate: self.limits.order_rate,
             now_ms,
             checks: Checks::All,
+            position_cap: PositionCap::of(self.limits, request.command, request.reference_price),
         };
         let refusal = match self.store.reserve(self.account, self.id, self.owner, &reservation) {
             Ok(Ok(())) => {
@@ -112,6 +113,7 @@ fn risk_denial(limits: &RiskLimits, id: &str, refusal: &ReserveRefusal) -> Resul
             let message = format!("order {id} was taken over by another invocation");
             return Err(Failure::new("TemporaryError", message));
         }
+        ReserveRefusal::Risk(denial) => return Ok(Denial::Risk(denial.clone())),
     };
     Ok(Denial::Risk(RiskDenial { rule, message }))
 }
@@ -137,6 +139,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             order_rate: self.limits.order_rate,
             now_ms,
             checks,
+            position_cap: None,
         };
         match self.store.reserve(&self.account, &command.client_order_id, owner, &reservation)? {
             Ok(()) => Ok(()),
