@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.accounts import AccountSettings, secret_readable, trading_secret_prefix
+from fks.accounts import AccountSettings, readonly_secret_prefix, secret_readable, trading_secret_prefix
 from fks.errors import BadRequest
 from fks.execution import ACCOUNT_PATTERN
 from fks.observability import API, observed
@@ -52,18 +52,24 @@ def get_account(account: AccountId) -> dict[str, Any]:
 def put_account(account: AccountId, settings: Annotated[AccountSettings, Body()]) -> dict[str, Any]:
     """Create or replace a trading account's settings."""
     stage = env.get(env.STAGE)
-    if settings.secret_id is not None and stage and not secret_readable(settings.secret_id, stage):
-        prefix = trading_secret_prefix(stage)
-        raise BadRequest(
-            f"invalid request: secret_id {settings.secret_id!r} must name a secret {prefix}-<name> "
-            f"(or {prefix}): execute_order may read no other",
-            details={"problems": [{"field": "secret_id", "problem": f"must be named {prefix}-<name>"}]},
-        )
+    if stage:
+        _check_secret("secret_id", settings.secret_id, trading_secret_prefix(stage), "execute_order")
+        _check_secret("readonly_secret_id", settings.readonly_secret_id, readonly_secret_prefix(stage), "reconcile")
     stored, created = _store().put(account, settings)
     logger.info(
         "account stored", extra={"account": account, "venue": stored.venue, "mode": stored.mode, "new_account": created}
     )
     return {"account": stored.model_dump(mode="json"), "created": created}
+
+
+def _check_secret(field: str, secret_id: str | None, prefix: str, reader: str) -> None:
+    """A secret the reading function's policy lets it read, or a 400 naming the field."""
+    if secret_id is not None and not secret_readable(secret_id, prefix):
+        raise BadRequest(
+            f"invalid request: {field} {secret_id!r} must name a secret {prefix}-<name> (or {prefix}): "
+            f"{reader} may read no other",
+            details={"problems": [{"field": field, "problem": f"must be named {prefix}-<name>"}]},
+        )
 
 
 @observed(logger, correlation=API)

@@ -1,4 +1,5 @@
-"""On its schedule: sync the trading account's orders, then compare the engine's positions with
+"""On its schedule, for the trading account and then each enabled account of the accounts table
+(on its venue): sync the orders, then compare the engine's positions with
 the exchange's balances (read-only key) — in paper trading with the portfolio's books, no key
 needed — and with the NinjaTrader bridge's reports. A mismatch halts that account (the engine's
 HALTED state, reason ``reconciliation_mismatch``: nothing trades until someone looks and resumes
@@ -18,10 +19,14 @@ from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.accounts import Account
+from fks.errors import FksError
 from fks.invocations import ReconcileRun, parse_event
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
+from fks_adapters.accounts.routing import account_store
 from fks_adapters.exchanges import make_exchange
+from fks_adapters.exchanges.clients import keyed_client
 from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
@@ -47,6 +52,41 @@ def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCh
     )
 
 
+def _account_check(account: Account, *, tolerance: Decimal) -> SpotCheck:
+    """An accounts-table account on its own venue: paper against its books; testnet and live
+    against the venue's balances read with its read-only key (none: synced, not compared)."""
+    tables, portfolio = wiring.execution_tables(), wiring.portfolio_store()
+    sync = wiring.order_sync().on_venue(account.venue)
+    if account.mode == "paper":
+        return PaperReconciler(tables, portfolio, sync, account.venue).run(account.account)
+    if account.readonly_secret_id is None:
+        outcome = sync.run(account.account)
+        return SpotCheck([outcome], skipped="no read-only key: give the account a readonly_secret_id")
+    key: Any = parameters.get_secret(account.readonly_secret_id, transform="json", max_age=300)
+    exchange = keyed_client(account.venue, account.account, account.mode, key, account.base_url)
+    return SpotReconciler(tables, portfolio, sync, exchange, account.venue).run(account.account, tolerance=tolerance)
+
+
+def _other_accounts(default: str, tolerance: Decimal) -> tuple[list[SpotCheck], list[dict[str, Any]]]:
+    """Every other enabled account of the accounts table, one failing not stopping the rest."""
+    store = account_store()
+    checks: list[SpotCheck] = []
+    reports: list[dict[str, Any]] = []
+    for account in store.list_accounts() if store is not None else []:
+        if account.account == default or not account.enabled:
+            continue
+        try:
+            check = _account_check(account, tolerance=tolerance)
+        except Exception as error:  # one account failing (its venue, its key) must not stop the others
+            logger.exception("reconciliation failed", extra={"account": account.account, "venue": account.venue})
+            message = error.message if isinstance(error, FksError) else str(error)
+            reports.append({"account": account.account, "failed": f"{type(error).__name__}: {message}"})
+            continue
+        checks.append(check)
+        reports.append({"account": account.account, "mismatches": len(check.mismatches), "skipped": check.skipped})
+    return checks, reports
+
+
 def _halt(mismatches: list[Mismatch]) -> list[str]:
     tables = wiring.execution_tables()
     halted = sorted({m.account for m in mismatches})
@@ -67,14 +107,17 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     account = wiring.trading_account()
     run = parse_event(ReconcileRun, event, "Reconcile")
     spot = _spot_check(account, rebaseline=run.rebaseline, tolerance=run.tolerance)
-    for outcome in spot.syncs:
-        report_outcome(outcome, logger)
-    if spot.skipped:
-        logger.warning("spot positions not compared", extra={"account": account, "why": spot.skipped})
-    mismatches = spot.mismatches + ninjatrader_mismatches(ninja_reads())
+    # The accounts table's other accounts (a rebaseline is the deployment's own account's only).
+    others, other_reports = _other_accounts(account, run.tolerance)
+    for check in [spot, *others]:
+        for outcome in check.syncs:
+            report_outcome(outcome, logger)
+        if check.skipped:
+            logger.warning("spot positions not compared", extra={"why": check.skipped})
+    mismatches = [m for check in (spot, *others) for m in check.mismatches] + ninjatrader_mismatches(ninja_reads())
     metrics.add_metric(name="ReconciliationMismatches", unit=MetricUnit.Count, value=len(mismatches))
     halted = set(_halt(mismatches) if mismatches else [])
-    halted |= {outcome.account for outcome in spot.syncs if outcome.foreign_fills}
+    halted |= {outcome.account for check in (spot, *others) for outcome in check.syncs if outcome.foreign_fills}
     if not mismatches:
         logger.info("positions agree", extra={"account": account})
     return {
@@ -83,4 +126,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "foreign_fills": [f.model_dump(mode="json") for outcome in spot.syncs for f in outcome.foreign_fills],
         "halted": sorted(halted),
         "skipped": spot.skipped,
+        "accounts": other_reports,
     }

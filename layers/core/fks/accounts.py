@@ -32,6 +32,9 @@ class AccountSettings(BaseModel):
     venue: Venue
     mode: AccountMode
     secret_id: str | None = Field(default=None, pattern=SECRET_ID_PATTERN)
+    # A read-only key of the same account, for reconciliation (balances only): the trading key has
+    # one reader, execute_order. Without it a testnet or live account is synced but not compared.
+    readonly_secret_id: str | None = Field(default=None, pattern=SECRET_ID_PATTERN)
     base_url: str | None = Field(default=None, max_length=200)
     # Absent: the deployment's execution limits (the execution_risk_limits setting) apply.
     risk_limits: ExecutionRiskLimits | None = None
@@ -69,8 +72,13 @@ def trading_secret_prefix(stage: str) -> str:
     return f"fks-trading-{stage}"
 
 
-def secret_readable(secret_id: str, stage: str) -> bool:
-    """Whether ``execute_order`` of ``stage`` may read ``secret_id`` (a name or an ARN)."""
+def readonly_secret_prefix(stage: str) -> str:
+    """Read-only keys for reconciliation are secrets named ``fks-exchange-readonly-<stage>-<name>``."""
+    return f"fks-exchange-readonly-{stage}"
+
+
+def secret_readable(secret_id: str, prefix: str) -> bool:
+    """Whether ``secret_id`` (a name or an ARN) is ``prefix`` or ``prefix-<name>``: the secrets the
+    functions' policies let them read."""
     name = secret_id.split(":secret:", 1)[1] if ":secret:" in secret_id else secret_id
-    prefix = trading_secret_prefix(stage)
     return name == prefix or name.startswith(f"{prefix}-")

@@ -13,6 +13,7 @@ from fks import env
 from fks.accounts import AccountSettings
 from fks.errors import BadRequest
 from fks.execution import CancelOrderCommand, OrderCommand, SyncCommand
+from fks.market_data.symbols import from_engine_symbol
 from fks_adapters.exchanges.venues import VENUE_IDS, base_url_for, venue
 
 
@@ -89,12 +90,15 @@ def test_a_base_url_must_be_https_or_this_machine(url: str, accepted: str | None
 
 def test_risk_limits_are_the_engines_and_refuse_what_it_refuses() -> None:
     # Act
-    limits = AccountSettings(venue="binance", mode="paper", risk_limits={"max_order_notional": "1000"}).risk_limits
+    limits = AccountSettings.model_validate(
+        {"venue": "binance", "mode": "paper", "risk_limits": {"max_order_notional": "1000"}}
+    ).risk_limits
 
     # Assert
+    assert limits is not None
     assert limits.max_order_notional == Decimal(1000)
     with pytest.raises(ValidationError, match="max_open_order"):
-        AccountSettings(venue="binance", mode="paper", risk_limits={"max_open_order": 3})
+        AccountSettings.model_validate({"venue": "binance", "mode": "paper", "risk_limits": {"max_open_order": 3}})
 
 
 def test_every_venue_of_the_command_has_an_adapter() -> None:
@@ -126,3 +130,12 @@ def test_a_testnet_account_never_reaches_production_by_default(monkeypatch: pyte
     # Act / Assert
     with pytest.raises(BadRequest, match="kraken has no spot testnet"):
         base_url_for("kraken", "testnet")
+
+
+@pytest.mark.parametrize(
+    ("raw", "exchange", "unified"),
+    [("BTCUSDT", "binance", "BTC/USDT"), ("BTCUSDT", "kraken", "BTC/USDT"), ("ETHUSDC", "coinbase", "ETH/USDC")],
+)
+def test_the_engines_symbols_read_the_same_for_every_venue(raw: str, exchange: str, unified: str) -> None:
+    # The engine spells every venue's pairs as its commands do (BTCUSDT), never XBTUSDT or BTC-USDT
+    assert from_engine_symbol(raw, exchange) == unified

@@ -66,6 +66,8 @@ def _item(account: Account) -> dict[str, Any]:
         item["secret_id"] = {"S": account.secret_id}
     if account.base_url is not None:
         item["base_url"] = {"S": account.base_url}
+    if account.readonly_secret_id is not None:
+        item["readonly_secret_id"] = {"S": account.readonly_secret_id}
     if account.risk_limits is not None:
         item["risk_limits"] = {"S": account.risk_limits.model_dump_json(exclude_none=True)}
     return item
@@ -78,6 +80,7 @@ def _account(item: dict[str, Any]) -> Account:
         mode=item["mode"]["S"],
         secret_id=item["secret_id"]["S"] if "secret_id" in item else None,
         base_url=item["base_url"]["S"] if "base_url" in item else None,
+        readonly_secret_id=item["readonly_secret_id"]["S"] if "readonly_secret_id" in item else None,
         risk_limits=json.loads(item["risk_limits"]["S"]) if "risk_limits" in item else None,
         enabled=item["enabled"]["BOOL"],
         updated_at=item["updated_at"]["S"],

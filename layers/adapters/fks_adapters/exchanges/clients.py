@@ -57,4 +57,8 @@ def keyed_client(
         secret=secret["api_secret"],
         **options,
     )
+    if spec.id == "kraken":
+        # Kraken refuses a nonce not above the last one its key signed; execute_order signs the
+        # same account's calls with microseconds, so a millisecond nonce here would always lose.
+        exchange.nonce = exchange.microseconds
     return with_budget(exchange, shared_budget(spec.id, account))

@@ -8,6 +8,7 @@ The scheduled ``sync_orders`` runs it; reconciliation runs it too, so it compare
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,10 +75,19 @@ class OrderSync:
         self.signals = signals
         self.exchange = exchange  # the venue execute_order trades, whose spelling its symbols use
         self._owners: dict[str | None, FillOwner] = {}
+        self.venue: Venue | None = None  # what ``run`` names when not told (see ``on_venue``)
+
+    def on_venue(self, venue: Venue | None) -> OrderSync:
+        """This sync for an account of ``venue``: every ``run`` names it unless told another (the
+        reconciler's syncs of an accounts-table account)."""
+        bound = copy.copy(self)
+        bound.venue = venue
+        return bound
 
     def run(self, account: str, venue: Venue | None = None) -> SyncOutcome:
         """Sync ``account``; ``venue`` is its venue from the accounts table (None: the engine's own)."""
-        result = SyncResult.model_validate(self.invoker.execute(SyncCommand(account=account, venue=venue)))
+        command = SyncCommand(account=account, venue=venue or self.venue)
+        result = SyncResult.model_validate(self.invoker.execute(command))
         now_ms = int(time.time() * 1000)
         if result.unreachable:
             # The engine changed nothing: count the miss, try again next run.

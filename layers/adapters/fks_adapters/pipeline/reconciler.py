@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from fks.market_data.symbols import from_exchange_symbol, parse_symbol
+from fks.market_data.symbols import from_engine_symbol, parse_symbol
 from fks.pipeline.reconciliation import (
     Mismatch,
     book_mismatches,
@@ -45,7 +45,7 @@ def engine_assets(tables: ExecutionTables, account: str, exchange: str) -> dict[
     """The engine's spot positions per base asset (``BTCUSDT`` → ``BTC``)."""
     held: dict[str, Decimal] = defaultdict(Decimal)
     for row in tables.positions(account):
-        base = parse_symbol(from_exchange_symbol(row["symbol"], exchange)).base
+        base = parse_symbol(from_engine_symbol(row["symbol"], exchange)).base
         held[base] += Decimal(row["quantity"])
     return dict(held)
 

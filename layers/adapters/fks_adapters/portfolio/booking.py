@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fks.execution import ExecutionReport
-from fks.market_data.symbols import from_exchange_symbol, validate_symbol
+from fks.market_data.symbols import from_engine_symbol, validate_symbol
 from fks.portfolio.order_fills import unbooked_rest
 from fks_adapters.portfolio.store import FillToApply, OrderGuard, PortfolioStore
 
@@ -48,7 +48,7 @@ def to_unified(symbol: str, exchange: str) -> str:
     """A symbol the engine names (``BTCUSDT``, the spelling its command gave), unified
     (``BTC/USDT``) by the exchange's quote assets; one already unified is kept. Only for what
     carries no unified symbol: the engine's position rows, and reports rebuilt from a stored order."""
-    return validate_symbol(symbol) if "/" in symbol else from_exchange_symbol(symbol, exchange)
+    return from_engine_symbol(symbol, exchange)
 
 
 def book_report(store: PortfolioStore, account: str, report: ExecutionReport, owner: FillOwner) -> int:

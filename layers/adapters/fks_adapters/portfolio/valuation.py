@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fks.market_data.symbols import from_exchange_symbol
+from fks.market_data.symbols import from_engine_symbol
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.prices import CandlePrices
 from fks_adapters.portfolio.store import PortfolioStore
@@ -105,7 +105,7 @@ class PortfolioValuer:
             quantity = Decimal(row["quantity"])
             if quantity == 0:
                 continue
-            symbol = from_exchange_symbol(row["symbol"], exchange)
+            symbol = from_engine_symbol(row["symbol"], exchange)
             entry = Decimal(row["avg_entry_price"])
             close = self.prices(exchange).last_close(symbol, now_ms=now_ms)
             marked.append(

@@ -13,6 +13,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fks.errors import BadRequest
+from fks.execution import Venue
 from fks.market_data.series import BASE_TIMEFRAME
 from fks.market_data.timeframes import Timeframe, ceil_time, floor_time, is_multiple_of
 
@@ -42,7 +43,8 @@ def parse_time_ms(value: object, name: str) -> int:
 class _Query(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    exchange: str = Field(default="binance", min_length=1, max_length=40, pattern=r"^[a-z0-9]+$")
+    # The venues collection reaches (an unknown one is a 400 listing them); Binance when unnamed.
+    exchange: Venue = "binance"
     timeframe: Timeframe = BASE_TIMEFRAME
     limit: int = Field(default=DEFAULT_PAGE, ge=1, le=MAX_PAGE)
 

@@ -149,3 +149,18 @@ def _bad_exchange_symbol(raw: object, exchange: str, why: str) -> BadRequest:
         f"cannot read {raw!r} as a {exchange} symbol: {why}",
         details={"symbol": str(raw), "exchange": exchange},
     )
+
+
+# Whose style the execution engine's symbols use, for every venue: its commands spell a pair
+# concatenated (BTCUSDT, fks.pipeline.orders.exchange_symbol), never as Kraken (XBTUSDT) or
+# Coinbase (BTC-USDT) do; each venue client maps it to the venue's own id.
+ENGINE_SPELLING = "binance"
+
+
+def from_engine_symbol(raw: str, exchange: str) -> str:
+    """Unified spelling of a symbol the engine names (``BTCUSDT``) for an account on ``exchange``:
+    read with that venue's quote assets when it spells pairs the same way, else as Binance's."""
+    if "/" in raw:
+        return validate_symbol(raw)
+    concatenated = symbol_style(exchange) is SymbolStyle.CONCATENATED
+    return from_exchange_symbol(raw, exchange if concatenated else ENGINE_SPELLING)
