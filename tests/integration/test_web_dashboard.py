@@ -338,6 +338,33 @@ def test_a_limit_is_changed_on_the_settings_page_after_an_unknown_key_and_a_stal
         stack.api("PUT", "/settings/portfolio_limits", json={"value": original["value"], "version": current["version"]})
 
 
+def test_a_limit_saved_on_the_settings_page_refuses_the_next_signal_without_a_deploy(
+    signed_in: Any, stack: StackHandle
+) -> None:
+    original = stack.api("GET", "/settings/portfolio_limits", scope="read").json()
+    open_page(signed_in, stack, "settings")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "setting-portfolio_limits")))
+    text = form.find_element(By.NAME, "value")
+    try:
+        text.clear()
+        text.send_keys('{"max_gross_exposure": "0.00001"}')  # about 1 USDT of the 100,000 equity
+        click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), "portfolio_limits saved"))
+        time.sleep(original["max_age_s"] + 1)  # the risk check's settings cache
+
+        signal = new_signal()
+        run(stack, signal)
+
+        record = stack.api("GET", f"/signals/{signal['signal_id']}", scope="read").json()["signal"]
+        assert record["status"] == "denied"
+        assert "max_gross_exposure" in record["reason"]
+    finally:
+        current = stack.api("GET", "/settings/portfolio_limits", scope="read").json()["setting"]
+        body = {"value": original["setting"]["value"], "version": current["version"]}
+        stack.api("PUT", "/settings/portfolio_limits", json=body)
+        time.sleep(original["max_age_s"] + 1)  # later tests trade under the limits they expect
+
+
 def waiting_signal(stack: StackHandle) -> tuple[str, str]:
     """A manual-mode signal the pipeline holds for a person: its id and execution ARN."""
     signal = new_signal(mode="manual")
