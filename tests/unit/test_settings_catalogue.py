@@ -59,3 +59,15 @@ def test_a_wrong_value_names_its_key_and_an_unknown_setting_lists_the_known_ones
 
 def test_portfolio_limits_keep_their_model_defaults_when_left_out() -> None:
     assert validate_setting("portfolio_limits", {}) == PortfolioLimits()
+
+
+def test_without_a_settings_store_a_function_uses_the_templates_initial_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fks_adapters.settings import current_setting
+
+    monkeypatch.delenv("FKS_SETTINGS_PREFIX", raising=False)
+    monkeypatch.setenv("FKS_PORTFOLIO_LIMITS", '{"max_open_positions": 3}')
+    assert current_setting("portfolio_limits").max_open_positions == 3
+
+    monkeypatch.setenv("FKS_PORTFOLIO_LIMITS", '{"max_open_positionz": 3}')
+    with pytest.raises(BadRequest, match="FKS_PORTFOLIO_LIMITS"):
+        current_setting("portfolio_limits")
