@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,27 @@ def test_the_forecast_strategy_runs_live_with_its_stored_model_and_a_stale_model
 
     assert refused["outcome"] == "refused"
     assert f"the forecast model of SOL-USDT (version {version}) is too old" in refused["reason"]
+
+
+def test_fks_ml_train_on_the_stacks_history_stores_models_the_stack_serves(
+    stored: StackHandle, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fks_local.aws_session import LOCAL_CREDENTIALS
+    from fks_local.cli import main
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", stored.endpoint_url)  # the command reaches the bucket as a user's would
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    for name, value in LOCAL_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"s3://{stored.output('DataBucketName')}"
+
+    code = main(["ml", "train", "--symbol", "SOL/USDT", "--timeframe", "1h", "--start", "2024-06-01",
+                 "--end", "2024-08-25", "--data", bucket, "--models", bucket, "--out", str(tmp_path)])  # fmt: skip
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    stored_line = next(line for line in out.splitlines() if line.startswith("stored the forecast model"))
+    version = stored_line.split(" version ")[1].split(" ")[0]
+    served = stored.api("GET", "/models/SOL-USDT/forecast", scope="read")
+    assert served.status_code == 200, served.text
+    assert served.json()["model_version"] == version

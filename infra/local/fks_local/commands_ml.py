@@ -47,6 +47,7 @@ def run(
     out, err = out or sys.stdout, err or sys.stderr
     try:
         get_strategy(args.gate_strategy)  # name a bad strategy before spending time on data
+        history.model_source(args)  # and a bad --models
         candles = load(args, out, store)
         trained = train_models(
             candles, gate_strategy=args.gate_strategy, progress=lambda step: print(f"... {step}", file=out, flush=True)
@@ -65,7 +66,27 @@ def run(
     if args.ml_command == "train":
         for path in save_models(trained, folder, stem):
             print(f"wrote {path}", file=out)
+        if args.models:
+            for kind, version in store_models(args, trained).items():
+                print(f"stored the {kind} model as version {version} in {args.models}", file=out)
     return 0
+
+
+def store_models(args: argparse.Namespace, trained: TrainedModels) -> dict[str, str]:
+    """The models into the stack's model store (``--models s3://BUCKET``), as ``POST /models/{asset}/train``
+    stores them: the model strategies deployed there evaluate with them."""
+    from fks_adapters.ml.model_store import ModelStore
+
+    if history.model_source(args) is None:  # validates the --models spelling
+        return {}
+    key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
+    models = ModelStore(args.models.removeprefix("s3://").strip("/"))
+    report = trained.report.model_dump(mode="json")
+    metadata = {"exchange": key.exchange, "symbol": key.symbol, "timeframe": key.timeframe.value, "report": report}
+    return {
+        "regime": models.put(key.partition_symbol, "regime", trained.regime.to_json(), metadata),
+        "forecast": models.put(key.partition_symbol, "forecast", trained.forecaster.to_json(), metadata),
+    }
 
 
 def load(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = None) -> Candles:
