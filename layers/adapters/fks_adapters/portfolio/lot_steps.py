@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fks import env
 from fks.errors import TemporaryError
-from fks_adapters.exchanges import make_exchange
+from fks_adapters.exchanges.clients import public_client
 
 
 def lot_steps(exchange_id: str, symbols: list[str]) -> dict[str, Decimal]:
     """Public market data only: no key. Symbols the exchange does not list are left out."""
     import ccxt  # imported here: only a rebalance pays for ccxt's import
 
-    exchange = make_exchange(exchange_id, base_url=env.get(env.EXCHANGE_BASE_URL) or None)
+    exchange = public_client(exchange_id)  # the venue's own URL, paid from its shared rate budget
     try:
         markets = exchange.load_markets()
     except ccxt.NetworkError as error:
