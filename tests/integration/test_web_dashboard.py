@@ -674,3 +674,20 @@ def test_past_optimisations_are_listed_newest_first_and_one_reopens_its_heat_map
     assert len(heat_map.find_elements(By.CSS_SELECTOR, "tbody td")) == 9
     assert newest[0]["id"] in signed_in.find_element(By.ID, "backtest-results").text
     assert javascript_errors(signed_in) == []
+
+
+def test_a_model_strategy_in_the_backtest_form_says_it_evaluates_a_stored_model(
+    signed_in: Any, stack: StackHandle
+) -> None:
+    open_page(signed_in, stack, "backtests")
+    form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "backtest-form")))
+
+    Select(form.find_element(By.NAME, "strategy")).select_by_value("ml_forecast")
+    note = wait(signed_in).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#backtest-form [data-role=strategy-inputs]"))
+    )
+
+    assert "the asset's stored forecast model" in note.text
+    Select(form.find_element(By.NAME, "strategy")).select_by_value("sma_cross")
+    assert not form.find_elements(By.CSS_SELECTOR, "[data-role=strategy-inputs]")
+    assert javascript_errors(signed_in) == []

@@ -13,9 +13,11 @@ export async function strategyTypes() {
   return types;
 }
 
-/** The inputs of one type's parameters, named `params.<name>` as the API's errors name them. */
+/** The inputs of one type's parameters, named `params.<name>` as the API's errors name them; a
+ * first line says what else the strategy reads (informative series, stored models to train first). */
 export function paramFields(type, values = {}) {
-  return (type?.parameters || []).map((parameter) => {
+  const needs = inputsNote(type);
+  return [...(needs ? [needs] : []), ...(type?.parameters || []).map((parameter) => {
     const name = `params.${parameter.name}`;
     const value = values[parameter.name] ?? parameter.default;
     const control = parameter.type === "choice"
@@ -25,7 +27,15 @@ export function paramFields(type, values = {}) {
         min: parameter.min ?? undefined, max: parameter.max ?? undefined, required: true,
       });
     return field(parameter.name, control, `${parameter.description}${range(parameter)}`);
-  });
+  })];
+}
+
+function inputsNote(type) {
+  const series = (type?.informative || []).map((i) => `${i.symbol || "its own symbol"} ${i.timeframe}`);
+  const models = (type?.models || []).map((kind) => `the asset's stored ${kind} model (POST /models/{asset}/train)`);
+  if (!series.length && !models.length) return null;
+  const parts = [...(series.length ? [`also reads ${series.join(", ")}`] : []), ...(models.length ? [`evaluates ${models.join(", ")}`] : [])];
+  return el("p.small.text-body-secondary.mb-2", { "data-role": "strategy-inputs" }, `This strategy ${parts.join("; ")}.`);
 }
 
 function range(parameter) {
