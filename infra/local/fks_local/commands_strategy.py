@@ -141,6 +141,11 @@ class {cls}(Strategy):
     def warmup_bars(self, params: Params) -> int:
         return int(params["window"]) - 1  # the first bar with a full window of closes
 
+    # Another timeframe or symbol (docs/strategies.md): declare it, then read it in compute_targets
+    # with ``daily = candles.informative_series("1d", "BTC/USDT")`` and ``daily.align(values)``.
+    # def informative(self, params: Params) -> tuple[Informative, ...]:
+    #     return (Informative.of("1d", "BTC/USDT", bars=20),)
+
     def compute_targets(self, candles: Candles, params: Params, cache: IndicatorCache) -> FloatArray:
         # targets[t] may use bars up to t only: ``fks strategy check {name}`` proves it.
         window = int(params["window"])
