@@ -153,3 +153,23 @@ second-target-tools: setup $(MINISTACK_VENV)/aws-sdk-pandas-layer.zip
 test-second-target: second-target-tools
 	$(BIN)/pytest tests/second_target -m second_target -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the second target collected no tests" >&2; exit 1; fi; exit $$rc
+
+# ---- LocalStack itself (issue 25): localstack-core on the host, no Docker, for the adapter tier
+# (S3 candle store, topics, queues, schedules, state machine definitions, secrets, metrics).
+# Python 3.13 (it imports warnings.deprecated) and the pins it needs on the host; service_identity
+# for its TLS-capable gateway.
+LOCALSTACK_VENV ?= $(VENV)-localstack
+.PHONY: localstack-tools test-localstack
+
+$(LOCALSTACK_VENV)/.installed: $(SAM_VENV)/.installed
+	PATH="$$($(CURDIR)/infra/localstack/python313.sh $(SAM_VENV)):$$PATH" python3.13 -m venv $(LOCALSTACK_VENV)
+	$(LOCALSTACK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCALSTACK_VENV)/bin/pip install --quiet "localstack-core[runtime]==2026.3.0" service_identity \
+	  "cbor2<5.7" "pyOpenSSL==24.2.1" "cryptography==43.0.3"
+	touch $@
+
+localstack-tools: setup $(LOCALSTACK_VENV)/.installed
+
+test-localstack: localstack-tools
+	$(BIN)/pytest tests/localstack -m localstack -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "the LocalStack tier collected no tests" >&2; exit 1; fi; exit $$rc

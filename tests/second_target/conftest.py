@@ -6,15 +6,17 @@ test-second-target`` makes its tools first); the plain ``pytest tests`` run skip
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS
-from tests.second_target.ministack import Timings, ministack_stack, missing_tools
+from tests.second_target.ministack import PROJECT_ROOT, Timings, ministack_stack, missing_tools
 from tests.stack_handle import StackHandle
 
 TIMINGS = pytest.StashKey[Timings]()
+STATE_DIR = PROJECT_ROOT / ".fks" / "second-target"
 # The same prop-firm account as the moto target's integration tier (tests/integration/conftest.py).
 PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
 
@@ -44,12 +46,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 
 
 @pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[StackHandle]:
+def local_stack(pytestconfig: pytest.Config) -> Iterator[StackHandle]:
     missing = missing_tools()
     if missing:
         pytest.fail(f"the second target needs {', '.join(missing)}: run make second-target-tools")
     parameters = {"Stage": "second", "PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS)}
-    state_dir = tmp_path_factory.mktemp("ministack")
+    # Kept after the run (MiniStack's log, sam deploy's output) for a failure to be read.
+    state_dir = STATE_DIR
+    shutil.rmtree(state_dir, ignore_errors=True)
+    state_dir.mkdir(parents=True)
     with ministack_stack(state_dir, parameters, pytestconfig.stash[TIMINGS]) as handle:
         yield handle
 
@@ -61,3 +66,28 @@ def aws_env(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     for name, value in LOCAL_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test's report carries every failed or timed-out state of the signal pipeline's
+    executions: the emulator's processes are gone once the session ends."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    stack = getattr(item, "funcargs", {}).get("local_stack")
+    if report.when != "call" or not report.failed or not isinstance(stack, StackHandle):
+        return
+    report.sections.append(("signal pipeline executions", _failed_states(stack)))
+
+
+def _failed_states(stack: StackHandle) -> str:
+    sfn = stack.clients("stepfunctions")
+    lines = []
+    for execution in sfn.list_executions(stateMachineArn=stack.output("SignalStateMachineArn"))["executions"]:
+        lines.append(f"{execution['name']}: {execution['status']}")
+        events = sfn.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)["events"]
+        for event in events:
+            if event["type"].endswith(("Failed", "TimedOut")) or execution["status"] == "RUNNING":
+                details = {k: v for k, v in event.items() if k.endswith("Details")}
+                lines.append(f"  {event['type']} {json.dumps(details, default=str)[:600]}")
+    return "\n".join(lines)
