@@ -26,6 +26,7 @@ use crate::aws::{AwsError, AwsJsonClient};
 use crate::dynamo::DynamoStore;
 use crate::handler::{Failure, Handler};
 use crate::paper_venue::{PaperCosts, PaperVenue};
+use crate::rate_budget::{Pace, SharedBudget};
 use crate::settings::{parse_limits, StoredLimits};
 use crate::store::Store;
 pub use crate::venues::{Market, Venue};
@@ -40,6 +41,9 @@ pub mod env {
     pub const RISK_STATE_TABLE: &str = "FKS_RISK_STATE_TABLE";
     /// DynamoDB table of accounts, key `account` (optional: without it only `FKS_ACCOUNT`).
     pub const ACCOUNTS_TABLE: &str = "FKS_ACCOUNTS_TABLE";
+    /// DynamoDB table of the rate budgets every caller of a venue shares, key `bucket`
+    /// (optional: without it each client paces itself only).
+    pub const RATE_BUDGET_TABLE: &str = "FKS_RATE_BUDGET_TABLE";
     /// Binance REST base URL (Binance, its testnet or the local simulator); empty = production.
     pub const EXCHANGE_BASE_URL: &str = "FKS_EXCHANGE_BASE_URL";
     /// Kraken REST base URL (or the local simulator); empty = production.
@@ -271,14 +275,16 @@ impl AccountConfig {
         })
     }
 
-    /// The REST base URL: the account's own, else the venue's testnet for a testnet account,
-    /// else `env_url` (the venue's variable: production, or the local simulator), else production.
+    /// The REST base URL, as the Python side chooses it: the account's own, else `env_url` (the
+    /// venue's variable: the local simulator, or a deployment's override), else the venue's
+    /// testnet for a testnet account, else production.
     ///
     /// # Errors
-    /// A testnet account of a venue without a testnet and without a base URL.
+    /// A testnet account of a venue without a testnet and without any URL given: it must never
+    /// reach production by default.
     pub fn base_url(&self, env_url: Option<&str>) -> Result<String, String> {
-        if let Some(url) = &self.base_url {
-            return Ok(url.clone());
+        if let Some(url) = self.base_url.as_deref().or(env_url).filter(|u| !u.is_empty()) {
+            return Ok(url.to_owned());
         }
         if self.mode == Mode::Testnet {
             return self.venue.testnet_url().map(str::to_owned).ok_or_else(|| {
@@ -289,7 +295,7 @@ impl AccountConfig {
                 )
             });
         }
-        Ok(env_url.filter(|u| !u.is_empty()).unwrap_or(self.venue.production_url()).to_owned())
+        Ok(self.venue.production_url().to_owned())
     }
 }
 
@@ -312,22 +318,62 @@ impl std::fmt::Debug for TradingSecret {
     }
 }
 
-/// The keyless market-data client of `venue` at `base_url`.
+/// Pays a venue call's cost into the shared rate budget (the same type for every venue's client).
+pub type Pay = fks_kraken::Pay;
+
+/// Where the calls made with a key (`public` for market data, else the account) are paid.
+pub type Budgets<'a> = &'a dyn Fn(&str) -> Option<Pay>;
+
+/// The budget key of keyless market-data calls, as the Python side names it.
+pub const PUBLIC_KEY: &str = "public";
+
+/// How long a call waits for its turn in the shared budget before it is `RateLimited` (well
+/// inside the function's 15 s timeout).
+const BUDGET_MAX_WAIT: Duration = Duration::from_secs(5);
+
+/// Each venue's pace in ccxt's cost units, as `fks_adapters.exchanges.venues` sets it: Binance
+/// 20 a second (6000 weight a minute), Kraken one a second, Coinbase 29 a second.
 #[must_use]
-pub fn public_market(venue: VenueId, base_url: &str) -> Market {
+pub fn pace(venue: VenueId) -> Pace {
+    let (rate, burst) = match venue {
+        VenueId::Binance => (20, 40),
+        VenueId::Kraken => (1, 15),
+        VenueId::Coinbase => (29, 30),
+    };
+    Pace { rate_per_s: Decimal::from(rate), burst: Decimal::from(burst) }
+}
+
+/// The keyless market-data client of `venue` at `base_url`, paying into `pay` if given.
+#[must_use]
+pub fn public_market(venue: VenueId, base_url: &str, pay: Option<Pay>) -> Market {
     match venue {
         VenueId::Binance => {
-            Market::Binance(Box::new(BinanceClient::new(BinanceConfig::new(base_url, "", ""))))
+            let client = BinanceClient::new(BinanceConfig::new(base_url, "", ""));
+            Market::Binance(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
         }
-        VenueId::Kraken => Market::Kraken(Box::new(KrakenClient::new(KrakenConfig::new(base_url, "", "")))),
+        VenueId::Kraken => {
+            let client = KrakenClient::new(KrakenConfig::new(base_url, "", ""));
+            Market::Kraken(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
+        }
         VenueId::Coinbase => {
-            Market::Coinbase(Box::new(CoinbaseClient::new(CoinbaseConfig::new(base_url, "", ""))))
+            let client = CoinbaseClient::new(CoinbaseConfig::new(base_url, "", ""));
+            Market::Coinbase(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
         }
     }
 }
 
 /// The venue `config` trades on at `base_url`: its client with `secret`, or, for a paper
-/// account, the paper venue keeping its book in `paper_book` over the venue's public data.
+/// account, the paper venue keeping its book in `paper_book` over the venue's public data; each
+/// paying its calls into `budgets` (under the account's key, or `public`).
 ///
 /// # Errors
 /// A live account without a secret, a paper account without a book.
@@ -336,23 +382,37 @@ pub fn venue_for<S: Store>(
     base_url: &str,
     secret: Option<&TradingSecret>,
     paper_book: Option<(S, PaperCosts)>,
+    budgets: Budgets<'_>,
 ) -> Result<Venue<S>, String> {
     if config.mode == Mode::Paper {
         let (book, costs) = paper_book.ok_or_else(|| format!("account {}: no paper book", config.account))?;
-        let market = public_market(config.venue, base_url);
+        let market = public_market(config.venue, base_url, budgets(PUBLIC_KEY));
         return Ok(Venue::Paper(Box::new(PaperVenue::new(book, market, config.account.clone(), costs))));
     }
     let secret = secret.ok_or_else(|| format!("account {}: a live account needs its key", config.account))?;
     let (key, private) = (secret.api_key.clone(), secret.api_secret.clone());
+    let pay = budgets(&config.account);
     Ok(match config.venue {
         VenueId::Binance => {
-            Venue::Binance(Box::new(BinanceClient::new(BinanceConfig::new(base_url, key, private))))
+            let client = BinanceClient::new(BinanceConfig::new(base_url, key, private));
+            Venue::Binance(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
         }
         VenueId::Kraken => {
-            Venue::Kraken(Box::new(KrakenClient::new(KrakenConfig::new(base_url, key, private))))
+            let client = KrakenClient::new(KrakenConfig::new(base_url, key, private));
+            Venue::Kraken(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
         }
         VenueId::Coinbase => {
-            Venue::Coinbase(Box::new(CoinbaseClient::new(CoinbaseConfig::new(base_url, key, private))))
+            let client = CoinbaseClient::new(CoinbaseConfig::new(base_url, key, private));
+            Venue::Coinbase(Box::new(match pay {
+                Some(pay) => client.with_rate_budget(pay),
+                None => client,
+            }))
         }
     })
 }
@@ -440,6 +500,7 @@ pub struct Accounts {
     aws: AwsJsonClient,
     tables: (String, String, String),
     settings_table: Option<String>,
+    budget_table: Option<String>,
     own_account: String,
     limits: RiskLimits,
     built: HashMap<String, Built>,
@@ -540,21 +601,25 @@ impl Accounts {
             _ => None,
         };
         let paper = (config.mode == Mode::Paper).then(|| paper_costs().map(|costs| (store.clone(), costs)));
+        let budgets = |key: &str| -> Option<Pay> {
+            let table = self.budget_table.clone()?;
+            let venue = config.venue;
+            let mut budget =
+                SharedBudget::new(self.aws.clone(), table, venue.name(), key, pace(venue), BUDGET_MAX_WAIT);
+            Some(Box::new(move |cost| budget.take(cost)))
+        };
         let venue =
-            match venue_for(config, &base_url, secret.as_ref(), paper.transpose()?).map_err(permanent)? {
+            match venue_for(config, &base_url, secret.as_ref(), paper.transpose()?, &budgets)
+                .map_err(permanent)?
+            {
                 Venue::Kraken(client) => Venue::Kraken(Box::new(client.with_owner_lookup(
                     kraken_owner_lookup(self.aws.clone(), self.tables.0.clone(), config.account.clone()),
                 ))),
                 other => other,
             };
         let limits = config.risk_limits.clone().unwrap_or_else(|| self.limits.clone());
-        let handler = Handler::new(
-            store,
-            venue,
-            public_market(config.venue, &base_url),
-            config.account.clone(),
-            limits,
-        );
+        let market = public_market(config.venue, &base_url, budgets(PUBLIC_KEY));
+        let handler = Handler::new(store, venue, market, config.account.clone(), limits);
         if config.mode == Mode::Paper {
             return Ok(handler.with_paper_balances(&paper_balances()?)?);
         }
@@ -661,6 +726,7 @@ pub fn from_env() -> Result<LambdaHandler, AwsError> {
         aws,
         tables: (var(env::ORDERS_TABLE)?, var(env::POSITIONS_TABLE)?, var(env::RISK_STATE_TABLE)?),
         settings_table: var(env::ACCOUNTS_TABLE).ok(),
+        budget_table: var(env::RATE_BUDGET_TABLE).ok(),
         own_account: std::env::var(env::ACCOUNT)
             .ok()
             .filter(|a| !a.is_empty())
@@ -765,6 +831,10 @@ mod tests {
         );
         assert!(config(VenueId::Kraken, Mode::Testnet).base_url(None).unwrap_err().contains("no testnet"));
         assert_eq!(config(VenueId::Kraken, Mode::Live).base_url(Some("http://sim")).unwrap(), "http://sim");
+        assert_eq!(
+            config(VenueId::Kraken, Mode::Testnet).base_url(Some("http://sim")).unwrap(),
+            "http://sim"
+        );
         assert_eq!(config(VenueId::Kraken, Mode::Paper).base_url(Some("")).unwrap(), fks_kraken::MAINNET_URL);
     }
 

@@ -17,6 +17,7 @@ pub mod emf;
 pub mod handler;
 pub mod market;
 pub mod paper_venue;
+pub mod rate_budget;
 pub mod settings;
 pub mod sigv4;
 pub mod store;

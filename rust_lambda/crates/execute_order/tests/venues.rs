@@ -83,11 +83,11 @@ fn account(venue: VenueId, url: &str) -> (AccountConfig, VenueHandler) {
     };
     let secret = TradingSecret { api_key: key.into(), api_secret: secret.into() };
     let base_url = config.base_url(None).unwrap();
-    let client = venue_for::<MemoryStore>(&config, &base_url, Some(&secret), None).unwrap();
+    let client = venue_for::<MemoryStore>(&config, &base_url, Some(&secret), None, &|_| None).unwrap();
     let handler = Handler::new(
         MemoryStore::default(),
         client,
-        public_market(venue, &base_url),
+        public_market(venue, &base_url, None),
         config.account.clone(),
         RiskLimits::default(),
     );

@@ -37,6 +37,10 @@ enum Method {
     Delete,
 }
 
+/// Pays a request's weight, in ccxt's units for Binance (a unit is 5 weight, 20 units a second),
+/// into a budget shared with the platform's other callers of the same key, waiting for its turn.
+pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+
 /// A Binance spot REST client. Blocking: one order is a few sequential requests, and the engine's
 /// [`ExchangeClient`] is synchronous.
 ///
@@ -47,6 +51,7 @@ pub struct BinanceClient {
     agent: ureq::Agent,
     offset_ms: Option<i64>,
     weights: WeightTracker,
+    pay: Option<Pay>,
 }
 
 impl std::fmt::Debug for BinanceClient {
@@ -99,7 +104,14 @@ impl BinanceClient {
             .build()
             .into();
         let weights = WeightTracker::new(config.weight_limit);
-        Self { config, agent, offset_ms: None, weights }
+        Self { config, agent, offset_ms: None, weights, pay: None }
+    }
+
+    /// The same client paying every request's weight into `pay` before sending it.
+    #[must_use]
+    pub fn with_rate_budget(mut self, pay: Pay) -> Self {
+        self.pay = Some(pay);
+        self
     }
 
     /// The offset to the server's clock in milliseconds, once measured.
@@ -229,6 +241,9 @@ impl BinanceClient {
                 ErrorClass::RateLimited,
                 format!("request weight budget exhausted; retry in {wait_ms} ms"),
             ));
+        }
+        if let Some(pay) = self.pay.as_mut() {
+            pay(Decimal::from(weight) / Decimal::from(5))?;
         }
         let mut query = query_string(params);
         if signed {

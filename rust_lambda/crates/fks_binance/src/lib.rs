@@ -19,6 +19,6 @@ mod rate_limit;
 pub mod signing;
 mod wire;
 
-pub use client::BinanceClient;
+pub use client::{BinanceClient, Pay};
 pub use config::{BinanceConfig, MAINNET_URL, TESTNET_URL};
 pub use rate_limit::WeightTracker;

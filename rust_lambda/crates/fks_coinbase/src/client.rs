@@ -39,6 +39,10 @@ impl Method {
     }
 }
 
+/// Pays a request's cost, in ccxt's units for Coinbase (a private request 1, a public one 3, about
+/// 29 a second), into a budget shared with the platform's other callers, waiting for its turn.
+pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+
 /// A Coinbase Advanced Trade REST client. Blocking, like the engine's [`ExchangeClient`].
 pub struct CoinbaseClient {
     config: CoinbaseConfig,
@@ -48,6 +52,7 @@ pub struct CoinbaseClient {
     products: Option<Products>,
     // (second, private requests sent in it): Coinbase allows `private_per_second` per key.
     second: (u64, u32),
+    pay: Option<Pay>,
 }
 
 impl std::fmt::Debug for CoinbaseClient {
@@ -133,7 +138,14 @@ impl CoinbaseClient {
             .unwrap_or_default()
             .to_owned();
         let signer = Signer::new(&config.key_name, &config.private_key_pem).map_err(|e| e.to_string());
-        Self { config, host, agent, signer, products: None, second: (0, 0) }
+        Self { config, host, agent, signer, products: None, second: (0, 0), pay: None }
+    }
+
+    /// The same client paying every request into `pay` before sending it.
+    #[must_use]
+    pub fn with_rate_budget(mut self, pay: Pay) -> Self {
+        self.pay = Some(pay);
+        self
     }
 
     fn products(&mut self) -> Result<&Products, ExchangeError> {
@@ -242,6 +254,9 @@ impl CoinbaseClient {
         } else {
             format!("{}{path}?{}", self.config.base_url, query.join("&"))
         };
+        if let Some(pay) = self.pay.as_mut() {
+            pay(Decimal::from(if signed { 1 } else { 3 }))?;
+        }
         let token = if signed {
             self.admit()?;
             let key =

@@ -33,6 +33,10 @@ const HISTORY_PAGE: u64 = 50;
 /// [`crate::ids`]), in the caller's own records; `None` if no order of the platform has it.
 pub type OwnerLookup = Box<dyn FnMut(&str) -> Result<Option<String>, ExchangeError> + Send>;
 
+/// Pays a call's cost, in ccxt's units for Kraken (one a second; a call counter point is 3), into
+/// a budget shared with the platform's other callers of the same key, waiting for its turn.
+pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+
 /// A Kraken spot REST client. Blocking, like the engine's [`ExchangeClient`].
 pub struct KrakenClient {
     config: KrakenConfig,
@@ -44,6 +48,7 @@ pub struct KrakenClient {
     // read back otherwise).
     sent_ids: HashMap<String, String>,
     owner_lookup: Option<OwnerLookup>,
+    pay: Option<Pay>,
 }
 
 impl std::fmt::Debug for KrakenClient {
@@ -106,6 +111,7 @@ impl KrakenClient {
             pairs: None,
             sent_ids: HashMap::new(),
             owner_lookup: None,
+            pay: None,
         }
     }
 
@@ -115,6 +121,17 @@ impl KrakenClient {
     pub fn with_owner_lookup(mut self, lookup: OwnerLookup) -> Self {
         self.owner_lookup = Some(lookup);
         self
+    }
+
+    /// The same client paying every call into `pay` before sending it.
+    #[must_use]
+    pub fn with_rate_budget(mut self, pay: Pay) -> Self {
+        self.pay = Some(pay);
+        self
+    }
+
+    fn pay(&mut self, units: u32) -> Result<(), ExchangeError> {
+        self.pay.as_mut().map_or(Ok(()), |pay| pay(Decimal::from(units)))
     }
 
     /// The platform's id of Kraken's `cl_ord_id`: as sent, or read back.
@@ -223,6 +240,7 @@ impl KrakenClient {
         method: &str,
         params: &[(&str, String)],
     ) -> Result<T, ExchangeError> {
+        self.pay(1)?;
         let query = form(params);
         let url = if query.is_empty() {
             format!("{}/0/public/{method}", self.config.base_url)
@@ -259,6 +277,8 @@ impl KrakenClient {
                 format!("Kraken call counter full; retry in {wait_ms} ms"),
             ));
         }
+        // ccxt prices a call counter point at 3 units of Kraken's one-a-second budget.
+        self.pay(cost * 3)?;
         // Microseconds: a key's nonce must grow across every client that signs with it, so all
         // of the platform's agree on this scale (its ccxt clients are set to microseconds too);
         // calls in the same millisecond from two processes then rarely collide.

@@ -22,6 +22,6 @@ mod pairs;
 pub mod signing;
 mod wire;
 
-pub use client::{KrakenClient, OwnerLookup};
+pub use client::{KrakenClient, OwnerLookup, Pay};
 pub use config::{KrakenConfig, MAINNET_URL};
 pub use limits::CallCounter;

@@ -1,7 +1,8 @@
-//! A Kraken `cl_ord_id` derived from a long platform id is read back from the orders table's
-//! `ByAccount` index, against DynamoDB as the moto emulator serves it over HTTP (`moto_server`
-//! from `FKS_PYTHON`'s directory, else the project's `.venv/bin`); without it the test says so
-//! and passes without running.
+//! What `execute_order` keeps in DynamoDB besides orders, against DynamoDB as the moto emulator
+//! serves it over HTTP (`moto_server` from `FKS_PYTHON`'s directory, else the project's
+//! `.venv/bin`; without it the tests say so and pass without running): a Kraken `cl_ord_id`
+//! derived from a long platform id read back from the orders table's `ByAccount` index, and the
+//! rate budget every caller of a venue shares.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -10,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use execute_order::aws::AwsJsonClient;
 use execute_order::config::kraken_owner_lookup;
+use execute_order::rate_budget::{Pace, SharedBudget};
 use execute_order::sigv4::Credentials;
+use fks_execution_core::{Decimal, ErrorClass};
 use serde_json::json;
 
 const TABLE: &str = "fks-orders-test";
@@ -111,4 +114,55 @@ fn a_derived_cl_ord_id_is_read_back_from_the_accounts_recent_orders() {
     assert_eq!(lookup(&derive(old)).unwrap(), None, "older than the lookback");
     assert_eq!(lookup(&derive(elsewhere)).unwrap(), None, "another account's order");
     assert_eq!(lookup("d15708c1-dbb6-465d-b77d-47258319cc90").unwrap(), None, "nobody's");
+}
+
+#[test]
+fn the_shared_budget_lets_a_burst_through_then_refuses_a_call_it_cannot_wait_for() {
+    let Some((_server, aws)) = moto() else { return };
+    aws.call(
+        "dynamodb",
+        "1.0",
+        "DynamoDB_20120810.CreateTable",
+        &json!({
+            "TableName": "fks-rate-budget-test",
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "bucket", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "bucket", "KeyType": "HASH"}],
+        }),
+    )
+    .expect("create the budget table");
+    // One unit a second, two at once: a third call needs a second's refill, more than it may wait.
+    let pace = Pace { rate_per_s: Decimal::ONE, burst: Decimal::TWO };
+    let budget = |key: &str| {
+        SharedBudget::new(
+            aws.clone(),
+            "fks-rate-budget-test".into(),
+            "kraken",
+            key,
+            pace,
+            Duration::from_millis(200),
+        )
+    };
+    let (mut first, mut second) = (budget("kraken-main"), budget("kraken-main"));
+
+    let paid = [first.take(Decimal::ONE), second.take(Decimal::ONE)];
+    let refused = first.take(Decimal::ONE).expect_err("the burst is spent");
+    let other_key = budget("kraken-other").take(Decimal::ONE);
+
+    assert!(paid.iter().all(Result::is_ok), "{paid:?}");
+    assert_eq!(refused.class, ErrorClass::RateLimited);
+    assert!(other_key.is_ok(), "each key has a budget of its own");
+    let item = aws
+        .call(
+            "dynamodb",
+            "1.0",
+            "DynamoDB_20120810.GetItem",
+            &json!({"TableName": "fks-rate-budget-test", "Key": {"bucket": {"S": "kraken#kraken-main"}}}),
+        )
+        .unwrap();
+    assert_eq!(
+        item.pointer("/Item/calls/N").and_then(|v| v.as_str()),
+        Some("2"),
+        "the bucket Python reads too"
+    );
 }
