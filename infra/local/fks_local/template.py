@@ -59,16 +59,19 @@ def load(path: Path) -> dict[str, Any]:
     return template
 
 
-def zip_directory(source: Path, prefix: str = "") -> bytes:
+def zip_directory(source: Path, prefix: str = "", *, as_built: bool = False) -> bytes:
     """A byte-for-byte reproducible zip (sorted entries, fixed times) that keeps exec bits,
-    which a native ``bootstrap`` needs to run."""
+    which a native ``bootstrap`` needs to run. A source folder leaves out caches and bytecode;
+    a built one (``as_built``) is shipped whole, as `sam deploy` does: its layers are bytecode."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob("*")):
             relative = path.relative_to(source)
-            if any(part in _SKIPPED_NAMES or part.endswith(".egg-info") for part in relative.parts):
+            if not path.is_file():
                 continue
-            if not path.is_file() or path.suffix == ".pyc":
+            if not as_built and (
+                path.suffix == ".pyc" or any(p in _SKIPPED_NAMES or p.endswith(".egg-info") for p in relative.parts)
+            ):
                 continue
             info = zipfile.ZipInfo(prefix + relative.as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = (os.stat(path).st_mode & 0o777 | 0o100000) << 16
@@ -168,8 +171,8 @@ def package(
                 artifacts.append(Artifact(logical_id, key, body))
                 props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"
                 continue
-            if directory is not None:
-                directory = _built(build_dir, logical_id) or directory
+            built = _built(build_dir, logical_id) if directory is not None else None
+            directory = built or directory
         elif kind == "AWS::Serverless::LayerVersion":
             directory = _local_dir(root, logical_id, "ContentUri", props.get("ContentUri"))
             build_method = str((resource.get("Metadata") or {}).get("BuildMethod", ""))
@@ -193,7 +196,7 @@ def package(
             continue
         if directory is None:
             continue
-        body = zip_directory(directory, prefix)
+        body = zip_directory(directory, prefix, as_built=built is not None)
         key = f"{logical_id}/{hashlib.sha256(body).hexdigest()[:16]}.zip"
         artifacts.append(Artifact(logical_id, key, body))
         props[uri_prop] = f"s3://{ARTIFACTS_BUCKET}/{key}"

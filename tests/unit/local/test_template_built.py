@@ -50,11 +50,13 @@ def test_with_a_build_each_function_and_layer_is_its_built_folder(root: Path, tm
     (build / "Fn" / "app.py").write_text("built")
     (build / "DepsLayer" / "python" / "pydantic").mkdir(parents=True)
     (build / "DepsLayer" / "python" / "pydantic" / "__init__.py").write_text("installed")
+    # A sourceless layer is bytecode only: shipped whole, as sam deploy does.
+    (build / "DepsLayer" / "python" / "six.pyc").write_text("bytecode")
 
     _, artifacts = package(TEMPLATE, root, build)
 
     assert _files(artifacts, "Fn") == {"app.py": "built"}
-    assert _files(artifacts, "DepsLayer") == {"python/pydantic/__init__.py": "installed"}
+    assert _files(artifacts, "DepsLayer") == {"python/pydantic/__init__.py": "installed", "python/six.pyc": "bytecode"}
 
 
 def test_a_resource_the_build_lacks_is_named(root: Path, tmp_path: Path) -> None:
