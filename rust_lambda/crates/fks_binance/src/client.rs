@@ -89,6 +89,16 @@ const fn time_in_force(tif: TimeInForce) -> &'static str {
     }
 }
 
+/// A read after the venue took the order failed (throttled, say): the order exists, so the
+/// outcome is unknown, never "not placed", or a retry could place it a second time.
+fn placed(err: ExchangeError) -> ExchangeError {
+    ExchangeError {
+        class: ErrorClass::Retryable,
+        message: format!("placed; its state not read: {}", err.message),
+        ..err
+    }
+}
+
 fn malformed(err: &serde_json::Error) -> ExchangeError {
     // A success status with an unreadable body: the request was processed, its outcome unknown.
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Binance answer: {err}"))
@@ -344,12 +354,12 @@ impl ExchangeClient for BinanceClient {
     fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
         let params = Self::new_order_params(order);
         match self.json::<OrderState>(Method::Post, "/api/v3/order", &params, WEIGHT_NEW_ORDER, true) {
-            Ok(state) => self.venue_order(state, order),
+            Ok(state) => self.venue_order(state, order).map_err(placed),
             // The id names an open order: an earlier attempt landed, so report that order. Reads
             // lag the book, so "not found" here means "not readable yet": the order exists, its
             // state is unknown, which is a retryable outcome and never a rejection.
             Err(err) if err.code.as_deref() == Some("-2010") && err.message.contains(DUPLICATE_ORDER) => {
-                self.query(order, market)?.ok_or_else(|| ExchangeError {
+                self.query(order, market).map_err(placed)?.ok_or_else(|| ExchangeError {
                     class: ErrorClass::Retryable,
                     code: err.code.clone(),
                     message: format!("{}; the open order is not readable yet", err.message),
@@ -399,7 +409,7 @@ impl ExchangeClient for BinanceClient {
                     ExchangeError::new(ErrorClass::Retryable, "order list answer without a leg")
                 })?;
             let state = answer.order_reports.swap_remove(report);
-            legs.push(self.venue_order(state, leg)?);
+            legs.push(self.venue_order(state, leg).map_err(placed)?);
         }
         Ok(legs)
     }
@@ -417,8 +427,8 @@ impl ExchangeClient for BinanceClient {
         params.push(("cancelOrigClientOrderId", old.client_order_id.clone()));
         let answer: CancelReplaceAnswer =
             self.json(Method::Post, "/api/v3/order/cancelReplace", &params, WEIGHT_NEW_ORDER, true)?;
-        let canceled = self.venue_order(answer.cancel_response, old)?;
-        Ok((canceled, self.venue_order(answer.new_order_response, new)?))
+        let canceled = self.venue_order(answer.cancel_response, old).map_err(placed)?;
+        Ok((canceled, self.venue_order(answer.new_order_response, new).map_err(placed)?))
     }
 
     /// Binance cancels a whole order list when one of its legs is canceled: the stop leg is

@@ -76,6 +76,16 @@ fn malformed(what: &str, err: &dyn std::fmt::Display) -> ExchangeError {
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Coinbase answer to {what}: {err}"))
 }
 
+/// A read after Coinbase took the order failed (throttled, say): the order exists, so the
+/// outcome is unknown, never "not placed" (a resend would be answered with it anyway).
+fn placed(err: ExchangeError) -> ExchangeError {
+    ExchangeError {
+        class: ErrorClass::Retryable,
+        message: format!("placed; its state not read: {}", err.message),
+        ..err
+    }
+}
+
 fn not_readable_yet(what: &str) -> ExchangeError {
     ExchangeError::new(ErrorClass::Retryable, format!("{what} is not readable yet"))
 }
@@ -407,8 +417,11 @@ impl ExchangeClient for CoinbaseClient {
         }
         let order_id =
             created.success_response.ok_or_else(|| malformed("create order", &"no order id"))?.order_id;
-        let view = self.order(&order_id)?.ok_or_else(|| not_readable_yet(&format!("order {order_id}")))?;
-        self.venue_order(view, order)
+        let view = self
+            .order(&order_id)
+            .map_err(placed)?
+            .ok_or_else(|| not_readable_yet(&format!("order {order_id}")))?;
+        self.venue_order(view, order).map_err(placed)
     }
 
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {

@@ -315,3 +315,30 @@ fn fills_from_a_cursor_and_the_owner_of_a_venue_order() {
     assert_eq!(owner.as_deref(), Some(LONG_ID));
     assert_eq!(nobody, None);
 }
+
+#[test]
+fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal() {
+    let Some(sim) = Simulator::start() else { return };
+    // The budget lets the product list and the create through, then throttles.
+    let mut paid = 0;
+    let throttled = move |_cost: Decimal| {
+        paid += 1;
+        if paid > 2 {
+            Err(ExchangeError::new(ErrorClass::RateLimited, "budget spent"))
+        } else {
+            Ok(())
+        }
+    };
+    let mut client = sim.client().with_rate_budget(Box::new(throttled));
+    let buy = order(LONG_ID, Side::Buy, OrderType::Market, "0.001", None);
+
+    let outcome = client.place(&buy, &market()).expect_err("the order's state is not readable");
+    let found = sim.client().query(&buy, &market()).unwrap();
+
+    assert_eq!(
+        outcome.class,
+        ErrorClass::Retryable,
+        "a refusal would let a retry place it again: {outcome:?}"
+    );
+    assert_eq!(found.map(|o| o.remainder), Some(Remainder::None), "the order was placed");
+}

@@ -82,6 +82,16 @@ fn malformed(what: &str, err: &dyn std::fmt::Display) -> ExchangeError {
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Kraken {what} answer: {err}"))
 }
 
+/// A read after Kraken took the order failed (throttled, say): the order exists, so the outcome
+/// is unknown, never "not placed", or a retry could place it a second time.
+fn placed(err: ExchangeError) -> ExchangeError {
+    ExchangeError {
+        class: ErrorClass::Retryable,
+        message: format!("placed; its state not read: {}", err.message),
+        ..err
+    }
+}
+
 fn not_readable_yet(what: &str) -> ExchangeError {
     ExchangeError::new(ErrorClass::Retryable, format!("{what} is not readable yet"))
 }
@@ -441,10 +451,10 @@ impl ExchangeClient for KrakenClient {
         match self.private::<Added>("AddOrder", &params, COST_TRADING) {
             Ok(added) => {
                 let txid = added.txid.first().cloned().ok_or_else(|| malformed("AddOrder", &"no txid"))?;
-                self.order_by_txid(&txid, order)
+                self.order_by_txid(&txid, order).map_err(placed)
             }
             Err(err) if err.message.contains(DUPLICATE_CL_ORD_ID) => {
-                self.query(order, market)?.ok_or_else(|| ExchangeError {
+                self.query(order, market).map_err(placed)?.ok_or_else(|| ExchangeError {
                     class: ErrorClass::Retryable,
                     code: err.code.clone(),
                     message: format!("{}; the open order is not readable yet", err.message),

@@ -332,3 +332,28 @@ fn trade_history_from_a_cursor_and_the_owner_of_a_venue_order() {
     );
     assert_eq!(nobody, None);
 }
+
+#[test]
+fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal() {
+    let Some(sim) = Simulator::start() else { return };
+    // The budget lets the pair list and AddOrder (a trading call, cost 0) through, then throttles.
+    let throttled = |cost: Decimal| {
+        if cost >= Decimal::from(3) {
+            Err(ExchangeError::new(ErrorClass::RateLimited, "budget spent"))
+        } else {
+            Ok(())
+        }
+    };
+    let mut client = sim.client().with_rate_budget(Box::new(throttled));
+    let buy = order(LONG_ID, Side::Buy, OrderType::Market, "0.001", None);
+
+    let outcome = client.place(&buy, &market()).expect_err("the order's state is not readable");
+    let found = sim.client().query(&buy, &market()).unwrap();
+
+    assert_eq!(
+        outcome.class,
+        ErrorClass::Retryable,
+        "a refusal would let a retry place it again: {outcome:?}"
+    );
+    assert_eq!(found.map(|o| o.remainder), Some(Remainder::None), "the order was placed");
+}
