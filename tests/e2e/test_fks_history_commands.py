@@ -119,6 +119,7 @@ def test_download_stores_what_the_venue_served_as_1m_candles_only_and_resumes_wh
     assert "stored 2160 new candles" in first_out
     assert "resuming after the newest stored candle: from 2024-01-02T12:00:00+00:00" in again_out
     assert "stored 720 new candles" in again_out
+    assert "missing" not in first_out + again_out  # the simulator's series has no holes
     store = FolderCandleStore(folder)
     stored = store.read(ETH, parse_time("2024-01-01", "since"), parse_time("2024-01-03", "until"))
     served = sample_candles("ETHUSDT", "1m", int(stored["open_time"].iloc[0]), int(stored["open_time"].iloc[-1]))
@@ -198,3 +199,16 @@ def test_an_informative_strategy_passes_check_and_one_reading_the_running_day_fa
 
 def _range(since: str = SINCE) -> tuple[int, int]:
     return parse_time(since, "start"), parse_time(UNTIL, "end")
+
+
+def test_minutes_the_venue_does_not_have_are_reported_missing(
+    simulator: ExchangeSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The simulator's history starts at 2024-01-01T00:00: the hour before it does not exist there.
+    code = main(["data", "download", "--symbol", "ETH/USDT", "--since", "2023-12-31T23:00", "--until",
+                 "2024-01-01T01:00", "--to", str(tmp_path), "--exchange-url", simulator.url])  # fmt: skip
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "stored 60 new candles" in out
+    assert "binance:ETH/USDT:1m: 60 of 120 candles in the range are missing" in out

@@ -29,7 +29,7 @@ from typing import TextIO
 from fks.errors import BadRequest, FksError
 from fks.market_data import raw_frame_from_ccxt, validate_candles
 from fks.market_data.storage import CandleStore, SeriesKey
-from fks.market_data.timeframes import DAY_MS, floor_time
+from fks.market_data.timeframes import DAY_MS, ceil_time, floor_time
 from fks_local.commands_backtest import USAGE_ERROR, parse_time
 from fks_local.history import DEFAULT_DATA, open_store
 
@@ -94,6 +94,10 @@ def download(args: argparse.Namespace, out: TextIO, now_ms: int | None = None) -
         rejected += result.rejected_count
         _progress(out, chunk_end - start, until - start, stored)
     print(f"{key}: stored {stored} new candles in {args.to} ({rejected} rejected by validation)", file=out)
+    held = len(store.read(key, since, until))
+    expected = (until - ceil_time(since, tf)) // tf.ms
+    if held < expected:  # the venue has holes there, or rows were rejected: said, not hidden
+        print(f"{key}: {expected - held} of {expected} candles in the range are missing", file=out)
     return 0
 
 
