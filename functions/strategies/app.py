@@ -4,8 +4,9 @@
 strategies layer) with their declared parameters, which is what a form renders and what every
 stored parameter set is validated against (400 naming it); a plugin that failed to load is listed
 under ``broken`` with its reason.
-A strategy's timeframe must be buildable from its asset's collected base (1m unless the asset is
-collected at another): a finer one is a 400 naming both.
+A strategy's timeframe, and each of its informative series' (``Strategy.informative``), must be
+buildable from its asset's collected base (1m unless the asset is collected at another): a finer
+one is a 400 naming both.
 """
 
 from __future__ import annotations
@@ -100,9 +101,12 @@ def deactivate(strategy_id: StrategyId) -> dict[str, Any]:
 
 
 def _buildable(config: StrategyConfig) -> StrategyConfig:
-    """The config, if its bars can be built from what collection stores for its asset."""
-    base = market_data.CollectedBase(market_data.asset_registry())(config.exchange, config.symbol)
-    require_buildable(config.timeframe, base)
+    """The config, if its bars, and those of every informative series it reads, can be built from
+    what collection stores for their assets."""
+    base_of = market_data.CollectedBase(market_data.asset_registry())
+    require_buildable(config.timeframe, base_of(config.exchange, config.symbol))
+    for spec in get_strategy(config.strategy).informative(config.params):
+        require_buildable(spec.timeframe, base_of(config.exchange, spec.symbol or config.symbol))
     return config
 
 

@@ -32,10 +32,34 @@ HOUR, MINUTE, DAY = 3_600_000, 60_000, 86_400_000
 MARKET = {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1h"}
 
 
+# Reads BTC's minutes beside ETH's hours: deployable only where BTC's minutes are collected.
+BTC_MINUTES = """
+import numpy as np
+from fks.strategies import Informative, Strategy
+
+
+class BtcMinutes(Strategy):
+    name = "btc_minutes"
+    description = "ETH long while BTC's last minute rose."
+    parameters = ()
+
+    def informative(self, params):
+        return (Informative.of("1m", "BTC/USDT"),)
+
+    def warmup_bars(self, params):
+        return 0
+
+    def compute_targets(self, candles, params, cache):
+        minutes = candles.informative_series("1m", "BTC/USDT")
+        return np.sign(minutes.align(minutes.candles.close - minutes.candles.open))
+"""
+
+
 @pytest.fixture(scope="module")
 def plugin_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("my-strategies")
     assert main(["strategy", "new", "my_trend", "--dir", str(folder)]) == 0
+    (folder / "btc_minutes.py").write_text(BTC_MINUTES)  # before the stack starts: found at cold start
     return folder
 
 
@@ -137,3 +161,17 @@ def invoke(stack: StackHandle, event: dict[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(response["Payload"].read())
     assert "FunctionError" not in response, body
     return body
+
+
+def test_a_strategy_whose_informative_series_cannot_be_built_from_the_collected_base_is_refused(
+    stack: StackHandle,
+) -> None:
+    btc_at_5m = {"exchange": "binance", "symbol": "BTC/USDT", "timeframe": "5m", "history_days": 0}
+    enabled = stack.api("POST", "/assets/enable", scope="admin", json=btc_at_5m)
+    assert enabled.status_code in (200, 201), enabled.text
+    config = {**MARKET, "strategy_id": "btc-minutes", "strategy": "btc_minutes"}
+
+    refused = stack.api("POST", "/strategies", scope="admin", json=config)
+
+    assert refused.status_code == 400, refused.text
+    assert "timeframe 1m is finer than the collected base timeframe 5m" in refused.text
