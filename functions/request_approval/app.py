@@ -39,7 +39,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     metrics.add_metric(name="ApprovalsRequested", unit=MetricUnit.Count, value=1)
     for notifier in notifiers():
         try:
-            notifier.send(approval_needed(signal_id, task.signal, window_s))
+            notifier.send(approval_needed(signal_id, task.signal.model_dump(mode="json"), window_s))
         except Exception:  # the signal waits whether or not the message got out; the log says why
             logger.exception("approval notice not sent")
     logger.info("waiting for approval", extra={"window_s": window_s})

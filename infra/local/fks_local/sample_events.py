@@ -619,15 +619,21 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         scheduled("GenerateSignalsFunction", "EveryMinute"),
         SampleEvent("ValidateSignalFunction", None, SIGNAL_STATE, Signal),
         _state("RiskCheckFunction", RiskCheckInput(signal_id=SIGNAL_ID, signal=SIGNAL)),
-        _state(
+        SampleEvent(
             "RequestApprovalFunction",
-            ApprovalRequestInput(
-                signal_id=SIGNAL_ID,
-                task_token="AQCEAAAAKgAAAAMAAAAAAAAAAW2sample+task+token",  # noqa: S106 - a sample, not a secret
-                signal=SIGNAL_STATE,
-                order=ORDER.model_dump(mode="json", exclude_none=True),
-                approval_window_s=900,
-            ),
+            None,
+            {
+                **ApprovalRequestInput(
+                    signal_id=SIGNAL_ID,
+                    task_token="AQCEAAAAKgAAAAMAAAAAAAAAAW2sample+task+token",  # noqa: S106 - a sample, not a secret
+                    signal=SIGNAL,
+                    order=ORDER,
+                    approval_window_s=900,
+                ).model_dump(mode="json"),
+                # As RiskCheck answers it ($.risk.order): the engine's command, without its nulls.
+                "order": ORDER.model_dump(mode="json", exclude_none=True),
+            },
+            ApprovalRequestInput,
         ),
         SampleEvent("ExecuteOrderFunction", None, ORDER.model_dump(mode="json", exclude_none=True), OrderCommand),
         _state("RecordFillFunction", RecordFillInput(signal_id=SIGNAL_ID, report=EXECUTION_REPORT)),

@@ -18,7 +18,7 @@ from fks.pipeline.task_inputs import (
 
 
 def test_the_approval_state_input_parses() -> None:
-    event = {"signal_id": "sig-1", "task_token": "t", "signal": {"symbol": "BTC/USDT"}, "order": None}
+    event = {"signal_id": "sig-1", "task_token": "t", "signal": SIGNAL, "order": None}
 
     task = parse_task_input(ApprovalRequestInput, {**event, "approval_window_s": 60}, "WaitForApproval")
 

@@ -5,11 +5,11 @@ sends is refused, so a renamed ``Parameters`` key cannot be silently ignored."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fks.execution import ExecutionReport
+from fks.execution import ExecutionReport, OrderCommand
 from fks.invocations import parse_event
 from fks.pipeline.outcomes import SignalStatus
 from fks.signals import Signal
@@ -31,8 +31,8 @@ class ApprovalRequestInput(_TaskInput):
     """WaitForApproval: the signal parks with the task token until a person decides."""
 
     task_token: str = Field(min_length=1)
-    signal: dict[str, Any] = Field(default_factory=dict)
-    order: dict[str, Any] | None = None
+    signal: Signal
+    order: OrderCommand | None = None  # None for a futures signal (the bridge places it)
     approval_window_s: int | None = Field(default=None, ge=0)
 
 
