@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from fks.accounts import AccountSettings
+from fks.ai.requests import NoteRequest, ScheduledIndexBuild, SearchRequest
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
 from fks.backtest.tasks import OptimizationTask, PickBestTask, RunCellTask
 from fks.chat_updates import TelegramUpdate
@@ -298,6 +299,13 @@ def _route_samples() -> list[SampleEvent]:
             ),
         ),
         _api(
+            "AiFunction",
+            "AddNote",
+            _post("/ai/notes", NoteRequest(text="Funding turned negative before the drop", symbol="BTC/USDT")),
+            NoteRequest,
+        ),
+        _api("AiFunction", "Search", _post("/ai/search", SearchRequest(text="a drop after funding")), SearchRequest),
+        _api(
             "ModelsFunction", "LatestRegime", shapes.api_event("/models/{asset}/regime", "GET", {"asset": "BTC-USDT"})
         ),
         _api(
@@ -553,6 +561,7 @@ SCHEDULE_MODELS: dict[str, type[BaseModel]] = {
     "GenerateSignalsFunction": SignalGenerationRun,
     "ReconcileFunction": ReconcileRun,
     "ModelsFunction": ScheduledTraining,
+    "AiFunction": ScheduledIndexBuild,
 }
 
 
@@ -616,6 +625,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         _api("StrategiesFunction", None, shapes.api_event("/strategies", "GET")),
         _api("BacktestsFunction", None, _post("/backtests", BACKTEST), BacktestRequest),
         scheduled("ModelsFunction", "DailyTraining"),
+        scheduled("AiFunction", "IndexBuild"),
         scheduled("GenerateSignalsFunction", "EveryMinute"),
         SampleEvent("ValidateSignalFunction", None, SIGNAL_STATE, Signal),
         _state("RiskCheckFunction", RiskCheckInput(signal_id=SIGNAL_ID, signal=SIGNAL)),

@@ -67,6 +67,13 @@ def test_the_newest_state_is_the_one_the_whole_history_gives_and_none_without_en
     assert state_at_last_bar(candles.head(STATE_WARMUP)) is None
 
 
+def test_a_history_shorter_than_the_lags_has_no_complete_state() -> None:
+    candles, _ = regime_candles([("ranging", 10)])
+    states, valid = market_states(candles)
+    assert states.shape == (10, MARKET_STATE_DIM)
+    assert not valid.any()
+
+
 def test_forward_returns_are_unknown_at_the_end() -> None:
     returns = forward_returns([100.0, 110.0, 121.0, 121.0], 2)
     np.testing.assert_allclose(returns[:2], [np.log(1.21), np.log(1.1)])

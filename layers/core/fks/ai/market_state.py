@@ -41,7 +41,7 @@ Matrix = npt.NDArray[np.float32]
 def _lagged(values: npt.NDArray[np.float64], lags: int) -> npt.NDArray[np.float64]:
     """Column j is ``values`` shifted by j bars (NaN where it runs off the start)."""
     out = np.full((values.shape[0], lags), np.nan)
-    for lag in range(lags):
+    for lag in range(min(lags, values.shape[0])):  # a history shorter than the lags leaves NaN
         out[lag:, lag] = values[: values.shape[0] - lag]
     return out
 

@@ -26,6 +26,8 @@ _WRITE_RULES: list[tuple[str, str, Scope]] = [
     ("*", "/keys*", Scope.ADMIN),
     ("POST", "/models/*", Scope.ADMIN),  # training spends minutes of compute and replaces served models
     ("PUT", "/settings/*", Scope.ADMIN),  # limits and prop-firm accounts: what the platform may trade
+    ("POST", "/ai/notes", Scope.TRADE),  # an operator's note joins what every briefing and search may show
+    ("POST", "/ai/search", Scope.READ),  # reads the index; changes nothing
 ]
 
 

@@ -1,0 +1,79 @@
+"""``POST /ai/notes``, ``POST /ai/search``, and the schedule that rebuilds the retrieval index.
+
+The index (``fks.ai.index``) holds operator notes, every signal with its outcome and the market
+state of its bar, and backtest reports; it lives in the data bucket (``ai/index/``) and the
+schedule adds only what changed since its last build. A note is searchable after the next build.
+
+Packaging: the text model (WordLlama, its weights inside the wheel) and usearch come in the AI
+layer (layers/ai); NumPy, pandas and pyarrow in the AWS SDK for pandas layer, as for the models.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from fks import env
+from fks.ai.requests import NoteRequest, ScheduledIndexBuild, SearchRequest
+from fks.invocations import parse_event
+from fks.observability import API, observed
+from fks_adapters.ai.service import IndexCache, Sources, add_note, rebuild_index, search
+from fks_adapters.ai.store import IndexStore, NoteStore
+from fks_adapters.ai.text_model import PackagedTextEmbedder
+from fks_adapters.api import make_resolver
+from fks_adapters.market_data import wiring
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.strategies.results import ResultStore
+
+logger = Logger()
+app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _bucket() -> str:
+    return env.require(env.DATA_BUCKET)
+
+
+@cache
+def _index_cache() -> IndexCache:
+    # One per container: a warm search reuses the loaded build until a newer one exists.
+    return IndexCache(IndexStore(_bucket()))
+
+
+@app.post("/ai/notes")
+def post_note(request: Annotated[NoteRequest, Body()]) -> dict[str, Any]:
+    """Store an operator note; the index's next build makes it searchable."""
+    note = add_note(request, NoteStore(_bucket()), _now_ms())
+    logger.info("note stored", extra={"note_id": note["note_id"], "new_note": note["created"]})
+    return note
+
+
+@app.post("/ai/search")
+def post_search(request: Annotated[SearchRequest, Body()]) -> dict[str, Any]:
+    """Notes, past signals and backtests nearest a text, or past signals whose market looked like this one's."""
+    return search(request, _index_cache(), PackagedTextEmbedder(), wiring.candle_series(), _now_ms())
+
+
+@observed(logger, correlation=API)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "httpMethod" not in event:  # the template's schedule Input, not an API call
+        parse_event(ScheduledIndexBuild, event, "scheduled index build")
+        bucket = _bucket()
+        sources = Sources(
+            notes=NoteStore(bucket),
+            signals=SignalHistory(env.require(env.SIGNALS_TABLE)),
+            backtests=ResultStore(bucket, "backtests"),
+            candles=wiring.candle_series(),
+        )
+        result = rebuild_index(IndexStore(bucket), sources, PackagedTextEmbedder(), _now_ms())
+        logger.info("retrieval index built", extra=result)
+        return result
+    return app.resolve(event, context)

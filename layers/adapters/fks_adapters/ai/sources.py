@@ -1,0 +1,57 @@
+"""Where the index's documents come from, each read from its watermark on (incremental builds)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fks.ai.documents import Document, backtest_document, note_document, signal_document
+from fks_adapters.ai.store import NoteStore
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.strategies.results import ResultStore
+
+# A signal's record changes until its outcome (an approval window is hours), so a build re-reads
+# the days since its last watermark and this many before: a changed version is re-embedded.
+SIGNAL_LOOKBACK_DAYS = 2
+FIRST_BUILD_DAYS = 30  # how far back the first build reads signals
+# Objects written around a build's start may carry a slightly earlier time than its watermark.
+CLOCK_MARGIN_MS = 120_000
+_PAGE = 100
+
+
+def _days(since_ms: int, now_ms: int) -> list[str]:
+    first = datetime.fromtimestamp(since_ms / 1000, UTC).date()
+    last = datetime.fromtimestamp(now_ms / 1000, UTC).date()
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def signal_documents(history: SignalHistory, since_ms: int | None, now_ms: int) -> list[Document]:
+    start = now_ms - FIRST_BUILD_DAYS * 86_400_000 if since_ms is None else since_ms - SIGNAL_LOOKBACK_DAYS * 86_400_000
+    documents: list[Document] = []
+    for day in _days(start, now_ms):
+        token: str | None = None
+        while True:
+            records, token = history.list(day=day, limit=_PAGE, next_token=token)
+            documents.extend(d for d in map(signal_document, records) if d is not None)
+            if token is None:
+                break
+    return documents
+
+
+def note_documents(notes: NoteStore, since_ms: int | None) -> list[Document]:
+    start = 0 if since_ms is None else since_ms - CLOCK_MARGIN_MS
+    return [note_document(note) for note in notes.changed_since(start)]
+
+
+def backtest_documents(results: ResultStore, since_ms: int | None) -> list[Document]:
+    """Backtests stored since the watermark: the summaries list newest first, so reading stops at
+    the first older one."""
+    start = 0 if since_ms is None else since_ms - CLOCK_MARGIN_MS
+    documents: list[Document] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = results.list_recent(_PAGE, cursor)
+        fresh: list[dict[str, Any]] = [s for s in page if int(s.get("stored_at", 0)) >= start]
+        documents.extend(backtest_document(s) for s in fresh if "metrics" in s)  # a running optimisation has none
+        if cursor is None or len(fresh) < len(page):
+            return documents

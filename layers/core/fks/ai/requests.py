@@ -1,0 +1,55 @@
+"""What ``POST /ai/notes`` and ``POST /ai/search`` accept; unknown fields are refused by name."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fks.ai.documents import DocumentKind
+
+MAX_RESULTS = 50
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000, description="the note, as an operator would write it")
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    symbol: str | None = Field(default=None, max_length=40, description="the market it is about: BTC/USDT")
+    strategy_id: str | None = Field(default=None, max_length=64)
+
+
+class MarketQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exchange: str = Field(default="binance", min_length=1, max_length=32)
+    symbol: str = Field(min_length=3, max_length=40, description="BTC/USDT")
+    timeframe: str = Field(default="1h", min_length=2, max_length=4)
+    at_ms: int | None = Field(default=None, ge=0, description="the bar to compare with; default: the newest stored")
+
+
+class SearchRequest(BaseModel):
+    """Exactly one of ``text`` (notes, signals, backtests by meaning) or ``market`` (past signals
+    whose bar's market state was closest to this market's state)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str | None = Field(default=None, min_length=1, max_length=2000)
+    market: MarketQuery | None = None
+    k: int = Field(default=5, ge=1, le=MAX_RESULTS)
+    kinds: list[DocumentKind] | None = Field(default=None, description="only these kinds (text searches)")
+
+    @model_validator(mode="after")
+    def _one_query(self) -> SearchRequest:
+        if (self.text is None) == (self.market is None):
+            raise ValueError("give exactly one of 'text' or 'market'")
+        return self
+
+
+class ScheduledIndexBuild(BaseModel):
+    """AiFunction's schedule: the rule's constant Input (template.yaml)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schedule: Literal["rebuild_ai_index"]

@@ -1,0 +1,133 @@
+"""fks_ai on the local stack: notes through the API, the retrieval index built by its schedule
+from notes and pipeline-recorded signals, and searches by text and by market state.
+
+Only 1m candles are stored; the 1h bars whose market state the index keeps are the reader's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from fks.market_data.storage import SeriesKey
+from tests.integration.conftest import stack_of_its_own
+from tests.integration.market_data_helpers import invoke, store_sample_candles
+from tests.integration.pipeline_helpers import new_signal, run, signal_record
+from tests.stack_handle import StackHandle
+
+pytestmark = pytest.mark.moto_only
+
+HOUR, DAY = 3_600_000, 86_400_000
+START = 1_717_200_000_000  # 2024-06-01 UTC: the simulator's sample SOL/USDT history
+SOL_1M = SeriesKey.of("binance", "SOL/USDT", "1m")
+SIGNAL_BARS = (START + 5 * DAY + 7 * HOUR, START + 8 * DAY + 13 * HOUR, START + 11 * DAY + 2 * HOUR)
+BUILD = {"schedule": "rebuild_ai_index"}
+NOTES = (
+    {"text": "SOL sold off hard every time funding turned deeply negative", "tags": ["funding"], "symbol": "SOL/USDT"},
+    {"text": "Do not trade the hour around the CPI release: spreads blow out", "tags": ["macro"]},
+)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    with stack_of_its_own(tmp_path_factory, "ai") as handle:
+        store_sample_candles(handle, SOL_1M, "SOLUSDT", START, START + 12 * DAY - 1)
+        yield handle
+
+
+@pytest.fixture(scope="module")
+def built(stack: StackHandle) -> dict[str, Any]:
+    """Two notes posted, three signals through the pipeline (the risk check decides their fate),
+    then the schedule's build."""
+    for note in NOTES:
+        assert stack.api("POST", "/ai/notes", scope="trade", json=note).status_code == 200
+    signal_ids = []
+    for bar in SIGNAL_BARS:
+        signal = new_signal(symbol="SOL/USDT", timeframe="1h", bar_time=bar, strategy_id="ai_probe")
+        run(stack, signal)
+        signal_ids.append(signal["signal_id"])
+    return {"signals": signal_ids, "build": invoke(stack, "AiFunction", BUILD)}
+
+
+def test_search_before_any_build_is_a_404_naming_the_schedule(stack: StackHandle) -> None:
+    reply = stack.api("POST", "/ai/search", scope="read", json={"text": "anything"})
+    assert reply.status_code == 404, reply.text
+    assert "AiIndexBuild" in reply.text or "not been built" in reply.text
+
+
+def test_the_same_note_twice_is_one_note(stack: StackHandle) -> None:
+    first = stack.api("POST", "/ai/notes", scope="trade", json=NOTES[0])
+    again = stack.api("POST", "/ai/notes", scope="trade", json=NOTES[0])
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.json()["note_id"] == first.json()["note_id"]
+    assert again.json()["created"] is False
+
+
+def test_notes_refuse_unknown_fields_and_need_the_trade_scope(stack: StackHandle) -> None:
+    unknown = stack.api("POST", "/ai/notes", scope="trade", json={"text": "x", "colour": "red"})
+    assert unknown.status_code in (400, 422), unknown.text
+    assert "colour" in unknown.text
+    assert stack.api("POST", "/ai/notes", scope="read", json={"text": "x"}).status_code == 403
+
+
+def test_a_search_needs_exactly_one_query(stack: StackHandle) -> None:
+    both = stack.api("POST", "/ai/search", scope="read", json={"text": "x", "market": {"symbol": "SOL/USDT"}})
+    assert both.status_code in (400, 422)
+    assert "exactly one" in both.text
+
+
+def test_the_build_indexes_the_notes_and_the_signals_with_their_market_state(built: dict[str, Any]) -> None:
+    result = built["build"]
+    assert result["embedded"] == len(NOTES) + len(SIGNAL_BARS)
+    assert result["documents"] == len(NOTES) + len(SIGNAL_BARS)
+
+
+def test_a_text_search_finds_the_note_about_it_first(stack: StackHandle, built: dict[str, Any]) -> None:
+    reply = stack.api("POST", "/ai/search", scope="read", json={"text": "negative funding selloff", "k": 3})
+    assert reply.status_code == 200, reply.text
+    top = reply.json()["results"][0]
+    assert top["kind"] == "note"
+    assert top["tags"] == ["funding"]
+
+
+def test_a_text_search_for_signals_answers_them_with_the_outcome_the_pipeline_recorded(
+    stack: StackHandle, built: dict[str, Any]
+) -> None:
+    reply = stack.api(
+        "POST", "/ai/search", scope="read", json={"text": "buy SOL/USDT ai_probe", "k": 5, "kinds": ["signal"]}
+    )
+    assert reply.status_code == 200, reply.text
+    results = reply.json()["results"]
+    assert {r["signal_id"] for r in results} == set(built["signals"])
+    for result in results:
+        assert result["status"] == signal_record(stack, result["signal_id"])["status"]
+
+
+def test_a_market_search_at_a_signals_bar_finds_that_signal_first(stack: StackHandle, built: dict[str, Any]) -> None:
+    market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h", "at_ms": SIGNAL_BARS[1]}
+    reply = stack.api("POST", "/ai/search", scope="read", json={"market": market, "k": 3})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["query"]["bar_time"] == SIGNAL_BARS[1]
+    assert len(body["query"]["state"]) == 22
+    assert body["results"][0]["signal_id"] == built["signals"][1]
+    assert body["results"][0]["score"] > 0.999
+    assert len(body["results"]) == len(SIGNAL_BARS)
+
+
+def test_a_market_search_on_too_little_history_is_a_400_naming_the_bars(
+    stack: StackHandle, built: dict[str, Any]
+) -> None:
+    market = {"symbol": "SOL/USDT", "timeframe": "1h", "at_ms": START + 10 * HOUR}
+    reply = stack.api("POST", "/ai/search", scope="read", json={"market": market})
+    assert reply.status_code == 400, reply.text
+    assert "whole bars" in reply.text
+
+
+def test_a_second_build_embeds_only_what_changed(stack: StackHandle, built: dict[str, Any]) -> None:
+    assert invoke(stack, "AiFunction", BUILD)["embedded"] == 0
+    assert stack.api("POST", "/ai/notes", scope="trade", json={"text": "weekend liquidity is thin"}).status_code == 200
+    again = invoke(stack, "AiFunction", BUILD)
+    assert again["embedded"] == 1
+    assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
