@@ -35,6 +35,13 @@ def adapt(template: dict[str, Any]) -> dict[str, Any]:
             dropped.add(name)
     for name in dropped:
         del resources[name]
+    # The template declares AWS_ENDPOINT_URL empty (for `sam local`; boto3 then uses AWS's). A
+    # function's declared value wins over the endpoint MiniStack hands its Python functions, so
+    # the empty one sent every boto3 call of theirs to real AWS hosts: left undeclared here.
+    _drop_empty_endpoint(template.get("Globals", {}).get("Function", {}))
+    for body in resources.values():
+        if body.get("Type") == "AWS::Serverless::Function":
+            _drop_empty_endpoint(body.get("Properties") or {})
     for body in resources.values():
         _drop_depends_on(body, dropped)
         properties = body.get("Properties") or {}
@@ -42,6 +49,12 @@ def adapt(template: dict[str, Any]) -> dict[str, Any]:
             del properties["DeploymentId"]
             properties["AutoDeploy"] = True
     return template
+
+
+def _drop_empty_endpoint(function: dict[str, Any]) -> None:
+    variables = (function.get("Environment") or {}).get("Variables") or {}
+    if variables.get("AWS_ENDPOINT_URL") == "":
+        del variables["AWS_ENDPOINT_URL"]
 
 
 def _drop_depends_on(body: dict[str, Any], dropped: set[str]) -> None:
