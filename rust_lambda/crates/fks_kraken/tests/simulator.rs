@@ -357,3 +357,33 @@ fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal(
     );
     assert_eq!(found.map(|o| o.remainder), Some(Remainder::None), "the order was placed");
 }
+
+#[test]
+fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let last = client.last_price("BTCUSDT").unwrap();
+    let tick = |p: Decimal| p.round_dp(2);
+    client.place(&order("entry", Side::Buy, OrderType::Market, "0.002", None), &market()).unwrap();
+    let stop = OrderCommand {
+        stop_price: Some(tick(last * d("0.95"))),
+        price: Some(tick(last * d("0.94"))),
+        ..order("entry-sl", Side::Sell, OrderType::StopLimit, "0.001", None)
+    };
+    let take = OrderCommand {
+        stop_price: Some(tick(last * d("1.05"))),
+        price: Some(tick(last * d("1.05"))),
+        ..order("entry-tp", Side::Sell, OrderType::TakeProfitLimit, "0.001", None)
+    };
+    let_the_counter_decay(3);
+
+    let placed = [client.place(&stop, &market()).unwrap(), client.place(&take, &market()).unwrap()];
+    let_the_counter_decay(6);
+    let canceled = client.cancel(&stop, &market()).unwrap();
+
+    assert!(
+        placed.iter().all(|o| o.remainder == Remainder::Working && !o.triggered && o.fills.is_empty()),
+        "{placed:?}"
+    );
+    assert_eq!(canceled.remainder, Remainder::Canceled);
+}
