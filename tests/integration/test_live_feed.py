@@ -174,7 +174,12 @@ def test_subscriber_receives_the_candles_collection_stored(
 
 
 def test_unsubscribed_connection_receives_nothing(pushed: dict[str, Any]) -> None:
-    assert pushed["acks"]["leaver_unsubscribe"] == {"type": "unsubscribed", "symbol": "BTC/USDT", "timeframe": "1m"}
+    assert pushed["acks"]["leaver_unsubscribe"] == {
+        "type": "unsubscribed",
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "timeframe": "1m",
+    }
     assert pushed["leaver"] == []
 
 
@@ -243,7 +248,7 @@ def test_unsubscribe_from_a_feed_not_subscribed_is_an_error(local_stack: StackHa
         "error": "NotFound",
         "message": "not subscribed to ETH/USDT 1m",
         "action": "unsubscribe",
-        "details": {"symbol": "ETH/USDT", "timeframe": "1m"},
+        "details": {"exchange": "binance", "symbol": "ETH/USDT", "timeframe": "1m"},
     }
 
 

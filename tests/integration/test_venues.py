@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import websocket
 
 from fks_adapters.accounts import AccountStore
 from fks_adapters.exchanges.clients import keyed_client
@@ -125,12 +126,13 @@ def test_a_burst_on_one_budget_waits_for_refill_instead_of_overspending(local_st
 
 def test_accounts_are_created_read_and_replaced_through_the_api(local_stack: StackHandle) -> None:
     # Arrange
-    kraken = {"venue": "kraken", "mode": "live", "secret_id": "fks-trading-venues-kraken-main", "risk_limits": {}}
+    # (kraken-crud's key is never created: a live account whose secret is missing is not traded here)
+    kraken = {"venue": "kraken", "mode": "live", "secret_id": "fks-trading-venues-kraken-crud", "risk_limits": {}}
     coinbase = {"venue": "coinbase", "mode": "paper", "risk_limits": {"max_order_notional": "5000"}}
 
     # Act
-    first = local_stack.api("PUT", "/accounts/kraken-main", json=kraken)
-    again = local_stack.api("PUT", "/accounts/kraken-main", json=kraken)
+    first = local_stack.api("PUT", "/accounts/kraken-crud", json=kraken)
+    again = local_stack.api("PUT", "/accounts/kraken-crud", json=kraken)
     local_stack.api("PUT", "/accounts/coinbase-paper", json=coinbase)
     listed = local_stack.api("GET", "/accounts", scope="read")
     one = local_stack.api("GET", "/accounts/coinbase-paper", scope="read")
@@ -139,7 +141,7 @@ def test_accounts_are_created_read_and_replaced_through_the_api(local_stack: Sta
     assert (first.status_code, first.json()["created"]) == (200, True), first.text
     assert (again.status_code, again.json()["created"]) == (200, False)
     names = [a["account"] for a in listed.json()["accounts"]]
-    assert {"kraken-main", "coinbase-paper"} <= set(names)
+    assert {"kraken-crud", "coinbase-paper"} <= set(names)
     account = one.json()["account"]
     assert (account["venue"], account["mode"], account["secret_id"]) == ("coinbase", "paper", None)
     assert account["risk_limits"]["max_order_notional"] == "5000"
@@ -174,7 +176,7 @@ def test_a_bad_account_is_refused_naming_what_was_wrong(
 
 def test_changing_an_account_needs_the_admin_scope(local_stack: StackHandle) -> None:
     # Act
-    refused = local_stack.api("PUT", "/accounts/kraken-main", scope="trade", json={"venue": "kraken", "mode": "paper"})
+    refused = local_stack.api("PUT", "/accounts/kraken-crud", scope="trade", json={"venue": "kraken", "mode": "paper"})
     unknown = local_stack.api("GET", "/accounts/nobody-here", scope="read")
 
     # Assert
@@ -324,3 +326,43 @@ def test_history_of_an_unknown_venue_is_refused_naming_the_known_ones(local_stac
     assert response.status_code in (400, 422), response.text
     assert "exchange" in response.text
     assert "kraken" in response.text
+
+
+def test_a_live_subscription_gets_only_its_own_venues_candles(
+    local_stack: StackHandle, collected: dict[str, Any]
+) -> None:
+    # Arrange: a minute closed since the last collection (waited for before any socket opens: an
+    # idle WebSocket client answers no pings), then one subscriber to Kraken's BTC/USDT and one to
+    # Binance's (the same pair on both)
+    time.sleep(60 - time.time() % 60 + 2)
+    url = f"{local_stack.websocket_urls['LiveFeedApi']}?token={local_stack.api_keys['read']}"
+    sockets = {venue: websocket.create_connection(url, timeout=60) for venue in ("kraken", "binance")}
+    try:
+        acks = {}
+        for venue, socket in sockets.items():
+            socket.send(json.dumps({"action": "subscribe", "exchange": venue, "symbol": "BTC/USDT", "timeframe": "1m"}))
+            acks[venue] = json.loads(socket.recv())
+
+        # Act: collection stores the new minute of each venue and pushes it
+        run = invoke(local_stack, "CollectOhlcvFunction", {})
+        frames = {venue: _first_candle_frame(socket) for venue, socket in sockets.items()}
+    finally:
+        for socket in sockets.values():
+            socket.close()
+
+    # Assert
+    assert {r["asset"]: r["stored_new"] > 0 for r in run["collected"]} == {
+        f"{v}:BTC/USDT:1m": True for v in ("binance", "coinbase", "kraken")
+    }
+    assert acks["kraken"] == {"type": "subscribed", "exchange": "kraken", "symbol": "BTC/USDT", "timeframe": "1m"}
+    for venue, frame in frames.items():
+        assert (frame["exchange"], frame["symbol"], frame["timeframe"]) == (venue, "BTC/USDT", "1m")
+        open_time = frame["candle"]["open_time"]
+        assert [frame["candle"]] == simulator_json("BTC/USDT", "1m", open_time, open_time)
+
+
+def _first_candle_frame(socket: websocket.WebSocket) -> dict[str, Any]:
+    while True:  # the socket's own timeout ends the wait
+        frame: dict[str, Any] = json.loads(socket.recv())
+        if frame.get("type") == "candle":
+            return frame

@@ -30,17 +30,20 @@ export function liveFeedUrlProblem(url) {
 }
 
 /**
- * Subscribe to one feed. `onCandle(candle)` gets each pushed candle of this symbol and timeframe;
+ * Subscribe to one feed. `onCandle(candle)` gets each pushed candle of this exchange's symbol and
+ * timeframe (`exchange` defaults to the feed's own default, binance);
  * `onState(state, detail)` hears "connecting", "live", "refused" (an error frame) and "closed".
  * Returns {close()}; closing on purpose reports nothing more.
  */
-export function subscribe({ symbol, timeframe, onCandle, onState }) {
+export function subscribe({ exchange = "binance", symbol, timeframe, onCandle, onState }) {
   const address = new URL(liveFeedUrl());
   address.searchParams.set("token", apiKey());
   const socket = new WebSocket(address.href);
   let closing = false;
   onState("connecting");
-  socket.addEventListener("open", () => socket.send(JSON.stringify({ action: "subscribe", symbol, timeframe })));
+  socket.addEventListener("open", () =>
+    socket.send(JSON.stringify({ action: "subscribe", exchange, symbol, timeframe })),
+  );
   socket.addEventListener("message", (event) => {
     let frame;
     try {
@@ -50,7 +53,8 @@ export function subscribe({ symbol, timeframe, onCandle, onState }) {
     }
     if (frame.type === "subscribed") onState("live");
     else if (frame.type === "error") onState("refused", frame.message);
-    else if (frame.type === "candle" && frame.symbol === symbol && frame.timeframe === timeframe) onCandle(frame.candle, frame);
+    else if (frame.type === "candle" && frame.exchange === exchange && frame.symbol === symbol && frame.timeframe === timeframe)
+      onCandle(frame.candle, frame);
   });
   socket.addEventListener("close", (event) => {
     if (!closing) onState("closed", event.reason || `connection closed (${event.code})`);

@@ -120,6 +120,7 @@ function poll(view, latest) {
 /** Live candles at the asset's collected timeframe, folded into the shown timeframe's bars. */
 function follow(view, asset, fallBack) {
   feed = subscribe({
+    exchange: asset.exchange,
     symbol: asset.symbol,
     timeframe: asset.timeframe,
     onCandle: (candle) => {
