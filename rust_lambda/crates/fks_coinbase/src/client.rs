@@ -21,6 +21,8 @@ const BROKERAGE: &str = "/api/v3/brokerage";
 /// Page size of order and fill lists, and how many pages one lookup reads at most.
 const PAGE: u32 = 250;
 const PAGES: usize = 4;
+/// Pages of fills read back to a sync's cursor at most.
+const CURSOR_PAGES: usize = 20;
 /// Coinbase answers at most 350 candles a request.
 const CANDLES_PER_REQUEST: u64 = 300;
 
@@ -463,9 +465,12 @@ impl ExchangeClient for CoinbaseClient {
     /// oldest first.
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
         let product = self.product(symbol)?;
-        let pages = if after_seq.is_some() { PAGES } else { 1 };
+        // Coinbase lists newest first: every fill since the cursor must be read, or the oldest
+        // would be skipped when the cursor moves past the newest.
+        let pages = if after_seq.is_some() { CURSOR_PAGES } else { 1 };
         let mut trades = Vec::new();
         let mut cursor = String::new();
+        let mut complete = after_seq.is_none();
         for _ in 0..pages {
             let mut params = vec![("product_ids", product.product_id.clone()), ("limit", PAGE.to_string())];
             if let Some(after) = after_seq {
@@ -489,8 +494,18 @@ impl ExchangeClient for CoinbaseClient {
             );
             cursor = page.cursor;
             if cursor.is_empty() {
+                complete = true;
                 break;
             }
+        }
+        if !complete {
+            return Err(ExchangeError::new(
+                ErrorClass::Retryable,
+                format!(
+                    "more than {} fills since the cursor: not all readable in one sync",
+                    CURSOR_PAGES * PAGE as usize
+                ),
+            ));
         }
         trades.sort_by_key(|t| t.seq);
         Ok(trades)

@@ -25,9 +25,11 @@ use crate::wire::{seconds_to_ms, Added, Canceled, Closed, Envelope, History, Ope
 const COST_QUERY: u32 = 1;
 const COST_HISTORY: u32 = 2;
 const COST_TRADING: u32 = 0;
-/// Pages of trade history (50 trades each) read to find an order's fills or new trades.
+/// Pages of trade history (50 trades each) read to find an order's fills.
 const HISTORY_PAGES: u64 = 4;
 const HISTORY_PAGE: u64 = 50;
+/// Pages read back to a sync's cursor at most (newest first, so all of them are needed).
+const CURSOR_PAGES: u64 = 20;
 
 /// Finds the platform's client order id whose derived `cl_ord_id` Kraken reports (see
 /// [`crate::ids`]), in the caller's own records; `None` if no order of the platform has it.
@@ -491,8 +493,11 @@ impl ExchangeClient for KrakenClient {
     /// `trade_id`), at most a few pages; the trades of `symbol`, oldest first.
     fn trades(&mut self, symbol: &str, after_seq: Option<u64>) -> Result<Vec<VenueTrade>, ExchangeError> {
         let pair = self.pair(symbol)?;
-        let pages = if after_seq.is_some() { HISTORY_PAGES } else { 1 };
+        // Kraken lists newest first: everything after the cursor must be read back to it, or
+        // the oldest new trades would be skipped when the cursor moves past the newest.
+        let pages = if after_seq.is_some() { CURSOR_PAGES } else { 1 };
         let mut trades = Vec::new();
+        let mut complete = after_seq.is_none();
         for page in 0..pages {
             let params = [("ofs", (page * HISTORY_PAGE).to_string())];
             let history: History = self.private("TradesHistory", &params, COST_HISTORY)?;
@@ -508,8 +513,18 @@ impl ExchangeClient for KrakenClient {
                 }
             }
             if reached || listed < HISTORY_PAGE || (page + 1) * HISTORY_PAGE >= history.count {
+                complete = true;
                 break;
             }
+        }
+        if !complete {
+            return Err(ExchangeError::new(
+                ErrorClass::Retryable,
+                format!(
+                    "more than {} trades since the cursor: not all readable in one sync",
+                    CURSOR_PAGES * HISTORY_PAGE
+                ),
+            ));
         }
         trades.sort_by_key(|t| t.seq);
         Ok(trades)
