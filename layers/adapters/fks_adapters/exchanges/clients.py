@@ -3,15 +3,16 @@ the rate budget the venue and key share across every function (when the deployme
 
 from __future__ import annotations
 
-from typing import Any
-
-import ccxt
+from typing import TYPE_CHECKING, Any
 
 from fks import env
 from fks.execution import AccountMode as Mode
 from fks_adapters.exchanges.ccxt_factory import make_exchange
 from fks_adapters.exchanges.rate_budget import SharedRateBudget, bucket_id
 from fks_adapters.exchanges.venues import base_url_for, venue
+
+if TYPE_CHECKING:  # make_exchange imports ccxt when it builds a client, not at cold start
+    import ccxt
 
 PUBLIC_KEY = "public"  # the budget of keyless market-data calls, per venue
 

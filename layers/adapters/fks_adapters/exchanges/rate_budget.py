@@ -24,10 +24,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from fks.errors import RateLimited
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -62,7 +62,7 @@ class SharedRateBudget:
         self.bucket = bucket
         self.rate_per_s = rate_per_s
         self.burst = burst
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or aws_client("dynamodb")
         self._clock = clock
         self._sleep = sleep
         self.max_wait_s = max_wait_s
