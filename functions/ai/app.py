@@ -1,4 +1,5 @@
-"""``POST /ai/notes``, ``POST /ai/search``, and the schedule that rebuilds the retrieval index.
+"""``POST /ai/notes``, ``POST /ai/search``, the schedule that rebuilds the retrieval index, and
+each new signal's briefing (from the signals table's stream, ``fks_adapters.ai.briefings``).
 
 The index (``fks.ai.index``) holds operator notes, every signal with its outcome and the market
 state of its bar, and backtest reports; it lives in the data bucket (``ai/index/``) and the
@@ -20,13 +21,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.ai.requests import NoteRequest, ScheduledIndexBuild, SearchRequest
-from fks.invocations import parse_event
+from fks.errors import FksError
+from fks.invocations import StreamBatch, parse_event
 from fks.observability import API, observed
+from fks_adapters.ai.briefings import BriefingInputs, BriefingWriter, build_briefing, new_signals
 from fks_adapters.ai.service import IndexCache, Sources, add_note, rebuild_index, search
 from fks_adapters.ai.store import IndexStore, NoteStore
 from fks_adapters.ai.text_model import PackagedTextEmbedder
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
+from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.results import ResultStore
 
@@ -62,8 +66,32 @@ def post_search(request: Annotated[SearchRequest, Body()]) -> dict[str, Any]:
     return search(request, _index_cache(), PackagedTextEmbedder(), wiring.candle_series(), _now_ms())
 
 
+def _brief(event: dict[str, Any]) -> dict[str, Any]:
+    """Attach a briefing to each signal this stream batch first records."""
+    inputs = BriefingInputs(
+        candles=wiring.candle_series(),
+        models=ModelStore(_bucket(), prefix=env.get(env.MODELS_PREFIX) or "models"),
+        index=_index_cache(),
+        embedder=PackagedTextEmbedder(),
+    )
+    writer = BriefingWriter(env.require(env.SIGNALS_TABLE))
+    attached, refused = [], {}
+    for signal in new_signals(parse_event(StreamBatch, event, "signal changes")):
+        try:
+            briefing = build_briefing(signal, inputs, _now_ms())
+        except FksError as error:  # e.g. a symbol the store cannot read: that signal goes unbriefed
+            refused[signal["signal_id"]] = str(error)
+            continue
+        if writer.attach(signal["signal_id"], briefing):
+            attached.append(signal["signal_id"])
+    logger.info("briefings", extra={"attached": attached, "refused": refused})
+    return {"attached": attached, "refused": refused}
+
+
 @observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in event:  # the signals table's stream
+        return _brief(event)
     if "httpMethod" not in event:  # the template's schedule Input, not an API call
         parse_event(ScheduledIndexBuild, event, "scheduled index build")
         bucket = _bucket()

@@ -1,10 +1,12 @@
 """fks_ai on the local stack: notes through the API, the retrieval index built by its schedule
-from notes and pipeline-recorded signals, and searches by text and by market state.
+from notes and pipeline-recorded signals, searches by text and by market state, and the briefing
+each new signal gets on its record from the signals table's stream.
 
 Only 1m candles are stored; the 1h bars whose market state the index keeps are the reader's."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,16 +40,28 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
 
 @pytest.fixture(scope="module")
 def built(stack: StackHandle) -> dict[str, Any]:
-    """Two notes posted, three signals through the pipeline (the risk check decides their fate),
-    then the schedule's build."""
+    """Two notes posted and indexed, three signals through the pipeline (the risk check decides
+    their fate; each gets its briefing from the stream), then the schedule's build again."""
     for note in NOTES:
         assert stack.api("POST", "/ai/notes", scope="trade", json=note).status_code == 200
+    notes_build = invoke(stack, "AiFunction", BUILD)
     signal_ids = []
     for bar in SIGNAL_BARS:
         signal = new_signal(symbol="SOL/USDT", timeframe="1h", bar_time=bar, strategy_id="ai_probe")
         run(stack, signal)
         signal_ids.append(signal["signal_id"])
-    return {"signals": signal_ids, "build": invoke(stack, "AiFunction", BUILD)}
+    return {"signals": signal_ids, "notes_build": notes_build, "build": invoke(stack, "AiFunction", BUILD)}
+
+
+def briefing_of(stack: StackHandle, signal_id: str, timeout_s: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        record = signal_record(stack, signal_id)
+        if "briefing" in record:
+            briefing: dict[str, Any] = record["briefing"]
+            return briefing
+        time.sleep(0.5)
+    raise AssertionError(f"signal {signal_id} got no briefing in {timeout_s} s")
 
 
 def test_search_before_any_build_is_a_404_naming_the_schedule(stack: StackHandle) -> None:
@@ -78,8 +92,9 @@ def test_a_search_needs_exactly_one_query(stack: StackHandle) -> None:
 
 
 def test_the_build_indexes_the_notes_and_the_signals_with_their_market_state(built: dict[str, Any]) -> None:
+    assert built["notes_build"]["embedded"] == len(NOTES)
     result = built["build"]
-    assert result["embedded"] == len(NOTES) + len(SIGNAL_BARS)
+    assert result["embedded"] == len(SIGNAL_BARS)
     assert result["documents"] == len(NOTES) + len(SIGNAL_BARS)
 
 
@@ -131,3 +146,30 @@ def test_a_second_build_embeds_only_what_changed(stack: StackHandle, built: dict
     again = invoke(stack, "AiFunction", BUILD)
     assert again["embedded"] == 1
     assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
+
+
+def test_a_new_signal_gets_a_briefing_from_the_history_before_its_bar(
+    stack: StackHandle, built: dict[str, Any]
+) -> None:
+    briefing = briefing_of(stack, built["signals"][1])
+    states = briefing["similar_states"]
+    assert states["available"] is True, states
+    assert states["neighbours_forward"]["count"] == 20
+    assert states["baseline_forward"]["count"] >= 50
+    # Only bars whose outcome was known at the signal's bar: nothing from after it.
+    horizon_ms = states["horizon_bars"] * HOUR
+    assert all(n["bar_time"] + horizon_ms <= SIGNAL_BARS[1] for n in states["neighbours"])
+    assert briefing["regime"]["regime"] is None
+    assert "POST /models/SOL-USDT/train" in briefing["regime"]["reason"]
+    assert briefing["notes"][0]["kind"] == "note"
+    assert (
+        f"The 20 most similar past market states were followed over {states['horizon_bars']} bars"
+        in (briefing["summary"])
+    )
+    assert briefing["notes"][0]["text"] in briefing["summary"]
+
+
+def test_a_signal_with_too_little_history_gets_a_briefing_saying_so(stack: StackHandle, built: dict[str, Any]) -> None:
+    states = briefing_of(stack, built["signals"][0])["similar_states"]
+    assert states["available"] is False
+    assert "needed" in states["reason"]

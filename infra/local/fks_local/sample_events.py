@@ -517,7 +517,15 @@ def _stream_samples() -> list[SampleEvent]:
     order_keys = {"client_order_id": {"S": ORDER_ID}}
     order_image = {**order_keys, "account": {"S": ACCOUNT}, "symbol": {"S": "BTCUSDT"}, "status": {"S": "filled"}}
     account_keys = {"account": {"S": ACCOUNT}}
+    first_record = {"pk": {"S": f"SIGNAL#{SIGNAL_ID}"}, "sk": {"S": "STATUS"}}
+    first_image = {**first_record, "status": {"S": "validated"}, "signal": {"S": json.dumps(SIGNAL_STATE)}}
     return [
+        SampleEvent(
+            "AiFunction",
+            "NewSignals",
+            shapes.dynamodb_stream_event("SignalsTable", "INSERT", first_record, first_image, None),
+            StreamBatch,
+        ),
         SampleEvent(
             "LiveUpdatesFunction",
             "SignalChanges",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 STATUS_SK = "STATUS"
-_JSON_FIELDS = frozenset({"signal", "order", "report", "checks", "approval", "portfolio"})
+_JSON_FIELDS = frozenset({"signal", "order", "report", "checks", "approval", "portfolio", "briefing"})
 
 
 def signal_pk(signal_id: str) -> str:

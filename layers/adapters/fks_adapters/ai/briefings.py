@@ -1,0 +1,130 @@
+"""Each new signal's briefing, built when the pipeline first records it and stored on its record.
+
+AiFunction reads the signals table's stream: a signal's first record (INSERT, written by
+validate_signal) gets a briefing within seconds, long before a person approves a manual signal;
+``GET /signals/{id}`` returns it with the record. An auto signal may already be on its way to
+execution when its briefing lands: the briefing informs, it never gates. The write is conditional
+on the record having none, so a redelivered stream batch writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from fks.ai.briefing import HORIZON_BARS, NEIGHBOURS, similar_states, summary
+from fks.ai.documents import DocumentKind
+from fks.ai.embeddings import Embedder
+from fks.errors import FksError, NotFound
+from fks.invocations import StreamBatch
+from fks.market_data.series import CandleSeriesReader
+from fks.market_data.storage import SeriesKey, symbol_to_partition
+from fks.market_data.timeframes import parse_timeframe
+from fks.ml.regimes import RegimeModel
+from fks.ml.training import latest_regime
+from fks.strategies.inputs import candles_from_frame
+from fks_adapters.ai.service import IndexCache
+from fks_adapters.aws.lazy import aws_client
+from fks_adapters.ml.model_store import ModelStore
+from fks_adapters.pipeline.signal_history import STATUS_SK, signal_pk
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Bars of the signal's timeframe a briefing compares with (at 1h, about 83 days).
+HISTORY_BARS = 2000
+REGIME_BARS = 500  # as GET /models/{asset}/regime serves: the filter settles within a few hundred
+NOTES = 3
+
+
+@dataclass(frozen=True)
+class BriefingInputs:
+    candles: CandleSeriesReader
+    models: ModelStore
+    index: IndexCache
+    embedder: Embedder
+
+
+def _regime(signal: dict[str, Any], inputs: BriefingInputs) -> dict[str, Any]:
+    """The stored regime model's regime at the signal's bar, or why there is none."""
+    asset = symbol_to_partition(signal["symbol"])
+    try:
+        stored = inputs.models.latest(asset, "regime")
+    except NotFound:
+        return {"regime": None, "reason": f"no regime model stored for {asset} (POST /models/{asset}/train)"}
+    timeframe = str(stored.metadata.get("timeframe", "1h"))
+    key = SeriesKey.of(signal["exchange"], signal["symbol"], timeframe)
+    bar_end = int(signal["bar_time"]) + parse_timeframe(signal["timeframe"]).ms
+    frame = inputs.candles.read(key, bar_end - REGIME_BARS * key.timeframe.ms, bar_end)
+    try:
+        regime = latest_regime(RegimeModel.from_json(stored.model), candles_from_frame(frame))
+    except FksError as error:
+        return {"regime": None, "reason": str(error), "model_version": stored.version}
+    return {"regime": regime, "model_version": stored.version, "timeframe": timeframe}
+
+
+def _notes(signal: dict[str, Any], inputs: BriefingInputs) -> list[dict[str, Any]]:
+    try:
+        index = inputs.index.current()
+    except NotFound:
+        return []  # no index built yet: a briefing without notes, not a failure
+    query = f"{signal['side']} {signal['symbol']} {signal['strategy_id']}"
+    hits = index.search_text(inputs.embedder.embed([query])[0], NOTES, {DocumentKind.NOTE.value})
+    return [hit.as_dict() for hit in hits]
+
+
+def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) -> dict[str, Any]:
+    key = SeriesKey.of(signal["exchange"], signal["symbol"], signal["timeframe"])
+    bar = int(signal["bar_time"])
+    frame = inputs.candles.read(key, bar - HISTORY_BARS * key.timeframe.ms, bar + key.timeframe.ms)
+    states = (
+        similar_states(candles_from_frame(frame), bar, k=NEIGHBOURS, horizon=HORIZON_BARS)
+        if not frame.empty
+        else {"available": False, "reason": f"no stored candles of {signal['symbol']} before the bar"}
+    )
+    regime, notes = _regime(signal, inputs), _notes(signal, inputs)
+    return {
+        "built_ms": now_ms,
+        "similar_states": states,
+        "regime": regime,
+        "notes": notes,
+        "summary": summary(signal, states, regime, notes),
+    }
+
+
+class BriefingWriter:
+    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
+        self.table = table
+        self.client: DynamoDBClient = client or aws_client("dynamodb")
+
+    def attach(self, signal_id: str, briefing: dict[str, Any]) -> bool:
+        """Store the briefing on the signal's record; False when it already has one."""
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key={"pk": {"S": signal_pk(signal_id)}, "sk": {"S": STATUS_SK}},
+                UpdateExpression="SET briefing = :b",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(briefing)",
+                ExpressionAttributeValues={":b": {"S": json.dumps(briefing)}},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def new_signals(batch: StreamBatch) -> list[dict[str, Any]]:
+    """The signals whose first record this batch inserts (their payload, as validate_signal stored it)."""
+    found = []
+    for record in batch.records:
+        image = record.dynamodb.new_image or {}
+        if record.event_name != "INSERT" or image.get("sk", {}).get("S") != STATUS_SK or "briefing" in image:
+            continue
+        payload = image.get("signal", {}).get("S")
+        if payload:
+            found.append(json.loads(payload))
+    return found
