@@ -1,5 +1,5 @@
 """What fks_ai's retrieval index costs: the text model's load, embedding, the index's build,
-its S3 blobs, and a search by text and by market state.
+its S3 blobs, a search by text and by market state, and a signal's similar-states briefing.
 
 On the bundled sample candles (BTC/USDT 1m resampled to 1h by the product's reader, 2024-01..04):
 one document per 1h bar, as a signal on that bar would be indexed (its text and its bar's
@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from fks.ai.briefing import similar_states
 from fks.ai.documents import Document, DocumentKind
 from fks.ai.index import RetrievalIndex
 from fks.ai.market_state import MARKET_STATE_DIM, market_states
@@ -95,6 +96,15 @@ def main() -> None:
         ordered = sorted(times)
         print(f"search by {name}, k=5, 200 queries: median {_ms(statistics.median(ordered))}, "
               f"p95 {_ms(ordered[int(len(ordered) * 0.95)])}")  # fmt: skip
+
+    # A briefing reads up to 2,000 bars of the signal's series (fks_adapters.ai.briefings).
+    bar = int(candles.open_time[-1])
+    started = time.perf_counter()
+    for _ in range(20):
+        near = similar_states(candles, bar)
+    briefing_s = (time.perf_counter() - started) / 20
+    print(f"similar states of the newest of {len(candles)} bars ({near['neighbours_forward']['count']} neighbours, "
+          f"{near['baseline_forward']['count']} past bars): {_ms(briefing_s)}")  # fmt: skip
 
 
 if __name__ == "__main__":
