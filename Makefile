@@ -28,7 +28,7 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos
+test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos test-second-target
 
 lint:
 	$(BIN)/ruff check .
