@@ -73,6 +73,20 @@ def _collection_times_ms(stack: LocalStack, bucket: str, day_ms: int) -> list[in
     return sorted({int(name.split("-", 1)[0]) for name in names if name[:1].isdigit()})
 
 
+def _print_book(api: Api, records: list[dict[str, Any]]) -> None:
+    """Every signal of the run, warm-up included, with its order and the position after it: a
+    sell is filled only when an earlier buy left base to sell (the paper venue refuses a spot
+    sell beyond the paper base balance)."""
+    for record in records:
+        status, body = api.call("GET", f"/signals/{signal_field(record, 'signal_id')}")
+        signal = body.get("signal", {}) if status == 200 else {}
+        report = signal.get("report") or {}
+        position = (report.get("position") or {}).get("quantity", "-")
+        outcome = report.get("status") or f"{signal.get('status')} ({signal.get('reason')})"
+        side = signal_field(record, "side")
+        print(f"    bar {_hhmm(record)}: {side:<4} -> {outcome}, position after {position}", flush=True)
+
+
 def _stages(api: Api, stack: LocalStack, bucket: str, record: dict[str, Any]) -> list[int] | None:
     """The four stage times (epoch ms) of one signal, or None when it did not reach the venue."""
     signal_id = str(signal_field(record, "signal_id"))
@@ -150,7 +164,11 @@ def main(bars: int) -> None:
             market.move_price(VENUE_SYMBOL, ZIGZAG_PCT[index % 2])
         sleep_until(first + (moves + 1) * 60 + 60, _progress, "the last bar's pipeline")
         warm = (first + WARM_UP_BARS * 60) * 1000
-        records = [r for r in strategy_signals(api, strategy_id) if int(signal_field(r, "bar_time")) >= warm][:bars]
+        every = strategy_signals(api, strategy_id)
+        print("\nevery signal of the strategy, its order and the position after it:")
+        _print_book(api, every)
+        print("\nthe measured bars:")
+        records = [r for r in every if int(signal_field(r, "bar_time")) >= warm][:bars]
         timed = [(int(signal_field(r, "bar_time")) + 60_000, _stages(api, stack, bucket, r)) for r in records]
     measured = [stages for _, stages in timed if stages is not None]
     closes = [close for close, stages in timed if stages is not None]
