@@ -146,6 +146,11 @@ def test_a_second_build_embeds_only_what_changed(stack: StackHandle, built: dict
     again = invoke(stack, "AiFunction", BUILD)
     assert again["embedded"] == 1
     assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
+    # Three builds with changes so far: the newest and the one it replaced are kept.
+    listed = stack.clients("s3").list_objects_v2(Bucket=stack.output("DataBucketName"), Prefix="ai/index/")
+    folders = {item["Key"].split("/")[2] for item in listed["Contents"] if item["Key"].count("/") == 3}
+    assert len(folders) == 2
+    assert again["build"] in folders
 
 
 def test_a_new_signal_gets_a_briefing_from_the_history_before_its_bar(

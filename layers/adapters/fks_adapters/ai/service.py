@@ -103,8 +103,8 @@ def rebuild_index(store: IndexStore, source: Sources, embedder: Embedder, now_ms
     index.watermarks = {"notes": now_ms, "signals": now_ms, "backtests": now_ms}
     index.built_ms = now_ms
     if changed or build is None:
-        build = f"{now_ms:013d}"
-        store.save(index, build)
+        replaced, build = build, f"{now_ms:013d}"
+        store.save(index, build, replaced)
     return {
         "build": build,
         "documents": len(index),

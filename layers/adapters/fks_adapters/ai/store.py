@@ -11,6 +11,8 @@ Layout::
 
 A build's files are written before the pointer names them, so a reader never loads half a build;
 two builds racing each write their own folder and the later pointer wins with a complete index.
+Once the pointer has moved, builds older than the one it replaced are deleted: the replaced one
+stays for a search that read the old pointer a moment ago.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class IndexStore:
         }
         return RetrievalIndex.from_blobs(blobs)
 
-    def save(self, index: RetrievalIndex, build: str) -> None:
+    def save(self, index: RetrievalIndex, build: str, replaced: str | None = None) -> None:
         for name, blob in index.to_blobs().items():
             self._s3.put_object(Bucket=self.bucket, Key=f"{INDEX_PREFIX}{build}/{name}", Body=blob)
         self._s3.put_object(
@@ -100,3 +102,14 @@ class IndexStore:
             Body=json.dumps({"build": build, "documents": len(index)}).encode(),
             ContentType="application/json",
         )
+        self._delete_builds_except({build, replaced} - {None})
+
+    def _delete_builds_except(self, kept: set[str | None]) -> None:
+        stale: list[dict[str, str]] = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=INDEX_PREFIX):
+            for item in page.get("Contents", []):
+                folder = item["Key"][len(INDEX_PREFIX) :].split("/", 1)
+                if len(folder) == 2 and folder[0] not in kept:
+                    stale.append({"Key": item["Key"]})
+        for start in range(0, len(stale), 1000):  # DeleteObjects takes at most 1,000 keys
+            self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": stale[start : start + 1000]})  # type: ignore[typeddict-item]
