@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from fks_local import (
+    commands_ai,
     commands_backtest,
     commands_cost,
     commands_data,
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_keys.add_parser(commands)
     commands.add_parser("status", help="health of each part, alarms and latest metrics of the running local stack")
     commands.add_parser("demo", help="the main job on the embedded default: local stack + exchange simulator")
+    commands_ai.add_parser(commands)
     commands_backtest.add_parser(commands)
     commands_cost.add_parser(commands)
     commands_data.add_parser(commands)
@@ -89,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands_status.status(args)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "keys": commands_keys.run,
+        "ai": commands_ai.run,
         "backtest": commands_backtest.run,
         "data": commands_data.run,
         "replay": commands_replay.run,
