@@ -398,6 +398,10 @@ def test_pending_signal_is_approved_through_the_page_and_completes(signed_in: An
         assert state in path
     assert "completed" in listed.find_element(By.XPATH, "./ancestor::tr").text  # the row caught up too
     assert "filled" in signed_in.find_element(By.ID, "signal-detail").text  # the exchange report
+    # Its briefing (fks_ai), attached from the signals stream and filled from its own figures.
+    summary = signed_in.find_element(By.ID, "briefing-summary").text
+    assert summary == record["briefing"]["summary"]
+    assert summary.startswith(f"{record['side']} {record['symbol']}")
     assert signed_in.find_elements(By.CSS_SELECTOR, row) == []
     assert javascript_errors(signed_in) == []
 

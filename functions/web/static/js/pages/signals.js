@@ -1,6 +1,7 @@
 // Signals: the ones waiting for a person (approve, or reject with a reason: either hands the task
 // token back to the waiting execution), a day's history filtered by status, and one signal in
-// full: its execution path, risk checks, order, exchange report and why it ended as it did.
+// full: its briefing (fks_ai: what followed similar market states, the regime, related notes),
+// its execution path, risk checks, order, exchange report and why it ended as it did.
 // Routes: GET /signals?status=&day=&limit=&next_token=, GET /signals/{id},
 // POST /signals/{id}/approve {note}, POST /signals/{id}/reject {reason}.
 // With a live feed address (Settings), each signal's changes arrive over the WebSocket (topic
@@ -220,6 +221,7 @@ export async function showSignal(view, signalId) {
       ["Updated (UTC)", time(signal.updated_ms)], ["Reason", signal.reason],
       ["Approval", signal.approval ? `by ${signal.approval.by} at ${time(signal.approval.at_ms)}${signal.approval.note ? ` — ${signal.approval.note}` : ""}` : null],
     ]),
+    briefingSection(signal.briefing),
     el("h2.h6.mt-3", {}, "Execution path"),
     execution
       ? el("div", { id: "signal-path" }, el("p.small.mb-1", {}, "Step Functions: ", statusBadge(execution.status.toLowerCase())),
@@ -247,6 +249,34 @@ function updateListedStatus(view, signalId, status) {
     row.dataset.status = status;
   }
   return true;
+}
+
+// The briefing AiFunction attaches within seconds of validation: its templated summary, then the
+// figures the summary was filled from. A signal validated before fks_ai has none.
+function briefingSection(briefing) {
+  if (!briefing) {
+    return el("div", { id: "signal-briefing" }, el("h2.h6.mt-3", {}, "Briefing"),
+      el("p.text-body-secondary.small.mb-0", {}, "No briefing (yet): it arrives seconds after validation."));
+  }
+  const states = briefing.similar_states || {};
+  const percent = (value) => `${(value * 100).toFixed(2)}%`;
+  const distribution = (name, d) => ({ name, ...d });
+  const rows = states.available
+    ? [distribution(`${states.neighbours_forward.count} most similar states`, states.neighbours_forward),
+      distribution(`all ${states.baseline_forward.count} past bars`, states.baseline_forward)]
+    : [];
+  return el("div", { id: "signal-briefing" }, el("h2.h6.mt-3", {}, "Briefing"),
+    el("p.small.mb-2", { id: "briefing-summary" }, briefing.summary),
+    states.available
+      ? table(rows, [
+        ["Forward " + states.horizon_bars + " bars", (r) => r.name], ["Median", (r) => percent(r.median)],
+        ["10%", (r) => percent(r.p10)], ["90%", (r) => percent(r.p90)], ["Up", (r) => `${Math.round(r.share_up * 100)}%`],
+      ], "")
+      : null,
+    facts([
+      ["Regime", briefing.regime?.regime || briefing.regime?.reason],
+      ["Notes", (briefing.notes || []).map((n) => n.text).join(" · ")],
+    ]));
 }
 
 function facts(pairs) {
