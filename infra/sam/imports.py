@@ -39,6 +39,8 @@ ISOLATED = ("-I", "-S")
 # Imported inside a call on a function's heavy paths (see the module's docstring).
 DEFERRED_IMPORTS: dict[str, tuple[str, ...]] = {
     "BacktestsFunction": ("optuna", "matplotlib.figure", "matplotlib.backends.backend_agg"),
+    # The text model and the vector index load on the first embedding or index read (AiLayer).
+    "AiFunction": ("wordllama.inference", "tokenizers", "safetensors", "usearch.index"),
 }
 # Heavy paths whose library is in no layer yet, with why: reported, not failed.
 KNOWN_MISSING: dict[str, tuple[str, str]] = {
