@@ -41,16 +41,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
 @pytest.fixture(scope="module")
 def built(stack: StackHandle) -> dict[str, Any]:
     """Two notes posted and indexed, three signals through the pipeline (the risk check decides
-    their fate; each gets its briefing from the stream), then the schedule's build again."""
+    their fate; each gets its briefing from the stream) and a backtest run, then the schedule's
+    build again."""
     for note in NOTES:
         assert stack.api("POST", "/ai/notes", scope="trade", json=note).status_code == 200
     notes_build = invoke(stack, "AiFunction", BUILD)
+    market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h"}
+    backtest = stack.api("POST", "/backtests", scope="read", json={
+        **market, "start_ms": START, "end_ms": START + 12 * DAY, "strategy": "sma_cross",
+    })  # fmt: skip
+    assert backtest.status_code == 201, backtest.text
     signal_ids = []
     for bar in SIGNAL_BARS:
         signal = new_signal(symbol="SOL/USDT", timeframe="1h", bar_time=bar, strategy_id="ai_probe")
         run(stack, signal)
         signal_ids.append(signal["signal_id"])
-    return {"signals": signal_ids, "notes_build": notes_build, "build": invoke(stack, "AiFunction", BUILD)}
+    return {
+        "signals": signal_ids,
+        "backtest": backtest.json()["id"],
+        "notes_build": notes_build,
+        "build": invoke(stack, "AiFunction", BUILD),
+    }
 
 
 def briefing_of(stack: StackHandle, signal_id: str, timeout_s: float = 60) -> dict[str, Any]:
@@ -94,8 +105,8 @@ def test_a_search_needs_exactly_one_query(stack: StackHandle) -> None:
 def test_the_build_indexes_the_notes_and_the_signals_with_their_market_state(built: dict[str, Any]) -> None:
     assert built["notes_build"]["embedded"] == len(NOTES)
     result = built["build"]
-    assert result["embedded"] == len(SIGNAL_BARS)
-    assert result["documents"] == len(NOTES) + len(SIGNAL_BARS)
+    assert result["embedded"] == len(SIGNAL_BARS) + 1  # and the backtest
+    assert result["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
 
 
 def test_a_text_search_finds_the_note_about_it_first(stack: StackHandle, built: dict[str, Any]) -> None:
@@ -145,7 +156,7 @@ def test_a_second_build_embeds_only_what_changed(stack: StackHandle, built: dict
     assert stack.api("POST", "/ai/notes", scope="trade", json={"text": "weekend liquidity is thin"}).status_code == 200
     again = invoke(stack, "AiFunction", BUILD)
     assert again["embedded"] == 1
-    assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
+    assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 2
     # Three builds with changes so far: the newest and the one it replaced are kept.
     listed = stack.clients("s3").list_objects_v2(Bucket=stack.output("DataBucketName"), Prefix="ai/index/")
     folders = {item["Key"].split("/")[2] for item in listed["Contents"] if item["Key"].count("/") == 3}
@@ -178,3 +189,13 @@ def test_a_signal_with_too_little_history_gets_a_briefing_saying_so(stack: Stack
     states = briefing_of(stack, built["signals"][0])["similar_states"]
     assert states["available"] is False
     assert "needed" in states["reason"]
+
+
+def test_a_text_search_finds_the_backtest_report(stack: StackHandle, built: dict[str, Any]) -> None:
+    query = {"text": "backtest of sma_cross SOL/USDT", "kinds": ["backtest"]}
+    reply = stack.api("POST", "/ai/search", scope="read", json=query)
+    assert reply.status_code == 200, reply.text
+    [found] = reply.json()["results"]
+    assert found["backtest_id"] == built["backtest"]
+    assert found["strategy"] == "sma_cross"
+    assert "total_return" in found["text"]
