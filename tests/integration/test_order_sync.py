@@ -280,3 +280,28 @@ def test_trailing_stop_follows_the_price_up_and_closes_the_position_when_crossed
 
     assert [o["status"] for o in synced.simulator.venue_orders(f"{command['client_order_id']}-t1")] == ["FILLED"]
     assert position_quantity(synced) == position
+
+
+def test_exits_the_venue_throttled_are_placed_by_the_next_sync(synced: StackHandle) -> None:
+    # The entry is taken; its stop and take profit (one OCO list) meet Binance's order throttle.
+    synced.simulator.inject_error("/api/v3/orderList/oco", code=-1015, http_status=429)
+    command = order_command(quantity="0.002", protection={"stop_loss_pct": "3", "take_profit_pct": "5"})
+    status, body = api(synced, "POST", "/orders", command)
+    assert status == 201, body
+    assert (body["order"]["status"], body["order"]["exits"]) == ("filled", [])
+
+    # A sync inside the client's back-off after the 429 is a miss (unreachable, nothing changed);
+    # the next one places the exits.
+    exits: list[dict[str, Any]] = []
+    for _ in range(10):
+        _sync(synced)
+        exits = _order(synced, command["client_order_id"])["exits"]
+        if exits:
+            break
+        time.sleep(1)
+
+    assert [e["kind"] for e in exits] == ["oco", "oco"], exits
+    venue = [o for e in exits for o in synced.simulator.venue_orders(e["client_order_id"])]
+    assert sorted((o["type"], o["status"]) for o in venue) == [("LIMIT_MAKER", "NEW"), ("STOP_LOSS_LIMIT", "NEW")]
+    _sync(synced)
+    assert len([o for e in exits for o in synced.simulator.venue_orders(e["client_order_id"])]) == 2  # placed once
