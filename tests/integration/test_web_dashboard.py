@@ -40,6 +40,7 @@ PAGES = [
     "orders",
     "portfolio",
     "backtests",
+    "search",
     "market",
     "settings",
     "architecture",
@@ -694,4 +695,28 @@ def test_a_model_strategy_in_the_backtest_form_says_it_evaluates_a_stored_model(
     assert "the asset's stored forecast model" in note.text
     Select(form.find_element(By.NAME, "strategy")).select_by_value("sma_cross")
     assert not form.find_elements(By.CSS_SELECTOR, "[data-role=strategy-inputs]")
+    assert javascript_errors(signed_in) == []
+
+
+def test_a_note_added_on_the_search_page_is_found_there_after_the_index_build(
+    signed_in: Any, stack: StackHandle
+) -> None:
+    open_page(signed_in, stack, "search")
+    form = signed_in.find_element(By.ID, "note-form")
+    form.find_element(By.NAME, "text").send_keys("Order books thin out before the Sunday futures open")
+    form.find_element(By.NAME, "tags").send_keys("liquidity, weekend")
+    # Submitted as its button does (the button sits below the fold of the test's window).
+    signed_in.execute_script("arguments[0].requestSubmit()", form)
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), "Note stored"))
+    invoke(stack, "AiFunction", {"schedule": "rebuild_ai_index"})  # what the 15-minute schedule runs
+
+    search = signed_in.find_element(By.ID, "search-form")
+    search.find_element(By.NAME, "text").send_keys("thin order books on Sunday")
+    Select(search.find_element(By.NAME, "kind")).select_by_value("note")
+    signed_in.execute_script("arguments[0].requestSubmit()", search)
+    results = wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#search-results[data-count]")))
+    screenshot(signed_in, "search-notes")
+
+    first_row = results.find_element(By.CSS_SELECTOR, "tbody tr").text
+    assert "Order books thin out before the Sunday futures open" in first_row
     assert javascript_errors(signed_in) == []

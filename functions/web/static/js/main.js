@@ -4,7 +4,7 @@
 import { apiKey } from "./api.js";
 import { clearMessages, el, describe } from "./ui.js";
 
-const PAGES = ["dashboard", "strategies", "signals", "orders", "portfolio", "backtests", "market", "settings", "architecture", "api"];
+const PAGES = ["dashboard", "strategies", "signals", "orders", "portfolio", "backtests", "search", "market", "settings", "architecture", "api"];
 let current = null;
 
 function pageName() {
