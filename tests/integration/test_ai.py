@@ -177,6 +177,8 @@ def test_a_new_signal_gets_a_briefing_from_the_history_before_its_bar(
     assert all(n["bar_time"] + horizon_ms <= SIGNAL_BARS[1] for n in states["neighbours"])
     assert briefing["regime"]["regime"] is None
     assert "POST /models/SOL-USDT/train" in briefing["regime"]["reason"]
+    assert briefing["forecast"]["prob_up"] is None
+    assert "no forecast model stored for SOL-USDT" in briefing["forecast"]["reason"]
     assert briefing["notes"][0]["kind"] == "note"
     assert (
         f"The 20 most similar past market states were followed over {states['horizon_bars']} bars"

@@ -53,3 +53,6 @@ def test_the_summary_is_filled_from_the_fields() -> None:
     assert "Regime: ranging (model v7)." in text
     assert '"thin weekend liquidity"' in text
     assert "No related notes." in summary(SIGNAL, states, {"regime": None, "reason": "none stored"}, [])
+    forecast = {"prob_up": 0.61, "model_version": "v3"}
+    assert "Forecast: P(next bar up) 0.61 (model v3)." in summary(SIGNAL, states, regime, notes, forecast)
+    assert "Forecast" not in text

@@ -24,7 +24,8 @@ from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey, symbol_to_partition
 from fks.market_data.timeframes import parse_timeframe
 from fks.ml.regimes import RegimeModel
-from fks.ml.training import latest_regime
+from fks.ml.training import latest_forecast, latest_regime
+from fks.ml.trees import TreeEnsemble
 from fks.strategies.inputs import candles_from_frame
 from fks_adapters.ai.service import IndexCache
 from fks_adapters.aws.lazy import aws_client
@@ -48,22 +49,26 @@ class BriefingInputs:
     embedder: Embedder
 
 
-def _regime(signal: dict[str, Any], inputs: BriefingInputs) -> dict[str, Any]:
-    """The stored regime model's regime at the signal's bar, or why there is none."""
+def _at_bar(signal: dict[str, Any], inputs: BriefingInputs, kind: str) -> dict[str, Any]:
+    """The stored ``kind`` model (regime, forecast) applied to the bars up to the signal's, at the
+    model's own timeframe, or why it cannot be."""
     asset = symbol_to_partition(signal["symbol"])
     try:
-        stored = inputs.models.latest(asset, "regime")
+        stored = inputs.models.latest(asset, kind)
     except NotFound:
-        return {"regime": None, "reason": f"no regime model stored for {asset} (POST /models/{asset}/train)"}
+        return {"reason": f"no {kind} model stored for {asset} (POST /models/{asset}/train)"}
     timeframe = str(stored.metadata.get("timeframe", "1h"))
     key = SeriesKey.of(signal["exchange"], signal["symbol"], timeframe)
     bar_end = int(signal["bar_time"]) + parse_timeframe(signal["timeframe"]).ms
     frame = inputs.candles.read(key, bar_end - REGIME_BARS * key.timeframe.ms, bar_end)
+    served = {"model_version": stored.version, "timeframe": timeframe}
     try:
-        regime = latest_regime(RegimeModel.from_json(stored.model), candles_from_frame(frame))
+        candles = candles_from_frame(frame)
+        if kind == "regime":
+            return {**served, "regime": latest_regime(RegimeModel.from_json(stored.model), candles)}
+        return {**served, "prob_up": round(latest_forecast(TreeEnsemble.from_json(stored.model), candles), 4)}
     except FksError as error:
-        return {"regime": None, "reason": str(error), "model_version": stored.version}
-    return {"regime": regime, "model_version": stored.version, "timeframe": timeframe}
+        return {**served, "reason": str(error)}
 
 
 def _notes(signal: dict[str, Any], inputs: BriefingInputs) -> list[dict[str, Any]]:
@@ -85,13 +90,17 @@ def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) 
         if not frame.empty
         else {"available": False, "reason": f"no stored candles of {signal['symbol']} before the bar"}
     )
-    regime, notes = _regime(signal, inputs), _notes(signal, inputs)
+    regime, forecast = _at_bar(signal, inputs, "regime"), _at_bar(signal, inputs, "forecast")
+    regime.setdefault("regime", None)
+    forecast.setdefault("prob_up", None)
+    notes = _notes(signal, inputs)
     return {
         "built_ms": now_ms,
         "similar_states": states,
         "regime": regime,
+        "forecast": forecast,
         "notes": notes,
-        "summary": summary(signal, states, regime, notes),
+        "summary": summary(signal, states, regime, notes, forecast),
     }
 
 

@@ -100,7 +100,13 @@ def _percent(value: float) -> str:
     return f"{value * 100:+.2f}%"
 
 
-def summary(signal: dict[str, Any], states: dict[str, Any], regime: dict[str, Any], notes: list[dict[str, Any]]) -> str:
+def summary(
+    signal: dict[str, Any],
+    states: dict[str, Any],
+    regime: dict[str, Any],
+    notes: list[dict[str, Any]],
+    forecast: dict[str, Any] | None = None,
+) -> str:
     """The briefing in words, each sentence filled from the fields it names."""
     parts = [f"{signal['side']} {signal['symbol']} {signal['timeframe']} from {signal['strategy_id']}."]
     if states.get("available"):
@@ -116,6 +122,8 @@ def summary(signal: dict[str, Any], states: dict[str, Any], regime: dict[str, An
         parts.append(f"Regime: {regime['regime']} (model {regime['model_version']}).")
     else:
         parts.append(f"Regime unknown: {regime.get('reason')}.")
+    if forecast and forecast.get("prob_up") is not None:
+        parts.append(f"Forecast: P(next bar up) {forecast['prob_up']:.2f} (model {forecast['model_version']}).")
     if notes:
         parts.append(f'{len(notes)} related note(s), the closest: "{notes[0]["text"]}".')
     else:

@@ -275,6 +275,7 @@ function briefingSection(briefing) {
       : null,
     facts([
       ["Regime", briefing.regime?.regime || briefing.regime?.reason],
+      ["Forecast", briefing.forecast?.prob_up != null ? `P(up) ${briefing.forecast.prob_up}` : briefing.forecast?.reason],
       ["Notes", (briefing.notes || []).map((n) => n.text).join(" · ")],
     ]));
 }
