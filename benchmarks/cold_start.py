@@ -7,7 +7,11 @@ fresh processes, the unzipped size (code + layers) and whether an API function i
 Run after ``make sam-build sam-imports`` (which installs the runtime's boto3 and the AWS SDK for
 pandas stand-in into .venv-sam):
 
-    .venv/bin/python benchmarks/cold_start.py [--runs 5]
+    .venv/bin/python benchmarks/cold_start.py [--runs 5] [--api-only] [--baseline OTHER_BUILD_DIR]
+
+``--baseline`` times each function in another build folder too (an older commit's layers and
+functions), alternating the two import by import so that both see the same load, and prints
+both medians side by side: a before/after that a busy machine does not skew.
 
 The figures are the import alone (Lambda's own init before it, about 85 ms for Python 3.12 by
 published measurements, comes on top) on this machine, which is usually busier than Lambda's;
@@ -63,9 +67,27 @@ def python312() -> str:
     return str(Path(folder) / "python3.12") if found.returncode == 0 and folder else "python3.12"
 
 
+def interleaved_ms(python: str, specs: list[tuple[str, list[Path]]], runs: int) -> list[float | None]:
+    """Median cold import of each (module, paths), the specs timed in turn run after run."""
+    times: list[list[float]] = [[] for _ in specs]
+    failed = [False for _ in specs]
+    for _ in range(runs):
+        for index, (module, paths) in enumerate(specs):
+            if failed[index]:
+                continue
+            ms = cold_import_ms(python, module, paths, 1)
+            if ms is None:
+                failed[index] = True
+            else:
+                times[index].append(ms)
+    return [None if failed[i] else statistics.median(times[i]) for i in range(len(specs))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / ".aws-sam" / "build")
+    parser.add_argument("--baseline", type=Path, help="another build folder, timed alternately for comparison")
+    parser.add_argument("--api-only", action="store_true", help="the API functions and the authorizer only")
     parser.add_argument("--runtime", type=Path, default=ROOT / ".venv-sam" / "lambda-runtime")
     parser.add_argument("--pandas-layer", type=Path, default=ROOT / ".venv-sam" / "aws-sdk-pandas-standin")
     parser.add_argument("--python", default=None, help="default: the one infra/sam/python312.sh finds")
@@ -74,28 +96,40 @@ def main() -> int:
     args.python = args.python or python312()
     sizes = {s.name: s.total for s in function_sizes(args.build_dir, int(PANDAS_LAYER_MIB * 1024 * 1024))}
     api = api_functions(args.build_dir)
-    rows: list[tuple[str, float | None, float]] = []
-    for name, spec in function_paths(args.build_dir, args.pandas_layer).items():
-        if spec is None:
+    builds = [args.build_dir, *([args.baseline] if args.baseline else [])]
+    found = [function_paths(build, args.pandas_layer) for build in builds]
+    rows: list[tuple[str, list[float | None], float]] = []
+    for name, spec in found[0].items():
+        if spec is None or (args.api_only and name not in api):
             continue
-        module, paths = spec
-        rows.append((name, cold_import_ms(args.python, module, [*paths, args.runtime], args.runs), sizes[name] / 1e6))
+        specs = []
+        for paths_of in found:
+            other = paths_of.get(name)
+            if other is not None:
+                specs.append((other[0], [*other[1], args.runtime]))
+        rows.append((name, interleaved_ms(args.python, specs, args.runs), sizes[name] / 1e6))
     # The yardstick on this machine: the runtime's boto3 alone, which most functions import anyway.
     boto3_ms = cold_import_ms(args.python, "boto3", [args.runtime], args.runs)
+    baseline = f" {'baseline ms':>11}" if args.baseline else ""
     print(
-        f"{'function':32} {'API':>4} {'import ms':>10} {'x boto3':>8} {'unzipped MB':>12}"
+        f"{'function':32} {'API':>4} {'import ms':>10} {'x boto3':>8}{baseline} {'unzipped MB':>12}"
         f"  (median of {args.runs} cold imports)"
     )
     print(f"{'(import boto3 alone)':32} {'':>4} {boto3_ms or 0:10.0f} {1:8.2f}")
-    for name, ms, mb in sorted(rows, key=lambda row: -(row[1] or 1e9)):
+    for name, measured, mb in sorted(rows, key=lambda row: -(row[1][0] or 1e9)):
+        ms = measured[0]
         shown = "fails" if ms is None else f"{ms:.0f}"
         # The ratio to `import boto3` on the same machine at the same time: comparable between a
         # quiet and a loaded machine, where the milliseconds are not.
         ratio = f"{ms / boto3_ms:.2f}" if ms is not None and boto3_ms else ""
+        before = ""
+        if args.baseline:
+            old = measured[1] if len(measured) > 1 else None
+            before = f" {'fails' if old is None else f'{old:.0f}':>11}"
         verdict = ""
         if name in api and ms is not None:
             verdict = "  under target" if ms < API_TARGET_MS else f"  over the {API_TARGET_MS} ms target"
-        print(f"{name:32} {'yes' if name in api else '':>4} {shown:>10} {ratio:>8} {mb:12.1f}{verdict}")
+        print(f"{name:32} {'yes' if name in api else '':>4} {shown:>10} {ratio:>8}{before} {mb:12.1f}{verdict}")
     return 0
 
 
