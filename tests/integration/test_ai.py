@@ -96,6 +96,13 @@ def test_notes_refuse_unknown_fields_and_need_the_trade_scope(stack: StackHandle
     assert stack.api("POST", "/ai/notes", scope="read", json={"text": "x"}).status_code == 403
 
 
+def test_a_market_search_at_a_time_out_of_range_is_refused_naming_it(stack: StackHandle) -> None:
+    market = {"symbol": "SOL/USDT", "at_ms": 10**18}
+    reply = stack.api("POST", "/ai/search", scope="read", json={"market": market})
+    assert reply.status_code in (400, 422), reply.text
+    assert "at_ms" in reply.text
+
+
 def test_a_search_needs_exactly_one_query(stack: StackHandle) -> None:
     both = stack.api("POST", "/ai/search", scope="read", json={"text": "x", "market": {"symbol": "SOL/USDT"}})
     assert both.status_code in (400, 422)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from fks.ai.documents import DocumentKind
 
 MAX_RESULTS = 50
+EARLIEST_MS, LATEST_MS = 1_000_000_000_000, 4_102_444_800_000
 
 
 class NoteRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text: str = Field(min_length=1, max_length=4000, description="the note, as an operator would write it")
-    tags: list[str] = Field(default_factory=list, max_length=10)
+    tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=10)
     symbol: str | None = Field(default=None, max_length=40, description="the market it is about: BTC/USDT")
     strategy_id: str | None = Field(default=None, max_length=64)
 
@@ -26,7 +27,10 @@ class MarketQuery(BaseModel):
     exchange: str = Field(default="binance", min_length=1, max_length=32)
     symbol: str = Field(min_length=3, max_length=40, description="BTC/USDT")
     timeframe: str = Field(default="1h", min_length=2, max_length=4)
-    at_ms: int | None = Field(default=None, ge=0, description="the bar to compare with; default: the newest stored")
+    # 2001 .. 2100: a time the candle store can name a day for (a date out of range is a 400, not a crash).
+    at_ms: int | None = Field(
+        default=None, ge=EARLIEST_MS, le=LATEST_MS, description="the bar to compare with; default: the newest stored"
+    )
 
 
 class SearchRequest(BaseModel):
