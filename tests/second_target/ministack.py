@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -64,8 +65,10 @@ class MiniStack:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.tmp_dir = state_dir / "tmp"
 
     def start(self, timeout_s: float = 60) -> float:
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             **CREDENTIALS,
@@ -76,6 +79,9 @@ class MiniStack:
             "STATE_DIR": str(self.state_dir / "state"),
             "S3_DATA_DIR": str(self.state_dir / "s3"),
             "LOG_LEVEL": "WARNING",
+            # Where it unpacks each function instance's code and layers (over 500 MB each with the
+            # pandas layer): inside the state dir, removed at stop, never left in /tmp.
+            "TMPDIR": str(self.tmp_dir),
         }
         # Its provided.* runtime hands a function no endpoint unless MiniStack's own environment has
         # one (the Python runtime does): without it the Rust execute_order calls real AWS hosts.
@@ -102,6 +108,7 @@ class MiniStack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
 
 def publish_pandas_layer(clients: Any) -> str:
