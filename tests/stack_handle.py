@@ -27,6 +27,7 @@ class StackHandle:
     gateways: dict[str, Any] = field(default_factory=dict)  # the local API gateways, by RestApi id
     websocket_urls: dict[str, str] = field(default_factory=dict)  # the local WebSocket APIs, by logical id
     simulator: Any = None  # the exchange simulator, to inject faults (None against an external stack)
+    runtime: Any = None  # the local Lambda runtime (None against an external stack)
 
     @classmethod
     def from_stack(cls, stack: LocalStack) -> StackHandle:
@@ -40,6 +41,7 @@ class StackHandle:
             gateways=dict(stack.gateways),
             websocket_urls={name: gateway.url for name, gateway in stack.websocket_gateways.items()},
             simulator=stack.simulator,
+            runtime=stack.emulator.runtime if stack.emulator else None,
         )
 
     def function(self, logical_id: str) -> str:
@@ -66,6 +68,12 @@ class StackHandle:
         """An HTTP request to the local API carrying a key with ``scope``."""
         headers = {"X-Api-Key": self.api_keys[scope], **kwargs.pop("headers", {})}
         return requests.request(method, f"{self.api_url}{path}", headers=headers, timeout=60, **kwargs)
+
+    def wait_for_event_invocations(self, timeout_s: float = 120) -> None:
+        """Wait until the asynchronous invocations functions started (collection starting
+        generate_signals) have finished, so a test does not race them."""
+        assert self.runtime is not None, "only the embedded local stack can be waited on"
+        self.runtime.wait_for_events(timeout_s)
 
     def wait_for_execution(self, execution_arn: str, timeout_s: float = 120) -> dict[str, Any]:
         """The execution's description once it stops running."""

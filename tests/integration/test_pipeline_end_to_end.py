@@ -24,6 +24,9 @@ MINUTE = 60_000
 
 def test_candles_to_signal_to_fill_to_portfolio(local_stack: StackHandle, aws_env: None) -> None:
     priced_markets(local_stack, "BTC/USDT")  # 1m candles arrive through the real ccxt client
+    # Collection started generate_signals for the minutes it stored: let that run finish first, or
+    # it may judge the newest bar for the strategy made below before the replay reaches it.
+    local_stack.wait_for_event_invocations()
     config = StrategyConfig(
         strategy_id=f"e2e-{uuid.uuid4().hex[:8]}",
         strategy="sma_cross",

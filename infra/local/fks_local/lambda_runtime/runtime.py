@@ -8,8 +8,9 @@ import logging
 import os
 import shutil
 import threading
+import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,10 @@ class LocalLambdaRuntime:
         self._pools: dict[str, _Pool] = {}
         self._lock = threading.Lock()
         self._async = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lambda-event")
+        # Event invocations submitted and not yet finished: a caller (a test, the demo) that must not
+        # race a function another one started asynchronously waits for them to settle.
+        self._pending_events: set[Future[InvocationResult]] = set()
+        self._events_lock = threading.Lock()
 
     def invoke(self, config: FunctionConfig, payload: bytes) -> InvocationResult:
         pool = self._pool(config)
@@ -148,7 +153,27 @@ class LocalLambdaRuntime:
         return result
 
     def invoke_async(self, config: FunctionConfig, payload: bytes) -> None:
-        self._async.submit(self.invoke, config, payload)
+        future = self._async.submit(self.invoke, config, payload)
+        with self._events_lock:
+            self._pending_events.add(future)
+        future.add_done_callback(self._event_done)
+
+    def wait_for_events(self, timeout_s: float = 120) -> None:
+        """Return once every event invocation submitted so far (and any it started) has finished."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with self._events_lock:
+                pending = list(self._pending_events)
+            if not pending:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(pending)} event invocation(s) still running after {timeout_s}s")
+            wait(pending, timeout=remaining)
+
+    def _event_done(self, future: Future[InvocationResult]) -> None:
+        with self._events_lock:
+            self._pending_events.discard(future)
 
     def shutdown(self) -> None:
         self._async.shutdown(wait=False, cancel_futures=True)
