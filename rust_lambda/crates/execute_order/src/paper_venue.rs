@@ -13,8 +13,11 @@
 //!   stop triggers when a candle reached the stop; fills are named `P-<client id>-<n>`, so two
 //!   syncs that see the same candle produce the same trade and book it once;
 //! * balances (`paper_balance_<ASSET>` on the account's risk-state item) start at the
-//!   configured amounts and move with every committed fill; a buy beyond the quote balance or a
-//!   sell beyond the base balance is refused as insufficient funds.
+//!   configured amounts and move with every committed fill; as on Binance, what a resting order
+//!   may still need is locked (a sell's base quantity, a buy's quote notional and fee; an OCO's
+//!   two legs lock their quantity once), and a buy beyond the free quote balance or a sell beyond
+//!   the free base balance is refused as insufficient funds, so a paper balance never goes
+//!   negative when resting exits fill after the position was sold.
 
 use fks_execution_core::decimal::bps_of;
 use fks_execution_core::{
@@ -22,6 +25,7 @@ use fks_execution_core::{
     OrderStatus, OrderType, Remainder, Side, TimeInForce, VenueOrder, VenueTrade,
 };
 
+use crate::handler::exits::sibling_of;
 use crate::market::{MarketData, PriceRange};
 use crate::store::Store;
 
@@ -102,29 +106,79 @@ impl<S: Store, M: MarketData> PaperVenue<S, M> {
         }
     }
 
-    /// Refuses an order the paper balances cannot pay for (none configured: no check).
-    fn check_funds(&mut self, order: &OrderCommand, price: Decimal) -> Result<(), ExchangeError> {
+    /// Refuses an order the paper balances cannot pay for once the resting orders' locks are
+    /// taken out (none configured: no check). `replaced` is an order this request cancels
+    /// first (a cancel-replace), whose lock it frees.
+    fn check_funds(
+        &mut self,
+        order: &OrderCommand,
+        price: Decimal,
+        replaced: Option<&str>,
+    ) -> Result<(), ExchangeError> {
         let state = self.book.load_risk_state(&self.account).map_err(|e| unreadable(&e))?;
         if state.paper_balances.is_empty() {
             return Ok(());
         }
         let instrument = self.market.instrument(&order.symbol)?;
-        let balance = |asset: &str| {
-            state.paper_balances.iter().find(|(a, _)| a == asset).map_or(Decimal::ZERO, |(_, v)| *v)
-        };
         let (asset, needed) = match order.side {
-            Side::Buy => {
-                let notional = order.quantity * order.price.unwrap_or(price);
-                (instrument.quote.clone(), notional + bps_of(notional, self.costs.fee_bps))
-            }
+            Side::Buy => (instrument.quote.clone(), self.quote_needed(order, order.quantity, price)),
             Side::Sell => (instrument.base.clone(), order.quantity),
         };
-        if balance(&asset) < needed {
-            let message =
-                format!("Account has insufficient balance for requested action. ({asset} {needed})");
+        let balance =
+            state.paper_balances.iter().find(|(a, _)| *a == asset).map_or(Decimal::ZERO, |(_, v)| *v);
+        let locked = self.locked(order, replaced, &asset)?;
+        if balance - locked < needed {
+            let message = format!(
+                "Account has insufficient balance for requested action. ({asset} {needed}, free {})",
+                balance - locked
+            );
             return Err(refused(ErrorClass::InsufficientFunds, "-2010", message));
         }
         Ok(())
+    }
+
+    /// The quote a buy of `quantity` needs at its limit (or `price`), fee included.
+    fn quote_needed(&self, order: &OrderCommand, quantity: Decimal, price: Decimal) -> Decimal {
+        let notional = quantity * order.price.or(order.stop_price).unwrap_or(price);
+        notional + bps_of(notional, self.costs.fee_bps)
+    }
+
+    /// What the account's resting orders lock of `asset`: their unfilled quantity (a sell, in
+    /// the base) or notional and fee (a buy, in the quote). Not counted: `order` itself and its
+    /// OCO sibling (placed in the same request), the `replaced` order, orders the venue never
+    /// answered (a claim without a report), and an OCO's second leg (one quantity for both).
+    fn locked(
+        &mut self,
+        order: &OrderCommand,
+        replaced: Option<&str>,
+        asset: &str,
+    ) -> Result<Decimal, ExchangeError> {
+        let own_sibling = sibling_of(&order.client_order_id);
+        let working = self.book.working_orders(&self.account).map_err(|e| unreadable(&e))?;
+        let mut counted: Vec<String> = Vec::new();
+        let mut locked = Decimal::ZERO;
+        for stored in working {
+            let resting = &stored.command;
+            let id = &resting.client_order_id;
+            let Some(report) = stored.report.as_ref().filter(|r| r.status.is_open()) else { continue };
+            let skip = *id == order.client_order_id
+                || own_sibling.as_ref() == Some(id)
+                || replaced == Some(id.as_str())
+                || sibling_of(id).is_some_and(|s| counted.contains(&s));
+            if skip {
+                continue;
+            }
+            let (base, quote) = self.market.instrument(&resting.symbol).map(|i| (i.base, i.quote))?;
+            let leaves = resting.quantity - report.filled_qty;
+            let lock = match resting.side {
+                Side::Sell if base == asset => leaves,
+                Side::Buy if quote == asset => self.quote_needed(resting, leaves, Decimal::ZERO),
+                _ => continue,
+            };
+            locked += lock;
+            counted.push(id.clone());
+        }
+        Ok(locked)
     }
 
     /// Matches a resting `order` (already `filled` so far, `triggered` or not) against the
@@ -170,13 +224,19 @@ impl<S: Store, M: MarketData> PaperVenue<S, M> {
     }
 }
 
-impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
-    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+impl<S: Store, M: MarketData> PaperVenue<S, M> {
+    /// Places `order` at `market`, after the funds check with `replaced`'s lock freed.
+    fn place_freeing(
+        &mut self,
+        order: &OrderCommand,
+        market: &MarketContext,
+        replaced: Option<&str>,
+    ) -> Result<VenueOrder, ExchangeError> {
         let price = market.mark_price;
         if price <= Decimal::ZERO {
             return Err(refused(ErrorClass::Retryable, "no_price", "paper venue has no price yet"));
         }
-        self.check_funds(order, price)?;
+        self.check_funds(order, price, replaced)?;
         let triggered =
             order.stop_price.is_none_or(|stop| order.order_type.triggered_by(order.side, stop, price));
         let limit = if order.order_type.has_limit_price() { order.price } else { None };
@@ -199,6 +259,24 @@ impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
             venue.remainder = Remainder::Expired;
         }
         Ok(venue)
+    }
+}
+
+impl<S: Store, M: MarketData> ExchangeClient for PaperVenue<S, M> {
+    fn place(&mut self, order: &OrderCommand, market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
+        self.place_freeing(order, market, None)
+    }
+
+    /// The old order is canceled first, so its lock pays for the new one (the handler commits
+    /// the cancel after this call).
+    fn cancel_replace(
+        &mut self,
+        old: &OrderCommand,
+        new: &OrderCommand,
+        market: &MarketContext,
+    ) -> Result<(VenueOrder, VenueOrder), ExchangeError> {
+        let canceled = self.cancel(old, market)?;
+        Ok((canceled, self.place_freeing(new, market, Some(&old.client_order_id))?))
     }
 
     /// Both legs rest as separate paper orders; the sync cancels the one left when the other

@@ -231,3 +231,54 @@ fn a_partly_filled_entry_canceled_is_protected_for_what_filled() {
     assert_eq!(stops, [(ExitKind::StopLoss, d("0.004"))], "the stop covers what filled");
     assert_eq!(h.exchange().paper.working_orders(), 1, "the stop, the entry canceled");
 }
+
+#[test]
+fn a_closing_sell_cancels_the_pair_first_and_a_retry_after_an_unreachable_cancel_sells_once() {
+    let mut h = handler(RiskLimits::default());
+    let entry = protected(&command("e-20", "buy", "0.01"), r#"{"stop_loss_pct":"2","take_profit_pct":"4"}"#);
+    h.handle_json(&entry, 1).unwrap();
+    h.exchange_mut().fail_next_cancel(ErrorClass::Retryable);
+
+    let first = h.handle_json(&command("e-21", "sell", "0.01"), 2).unwrap_err();
+    let stored_after_first = h.store().clone_order("e-21");
+    let close = h.handle_json(&command("e-21", "sell", "0.01"), 3).unwrap();
+    let again = h.handle_json(&command("e-21", "sell", "0.01"), 4).unwrap();
+    let synced = sync_report(&mut h, 5);
+
+    assert_eq!(first.error_type, "TemporaryError", "{first}");
+    assert!(stored_after_first.is_none(), "nothing of the close is stored before its exits are settled");
+    assert_eq!(close.status, OrderStatus::Filled);
+    assert!(again.duplicate);
+    assert_eq!(h.exchange().paper.working_orders(), 0, "both legs canceled at the venue");
+    for exit in ["e-20-sl", "e-20-tp"] {
+        let status = h.store().clone_order(exit).and_then(|o| o.report).map(|r| r.status);
+        assert_eq!(status, Some(OrderStatus::Canceled), "{exit}");
+    }
+    assert!(synced.reports.is_empty(), "{:?}", synced.reports);
+    let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!(position.position.quantity(), d("0"), "sold once");
+    assert_eq!(h.store().clone_risk_state(ACCOUNT).open_orders, 0);
+}
+
+#[test]
+fn a_refused_close_leaves_the_position_protected_again_under_the_close_s_ids() {
+    let mut h = handler(RiskLimits::default());
+    let entry = protected(&command("e-22", "buy", "0.01"), r#"{"stop_loss_pct":"2","take_profit_pct":"4"}"#);
+    h.handle_json(&entry, 1).unwrap();
+    h.exchange_mut().fail_next_place(ErrorClass::InsufficientFunds, "-2010", "insufficient balance");
+
+    let failure = h.handle_json(&command("e-23", "sell", "0.01"), 2).unwrap_err();
+    let retry = h.handle_json(&command("e-23", "sell", "0.01"), 3).unwrap_err();
+
+    assert_eq!(
+        (failure.error_type.as_str(), retry.error_type.as_str()),
+        ("InsufficientFunds", "InsufficientFunds")
+    );
+    assert_eq!(h.exchange().paper.working_orders(), 2, "one pair again, not two");
+    let stop = h.store().clone_order("e-23-sl").unwrap();
+    assert_eq!((stop.command.quantity, stop.command.stop_price), (d("0.01"), Some(d("41160"))));
+    let take = h.store().clone_order("e-23-tp").and_then(|o| o.report).map(|r| r.status);
+    assert_eq!(take, Some(OrderStatus::Accepted));
+    let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!(position.position.quantity(), d("0.01"));
+}

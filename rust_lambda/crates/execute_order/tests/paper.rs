@@ -111,3 +111,94 @@ fn a_paper_stop_limit_sell_triggers_on_a_candle_low_and_fills_at_its_limit() {
     );
     assert_eq!(balance(&store, "BTC"), d("0"));
 }
+
+fn protected(event: &str) -> String {
+    let end = event.rfind('}').expect("a JSON object");
+    format!(r#"{},"protection":{{"stop_loss_pct":"2","take_profit_pct":"4"}}}}"#, &event[..end])
+}
+
+fn working(store: &SharedMemoryStore) -> Vec<String> {
+    use execute_order::store::Store;
+    let mut book = store.clone();
+    book.working_orders(ACCOUNT).unwrap().into_iter().map(|o| o.command.client_order_id).collect()
+}
+
+#[test]
+fn a_resting_buy_locks_its_quote_so_a_second_buy_beyond_the_free_balance_is_refused() {
+    let store = SharedMemoryStore::default();
+    // 0.02 at 41000 locks 820 USDT and its 0.82 fee: 179.18 stay free.
+    instance(&store, &[]).handle_json(&limit("p-6", "buy", "0.02", "41000.00"), 1_000).unwrap();
+
+    let failure = instance(&store, &[]).handle_json(&command("p-7", "buy", "0.005"), 2_000).unwrap_err();
+    let fits = instance(&store, &[]).handle_json(&command("p-8", "buy", "0.004"), 3_000).unwrap();
+
+    assert_eq!(failure.error_type, "InsufficientFunds", "{failure}");
+    assert_eq!(fits.status, OrderStatus::Filled);
+}
+
+#[test]
+fn a_closing_sell_cancels_the_resting_exits_first_and_nothing_fills_against_nothing_later() {
+    let store = SharedMemoryStore::default();
+    let entry = instance(&store, &[]).handle_json(&protected(&command("p-9", "buy", "0.01")), 1_000).unwrap();
+
+    let close = instance(&store, &[]).handle_json(&command("p-10", "sell", "0.01"), 2_000).unwrap();
+    let again = instance(&store, &[]).handle_json(&command("p-10", "sell", "0.01"), 2_500).unwrap();
+    // Later the price runs through both former exits: nothing is left to fill.
+    let ranges = [minute(60_000, "40000", "44000")];
+    let synced = sync(&mut instance(&store, &ranges), 90_000);
+
+    assert_eq!(entry.exits.len(), 2);
+    assert_eq!(close.status, OrderStatus::Filled);
+    assert!(again.duplicate && again.fills.is_empty());
+    for exit in ["p-9-sl", "p-9-tp"] {
+        let status = store.lock().clone_order(exit).and_then(|o| o.report).map(|r| r.status);
+        assert_eq!(status, Some(OrderStatus::Canceled), "{exit}");
+    }
+    assert!(synced.reports.is_empty(), "{:?}", synced.reports);
+    assert!(working(&store).is_empty());
+    assert_eq!(balance(&store, "BTC"), d("0"));
+    assert!(balance(&store, "USDT") > Decimal::ZERO);
+    assert_eq!(store.lock().clone_risk_state(ACCOUNT).open_orders, 0, "the exits' slots are free");
+}
+
+#[test]
+fn an_exit_that_filled_before_the_close_is_booked_as_its_fill_and_the_close_sells_nothing() {
+    let store = SharedMemoryStore::default();
+    instance(&store, &[]).handle_json(&protected(&command("p-11", "buy", "0.01")), 1_000).unwrap();
+    // The take profit (42021 + 4 % = 43701.84) was reached before any sync learnt it.
+    let reached = [minute(60_000, "42500", "43800")];
+
+    let failure =
+        instance(&store, &reached).handle_json(&command("p-12", "sell", "0.01"), 90_000).unwrap_err();
+
+    assert_eq!(failure.error_type, "InsufficientFunds", "{failure}");
+    let take = store.lock().clone_order("p-11-tp").and_then(|o| o.report).unwrap();
+    assert_eq!((take.status, take.filled_qty), (OrderStatus::Filled, d("0.01")));
+    assert_eq!(balance(&store, "BTC"), d("0"));
+    let position = store.lock().clone_position(ACCOUNT, "BTCUSDT").unwrap();
+    assert_eq!(position.position.quantity(), d("0"));
+    assert!(working(&store).is_empty(), "{:?}", working(&store));
+}
+
+#[test]
+fn a_partial_close_protects_what_is_left_again_once() {
+    let store = SharedMemoryStore::default();
+    instance(&store, &[]).handle_json(&protected(&command("p-13", "buy", "0.02")), 1_000).unwrap();
+
+    let close = instance(&store, &[]).handle_json(&command("p-14", "sell", "0.01"), 2_000).unwrap();
+    instance(&store, &[]).handle_json(&command("p-14", "sell", "0.01"), 2_500).unwrap();
+    let synced = sync(&mut instance(&store, &[]), 3_000);
+
+    assert_eq!(close.status, OrderStatus::Filled);
+    assert_eq!(working(&store), ["p-14-sl", "p-14-tp"]);
+    let stop = store.lock().clone_order("p-14-sl").unwrap();
+    let old = store.lock().clone_order("p-13-sl").unwrap();
+    assert_eq!((stop.command.quantity, stop.command.stop_price), (d("0.01"), old.command.stop_price));
+    assert!(synced.reports.is_empty());
+    assert_eq!(balance(&store, "BTC"), d("0.01"));
+    // The price falls through the stop: the rest is sold once, and the balance ends at zero.
+    let fell = sync(&mut instance(&store, &[minute(60_000, "40000", "42100")]), 90_000);
+    assert!(fell.reports.iter().any(|r| r.client_order_id == "p-14-sl" && r.status == OrderStatus::Filled));
+    assert_eq!(balance(&store, "BTC"), d("0"));
+    assert!(working(&store).is_empty(), "{:?}", working(&store));
+}

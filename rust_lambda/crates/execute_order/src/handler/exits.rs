@@ -207,7 +207,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     }
 
     /// Claims every leg, sends them (one order, or one OCO list) and commits each leg's answer.
-    fn place_exits(
+    pub(super) fn place_exits(
         &mut self,
         legs: &[(OrderCommand, ExitKind)],
         list: Option<&str>,

@@ -11,6 +11,7 @@ mod amend;
 mod breaker;
 mod cancel;
 pub mod claim;
+mod close;
 pub mod exits;
 mod reservation;
 pub mod sync;
@@ -240,12 +241,26 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let instrument = self.instrument(&command.symbol)?;
         let mark = self.market.mark_price(&command.symbol).map_err(Failure::exchange)?;
         command.validate_for(&instrument, mark).map_err(|d| Failure::denial(&Denial::Invalid(d)))?;
+        // Working exits lock what this order would sell: they go first (see `close`).
+        let cleared = self.clear_exits(&command, now_ms)?;
         let claim = self.new_claim(claim::clock(started, now_ms));
         if !self.store.claim(&command, &claim)? {
             return self.await_report(&command.client_order_id, started, now_ms);
         }
+        let close = cleared.as_ref().map(|_| command.clone());
         let placement = Placement { claim: &claim, known: None, counted: false };
-        self.place(command, (&instrument, mark), placement, started, now_ms)
+        let result = self.place(command, (&instrument, mark), placement, started, now_ms);
+        // What the order left of the position is protected again once the order is settled:
+        // not while it rests (the exits would lock the same coins), nor when its outcome is
+        // unknown (it may have closed everything).
+        let settled = match &result {
+            Ok(report) => !report.status.is_open(),
+            Err(failure) => failure.error_type != "TemporaryError",
+        };
+        if let (Some(cleared), Some(close), true) = (&cleared, &close, settled) {
+            self.protect_rest(close, cleared, now_ms);
+        }
+        result
     }
 
     /// A known client order id: its stored outcome, the holder's once it commits, or, when the

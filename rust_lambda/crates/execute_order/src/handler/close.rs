@@ -1,0 +1,160 @@
+//! A closing order over resting protective exits: the exits go first.
+//!
+//! A venue locks what a resting order may need (Binance: the base asset under a sell, once for
+//! both legs of an OCO), so a strategy's sell while its long's stop and take profit rest would
+//! be refused for insufficient balance: with exits, a position could never be closed by its
+//! own signal. Before a new order that reduces a position, its working exits (reduce-only
+//! orders on the closing side, in the same symbol) are canceled through [`Handler::cancel`] and
+//! settled in the store, freeing their coins and their open-order slots; then the order is
+//! placed as sent.
+//!
+//! Idempotent under repeated and concurrent delivery, from what the venue guarantees:
+//!
+//! * this runs before the closing order is claimed, for a new client order id only; a delivery
+//!   that finds the order stored resumes or replays it and cancels nothing;
+//! * each cancel is [`Handler::cancel`]: pending-cancel, the venue, then the final state, each
+//!   step a write conditional on the version read, so two deliveries never book one exit
+//!   twice; a repeat finds the exit canceled (its report again) or pending-cancel (the venue
+//!   is asked again: a second cancel of a canceled order is refused, and the query after the
+//!   refusal reads the final state);
+//! * a cancel the venue refuses because the exit already ended (filled, or the OCO's other leg
+//!   filled and expired it; Binance cancels a whole list with one leg, and answers unknown
+//!   order for the other) is followed by a query of its final state, booked as what it was;
+//!   the closing order then meets the position that is left: the venue refuses a sell of
+//!   coins that are no longer there (insufficient balance), so nothing is sold twice;
+//! * an exit whose placement is still in flight (claimed, no answer yet) cannot be canceled by
+//!   id: the delivery fails as `TemporaryError` and its retry finds it settled.
+//!
+//! When the closing order leaves part of the position open (it was refused or denied, or it
+//! closes only part), the exits are placed again for what remains, as they were (type, prices),
+//! with ids derived from the closing order's (`<close>-sl`, `-tp`, list `-oco`) and claimed like
+//! any exit: a retry or the sync places nothing twice.
+
+use fks_execution_core::{
+    CancelAction, CancelCommand, Decimal, ExchangeClient, ExitKind, OrderCommand, OrderStatus, OrderType,
+    Side,
+};
+
+use super::exits::exit_id;
+use super::{Failure, Handler};
+use crate::market::MarketData;
+use crate::store::Store;
+
+/// The exits canceled for a closing order: their commands (to place again for what is left)
+/// and the position's signed quantity after them.
+#[derive(Debug, Default)]
+pub(super) struct Cleared {
+    exits: Vec<OrderCommand>,
+    quantity_after: Decimal,
+}
+
+impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
+    /// Cancels and settles the working exits of the position `command` reduces; what was
+    /// canceled, `None` when the order reduces nothing or no exit works.
+    ///
+    /// # Errors
+    /// `TemporaryError` if the store or the venue cannot answer, or an exit is still being
+    /// placed; nothing of the closing order is stored then, and a retry goes on from here.
+    pub(super) fn clear_exits(
+        &mut self,
+        command: &OrderCommand,
+        now_ms: u64,
+    ) -> Result<Option<Cleared>, Failure> {
+        let Some(position) = self.store.load_position(&self.account, &command.symbol)? else {
+            return Ok(None);
+        };
+        let held = position.position.quantity();
+        let reduces = match command.side {
+            Side::Sell => held > Decimal::ZERO,
+            Side::Buy => held < Decimal::ZERO,
+        };
+        if !reduces {
+            return Ok(None);
+        }
+        let exits: Vec<_> = self
+            .store
+            .working_orders(&self.account)?
+            .into_iter()
+            .filter(|o| {
+                o.command.symbol == command.symbol && o.command.side == command.side && o.command.reduce_only
+            })
+            .collect();
+        if exits.is_empty() {
+            return Ok(None);
+        }
+        let mut canceled = Vec::new();
+        for exit in exits {
+            let id = exit.command.client_order_id.clone();
+            if exit.report.is_none() {
+                let message = format!("exit {id} is still being placed; retry the order once it is settled");
+                return Err(Failure::new("TemporaryError", message));
+            }
+            let cancel = CancelCommand {
+                action: CancelAction::Cancel,
+                client_order_id: id,
+                account: self.account.clone(),
+            };
+            match self.cancel(&cancel, now_ms) {
+                Ok(report) if report.status == OrderStatus::Canceled => canceled.push(exit.command),
+                // Ended before the cancel arrived (filled or expired): booked as what it was.
+                Ok(_) => {}
+                Err(failure) if failure.error_type == "Conflict" => {}
+                Err(failure) => return Err(failure),
+            }
+        }
+        let quantity_after = self
+            .store
+            .load_position(&self.account, &command.symbol)?
+            .map_or(Decimal::ZERO, |p| p.position.quantity());
+        Ok(Some(Cleared { exits: canceled, quantity_after }))
+    }
+
+    /// Places the `cleared` exits again for what the closing order `close` left of the
+    /// position (nothing when it is flat). A failure is logged: the position is then open
+    /// without exits until the strategy or the operator acts.
+    pub(super) fn protect_rest(&mut self, close: &OrderCommand, cleared: &Cleared, now_ms: u64) {
+        let result = self.store.load_position(&self.account, &close.symbol).map_err(Failure::from);
+        let left = match result {
+            Ok(position) => position.map_or(Decimal::ZERO, |p| p.position.quantity()),
+            Err(failure) => {
+                eprintln!("exits after {}: position unreadable: {failure}", close.client_order_id);
+                return;
+            }
+        };
+        // Only what is still held on the side the exits protected.
+        let same_side = (left > Decimal::ZERO) == (cleared.quantity_after > Decimal::ZERO);
+        if left.is_zero() || !same_side || cleared.exits.is_empty() {
+            return;
+        }
+        let quantity = left.abs().min(cleared.quantity_after.abs());
+        let legs = replacement_legs(&close.client_order_id, &cleared.exits, quantity);
+        let list = (legs.len() == 2).then(|| exit_id(&close.client_order_id, "-oco"));
+        if let Err(failure) = self.place_exits(&legs, list.as_deref(), now_ms) {
+            eprintln!("exits after {} not placed again: {failure}", close.client_order_id);
+        }
+    }
+}
+
+/// The canceled `exits` again, for `quantity`, with ids derived from the closing order `close`:
+/// a pair stays a pair (stop first), a single exit stays single. A trailing stop comes back as a
+/// fixed stop at its last trigger.
+fn replacement_legs(close: &str, exits: &[OrderCommand], quantity: Decimal) -> Vec<(OrderCommand, ExitKind)> {
+    let is_stop = |o: &&OrderCommand| o.order_type == OrderType::StopLimit;
+    let stop = exits.iter().find(is_stop);
+    let take = exits.iter().find(|o| !is_stop(o));
+    let paired = stop.is_some() && take.is_some();
+    let leg = |exit: &OrderCommand, suffix: &str| OrderCommand {
+        client_order_id: exit_id(close, suffix),
+        quantity,
+        protection: None,
+        ..exit.clone()
+    };
+    let mut legs = Vec::new();
+    if let Some(stop) = stop {
+        legs.push((leg(stop, "-sl"), if paired { ExitKind::Oco } else { ExitKind::StopLoss }));
+    }
+    if let Some(take) = take {
+        legs.push((leg(take, "-tp"), if paired { ExitKind::Oco } else { ExitKind::TakeProfit }));
+    }
+    legs
+}
