@@ -1,7 +1,7 @@
 """Paper trading, the default deployable mode, on a stack of its own with no exchange key at all:
 orders fill against the venue's public market data, a resting paper order fills at the sync after
-the price crosses it, the portfolio books it, and reconciliation checks the paper book against
-itself."""
+the price crosses it, the portfolio books it, a strategy's closing signal over resting exits cancels
+them first, and reconciliation checks the paper book against itself."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import STACK_PARAMETERS
-from tests.integration.execution_helpers import order_command
+from tests.integration.execution_helpers import order_command, position_quantity, risk_state_item
 from tests.integration.market_data_helpers import enable
+from tests.integration.pipeline_helpers import new_signal, run, signal_record
 from tests.stack_handle import StackHandle, running_stack
 
 pytestmark = pytest.mark.moto_only
@@ -88,6 +89,30 @@ def test_resting_paper_order_fills_at_the_sync_after_the_price_crosses_it(paper:
 
     assert order_status == "filled"
     assert _direct_book(paper) == book + Decimal("0.001")
+
+
+def test_strategys_closing_signal_cancels_its_resting_exits_and_closes_the_position(paper: StackHandle) -> None:
+    position = position_quantity(paper)
+    opening = new_signal(quantity="0.002", protection={"stop_loss_pct": "3", "take_profit_pct": "5"})
+    assert run(paper, opening)["status"] == "SUCCEEDED"
+    exits = signal_record(paper, opening["signal_id"])["report"]["exits"]
+    assert [(e["kind"], e["status"]) for e in exits] == [("oco", "accepted"), ("oco", "accepted")], exits
+
+    # The exits lock the 0.002 BTC on the paper venue, as on Binance: the strategy's sell cancels
+    # them first, then sells.
+    closing = new_signal(side="sell", quantity="0.002")
+    assert run(paper, closing)["status"] == "SUCCEEDED"
+    _invoke(paper, "SyncOrdersFunction")
+
+    assert signal_record(paper, closing["signal_id"])["report"]["status"] == "filled"
+    statuses = [_api(paper, "GET", f"/orders/{e['client_order_id']}")[1]["order"]["status"] for e in exits]
+    assert statuses == ["canceled", "canceled"]
+    assert position_quantity(paper) == position
+    status, body = _api(paper, "GET", "/orders?status=open")
+    assert (status, body["orders"]) == (200, [])
+    balances = {k: Decimal(v["N"]) for k, v in risk_state_item(paper).items() if k.startswith("paper_balance_")}
+    assert balances, "the paper account keeps its balances"
+    assert all(amount >= 0 for amount in balances.values()), balances
 
 
 def test_reconciliation_checks_the_paper_book_against_itself(paper: StackHandle) -> None:

@@ -202,3 +202,16 @@ fn a_partial_close_protects_what_is_left_again_once() {
     assert_eq!(balance(&store, "BTC"), d("0"));
     assert!(working(&store).is_empty(), "{:?}", working(&store));
 }
+
+#[test]
+fn a_close_of_the_protected_quantity_leaves_the_unprotected_rest_without_new_exits() {
+    let store = SharedMemoryStore::default();
+    instance(&store, &[]).handle_json(&command("p-15", "buy", "0.005"), 1_000).unwrap();
+    instance(&store, &[]).handle_json(&protected(&command("p-16", "buy", "0.01")), 1_500).unwrap();
+
+    let close = instance(&store, &[]).handle_json(&command("p-17", "sell", "0.01"), 2_000).unwrap();
+
+    assert_eq!(close.status, OrderStatus::Filled);
+    assert!(working(&store).is_empty(), "{:?}", working(&store));
+    assert_eq!(balance(&store, "BTC"), d("0.005"));
+}

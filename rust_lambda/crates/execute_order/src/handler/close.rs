@@ -26,7 +26,8 @@
 //!   id: the delivery fails as `TemporaryError` and its retry finds it settled.
 //!
 //! When the closing order leaves part of the position open (it was refused or denied, or it
-//! closes only part), the exits are placed again for what remains, as they were (type, prices),
+//! closes only part), the exits are placed again for what remains of the quantity they covered
+//! (the close counts as selling that first), as they were (type, prices),
 //! with ids derived from the closing order's (`<close>-sl`, `-tp`, list `-oco`) and claimed like
 //! any exit: a retry or the sync places nothing twice.
 
@@ -45,6 +46,8 @@ use crate::store::Store;
 #[derive(Debug, Default)]
 pub(super) struct Cleared {
     exits: Vec<OrderCommand>,
+    // What the canceled exits covered (an OCO's legs cover the same quantity once).
+    covered: Decimal,
     quantity_after: Decimal,
 }
 
@@ -83,6 +86,7 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             return Ok(None);
         }
         let mut canceled = Vec::new();
+        let mut covered = Decimal::ZERO;
         for exit in exits {
             let id = exit.command.client_order_id.clone();
             if exit.report.is_none() {
@@ -95,22 +99,28 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 account: self.account.clone(),
             };
             match self.cancel(&cancel, now_ms) {
-                Ok(report) if report.status == OrderStatus::Canceled => canceled.push(exit.command),
-                // Ended before the cancel arrived (filled or expired): booked as what it was.
                 Ok(_) => {}
+                // Ended before the cancel arrived: booked as what it was (filled, expired, or
+                // canceled with its list by the other leg's cancel).
                 Err(failure) if failure.error_type == "Conflict" => {}
                 Err(failure) => return Err(failure),
+            }
+            let id = &exit.command.client_order_id;
+            let after = self.store.load_order(id)?.and_then(|o| o.report);
+            if let Some(report) = after.filter(|r| r.status == OrderStatus::Canceled) {
+                covered = covered.max(exit.command.quantity - report.filled_qty);
+                canceled.push(exit.command);
             }
         }
         let quantity_after = self
             .store
             .load_position(&self.account, &command.symbol)?
             .map_or(Decimal::ZERO, |p| p.position.quantity());
-        Ok(Some(Cleared { exits: canceled, quantity_after }))
+        Ok(Some(Cleared { exits: canceled, covered, quantity_after }))
     }
 
-    /// Places the `cleared` exits again for what the closing order `close` left of the
-    /// position (nothing when it is flat). A failure is logged: the position is then open
+    /// Places the `cleared` exits again for what the closing order `close` left of the part of
+    /// the position they covered (nothing when that is sold). A failure is logged: the position is then open
     /// without exits until the strategy or the operator acts.
     pub(super) fn protect_rest(&mut self, close: &OrderCommand, cleared: &Cleared, now_ms: u64) {
         let result = self.store.load_position(&self.account, &close.symbol).map_err(Failure::from);
@@ -126,7 +136,13 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if left.is_zero() || !same_side || cleared.exits.is_empty() {
             return;
         }
-        let quantity = left.abs().min(cleared.quantity_after.abs());
+        // The close sold from the protected part first: the rest of the position was never
+        // covered by these exits, and is not now.
+        let sold = cleared.quantity_after.abs() - left.abs();
+        let quantity = left.abs().min(cleared.covered - sold);
+        if quantity <= Decimal::ZERO {
+            return;
+        }
         let legs = replacement_legs(&close.client_order_id, &cleared.exits, quantity);
         let list = (legs.len() == 2).then(|| exit_id(&close.client_order_id, "-oco"));
         if let Err(failure) = self.place_exits(&legs, list.as_deref(), now_ms) {
