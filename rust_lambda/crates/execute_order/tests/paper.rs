@@ -170,8 +170,13 @@ fn an_exit_that_filled_before_the_close_is_booked_as_its_fill_and_the_close_sell
 
     let failure =
         instance(&store, &reached).handle_json(&command("p-12", "sell", "0.01"), 90_000).unwrap_err();
+    let retry = instance(&store, &reached).handle_json(&command("p-12", "sell", "0.01"), 95_000).unwrap_err();
 
-    assert_eq!(failure.error_type, "InsufficientFunds", "{failure}");
+    assert_eq!(failure.error_type, "Conflict", "{failure}");
+    assert!(failure.message.contains("nothing was sold"), "{failure}");
+    assert_eq!(retry.error_type, "Conflict", "the retry replays the refusal: {retry}");
+    let close = store.lock().clone_order("p-12").and_then(|o| o.report).unwrap();
+    assert_eq!((close.status, close.filled_qty), (OrderStatus::Rejected, d("0")));
     let take = store.lock().clone_order("p-11-tp").and_then(|o| o.report).unwrap();
     assert_eq!((take.status, take.filled_qty), (OrderStatus::Filled, d("0.01")));
     assert_eq!(balance(&store, "BTC"), d("0"));

@@ -20,8 +20,9 @@
 //! * a cancel the venue refuses because the exit already ended (filled, or the OCO's other leg
 //!   filled and expired it; Binance cancels a whole list with one leg, and answers unknown
 //!   order for the other) is followed by a query of its final state, booked as what it was;
-//!   the closing order then meets the position that is left: the venue refuses a sell of
-//!   coins that are no longer there (insufficient balance), so nothing is sold twice;
+//!   when that took part of what the closing order would sell, the order is stored as refused
+//!   (`Conflict`) without reaching the venue, and its retries replay the refusal, so nothing is
+//!   sold twice, nor beyond the position;
 //! * an exit whose placement is still in flight (claimed, no answer yet) cannot be canceled by
 //!   id: the delivery fails as `TemporaryError` and its retry finds it settled.
 //!
@@ -32,14 +33,14 @@
 //! any exit: a retry or the sync places nothing twice.
 
 use fks_execution_core::{
-    CancelAction, CancelCommand, Decimal, ExchangeClient, ExitKind, OrderCommand, OrderStatus, OrderType,
-    Side,
+    CancelAction, CancelCommand, Decimal, ExchangeClient, ExecutionReport, ExitKind, Order, OrderCommand,
+    OrderStatus, OrderType, Side,
 };
 
 use super::exits::exit_id;
 use super::{Failure, Handler};
 use crate::market::MarketData;
-use crate::store::Store;
+use crate::store::{Expect, OrderRecord, Store};
 
 /// The exits canceled for a closing order: their commands (to place again for what is left)
 /// and the position's signed quantity after them.
@@ -48,7 +49,16 @@ pub(super) struct Cleared {
     exits: Vec<OrderCommand>,
     // What the canceled exits covered (an OCO's legs cover the same quantity once).
     covered: Decimal,
+    quantity_before: Decimal,
     quantity_after: Decimal,
+}
+
+impl Cleared {
+    /// Whether an exit that filled before its cancel took part of what `close` would sell: the
+    /// position held the order's quantity before the exits were settled, and no longer does.
+    pub(super) fn shrunk_below(&self, close: &OrderCommand) -> bool {
+        close.quantity <= self.quantity_before.abs() && close.quantity > self.quantity_after.abs()
+    }
 }
 
 impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
@@ -116,7 +126,39 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             .store
             .load_position(&self.account, &command.symbol)?
             .map_or(Decimal::ZERO, |p| p.position.quantity());
-        Ok(Some(Cleared { exits: canceled, covered, quantity_after }))
+        Ok(Some(Cleared { exits: canceled, covered, quantity_before: held, quantity_after }))
+    }
+
+    /// Stores the claimed closing order `close` as refused, sending nothing: an exit filled
+    /// first and the position no longer holds what it would sell (selling it anyway would sell
+    /// coins the position does not have, or be refused by the venue). A retry replays the
+    /// refusal, so the order never sells later either.
+    pub(super) fn refuse_shrunk(
+        &mut self,
+        close: &OrderCommand,
+        now_ms: u64,
+    ) -> Result<ExecutionReport, Failure> {
+        let id = close.client_order_id.clone();
+        let message = format!(
+            "an exit filled before order {id} was placed: the position no longer holds its {}, nothing was sold",
+            close.quantity
+        );
+        let mut order = Order::submitted(close.clone(), now_ms);
+        order.reject(message.clone(), now_ms).map_err(|e| Failure::new("PermanentError", e.to_string()))?;
+        let record = OrderRecord {
+            report: ExecutionReport::new(&order, Vec::new(), None, false, now_ms),
+            trade_ids: Vec::new(),
+            refusal: Some("Conflict".to_owned()),
+            exposure: None,
+            balances: Vec::new(),
+            exits_due: false,
+        };
+        let mark = self.market.mark_price(&close.symbol).map_err(Failure::exchange)?;
+        let position = self.store.load_position(&self.account, &close.symbol)?;
+        if self.commit(record, Expect::Uncommitted, position, mark, now_ms)?.is_none() {
+            return self.stored_report(&id);
+        }
+        Err(Failure::new("Conflict", message))
     }
 
     /// Places the `cleared` exits again for what the closing order `close` left of the part of

@@ -249,7 +249,11 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         }
         let close = cleared.as_ref().map(|_| command.clone());
         let placement = Placement { claim: &claim, known: None, counted: false };
-        let result = self.place(command, (&instrument, mark), placement, started, now_ms);
+        let result = if cleared.as_ref().is_some_and(|c| c.shrunk_below(&command)) {
+            self.refuse_shrunk(&command, now_ms)
+        } else {
+            self.place(command, (&instrument, mark), placement, started, now_ms)
+        };
         // What the order left of the position is protected again once the order is settled:
         // not while it rests (the exits would lock the same coins), nor when its outcome is
         // unknown (it may have closed everything).
