@@ -305,3 +305,27 @@ def test_exits_the_venue_throttled_are_placed_by_the_next_sync(synced: StackHand
     assert sorted((o["type"], o["status"]) for o in venue) == [("LIMIT_MAKER", "NEW"), ("STOP_LOSS_LIMIT", "NEW")]
     _sync(synced)
     assert len([o for e in exits for o in synced.simulator.venue_orders(e["client_order_id"])]) == 2  # placed once
+
+
+def test_strategys_closing_signal_cancels_the_oco_that_locks_its_coins_and_sells(synced: StackHandle) -> None:
+    position = position_quantity(synced)
+    opening = new_signal(quantity="0.002", protection={"stop_loss_pct": "3", "take_profit_pct": "5"})
+    assert run(synced, opening)["status"] == "SUCCEEDED"
+    exits = signal_record(synced, opening["signal_id"])["report"]["exits"]
+    assert [e["kind"] for e in exits] == ["oco", "oco"], exits
+
+    # The OCO locks the 0.002 BTC at the venue: the sell would be refused for insufficient
+    # balance unless the exits go first.
+    closing = new_signal(side="sell", quantity="0.002")
+    assert run(synced, closing)["status"] == "SUCCEEDED"
+    _sync(synced)
+
+    assert signal_record(synced, closing["signal_id"])["report"]["status"] == "filled"
+    assert [_order(synced, e["client_order_id"])["status"] for e in exits] == ["canceled", "canceled"]
+    venue = [o["status"] for e in exits for o in synced.simulator.venue_orders(e["client_order_id"])]
+    assert venue == ["CANCELED", "CANCELED"], venue
+    assert position_quantity(synced) == position
+    status, body = api(synced, "GET", "/orders?status=open")
+    assert (status, body["orders"]) == (200, [])
+    free, locked = synced.simulator.balance("BTC")
+    assert (free >= 0, locked) == (True, 0), (free, locked)  # nothing of it is held by an order any more
