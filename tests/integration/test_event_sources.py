@@ -51,7 +51,7 @@ def test_message_without_signal_id_stays_on_queue_for_redrive(local_stack: Stack
 def test_tick_fires_each_schedule_and_returns_the_handler_answer(local_stack: StackHandle) -> None:
     account = local_stack.clients("sts").get_caller_identity()["Account"]
 
-    outcomes = Scheduler(local_stack.clients, account, "us-east-1").tick()
+    outcomes = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name).tick()
 
     monitor_rule = next(name for name in outcomes if "MonitorFunction" in name)
     (answer,) = outcomes[monitor_rule]
@@ -61,7 +61,7 @@ def test_tick_fires_each_schedule_and_returns_the_handler_answer(local_stack: St
 
 def test_scheduler_fires_a_rule_when_its_time_comes(local_stack: StackHandle) -> None:
     account = local_stack.clients("sts").get_caller_identity()["Account"]
-    scheduler = Scheduler(local_stack.clients, account, "us-east-1")
+    scheduler = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name)
     rule = next(r for r in scheduler.schedule_rules() if "MonitorFunction" in r["Name"])
     start = datetime(2026, 1, 1, 0, 0, 30, tzinfo=UTC)
 

@@ -33,7 +33,7 @@ def collected_btc(local_stack: StackHandle) -> dict[str, Any]:
     response = enable(local_stack, "BTC/USDT")
     assert response.status_code == 200, response.text
     account = local_stack.clients("sts").get_caller_identity()["Account"]
-    scheduler = Scheduler(local_stack.clients, account, "us-east-1")
+    scheduler = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name)
     answers = [scheduler.tick() for _ in range(3)]
     return {"enable": response.json(), "ticks": answers}
 

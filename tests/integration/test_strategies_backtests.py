@@ -232,7 +232,7 @@ def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(l
     # the next schedule; the scheduled run that follows finds it already judged.
     assert enable(local_stack, "BTC/USDT").status_code == 200
     account = local_stack.clients("sts").get_caller_identity()["Account"]
-    scheduler = Scheduler(local_stack.clients, account, "us-east-1")
+    scheduler = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name)
     rules = scheduler.schedule_rules()
     collect = next(rule for rule in rules if "CollectOhlcvFunction" in rule["Name"])
     generate = next(rule for rule in rules if "GenerateSignalsFunction" in rule["Name"])

@@ -168,7 +168,7 @@ def tick(args: argparse.Namespace) -> int:
     state = require_state()
     clients = client_factory(state["endpoint_url"])
     account = clients("sts").get_caller_identity()["Account"]
-    outcomes = Scheduler(clients, account, state["region"]).tick()
+    outcomes = Scheduler(clients, account, state["region"], state.get("stack_name")).tick()
     failed = False
     for rule, answers in outcomes.items():
         for answer in answers:

@@ -91,7 +91,7 @@ def _hhmm(ms: int) -> str:
 
 def _scheduler(stack: LocalStack) -> Scheduler:
     account = stack.clients("sts").get_caller_identity()["Account"]
-    return Scheduler(stack.clients, account, "us-east-1")
+    return Scheduler(stack.clients, account, "us-east-1", stack.options.stack_name)
 
 
 def _fire(stack: LocalStack, function: str) -> dict[str, Any]:

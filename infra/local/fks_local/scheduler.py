@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -30,18 +31,24 @@ def scheduled_event(rule_arn: str, account: str, region: str, when: datetime) ->
 
 
 class Scheduler(BackgroundLoop):
-    def __init__(self, clients: Any, account: str, region: str) -> None:
+    def __init__(self, clients: Any, account: str, region: str, stack_name: str | None = None) -> None:
         super().__init__("scheduler", 1.0)
         self._clients = clients
         self._account = account
         self._region = region
         self._next: dict[str, datetime] = {}
+        # One emulator process can hold several stacks (moto's backends are per process), and one
+        # stack's name can prefix another's ("fks" and "fks-paper"): a rule is this stack's when its
+        # name is CloudFormation's default `<stack>-<LogicalId>`, logical ids being alphanumeric.
+        self._own_rule = re.compile(rf"{re.escape(stack_name)}-[A-Za-z0-9]+") if stack_name else None
 
     def schedule_rules(self) -> list[dict[str, Any]]:
         events = self._clients("events")
         rules: list[dict[str, Any]] = []
         for page in events.get_paginator("list_rules").paginate():
             rules.extend(r for r in page["Rules"] if r.get("ScheduleExpression") and r.get("State") == "ENABLED")
+        if self._own_rule is not None:
+            rules = [r for r in rules if self._own_rule.fullmatch(r["Name"])]
         return rules
 
     def fire(self, rule: dict[str, Any], when: datetime, wait: bool = False) -> list[dict[str, Any]]:

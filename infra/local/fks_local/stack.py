@@ -90,7 +90,7 @@ class LocalStack:
             self._start_gateways()
             self._start_websocket_gateways(runtime)
             if options.schedules:
-                self._background.append(Scheduler(self._clients, ctx.account_id, REGION))
+                self._background.append(Scheduler(self._clients, ctx.account_id, REGION, options.stack_name))
             self._background.append(SqsPoller(self._clients, REGION))
             self._background.append(AlarmEvaluator(self._clients))
             for worker in self._background:
