@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fks.execution import OPEN_ORDER_STATUSES
 from tests.integration.execution_helpers import api, order_command, resting_buy_price
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run, signal_record
 from tests.stack_handle import StackHandle
@@ -64,7 +65,7 @@ def test_orders_are_listed_open_first_then_newest(priced: StackHandle) -> None:
 
     assert status == 200
     ids = [order["client_order_id"] for order in listing["orders"]]
-    opens = [order for order in listing["orders"] if order["status"] in ("accepted", "partially_filled")]
+    opens = [order for order in listing["orders"] if order["status"] in OPEN_ORDER_STATUSES]
     assert ids[: len(opens)] == [order["client_order_id"] for order in opens]
     assert resting["client_order_id"] in ids[: len(opens)]
     assert ids.index(newer["client_order_id"]) == len(opens)  # the newest of the rest comes next
