@@ -112,7 +112,9 @@ def _buildable(config: StrategyConfig) -> StrategyConfig:
 
 def _set_active(strategy_id: str, active: bool) -> dict[str, Any]:
     table = wiring.strategy_table()
-    config = table.replace(table.get(strategy_id).model_copy(update={"active": active}))
+    # Validated, not copied: a strategy whose settings cannot trade live is refused activation (400).
+    current = table.get(strategy_id)
+    config = table.replace(StrategyConfig.model_validate({**current.model_dump(), "active": active}))
     logger.info("strategy activation", extra={"strategy_id": strategy_id, "active": active})
     return {"strategy": config.model_dump(mode="json")}
 

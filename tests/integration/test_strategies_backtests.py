@@ -68,7 +68,9 @@ def test_optimization_through_map_state_returns_the_best_cell_of_a_local_grid(st
     assert finished["status"] == "SUCCEEDED", finished
     output = json.loads(finished["output"])
     candles = load_candles(_candles(stored), request, get_strategy("sma_cross"))
-    local_best, local_metrics = grid_search(candles, get_strategy("sma_cross"), request.space).best
+    local_best, local_metrics = grid_search(
+        candles, get_strategy("sma_cross"), request.space, request.backtest_config()
+    ).best
     assert output["best"]["params"] == local_best
     assert output["best"]["metrics"]["final_equity"] == str(local_metrics.final_equity)
     assert output["trials"] == 6
@@ -366,7 +368,7 @@ def test_post_optimization_runs_a_small_grid_inline_with_its_heatmap(stored: Sta
         load_candles(_candles(stored), request, get_strategy("sma_cross")),
         get_strategy("sma_cross"),
         space,
-        None,
+        request.backtest_config(),
         "sharpe",
     ).best
     assert result["best"]["params"] == local_best
@@ -432,7 +434,9 @@ def test_an_optimisation_maximises_calmar_or_a_plugins_loss_under_its_constraint
     assert created.status_code == 201, created.text
     request = OptimizationRequest.model_validate(body)
     strategy = get_strategy("rsi_trend")
-    local = grid_search(load_candles(_candles(stored), request, strategy), strategy, space, None, request.goal)
+    local = grid_search(
+        load_candles(_candles(stored), request, strategy), strategy, space, request.backtest_config(), request.goal
+    )
     assert created.json()["best"]["params"] == local.best[0]
     assert created.json()["objective"] == objective["objective"]
     listed = _api(stored, BACKTESTS, "GET", "/optimizations?limit=1").json()["optimizations"][0]

@@ -39,7 +39,8 @@ def test_cells_then_pick_best_agree_with_local_grid_search() -> None:
     cells = [run_cell(request, {"fast": f, "slow": s}, _Store()) for f in space["fast"] for s in space["slow"]]
 
     best = pick_best(cells)
-    expected, metrics = grid_search(CANDLES, get_strategy("sma_cross"), space).best
+    # The request's config: its venue's fees, as the cells pay them.
+    expected, metrics = grid_search(CANDLES, get_strategy("sma_cross"), space, request.backtest_config()).best
     assert best["params"] == expected
     assert best["metrics"]["final_equity"] == str(metrics.final_equity)
 

@@ -15,6 +15,7 @@ from fks.backtest.objectives import Goal, check_objective
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
 from fks.strategies.base import Params, Strategy
+from fks.strategies.execution_settings import ExecutionSettings, backtest_config
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
@@ -48,17 +49,38 @@ class CandleRange(_Contract):
         return self
 
 
-class BacktestRequest(CandleRange):
+class _Costed(CandleRange):
+    """How a run trades: ``execution``, the strategy's execution settings (sizing, fees, slippage,
+    ``allow_short``, exits) as a stored strategy carries them; ``config`` then takes only the
+    simulation's own knobs (``initial_cash``, ``periods_per_year``, ``money_quantum``). Without
+    ``execution``, ``config`` is the backtester's config, its fees defaulting to the venue's schedule.
+    """
+
+    execution: ExecutionSettings | None = None
+    config: dict[str, object] = Field(default_factory=dict)
+
+    def backtest_config(self) -> BacktestConfig:
+        if self.execution is not None:
+            return backtest_config(self.execution, self.exchange, self.config)
+        given = parse_config(self.config)  # a bad field is named before the venue is looked up
+        fees = ExecutionSettings(
+            maker_fee_bps=given.maker_fee_bps if "maker_fee_bps" in self.config else None,
+            taker_fee_bps=given.taker_fee_bps if "taker_fee_bps" in self.config else None,
+        )
+        maker, taker = fees.fees_bps(self.exchange)
+        return given.model_copy(update={"maker_fee_bps": maker, "taker_fee_bps": taker})
+
+
+class BacktestRequest(_Costed):
     """``POST /backtests``: one strategy with one parameter set."""
 
     strategy: str
     params: dict[str, ParamValue] = Field(default_factory=dict)
-    config: dict[str, object] = Field(default_factory=dict)
 
     def resolved(self) -> tuple[Strategy, Params, BacktestConfig]:
         """The strategy, its validated parameters and the config, or BadRequest naming the fault."""
         strategy = get_strategy(self.strategy)
-        return strategy, strategy.validate_params(self.params), parse_config(self.config)
+        return strategy, strategy.validate_params(self.params), self.backtest_config()
 
 
 class WalkForwardSpec(_Contract):
@@ -68,7 +90,7 @@ class WalkForwardSpec(_Contract):
     test_bars: int = Field(ge=2, le=10_000_000)
 
 
-class OptimizationRequest(CandleRange):
+class OptimizationRequest(_Costed):
     """``POST /optimizations``.
 
     ``space``: for ``grid`` each parameter's list of values; for ``random`` and ``bayesian`` a
@@ -89,7 +111,6 @@ class OptimizationRequest(CandleRange):
     )
     min_trades: int | None = Field(default=None, ge=0, description="a trial with fewer trades ranks last")
     seed: int = 0
-    config: dict[str, object] = Field(default_factory=dict)
     walk_forward: WalkForwardSpec | None = None
 
     @model_validator(mode="after")
@@ -112,4 +133,4 @@ class OptimizationRequest(CandleRange):
         strategy = get_strategy(self.strategy)
         for name in self.space:
             strategy.parameter(name)  # BadRequest naming an unknown one
-        return strategy, parse_config(self.config)
+        return strategy, self.backtest_config()

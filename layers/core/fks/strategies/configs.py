@@ -1,4 +1,5 @@
-"""A deployed strategy: a built-in strategy with its parameters, market, size and approval mode.
+"""A deployed strategy: a built-in strategy with its parameters, market, approval mode and
+execution settings (sizing, fees, slippage, direction, exits: ``fks.strategies.execution_settings``).
 
 This is what the ``strategies`` API stores and ``generate_signals`` evaluates. Parameters are
 always validated against the strategy's declaration before they are stored, so the scheduler
@@ -7,16 +8,16 @@ never meets an invalid set.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fks.decimals import PositiveDecimal
-from fks.execution import Protection, StopPercent, TakeProfitPercent
+from fks.decimals import PositiveDecimal, StrictDecimal
+from fks.execution import StopPercent, TakeProfitPercent
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
 from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass
+from fks.strategies.execution_settings import LIVE_SIZINGS, Bps, ExecutionSettings, Sizing
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
@@ -27,8 +28,9 @@ class _Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class StrategyConfig(_Contract):
-    """``POST /strategies`` body and the stored record; ``params`` come back with defaults filled."""
+class StrategyConfig(ExecutionSettings):
+    """``POST /strategies`` body and the stored record; ``params`` come back with defaults filled.
+    The execution settings (sizing, fees, slippage, ``allow_short``, exits) are its own fields."""
 
     strategy_id: str = Field(pattern=STRATEGY_ID_PATTERN)
     strategy: str
@@ -36,25 +38,10 @@ class StrategyConfig(_Contract):
     symbol: str
     timeframe: Timeframe = Timeframe.H1
     params: dict[str, ParamValue] = Field(default_factory=dict)
-    quantity: PositiveDecimal = Decimal("0.001")
     mode: ApprovalMode = ApprovalMode.AUTO
     approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     asset_class: AssetClass = AssetClass.SPOT
     active: bool = False
-    # Exits that protect every position the strategy opens, in percent of the entry's fill price:
-    # the backtester's parameters, placed live by the execution engine (``OrderCommand.protection``).
-    stop_loss_pct: StopPercent | None = None
-    take_profit_pct: TakeProfitPercent | None = None
-    trailing_stop_pct: StopPercent | None = None
-
-    @property
-    def protection(self) -> Protection | None:
-        exits = Protection(
-            stop_loss_pct=self.stop_loss_pct,
-            take_profit_pct=self.take_profit_pct,
-            trailing_stop_pct=self.trailing_stop_pct,
-        )
-        return None if exits.is_empty else exits
 
     @field_validator("symbol")
     @classmethod
@@ -69,16 +56,31 @@ class StrategyConfig(_Contract):
             object.__setattr__(self, "params", validated)
         return self
 
+    @model_validator(mode="after")
+    def _live_sizing_when_active(self) -> Self:
+        if self.active and self.sizing not in LIVE_SIZINGS:
+            raise ValueError(
+                f"sizing {self.sizing!r} is backtest-only for now; an active strategy trades sizing 'quantity'"
+            )
+        return self
+
 
 class StrategyUpdate(_Contract):
     """``PUT /strategies/{id}``: the fields to change; absent ones stay, and ``params`` merges
     into the stored parameters (so changing ``fast`` keeps a tuned ``slow``)."""
 
     params: dict[str, ParamValue] | None = None
-    quantity: PositiveDecimal | None = None
     mode: ApprovalMode | None = None
     approval_window_s: int | None = Field(default=None, ge=1, le=MAX_APPROVAL_WINDOW_S)
     timeframe: Timeframe | None = None
+    sizing: Sizing | None = None
+    quantity: PositiveDecimal | None = None
+    quote_amount: PositiveDecimal | None = None
+    fraction: Annotated[StrictDecimal, Field(gt=0, le=1)] | None = None
+    maker_fee_bps: Bps | None = None
+    taker_fee_bps: Bps | None = None
+    slippage_bps: Bps | None = None
+    allow_short: bool | None = None
     stop_loss_pct: StopPercent | None = None
     take_profit_pct: TakeProfitPercent | None = None
     trailing_stop_pct: StopPercent | None = None

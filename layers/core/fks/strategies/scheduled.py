@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -101,6 +102,8 @@ def evaluate_due(config: StrategyConfig, candles: Candles, due: Sequence[int], n
     strategy = get_strategy(config.strategy)
     min_bars = strategy.min_bars(config.params)
     targets = strategy.target_positions(candles, config.params) if len(candles) else np.empty(0, dtype=np.float64)
+    if not config.allow_short:  # as the backtester: a long-only strategy's short leg is flat
+        targets = np.maximum(targets, 0.0)
     actionable_from = fresh_from(tf, now_ms)
     outcomes: list[BarOutcome] = []
     cursor: int | None = None
@@ -120,15 +123,19 @@ def evaluate_due(config: StrategyConfig, candles: Candles, due: Sequence[int], n
 
 
 def _signal_at(config: StrategyConfig, candles: Candles, targets: FloatArray, index: int) -> Signal:
-    """The signal of the change of target on bar ``index``: up buys, down sells."""
+    """The signal of the change of target on bar ``index``: up buys, down sells, ``quantity`` per
+    unit of change (a reversal from long to short sells twice it), as the backtester sizes it."""
     bar_time = int(candles.open_time[index])
+    change = Decimal(repr(float(targets[index]))) - Decimal(repr(float(targets[index - 1])))
+    if change == change.to_integral_value():  # 0.001 x 1, not 0.0010
+        change = change.to_integral_value()
     return Signal(
         signal_id=signal_id_for(config.strategy_id, config.symbol, config.timeframe.value, bar_time),
         strategy_id=config.strategy_id,
         exchange=config.exchange,
         symbol=config.symbol,
         side=Side.BUY if targets[index] > targets[index - 1] else Side.SELL,
-        quantity=config.quantity,
+        quantity=config.quantity * abs(change),
         timeframe=config.timeframe.value,
         bar_time=bar_time,
         mode=config.mode,

@@ -1,0 +1,123 @@
+"""One configuration: a strategy's sizing, costs, direction and exits, as backtests and live use them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from fks.backtest import run_backtest
+from fks.backtest.requests import BacktestRequest
+from fks.errors import BadRequest
+from fks.market_data.timeframes import HOUR_MS
+from fks.signals import Side
+from fks.strategies import Candles, get_strategy
+from fks.strategies.configs import StrategyConfig, StrategyUpdate
+from fks.strategies.execution_settings import ExecutionSettings, backtest_config
+from fks.strategies.scheduled import evaluate_due
+from fks.venue_fees import VENUE_FEES
+from tests.unit.backtest.stubs import CandleStubs
+
+T0 = 1_704_067_200_000
+BASE = {"strategy_id": "s1", "strategy": "sma_cross", "symbol": "BTC/USDT", "params": {"fast": 3, "slow": 8}}
+
+
+def _hours(bars: int = 300) -> Candles:
+    waves = CandleStubs.waves(bars)
+    return Candles(
+        T0 + HOUR_MS * np.arange(bars, dtype=np.int64),
+        *(getattr(waves, c) for c in ("open", "high", "low", "close", "volume")),
+    )
+
+
+def test_fees_default_to_the_venues_schedule_not_zero() -> None:
+    for venue, schedule in VENUE_FEES.items():
+        assert ExecutionSettings().fees_bps(venue) == (schedule.maker_bps, schedule.taker_bps)
+    assert ExecutionSettings(taker_fee_bps=Decimal(3)).fees_bps("kraken") == (Decimal(25), Decimal(3))
+
+
+def test_a_venue_without_a_schedule_needs_the_fees_named() -> None:
+    with pytest.raises(BadRequest, match="no fee schedule"):
+        ExecutionSettings().fees_bps("okx")
+    assert ExecutionSettings(maker_fee_bps=Decimal(1), taker_fee_bps=Decimal(2)).fees_bps("okx") == (
+        Decimal(1),
+        Decimal(2),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"sizing": "quote"}, "quote_amount"),
+        ({"sizing": "fraction"}, "fraction"),
+        ({"fraction": "1.5", "sizing": "fraction"}, "fraction"),
+        ({"slippage_bps": "-1"}, "slippage_bps"),
+        ({"taker_fee_bps": "2000"}, "taker_fee_bps"),
+        ({"trailing_stop_pct": "100"}, "trailing_stop_pct"),
+        ({"leverage": 3}, "leverage"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_field(fields: dict[str, object], named: str) -> None:
+    with pytest.raises(ValidationError, match=named):
+        StrategyConfig.model_validate({**BASE, **fields})
+
+
+def test_an_active_strategy_trades_only_sizings_the_live_pipeline_sizes() -> None:
+    StrategyConfig.model_validate({**BASE, "sizing": "quote", "quote_amount": "100"})
+    with pytest.raises(ValidationError, match="backtest-only"):
+        StrategyConfig.model_validate({**BASE, "sizing": "quote", "quote_amount": "100", "active": True})
+
+
+def test_an_update_changes_the_settings_and_keeps_the_rest() -> None:
+    current = StrategyConfig.model_validate({**BASE, "stop_loss_pct": "2"})
+    updated = StrategyUpdate(allow_short=True, slippage_bps=Decimal(0)).apply(current)
+    assert (updated.allow_short, updated.slippage_bps, updated.stop_loss_pct) == (True, Decimal(0), Decimal(2))
+
+
+def test_the_strategys_settings_are_the_backtests_config() -> None:
+    settings = StrategyConfig.model_validate(
+        {**BASE, "exchange": "kraken", "quantity": "0.5", "stop_loss_pct": "2", "take_profit_pct": "4"}
+    ).settings()
+    config = backtest_config(settings, "kraken", {"initial_cash": "5000"})
+    assert (config.sizing, config.quantity, config.initial_cash) == ("quantity", Decimal("0.5"), Decimal(5000))
+    assert (config.maker_fee_bps, config.taker_fee_bps, config.slippage_bps) == (Decimal(25), Decimal(40), Decimal(5))
+    assert (config.allow_short, config.stop_loss_pct, config.take_profit_pct) == (False, Decimal(2), Decimal(4))
+
+
+def test_a_backtest_request_with_settings_takes_only_simulation_knobs_in_config() -> None:
+    request = {"symbol": "BTC/USDT", "start_ms": 0, "end_ms": 1, "strategy": "sma_cross"}
+    with pytest.raises(BadRequest, match=r"config\.taker_fee_bps"):
+        BacktestRequest.model_validate({**request, "execution": {}, "config": {"taker_fee_bps": 0}}).resolved()
+    _, _, plain = BacktestRequest.model_validate(request).resolved()
+    assert (plain.maker_fee_bps, plain.taker_fee_bps) == (Decimal(10), Decimal(10))  # the venue's, not zero
+
+
+def test_live_signals_trade_what_the_backtest_trades() -> None:
+    """Long-only by default: the backtest's entries and exits are the signals, sized the same."""
+    candles = _hours()
+    config = StrategyConfig.model_validate({**BASE, "quantity": "0.25"})
+    bars = [int(t) for t in candles.open_time[10:290]]
+    outcome = evaluate_due(config, candles, bars, now_ms=bars[-1] + 2 * HOUR_MS)
+    signals = [o.signal for o in outcome.bars if o.signal is not None]
+    result = run_backtest(
+        candles, get_strategy("sma_cross"), config.params, backtest_config(config.settings(), "binance")
+    )
+    # The backtest fills a bar's signal at the next bar's open.
+    fills = sorted(
+        [(t.entry_time - HOUR_MS, "buy") for t in result.trades]
+        + [(t.exit_time - HOUR_MS, "sell") for t in result.trades if t.exit_reason == "signal"]
+    )
+    assert {t.side for t in result.trades} == {"long"}
+    assert [(s.bar_time, s.side.value) for s in signals] == [(t, side) for t, side in fills if t >= bars[0]]
+    assert {s.quantity for s in signals} == {t.quantity for t in result.trades} == {Decimal("0.25")}
+    assert signals[0].side is Side.BUY  # never a short from flat
+
+
+def test_long_short_reverses_with_twice_the_quantity() -> None:
+    candles = _hours()
+    config = StrategyConfig.model_validate({**BASE, "allow_short": True})
+    bars = [int(t) for t in candles.open_time[10:290]]
+    signals = [o.signal for o in evaluate_due(config, candles, bars, now_ms=bars[-1] + 2 * HOUR_MS).bars if o.signal]
+    assert {s.quantity for s in signals[1:]} == {Decimal("0.002")}
