@@ -1,5 +1,6 @@
 """``fks backtest``: one strategy on stored history (or, with ``--sample``, bundled sample candles),
-metrics and plots.
+metrics and plots. The execution settings (sizing, fees, slippage, direction, exits) are a
+stored strategy's (``fks_local.execution_options``): fees default to the venue's schedule.
 
 History is read from ``--data`` (a folder filled by ``fks data download``, or ``s3://BUCKET``;
 ``fks_local.history``). Bars of the asked timeframe, and the strategy's informative series, are
@@ -19,15 +20,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from fks.backtest import BacktestResult, Metrics, parse_config, run_backtest
+from fks.backtest import BacktestResult, Metrics, run_backtest
 from fks.backtest.plots import plot_equity_drawdown, plot_trades
 from fks.errors import BadRequest
 from fks.market_data.series import CandleHistory
 from fks.market_data.storage import SeriesKey
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.candles import Candles
+from fks.strategies.execution_settings import backtest_config
 from fks.strategies.inputs import read_strategy_candles
-from fks_local import history
+from fks_local import execution_options, history
 from fks_local.bundled_candles import BundledCandleStore
 
 USAGE_ERROR = 2
@@ -44,8 +46,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="strategy parameter")
     parser.add_argument("--exchange", default="binance", help="exchange id of the candle series")
     parser.add_argument("--initial-cash", default="10000", help="starting equity (default 10000)")
-    parser.add_argument("--fee-bps", default="0", help="taker fee in basis points (default 0)")
     parser.add_argument("--out", default="backtest-output", help="directory for the PNG plots")
+    execution_options.add_arguments(parser)
     history.add_arguments(parser)
 
 
@@ -75,7 +77,7 @@ def _backtest(args: argparse.Namespace, out: TextIO, store: CandleHistory | None
     start_ms, end_ms = parse_time(args.start, "start"), parse_time(args.end, "end")
     if start_ms >= end_ms:
         raise BadRequest(f"start {args.start} is not before end {args.end}")
-    config = parse_config({"initial_cash": args.initial_cash, "taker_fee_bps": args.fee_bps})
+    config = backtest_config(execution_options.settings_from(args), args.exchange, {"initial_cash": args.initial_cash})
     key = SeriesKey.of(args.exchange, args.symbol, args.timeframe)
     if store is None and args.sample:
         store = BundledCandleStore(progress=lambda done, total: _bar(out, done, total))

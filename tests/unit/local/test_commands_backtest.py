@@ -65,6 +65,10 @@ def test_backtest_is_deterministic_on_bundled_data(tmp_path: Path, capsys: pytes
         (["--strategy", "sma_cross", "--start", "first of may"], "--start 'first of may' is not a date"),
         (["--strategy", "sma_cross", "--start", "2025-01-01", "--end", "2025-01-02"], "needs at least 32 bars"),
         (["--strategy", "sma_cross", "--start", "2020-01-01", "--end", "2020-02-01"], "no sample candles of BTC/USDT"),
+        (["--strategy", "sma_cross", "--sizing", "quote"], "sizing 'quote' needs quote_amount"),
+        (["--strategy", "sma_cross", "--slippage-bps", "-1"], "--slippage-bps: Input should be greater than"),
+        (["--strategy", "sma_cross", "--fraction", "2"], "--fraction: Input should be less than or equal to 1"),
+        (["--strategy", "sma_cross", "--exchange", "okx"], "exchange 'okx' has no fee schedule"),
     ],
 )
 def test_backtest_with_bad_input_exits_2_naming_it(
@@ -107,3 +111,22 @@ def test_a_model_strategy_without_stored_models_is_refused_naming_what_it_needs(
     assert (code, bad) == (2, 2)
     assert "strategy ml_forecast evaluates stored models, and no model store is available here" in err
     assert "--models expects s3://BUCKET" in err
+
+
+def test_backtest_takes_a_strategys_execution_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Fees default to the venue's schedule: naming zero fees makes the same trades end richer."""
+    _backtest(tmp_path, "--strategy", "sma_cross", "--quantity", "0.1")
+    venue_fees = capsys.readouterr().out
+    _backtest(tmp_path, "--strategy", "sma_cross", "--quantity", "0.1", "--maker-fee-bps", "0", "--taker-fee-bps", "0")
+    free = capsys.readouterr().out
+    code = _backtest(tmp_path, "--strategy", "sma_cross", "--quantity", "0.1", "--allow-short", "--stop-loss-pct", "1")
+    short_and_stopped = capsys.readouterr().out
+
+    assert code == 0
+    assert _line(venue_fees, "trade_count") == _line(free, "trade_count")
+    assert _number(venue_fees, "final_equity") < _number(free, "final_equity")
+    assert _number(short_and_stopped, "trade_count") > _number(free, "trade_count")
+
+
+def _number(out: str, name: str) -> float:
+    return float(_line(out, name).split()[-1].replace(",", ""))
