@@ -1,7 +1,8 @@
 //! FKS execution core: the pure, I/O-free heart of order execution.
 //!
 //! Instruments and their filters, the order status machine, positions built from fills, the
-//! pre-trade risk engine with its circuit breaker, a deterministic paper exchange, and the
+//! pre-trade risk engine with its circuit breaker, a deterministic paper exchange, the
+//! backtest's bar loop ([`simulation`]) on the same fill and position arithmetic, and the
 //! [`Engine`] that ties them together behind the [`ExchangeClient`] trait. No pyo3, no AWS SDK,
 //! no HTTP: the native Lambda (`execute_order`) and the Python bindings (`fks_execution_py`) are
 //! thin wrappers that deserialise an [`OrderCommand`], call [`Engine::submit`] and serialise the
@@ -25,6 +26,7 @@ pub mod paper;
 pub mod position;
 pub mod report;
 pub mod risk;
+pub mod simulation;
 pub mod throttle;
 
 #[cfg(test)]
@@ -47,7 +49,8 @@ pub use instrument::Instrument;
 pub use order::{Order, OrderType, Side, TimeInForce};
 pub use order_status::{transition, FillKind, OrderEvent, OrderStatus};
 pub use paper::{PaperConfig, PaperExchange};
-pub use position::{Position, PositionSide};
+pub use position::{Holding, Position, PositionSide};
 pub use report::{ExecutionReport, ExitKind, ExitOrder, ForeignFill, PositionReport, SyncReport};
 pub use risk::{PositionLimit, RiskDenial, RiskEngine, RiskLimits, RiskRequest, RiskRule};
+pub use simulation::{simulate, ExitReason, SimConfig, SimError, SimTrade, Simulation, Sizing};
 pub use throttle::{OrderThrottle, RateLimit};

@@ -31,6 +31,15 @@ impl Side {
             Self::Sell => Decimal::NEGATIVE_ONE,
         }
     }
+
+    /// The side that closes a position this side opened.
+    #[must_use]
+    pub const fn opposite(self) -> Self {
+        match self {
+            Self::Buy => Self::Sell,
+            Self::Sell => Self::Buy,
+        }
+    }
 }
 
 /// How the order is priced.

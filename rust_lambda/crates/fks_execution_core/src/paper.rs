@@ -2,17 +2,18 @@
 //!
 //! It fills against a price it is given (never a random or wall-clock one), so the same inputs
 //! always give the same fills and trade ids. Liquidity is unlimited unless
-//! `available_quantity` caps each match, which is what makes IOC and FOK differ.
+//! `available_quantity` caps each match, which is what makes IOC and FOK differ. A fill's fee and
+//! a market order's slipped price are [`fee_of`] and [`slipped_price`], the backtest's own.
 
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
 use crate::command::OrderCommand;
-use crate::decimal::{bps_of, Decimal};
+use crate::decimal::Decimal;
 use crate::errors::{ErrorClass, ExchangeError};
 use crate::exchange::{ExchangeClient, MarketContext, OcoCommand, Remainder, VenueOrder, VenueTrade};
-use crate::fill::Fill;
+use crate::fill::{fee_of, slipped_price, Fill};
 use crate::order::{Side, TimeInForce};
 
 /// Finished orders kept for `query`; older ones are forgotten, as a real venue's history ends.
@@ -112,11 +113,13 @@ impl PaperExchange {
         };
     }
 
+    /// The slipped market price (the backtest's, [`slipped_price`]), never beyond a limit.
     fn taker_price(&self, side: Side, price: Decimal, limit: Option<Decimal>) -> Decimal {
-        let slip = bps_of(price, self.config.slippage_bps);
-        match side {
-            Side::Buy => limit.map_or(price + slip, |limit| (price + slip).min(limit)),
-            Side::Sell => limit.map_or(price - slip, |limit| (price - slip).max(limit)),
+        let slipped = slipped_price(side, price, self.config.slippage_bps);
+        match (side, limit) {
+            (_, None) => slipped,
+            (Side::Buy, Some(limit)) => slipped.min(limit),
+            (Side::Sell, Some(limit)) => slipped.max(limit),
         }
     }
 
@@ -129,7 +132,7 @@ impl PaperExchange {
             side: cmd.side,
             quantity,
             price,
-            fee: bps_of(quantity * price, self.config.fee_bps),
+            fee: fee_of(quantity, price, self.config.fee_bps),
             ts_ms: now_ms,
         }
     }

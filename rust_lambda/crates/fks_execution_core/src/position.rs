@@ -12,6 +12,7 @@ use crate::decimal::Decimal;
 use crate::errors::OrderError;
 use crate::fast_hash::FastSet;
 use crate::fill::Fill;
+use crate::order::Side;
 
 /// Trade ids remembered per position. Redelivery comes soon after the original (reconnects,
 /// a query after a timeout), and the engine also de-duplicates per order, so a bounded window
@@ -30,100 +31,51 @@ pub enum PositionSide {
     Short,
 }
 
-/// Net position in one instrument. Money figures are in the quote currency; realized PnL is
-/// before fees, which are kept apart so both can be reported.
-///
-/// Deserialising restores the figures but not the recent trade ids: a store that persists
-/// positions guards against applying an order's fills twice itself (the execution Lambda
-/// commits the order and its position in one conditional transaction).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Position {
-    symbol: String,
+/// The arithmetic of a net position: quantity, average entry, realized PnL and fees, changed only
+/// by [`Holding::apply`]. The live book ([`Position`]) and the backtest
+/// ([`crate::simulation`]) both keep their figures in one, so a fill moves them identically.
+/// Money figures are in the quote currency; realized PnL is before fees, which are kept apart so
+/// both can be reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
     quantity: Decimal,
     avg_entry_price: Decimal,
     realized_pnl: Decimal,
     fees: Decimal,
-    // One shared copy of each id serves both the lookup set and the eviction queue.
-    #[serde(skip)]
-    trade_ids: FastSet<Arc<str>>,
-    #[serde(skip)]
-    trade_id_order: VecDeque<Arc<str>>,
 }
 
-impl Position {
-    /// A flat position in `symbol`.
-    #[must_use]
-    pub fn new(symbol: impl Into<String>) -> Self {
-        Self {
-            symbol: symbol.into(),
-            quantity: Decimal::ZERO,
-            avg_entry_price: Decimal::ZERO,
-            realized_pnl: Decimal::ZERO,
-            fees: Decimal::ZERO,
-            trade_ids: FastSet::default(),
-            trade_id_order: VecDeque::new(),
-        }
-    }
-
-    /// Applies a fill; `Ok(false)` if its trade id was already applied.
+impl Holding {
+    /// Applies one execution: `quantity` (positive) bought or sold at `price`, paying `fee`.
     ///
-    /// # Errors
-    /// [`OrderError::FillMismatch`] if the fill is for another symbol.
-    pub fn apply_fill(&mut self, fill: &Fill) -> Result<bool, OrderError> {
-        if fill.symbol != self.symbol {
-            return Err(OrderError::FillMismatch {
-                message: format!("fill for {} applied to position in {}", fill.symbol, self.symbol),
-            });
+    /// Increasing averages the entry price; reducing realizes PnL against it; going through
+    /// zero closes the old side and opens the remainder at `price`.
+    pub fn apply(&mut self, side: Side, quantity: Decimal, price: Decimal, fee: Decimal) {
+        self.fees += fee;
+        let delta = side.sign() * quantity;
+        if self.quantity.is_zero() {
+            // Opening: the entry is this price, exactly (no division to round).
+            self.avg_entry_price = price;
+            self.quantity = delta;
+            return;
         }
-        if !self.remember(&fill.trade_id) {
-            return Ok(false);
-        }
-        self.fees += fill.fee;
-        let delta = fill.side.sign() * fill.quantity;
-        let increasing =
-            self.quantity.is_zero() || self.quantity.is_sign_positive() == delta.is_sign_positive();
-        if increasing {
+        if self.quantity.is_sign_positive() == delta.is_sign_positive() {
             // Weighted average of the old entry and this fill; kept exact (not rounded to the
             // tick) so realized PnL over many fills does not drift.
             let old_abs = self.quantity.abs();
-            self.avg_entry_price =
-                (old_abs * self.avg_entry_price + fill.quantity * fill.price) / (old_abs + fill.quantity);
+            self.avg_entry_price = (old_abs * self.avg_entry_price + quantity * price) / (old_abs + quantity);
             self.quantity += delta;
-            return Ok(true);
+            return;
         }
-        let closing = fill.quantity.min(self.quantity.abs());
+        let closing = quantity.min(self.quantity.abs());
         let direction = if self.quantity.is_sign_positive() { Decimal::ONE } else { Decimal::NEGATIVE_ONE };
-        self.realized_pnl += closing * (fill.price - self.avg_entry_price) * direction;
+        self.realized_pnl += closing * (price - self.avg_entry_price) * direction;
         self.quantity += delta;
         if self.quantity.is_zero() {
             self.avg_entry_price = Decimal::ZERO;
         } else if self.quantity.is_sign_positive() != direction.is_sign_positive() {
             // Flipped through zero: the remainder opens a new position at this fill's price.
-            self.avg_entry_price = fill.price;
+            self.avg_entry_price = price;
         }
-        Ok(true)
-    }
-
-    /// Records `trade_id`; `false` if it was already among the recent ones.
-    fn remember(&mut self, trade_id: &str) -> bool {
-        if self.trade_ids.contains(trade_id) {
-            return false;
-        }
-        if self.trade_id_order.len() == RECENT_TRADE_IDS {
-            if let Some(oldest) = self.trade_id_order.pop_front() {
-                self.trade_ids.remove(&oldest);
-            }
-        }
-        let id: Arc<str> = Arc::from(trade_id);
-        self.trade_ids.insert(Arc::clone(&id));
-        self.trade_id_order.push_back(id);
-        true
-    }
-
-    /// Instrument symbol.
-    #[must_use]
-    pub fn symbol(&self) -> &str {
-        &self.symbol
     }
 
     /// Flat, long or short.
@@ -175,10 +127,126 @@ impl Position {
     }
 }
 
+/// Net position in one instrument: a [`Holding`] fed only by fill events, each applied once.
+///
+/// Deserialising restores the figures but not the recent trade ids: a store that persists
+/// positions guards against applying an order's fills twice itself (the execution Lambda
+/// commits the order and its position in one conditional transaction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    symbol: String,
+    #[serde(flatten)]
+    holding: Holding,
+    // One shared copy of each id serves both the lookup set and the eviction queue.
+    #[serde(skip)]
+    trade_ids: FastSet<Arc<str>>,
+    #[serde(skip)]
+    trade_id_order: VecDeque<Arc<str>>,
+}
+
+impl Position {
+    /// A flat position in `symbol`.
+    #[must_use]
+    pub fn new(symbol: impl Into<String>) -> Self {
+        Self {
+            symbol: symbol.into(),
+            holding: Holding::default(),
+            trade_ids: FastSet::default(),
+            trade_id_order: VecDeque::new(),
+        }
+    }
+
+    /// Applies a fill; `Ok(false)` if its trade id was already applied.
+    ///
+    /// # Errors
+    /// [`OrderError::FillMismatch`] if the fill is for another symbol.
+    pub fn apply_fill(&mut self, fill: &Fill) -> Result<bool, OrderError> {
+        if fill.symbol != self.symbol {
+            return Err(OrderError::FillMismatch {
+                message: format!("fill for {} applied to position in {}", fill.symbol, self.symbol),
+            });
+        }
+        if !self.remember(&fill.trade_id) {
+            return Ok(false);
+        }
+        self.holding.apply(fill.side, fill.quantity, fill.price, fill.fee);
+        Ok(true)
+    }
+
+    /// Records `trade_id`; `false` if it was already among the recent ones.
+    fn remember(&mut self, trade_id: &str) -> bool {
+        if self.trade_ids.contains(trade_id) {
+            return false;
+        }
+        if self.trade_id_order.len() == RECENT_TRADE_IDS {
+            if let Some(oldest) = self.trade_id_order.pop_front() {
+                self.trade_ids.remove(&oldest);
+            }
+        }
+        let id: Arc<str> = Arc::from(trade_id);
+        self.trade_ids.insert(Arc::clone(&id));
+        self.trade_id_order.push_back(id);
+        true
+    }
+
+    /// Instrument symbol.
+    #[must_use]
+    pub fn symbol(&self) -> &str {
+        &self.symbol
+    }
+
+    /// The position's figures.
+    #[must_use]
+    pub fn holding(&self) -> &Holding {
+        &self.holding
+    }
+
+    /// Flat, long or short.
+    #[must_use]
+    pub fn side(&self) -> PositionSide {
+        self.holding.side()
+    }
+
+    /// Signed quantity: positive long, negative short.
+    #[must_use]
+    pub fn quantity(&self) -> Decimal {
+        self.holding.quantity()
+    }
+
+    /// Average entry price of the open quantity; zero when flat.
+    #[must_use]
+    pub fn avg_entry_price(&self) -> Decimal {
+        self.holding.avg_entry_price()
+    }
+
+    /// PnL realized by reducing fills, before fees.
+    #[must_use]
+    pub fn realized_pnl(&self) -> Decimal {
+        self.holding.realized_pnl()
+    }
+
+    /// Fees paid on every fill.
+    #[must_use]
+    pub fn fees(&self) -> Decimal {
+        self.holding.fees()
+    }
+
+    /// PnL of the open quantity if closed at `mark_price`.
+    #[must_use]
+    pub fn unrealized_pnl(&self, mark_price: Decimal) -> Decimal {
+        self.holding.unrealized_pnl(mark_price)
+    }
+
+    /// Realized + unrealized − fees: what the daily loss limit watches.
+    #[must_use]
+    pub fn net_pnl(&self, mark_price: Decimal) -> Decimal {
+        self.holding.net_pnl(mark_price)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::order::Side;
     use crate::test_support::d;
 
     fn fill(trade_id: &str, side: Side, quantity: &str, price: &str, fee: &str) -> Fill {
