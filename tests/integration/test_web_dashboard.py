@@ -622,7 +622,10 @@ def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle
     open_page(signed_in, stack, "backtests")
     form = wait(signed_in).until(ec.presence_of_element_located((By.ID, "backtest-form")))
     signed_in.execute_script("arguments[0].value = '2025-01-15'", form.find_element(By.NAME, "end_ms"))
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # The strategy's execution settings, as the strategy form takes them; fees left to the venue.
+    form.find_element(By.NAME, "execution.quantity").send_keys("0.5")
+    form.find_element(By.NAME, "execution.stop_loss_pct").send_keys("2")
+    signed_in.execute_script("arguments[0].requestSubmit()", form)  # the button may sit below the fold
     wait(signed_in, 120).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#trades-chart canvas")))
 
     screenshot(signed_in, "backtest-result")
@@ -632,6 +635,9 @@ def test_backtest_is_run_and_its_charts_drawn(signed_in: Any, stack: StackHandle
 
     assert signed_in.find_elements(By.CSS_SELECTOR, "#equity-chart canvas")
     assert "trade count" in signed_in.find_element(By.ID, "backtest-results").text
+    newest = stack.api("GET", "/backtests?limit=1", scope="read").json()["backtests"][0]
+    request = stack.api("GET", f"/backtests/{newest['id']}", scope="read").json()["request"]
+    assert (request["execution"]["quantity"], request["execution"]["stop_loss_pct"]) == ("0.5", "2")
     assert javascript_errors(signed_in) == []
 
 

@@ -3,6 +3,7 @@
 
 import { api } from "../api.js";
 import { addCandles, addLine, createChart, markTrades } from "../charts.js";
+import { executionFields, readExecution } from "../execution.js";
 import { paramFields, paramsBox, readParams, strategyTypes, TIMEFRAMES, typeSelect } from "../params.js";
 import { card, clearFieldErrors, el, errorBox, field, fmt, input, select, showFieldErrors, table, time } from "../ui.js";
 import { symbolPath } from "./market.js";
@@ -46,6 +47,8 @@ function backtestForm(types, results) {
       el("div.col-6", {}, field("Start (UTC)", input("start_ms", { type: "date", value: "2025-01-01" }))),
       el("div.col-6", {}, field("End (UTC)", input("end_ms", { type: "date", value: "2025-03-01" })))),
     el("div.small.fw-semibold.mb-1", {}, "Parameters"), params,
+    field("Initial cash", input("config.initial_cash", { value: "10000", inputmode: "decimal" })),
+    executionFields({}, "execution."),
     el("button.btn.btn-primary", { type: "submit" }, "Run backtest"));
   const typeOf = () => types.find((t) => t.name === form.elements.strategy.value);
   const drawParams = () => params.replaceChildren(...paramFields(typeOf()));
@@ -68,7 +71,11 @@ export function rangeOf(form) {
 
 async function run(form, type, results) {
   clearFieldErrors(form);
-  const request = { ...rangeOf(form), strategy: type.name, params: readParams(form, type) };
+  const cash = form.elements.namedItem("config.initial_cash").value.trim();
+  const request = {
+    ...rangeOf(form), strategy: type.name, params: readParams(form, type),
+    execution: readExecution(form, "execution."), config: cash ? { initial_cash: cash } : {},
+  };
   if (Number.isNaN(request.start_ms) || Number.isNaN(request.end_ms)) {
     showFieldErrors(form, Number.isNaN(request.start_ms) ? { start_ms: "pick a date" } : { end_ms: "pick a date" }, "Check the dates.");
     return;

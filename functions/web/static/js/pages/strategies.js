@@ -2,6 +2,7 @@
 // create / edit form generated from each strategy type's parameter declaration.
 
 import { api } from "../api.js";
+import { executionFields, readExecution } from "../execution.js";
 import { paramFields, paramsBox, readParams, strategyTypes, TIMEFRAMES, typeSelect } from "../params.js";
 import {
   card, clearFieldErrors, el, errorBox, field, fmt, formMessage, input, message, select, showFieldErrors, statusBadge, table,
@@ -70,11 +71,11 @@ function showForm(page, existing) {
       el("div.col-6", {}, field("Exchange", input("exchange", { value: current.exchange, disabled: editing }))),
       el("div.col-6", {}, field("Symbol", input("symbol", { value: current.symbol, disabled: editing })))),
     el("div.row.g-2", {},
-      el("div.col-4", {}, field("Timeframe", select("timeframe", TIMEFRAMES, current.timeframe))),
-      el("div.col-4", {}, field("Quantity", input("quantity", { value: current.quantity, inputmode: "decimal" }))),
-      el("div.col-4", {}, field("Mode", select("mode", ["auto", "manual"], current.mode)))),
+      el("div.col-6", {}, field("Timeframe", select("timeframe", TIMEFRAMES, current.timeframe))),
+      el("div.col-6", {}, field("Mode", select("mode", ["auto", "manual"], current.mode)))),
     editing ? null : field("Asset class", select("asset_class", ["spot", "futures"], current.asset_class)),
     el("div.small.fw-semibold.mb-1", {}, "Parameters"), params,
+    executionFields(current),
     el("div.d-flex.gap-2", {}, el("button.btn.btn-primary", { type: "submit" }, editing ? "Save" : "Create"),
       editing ? el("button.btn.btn-outline-secondary", { type: "button", onclick: () => showForm(page, null) }, "Cancel") : null));
   const typeOf = () => page.types.find((t) => t.name === form.elements.strategy.value);
@@ -91,7 +92,7 @@ function showForm(page, existing) {
 async function submit(page, form, type, existing) {
   clearFieldErrors(form);
   const value = (name) => form.elements.namedItem(name)?.value;
-  const common = { timeframe: value("timeframe"), quantity: value("quantity"), mode: value("mode"), params: readParams(form, type) };
+  const common = { timeframe: value("timeframe"), mode: value("mode"), params: readParams(form, type), ...readExecution(form) };
   if (!existing && !value("strategy_id")) {
     showFieldErrors(form, { strategy_id: "an id is required" }, "Check the form.");
     return;
