@@ -1,7 +1,10 @@
 """The Lambda REQUEST authorizer of the REST API and of the live feed's WebSocket ``$connect``.
 
-REST: API keys (``X-Api-Key``, or ``Authorization: Bearer fks_...``) and JWTs (``Authorization:
-Bearer``), and the scope each route needs. Each caller is throttled and counted against its own
+REST: API keys and JWTs, both as ``Authorization: Bearer <key or JWT>`` (the authorizer's one
+identity source, so API Gateway can cache its decisions: template.yaml), and the scope each route
+needs. A decision is cached per credential and route (method + resource), so the policy allows the
+route's resource with its path parameters as wildcards: a cached Allow for ``GET /strategies/{id}``
+must serve every id, not only the one first asked for. Each caller is throttled and counted against its own
 usage-plan key: an API key's twin, or for a JWT one key per subject, created on its first
 request (``SubjectUsageKeys``). A rotated JWT secret takes effect within
 ``FKS_JWT_SECRET_MAX_AGE_S`` (``RotatingSecret``).
@@ -14,6 +17,7 @@ scope gets a Deny whose context names the missing scope (403)."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -113,14 +117,12 @@ def _websocket_principal(event: dict[str, Any]) -> Principal:
 def authenticate(event: dict[str, Any]) -> Principal:
     if _is_websocket_connect(event):
         return _websocket_principal(event)
-    presented = _header(event, "x-api-key")
-    if presented:
-        return _api_key_principal(presented)
+    # Only the identity source decides: API Gateway caches the decision under the Authorization
+    # header's value, so a decision drawn from any other header (X-Api-Key) would be served to
+    # whoever later presents the same Authorization value.
     authorization = _header(event, "authorization") or ""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token.strip().startswith("fks_"):
-        # An API key as a bearer token: both kinds of credential in the one header an authorizer
-        # whose results API Gateway caches can name as its identity source.
         return _api_key_principal(token.strip())
     if scheme.lower() == "bearer" and token:
         principal = _jwt_principal(token.strip())
@@ -130,12 +132,20 @@ def authenticate(event: dict[str, Any]) -> Principal:
     raise AuthError("no credentials")
 
 
-def _policy(principal: Principal, effect: str, method_arn: str, context: dict[str, str]) -> dict[str, Any]:
+def route_resource_arn(method_arn: str, resource: str) -> str:
+    """The execute-api ARN of a route: ``method_arn`` (.../<stage>/<METHOD>/<path>) with its path
+    replaced by the route's resource, each path parameter (``{id}``, ``{proxy+}``) a wildcard."""
+    api_stage_method = method_arn.split("/", 3)[:3]
+    path = re.sub(r"\{[^}/]+\}", "*", resource.lstrip("/"))
+    return "/".join([*api_stage_method, path])
+
+
+def _policy(principal: Principal, effect: str, resource_arn: str, context: dict[str, str]) -> dict[str, Any]:
     policy: dict[str, Any] = {
         "principalId": principal.subject,
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": method_arn}],
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource_arn}],
         },
         "context": context,
     }
@@ -155,12 +165,14 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         raise Exception("Unauthorized") from None
     if _is_websocket_connect(event):
         needed, route = Scope.READ, str(event["requestContext"].get("routeKey", "$connect"))
+        resource_arn = event["methodArn"]
     else:
         needed, route = required_scope(event["httpMethod"], event["resource"]), event["resource"]
+        resource_arn = route_resource_arn(event["methodArn"], event["resource"])
     granted = " ".join(sorted(s.value for s in principal.effective_scopes()))
     details = {"subject": principal.subject, "kind": principal.kind, "scopes": granted}
     if not principal.allows(needed):
         logger.info("forbidden", extra={**details, "needed": needed.value, "route": route})
         reason = f"this route needs the '{needed.value}' scope; the credentials carry: {granted}"
-        return _policy(principal, "Deny", event["methodArn"], {**details, "denyReason": reason})
-    return _policy(principal, "Allow", event["methodArn"], details)
+        return _policy(principal, "Deny", resource_arn, {**details, "denyReason": reason})
+    return _policy(principal, "Allow", resource_arn, details)

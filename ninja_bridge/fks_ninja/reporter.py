@@ -1,7 +1,7 @@
 """Reports fills, order states, positions and refusals back to the platform.
 
 ``FillReporter`` is the seam; ``HttpFillReporter`` posts JSON to ``<base_url>/<kind>`` with
-API Gateway's ``x-api-key`` header. The platform's endpoint is ``functions/ninja_reports``:
+the key as ``Authorization: Bearer <key>`` (the header the authorizer's cached decisions hang on). The platform's endpoint is ``functions/ninja_reports``:
 ``base_url`` is the stack's ``ApiUrl`` + ``/ninja`` (``POST /ninja/fills``, ``/ninja/orders``,
 ``/ninja/positions``, ``/ninja/refusals``) and the key needs the ``trade`` scope. The bodies are
 the dataclasses below as JSON (``fks.ninja.reports`` validates them, decimals as strings), and the
@@ -73,7 +73,7 @@ class HttpFillReporter:
 
     def _post(self, kind: str, body: dict[str, object], idempotency_key: str | None) -> None:
         data = json.dumps(body, default=_json_default).encode()
-        headers = {"Content-Type": "application/json", "x-api-key": self._api_key}
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self._api_key}"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         url = f"{self.base_url}/{kind}"

@@ -277,7 +277,7 @@ namespace NinjaTrader.NinjaScript.FKS
         private WebClient NewClient()
         {
             var client = new WebClient { Encoding = Encoding.UTF8 };
-            client.Headers["x-api-key"] = apiKey;
+            client.Headers["Authorization"] = "Bearer " + apiKey;
             return client;
         }
 

@@ -46,5 +46,5 @@ schema.config.generation.update(
 @schema.parametrize()
 def test_operation_answers_within_its_contract(case: Any, fuzz_stack: StackHandle) -> None:
     case.call_and_validate(
-        base_url=fuzz_stack.api_url, headers={"X-Api-Key": fuzz_stack.api_keys["admin"]}, checks=CHECKS
+        base_url=fuzz_stack.api_url, headers={"Authorization": f"Bearer {fuzz_stack.api_keys['admin']}"}, checks=CHECKS
     )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -36,7 +40,16 @@ def test_health_is_public(local_stack: StackHandle) -> None:
     assert requests.get(f"{local_stack.api_url}/health", timeout=30).status_code == 200
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Api-Key": "fks_000000000000_" + "A" * 43}, {"X-Api-Key": "garbage"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer fks_000000000000_" + "A" * 43},
+        {"Authorization": "Bearer garbage"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+    ],
+    ids=["none", "unknown-key", "bad-jwt", "not-bearer"],
+)
 def test_request_without_valid_credentials_is_401(local_stack: StackHandle, headers: dict[str, str]) -> None:
     method, path = READ_ROUTE
 
@@ -44,6 +57,17 @@ def test_request_without_valid_credentials_is_401(local_stack: StackHandle, head
 
     assert response.status_code == 401
     assert "Unauthorized" in response.json()["message"]
+
+
+def test_a_valid_key_in_x_api_key_alone_is_401_naming_the_header_to_use(local_stack: StackHandle) -> None:
+    method, path = READ_ROUTE
+
+    response = requests.request(
+        method, f"{local_stack.api_url}{path}", headers={"X-Api-Key": local_stack.api_keys["read"]}, timeout=30
+    )
+
+    assert response.status_code == 401
+    assert "Authorization: Bearer" in response.json()["message"]
 
 
 def test_read_key_reads(local_stack: StackHandle) -> None:
@@ -99,18 +123,78 @@ def test_token_signed_with_another_secret_is_401(local_stack: StackHandle) -> No
     assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 401
 
 
-def test_revoked_key_is_401(local_stack: StackHandle) -> None:
+def _new_read_key(local_stack: StackHandle, name: str) -> str:
     from fks.auth.principal import Scope
-    from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key, revoke_key
+    from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, create_key
 
     store = ApiKeyStore(local_stack.output("ApiKeysTableName"), local_stack.clients("dynamodb"))
     plan = UsagePlanKeys(local_stack.output("ApiUsagePlanId"), local_stack.clients("apigateway"))
-    issued = create_key(store, plan, "short-lived", frozenset({Scope.READ}))
+    return create_key(store, plan, name, frozenset({Scope.READ})).presented
+
+
+@pytest.fixture
+def authorizer_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The events the local gateway invokes the authorizer with, from now on."""
+    from fks_local.gateway_auth import call_authorizer
+
+    calls: list[dict[str, Any]] = []
+
+    def counting(lambda_client: Any, function_arn: str, event: dict[str, Any]) -> Any:
+        calls.append(event)
+        return call_authorizer(lambda_client, function_arn, event)
+
+    monkeypatch.setattr("fks_local.api_gateway.call_authorizer", counting)
+    return calls
+
+
+def _calls_with(calls: list[dict[str, Any]], key: str) -> list[str]:
+    return [f"{c['httpMethod']} {c['resource']}" for c in calls if c["headers"].get("Authorization") == f"Bearer {key}"]
+
+
+def test_a_second_call_within_the_ttl_does_not_invoke_the_authorizer(
+    local_stack: StackHandle, authorizer_calls: list[dict[str, Any]]
+) -> None:
+    key = _new_read_key(local_stack, "cached")
+    headers = {"Authorization": f"Bearer {key}"}
+
+    first = requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30)
+    second = requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert _calls_with(authorizer_calls, key) == ["GET /assets"]
+
+
+def test_a_cached_decision_covers_the_route_for_every_path_parameter(
+    local_stack: StackHandle, authorizer_calls: list[dict[str, Any]]
+) -> None:
+    key = _new_read_key(local_stack, "cached-route")
+    headers = {"Authorization": f"Bearer {key}"}
+
+    statuses = [
+        requests.get(f"{local_stack.api_url}/strategies/{name}", headers=headers, timeout=30).status_code
+        for name in ("no-such-strategy-a", "no-such-strategy-b")
+    ]
+    other_route = requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30)
+
+    assert statuses == [404, 404], "the second id is judged by the first call's cached Allow, not refused"
+    assert other_route.status_code == 200
+    # Scopes differ by route, so each route is decided (and cached) once.
+    assert _calls_with(authorizer_calls, key) == ["GET /strategies/{strategy_id}", "GET /assets"]
+
+
+def test_revoked_key_is_401_once_the_cached_decision_is_gone(local_stack: StackHandle) -> None:
+    from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, revoke_key
+
+    store = ApiKeyStore(local_stack.output("ApiKeysTableName"), local_stack.clients("dynamodb"))
+    plan = UsagePlanKeys(local_stack.output("ApiUsagePlanId"), local_stack.clients("apigateway"))
+    presented = _new_read_key(local_stack, "short-lived")
     method, path = READ_ROUTE
-    headers = {"X-Api-Key": issued.presented}
+    headers = {"Authorization": f"Bearer {presented}"}
     assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 200
 
-    revoke_key(store, plan, issued.key.key_id)
+    revoke_key(store, plan, presented.split("_")[1])
+    # What `aws apigateway flush-stage-authorizers-cache` does; otherwise the TTL (docs/deploy.md).
+    local_stack.gateways["FksApi"].authorizer_cache.flush()
 
     assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 401
 
@@ -149,7 +233,8 @@ def test_burst_over_the_plan_rate_gets_429_with_retry_after(local_stack: StackHa
     try:
         with requests.Session() as session:
             statuses = [
-                session.get(f"{local_stack.api_url}/assets", headers={"X-Api-Key": key}, timeout=60) for _ in range(42)
+                session.get(f"{local_stack.api_url}/assets", headers={"Authorization": f"Bearer {key}"}, timeout=60)
+                for _ in range(42)
             ]
     finally:
         limiter.clock = running_clock
@@ -205,7 +290,25 @@ def test_each_jwt_subject_has_its_own_throttle_and_quota(local_stack: StackHandl
     assert other_statuses == [200] * 10, "another JWT caller is not throttled by the first"
 
 
+@contextmanager
+def _authorizer_results_not_cached(local_stack: StackHandle) -> Iterator[None]:
+    """The API's authorizers with a TTL of 0, as a stack deployed with ReauthorizeEvery: 0."""
+    gateway = local_stack.gateways["FksApi"]
+    cached = dict(gateway.authorizers)
+    gateway.authorizers = {name: replace(authorizer, ttl_s=0) for name, authorizer in cached.items()}
+    try:
+        yield
+    finally:
+        gateway.authorizers = cached
+
+
 def test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age(local_stack: StackHandle) -> None:
+    # What the authorizer itself does; API Gateway's cache adds its TTL in front (docs/deploy.md).
+    with _authorizer_results_not_cached(local_stack):
+        _rotated_secret_in_force(local_stack)
+
+
+def _rotated_secret_in_force(local_stack: StackHandle) -> None:
     arn = local_stack.deployed.physical_id("JwtSigningSecret")
     secrets = local_stack.clients("secretsmanager")
     old_token = _token(_jwt_secret(local_stack))

@@ -27,7 +27,7 @@ def test_body_over_the_gateway_limit_is_413_before_it_is_read(local_stack: Stack
     try:
         # Only the headers are sent: the gateway refuses on Content-Length, as API Gateway does.
         connection.putrequest("POST", f"{url.path}/strategies")
-        connection.putheader("X-Api-Key", local_stack.api_keys["admin"])
+        connection.putheader("Authorization", f"Bearer {local_stack.api_keys['admin']}")
         connection.putheader("Content-Type", "application/json")
         connection.putheader("Content-Length", str(MAX_BODY_BYTES + 1))
         connection.endheaders()

@@ -46,7 +46,7 @@ def _event(name: str) -> dict[str, Any]:
 def _with_credentials(local_stack: StackHandle, function: str, event: dict[str, Any]) -> dict[str, Any]:
     """The samples' placeholders filled in as a user fills them in."""
     if function == "AuthorizerFunction":  # a key `fks keys create` made
-        event["headers"]["X-Api-Key"] = local_stack.api_keys["read"]
+        event["headers"]["Authorization"] = f"Bearer {local_stack.api_keys['read']}"
     if function == "TelegramWebhookFunction":  # what an operator does once: the bot's secret is set
         local_stack.clients("secretsmanager").put_secret_value(
             SecretId=local_stack.function("TelegramBotSecret"),

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,14 @@ class Timings:
     emulator_start_s: float = 0.0
     layer_publish_s: float = 0.0
     sam_deploy_s: float = 0.0
+    printed: bool = False
+
+    def summary(self) -> str:
+        self.printed = True
+        return (
+            f"MiniStack answering {self.emulator_start_s:.2f} s after start; pandas layer published in "
+            f"{self.layer_publish_s:.1f} s; sam deploy {self.sam_deploy_s:.1f} s"
+        )
 
 
 class MiniStack:
@@ -251,7 +259,41 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
         handle = StackHandle(emulator.url, deployed, {"FksApi": api_url}, simulator.url, clients, simulator=simulator)
         handle.issue_api_keys()
         register_presented_keys(clients, handle)
+        handle.key_in_x_api_key_too = True
         yield handle
     finally:
         simulator.stop()
         emulator.stop()
+
+
+STATE_DIR = PROJECT_ROOT / ".fks" / "second-target"
+# The integration tier's parameters (tests/integration/conftest.py): the same prop-firm account, and
+# settings re-read every 5 s; Stage "second" names every resource apart from a moto stack's.
+PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
+PARAMETERS = {"Stage": "second", "PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "SettingsMaxAgeSeconds": "5"}
+TIMINGS = Timings()
+_running: dict[str, Any] = {}
+
+
+def shared_stack() -> StackHandle:
+    """The one MiniStack deployment of this pytest process, started by whichever tier asks first
+    (tests/second_target and tests/integration under FKS_TEST_TARGET=ministack share it: a
+    `sam deploy` costs a minute); `stop_shared_stack` ends it when the session does."""
+    if "handle" not in _running:
+        missing = missing_tools()
+        if missing:
+            raise RuntimeError(f"the second target needs {', '.join(missing)}: run make second-target-tools")
+        # Kept after the run (MiniStack's log, sam deploy's output) for a failure to be read.
+        shutil.rmtree(STATE_DIR, ignore_errors=True)
+        STATE_DIR.mkdir(parents=True)
+        exits = ExitStack()
+        handle = exits.enter_context(ministack_stack(STATE_DIR, PARAMETERS, TIMINGS))
+        _running.update(exits=exits, handle=handle)
+    return _running["handle"]  # type: ignore[no-any-return]
+
+
+def stop_shared_stack() -> None:
+    exits = _running.pop("exits", None)
+    _running.pop("handle", None)
+    if exits is not None:
+        exits.close()

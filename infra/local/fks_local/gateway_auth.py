@@ -157,3 +157,8 @@ class AuthorizerCache:
         with self._lock:
             self._kept[key] = (self._clock() + authorizer.ttl_s, answer)
         return answer.judge(event["methodArn"])
+
+    def flush(self) -> None:
+        """Forget every kept decision, as ``aws apigateway flush-stage-authorizers-cache`` does."""
+        with self._lock:
+            self._kept.clear()

@@ -33,7 +33,9 @@ TITLE = "FKS REST API"
 VERSION = "1.0.0"
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
-SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"bearerJwt": []}]
+# Both kinds of credential come as a bearer token: the header API Gateway caches the authorizer's
+# decisions under (template.yaml).
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 # Powertools documents its own 422 body; FKS answers validation errors as a 400 in its own shape.
 _POWERTOOLS_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 
@@ -166,7 +168,7 @@ def build_document(template_path: Path = TEMPLATE) -> dict[str, Any]:
             "title": TITLE,
             "version": VERSION,
             "description": "The FKS trading platform's REST API. Every route but /health (and the dashboard's "
-            "static files) needs an FKS API key in X-Api-Key or a JWT bearer token; scopes: read, trade, admin.",
+            "static files) needs 'Authorization: Bearer <FKS API key or JWT>'; scopes: read, trade, admin.",
         },
         "servers": [
             {
@@ -184,13 +186,11 @@ def build_document(template_path: Path = TEMPLATE) -> dict[str, Any]:
         "components": {
             "schemas": {name: schemas[name] for name in sorted(schemas)},
             "securitySchemes": {
-                "apiKey": {
-                    "type": "apiKey",
-                    "in": "header",
-                    "name": "X-Api-Key",
-                    "description": "an FKS key (fks keys create)",
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an FKS key (fks keys create) or a JWT",
                 },
-                "bearerJwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
             },
         },
     }

@@ -45,7 +45,7 @@ class Api:
                 f"{self.url}{path}",
                 json=body,
                 params=params or None,
-                headers={"X-Api-Key": self.key},
+                headers={"Authorization": f"Bearer {self.key}"},
                 timeout=120,
             )
             if response.status_code not in (502, 503, 504) or attempt == GATEWAY_RETRIES:

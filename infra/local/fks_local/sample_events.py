@@ -607,7 +607,7 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
         SampleEvent(
             "AuthorizerFunction",
             None,
-            shapes.authorizer_request("/strategies", "GET", {"X-Api-Key": "<a key from `fks keys create`>"}),
+            shapes.authorizer_request("/strategies", "GET", {"Authorization": "Bearer <a key from `fks keys create`>"}),
         ),
         scheduled("MonitorFunction", "EveryFiveMinutes"),
         SampleEvent("BackfillFunction", None, BACKFILL.model_dump(mode="json", exclude_none=True), BackfillRequest),

@@ -51,14 +51,11 @@ def test_only_the_template_public_routes_skip_credentials(committed: dict[str, A
     public = {(route.path, route.method) for route in template_routes() if route.public}
 
     for key, operation in _operations(committed).items():
-        expected = [] if key in public else [{"apiKey": []}, {"bearerJwt": []}]
+        expected = [] if key in public else [{"bearer": []}]
         assert operation["security"] == expected, key
     assert ("/health", "get") in public
-    assert committed["components"]["securitySchemes"]["apiKey"] == {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-Api-Key",
-        "description": "an FKS key (fks keys create)",
+    assert committed["components"]["securitySchemes"] == {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "an FKS key (fks keys create) or a JWT"}
     }
 
 

@@ -31,7 +31,7 @@ def test_fill_is_posted_with_api_key_idempotency_key_and_decimal_string(api: Fak
 
     (request,) = api.requests
     assert request["path"] == "/v1/fills"
-    assert request["headers"]["x-api-key"] == "key-123"
+    assert request["headers"]["authorization"] == "Bearer key-123"
     assert request["headers"]["idempotency-key"] == "fks1:1"
     assert request["body"]["price"] == "5000.25"
 

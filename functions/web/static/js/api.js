@@ -46,9 +46,9 @@ export function setApiRoot(url) {
 export async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   const key = apiKey();
-  // An FKS key goes in X-Api-Key; anything else is taken to be a JWT.
-  if (key.startsWith("fks_")) headers["X-Api-Key"] = key;
-  else if (key) headers.Authorization = `Bearer ${key}`;
+  // An FKS key and a JWT both go as a bearer token: the one header API Gateway caches the
+  // authorizer's decision under (template.yaml), so a second call skips the authorizer.
+  if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const url = apiRoot() + path.replace(/^\//, "");
   let response;

@@ -19,7 +19,7 @@ from fks_adapters.api.edge import error_response, install_error_handlers
 from fks_adapters.api.json_body import read_json
 from fks_adapters.api.query import refuse_unknown_query_parameters
 
-_ALLOWED_HEADERS = ["Authorization", "X-Api-Key", "Content-Type"]
+_ALLOWED_HEADERS = ["Authorization", "Content-Type"]
 
 
 def _malformed_json(error: json.JSONDecodeError) -> Response[str]:

@@ -20,8 +20,7 @@ function loadSwaggerUi() {
 /** The key on every request "Try it out" sends, the way api() sends it. */
 function withKey(request) {
   const key = apiKey();
-  if (key.startsWith("fks_")) request.headers["X-Api-Key"] = key;
-  else if (key) request.headers.Authorization = `Bearer ${key}`;
+  if (key) request.headers.Authorization = `Bearer ${key}`;
   return request;
 }
 

@@ -55,8 +55,8 @@ const DIAGRAMS = {
     B->>G: GET /v1/web/ (public)
     G->>W: proxy event
     W-->>B: HTML, scripts, vendored libraries
-    B->>G: GET /v1/strategies (X-Api-Key)
-    G->>A: key and route
+    B->>G: GET /v1/strategies (Authorization: Bearer key)
+    G->>A: key and route (unless cached for this key and route, 300 s)
     A-->>G: allow with scopes, usage-plan key
     G->>F: proxy event
     F-->>B: JSON`,

@@ -24,7 +24,7 @@ export async function render(root) {
 function keyForm() {
   const form = el("form", { id: "key-form", novalidate: true },
     field("API key or JWT", input("api_key", { type: "password", value: apiKey(), autocomplete: "off", placeholder: "fks_…" }),
-      "Sent only to this API, as X-Api-Key (or Bearer for a JWT). Create one with `fks keys create`."),
+      "Sent only to this API, as Authorization: Bearer. Create one with `fks keys create`."),
     el("div.form-check.mb-2", {}, el("input.form-check-input", { type: "checkbox", id: "remember", name: "remember", checked: !!localStorage.getItem("fks.apiKey") }),
       el("label.form-check-label", { for: "remember" }, "Remember in this browser (otherwise until the tab closes)")),
     field("API address", input("api_url", { value: apiRoot() }), "Leave as is when the dashboard is served by the API."),
