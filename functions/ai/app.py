@@ -33,6 +33,7 @@ from fks_adapters.market_data import wiring
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.results import ResultStore
+from fks_adapters.strategies.table import StrategyTable
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
@@ -73,6 +74,8 @@ def _brief(event: dict[str, Any]) -> dict[str, Any]:
         models=ModelStore(_bucket(), prefix=env.get(env.MODELS_PREFIX) or "models"),
         index=_index_cache(),
         embedder=PackagedTextEmbedder(),
+        strategies=StrategyTable(env.require(env.STRATEGIES_TABLE)),
+        backtests=ResultStore(_bucket(), "backtests"),
     )
     writer = BriefingWriter(env.require(env.SIGNALS_TABLE))
     attached, refused = [], {}

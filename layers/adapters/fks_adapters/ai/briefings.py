@@ -27,10 +27,13 @@ from fks.ml.regimes import RegimeModel
 from fks.ml.training import latest_forecast, latest_regime
 from fks.ml.trees import TreeEnsemble
 from fks.strategies.inputs import candles_from_frame
+from fks_adapters.ai.performance import PerformanceSources, strategy_performance
 from fks_adapters.ai.service import IndexCache
 from fks_adapters.aws.lazy import aws_client
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.pipeline.signal_history import STATUS_SK, signal_pk
+from fks_adapters.strategies.results import ResultStore
+from fks_adapters.strategies.table import StrategyTable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -47,6 +50,11 @@ class BriefingInputs:
     models: ModelStore
     index: IndexCache
     embedder: Embedder
+    strategies: StrategyTable
+    backtests: ResultStore
+
+    def performance_sources(self) -> PerformanceSources:
+        return PerformanceSources(self.strategies, self.backtests, self.models, self.candles, self.index)
 
 
 def _at_bar(signal: dict[str, Any], inputs: BriefingInputs, kind: str) -> dict[str, Any]:
@@ -85,22 +93,29 @@ def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) 
     key = SeriesKey.of(signal["exchange"], signal["symbol"], signal["timeframe"])
     bar = int(signal["bar_time"])
     frame = inputs.candles.read(key, bar - HISTORY_BARS * key.timeframe.ms, bar + key.timeframe.ms)
+    candles = candles_from_frame(frame) if not frame.empty else None
     states = (
-        similar_states(candles_from_frame(frame), bar, k=NEIGHBOURS, horizon=HORIZON_BARS)
-        if not frame.empty
+        similar_states(candles, bar, k=NEIGHBOURS, horizon=HORIZON_BARS)
+        if candles is not None
         else {"available": False, "reason": f"no stored candles of {signal['symbol']} before the bar"}
     )
     regime, forecast = _at_bar(signal, inputs, "regime"), _at_bar(signal, inputs, "forecast")
     regime.setdefault("regime", None)
     forecast.setdefault("prob_up", None)
+    performance = (
+        strategy_performance(signal, regime["regime"], candles, HORIZON_BARS, inputs.performance_sources())
+        if candles is not None
+        else {"available": False, "reason": states["reason"]}
+    )
     notes = _notes(signal, inputs)
     return {
         "built_ms": now_ms,
         "similar_states": states,
         "regime": regime,
         "forecast": forecast,
+        "performance": performance,
         "notes": notes,
-        "summary": summary(signal, states, regime, notes, forecast),
+        "summary": summary(signal, states, regime, notes, forecast, performance),
     }
 
 

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from fks.ai.embeddings import unit_rows
 from fks.ai.market_state import forward_returns, market_states
+from fks.ai.regime_performance import sentence as performance_sentence
 from fks.strategies.candles import Candles
 
 NEIGHBOURS = 20
@@ -106,6 +107,7 @@ def summary(
     regime: dict[str, Any],
     notes: list[dict[str, Any]],
     forecast: dict[str, Any] | None = None,
+    performance: dict[str, Any] | None = None,
 ) -> str:
     """The briefing in words, each sentence filled from the fields it names."""
     parts = [f"{signal['side']} {signal['symbol']} {signal['timeframe']} from {signal['strategy_id']}."]
@@ -124,6 +126,8 @@ def summary(
         parts.append(f"Regime unknown: {regime.get('reason')}.")
     if forecast and forecast.get("prob_up") is not None:
         parts.append(f"Forecast: P(next bar up) {forecast['prob_up']:.2f} (model {forecast['model_version']}).")
+    if performance is not None:
+        parts.append(performance_sentence(performance))
     if notes:
         parts.append(f'{len(notes)} related note(s), the closest: "{notes[0]["text"]}".')
     else:
