@@ -42,13 +42,14 @@ class CandleStubs:
         open_ = np.concatenate(([100.0], close[:-1])) * np.exp(rng.normal(0.0, volatility / 4, bars))
         high = np.maximum(open_, close) * np.exp(np.abs(rng.normal(0.0, volatility / 2, bars)))
         low = np.minimum(open_, close) * np.exp(-np.abs(rng.normal(0.0, volatility / 2, bars)))
+        # Quoted to 8 decimals, as a venue quotes them (the backtest reads prices on that grid).
         return as_candles(
             {
                 "open_time": T0 + MINUTE * np.arange(bars, dtype=np.int64),
-                "open": open_,
-                "high": high,
-                "low": low,
-                "close": close,
+                "open": np.round(open_, 8),
+                "high": np.round(high, 8),
+                "low": np.round(low, 8),
+                "close": np.round(close, 8),
                 "volume": np.ones(bars),
             }
         )

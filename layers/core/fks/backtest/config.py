@@ -24,9 +24,13 @@ class BacktestConfig(BaseModel):
 
     Sizing ``fraction``: each entry commits ``fraction`` x |target| of the equity at that moment,
     fee included (as vectorbt's all-cash buys). Sizing ``quantity``: each entry trades
-    ``quantity`` x |target| units regardless of equity.
+    ``quantity`` x |target| units regardless of equity. Sizing ``quote``: each entry buys or
+    sells ``quote_amount`` x |target| of quote currency at its fill price, the fee on top.
 
-    ``stop_loss_pct`` / ``take_profit_pct`` are percent of the entry fill price (2 = 2 %).
+    ``stop_loss_pct`` / ``take_profit_pct`` are percent of the entry fill price (2 = 2 %);
+    ``trailing_stop_pct`` trails the best price reached by the earlier bars of the trade (a
+    long's highest high, a short's lowest low, from the entry fill price on) by that percent.
+    The rules are the Rust core's bar loop (``fks_execution_core::simulation``).
     ``periods_per_year`` annualises Sharpe and Sortino; by default it follows from the bar
     interval on a 24/7 calendar (crypto); set 252 for daily equity bars.
     """
@@ -37,22 +41,26 @@ class BacktestConfig(BaseModel):
     maker_fee_bps: Bps = Decimal(0)
     taker_fee_bps: Bps = Decimal(0)
     slippage_bps: Bps = Decimal(0)
-    sizing: Literal["fraction", "quantity"] = "fraction"
+    sizing: Literal["fraction", "quantity", "quote"] = "fraction"
     fraction: StrictDecimal = Field(default=Decimal(1), gt=0, le=1)
     quantity: PositiveDecimal | None = None
+    quote_amount: PositiveDecimal | None = None
     allow_short: bool = True
     stop_loss_pct: Percent | None = None
     take_profit_pct: Annotated[StrictDecimal, Field(gt=0, le=10000)] | None = None
+    trailing_stop_pct: Percent | None = None
     periods_per_year: float | None = Field(default=None, gt=0)
     money_quantum: PositiveDecimal = Decimal("0.01")
 
     @model_validator(mode="after")
-    def _quantity_given_when_sizing_by_quantity(self) -> Self:
+    def _amount_given_for_its_sizing(self) -> Self:
         if self.sizing == "quantity" and self.quantity is None:
             raise ValueError("sizing 'quantity' needs a quantity")
+        if self.sizing == "quote" and self.quote_amount is None:
+            raise ValueError("sizing 'quote' needs a quote_amount")
         return self
 
-    # The simulation runs in float64; these are its inputs.
+    # Fee rates as fractions, for the float64 columns of a trade log.
     @property
     def maker_rate(self) -> float:
         return float(self.maker_fee_bps) / 10_000

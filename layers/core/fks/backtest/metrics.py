@@ -8,7 +8,7 @@ serialises to JSON null.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -125,25 +125,40 @@ def compute_metrics(
     equity: FloatArray,
     open_time: IntArray,
     trade_pnl: FloatArray,
-    total_fees: float,
+    fees_paid: float,
     exposure: float,
     *,
     initial_cash: Decimal,
     money_quantum: Decimal,
     periods_per_year: float | None = None,
+    final_equity: Decimal | None = None,
+    total_fees: Decimal | None = None,
 ) -> Metrics:
-    """``equity`` is the per-bar curve, starting at ``initial_cash``; ``trade_pnl`` is net of fees."""
+    """``equity`` is the per-bar curve, starting at ``initial_cash``; ``trade_pnl`` is net of fees.
+
+    ``final_equity`` / ``total_fees``, when given, are the exact ledger figures the money metrics
+    report (rounded once, to ``money_quantum``); else they are read from the float inputs.
+    """
     start, final = float(initial_cash), float(equity[-1])
     periods = annual_periods(open_time, periods_per_year)
     returns = bar_returns(equity)
     drawdown = max_drawdown(equity)
     wins, losses = trade_pnl[trade_pnl > 0], trade_pnl[trade_pnl < 0]
-    final_money = to_money(final, money_quantum)
+    final_money = (
+        to_money(final, money_quantum)
+        if final_equity is None
+        else final_equity.quantize(money_quantum, rounding=ROUND_HALF_EVEN)
+    )
+    fees_money = (
+        to_money(fees_paid, money_quantum)
+        if total_fees is None
+        else total_fees.quantize(money_quantum, rounding=ROUND_HALF_EVEN)
+    )
     return Metrics(
         initial_cash=initial_cash,
         final_equity=final_money,
         net_profit=final_money - initial_cash.quantize(money_quantum),
-        total_fees=to_money(total_fees, money_quantum),
+        total_fees=fees_money,
         total_return=final / start - 1.0,
         cagr=cagr(start, final, equity.shape[0] / periods),
         sharpe=sharpe_ratio(returns, periods),

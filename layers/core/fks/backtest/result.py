@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict
 from fks.backtest.config import BacktestConfig
 from fks.backtest.fills import EXIT_REASONS, ExitReason, Fills
 from fks.backtest.metrics import Metrics
-from fks.backtest.money import to_decimal, to_money
 from fks.strategies.base import Params
 from fks.strategies.candles import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from fks_execution import Simulation
 
 
 class Trade(BaseModel):
@@ -37,15 +39,40 @@ class Trade(BaseModel):
     exit_reason: ExitReason
 
 
+class ExactTrades:
+    """The core's exact figures of the trades: what ``Trade`` rows and the money metrics report."""
+
+    __slots__ = ("_simulation",)
+
+    def __init__(self, simulation: Simulation) -> None:
+        self._simulation = simulation
+
+    @property
+    def final_equity(self) -> Decimal:
+        return Decimal(self._simulation.final_equity)
+
+    @property
+    def total_fees(self) -> Decimal:
+        return Decimal(self._simulation.total_fees)
+
+    def rows(self) -> list[tuple[Decimal, Decimal, Decimal, Decimal, Decimal]]:
+        """(entry price, exit price, quantity, pnl, fees) per trade."""
+        return [
+            (Decimal(entry), Decimal(exit_), Decimal(quantity), Decimal(pnl), Decimal(fees))
+            for entry, exit_, quantity, pnl, fees in self._simulation.exact()
+        ]
+
+
 @dataclass(frozen=True, slots=True)
 class TradeLog:
-    """The trades as float arrays, as the simulation produced them."""
+    """The trades as float arrays (metrics, plots, grids), and their exact decimals."""
 
     fills: Fills
     quantity: FloatArray
     entry_fee: FloatArray
     exit_fee: FloatArray
     pnl: FloatArray  # net of both fees
+    exact: ExactTrades
 
     def __len__(self) -> int:
         return len(self.fills)
@@ -79,15 +106,12 @@ class BacktestResult:
         grid only needs the metrics."""
         log, quantum = self.trade_log, self.config.money_quantum
         fills = log.fills
+        exact = log.exact.rows()
         rows = zip(
             fills.side.tolist(),
             fills.entry_bar.tolist(),
-            fills.entry_price.tolist(),
             fills.exit_bar.tolist(),
-            fills.exit_price.tolist(),
-            log.quantity.tolist(),
-            log.pnl.tolist(),
-            log.fees.tolist(),
+            exact,
             fills.exit_reason.tolist(),
             strict=True,
         )
@@ -99,16 +123,16 @@ class BacktestResult:
                 side="long" if side > 0 else "short",
                 entry_bar=entry_bar,
                 entry_time=int(times[entry_bar]),
-                entry_price=to_decimal(entry_price),
+                entry_price=entry_price,
                 exit_bar=exit_bar,
                 exit_time=int(times[exit_bar]),
-                exit_price=to_decimal(exit_price),
-                quantity=to_decimal(quantity),
-                pnl=to_money(pnl, quantum),
-                fees=to_money(fees, quantum),
+                exit_price=exit_price,
+                quantity=quantity,
+                pnl=pnl.quantize(quantum, rounding=ROUND_HALF_EVEN),
+                fees=fees.quantize(quantum, rounding=ROUND_HALF_EVEN),
                 exit_reason=EXIT_REASONS[reason],
             )
-            for side, entry_bar, entry_price, exit_bar, exit_price, quantity, pnl, fees, reason in rows
+            for side, entry_bar, exit_bar, (entry_price, exit_price, quantity, pnl, fees), reason in rows
         ]
 
     def drawdown_curve(self) -> FloatArray:

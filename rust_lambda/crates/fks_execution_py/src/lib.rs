@@ -1,13 +1,16 @@
 //! Python bindings of the FKS execution core: `fks_execution._core`.
 //!
 //! Thin `py_`-prefixed wrappers over [`fks_execution_core::Engine`] trading on the paper
-//! exchange. Commands, limits, instruments and reports cross the boundary as JSON text in the
+//! exchange, and `simulate`, the core's backtest bar loop over numpy columns.
+//! Commands, limits, instruments and reports cross the boundary as JSON text in the
 //! core's own contract (`snake_case`, decimals as strings), so no second schema exists here.
 //!
 //! Every refusal is raised as the `fks.errors` class [`Denial::error_name`] names (`BadRequest`,
 //! `RiskDenied`, `RateLimited`, ...), with the denial as `details`; when `fks.errors` is not
 //! importable, as `ExecutionError(error_name, message)`.
 #![forbid(unsafe_code)]
+
+mod simulation;
 
 use fks_execution_core::{
     Decimal, Denial, Engine, ExecutionReport, Instrument, PaperConfig, PaperExchange, PositionReport,
@@ -181,6 +184,8 @@ impl PyEngine {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
+    m.add_class::<simulation::PySimulation>()?;
+    m.add_function(wrap_pyfunction!(simulation::py_simulate, m)?)?;
     m.add("ExecutionError", m.py().get_type::<ExecutionError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

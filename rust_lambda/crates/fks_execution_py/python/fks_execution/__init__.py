@@ -4,8 +4,12 @@
 Lambda runs). Commands, limits, instruments and reports are JSON text in the core's contract:
 ``snake_case`` fields, decimals as strings. Refusals raise the ``fks.errors`` class named by what
 to do next (``BadRequest``, ``RiskDenied``, ``RateLimited``...), with the denial in ``details``.
+
+``simulate`` is the backtest's bar loop (``fks.backtest`` calls it): targets to fills at the next
+open, fees, slippage, sizing, stops, in the core's exact decimals on the paper venue's and the
+live book's own fill and position arithmetic.
 """
 
-from fks_execution._core import Engine, ExecutionError, __version__
+from fks_execution._core import Engine, ExecutionError, Simulation, __version__, simulate
 
-__all__ = ["Engine", "ExecutionError", "__version__"]
+__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "simulate"]

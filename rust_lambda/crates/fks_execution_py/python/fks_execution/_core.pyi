@@ -2,7 +2,13 @@
 
 from typing import final
 
-__all__ = ["Engine", "ExecutionError", "__version__"]
+import numpy as np
+import numpy.typing as npt
+
+# Any C-contiguous float64 buffer; the backtest hands NumPy arrays.
+_Column = npt.NDArray[np.float64]
+
+__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "simulate"]
 __version__: str
 
 class ExecutionError(Exception):
@@ -25,3 +31,25 @@ class Engine:
     def halt(self) -> None: ...
     def set_reducing(self) -> bool: ...
     def resume(self) -> None: ...
+
+@final
+class Simulation:
+    """The trades of one backtest, exact."""
+
+    def __len__(self) -> int: ...
+    @property
+    def final_equity(self) -> str: ...
+    @property
+    def total_fees(self) -> str: ...
+    def columns(self) -> list[tuple[str, bytes]]: ...
+    def exact(self) -> list[tuple[str, str, str, str, str]]: ...
+
+def simulate(
+    open: _Column,
+    high: _Column,
+    low: _Column,
+    close: _Column,
+    targets: _Column,
+    config_json: str,
+    equity_out: _Column,
+) -> Simulation: ...

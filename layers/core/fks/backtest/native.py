@@ -1,0 +1,85 @@
+"""The backtest's bar loop, run by the Rust execution core through its Python bindings.
+
+Strategies stay NumPy: they hand over a target per bar. ``fks_execution.simulate`` turns the
+targets into fills and trades with the same fee, slippage and position arithmetic as the paper
+venue and the live book, in exact decimals; it reads the candle columns in place and writes the
+equity curve into an array allocated here. The trades come back as float64 columns (metrics,
+plots, grids) and, on demand, as their exact decimals (``ExactTrades``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import numpy as np
+
+from fks.backtest.config import BacktestConfig
+from fks.backtest.fills import TAKE_PROFIT, Fills
+from fks.backtest.result import ExactTrades, TradeLog
+from fks.strategies.candles import Candles, FloatArray
+from fks_execution import Simulation, simulate
+
+
+def core_config(config: BacktestConfig) -> str:
+    """``config`` in the core's ``SimConfig`` JSON (decimals as strings)."""
+    amount = {"fraction": config.fraction, "quantity": config.quantity, "quote": config.quote_amount}[config.sizing]
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return json.dumps(
+        {
+            "initial_cash": text(config.initial_cash),
+            "maker_fee_bps": text(config.maker_fee_bps),
+            "taker_fee_bps": text(config.taker_fee_bps),
+            "slippage_bps": text(config.slippage_bps),
+            "sizing": {config.sizing: text(amount)},
+            "allow_short": config.allow_short,
+            "stop_loss_pct": text(config.stop_loss_pct),
+            "take_profit_pct": text(config.take_profit_pct),
+            "trailing_stop_pct": text(config.trailing_stop_pct),
+        }
+    )
+
+
+def run_bar_loop(candles: Candles, targets: FloatArray, config: BacktestConfig) -> tuple[TradeLog, FloatArray]:
+    """The trades and the equity at each close for ``targets`` (wanted after each bar's close)."""
+    equity = np.empty(len(candles), dtype=np.float64)
+    simulation = simulate(
+        candles.open,
+        candles.high,
+        candles.low,
+        candles.close,
+        np.ascontiguousarray(targets, dtype=np.float64),
+        core_config(config),
+        equity,
+    )
+    return _trade_log(simulation, config), equity
+
+
+def _trade_log(simulation: Simulation, config: BacktestConfig) -> TradeLog:
+    raw = dict(simulation.columns())
+
+    def floats(name: str) -> FloatArray:
+        return np.frombuffer(raw[name], dtype="<f8")
+
+    reason = np.frombuffer(raw["exit_reason"], dtype=np.uint8).astype(np.int8)
+    fills = Fills(
+        entry_bar=np.frombuffer(raw["entry_bar"], dtype="<i8"),
+        exit_bar=np.frombuffer(raw["exit_bar"], dtype="<i8"),
+        side=floats("side"),
+        size=floats("size"),
+        entry_price=floats("entry_price"),
+        exit_price=floats("exit_price"),
+        exit_reason=reason,
+        exit_fee_rate=np.where(reason == TAKE_PROFIT, config.maker_rate, config.taker_rate),
+    )
+    return TradeLog(
+        fills=fills,
+        quantity=floats("quantity"),
+        entry_fee=floats("entry_fee"),
+        exit_fee=floats("exit_fee"),
+        pnl=floats("pnl"),
+        exact=ExactTrades(simulation),
+    )
