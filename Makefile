@@ -154,6 +154,13 @@ test-second-target: second-target-tools
 	$(BIN)/pytest tests/second_target -m second_target -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the second target collected no tests" >&2; exit 1; fi; exit $$rc
 
+# Lines of AWS emulation in fks_local per piece (Lambda runtime, gateways, schedules, SQS poller,
+# alarm evaluator, deployer): at the revision issue 25 item 3 started from and in the working tree.
+EMULATION_BASELINE ?= c283580
+.PHONY: emulation-lines
+emulation-lines:
+	$(PY) infra/local/emulation_lines.py $(EMULATION_BASELINE)
+
 # ---- LocalStack itself (issue 25): localstack-core on the host, no Docker, for the adapter tier
 # (S3 candle store, topics, queues, schedules, state machine definitions, secrets, metrics).
 # Python 3.13 (it imports warnings.deprecated) and the pins it needs on the host; service_identity

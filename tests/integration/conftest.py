@@ -3,6 +3,10 @@
 With FKS_AWS_ENDPOINT set (e.g. a LocalStack on http://127.0.0.1:4566) the template is deployed
 there instead, and tests marked ``moto_only`` are skipped: they need the project's local Lambda
 runtime or a service LocalStack's free edition lacks.
+
+With FKS_TEST_TARGET=ministack the tier runs against the stack ``sam deploy`` made in MiniStack
+(the second target, docs/second-target.md); what cannot run there is skipped with the reason
+listed in tests/integration/targets.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.stack import LOCAL_PARAMETERS, StackOptions
+from tests.integration.targets import TARGET, not_on_ministack
 from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
@@ -29,6 +34,12 @@ STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "Setting
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TARGET == "ministack":
+        for item in items:
+            reason = not_on_ministack(item.nodeid)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=f"not on MiniStack: {reason}"))
+        return
     if not EXTERNAL_ENDPOINT:
         return
     skip = pytest.mark.skip(reason=f"needs the moto-based local stack, not {EXTERNAL_ENDPOINT}")
@@ -37,8 +48,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if TARGET != "ministack":
+        return
+    from tests.second_target.ministack import TIMINGS
+
+    if TIMINGS.sam_deploy_s and not TIMINGS.printed:
+        terminalreporter.section("integration tier on the second target (MiniStack)")
+        terminalreporter.write_line(TIMINGS.summary())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if TARGET == "ministack":
+        from tests.second_target.ministack import stop_shared_stack
+
+        stop_shared_stack()
+
+
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackHandle]:
+    if TARGET == "ministack":
+        from tests.second_target.ministack import shared_stack
+
+        yield shared_stack()
+        return
     if EXTERNAL_ENDPOINT:
         yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp("external"))
         return
@@ -92,6 +125,10 @@ def stack_of_its_own(tmp_path_factory: pytest.TempPathFactory, stage: str) -> It
     the session stack's simulator keeps serving the bundled series other modules compare with, and
     its reconciliation sees no other module's holdings. Its own Stage keeps resource names apart
     (the emulator's services are shared by the process)."""
+    if TARGET == "ministack":
+        from tests.integration.targets import OWN_STACK
+
+        pytest.skip(f"not on MiniStack: {OWN_STACK}")
     if EXTERNAL_ENDPOINT:
         yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp(stage))
         return

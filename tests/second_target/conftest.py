@@ -6,23 +6,13 @@ test-second-target`` makes its tools first); the plain ``pytest tests`` run skip
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS
-from tests.second_target.ministack import PROJECT_ROOT, Timings, ministack_stack, missing_tools
+from tests.second_target.ministack import TIMINGS, shared_stack, stop_shared_stack
 from tests.stack_handle import StackHandle
-
-TIMINGS = pytest.StashKey[Timings]()
-STATE_DIR = PROJECT_ROOT / ".fks" / "second-target"
-# The same prop-firm account as the moto target's integration tier (tests/integration/conftest.py).
-PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom", "rules": {"max_contracts": 2}}}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[TIMINGS] = Timings()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -35,28 +25,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    timings = config.stash.get(TIMINGS, None)
-    if timings is None or not timings.sam_deploy_s:
-        return
-    terminalreporter.section("second target (MiniStack)")
-    terminalreporter.write_line(
-        f"MiniStack answering {timings.emulator_start_s:.2f} s after start; pandas layer published in "
-        f"{timings.layer_publish_s:.1f} s; sam deploy {timings.sam_deploy_s:.1f} s"
-    )
+    if TIMINGS.sam_deploy_s and not TIMINGS.printed:
+        terminalreporter.section("second target (MiniStack)")
+        terminalreporter.write_line(TIMINGS.summary())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stop_shared_stack()
 
 
 @pytest.fixture(scope="session")
-def local_stack(pytestconfig: pytest.Config) -> Iterator[StackHandle]:
-    missing = missing_tools()
-    if missing:
-        pytest.fail(f"the second target needs {', '.join(missing)}: run make second-target-tools")
-    parameters = {"Stage": "second", "PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS)}
-    # Kept after the run (MiniStack's log, sam deploy's output) for a failure to be read.
-    state_dir = STATE_DIR
-    shutil.rmtree(state_dir, ignore_errors=True)
-    state_dir.mkdir(parents=True)
-    with ministack_stack(state_dir, parameters, pytestconfig.stash[TIMINGS]) as handle:
-        yield handle
+def local_stack() -> StackHandle:
+    """The stack `sam deploy` made in MiniStack, shared with the integration tier when it runs on
+    MiniStack in the same process (FKS_TEST_TARGET=ministack)."""
+    try:
+        return shared_stack()
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
