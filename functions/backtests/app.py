@@ -30,8 +30,9 @@ from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.aws.lazy import aws_client
 from fks_adapters.market_data import wiring as market_data
-from fks_adapters.strategies import backtests, wiring
+from fks_adapters.strategies import wiring
 from fks_adapters.strategies.results import PAGE_CURSOR_PATTERN
+from fks_app import backtests
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses

@@ -24,7 +24,7 @@ from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline import wiring
-from fks_adapters.portfolio.booking import book_report, owner_of
+from fks_app.booking import book_report, owner_of
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses

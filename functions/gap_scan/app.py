@@ -17,8 +17,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import metrics, observed
-from fks_adapters.data_gaps import BackfillInvoker, GapRecords, GapScanner
+from fks_adapters.data_gaps import BackfillInvoker, GapRecords
 from fks_adapters.market_data import wiring
+from fks_app.gap_scan import GapScanner
 
 logger = Logger()
 

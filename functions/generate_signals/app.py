@@ -24,7 +24,7 @@ from fks.invocations import SignalGenerationRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.market_data import wiring as market_data
 from fks_adapters.strategies import wiring
-from fks_adapters.strategies.generation import SignalGenerator
+from fks_app.signal_generation import SignalGenerator
 
 logger = Logger()
 

@@ -23,11 +23,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.invocations import ScheduledTraining, parse_event
+from fks.ml.requests import TrainRequest
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 from fks_adapters.ml import ModelStore
-from fks_adapters.ml.service import TrainRequest, serve_forecast, serve_regime, train_asset, train_enabled_assets
+from fks_app.models import serve_forecast, serve_regime, train_asset, train_enabled_assets
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses

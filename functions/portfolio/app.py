@@ -23,7 +23,7 @@ from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.lot_steps import lot_steps
 from fks_adapters.portfolio.rebalance_signals import send_rebalance_signals
-from fks_adapters.portfolio.valuation import PortfolioValuer
+from fks_app.valuation import PortfolioValuer
 
 logger = Logger()
 app = make_resolver(logger)

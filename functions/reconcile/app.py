@@ -27,20 +27,30 @@ from fks.pipeline.reconciliation import Mismatch
 from fks_adapters.accounts.routing import account_store
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.exchanges.clients import keyed_client
-from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_adapters.pipeline.reconciler import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
+from fks_app.order_sync import OrderSync, report_outcome
+from fks_app.reconciliation import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
 EXCHANGE = wiring.TRADING_EXCHANGE
 MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
+def _order_sync() -> OrderSync:
+    return OrderSync(
+        wiring.execute_order_invoker(),
+        wiring.execution_tables(),
+        wiring.portfolio_store(),
+        wiring.signal_history(),
+        wiring.TRADING_EXCHANGE,
+    )
+
+
 def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCheck:
-    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), wiring.order_sync()
+    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), _order_sync()
     if (env.get(env.TRADING_MODE) or "live") == "paper":
         return PaperReconciler(tables, portfolio, sync, EXCHANGE).run(account)
     key: Any = parameters.get_secret(env.require(env.RECONCILE_SECRET_ARN), transform="json", max_age=300)
@@ -56,7 +66,7 @@ def _account_check(account: Account, *, tolerance: Decimal) -> SpotCheck:
     """An accounts-table account on its own venue: paper against its books; testnet and live
     against the venue's balances read with its read-only key (none: synced, not compared)."""
     tables, portfolio = wiring.execution_tables(), wiring.portfolio_store()
-    sync = wiring.order_sync().on_venue(account.venue)
+    sync = _order_sync().on_venue(account.venue)
     if account.mode == "paper":
         return PaperReconciler(tables, portfolio, sync, account.venue).run(account.account)
     if account.readonly_secret_id is None:

@@ -26,7 +26,7 @@ from fks.signals import AssetClass, Side, Signal
 from fks_adapters.accounts.routing import venue_for_orders
 from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.risk_context import RiskContextReader
+from fks_app.risk_context import RiskContextReader
 
 logger = Logger()
 

@@ -20,10 +20,10 @@ from fks.pipeline.outcomes import SignalStatus
 from fks.signals import SYMBOL_PATTERN, AssetClass
 from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.approval_decisions import approve_signal, reject_signal
 from fks_adapters.pipeline.approvals import ApprovalGate
 from fks_adapters.pipeline.execution_path import execution_path
 from fks_adapters.pipeline.signal_history import SignalFilters
+from fks_app.approvals import approve_signal, reject_signal
 
 logger = Logger()
 app = make_resolver(logger)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks.invocations import SnapshotRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.pipeline import wiring
-from fks_adapters.portfolio.valuation import PortfolioValuer
+from fks_app.valuation import PortfolioValuer
 
 logger = Logger()
 

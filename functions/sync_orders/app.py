@@ -1,4 +1,4 @@
-"""On its schedule: the order sync of the trading account (``fks_adapters.execution.order_sync``),
+"""On its schedule: the order sync of the trading account (``fks_app.order_sync``),
 then of every other enabled account of the accounts table, each on its venue.
 Late fills reach the order, the position and the portfolio; canceled, expired and stuck orders
 are settled; a trade the platform never placed halts the account. A venue that cannot be reached
@@ -16,16 +16,26 @@ from fks.errors import FksError
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed
 from fks_adapters.accounts.routing import accounts_to_sync
-from fks_adapters.execution.order_sync import report_outcome
 from fks_adapters.pipeline import wiring
+from fks_app.order_sync import OrderSync, report_outcome
 
 logger = Logger()
+
+
+def _order_sync() -> OrderSync:
+    return OrderSync(
+        wiring.execute_order_invoker(),
+        wiring.execution_tables(),
+        wiring.portfolio_store(),
+        wiring.signal_history(),
+        wiring.TRADING_EXCHANGE,
+    )
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     parse_event(ScheduledRun, event, "SyncOrders")  # a schedule run, or {}: no options
-    sync = wiring.order_sync()
+    sync = _order_sync()
     default, *others = accounts_to_sync(wiring.trading_account())
     outcome = sync.run(*default)
     report_outcome(outcome, logger)

@@ -24,7 +24,7 @@ from fks.errors import FksError, PermanentError
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 from fks_adapters.telegram import wiring
-from fks_adapters.telegram.operations import OPERATIONS
+from fks_app.chat_commands import OPERATIONS
 
 logger = Logger()
 app = make_resolver(logger)

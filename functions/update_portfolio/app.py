@@ -15,8 +15,8 @@ from fks.observability import SIGNAL, observed
 from fks.pipeline.task_inputs import UpdatePortfolioInput, parse_task_input
 from fks.pipeline.task_outputs import PortfolioUpdated
 from fks_adapters.pipeline import wiring
-from fks_adapters.portfolio.booking import FillOwner, book_report
-from fks_adapters.portfolio.valuation import PortfolioValuer
+from fks_app.booking import FillOwner, book_report
+from fks_app.valuation import PortfolioValuer
 
 logger = Logger()
 

@@ -22,8 +22,8 @@ from fks.market_data.timeframes import DAY_MS, HOUR_MS, MINUTE_MS, Timeframe
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
-from fks_adapters.strategies.backtests import load_candles
 from fks_adapters.strategies.cursor import EvaluationCursor
+from fks_app.backtests import load_candles
 from fks_local.scheduler import Scheduler
 from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
@@ -508,8 +508,8 @@ def test_a_strategy_reading_btcs_daily_bars_signals_on_eth_hours_only_when_a_btc
 ) -> None:
     from fks.strategies.plugins import PLUGINS_PATH_ENV
     from fks.strategies.registry import reload_plugins
-    from fks_adapters.strategies.generation import SignalGenerator
     from fks_adapters.strategies.signal_recorder import SignalRecorder
+    from fks_app.signal_generation import SignalGenerator
 
     collect_history(stored, "BTC/USDT", START, END)  # 1m candles only: the days are the product's
     (tmp_path / "btc_daily_rise.py").write_text(BTC_DAILY_PLUGIN)

@@ -8,7 +8,6 @@ from fks import env
 from fks.pipeline.risk import PortfolioLimits
 from fks.prop_firm import PropFirmAccount
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
-from fks_adapters.execution.order_sync import OrderSync
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
@@ -33,9 +32,8 @@ def execution_tables() -> ExecutionTables:
     )
 
 
-def order_sync() -> OrderSync:
-    invoker = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION))
-    return OrderSync(invoker, execution_tables(), portfolio_store(), signal_history(), TRADING_EXCHANGE)
+def execute_order_invoker() -> ExecuteOrderInvoker:
+    return ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION))
 
 
 def trading_account(named: str = DEFAULT_ACCOUNT) -> str:

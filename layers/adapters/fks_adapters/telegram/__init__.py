@@ -1,1 +1,1 @@
-"""The Telegram bot: its Bot API client, its secret, and the operations its commands run."""
+"""The Telegram bot: its Bot API client and its secret (what its commands do: ``fks_app.chat_commands``)."""

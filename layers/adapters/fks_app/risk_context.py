@@ -13,7 +13,7 @@ from fks.signals import Signal
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.prices import CandlePrices, aligned
 from fks_adapters.portfolio.store import PortfolioStore
-from fks_adapters.portfolio.valuation import PortfolioValuer
+from fks_app.valuation import PortfolioValuer
 
 CORRELATION_WINDOW_MINUTES = 6 * 60  # six hours of 1m returns: enough samples, recent enough to matter
 

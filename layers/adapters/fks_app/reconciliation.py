@@ -23,11 +23,11 @@ from fks.pipeline.reconciliation import (
     reported_mismatches,
     spot_mismatches,
 )
-from fks_adapters.execution.order_sync import OrderSync, SyncOutcome
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.ninja.reads import NinjaReads
-from fks_adapters.portfolio.booking import to_unified
 from fks_adapters.portfolio.store import PortfolioStore
+from fks_app.booking import to_unified
+from fks_app.order_sync import OrderSync, SyncOutcome
 
 SETTLE_ATTEMPTS = 3
 

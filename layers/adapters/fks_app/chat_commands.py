@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from fks.chat_control import ChatCommand
 from fks.pipeline.outcomes import SignalStatus
 from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.approval_decisions import approve_signal, reject_signal
 from fks_adapters.pipeline.approvals import ApprovalGate
+from fks_app.approvals import approve_signal, reject_signal
 
 _LISTED = 10  # a chat message stays readable on a phone
 
@@ -33,7 +33,7 @@ def status(_: ChatCommand, who: str) -> str:
 
 def balance(_: ChatCommand, who: str) -> str:
     # Imported here: valuation reads candles (pandas), which only this command needs.
-    from fks_adapters.portfolio.valuation import PortfolioValuer
+    from fks_app.valuation import PortfolioValuer
 
     account = _account()
     valuation = PortfolioValuer(wiring.portfolio_store(), wiring.execution_tables()).value(

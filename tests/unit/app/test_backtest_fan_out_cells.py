@@ -10,7 +10,7 @@ from fks.backtest.optimize import grid_search
 from fks.backtest.requests import OptimizationRequest
 from fks.errors import BadRequest
 from fks.strategies import get_strategy
-from fks_adapters.strategies.backtests import pick_best, run_cell
+from fks_app.backtests import pick_best, run_cell
 from tests.unit.backtest.stubs import CandleStubs
 
 CANDLES = CandleStubs.waves(1_200)
@@ -88,7 +88,7 @@ class _Results:
 
 
 def test_optimization_with_walk_forward_reports_out_of_sample_folds_and_a_heatmap() -> None:
-    from fks_adapters.strategies.backtests import run_optimization_request
+    from fks_app.backtests import run_optimization_request
 
     request = OptimizationRequest.model_validate(
         {

@@ -9,7 +9,6 @@ never stops the others.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,41 +16,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fks.data_gaps import GapState, scan_window
-from fks.errors import TemporaryError
 from fks.market_data.commands import BackfillRequest
 from fks.market_data.gaps import Gap, find_gaps
-from fks_adapters.aws.lazy import aws_client, client_config
+from fks_adapters.data_gaps.backfill import BackfillInvoker
 from fks_adapters.data_gaps.records import GapRecords
 from fks_adapters.market_data.assets import Asset, AssetRegistry
 
-if TYPE_CHECKING:  # the store (pandas, pyarrow) is passed in: the monitor's import of this module skips it
-    from mypy_boto3_lambda import LambdaClient
-
+if TYPE_CHECKING:  # the store (pandas, pyarrow) is passed in
     from fks_adapters.market_data.s3_store import S3CandleStore
 
 log = logging.getLogger(__name__)
-BACKFILL_WAIT_S = 905
-
-
-class BackfillInvoker:
-    """Runs ``backfill`` and waits for its report (the scan needs to know whether it worked)."""
-
-    def __init__(self, function_name: str, client: LambdaClient | None = None) -> None:
-        self.function_name = function_name
-        # A backfill may run for minutes (its timeout is 900 s): wait that long for the answer,
-        # and never re-send the invocation on a slow answer (the next scan asks again if need be).
-        self._client = client or aws_client(
-            "lambda", config=client_config(read_timeout=BACKFILL_WAIT_S, retries={"total_max_attempts": 1})
-        )
-
-    def repair(self, request: BackfillRequest) -> dict[str, Any]:
-        answer = self._client.invoke(
-            FunctionName=self.function_name, Payload=json.dumps(request.model_dump(mode="json")).encode()
-        )
-        body: dict[str, Any] = json.loads(answer["Payload"].read() or b"{}")
-        if "FunctionError" in answer:
-            raise TemporaryError(f"backfill failed: {body.get('errorType')}: {body.get('errorMessage')}")
-        return body
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_adapters.portfolio.booking import FillOwner, SignalLookup, book_report, owner_of
 from fks_adapters.portfolio.store import PortfolioStore
+from fks_app.booking import FillOwner, SignalLookup, book_report, owner_of
 
 FOREIGN_FILL = "foreign_fill"  # the halt reason a foreign trade stores
 

@@ -1,4 +1,4 @@
-"""Training and serving on stored candles: what ``functions/models`` calls.
+"""Use cases of the models: training and serving on stored candles (what ``functions/models`` calls).
 
 Candles come from the S3 candle store at the model's timeframe; when that series is not stored
 (collection stores 1m), the 1m history is resampled on read, as ``GET /historical`` does.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from fks.errors import BadRequest
 from fks.market_data import resample_candles
@@ -17,24 +16,15 @@ from fks.market_data.series import BASE_TIMEFRAME
 from fks.market_data.storage import CandleStore, SeriesKey, symbol_from_partition, symbol_to_partition
 from fks.market_data.timeframes import DAY_MS, floor_time
 from fks.ml.regimes import RegimeModel
+from fks.ml.requests import TrainRequest
 from fks.ml.training import MIN_SERVE_BARS, latest_forecast, latest_regime, train_models
 from fks.ml.trees import TreeEnsemble
 from fks.strategies.candles import Candles
+from fks.strategies.inputs import candles_from_frame
 from fks_adapters.ml.model_store import ModelStore
-from fks_adapters.strategies.backtests import load_candles_frame
 
 # Serving reads this many recent bars: the regime filter settles within a few hundred.
 SERVE_BARS = 500
-
-
-class TrainRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    exchange: str = "binance"
-    timeframe: str = "1h"
-    # A year of 1h bars trains in ~20 s on one vCPU; API Gateway cuts a request at 29 s.
-    days: int = Field(default=180, ge=1, le=3650)
-    end_ms: int | None = None
 
 
 def canonical_asset(asset: str) -> str:
@@ -48,7 +38,7 @@ def read_candles(store: CandleStore, key: SeriesKey, start_ms: int, end_ms: int)
     if frame.empty and key.timeframe != BASE_TIMEFRAME:
         base = SeriesKey.of(key.exchange, key.symbol, BASE_TIMEFRAME)
         frame = resample_candles(store.read(base, start_ms, end_ms), source=BASE_TIMEFRAME, target=key.timeframe)
-    return load_candles_frame(frame)
+    return candles_from_frame(frame)
 
 
 def history_end(store: CandleStore, key: SeriesKey, now_ms: int) -> int:

@@ -1,4 +1,4 @@
-"""Backtests and optimisations on stored candles, with their results kept in S3.
+"""Use cases of backtests and optimisations on stored candles, with their results kept in S3.
 
 The ``backtests`` function calls these; they join the candle reader, the domain's backtester and
 the result store, so the handler stays a parser and a serialiser. Candles of the asked timeframe
@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from fks.backtest import run_backtest
 from fks.backtest.metrics import Metrics
@@ -25,7 +24,7 @@ from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies.base import Params, Strategy
 from fks.strategies.candles import Candles
-from fks.strategies.inputs import candles_from_frame, read_strategy_candles
+from fks.strategies.inputs import read_strategy_candles
 from fks.strategies.models import ModelSource
 from fks_adapters.strategies.results import ResultStore
 
@@ -44,11 +43,6 @@ def load_candles(
     ``params``, the defaults when none: an optimisation reads its data once for every trial)."""
     key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)
     return read_strategy_candles(candles, strategy, params or {}, key, request.start_ms, request.end_ms, models)
-
-
-def load_candles_frame(frame: pd.DataFrame) -> Candles:
-    """A stored candle frame as the backtester's arrays."""
-    return candles_from_frame(frame)
 
 
 def run_backtest_request(
