@@ -40,13 +40,17 @@ class Engine:
         fee_rate: Decimal,
         spread_bps: int,
         fees: Fees | None = None,
+        holds_untriggered: bool = True,
     ) -> None:
         self.specs = {spec.symbol: spec for spec in specs}
+        # Binance locks a stop's funds when it is placed; Kraken only once it triggers (its
+        # trigger orders are not on the book until then), so two exits may cover the same coins.
+        self.holds_untriggered = holds_untriggered
         self.account = account
         self.fees = fees or Fees(taker=fee_rate, maker=fee_rate)
         self.lock = threading.RLock()
         self.ledger = Ledger(self.specs, account, self.fees)
-        self.resting = RestingOrders(self.specs, self.ledger, candles)
+        self.resting = RestingOrders(self.specs, self.ledger, candles, hold_on_trigger=not holds_untriggered)
         self._candles = candles
         self._spread_bps = spread_bps
         self._orders: dict[int, Order] = {}
@@ -196,7 +200,10 @@ class Engine:
             last = self.last_ticks(order.symbol, now_ms)
             if matching.triggers_now(order.side, order.type, self._ticks(spec, order.stop_price), last):
                 raise errors.order_rejected("Order would trigger immediately.")
-            self.ledger.reserve(order)
+            if self.holds_untriggered:
+                self.ledger.reserve(order)
+            else:
+                self.ledger.require(order, self.ledger.reserve_price(order))
             order.working_time = -1
         elif matching.marketable(order.side, self._ticks(spec, order.price), book):
             if order.type == "LIMIT_MAKER":

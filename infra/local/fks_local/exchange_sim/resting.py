@@ -3,6 +3,10 @@
 A window of prices (the minutes since an order was last checked, or the jump to a price a test
 set) is given as lows and highs in ticks. The legs of an OCO are matched together: the leg whose
 price is reached first triggers or fills and expires the other, as on Binance.
+
+A venue that holds no funds for an untriggered stop (Kraken: ``hold_on_trigger``) reserves them
+when the stop triggers; without them the triggered order is canceled, as Kraken cancels a
+triggered order the account can no longer pay for.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from numpy.typing import NDArray
 
 from fks_local.exchange_sim import matching
 from fks_local.exchange_sim.candles import CandleSource, minute_index
+from fks_local.exchange_sim.errors import BinanceError
 from fks_local.exchange_sim.intervals import MINUTE_MS
 from fks_local.exchange_sim.ledger import Ledger
 from fks_local.exchange_sim.markets import SymbolSpec
@@ -28,10 +33,13 @@ TimeOf = Callable[[Order, int], int]
 class RestingOrders:
     """Matching of open orders; callers hold the engine's lock."""
 
-    def __init__(self, specs: Mapping[str, SymbolSpec], ledger: Ledger, candles: CandleSource) -> None:
+    def __init__(
+        self, specs: Mapping[str, SymbolSpec], ledger: Ledger, candles: CandleSource, *, hold_on_trigger: bool = False
+    ) -> None:
         self.specs = specs
         self.ledger = ledger
         self.candles = candles
+        self.hold_on_trigger = hold_on_trigger
 
     def sweep(self, orders: Iterable[Order], now_ms: int) -> None:
         """Match each open order against the minutes after the one it was last checked in."""
@@ -78,6 +86,12 @@ class RestingOrders:
                 self.ledger.reserve(order)  # it rests on alone: it needs the list's funds now
         if crossing.triggered_at is not None:
             order.working_time = order.update_time = time_of(order, crossing.triggered_at)
+            if self.hold_on_trigger and not order.locked:
+                try:
+                    self.ledger.reserve(order)
+                except BinanceError:  # the coins went elsewhere since it was placed
+                    order.status = "CANCELED"
+                    return
             if order.time_in_force in ("IOC", "FOK") and (crossing.filled_at is None or crossing.maker):
                 # Triggered, an IOC/FOK stop-limit is a limit that must fill at once or expire.
                 self.close(order, "EXPIRED", order.update_time)

@@ -119,6 +119,7 @@ class ExchangeSimulator:
             fee_rate=self.config.fee_rate,
             spread_bps=self.config.spread_bps,
             fees=venues.fees(self.venue_config),
+            holds_untriggered=venues.holds_untriggered(self.venue_config),
         )
         self.faults = FaultInjector()
         shared = Venue(self.config, self.candles, self.engine)

@@ -42,6 +42,11 @@ def fees(config: VenueConfig | None) -> Fees | None:
     return None if config is None else config.fees
 
 
+def holds_untriggered(config: VenueConfig | None) -> bool:
+    """Whether the venue locks a stop's funds when it is placed (Binance, Coinbase) or when it triggers (Kraken)."""
+    return not isinstance(config, KrakenConfig)
+
+
 def application(config: VenueConfig, shared: Venue, faults: FaultInjector, clock: Clock) -> VenueApplication:
     if isinstance(config, KrakenConfig):
         return KrakenApplication(config, shared, faults, clock)

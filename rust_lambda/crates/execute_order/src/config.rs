@@ -408,7 +408,10 @@ pub fn venue_for<S: Store>(
             }))
         }
         VenueId::Coinbase => {
-            let client = CoinbaseClient::new(CoinbaseConfig::new(base_url, key, private));
+            // A stop + take profit is one Coinbase bracket under the stop leg's id: the take profit
+            // leg is found through it.
+            let client = CoinbaseClient::new(CoinbaseConfig::new(base_url, key, private))
+                .with_sibling_names(Box::new(crate::handler::exits::sibling_of));
             Venue::Coinbase(Box::new(match pay {
                 Some(pay) => client.with_rate_budget(pay),
                 None => client,

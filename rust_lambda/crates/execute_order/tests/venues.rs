@@ -154,3 +154,80 @@ fn a_kraken_account_trades_on_kraken() {
 fn a_coinbase_account_trades_on_coinbase() {
     trades_on_its_venue(VenueId::Coinbase);
 }
+
+/// Moves the simulator's BTCUSDT price by `change_pct` (`POST /sim/price`).
+fn move_price(sim: &Simulator, change_pct: &str) {
+    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
+    let answer = ureq::post(&format!("{}/sim/price", sim.url))
+        .header("Content-Type", "application/json")
+        .send(&body)
+        .expect("move the sim price");
+    assert_eq!(answer.status(), 200);
+}
+
+/// Kraken's Starter call counter (15, decaying 0.33 a second) must have room for the next step.
+fn pause_for(venue: VenueId) {
+    if venue == VenueId::Kraken {
+        std::thread::sleep(std::time::Duration::from_secs(8));
+    }
+}
+
+fn reports_of(sync: &Value) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = sync["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["client_order_id"].as_str().unwrap().to_owned(), r["status"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A filled entry asking for a stop and a take profit gets both on its venue (Kraken: two
+/// trigger orders; Coinbase: one bracket); the price reaching the take profit sells the
+/// position once, the stop ends (canceled by the sync on Kraken, by Coinbase itself), and a
+/// second sync changes nothing.
+fn stop_and_take_profit_close_once(venue: VenueId) {
+    let Some(sim) = Simulator::start(venue.name()) else { return };
+    let (config, mut handler) = account(venue, &sim.url);
+    let (name, acct) = (venue.name(), config.account.clone());
+    let market = order(&acct, name, "x-1", "market");
+    let end = market.len() - 1;
+    let entry = format!(r#"{},"protection":{{"stop_loss_pct":"2","take_profit_pct":"4"}}}}"#, &market[..end]);
+    let sync = format!(r#"{{"action":"sync","account":"{acct}"}}"#);
+
+    let filled = deliver(&config, &mut handler, &entry).unwrap();
+    pause_for(venue);
+    let again = deliver(&config, &mut handler, &entry).unwrap();
+    pause_for(venue);
+    move_price(&sim, "6");
+    let closed = deliver(&config, &mut handler, &sync).unwrap();
+    pause_for(venue);
+    let quiet = deliver(&config, &mut handler, &sync).unwrap();
+
+    let exits = filled["exits"].as_array().unwrap();
+    let statuses: Vec<_> = exits.iter().map(|e| (e["kind"].clone(), e["status"].clone())).collect();
+    assert_eq!(statuses.len(), 2, "{filled}");
+    assert!(statuses.iter().all(|(_, s)| s == "accepted"), "both exits work: {filled}");
+    assert_eq!(again["exits"], filled["exits"], "a repeat places no second pair");
+    assert_eq!(
+        reports_of(&closed),
+        [("x-1-sl".to_owned(), "canceled".to_owned()), ("x-1-tp".to_owned(), "filled".to_owned())],
+        "{closed}"
+    );
+    let position = closed["reports"].as_array().unwrap().iter().find(|r| r["client_order_id"] == "x-1-tp");
+    assert_eq!(position.unwrap()["position"]["side"], "flat", "{closed}");
+    assert_eq!(reports_of(&quiet), [], "nothing left to change: {quiet}");
+}
+
+#[test]
+fn a_kraken_stop_and_take_profit_close_the_position_once() {
+    stop_and_take_profit_close_once(VenueId::Kraken);
+}
+
+#[test]
+fn a_coinbase_stop_and_take_profit_close_the_position_once() {
+    stop_and_take_profit_close_once(VenueId::Coinbase);
+}

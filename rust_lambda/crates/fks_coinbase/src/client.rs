@@ -1,10 +1,11 @@
 //! The blocking Coinbase Advanced Trade client.
 
+use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
-    Side, TimeInForce, VenueOrder, VenueTrade,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
+    OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -15,7 +16,13 @@ use crate::errors::{http_error, order_failure, transport_error};
 use crate::jwt::Signer;
 use crate::products::{Product, ProductList, Products};
 use crate::time::format_ms;
-use crate::wire::{CancelResults, Created, ErrorBody, FillList, FillView, OrderAnswer, OrderList, OrderView};
+use crate::wire::{
+    Bracket, CancelResults, Created, ErrorBody, FillList, FillView, OrderAnswer, OrderList, OrderView,
+};
+
+/// Appended to a bracket's order id to name its take profit leg (fills at the take profit's
+/// limit or better carry it), so each leg's fills are told apart by venue order id.
+pub const TAKE_PROFIT_LEG: &str = "#tp";
 
 const BROKERAGE: &str = "/api/v3/brokerage";
 /// Page size of order and fill lists, and how many pages one lookup reads at most.
@@ -45,6 +52,10 @@ impl Method {
 /// 29 a second), into a budget shared with the platform's other callers, waiting for its turn.
 pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
 
+/// The client order id of the other leg of the exit pair a leg's id names (the platform's naming,
+/// `-sl` / `-tp`); `None` when it names no pair.
+pub type SiblingOf = Box<dyn Fn(&str) -> Option<String> + Send>;
+
 /// A Coinbase Advanced Trade REST client. Blocking, like the engine's [`ExchangeClient`].
 pub struct CoinbaseClient {
     config: CoinbaseConfig,
@@ -55,6 +66,10 @@ pub struct CoinbaseClient {
     // (second, private requests sent in it): Coinbase allows `private_per_second` per key.
     second: (u64, u32),
     pay: Option<Pay>,
+    sibling_of: Option<SiblingOf>,
+    // Order id -> bracket, for the brackets this instance has read: their fills in the trade
+    // history are split between the legs by price.
+    brackets: HashMap<String, Bracket>,
 }
 
 impl std::fmt::Debug for CoinbaseClient {
@@ -150,7 +165,25 @@ impl CoinbaseClient {
             .unwrap_or_default()
             .to_owned();
         let signer = Signer::new(&config.key_name, &config.private_key_pem).map_err(|e| e.to_string());
-        Self { config, host, agent, signer, products: None, second: (0, 0), pay: None }
+        Self {
+            config,
+            host,
+            agent,
+            signer,
+            products: None,
+            second: (0, 0),
+            pay: None,
+            sibling_of: None,
+            brackets: HashMap::new(),
+        }
+    }
+
+    /// The same client finding the take profit leg of a bracket through its stop leg's id (a
+    /// bracket is one Coinbase order, created under the stop leg's client order id).
+    #[must_use]
+    pub fn with_sibling_names(mut self, sibling_of: SiblingOf) -> Self {
+        self.sibling_of = Some(sibling_of);
+        self
     }
 
     /// The same client paying every request into `pay` before sending it.
@@ -304,6 +337,17 @@ impl CoinbaseClient {
         serde_json::from_str(&text).map_err(|e| malformed(path, &e))
     }
 
+    /// `POST /orders`: the created (or, for a known `client_order_id`, the earlier) order's id.
+    fn create(&mut self, body: &Value) -> Result<String, ExchangeError> {
+        let created: Created =
+            self.request(Method::Post, &format!("{BROKERAGE}/orders"), &[], Some(body), true)?;
+        if !created.success {
+            let failure = created.error_response.unwrap_or_default();
+            return Err(order_failure(&failure.error, &failure.preview_failure_reason, &failure.message));
+        }
+        Ok(created.success_response.ok_or_else(|| malformed("create order", &"no order id"))?.order_id)
+    }
+
     fn order(&mut self, order_id: &str) -> Result<Option<OrderView>, ExchangeError> {
         let path = format!("{BROKERAGE}/orders/historical/{order_id}");
         match self.request::<OrderAnswer>(Method::Get, &path, &[], None, true) {
@@ -345,7 +389,60 @@ impl CoinbaseClient {
 
     fn venue_order(&mut self, view: OrderView, command: &OrderCommand) -> Result<VenueOrder, ExchangeError> {
         let fills = if view.filled_size > Decimal::ZERO { self.fills(&view)? } else { Vec::new() };
-        Ok(view.into_venue_order(command, &fills))
+        Ok(self.leg_of(view, command, &fills))
+    }
+
+    /// `view` as the venue order of `command`: the order itself, or the leg of a bracket that
+    /// `command` is (the stop leg carries the bracket's client order id).
+    fn leg_of(&mut self, view: OrderView, command: &OrderCommand, fills: &[FillView]) -> VenueOrder {
+        let Some(bracket) = view.bracket() else { return view.into_venue_order(command, fills) };
+        self.brackets.insert(view.order_id.clone(), bracket);
+        let stop = view.client_order_id == command.client_order_id;
+        let mut leg = view.into_bracket_leg(bracket, stop, command, fills);
+        if !stop {
+            leg.venue_order_id.push_str(TAKE_PROFIT_LEG);
+        }
+        leg
+    }
+
+    /// The order `command` names: its own, else (a bracket's take profit leg) its sibling's
+    /// bracket.
+    fn find_leg(&mut self, command: &OrderCommand) -> Result<Option<OrderView>, ExchangeError> {
+        if let Some(view) = self.find(command)? {
+            return Ok(Some(view));
+        }
+        let sibling = self.sibling_of.as_ref().and_then(|of| of(&command.client_order_id));
+        let Some(sibling) = sibling.filter(|_| command.order_type == OrderType::Limit) else {
+            return Ok(None);
+        };
+        let stop = OrderCommand { client_order_id: sibling, ..command.clone() };
+        Ok(self.find(&stop)?.filter(|view| view.bracket().is_some()))
+    }
+
+    /// Cancels the order `view` and reads it back.
+    fn cancel_view(&mut self, view: &OrderView, id: &str) -> Result<OrderView, ExchangeError> {
+        let body = json!({ "order_ids": [view.order_id] });
+        let answer: CancelResults =
+            self.request(Method::Post, &format!("{BROKERAGE}/orders/batch_cancel"), &[], Some(&body), true)?;
+        let result =
+            answer.results.into_iter().next().ok_or_else(|| malformed("batch_cancel", &"no result"))?;
+        if !result.success {
+            return Err(ExchangeError {
+                class: ErrorClass::Permanent,
+                code: Some(result.failure_reason.clone()),
+                message: format!("cancel of {id} refused: {}", result.failure_reason),
+            });
+        }
+        let order_id = &view.order_id;
+        self.order(order_id)?.ok_or_else(|| not_readable_yet(&format!("order {order_id}")))
+    }
+
+    /// Both legs of the bracket `view`, stop leg first.
+    fn bracket_legs(&mut self, view: OrderView, oco: &OcoCommand) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let fills = if view.filled_size > Decimal::ZERO { self.fills(&view)? } else { Vec::new() };
+        let stop = self.leg_of(view.clone(), &oco.stop, &fills);
+        let take = self.leg_of(view, &oco.take_profit, &fills);
+        Ok(vec![stop, take])
     }
 
     /// The order placed with `command`'s client order id: the product's open orders first, then
@@ -411,14 +508,7 @@ impl ExchangeClient for CoinbaseClient {
             "order_configuration": configuration(order)?,
         });
         // Spot has no reduce-only flag; the engine's risk check enforces it before this call.
-        let created: Created =
-            self.request(Method::Post, &format!("{BROKERAGE}/orders"), &[], Some(&body), true)?;
-        if !created.success {
-            let failure = created.error_response.unwrap_or_default();
-            return Err(order_failure(&failure.error, &failure.preview_failure_reason, &failure.message));
-        }
-        let order_id =
-            created.success_response.ok_or_else(|| malformed("create order", &"no order id"))?.order_id;
+        let order_id = self.create(&body)?;
         let view = self
             .order(&order_id)
             .map_err(placed)?
@@ -426,27 +516,71 @@ impl ExchangeClient for CoinbaseClient {
         self.venue_order(view, order).map_err(placed)
     }
 
+    /// Cancels the order; a bracket's leg cancels the bracket, both legs (as canceling one leg
+    /// of a Binance OCO cancels the list).
     fn cancel(&mut self, order: &OrderCommand, _market: &MarketContext) -> Result<VenueOrder, ExchangeError> {
-        let view = self.find(order)?.ok_or_else(|| ExchangeError {
+        let view = self.find_leg(order)?.ok_or_else(|| ExchangeError {
             class: ErrorClass::Permanent,
             code: Some("UNKNOWN_CANCEL_ORDER".into()),
             message: format!("Coinbase has no order {}", order.client_order_id),
         })?;
-        let body = json!({ "order_ids": [view.order_id] });
-        let answer: CancelResults =
-            self.request(Method::Post, &format!("{BROKERAGE}/orders/batch_cancel"), &[], Some(&body), true)?;
-        let result =
-            answer.results.into_iter().next().ok_or_else(|| malformed("batch_cancel", &"no result"))?;
-        if !result.success {
-            return Err(ExchangeError {
-                class: ErrorClass::Permanent,
-                code: Some(result.failure_reason.clone()),
-                message: format!("cancel of {} refused: {}", order.client_order_id, result.failure_reason),
-            });
-        }
-        let id = view.order_id;
-        let view = self.order(&id)?.ok_or_else(|| not_readable_yet(&format!("order {id}")))?;
+        let view = self.cancel_view(&view, &order.client_order_id)?;
         self.venue_order(view, order)
+    }
+
+    /// A stop-loss and take profit together are one `trigger_bracket_gtc` order, created under
+    /// the stop leg's client order id: Coinbase rests the take profit as a limit and, once the
+    /// stop price trades, replaces it by the stop's limit order (5 % beyond the trigger), so
+    /// one position's quantity is never sold twice and one hold covers both. The stop leg's
+    /// own limit price is Coinbase's to choose. A repeat create answers the bracket the first
+    /// made (Coinbase's idempotent `client_order_id`).
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        _market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let (stop, take) = (&oco.stop, &oco.take_profit);
+        let (Some(trigger), Some(limit)) = (stop.stop_price, take.price) else {
+            return Err(ExchangeError::new(
+                ErrorClass::Permanent,
+                "a bracket needs a stop price and a limit price",
+            ));
+        };
+        let product_id = self.product(&stop.symbol)?.product_id;
+        let body = json!({
+            "client_order_id": stop.client_order_id,
+            "product_id": product_id,
+            "side": side(stop.side),
+            "order_configuration": {"trigger_bracket_gtc": {
+                "base_size": decimal(stop.quantity),
+                "limit_price": decimal(limit),
+                "stop_trigger_price": decimal(trigger),
+            }},
+        });
+        let order_id = self.create(&body)?;
+        let view = self
+            .order(&order_id)
+            .map_err(placed)?
+            .ok_or_else(|| not_readable_yet(&format!("order {order_id}")))?;
+        self.bracket_legs(view, oco).map_err(placed)
+    }
+
+    /// Cancels the bracket the legs of `oco` are, once; both legs' final states.
+    fn cancel_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let view = self.find(&oco.stop)?.ok_or_else(|| ExchangeError {
+            class: ErrorClass::Permanent,
+            code: Some("UNKNOWN_CANCEL_ORDER".into()),
+            message: format!("Coinbase has no order {}", oco.stop.client_order_id),
+        })?;
+        if view.bracket().is_none() {
+            return Ok(vec![self.cancel(&oco.stop, market)?, self.cancel(&oco.take_profit, market)?]);
+        }
+        let view = self.cancel_view(&view, &oco.stop.client_order_id)?;
+        self.bracket_legs(view, oco)
     }
 
     fn query(
@@ -454,7 +588,7 @@ impl ExchangeClient for CoinbaseClient {
         order: &OrderCommand,
         _market: &MarketContext,
     ) -> Result<Option<VenueOrder>, ExchangeError> {
-        match self.find(order)? {
+        match self.find_leg(order)? {
             Some(view) => self.venue_order(view, order).map(Some),
             None => Ok(None),
         }
@@ -486,12 +620,22 @@ impl ExchangeClient for CoinbaseClient {
                 None,
                 true,
             )?;
-            trades.extend(
-                page.fills
-                    .into_iter()
-                    .map(|f| f.into_venue_trade(symbol, &product.quote_currency_id))
-                    .filter(|t| after_seq.is_none_or(|after| t.seq > after)),
-            );
+            for fill in page.fills {
+                let take_leg = self.brackets.get(&fill.order_id).is_some_and(|b| {
+                    if b.sells {
+                        fill.price >= b.limit_price
+                    } else {
+                        fill.price <= b.limit_price
+                    }
+                });
+                let mut trade = fill.into_venue_trade(symbol, &product.quote_currency_id);
+                if take_leg {
+                    trade.venue_order_id.push_str(TAKE_PROFIT_LEG);
+                }
+                if after_seq.is_none_or(|after| trade.seq > after) {
+                    trades.push(trade);
+                }
+            }
             cursor = page.cursor;
             if cursor.is_empty() {
                 complete = true;
@@ -511,12 +655,14 @@ impl ExchangeClient for CoinbaseClient {
         Ok(trades)
     }
 
-    /// `GET /orders/historical/{order_id}`: the `client_order_id` the order was created with.
+    /// `GET /orders/historical/{order_id}`: the `client_order_id` the order was created with (a
+    /// bracket's take profit leg answers the bracket's, its stop leg's).
     fn client_order_id_of(
         &mut self,
         _symbol: &str,
         venue_order_id: &str,
     ) -> Result<Option<String>, ExchangeError> {
-        Ok(self.order(venue_order_id)?.map(|o| o.client_order_id))
+        let order_id = venue_order_id.strip_suffix(TAKE_PROFIT_LEG).unwrap_or(venue_order_id);
+        Ok(self.order(order_id)?.map(|o| o.client_order_id))
     }
 }

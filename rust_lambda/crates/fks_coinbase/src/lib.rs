@@ -21,5 +21,5 @@ mod products;
 pub mod time;
 mod wire;
 
-pub use client::{CoinbaseClient, Pay};
+pub use client::{CoinbaseClient, Pay, SiblingOf, TAKE_PROFIT_LEG};
 pub use config::{CoinbaseConfig, MAINNET_URL, SANDBOX_URL};

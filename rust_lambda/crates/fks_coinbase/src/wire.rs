@@ -70,6 +70,20 @@ pub struct OrderView {
     pub filled_size: Decimal,
     #[serde(default)]
     pub trigger_status: String,
+    #[serde(default)]
+    pub order_configuration: Option<serde_json::Value>,
+    /// `BUY` or `SELL`.
+    #[serde(default)]
+    pub side: String,
+}
+
+/// What the client needs of a bracket (`trigger_bracket_gtc`) to tell its two legs apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bracket {
+    /// The take profit's limit price: a fill at it or better is the take profit's.
+    pub limit_price: Decimal,
+    /// Whether the bracket sells (closes a long).
+    pub sells: bool,
 }
 
 /// `GET /api/v3/brokerage/orders/historical/batch`, newest first.
@@ -149,6 +163,51 @@ impl FillView {
 }
 
 impl OrderView {
+    /// The bracket this order is, if it is one.
+    #[must_use]
+    pub fn bracket(&self) -> Option<Bracket> {
+        let fields = self.order_configuration.as_ref()?.get("trigger_bracket_gtc")?;
+        let limit_price = fields.get("limit_price")?.as_str()?.parse().ok()?;
+        Some(Bracket { limit_price, sells: self.side == "SELL" })
+    }
+
+    /// One leg of the bracket `bracket` this order is, as the venue order of `command` (the stop
+    /// leg when `stop`). Fills at the take profit's limit or better are the take profit's, the
+    /// rest the stop's. Once the stop triggers, Coinbase replaces the resting limit by the
+    /// stop's limit order: the take profit leg is then canceled; a leg the order ended without
+    /// completing was ended by its sibling (as a Binance OCO leg expires).
+    #[must_use]
+    pub fn into_bracket_leg(
+        self,
+        bracket: Bracket,
+        stop: bool,
+        command: &OrderCommand,
+        fills: &[FillView],
+    ) -> VenueOrder {
+        let take_side = |f: &FillView| {
+            if bracket.sells {
+                f.price >= bracket.limit_price
+            } else {
+                f.price <= bracket.limit_price
+            }
+        };
+        let mine: Vec<FillView> = fills.iter().filter(|f| take_side(f) != stop).cloned().collect();
+        let filled: Decimal = mine.iter().map(FillView::quantity).sum();
+        let stop_triggered = self.trigger_status == "STOP_TRIGGERED";
+        // The stop waits while the take profit rests; once triggered it is all that is left.
+        let working = stop || !stop_triggered;
+        let remainder = match remainder(&self.status) {
+            _ if filled >= command.quantity => Remainder::None,
+            Remainder::Working if working => Remainder::Working,
+            Remainder::Expired if stop == stop_triggered => Remainder::Expired,
+            _ => Remainder::Canceled,
+        };
+        let mut venue = self.into_venue_order(command, &mine);
+        venue.triggered = !stop || stop_triggered || filled > Decimal::ZERO;
+        venue.remainder = remainder;
+        venue
+    }
+
     /// The venue order with its `fills`.
     #[must_use]
     pub fn into_venue_order(self, command: &OrderCommand, fills: &[FillView]) -> VenueOrder {

@@ -370,3 +370,111 @@ fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
     );
     assert_eq!(canceled.remainder, Remainder::Canceled);
 }
+
+/// The simulator's price of BTCUSDT (`GET /sim/price`), and a move of it by `change_pct`.
+fn sim_price(sim: &Simulator) -> Decimal {
+    let mut answer = ureq::get(&format!("{}/sim/price?symbol=BTCUSDT", sim.url)).call().expect("sim price");
+    let body: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+    d(body["price"].as_str().expect("a price"))
+}
+
+fn move_price(sim: &Simulator, change_pct: &str) {
+    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
+    let answer = ureq::post(&format!("{}/sim/price", sim.url))
+        .header("Content-Type", "application/json")
+        .send(&body)
+        .expect("move the sim price");
+    assert_eq!(answer.status(), 200);
+}
+
+/// The platform's exit pair naming (`-sl` and `-tp`), as `execute_order` gives it to the client.
+fn sibling(id: &str) -> Option<String> {
+    id.strip_suffix("-tp")
+        .map(|base| format!("{base}-sl"))
+        .or_else(|| id.strip_suffix("-sl").map(|b| format!("{b}-tp")))
+}
+
+/// A stop 2 % below the price and a take profit 4 % above, selling 0.01 BTC the account holds.
+fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
+    let price = sim_price(sim);
+    let trigger = (price * d("0.98")).round_dp(2);
+    let stop = OrderCommand {
+        stop_price: Some(trigger),
+        reduce_only: true,
+        ..order(
+            &format!("{entry}-sl"),
+            Side::Sell,
+            OrderType::StopLimit,
+            "0.01",
+            Some(&(trigger * d("0.99")).round_dp(2).to_string()),
+        )
+    };
+    let take = OrderCommand {
+        reduce_only: true,
+        ..order(
+            &format!("{entry}-tp"),
+            Side::Sell,
+            OrderType::Limit,
+            "0.01",
+            Some(&(price * d("1.04")).round_dp(2).to_string()),
+        )
+    };
+    fks_execution_core::OcoCommand { list_client_order_id: format!("{entry}-oco"), stop, take_profit: take }
+}
+
+#[test]
+fn a_stop_and_a_take_profit_are_one_bracket_and_the_take_profit_filling_ends_the_stop() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client().with_sibling_names(Box::new(sibling));
+    let oco = exit_pair(&sim, "e-1");
+
+    let placed = client.place_oco(&oco, &market()).unwrap();
+    let again = sim.client().place_oco(&oco, &market()).unwrap();
+    move_price(&sim, "5");
+    let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop leg is the bracket");
+    let take = client.query(&oco.take_profit, &market()).unwrap().expect("found through its stop leg");
+    let trades = client.trades("BTCUSDT", None).unwrap();
+
+    assert_eq!(placed.iter().map(|v| v.remainder).collect::<Vec<_>>(), [Remainder::Working; 2]);
+    assert_eq!(placed[1].venue_order_id, format!("{}#tp", placed[0].venue_order_id), "one Coinbase order");
+    assert_eq!(again[0].venue_order_id, placed[0].venue_order_id, "a repeat creates no second bracket");
+    assert_eq!((take.remainder, take.fills.len()), (Remainder::None, 1), "{take:?}");
+    assert!(take.fills[0].price >= oco.take_profit.price.unwrap());
+    assert_eq!((stop.remainder, stop.fills.len(), stop.triggered), (Remainder::Canceled, 0, false));
+    let fill =
+        trades.iter().find(|t| t.trade_id == take.fills[0].trade_id).expect("the fill is in the history");
+    assert_eq!(fill.venue_order_id, take.venue_order_id, "the history names the take profit leg");
+}
+
+#[test]
+fn a_bracket_whose_stop_triggers_sells_through_the_stop_and_cancels_the_take_profit() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client().with_sibling_names(Box::new(sibling));
+    let oco = exit_pair(&sim, "e-2");
+
+    client.place_oco(&oco, &market()).unwrap();
+    move_price(&sim, "-3");
+    let stop = client.query(&oco.stop, &market()).unwrap().expect("the bracket");
+    let take = client.query(&oco.take_profit, &market()).unwrap().expect("the bracket");
+
+    assert!(stop.triggered);
+    assert_eq!((stop.remainder, stop.fills.len()), (Remainder::None, 1), "{stop:?}");
+    assert!(stop.fills[0].price < oco.take_profit.price.unwrap());
+    assert_eq!((take.remainder, take.fills.len()), (Remainder::Canceled, 0));
+}
+
+#[test]
+fn canceling_a_bracket_cancels_both_legs_once() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client().with_sibling_names(Box::new(sibling));
+    let oco = exit_pair(&sim, "e-3");
+    client.place_oco(&oco, &market()).unwrap();
+
+    let canceled = client.cancel_oco(&oco, &market()).unwrap();
+    let again = class_of(client.cancel_oco(&oco, &market()));
+    let take = client.query(&oco.take_profit, &market()).unwrap().expect("the bracket");
+
+    assert_eq!(canceled.iter().map(|v| v.remainder).collect::<Vec<_>>(), [Remainder::Canceled; 2]);
+    assert_eq!(again.0, ErrorClass::Permanent, "nothing left to cancel");
+    assert_eq!(take.remainder, Remainder::Canceled);
+}

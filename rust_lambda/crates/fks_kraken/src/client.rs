@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
-    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand, OrderType,
-    Side, TimeInForce, VenueOrder, VenueTrade,
+    Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
+    OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -463,6 +463,40 @@ impl ExchangeClient for KrakenClient {
                 })
             }
             Err(err) => Err(err),
+        }
+    }
+
+    /// Kraken spot has no one-cancels-the-other (its conditional close attaches one close order
+    /// to an entry, never two): the pair is two trigger orders, a `stop-loss-limit` and the take
+    /// profit as a `take-profit-limit` at its limit price, so neither is on the book, nor holds
+    /// the coins the other needs, until its price trades. The order sync cancels the other once
+    /// one has triggered or traded. A take profit Kraken refuses takes the stop back (what the
+    /// caller records, both refused, is then what Kraken holds); a stop that cannot be taken back
+    /// leaves the outcome unknown, for the sync to settle by the legs' ids.
+    fn place_oco(
+        &mut self,
+        oco: &OcoCommand,
+        market: &MarketContext,
+    ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        let stop = self.place(&oco.stop, market)?;
+        let take = OrderCommand {
+            order_type: OrderType::TakeProfitLimit,
+            stop_price: oco.take_profit.price,
+            ..oco.take_profit.clone()
+        };
+        match self.place(&take, market) {
+            Ok(placed) => Ok(vec![stop, placed]),
+            Err(err) if err.class == ErrorClass::Retryable => Err(err),
+            Err(refused) => match self.cancel(&oco.stop, market) {
+                Ok(_) => Err(refused),
+                Err(err) => Err(ExchangeError::new(
+                    ErrorClass::Retryable,
+                    format!(
+                        "take profit refused ({}); the stop not taken back: {}",
+                        refused.message, err.message
+                    ),
+                )),
+            },
         }
     }
 

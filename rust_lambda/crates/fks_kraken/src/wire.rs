@@ -35,6 +35,10 @@ pub struct OrderView {
     pub vol_exec: Decimal,
     #[serde(default)]
     pub cl_ord_id: Option<String>,
+    /// Comma-separated flags; a trigger order whose price was reached says `stopped` (stop
+    /// loss) or `touched` (take profit).
+    #[serde(default)]
+    pub misc: String,
 }
 
 /// The part of an order's `descr` the client reads.
@@ -151,8 +155,9 @@ impl OrderView {
         trades: Vec<(String, TradeView)>,
     ) -> VenueOrder {
         let stop = self.descr.as_ref().is_some_and(|d| is_stop(&d.ordertype));
-        // Kraken does not say when a stop triggered; a stop that traded or ended did.
-        let triggered = !stop || self.vol_exec > Decimal::ZERO || self.status != "open";
+        // Kraken marks a reached trigger in `misc`; a stop that traded or ended triggered too.
+        let reached = self.misc.split(',').any(|flag| matches!(flag.trim(), "stopped" | "touched"));
+        let triggered = !stop || reached || self.vol_exec > Decimal::ZERO || self.status != "open";
         let fills = trades
             .into_iter()
             .map(|(trade_id, t)| Fill {

@@ -387,3 +387,81 @@ fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
     );
     assert_eq!(canceled.remainder, Remainder::Canceled);
 }
+
+/// The simulator's price of BTCUSDT (`GET /sim/price`), and a move of it by `change_pct`.
+fn sim_price(sim: &Simulator) -> Decimal {
+    let mut answer = ureq::get(&format!("{}/sim/price?symbol=BTCUSDT", sim.url)).call().expect("sim price");
+    let body: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+    d(body["price"].as_str().expect("a price"))
+}
+
+fn move_price(sim: &Simulator, change_pct: &str) {
+    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
+    let answer = ureq::post(&format!("{}/sim/price", sim.url))
+        .header("Content-Type", "application/json")
+        .send(&body)
+        .expect("move the sim price");
+    assert_eq!(answer.status(), 200);
+}
+
+/// A stop 2 % below the price and a take profit 4 % above, each selling 0.6 of the account's 1 BTC:
+/// were either to hold its coins before it triggers, the other could not be placed.
+fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
+    let price = sim_price(sim);
+    let trigger = (price * d("0.98")).round_dp(1);
+    let limit = (trigger * d("0.99")).round_dp(1).to_string();
+    let target = (price * d("1.04")).round_dp(1).to_string();
+    let stop = OrderCommand {
+        stop_price: Some(trigger),
+        reduce_only: true,
+        ..order(&format!("{entry}-sl"), Side::Sell, OrderType::StopLimit, "0.6", Some(&limit))
+    };
+    let take = OrderCommand {
+        reduce_only: true,
+        ..order(&format!("{entry}-tp"), Side::Sell, OrderType::Limit, "0.6", Some(&target))
+    };
+    fks_execution_core::OcoCommand { list_client_order_id: format!("{entry}-oco"), stop, take_profit: take }
+}
+
+#[test]
+fn a_stop_and_a_take_profit_are_two_trigger_orders_holding_nothing_until_one_triggers() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let oco = exit_pair(&sim, "e-1");
+
+    let placed = client.place_oco(&oco, &market()).unwrap();
+    let_the_counter_decay(3);
+    move_price(&sim, "5");
+    let take = client.query(&oco.take_profit, &market()).unwrap().expect("the take profit");
+    let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop");
+    let_the_counter_decay(3);
+    // Kraken cancels nothing itself: the order sync cancels the stop.
+    let canceled = client.cancel(&oco.stop, &market()).unwrap();
+
+    assert_eq!(placed.iter().map(|v| v.remainder).collect::<Vec<_>>(), [Remainder::Working; 2]);
+    assert_ne!(placed[0].venue_order_id, placed[1].venue_order_id, "two Kraken orders");
+    assert!(take.triggered);
+    assert_eq!((take.remainder, take.fills.len()), (Remainder::None, 1), "{take:?}");
+    assert!(take.fills[0].price >= oco.take_profit.price.unwrap());
+    assert_eq!((stop.remainder, stop.triggered), (Remainder::Working, false));
+    assert_eq!((canceled.remainder, canceled.fills.len()), (Remainder::Canceled, 0));
+}
+
+#[test]
+fn a_stop_triggering_after_the_take_profit_sold_the_coins_is_canceled_by_kraken() {
+    let Some(sim) = Simulator::start() else { return };
+    let mut client = sim.client();
+    let oco = exit_pair(&sim, "e-2");
+    client.place_oco(&oco, &market()).unwrap();
+
+    // Up through the take profit (0.6 of the 1 BTC sold), then down through the stop before any
+    // sync could cancel it: the 0.4 BTC left cannot pay for the stop's 0.6.
+    move_price(&sim, "5");
+    move_price(&sim, "-10");
+    let_the_counter_decay(3);
+    let take = client.query(&oco.take_profit, &market()).unwrap().expect("the take profit");
+    let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop");
+
+    assert_eq!(take.remainder, Remainder::None);
+    assert_eq!((stop.remainder, stop.fills.len()), (Remainder::Canceled, 0), "{stop:?}");
+}

@@ -133,8 +133,10 @@ def _placed_orders(call: CoinbaseCall) -> list[tuple[orders.Placed, dict[str, ob
     found = []
     for order in engine.orders(None, call.now_ms, open_only=False):
         placed = book.by_engine_id.get(order.order_id)
-        if placed is not None:
-            found.append((placed, orders.order_view(order, placed, engine.specs[order.symbol])))
+        # A bracket's legs are one order, listed once (by its stop leg).
+        if placed is not None and placed.order_id == order.order_id:
+            whole = orders.find(engine, placed, call.now_ms)
+            found.append((placed, orders.order_view(whole, placed, engine.specs[order.symbol])))
     return found
 
 
@@ -143,7 +145,7 @@ def _order(call: CoinbaseCall) -> object:
     if placed is None:
         raise errors.not_found()
     engine = call.app.venue.engine
-    order = engine.find(placed.symbol, placed.order_id, None, call.now_ms)
+    order = orders.find(engine, placed, call.now_ms)
     return {"order": orders.order_view(order, placed, engine.specs[placed.symbol])}
 
 

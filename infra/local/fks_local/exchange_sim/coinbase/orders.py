@@ -2,23 +2,27 @@
 
 An ``order_configuration`` names one kind: ``market_market_ioc`` (``base_size`` or ``quote_size``,
 the amount to spend fees included), ``limit_limit_gtc`` (``post_only``), ``limit_limit_fok``,
-``sor_limit_ioc`` and ``stop_limit_stop_limit_gtc`` (``stop_direction`` STOP_UP/STOP_DOWN: a sell
-that stops down and a buy that stops up are stop-losses, the other two take-profits). A
-``client_order_id`` seen before answers the order it created, without placing another (Coinbase's
-idempotent create).
+``sor_limit_ioc``, ``stop_limit_stop_limit_gtc`` (``stop_direction`` STOP_UP/STOP_DOWN: a sell
+that stops down and a buy that stops up are stop-losses, the other two take-profits) and
+``trigger_bracket_gtc`` (one order closing a position: a limit at ``limit_price`` resting as its
+take profit, a stop at ``stop_trigger_price`` that, triggered, becomes a limit 5 % beyond its
+trigger; whichever acts first ends the other). A bracket is the engine's OCO list under one
+Coinbase order: one id, one status, its fills from either leg. A ``client_order_id`` seen before
+answers the order it created, without placing another (Coinbase's idempotent create).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 from fks_local.exchange_sim.coinbase import errors
 from fks_local.exchange_sim.coinbase.products import find_product, iso, number, product_id, stable_uuid
 from fks_local.exchange_sim.engine import Engine
 from fks_local.exchange_sim.errors import BinanceError
 from fks_local.exchange_sim.markets import SymbolSpec
+from fks_local.exchange_sim.order_lists import NewOco
 from fks_local.exchange_sim.order_params import NewOrder
 from fks_local.exchange_sim.orders import Order, Trade
 
@@ -35,7 +39,16 @@ _KINDS: dict[str, tuple[str, str, str, frozenset[str]]] = {
         "GOOD_UNTIL_CANCELLED",
         frozenset({"base_size", "limit_price", "stop_price", "stop_direction"}),
     ),
+    "trigger_bracket_gtc": (
+        "BRACKET",
+        "GTC",
+        "GOOD_UNTIL_CANCELLED",
+        frozenset({"base_size", "limit_price", "stop_trigger_price"}),
+    ),
 }
+BRACKET = "trigger_bracket_gtc"
+# A triggered bracket stop becomes a limit this far beyond its trigger (5 %, Coinbase's rule).
+BRACKET_STOP_SLIPPAGE = Decimal("0.05")
 _STATUSES = {
     "NEW": "OPEN",
     "PARTIALLY_FILLED": "OPEN",
@@ -57,6 +70,8 @@ class Placed:
     client_order_id: str
     kind: str
     configuration: Json
+    # A bracket's engine orders, stop leg first (``order_id`` is its stop leg); empty otherwise.
+    legs: tuple[int, ...] = ()
 
     @property
     def size_in_quote(self) -> bool:
@@ -72,7 +87,8 @@ class OrderBook:
 
     def add(self, placed: Placed) -> None:
         self.by_uuid[placed.uuid] = placed
-        self.by_engine_id[placed.order_id] = placed
+        for engine_id in placed.legs or (placed.order_id,):
+            self.by_engine_id[engine_id] = placed
         self.by_client_id[placed.client_order_id] = placed
 
 
@@ -94,6 +110,35 @@ def _engine_type(side: str, direction: object) -> str:
         raise errors.invalid_argument("stop_direction must be STOP_DIRECTION_STOP_UP or STOP_DIRECTION_STOP_DOWN")
     stops_loss = (side == "SELL") == (direction == "STOP_DIRECTION_STOP_DOWN")
     return "STOP_LOSS_LIMIT" if stops_loss else "TAKE_PROFIT_LIMIT"
+
+
+def _bracket(request: NewOrder) -> NewOco:
+    """A bracket as the engine's OCO: the take profit rests as a limit maker, the stop waits."""
+    trigger = request.stop_price
+    assert trigger is not None  # parse_create requires it
+    sell = request.side == "SELL"
+    tick = request.spec.tick
+    beyond = trigger * (1 - BRACKET_STOP_SLIPPAGE if sell else 1 + BRACKET_STOP_SLIPPAGE)
+    limit = (beyond / tick).to_integral_value(ROUND_FLOOR if sell else ROUND_CEILING) * tick
+    take = replace(request, type="LIMIT_MAKER", client_order_id=None)
+    stop = replace(request, type="STOP_LOSS_LIMIT", price=limit, stop_price=trigger, client_order_id=None)
+    above, below = (take, stop) if sell else (stop, take)
+    return NewOco(above=above, below=below, list_client_order_id=None, resp_type="FULL")
+
+
+def _trigger(engine_type: str, side: str, fields: Mapping[str, object]) -> tuple[str, Decimal | None]:
+    """The engine's type and the trigger price of a stop (``stop_price``) or bracket (``stop_trigger_price``)."""
+    if engine_type == "STOP_LIMIT":
+        stop = _decimal(fields, "stop_price")
+        if stop is None:
+            raise errors.invalid_argument("stop_price is required")
+        return _engine_type(side, fields.get("stop_direction")), stop
+    if engine_type == "BRACKET":
+        stop = _decimal(fields, "stop_trigger_price")
+        if stop is None:
+            raise errors.invalid_argument("stop_trigger_price is required")
+        return engine_type, stop
+    return engine_type, None
 
 
 def parse_create(body: Mapping[str, object], specs: Mapping[str, SymbolSpec]) -> tuple[NewOrder, str, Json]:
@@ -122,13 +167,10 @@ def parse_create(body: Mapping[str, object], specs: Mapping[str, SymbolSpec]) ->
     base, quote = _decimal(fields, "base_size"), _decimal(fields, "quote_size")
     if (base is None) == (quote is None):
         raise errors.invalid_argument(f"{kind} needs exactly one of base_size and quote_size")
-    limit, stop = _decimal(fields, "limit_price"), _decimal(fields, "stop_price")
+    limit = _decimal(fields, "limit_price")
     if engine_type != "MARKET" and limit is None:
         raise errors.invalid_argument("limit_price is required")
-    if engine_type == "STOP_LIMIT":
-        if stop is None:
-            raise errors.invalid_argument("stop_price is required")
-        engine_type = _engine_type(str(side), fields.get("stop_direction"))
+    engine_type, stop = _trigger(engine_type, str(side), fields)
     if fields.get("post_only") is True:
         engine_type = "LIMIT_MAKER"
     request = NewOrder(
@@ -153,15 +195,20 @@ def create(engine: Engine, book: OrderBook, body: Mapping[str, object], now_ms: 
         with engine.lock:  # one order per client_order_id, however many deliveries race
             known = book.by_client_id.get(str(request.client_order_id))
             if known is None:
-                order = engine.place(request, now_ms)
-                assert order is not None
+                if request.type == "BRACKET":
+                    legs = engine.place_oco(_bracket(request), now_ms).orders
+                else:
+                    order = engine.place(request, now_ms)
+                    assert order is not None
+                    legs = [order]
                 known = Placed(
-                    order.order_id,
-                    order.symbol,
-                    stable_uuid("order", order.order_id),
+                    legs[0].order_id,
+                    legs[0].symbol,
+                    stable_uuid("order", legs[0].order_id),
                     str(request.client_order_id),
                     kind,
                     configuration,
+                    tuple(leg.order_id for leg in legs) if len(legs) > 1 else (),
                 )
                 book.add(known)
     except errors.OrderFailure as failure:
@@ -172,7 +219,7 @@ def create(engine: Engine, book: OrderBook, body: Mapping[str, object], now_ms: 
         if isinstance(translated, errors.CoinbaseError):
             raise translated from None
         return _failed(translated, configuration)
-    order = engine.find(known.symbol, known.order_id, None, now_ms)
+    order = find(engine, known, now_ms)
     return {
         "success": True,
         "failure_reason": "UNKNOWN_FAILURE_REASON",
@@ -211,7 +258,7 @@ def cancel(engine: Engine, book: OrderBook, order_ids: object, now_ms: int) -> J
         reason = "UNKNOWN_CANCEL_ORDER"
         if placed is not None:
             try:
-                order = engine.find(placed.symbol, placed.order_id, None, now_ms)
+                order = find(engine, placed, now_ms)
                 if order.is_open:
                     engine.cancel(order.symbol, order.order_id, None, now_ms)
                     reason = ""
@@ -223,6 +270,29 @@ def cancel(engine: Engine, book: OrderBook, order_ids: object, now_ms: int) -> J
             {"success": not reason, "failure_reason": reason or "UNKNOWN_CANCEL_FAILURE_REASON", "order_id": order_id}
         )
     return {"results": results}
+
+
+def find(engine: Engine, placed: Placed, now_ms: int) -> Order:
+    """The engine's order behind ``placed``; a bracket's legs as one order (its stop leg's ids)."""
+    order = engine.find(placed.symbol, placed.order_id, None, now_ms)
+    if not placed.legs:
+        return order
+    legs = [engine.find(placed.symbol, leg, None, now_ms) for leg in placed.legs]
+    if any(leg.status == "FILLED" for leg in legs):
+        status = "FILLED"
+    elif any(leg.is_open for leg in legs):
+        status = "NEW"
+    else:
+        status = "CANCELED"
+    return replace(
+        order,
+        status=status,
+        executed_qty=sum((leg.executed_qty for leg in legs), Decimal(0)),
+        cumulative_quote_qty=sum((leg.cumulative_quote_qty for leg in legs), Decimal(0)),
+        locked=sum((leg.locked for leg in legs), Decimal(0)),
+        fills=[trade for leg in legs for trade in leg.fills],
+        update_time=max(leg.update_time for leg in legs),
+    )
 
 
 def order_view(order: Order, placed: Placed, spec: SymbolSpec) -> Json:
@@ -252,7 +322,7 @@ def order_view(order: Order, placed: Placed, spec: SymbolSpec) -> Json:
         "size_inclusive_of_fees": False,
         "total_value_after_fees": number(value + fees if order.side == "BUY" else value - fees),
         "trigger_status": ("STOP_TRIGGERED" if order.is_working else "STOP_PENDING") if stop else "INVALID_ORDER_TYPE",
-        "order_type": "STOP_LIMIT" if stop else _ORDER_TYPES[order.type],
+        "order_type": "BRACKET" if placed.legs else "STOP_LIMIT" if stop else _ORDER_TYPES[order.type],
         "reject_reason": "",
         "settled": not order.is_open,
         "product_type": "SPOT",

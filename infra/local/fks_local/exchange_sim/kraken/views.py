@@ -58,6 +58,13 @@ def description(order: Order, spec: SymbolSpec) -> Json:
     }
 
 
+def _misc(order: Order) -> str:
+    """Kraken's word for a trigger order whose price was reached: ``stopped`` or ``touched``."""
+    if order.type not in STOP_TYPES or not order.is_working:
+        return ""
+    return "stopped" if order.type.startswith("STOP_LOSS") else "touched"
+
+
 def order_view(order: Order, spec: SymbolSpec, *, client_id: str | None, userref: int, trades: bool) -> Json:
     fee = sum((t.commission for t in order.fills), Decimal(0))
     average = order.cumulative_quote_qty / order.executed_qty if order.executed_qty else Decimal(0)
@@ -76,7 +83,7 @@ def order_view(order: Order, spec: SymbolSpec, *, client_id: str | None, userref
         "price": price(spec, average),
         "stopprice": price(spec, order.stop_price),
         "limitprice": price(spec, order.price),
-        "misc": "",
+        "misc": _misc(order),
         # Fees in the quote currency ("fciq"), Kraken's default for spot.
         "oflags": "fciq,post" if order.type == "LIMIT_MAKER" else "fciq",
     }

@@ -316,15 +316,28 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         Ok(Some(report))
     }
 
-    /// The other leg of every exit pair whose leg filled in this sync, canceled if it still
-    /// works (a venue without native OCO, the paper venue; Binance expires it itself).
+    /// The other leg of every exit pair whose leg filled or triggered in this sync, canceled if
+    /// it still works: the one-cancels-the-other of a venue without it (Kraken, the paper
+    /// venue). Binance and a Coinbase bracket end the other leg themselves, and this sync has
+    /// already stored that (every working order is read and committed before this runs), so
+    /// nothing is sent for them.
+    ///
+    /// Safe however often and however concurrently it runs: the cancel is by the sibling's
+    /// client order id and goes through [`Handler::cancel`], whose conditional writes let one
+    /// invocation cancel and make a second a no-op (it finds the order pending-cancel or
+    /// canceled, or the venue answers that no such order is open and the query stores what it
+    /// became). Between the fill and the cancel the sibling can still trigger; on a spot venue
+    /// it then cannot sell coins the first leg already sold (Kraken cancels a triggered order
+    /// the account cannot pay for), so the position is not sold twice unless the account holds
+    /// more of the asset than the position.
     fn cancel_orphaned_siblings(
         &mut self,
         reports: &[ExecutionReport],
         now_ms: u64,
     ) -> Result<Vec<ExecutionReport>, Failure> {
         let mut canceled = Vec::new();
-        for filled in reports.iter().filter(|r| r.status == OrderStatus::Filled) {
+        let acted = |r: &&ExecutionReport| matches!(r.status, OrderStatus::Filled | OrderStatus::Triggered);
+        for filled in reports.iter().filter(acted) {
             let Some(sibling) = exits::sibling_of(&filled.client_order_id) else { continue };
             let open =
                 self.store.load_order(&sibling)?.and_then(|s| s.report).is_some_and(|r| r.status.is_open());
