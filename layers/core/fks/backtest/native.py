@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,7 +19,9 @@ from fks.backtest.config import BacktestConfig
 from fks.backtest.fills import TAKE_PROFIT, Fills
 from fks.backtest.result import ExactTrades, TradeLog
 from fks.strategies.candles import Candles, FloatArray
-from fks_execution import Simulation, simulate
+
+if TYPE_CHECKING:
+    from fks_execution import Simulation
 
 
 def core_config(config: BacktestConfig) -> str:
@@ -45,6 +48,10 @@ def core_config(config: BacktestConfig) -> str:
 
 def run_bar_loop(candles: Candles, targets: FloatArray, config: BacktestConfig) -> tuple[TradeLog, FloatArray]:
     """The trades and the equity at each close for ``targets`` (wanted after each bar's close)."""
+    # Imported here: only the functions that run backtests carry the bindings' layer, and the
+    # others import fks.backtest for its configuration and request models.
+    from fks_execution import simulate
+
     equity = np.empty(len(candles), dtype=np.float64)
     simulation = simulate(
         candles.open,
