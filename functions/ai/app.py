@@ -102,6 +102,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             notes=NoteStore(bucket),
             signals=SignalHistory(env.require(env.SIGNALS_TABLE)),
             backtests=ResultStore(bucket, "backtests"),
+            optimizations=ResultStore(bucket, "optimizations"),
             candles=wiring.candle_series(),
         )
         result = rebuild_index(IndexStore(bucket), sources, PackagedTextEmbedder(), _now_ms())

@@ -45,7 +45,10 @@ def built(stack: StackHandle) -> dict[str, Any]:
     build again."""
     for note in NOTES:
         assert stack.api("POST", "/ai/notes", scope="trade", json=note).status_code == 200
-    notes_build = invoke(stack, "AiFunction", BUILD)
+    notes_build = invoke(stack, "AiFunction", BUILD)  # the notes, and every strategy's documentation
+    types = stack.api("GET", "/strategy-types", scope="read")
+    assert types.status_code == 200, types.text
+    built_in = {e["name"]: e for e in types.json()["strategy_types"] if e["source"] == "built_in"}
     market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h"}
     backtest = stack.api("POST", "/backtests", scope="read", json={
         **market, "start_ms": START, "end_ms": START + 12 * DAY, "strategy": "sma_cross",
@@ -60,6 +63,7 @@ def built(stack: StackHandle) -> dict[str, Any]:
         "signals": signal_ids,
         "backtest": backtest.json()["id"],
         "notes_build": notes_build,
+        "built_in": built_in,
         "build": invoke(stack, "AiFunction", BUILD),
     }
 
@@ -110,10 +114,13 @@ def test_a_search_needs_exactly_one_query(stack: StackHandle) -> None:
 
 
 def test_the_build_indexes_the_notes_and_the_signals_with_their_market_state(built: dict[str, Any]) -> None:
-    assert built["notes_build"]["embedded"] == len(NOTES)
+    # Every strategy the function can run; the built-ins at least (plugins come in its AI layer in AWS).
+    strategies = built["notes_build"]["by_kind"]["strategy"]
+    assert strategies >= len(built["built_in"])
+    assert built["notes_build"]["embedded"] == len(NOTES) + strategies
     result = built["build"]
-    assert result["embedded"] == len(SIGNAL_BARS) + 1  # and the backtest
-    assert result["documents"] == len(NOTES) + len(SIGNAL_BARS) + 1
+    assert result["embedded"] == len(SIGNAL_BARS) + 1  # and the backtest; the documentation had not changed
+    assert result["documents"] == len(NOTES) + strategies + len(SIGNAL_BARS) + 1
 
 
 def test_a_text_search_finds_the_note_about_it_first(stack: StackHandle, built: dict[str, Any]) -> None:
@@ -163,7 +170,7 @@ def test_a_second_build_embeds_only_what_changed(stack: StackHandle, built: dict
     assert stack.api("POST", "/ai/notes", scope="trade", json={"text": "weekend liquidity is thin"}).status_code == 200
     again = invoke(stack, "AiFunction", BUILD)
     assert again["embedded"] == 1
-    assert again["documents"] == len(NOTES) + len(SIGNAL_BARS) + 2
+    assert again["documents"] == len(NOTES) + again["by_kind"]["strategy"] + len(SIGNAL_BARS) + 2
     # Three builds with changes so far: the newest and the one it replaced are kept.
     listed = stack.clients("s3").list_objects_v2(Bucket=stack.output("DataBucketName"), Prefix="ai/index/")
     folders = {item["Key"].split("/")[2] for item in listed["Contents"] if item["Key"].count("/") == 3}
@@ -208,3 +215,14 @@ def test_a_text_search_finds_the_backtest_report(stack: StackHandle, built: dict
     assert found["backtest_id"] == built["backtest"]
     assert found["strategy"] == "sma_cross"
     assert "total_return" in found["text"]
+
+
+def test_a_text_search_finds_a_strategys_documentation(stack: StackHandle, built: dict[str, Any]) -> None:
+    for name in ("donchian_breakout", "regime_gate"):
+        documented = built["built_in"][name]
+        query = {"text": f"strategy {name}: {documented['description']}", "kinds": ["strategy"]}
+        reply = stack.api("POST", "/ai/search", scope="read", json=query)
+        assert reply.status_code == 200, reply.text
+        top = reply.json()["results"][0]
+        assert (top["strategy"], top["source"]) == (name, "built-in")
+        assert top["parameters"] == [p["name"] for p in documented["parameters"]]

@@ -88,3 +88,25 @@ def test_the_same_note_text_and_tags_is_the_same_note() -> None:
 
     assert note_id_for("x", ("b", "a")) == note_id_for("x", ("a", "b"))
     assert note_id_for("x", ()) != note_id_for("y", ())
+
+
+def test_a_strategys_documentation_and_a_finished_optimisation_are_documents() -> None:
+    from fks.ai.documents import optimization_document, strategy_document
+    from fks.strategies.registry import get_strategy
+
+    gate = strategy_document(get_strategy("regime_gate"), "built-in", 1)
+    assert gate.doc_id == "strategy:regime_gate"
+    assert gate.text.startswith(f"strategy regime_gate: {get_strategy('regime_gate').description}")
+    assert "long_in (choice, default trending_up, one of trending_up" in gate.text
+    assert gate.fields["parameters"] == [p.name for p in get_strategy("regime_gate").parameters]
+    assert gate.version == strategy_document(get_strategy("regime_gate"), "built-in", 2).version  # unchanged docs
+
+    summary = {"id": "o1", "strategy": "sma_cross", "symbol": "BTC/USDT", "timeframe": "1h", "method": "grid",
+               "objective": "sharpe", "stored_at": 5}  # fmt: skip
+    assert optimization_document({**summary, "best": None}) is None  # still running: nothing to say yet
+    done = optimization_document({**summary, "best": {"params": {"fast": 10, "slow": 50}, "score": 1.2}})
+    assert done is not None
+    assert (
+        done.text
+        == "optimisation of sma_cross BTC/USDT 1h by grid search for sharpe: best score 1.2 at fast 10, slow 50"
+    )

@@ -33,6 +33,7 @@ class Sources:
     notes: NoteStore
     signals: SignalHistory
     backtests: ResultStore
+    optimizations: ResultStore
     candles: CandleSeriesReader
 
 
@@ -95,12 +96,14 @@ def rebuild_index(store: IndexStore, source: Sources, embedder: Embedder, now_ms
         *sources.note_documents(source.notes, marks.get("notes")),
         *sources.signal_documents(source.signals, marks.get("signals"), now_ms),
         *sources.backtest_documents(source.backtests, marks.get("backtests")),
+        *sources.optimization_documents(source.optimizations, marks.get("optimizations")),
+        *sources.strategy_documents(now_ms),
     ]
     unique = {d.doc_id: d for d in candidates}
     changed = [d for d in unique.values() if not index.is_current(d)]
     if changed:
         index.upsert(changed, embedder.embed([d.text for d in changed]), market_vectors(changed, source.candles))
-    index.watermarks = {"notes": now_ms, "signals": now_ms, "backtests": now_ms}
+    index.watermarks = {name: now_ms for name in ("notes", "signals", "backtests", "optimizations")}
     index.built_ms = now_ms
     if changed or build is None:
         replaced, build = build, f"{now_ms:013d}"
@@ -108,6 +111,7 @@ def rebuild_index(store: IndexStore, source: Sources, embedder: Embedder, now_ms
     return {
         "build": build,
         "documents": len(index),
+        "by_kind": index.counts_by_kind(),
         "embedded": len(changed),
         "read": len(unique),
         "seconds": round(time.perf_counter() - started, 3),

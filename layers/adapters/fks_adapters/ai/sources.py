@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fks.ai.documents import Document, backtest_document, note_document, signal_document
+from fks.ai.documents import (
+    Document,
+    backtest_document,
+    note_document,
+    optimization_document,
+    signal_document,
+    strategy_document,
+)
+from fks.strategies.registry import get_strategy, is_plugin, plugin_module, strategy_names
 from fks_adapters.ai.store import NoteStore
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.results import ResultStore
@@ -43,15 +51,35 @@ def note_documents(notes: NoteStore, since_ms: int | None) -> list[Document]:
     return [note_document(note) for note in notes.changed_since(start)]
 
 
-def backtest_documents(results: ResultStore, since_ms: int | None) -> list[Document]:
-    """Backtests stored since the watermark: the summaries list newest first, so reading stops at
+def _recent_summaries(results: ResultStore, since_ms: int | None) -> list[dict[str, Any]]:
+    """Result summaries stored since the watermark: they list newest first, so reading stops at
     the first older one."""
     start = 0 if since_ms is None else since_ms - CLOCK_MARGIN_MS
-    documents: list[Document] = []
+    found: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
         page, cursor = results.list_recent(_PAGE, cursor)
-        fresh: list[dict[str, Any]] = [s for s in page if int(s.get("stored_at", 0)) >= start]
-        documents.extend(backtest_document(s) for s in fresh if "metrics" in s)  # a running optimisation has none
+        fresh = [s for s in page if int(s.get("stored_at", 0)) >= start]
+        found.extend(fresh)
         if cursor is None or len(fresh) < len(page):
-            return documents
+            return found
+
+
+def backtest_documents(results: ResultStore, since_ms: int | None) -> list[Document]:
+    return [backtest_document(s) for s in _recent_summaries(results, since_ms) if "metrics" in s]
+
+
+def optimization_documents(results: ResultStore, since_ms: int | None) -> list[Document]:
+    """Finished optimisations (a running one is listed without its best cell, and left for later)."""
+    return [d for d in map(optimization_document, _recent_summaries(results, since_ms)) if d is not None]
+
+
+def strategy_documents(now_ms: int) -> list[Document]:
+    """Every strategy this function can run, built-in or plugin, read again at each build (a
+    dozen texts): only one whose documentation changed is embedded again."""
+    return [
+        strategy_document(
+            get_strategy(name), plugin_module(name) or "plugin" if is_plugin(name) else "built-in", now_ms
+        )
+        for name in strategy_names()
+    ]

@@ -1,4 +1,5 @@
-"""What the retrieval index holds: operator notes, signals with their outcome, backtest reports.
+"""What the retrieval index holds: operator notes, signals with their outcome, backtest and
+optimisation reports, and each strategy's documentation (built-ins and plugins).
 
 A document is text to embed (what a person searching would type about it) plus the fields a
 search answers with. A signal also carries the market state of its bar, so "markets like now"
@@ -9,16 +10,22 @@ which is how an incremental build knows to re-embed it.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fks.strategies.base import Strategy
 
 
 class DocumentKind(StrEnum):
     NOTE = "note"
     SIGNAL = "signal"
     BACKTEST = "backtest"
+    OPTIMIZATION = "optimization"
+    STRATEGY = "strategy"
 
 
 @dataclass(frozen=True)
@@ -91,3 +98,45 @@ def backtest_document(summary: dict[str, Any]) -> Document:
     market: dict[str, Any] = {k: summary[k] for k in ("strategy", "symbol", "timeframe") if k in summary}
     fields: dict[str, Any] = {"backtest_id": summary["id"], **market}
     return Document(f"backtest:{summary['id']}", DocumentKind.BACKTEST, text, int(summary.get("stored_at", 0)), fields)
+
+
+def optimization_document(summary: dict[str, Any]) -> Document | None:
+    """A finished optimisation from its stored summary (``optimizations/index/``): what was searched
+    and the best cell found; None while it runs (it has no best yet)."""
+    best = summary.get("best")
+    if not isinstance(best, dict):
+        return None
+    subject = " ".join(str(summary[k]) for k in ("strategy", "symbol", "exchange", "timeframe") if summary.get(k))
+    params = ", ".join(f"{name} {value}" for name, value in sorted((best.get("params") or {}).items()))
+    text = (
+        f"optimisation of {subject} by {summary.get('method')} search for {summary.get('objective')}: "
+        f"best score {best.get('score')} at {params}"
+    )
+    fields: dict[str, Any] = {
+        "optimization_id": summary["id"],
+        **{k: summary[k] for k in ("strategy", "symbol", "timeframe", "method", "objective") if k in summary},
+        "best": best,
+    }
+    created = int(summary.get("stored_at", 0))
+    return Document(f"optimization:{summary['id']}", DocumentKind.OPTIMIZATION, text, created, fields)
+
+
+def strategy_document(strategy: Strategy, source: str, now_ms: int) -> Document:
+    """A strategy's documentation as its code states it: the description, the class's docstring
+    and each parameter with its type, default, bounds and description. ``source`` says where it
+    comes from ("built-in", or the plugin's module)."""
+    own = type(strategy).__dict__.get("__doc__")  # its own docstring, not one inherited from Strategy
+    doc = inspect.cleandoc(own) if isinstance(own, str) else ""
+    described = []
+    for p in strategy.parameters:
+        bounds = "" if p.min is None and p.max is None else f", {p.min} to {p.max}"
+        choices = f", one of {', '.join(map(str, p.choices))}" if p.choices else ""
+        described.append(f"{p.name} ({p.type}, default {p.default}{bounds}{choices}): {p.description}")
+    text = f"strategy {strategy.name}: {strategy.description}"
+    if doc and doc != strategy.description:
+        text += f"\n{doc}"
+    if described:
+        text += "\nParameters: " + "; ".join(described)
+    fields = {"strategy": strategy.name, "source": source, "parameters": [p.name for p in strategy.parameters]}
+    # The version covers the text and fields only: documentation that did not change is not re-embedded.
+    return Document(f"strategy:{strategy.name}", DocumentKind.STRATEGY, text, now_ms, fields)

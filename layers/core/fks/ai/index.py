@@ -60,6 +60,13 @@ class RetrievalIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def counts_by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for entry in self.entries.values():
+            kind = entry["summary"]["kind"]
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
     def is_current(self, document: Document) -> bool:
         entry = self.entries.get(document.doc_id)
         return entry is not None and entry["version"] == document.version
