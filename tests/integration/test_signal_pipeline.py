@@ -45,7 +45,7 @@ def test_auto_signal_runs_every_state_fills_and_books_the_portfolio(markets: Sta
 
     assert result["status"] == "SUCCEEDED", result
     states = entered_states(markets, result["executionArn"])
-    for state in ("ValidateSignal", "RiskCheck", "ExecuteOrder", "RecordFill", "UpdatePortfolio", "RecordOutcome"):
+    for state in ("ValidateSignal", "RiskCheck", "ExecuteOrder", "UpdatePortfolio", "RecordOutcome"):
         assert state in states
     record = signal_record(markets, signal["signal_id"])
     assert record["status"] == "completed"

@@ -87,7 +87,7 @@ def test_candles_to_signal_to_fill_to_portfolio(local_stack: StackHandle, aws_en
     path = [step["state"] for step in local_stack.api("GET", f"/signals/{signal_id}").json()["execution"]["states"]]
     assert path[:3] == ["ValidateSignal", "RiskCheck", "NeedsApproval"]
     assert path[-4:] == ["RecordOutcome", "Notify", "Finish", "Done"]
-    assert {"ExecuteOrder", "RecordFill", "UpdatePortfolio"} <= set(path)
+    assert {"ExecuteOrder", "UpdatePortfolio"} <= set(path)
     report = record["report"]
     assert report["status"] == "filled"
     assert Decimal(report["filled_qty"]) == Decimal("0.002")

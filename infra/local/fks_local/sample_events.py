@@ -43,7 +43,6 @@ from fks.pipeline.task_inputs import (
     ApprovalRequestInput,
     NotifyInput,
     PipelineOutcome,
-    RecordFillInput,
     RecordOutcomeInput,
     RiskCheckInput,
     UpdatePortfolioInput,
@@ -654,7 +653,6 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
             ApprovalRequestInput,
         ),
         SampleEvent("ExecuteOrderFunction", None, ORDER.model_dump(mode="json", exclude_none=True), OrderCommand),
-        _state("RecordFillFunction", RecordFillInput(signal_id=SIGNAL_ID, report=EXECUTION_REPORT)),
         _state(
             "UpdatePortfolioFunction",
             UpdatePortfolioInput(signal_id=SIGNAL_ID, signal=SIGNAL, report=EXECUTION_REPORT),

@@ -10,7 +10,6 @@ from fks.errors import BadRequest
 from fks.pipeline.task_inputs import (
     ApprovalRequestInput,
     NotifyInput,
-    RecordFillInput,
     RiskCheckInput,
     UpdatePortfolioInput,
     parse_task_input,
@@ -31,8 +30,10 @@ def test_a_missing_task_token_is_a_bad_request_naming_it() -> None:
 
 
 def test_a_report_that_is_not_an_object_is_refused() -> None:
-    with pytest.raises(BadRequest, match="invalid RecordFill input: report"):
-        parse_task_input(RecordFillInput, {"signal_id": "sig-1", "report": "filled"}, "RecordFill")
+    with pytest.raises(BadRequest, match="invalid UpdatePortfolio input: report"):
+        parse_task_input(
+            UpdatePortfolioInput, {"signal_id": "sig-1", "signal": SIGNAL, "report": "filled"}, "UpdatePortfolio"
+        )
 
 
 def test_a_field_the_state_machine_never_sends_is_refused() -> None:

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from fks.errors import BadRequest
 from fks.pipeline.outcomes import SignalStatus
-from fks.pipeline.task_inputs import RecordFillInput, RecordOutcomeInput, parse_task_input
-from fks.pipeline.task_outputs import FillRecorded, OutcomeRecorded, PortfolioUpdated, RiskResult
+from fks.pipeline.task_inputs import RecordOutcomeInput, UpdatePortfolioInput, parse_task_input
+from fks.pipeline.task_outputs import OutcomeRecorded, PortfolioUpdated, RiskResult
 
 PINNED = Path(__file__).parents[3] / "rust_lambda/crates/fks_execution_core/tests/fixtures/execution_report.json"
 
@@ -25,8 +25,22 @@ def _report() -> dict[str, Any]:
     return report
 
 
-def test_record_fill_reads_the_engines_report_as_decimals() -> None:
-    task = parse_task_input(RecordFillInput, {"signal_id": "sig-42", "report": _report()}, "RecordFill")
+def _booking(report: dict[str, Any]) -> dict[str, Any]:
+    signal = {
+        "signal_id": "sig-42",
+        "strategy_id": "s1",
+        "exchange": "binance",
+        "symbol": "BTC/USDT",
+        "side": "buy",
+        "quantity": "0.01",
+        "timeframe": "1m",
+        "bar_time": 1_767_225_600_000,
+    }
+    return {"signal_id": "sig-42", "signal": signal, "report": report}
+
+
+def test_update_portfolio_reads_the_engines_report_as_decimals() -> None:
+    task = parse_task_input(UpdatePortfolioInput, _booking(_report()), "UpdatePortfolio")
 
     assert task.report.filled_qty == Decimal("0.01000")
     assert task.report.fills[0].price == Decimal("64990.00")
@@ -37,7 +51,7 @@ def test_a_report_without_its_filled_quantity_names_the_path() -> None:
     del report["filled_qty"]
 
     with pytest.raises(BadRequest, match=r"report\.filled_qty: Field required"):
-        parse_task_input(RecordFillInput, {"signal_id": "sig-42", "report": report}, "RecordFill")
+        parse_task_input(UpdatePortfolioInput, _booking(report), "UpdatePortfolio")
 
 
 def test_an_outcome_with_a_caught_error_parses() -> None:
@@ -57,11 +71,25 @@ def test_an_unknown_outcome_status_is_a_bad_request_naming_it() -> None:
 
 
 def test_state_results_are_the_json_the_state_machine_reads() -> None:
-    fill = FillRecorded(status=SignalStatus.FILLED, order_status="filled", filled_qty=Decimal("0.01000"))
-    portfolio = PortfolioUpdated(account="a", fills_booked=1, equity=Decimal("10000.50"), cash=Decimal("9350.00"))
+    portfolio = PortfolioUpdated(
+        status=SignalStatus.FILLED,
+        order_status="filled",
+        filled_qty=Decimal("0.01000"),
+        account="a",
+        fills_booked=1,
+        equity=Decimal("10000.50"),
+        cash=Decimal("9350.00"),
+    )
 
-    assert fill.state_result() == {"status": "filled", "order_status": "filled", "filled_qty": "0.01000"}
-    assert portfolio.state_result()["equity"] == "10000.50"
+    assert portfolio.state_result() == {
+        "status": "filled",
+        "order_status": "filled",
+        "filled_qty": "0.01000",
+        "account": "a",
+        "fills_booked": 1,
+        "equity": "10000.50",
+        "cash": "9350.00",
+    }
     assert OutcomeRecorded(signal_id="s", status=SignalStatus.FAILED).state_result() == {
         "signal_id": "s",
         "status": "failed",

@@ -36,14 +36,8 @@ class ApprovalRequestInput(_TaskInput):
     approval_window_s: int | None = Field(default=None, ge=0)
 
 
-class RecordFillInput(_TaskInput):
-    """RecordFill: the execution report of execute_order."""
-
-    report: ExecutionReport
-
-
 class UpdatePortfolioInput(_TaskInput):
-    """UpdatePortfolio: the validated signal (its strategy owns the fills) and the execution report."""
+    """UpdatePortfolio: the validated signal (its strategy owns the fills) and execute_order's report."""
 
     signal: Signal
     report: ExecutionReport

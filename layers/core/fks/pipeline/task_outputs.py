@@ -49,17 +49,12 @@ class ApprovalRequested(_Output):
     waiting: Literal[True] = True
 
 
-class FillRecorded(_Output):
-    """RecordFill -> ``$.fill``."""
+class PortfolioUpdated(_Output):
+    """UpdatePortfolio -> ``$.portfolio``: what the signal's record took, and what the portfolio booked."""
 
     status: SignalStatus  # filled, or placed: resting unfilled
     order_status: OrderStatus
     filled_qty: Decimal
-
-
-class PortfolioUpdated(_Output):
-    """UpdatePortfolio -> ``$.portfolio``."""
-
     account: str
     fills_booked: int
     equity: Decimal

@@ -33,9 +33,8 @@ const DIAGRAMS = {
     Route --> SendToNinjaTrader: futures
     Route --> ExecuteOrder: spot
     SendToNinjaTrader --> RecordOutcome: routed
-    ExecuteOrder --> RecordFill: accepted or filled
+    ExecuteOrder --> UpdatePortfolio: accepted or filled (the report into the signal and the portfolio)
     ExecuteOrder --> RecordOutcome: refused by the engine or the exchange
-    RecordFill --> UpdatePortfolio
     UpdatePortfolio --> RecordOutcome: completed
     RecordOutcome --> Notify
     Notify --> [*]`,
