@@ -16,12 +16,19 @@ both medians side by side: a before/after that a busy machine does not skew.
 The figures are the import alone (Lambda's own init before it, about 85 ms for Python 3.12 by
 published measurements, comes on top) on this machine, which is usually busier than Lambda's;
 the ``x boto3`` column divides by ``import boto3`` measured in the same run, which a busy machine
-slows as much, so it compares runs made under different loads.
+slows as much, so it compares runs made under different loads. Each import runs with the
+function's literal environment variables from the template (Globals and its own), as Lambda sets
+them before init: some change what an import does (``PYDANTIC_DISABLE_PLUGINS``).
+
+Two yardsticks head the table: ``import boto3`` alone, and the floor every validated API function
+pays before any FKS code, Powertools' REST resolver with its OpenAPI validation and pydantic
+(``aws_lambda_powertools.event_handler.openapi.params``, from the deps layer).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -35,6 +42,7 @@ from samtranslator.yaml_helper import yaml_parse  # noqa: E402
 from sizes import PANDAS_LAYER_MIB, function_sizes  # noqa: E402
 
 API_TARGET_MS = 150
+POWERTOOLS_FLOOR_MODULE = "aws_lambda_powertools.event_handler.openapi.params"
 
 
 def api_functions(build_dir: Path) -> set[str]:
@@ -48,11 +56,33 @@ def api_functions(build_dir: Path) -> set[str]:
     return found
 
 
-def cold_import_ms(python: str, module: str, paths: list[Path], runs: int) -> float | None:
+def function_environments(build_dir: Path) -> dict[str, dict[str, str]]:
+    """Per function, the environment variables the template gives it as literals (a !Ref or
+    !GetAtt names a deployed resource: left out)."""
+    template = yaml_parse((build_dir / "template.yaml").read_text())
+    variables = (((template.get("Globals") or {}).get("Function") or {}).get("Environment") or {}).get("Variables")
+    common = _literals(variables or {})
+    found = {}
+    for name, resource in template["Resources"].items():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            own = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables") or {}
+            found[name] = {**common, **_literals(own)}
+    return found
+
+
+def _literals(variables: dict[str, object]) -> dict[str, str]:
+    return {k: str(v) for k, v in variables.items() if isinstance(v, str | int | float | bool)}
+
+
+def cold_import_ms(
+    python: str, module: str, paths: list[Path], runs: int, environment: dict[str, str] | None = None
+) -> float | None:
     probe = PROBE.format(paths=[str(p.resolve()) for p in paths], module=module)
+    # What Lambda's process has: the function's variables, not this shell's.
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **(environment or {})}
     times: list[float] = []
     for _ in range(runs):
-        answer = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, check=False)
+        answer = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, check=False, env=env)
         if answer.returncode != 0:
             return None
         times.append(float(answer.stdout.strip()))
@@ -67,15 +97,15 @@ def python312() -> str:
     return str(Path(folder) / "python3.12") if found.returncode == 0 and folder else "python3.12"
 
 
-def interleaved_ms(python: str, specs: list[tuple[str, list[Path]]], runs: int) -> list[float | None]:
-    """Median cold import of each (module, paths), the specs timed in turn run after run."""
+def interleaved_ms(python: str, specs: list[tuple[str, list[Path], dict[str, str]]], runs: int) -> list[float | None]:
+    """Median cold import of each (module, paths, environment), the specs timed in turn run after run."""
     times: list[list[float]] = [[] for _ in specs]
     failed = [False for _ in specs]
     for _ in range(runs):
-        for index, (module, paths) in enumerate(specs):
+        for index, (module, paths, environment) in enumerate(specs):
             if failed[index]:
                 continue
-            ms = cold_import_ms(python, module, paths, 1)
+            ms = cold_import_ms(python, module, paths, 1, environment)
             if ms is None:
                 failed[index] = True
             else:
@@ -98,24 +128,31 @@ def main() -> int:
     api = api_functions(args.build_dir)
     builds = [args.build_dir, *([args.baseline] if args.baseline else [])]
     found = [function_paths(build, args.pandas_layer) for build in builds]
+    environments = [function_environments(build) for build in builds]
     rows: list[tuple[str, list[float | None], float]] = []
     for name, spec in found[0].items():
         if spec is None or (args.api_only and name not in api):
             continue
         specs = []
-        for paths_of in found:
+        for paths_of, environment_of in zip(found, environments, strict=True):
             other = paths_of.get(name)
             if other is not None:
-                specs.append((other[0], [*other[1], args.runtime]))
+                specs.append((other[0], [*other[1], args.runtime], environment_of.get(name, {})))
         rows.append((name, interleaved_ms(args.python, specs, args.runs), sizes[name] / 1e6))
     # The yardstick on this machine: the runtime's boto3 alone, which most functions import anyway.
     boto3_ms = cold_import_ms(args.python, "boto3", [args.runtime], args.runs)
+    # The framework's floor: what a validated API function imports before any FKS code.
+    floor_env = environments[0].get("AuthorizerFunction", {})
+    deps_layer = args.build_dir / "DepsLayer" / "python"
+    floor_ms = cold_import_ms(args.python, POWERTOOLS_FLOOR_MODULE, [deps_layer, args.runtime], args.runs, floor_env)
     baseline = f" {'baseline ms':>11}" if args.baseline else ""
     print(
         f"{'function':32} {'API':>4} {'import ms':>10} {'x boto3':>8}{baseline} {'unzipped MB':>12}"
         f"  (median of {args.runs} cold imports)"
     )
     print(f"{'(import boto3 alone)':32} {'':>4} {boto3_ms or 0:10.0f} {1:8.2f}")
+    if floor_ms is not None and boto3_ms:
+        print(f"{'(Powertools resolver + pydantic)':32} {'':>4} {floor_ms:10.0f} {floor_ms / boto3_ms:8.2f}")
     for name, measured, mb in sorted(rows, key=lambda row: -(row[1][0] or 1e9)):
         ms = measured[0]
         shown = "fails" if ms is None else f"{ms:.0f}"

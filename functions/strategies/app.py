@@ -18,7 +18,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.backtest.objectives import objective_names
 from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
@@ -50,6 +49,10 @@ def strategy_types() -> dict[str, Any]:
                       "informative": informative, "models": models})  # fmt: skip
     broken = [{"name": entry.name, "module": entry.module, "reason": entry.reason} for entry in broken_plugins()]
     # What POST /optimizations accepts as its objective: the built-ins and the plugins' losses.
+    # Imported here: the backtest package (engine, fills, metrics) loads with it, and no other
+    # route of this API needs it.
+    from fks.backtest.objectives import objective_names
+
     return {"strategy_types": types, "broken": broken, "objectives": objective_names()}
 
 

@@ -13,10 +13,9 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from fks.accounts import Account, AccountSettings
 from fks.errors import NotFound
+from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 class AccountStore:
     def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
         self.table = table
-        self._client = client or boto3.client("dynamodb")
+        self._client = client or aws_client("dynamodb")
 
     def put(self, account: str, settings: AccountSettings) -> tuple[Account, bool]:
         stored = Account(account=account, updated_at=_now(), **settings.model_dump())

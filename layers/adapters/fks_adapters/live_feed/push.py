@@ -18,7 +18,6 @@ from fks_adapters.aws.lazy import aws_client, client_config
 from fks_adapters.live_feed.connections import ConnectionStore
 
 log = logging.getLogger(__name__)
-_CLIENT_CONFIG = client_config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
 
 
 @dataclass
@@ -30,7 +29,10 @@ class PushReport:
 
 
 def management_client(endpoint_url: str) -> Any:
-    return aws_client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+    # The config is made here, not at import: botocore.config loads most of botocore, which a
+    # cold start of the monitor's health route should not pay before it pushes anything.
+    config = client_config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+    return aws_client("apigatewaymanagementapi", endpoint_url=endpoint_url, config=config)
 
 
 def send_all(
