@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -164,3 +165,61 @@ def test_fks_ml_train_on_the_stacks_history_stores_models_the_stack_serves(
     served = stored.api("GET", "/models/SOL-USDT/forecast", scope="read")
     assert served.status_code == 200, served.text
     assert served.json()["model_version"] == version
+
+
+def briefing_of(stack: StackHandle, signal_id: str, timeout_s: float = 90) -> dict[str, Any]:
+    """The briefing AiFunction attaches to a signal's record from the signals table's stream."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        reply = stack.api("GET", f"/signals/{signal_id}", scope="read")  # 404 until validate_signal records it
+        if reply.status_code == 200 and "briefing" in reply.json()["signal"]:
+            briefing: dict[str, Any] = reply.json()["signal"]["briefing"]
+            return briefing
+        time.sleep(0.5)
+    raise AssertionError(f"signal {signal_id} got no briefing in {timeout_s} s")
+
+
+def test_a_regime_gated_strategy_enters_only_in_its_regime_and_its_briefing_shows_its_record_there(
+    stored: StackHandle,
+) -> None:
+    hour, day = 3_600_000, 86_400_000
+    until = END - 8 * day  # the bars judged below are after the model's training window
+    trained = stored.api(
+        "POST", "/models/SOL-USDT/train", scope="admin", json={"timeframe": "1h", "days": 80, "end_ms": until}
+    )
+    assert trained.status_code == 200, trained.text
+    share = trained.json()["report"]["regime_stats"]["share"]
+    allowed = max(share, key=share.get)  # the regime the model labels most bars with: entries are likely
+    market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h"}
+    params = {"inner": "sma_cross", "long_in": allowed, "short_in": "none"}
+    backtest = stored.api("POST", "/backtests", scope="read", json={
+        **market, "start_ms": until - 2 * day, "end_ms": END, "strategy": "regime_gate", "params": params,
+    })  # fmt: skip
+    assert backtest.status_code == 201, backtest.text
+    live = {**market, "strategy": "regime_gate", "params": params, "active": True, "strategy_id": "gated-live"}
+    assert stored.api("POST", "/strategies", scope="admin", json=live).status_code == 201
+    try:
+        bar, entries, sent = until + day, list[dict[str, Any]](), list[dict[str, Any]]()
+        while not entries and bar < END - hour:
+            report = invoke(stored, "GenerateSignalsFunction", {"now_ms": bar + hour + 120_000})
+            own = report["evaluations"]["gated-live"]
+            assert own["outcome"] != "refused", own
+            fresh = [signal for signal in own["signals"] if signal["outcome"] == "sent"]
+            sent += fresh
+            entries += [signal for signal in fresh if signal["side"] == "buy"]
+            bar += hour
+    finally:
+        stored.api("POST", "/strategies/gated-live/deactivate", scope="admin")
+
+    assert entries, f"sma_cross entered no long in {allowed} within a week"
+    for signal in sent:  # each signal the stream briefs with the regime of its bar, by the same model
+        briefing = briefing_of(stored, signal["signal_id"])
+        if signal["side"] == "buy":
+            assert briefing["regime"]["regime"] == allowed, (signal, briefing["regime"])
+    performance = briefing_of(stored, entries[0]["signal_id"])["performance"]
+    assert performance["available"] is True, performance
+    assert performance["regime"] == allowed
+    assert performance["backtests"]["backtest_ids"] == [backtest.json()["id"]]
+    by_regime = performance["backtests"]["by_regime"]
+    assert sum(figures["trades"] for figures in by_regime.values()) == backtest.json()["metrics"]["trade_count"]
+    assert set(by_regime) <= {allowed, "unknown"}  # the backtest, gated alike, entered in its regime only

@@ -26,7 +26,14 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from fks.market_data.storage import SeriesKey
 from tests.integration.execution_helpers import resting_buy_price
 from tests.integration.market_data_helpers import BTC, invoke, store_sample_candles
-from tests.integration.pipeline_helpers import new_signal, priced_markets, run, start, wait_for_status
+from tests.integration.pipeline_helpers import (
+    new_signal,
+    priced_markets,
+    run,
+    signal_record,
+    start,
+    wait_for_status,
+)
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -374,12 +381,33 @@ def waiting_signal(stack: StackHandle) -> tuple[str, str]:
     return signal["signal_id"], arn
 
 
+def briefing_of(stack: StackHandle, signal_id: str, timeout_s: float = 60) -> dict[str, Any]:
+    """The briefing AiFunction attaches to the signal's record (seconds after validation)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        record = signal_record(stack, signal_id)
+        if "briefing" in record:
+            briefing: dict[str, Any] = record["briefing"]
+            return briefing
+        time.sleep(0.5)
+    raise AssertionError(f"signal {signal_id} got no briefing in {timeout_s} s")
+
+
 def test_pending_signal_is_approved_through_the_page_and_completes(signed_in: Any, stack: StackHandle) -> None:
     signal_id, arn = waiting_signal(stack)
     open_page(signed_in, stack, "signals")
     row = f'#signals-pending [data-signal="{signal_id}"]'
     wait(signed_in).until(ec.presence_of_element_located((By.CSS_SELECTOR, row)))
     screenshot(signed_in, "signals-pending")
+    # Before deciding, a person reads its briefing (fks_ai, attached from the signals stream): the
+    # summary and the strategy's record in the bar's regime, each as the record holds it.
+    briefing = briefing_of(stack, signal_id)
+    signed_in.find_element(By.CSS_SELECTOR, f"{row} [data-action=details]").click()
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "briefing-summary"), briefing["summary"]))
+    performance = briefing["performance"]
+    shown = signed_in.find_element(By.ID, "briefing-performance").text
+    assert (performance["reason"] if not performance["available"] else performance["regime"]) in shown
+    screenshot(signed_in, "signal-pending-briefing")
 
     signed_in.find_element(By.CSS_SELECTOR, f"{row} [data-action=approve]").click()
     wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "messages"), f"{signal_id} approved"))

@@ -267,6 +267,7 @@ function briefingSection(briefing) {
     : [];
   return el("div", { id: "signal-briefing" }, el("h2.h6.mt-3", {}, "Briefing"),
     el("p.small.mb-2", { id: "briefing-summary" }, briefing.summary),
+    narrative(briefing.narrative),
     states.available
       ? table(rows, [
         ["Forward " + states.horizon_bars + " bars", (r) => r.name], ["Median", (r) => percent(r.median)],
@@ -277,7 +278,40 @@ function briefingSection(briefing) {
       ["Regime", briefing.regime?.regime || briefing.regime?.reason],
       ["Forecast", briefing.forecast?.prob_up != null ? `P(up) ${briefing.forecast.prob_up}` : briefing.forecast?.reason],
       ["Notes", (briefing.notes || []).map((n) => n.text).join(" · ")],
-    ]));
+    ]),
+    performanceTable(briefing.performance));
+}
+
+// A written version by a Bedrock model (configured only): labelled as the model's, beside the
+// templated summary and the figures, never instead of them.
+function narrative(written) {
+  if (!written) return null;
+  return el("p.small.mb-2.fst-italic", { id: "briefing-narrative" },
+    written.text ? `${written.text} — written by ${written.model}` : `(${written.model} wrote nothing: ${written.error})`);
+}
+
+// How the signal's strategy did per regime: its stored backtests' trades and its earlier live
+// signals, the signal's own regime first (the figures the summary's performance sentence names).
+function performanceTable(performance) {
+  if (!performance) return null;
+  if (!performance.available) {
+    return el("p.text-body-secondary.small.mb-0", { id: "briefing-performance" }, `Regime performance: ${performance.reason}`);
+  }
+  const tested = performance.backtests?.by_regime || {};
+  const live = performance.live?.by_regime || {};
+  const regimes = [performance.regime, ...new Set([...Object.keys(tested), ...Object.keys(live)])]
+    .filter((r, i, all) => all.indexOf(r) === i);
+  const percent = (value) => (value == null ? "" : `${(value * 100).toFixed(2)}%`);
+  return el("div", { id: "briefing-performance" },
+    el("p.small.mb-1.mt-2", {}, `By regime (${performance.regime} now)`,
+      performance.backtests?.reason ? ` — backtests: ${performance.backtests.reason}` : ""),
+    table(regimes.map((regime) => ({ regime, t: tested[regime] || {}, l: live[regime] || {} })), [
+      ["Regime", (r) => (r.regime === performance.regime ? el("strong", {}, r.regime) : r.regime)],
+      ["Backtest trades", (r) => String(r.t.trades ?? 0)], ["Won", (r) => percent(r.t.win_rate)],
+      ["Mean / trade", (r) => percent(r.t.mean_return)], ["Net", (r) => r.t.net_pnl ?? ""],
+      ["Live signals", (r) => String(r.l.signals ?? 0)], ["Executed", (r) => String(r.l.executed ?? 0)],
+      [`Moved their way (${performance.horizon_bars} bars)`, (r) => percent(r.l.share_favourable)],
+    ], ""));
 }
 
 function facts(pairs) {
