@@ -7,6 +7,8 @@ schedule adds only what changed since its last build. A note is searchable after
 
 Packaging: the text model (WordLlama, its weights inside the wheel) and usearch come in the AI
 layer (layers/ai); NumPy, pandas and pyarrow in the AWS SDK for pandas layer, as for the models.
+By configuration (FKS_AI_TEXT_MODEL, FKS_AI_SUMMARY_MODEL) the text embeddings come from Bedrock
+instead, and a briefing also gets a written version from a Claude model on Bedrock.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.ai.embeddings import Embedder
 from fks.ai.requests import NoteRequest, ScheduledIndexBuild, SearchRequest
 from fks.errors import FksError
 from fks.invocations import StreamBatch, parse_event
 from fks.observability import API, observed
+from fks_adapters.ai.bedrock import configured_narrator, configured_text_embedder
 from fks_adapters.ai.briefings import BriefingInputs, BriefingWriter, build_briefing, new_signals
 from fks_adapters.ai.service import IndexCache, Sources, add_note, rebuild_index, search
 from fks_adapters.ai.store import IndexStore, NoteStore
-from fks_adapters.ai.text_model import PackagedTextEmbedder
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data import wiring
 from fks_adapters.ml.model_store import ModelStore
@@ -53,6 +56,12 @@ def _index_cache() -> IndexCache:
     return IndexCache(IndexStore(_bucket()))
 
 
+@cache
+def _embedder() -> Embedder:
+    # The packaged WordLlama model, or Bedrock's embeddings by configuration (FKS_AI_TEXT_MODEL).
+    return configured_text_embedder()
+
+
 @app.post("/ai/notes")
 def post_note(request: Annotated[NoteRequest, Body()]) -> dict[str, Any]:
     """Store an operator note; the index's next build makes it searchable."""
@@ -64,7 +73,7 @@ def post_note(request: Annotated[NoteRequest, Body()]) -> dict[str, Any]:
 @app.post("/ai/search")
 def post_search(request: Annotated[SearchRequest, Body()]) -> dict[str, Any]:
     """Notes, past signals and backtests nearest a text, or past signals whose market looked like this one's."""
-    return search(request, _index_cache(), PackagedTextEmbedder(), wiring.candle_series(), _now_ms())
+    return search(request, _index_cache(), _embedder(), wiring.candle_series(), _now_ms())
 
 
 def _brief(event: dict[str, Any]) -> dict[str, Any]:
@@ -73,9 +82,10 @@ def _brief(event: dict[str, Any]) -> dict[str, Any]:
         candles=wiring.candle_series(),
         models=ModelStore(_bucket(), prefix=env.get(env.MODELS_PREFIX) or "models"),
         index=_index_cache(),
-        embedder=PackagedTextEmbedder(),
+        embedder=_embedder(),
         strategies=StrategyTable(env.require(env.STRATEGIES_TABLE)),
         backtests=ResultStore(_bucket(), "backtests"),
+        narrator=configured_narrator(),
     )
     writer = BriefingWriter(env.require(env.SIGNALS_TABLE))
     attached, refused = [], {}
@@ -105,7 +115,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             optimizations=ResultStore(bucket, "optimizations"),
             candles=wiring.candle_series(),
         )
-        result = rebuild_index(IndexStore(bucket), sources, PackagedTextEmbedder(), _now_ms())
+        result = rebuild_index(IndexStore(bucket), sources, _embedder(), _now_ms())
         logger.info("retrieval index built", extra=result)
         return result
     return app.resolve(event, context)

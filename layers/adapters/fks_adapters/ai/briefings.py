@@ -27,6 +27,7 @@ from fks.ml.regimes import RegimeModel
 from fks.ml.training import latest_forecast, latest_regime
 from fks.ml.trees import TreeEnsemble
 from fks.strategies.inputs import candles_from_frame
+from fks_adapters.ai.bedrock import BedrockNarrator
 from fks_adapters.ai.performance import PerformanceSources, strategy_performance
 from fks_adapters.ai.service import IndexCache
 from fks_adapters.aws.lazy import aws_client
@@ -52,6 +53,7 @@ class BriefingInputs:
     embedder: Embedder
     strategies: StrategyTable
     backtests: ResultStore
+    narrator: BedrockNarrator | None = None  # a written version by an LLM, by configuration only
 
     def performance_sources(self) -> PerformanceSources:
         return PerformanceSources(self.strategies, self.backtests, self.models, self.candles, self.index)
@@ -85,7 +87,7 @@ def _notes(signal: dict[str, Any], inputs: BriefingInputs) -> list[dict[str, Any
     except NotFound:
         return []  # no index built yet: a briefing without notes, not a failure
     query = f"{signal['side']} {signal['symbol']} {signal['strategy_id']}"
-    hits = index.search_text(inputs.embedder.embed([query])[0], NOTES, {DocumentKind.NOTE.value})
+    hits = index.search_text(inputs.embedder.embed([query], "query")[0], NOTES, {DocumentKind.NOTE.value})
     return [hit.as_dict() for hit in hits]
 
 
@@ -108,7 +110,7 @@ def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) 
         else {"available": False, "reason": states["reason"]}
     )
     notes = _notes(signal, inputs)
-    return {
+    briefing = {
         "built_ms": now_ms,
         "similar_states": states,
         "regime": regime,
@@ -117,6 +119,9 @@ def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) 
         "notes": notes,
         "summary": summary(signal, states, regime, notes, forecast, performance),
     }
+    if inputs.narrator is not None:  # beside the templated summary, labelled with its model
+        briefing["narrative"] = inputs.narrator.narrate({"signal": signal, **briefing})
+    return briefing
 
 
 class BriefingWriter:

@@ -161,7 +161,7 @@ def search(
         if index.text_model != embedder.name:
             raise NotFound(f"the index was built by {index.text_model}, not {embedder.name}: wait for its rebuild")
         kinds = {k.value for k in request.kinds} if request.kinds else None
-        hits = index.search_text(embedder.embed([request.text])[0], request.k, kinds)
+        hits = index.search_text(embedder.embed([request.text], "query")[0], request.k, kinds)
         answer["query"] = {"text": request.text}
     else:
         assert request.market is not None  # the request's validator allows exactly one

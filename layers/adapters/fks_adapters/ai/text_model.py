@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from fks.ai.embeddings import Vectors, unit_rows
+from fks.ai.embeddings import Purpose, Vectors, unit_rows
 
 MODEL_NAME = "wordllama-l2_supercat-256"
 _WEIGHTS = ("weights", "l2_supercat_256.safetensors")
@@ -45,7 +45,7 @@ class PackagedTextEmbedder:
     name = MODEL_NAME
     dim = 256
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], purpose: Purpose = "document") -> Vectors:  # one space for both
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return unit_rows(_model().embed(list(texts), norm=True))

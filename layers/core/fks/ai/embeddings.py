@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+# What a text is embedded as: a document stored in the index, or a query searched against it
+# (models such as Cohere's embed the two with different prefixes; others ignore it).
+Purpose = Literal["document", "query"]
 
 
 class Embedder(Protocol):
@@ -21,7 +24,7 @@ class Embedder(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def embed(self, texts: Sequence[str]) -> Vectors:
+    def embed(self, texts: Sequence[str], purpose: Purpose = "document") -> Vectors:
         """(len(texts), dim) float32, each row of unit length (cosine = dot product)."""
         ...
 
