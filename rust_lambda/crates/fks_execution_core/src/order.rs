@@ -32,6 +32,16 @@ impl Side {
         }
     }
 
+    /// `quantity` as a signed position change: as is for a buy, negated for a sell (the same
+    /// as `sign() * quantity`, without a multiplication).
+    #[must_use]
+    pub fn signed(self, quantity: Decimal) -> Decimal {
+        match self {
+            Self::Buy => quantity,
+            Self::Sell => -quantity,
+        }
+    }
+
     /// The side that closes a position this side opened.
     #[must_use]
     pub const fn opposite(self) -> Self {

@@ -51,7 +51,7 @@ impl Holding {
     /// zero closes the old side and opens the remainder at `price`.
     pub fn apply(&mut self, side: Side, quantity: Decimal, price: Decimal, fee: Decimal) {
         self.fees += fee;
-        let delta = side.sign() * quantity;
+        let delta = side.signed(quantity);
         if self.quantity.is_zero() {
             // Opening: the entry is this price, exactly (no division to round).
             self.avg_entry_price = price;
@@ -67,12 +67,14 @@ impl Holding {
             return;
         }
         let closing = quantity.min(self.quantity.abs());
-        let direction = if self.quantity.is_sign_positive() { Decimal::ONE } else { Decimal::NEGATIVE_ONE };
-        self.realized_pnl += closing * (price - self.avg_entry_price) * direction;
+        let was_long = self.quantity.is_sign_positive();
+        // The move in the position's favour: up for a long, down for a short.
+        let favourable = if was_long { price - self.avg_entry_price } else { self.avg_entry_price - price };
+        self.realized_pnl += closing * favourable;
         self.quantity += delta;
         if self.quantity.is_zero() {
             self.avg_entry_price = Decimal::ZERO;
-        } else if self.quantity.is_sign_positive() != direction.is_sign_positive() {
+        } else if self.quantity.is_sign_positive() != was_long {
             // Flipped through zero: the remainder opens a new position at this fill's price.
             self.avg_entry_price = price;
         }

@@ -7,6 +7,7 @@
 
 use std::cell::Cell;
 
+use fks_execution_core::decimal::approx_f64;
 use fks_execution_core::simulation::{Bars, Series};
 use fks_execution_core::{simulate, Decimal, Side, SimConfig, SimTrade};
 use pyo3::buffer::{PyBuffer, ReadOnlyCell};
@@ -62,8 +63,7 @@ fn i64_bytes<'py>(
 }
 
 fn float(value: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    value.to_f64().unwrap_or(f64::NAN)
+    approx_f64(value)
 }
 
 #[pymethods]

@@ -1,11 +1,11 @@
 //! The bar loop.
 
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 
 use super::bars::{decimal_of, ticks_of, Bars, Series};
 use super::config::{SimConfig, Sizing};
 use super::exits::{BarTicks, ExitReason, Exits};
-use crate::decimal::{bps_of, Decimal};
+use crate::decimal::{approx_f64, bps_of, Decimal};
 use crate::fill::{fee_of, slipped_price};
 use crate::order::Side;
 use crate::position::Holding;
@@ -92,7 +92,40 @@ fn price_at<S: Series + ?Sized>(column: &S, name: &'static str, bar: usize) -> R
 }
 
 fn to_f64(value: Decimal) -> f64 {
-    value.to_f64().unwrap_or(f64::NAN)
+    approx_f64(value)
+}
+
+/// A target's magnitude as a decimal: the strategies' levels (1, 0.5, 0.25...) exactly and
+/// cheaply; any other value through `rust_decimal`'s slower shortest-decimal reading.
+fn size_of(magnitude: f64) -> Option<Decimal> {
+    // Exact when the magnitude is a whole number of 10^-k for a small k (f64 holds those
+    // products exactly enough that rounding recovers the integer).
+    for scale in 0..=4_u32 {
+        let scaled = magnitude * f64::from(10_u32.pow(scale));
+        #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
+        if scaled == scaled.round() && scaled.abs() < 1e9 {
+            return Some(Decimal::new(scaled as i64, scale));
+        }
+    }
+    Decimal::from_f64(magnitude)
+}
+
+/// The taker or maker `fee` of a fill: [`fee_of`], skipped when there is no fee.
+fn charge(quantity: Decimal, price: Decimal, fee_bps: Decimal) -> Decimal {
+    if fee_bps.is_zero() {
+        Decimal::ZERO
+    } else {
+        fee_of(quantity, price, fee_bps)
+    }
+}
+
+/// A market fill's price: [`slipped_price`], skipped when there is no slippage.
+fn slip(side: Side, price: Decimal, slippage_bps: Decimal) -> Decimal {
+    if slippage_bps.is_zero() {
+        price
+    } else {
+        slipped_price(side, price, slippage_bps)
+    }
 }
 
 /// Runs `targets` (the exposure wanted after each bar's close, in [-1, 1]) over `bars` with
@@ -134,7 +167,7 @@ where
         if changed {
             let open_price = decimal_of(price_at(bars.open, "open", bar)?);
             if let Some(trade) = open.take() {
-                let price = slipped_price(trade.side.opposite(), open_price, config.slippage_bps);
+                let price = slip(trade.side.opposite(), open_price, config.slippage_bps);
                 book.close(trade, bar, price, config.taker_fee_bps, ExitReason::Signal);
             }
             if want != 0.0 && book.cash > Decimal::ZERO {
@@ -152,10 +185,7 @@ where
                 let (price, fee_bps) = if hit.reason == ExitReason::TakeProfit {
                     (hit.price, config.maker_fee_bps)
                 } else {
-                    (
-                        slipped_price(trade.side.opposite(), hit.price, config.slippage_bps),
-                        config.taker_fee_bps,
-                    )
+                    (slip(trade.side.opposite(), hit.price, config.slippage_bps), config.taker_fee_bps)
                 };
                 book.close(trade, bar, price, fee_bps, hit.reason);
                 cash_mark = to_f64(book.cash);
@@ -164,7 +194,7 @@ where
         if bar + 1 == n {
             if let Some(trade) = open.take() {
                 let close = decimal_of(price_at(bars.close, "close", bar)?);
-                let price = slipped_price(trade.side.opposite(), close, config.slippage_bps);
+                let price = slip(trade.side.opposite(), close, config.slippage_bps);
                 book.close(trade, bar, price, config.taker_fee_bps, ExitReason::EndOfData);
                 cash_mark = to_f64(book.cash);
             }
@@ -212,8 +242,8 @@ impl Book<'_> {
         let config = self.config;
         let side = if want > 0.0 { Side::Buy } else { Side::Sell };
         let magnitude = want.abs();
-        let scale = Decimal::from_f64(magnitude)?;
-        let entry_price = slipped_price(side, open_price, config.slippage_bps);
+        let scale = size_of(magnitude)?;
+        let entry_price = slip(side, open_price, config.slippage_bps);
         let quantity = match config.sizing {
             // The budget includes the entry fee, so a fraction of 1 spends exactly the equity.
             Sizing::Fraction(fraction) => {
@@ -225,10 +255,10 @@ impl Book<'_> {
         if quantity <= Decimal::ZERO {
             return None;
         }
-        let entry_fee = fee_of(quantity, entry_price, config.taker_fee_bps);
+        let entry_fee = charge(quantity, entry_price, config.taker_fee_bps);
         let mut holding = Holding::default();
         holding.apply(side, quantity, entry_price, entry_fee);
-        let slope = side.sign() * quantity;
+        let slope = side.signed(quantity);
         Some(OpenTrade {
             entry_bar: bar,
             side,
@@ -239,7 +269,9 @@ impl Book<'_> {
             equity_before: self.cash,
             holding,
             exits: config.has_exits().then(|| Exits::new(config, side == Side::Buy, entry_price)),
-            intercept: to_f64(self.cash - entry_fee - slope * entry_price),
+            // In f64 from the start: the curve is f64, and a decimal product here costs more
+            // than the whole bar loop of the trade.
+            intercept: to_f64(self.cash) - to_f64(entry_fee) - to_f64(slope) * to_f64(entry_price),
             slope: to_f64(slope),
         })
     }
@@ -253,7 +285,7 @@ impl Book<'_> {
         fee_bps: Decimal,
         reason: ExitReason,
     ) {
-        let exit_fee = fee_of(trade.quantity, price, fee_bps);
+        let exit_fee = charge(trade.quantity, price, fee_bps);
         trade.holding.apply(trade.side.opposite(), trade.quantity, price, exit_fee);
         let pnl = trade.holding.realized_pnl() - trade.holding.fees();
         self.cash = trade.equity_before + pnl;
