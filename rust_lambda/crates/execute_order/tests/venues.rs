@@ -2,12 +2,9 @@
 //! command routed to its account's venue is placed there once, however often it is delivered,
 //! cancels and syncs reach the same venue.
 //!
-//! The simulators are started as child processes (`FKS_PYTHON`, else the project's
-//! `.venv/bin/python`); without that interpreter the tests say so and pass without running.
-
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+//! The simulators are started as child processes (`fks_venue_testkit::Simulator`: `FKS_PYTHON`,
+//! else the project's `.venv/bin/python`); without that interpreter the tests say so and pass
+//! without running.
 
 use execute_order::config::{
     admit, public_market, route, venue_for, AccountConfig, Mode, TradingSecret, VenueId,
@@ -15,52 +12,11 @@ use execute_order::config::{
 use execute_order::handler::Handler;
 use execute_order::store::MemoryStore;
 use fks_execution_core::RiskLimits;
+use fks_venue_testkit::{
+    Simulator, COINBASE_KEY_NAME as COINBASE_KEY, COINBASE_PRIVATE_KEY as COINBASE_PEM,
+    KRAKEN_API_KEY as KRAKEN_KEY, KRAKEN_API_SECRET as KRAKEN_SECRET,
+};
 use serde_json::Value;
-
-const KRAKEN_KEY: &str = "fks-sim-kraken-api-key";
-const KRAKEN_SECRET: &str =
-    "ZmtzLXNpbS1rcmFrZW4tc2VjcmV0LTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==";
-const COINBASE_KEY: &str = "organizations/fks-sim/apiKeys/fks-sim-coinbase-key";
-const COINBASE_PEM: &str = "-----BEGIN EC PRIVATE KEY-----
-MHcCAQEEICXV14jp9+e8om7KkqFnZrODErNWa88fPtI0AdNai/dioAoGCCqGSM49
-AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK
-m1yLylqVbQEvmt/HDBAiP4Yukv/2MJrJ+Q==
------END EC PRIVATE KEY-----
-";
-
-struct Simulator {
-    child: Child,
-    url: String,
-}
-
-impl Simulator {
-    fn start(venue: &str) -> Option<Self> {
-        let python = std::env::var_os("FKS_PYTHON").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
-            PathBuf::from,
-        );
-        if !python.exists() {
-            eprintln!("SKIPPED: no Python interpreter at {} for the {venue} simulator", python.display());
-            return None;
-        }
-        let mut child = Command::new(&python)
-            .args(["-m", "fks_local.exchange_sim", "--venue", venue, "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the simulator");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the URL line");
-        Some(Self { child, url: line.trim().to_owned() })
-    }
-}
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 type VenueHandler =
     Handler<MemoryStore, execute_order::venues::Venue<MemoryStore>, execute_order::venues::Market>;
@@ -155,16 +111,6 @@ fn a_coinbase_account_trades_on_coinbase() {
     trades_on_its_venue(VenueId::Coinbase);
 }
 
-/// Moves the simulator's BTCUSDT price by `change_pct` (`POST /sim/price`).
-fn move_price(sim: &Simulator, change_pct: &str) {
-    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
-    let answer = ureq::post(&format!("{}/sim/price", sim.url))
-        .header("Content-Type", "application/json")
-        .send(&body)
-        .expect("move the sim price");
-    assert_eq!(answer.status(), 200);
-}
-
 /// Kraken's Starter call counter (15, decaying 0.33 a second) must have room for the next step.
 fn pause_for(venue: VenueId) {
     if venue == VenueId::Kraken {
@@ -202,7 +148,7 @@ fn stop_and_take_profit_close_once(venue: VenueId) {
     pause_for(venue);
     let again = deliver(&config, &mut handler, &entry).unwrap();
     pause_for(venue);
-    move_price(&sim, "6");
+    sim.move_price("BTCUSDT", "6");
     let closed = deliver(&config, &mut handler, &sync).unwrap();
     pause_for(venue);
     let quiet = deliver(&config, &mut handler, &sync).unwrap();

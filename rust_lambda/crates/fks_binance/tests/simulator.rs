@@ -4,9 +4,6 @@
 //! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
 //! the workspace). Without that interpreter the tests say so and pass without running.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 
 use fks_binance::{BinanceClient, BinanceConfig};
@@ -14,54 +11,18 @@ use fks_execution_core::{
     Decimal, Engine, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OrderCommand,
     OrderStatus, OrderType, Remainder, RiskLimits, Side, TimeInForce,
 };
+use fks_venue_testkit::Simulator;
 
-const API_KEY: &str = "fks-sim-api-key";
-const API_SECRET: &str = "fks-sim-api-secret";
+use fks_venue_testkit::{BINANCE_API_KEY as API_KEY, BINANCE_API_SECRET as API_SECRET};
 
-/// A running simulator, stopped when dropped.
-struct Simulator {
-    child: Child,
-    url: String,
+/// The client of a simulator (`fks_venue_testkit::Simulator`) with its published key.
+trait Connect {
+    fn client(&self) -> BinanceClient;
 }
 
-impl Simulator {
-    fn start(extra_args: &[&str]) -> Option<Self> {
-        let python = std::env::var_os("FKS_PYTHON").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
-            PathBuf::from,
-        );
-        if !python.exists() {
-            eprintln!(
-                "SKIPPED: no Python interpreter at {} for the exchange simulator; run `make setup` \
-                 or set FKS_PYTHON",
-                python.display()
-            );
-            return None;
-        }
-        let mut child = Command::new(&python)
-            .args(["-m", "fks_local.exchange_sim", "--port", "0"])
-            .args(extra_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the exchange simulator");
-        let stdout = child.stdout.take().expect("simulator stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("simulator prints its URL");
-        let url = line.trim().to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "unexpected simulator output {url:?}");
-        Some(Self { child, url })
-    }
-
+impl Connect for Simulator {
     fn client(&self) -> BinanceClient {
         BinanceClient::new(BinanceConfig::new(&self.url, API_KEY, API_SECRET))
-    }
-}
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -97,7 +58,7 @@ fn class_of(result: Result<impl std::fmt::Debug, ExchangeError>) -> (ErrorClass,
 
 #[test]
 fn place_market_buy_fills_with_fee_in_quote() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
 
     let venue =
@@ -115,7 +76,7 @@ fn place_market_buy_fills_with_fee_in_quote() {
 
 #[test]
 fn resting_limit_is_queried_then_canceled() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let resting = order("rest-1", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
 
@@ -132,7 +93,7 @@ fn resting_limit_is_queried_then_canceled() {
 
 #[test]
 fn query_of_filled_order_reads_fills_from_my_trades() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let buy = order("mkt-q", Side::Buy, OrderType::Market, "0.002", None);
     let placed = client.place(&buy, &market()).unwrap();
@@ -145,7 +106,7 @@ fn query_of_filled_order_reads_fills_from_my_trades() {
 
 #[test]
 fn place_with_open_duplicate_id_reports_the_existing_order() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let resting = order("dup-1", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
     let first = client.place(&resting, &market()).unwrap();
@@ -157,7 +118,7 @@ fn place_with_open_duplicate_id_reports_the_existing_order() {
 
 #[test]
 fn query_of_unknown_order_is_none() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
 
     let found =
@@ -168,7 +129,7 @@ fn query_of_unknown_order_is_none() {
 
 #[test]
 fn error_codes_map_to_what_to_do_next() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let m = market();
 
@@ -189,7 +150,7 @@ fn error_codes_map_to_what_to_do_next() {
 
 #[test]
 fn wrong_secret_is_permanent_invalid_signature() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = BinanceClient::new(BinanceConfig::new(&sim.url, API_KEY, "not-the-secret"));
 
     let result = client.place(&order("sig", Side::Buy, OrderType::Market, "0.001", None), &market());
@@ -199,7 +160,7 @@ fn wrong_secret_is_permanent_invalid_signature() {
 
 #[test]
 fn weight_limit_answer_is_rate_limited_and_then_refused_locally() {
-    let Some(sim) = Simulator::start(&["--weight-limit", "6"]) else { return };
+    let Some(sim) = Simulator::start_with("binance", &["--weight-limit", "6"]) else { return };
     let mut client = sim.client();
     // The budget resets each calendar minute: start well inside one so the three calls share it.
     let second_of_minute =
@@ -230,7 +191,7 @@ fn unreachable_server_is_retryable() {
 
 #[test]
 fn engine_submit_through_binance_fills_and_builds_the_position() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut engine = Engine::new("sim", RiskLimits::default(), sim.client());
     engine
         .add_instrument(Instrument {
@@ -258,7 +219,7 @@ fn engine_submit_through_binance_fills_and_builds_the_position() {
 
 #[test]
 fn instrument_and_last_price_come_from_public_endpoints() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
 
     let instrument = client.instrument("BTCUSDT").unwrap();
@@ -275,7 +236,7 @@ fn instrument_and_last_price_come_from_public_endpoints() {
 
 #[test]
 fn my_trades_from_a_cursor_and_the_owner_of_a_venue_order() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
     let sell =
@@ -298,7 +259,7 @@ fn my_trades_from_a_cursor_and_the_owner_of_a_venue_order() {
 
 #[test]
 fn oco_exit_rests_both_legs_and_a_take_profit_limit_is_accepted() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let last = client.last_price("BTCUSDT").unwrap();
     let tick = |p: Decimal| p.round_dp(2);
@@ -333,7 +294,7 @@ fn oco_exit_rests_both_legs_and_a_take_profit_limit_is_accepted() {
 
 #[test]
 fn cancel_replace_moves_a_resting_order_and_canceling_a_leg_ends_the_list() {
-    let Some(sim) = Simulator::start(&[]) else { return };
+    let Some(sim) = Simulator::start("binance") else { return };
     let mut client = sim.client();
     let old = order("cr-old", Side::Buy, OrderType::Limit, "0.001", Some("10000"));
     let new = order("cr-new", Side::Buy, OrderType::Limit, "0.001", Some("10500"));

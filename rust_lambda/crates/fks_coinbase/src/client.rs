@@ -294,10 +294,12 @@ impl CoinbaseClient {
         signed: bool,
     ) -> Result<T, ExchangeError> {
         let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        // Public market data may live elsewhere (the sandbox has none of its own).
+        let base = if signed { &self.config.base_url } else { &self.config.market_url };
         let url = if query.is_empty() {
-            format!("{}{path}", self.config.base_url)
+            format!("{base}{path}")
         } else {
-            format!("{}{path}?{}", self.config.base_url, query.join("&"))
+            format!("{base}{path}?{}", query.join("&"))
         };
         if let Some(pay) = self.pay.as_mut() {
             pay(Decimal::from(if signed { 1 } else { 3 }))?;

@@ -12,6 +12,9 @@ pub const SANDBOX_URL: &str = "https://api-sandbox.coinbase.com";
 pub struct CoinbaseConfig {
     /// Base URL without a trailing slash: [`MAINNET_URL`], [`SANDBOX_URL`] or the simulator's.
     pub base_url: String,
+    /// Base URL of the public market data (`/market/...`): `base_url`, except for the sandbox,
+    /// which serves only accounts and orders; its market data is read from [`MAINNET_URL`].
+    pub market_url: String,
     /// The CDP key's name, `organizations/{org}/apiKeys/{key}`: the JWT's `kid` and `sub`.
     pub key_name: String,
     /// The CDP key's EC P-256 private key, PEM (SEC1 `EC PRIVATE KEY` or PKCS#8). Never logged.
@@ -30,9 +33,11 @@ impl CoinbaseConfig {
         key_name: impl Into<String>,
         private_key_pem: impl Into<String>,
     ) -> Self {
-        let base_url: String = base_url.into();
+        let base_url = base_url.into().trim_end_matches('/').to_owned();
+        let market_url = if base_url == SANDBOX_URL { MAINNET_URL.to_owned() } else { base_url.clone() };
         Self {
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            base_url,
+            market_url,
             key_name: key_name.into(),
             private_key_pem: private_key_pem.into(),
             private_per_second: 30,
@@ -46,6 +51,7 @@ impl std::fmt::Debug for CoinbaseConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CoinbaseConfig")
             .field("base_url", &self.base_url)
+            .field("market_url", &self.market_url)
             .field("key_name", &self.key_name)
             .field("private_key_pem", &"<redacted>")
             .field("private_per_second", &self.private_per_second)

@@ -4,9 +4,6 @@
 //! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
 //! the workspace). Without that interpreter the tests say so and pass without running.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 
 use fks_coinbase::{CoinbaseClient, CoinbaseConfig};
@@ -14,15 +11,8 @@ use fks_execution_core::{
     Decimal, Engine, ErrorClass, ExchangeClient, ExchangeError, MarketContext, OrderCommand, OrderStatus,
     OrderType, Remainder, RiskLimits, Side, TimeInForce,
 };
+use fks_venue_testkit::{Simulator, COINBASE_KEY_NAME as KEY_NAME, COINBASE_PRIVATE_KEY as PRIVATE_KEY};
 
-const KEY_NAME: &str = "organizations/fks-sim/apiKeys/fks-sim-coinbase-key";
-/// The simulator's published CDP key (`fks_local.exchange_sim.coinbase.config`), SEC1 PEM.
-const PRIVATE_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
-MHcCAQEEICXV14jp9+e8om7KkqFnZrODErNWa88fPtI0AdNai/dioAoGCCqGSM49
-AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK
-m1yLylqVbQEvmt/HDBAiP4Yukv/2MJrJ+Q==
------END EC PRIVATE KEY-----
-";
 /// Another P-256 key (PKCS#8), generated for this test: signs well, but not as the simulator's key.
 const OTHER_KEY: &str = "-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgX4GfVtzYLP33GfLe
@@ -32,48 +22,14 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgX4GfVtzYLP33GfLe
 ";
 const LONG_ID: &str = "sig-0123456789abcdef0123456789abcdef";
 
-/// A running simulator, stopped when dropped.
-struct Simulator {
-    child: Child,
-    url: String,
+/// The client of a simulator (`fks_venue_testkit::Simulator`) with its published key.
+trait Connect {
+    fn client(&self) -> CoinbaseClient;
 }
 
-impl Simulator {
-    fn start() -> Option<Self> {
-        let python = std::env::var_os("FKS_PYTHON").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
-            PathBuf::from,
-        );
-        if !python.exists() {
-            eprintln!(
-                "SKIPPED: no Python interpreter at {} for the Coinbase simulator; run `make setup` or set FKS_PYTHON",
-                python.display()
-            );
-            return None;
-        }
-        let mut child = Command::new(&python)
-            .args(["-m", "fks_local.exchange_sim", "--venue", "coinbase", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the Coinbase simulator");
-        let stdout = child.stdout.take().expect("simulator stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("simulator prints its URL");
-        let url = line.trim().to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "unexpected simulator output {url:?}");
-        Some(Self { child, url })
-    }
-
+impl Connect for Simulator {
     fn client(&self) -> CoinbaseClient {
         CoinbaseClient::new(CoinbaseConfig::new(&self.url, KEY_NAME, PRIVATE_KEY))
-    }
-}
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -109,7 +65,7 @@ fn class_of(result: Result<impl std::fmt::Debug, ExchangeError>) -> (ErrorClass,
 
 #[test]
 fn place_market_buy_fills_with_the_taker_fee_in_quote() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
 
     let venue =
@@ -126,7 +82,7 @@ fn place_market_buy_fills_with_the_taker_fee_in_quote() {
 
 #[test]
 fn resting_limit_is_queried_then_canceled_by_its_client_id() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let resting = order(LONG_ID, Side::Buy, OrderType::Limit, "0.001", Some("10000"));
 
@@ -144,7 +100,7 @@ fn resting_limit_is_queried_then_canceled_by_its_client_id() {
 
 #[test]
 fn a_second_delivery_answers_the_first_order_even_once_it_filled() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let buy = order(LONG_ID, Side::Buy, OrderType::Market, "0.001", None);
     let first = sim.client().place(&buy, &market()).unwrap();
 
@@ -157,7 +113,7 @@ fn a_second_delivery_answers_the_first_order_even_once_it_filled() {
 
 #[test]
 fn a_filled_order_is_found_again_with_its_fills_and_an_unknown_one_is_none() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let buy = order("q-1", Side::Buy, OrderType::Market, "0.002", None);
     let placed = client.place(&buy, &market()).unwrap();
@@ -173,7 +129,7 @@ fn a_filled_order_is_found_again_with_its_fills_and_an_unknown_one_is_none() {
 
 #[test]
 fn coinbase_refusals_map_to_what_to_do_next() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let m = market();
 
@@ -206,7 +162,7 @@ fn coinbase_refusals_map_to_what_to_do_next() {
 
 #[test]
 fn a_token_signed_by_another_key_is_a_permanent_401() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut other = CoinbaseClient::new(CoinbaseConfig::new(&sim.url, KEY_NAME, OTHER_KEY));
     let mut broken = CoinbaseClient::new(CoinbaseConfig::new(&sim.url, KEY_NAME, "not a key"));
     let probe = order("sig", Side::Buy, OrderType::Market, "0.001", None);
@@ -217,7 +173,7 @@ fn a_token_signed_by_another_key_is_a_permanent_401() {
 
 #[test]
 fn requests_past_the_per_second_limit_are_rate_limited_by_coinbase_and_then_locally() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut unlimited = CoinbaseClient::new(CoinbaseConfig {
         private_per_second: 1000,
         ..CoinbaseConfig::new(&sim.url, KEY_NAME, PRIVATE_KEY)
@@ -252,7 +208,7 @@ fn an_unreachable_server_is_retryable() {
 
 #[test]
 fn engine_submit_through_coinbase_fills_and_a_repeat_places_nothing() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let instrument = client.instrument("BTCUSDT").unwrap();
     let mut engine = Engine::new("coinbase-sim", RiskLimits::default(), client);
@@ -270,7 +226,7 @@ fn engine_submit_through_coinbase_fills_and_a_repeat_places_nothing() {
 
 #[test]
 fn instrument_candles_and_last_price_come_from_public_endpoints() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
 
     let instrument = client.instrument("BTCUSDT").unwrap();
@@ -294,7 +250,7 @@ fn instrument_candles_and_last_price_come_from_public_endpoints() {
 
 #[test]
 fn fills_from_a_cursor_and_the_owner_of_a_venue_order() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
@@ -318,7 +274,7 @@ fn fills_from_a_cursor_and_the_owner_of_a_venue_order() {
 
 #[test]
 fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     // The budget lets the product list and the create through, then throttles.
     let mut paid = 0;
     let throttled = move |_cost: Decimal| {
@@ -345,7 +301,7 @@ fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal(
 
 #[test]
 fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client();
     let last = client.last_price("BTCUSDT").unwrap();
     let tick = |p: Decimal| p.round_dp(2);
@@ -371,22 +327,6 @@ fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
     assert_eq!(canceled.remainder, Remainder::Canceled);
 }
 
-/// The simulator's price of BTCUSDT (`GET /sim/price`), and a move of it by `change_pct`.
-fn sim_price(sim: &Simulator) -> Decimal {
-    let mut answer = ureq::get(&format!("{}/sim/price?symbol=BTCUSDT", sim.url)).call().expect("sim price");
-    let body: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
-    d(body["price"].as_str().expect("a price"))
-}
-
-fn move_price(sim: &Simulator, change_pct: &str) {
-    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
-    let answer = ureq::post(&format!("{}/sim/price", sim.url))
-        .header("Content-Type", "application/json")
-        .send(&body)
-        .expect("move the sim price");
-    assert_eq!(answer.status(), 200);
-}
-
 /// The platform's exit pair naming (`-sl` and `-tp`), as `execute_order` gives it to the client.
 fn sibling(id: &str) -> Option<String> {
     id.strip_suffix("-tp")
@@ -396,7 +336,7 @@ fn sibling(id: &str) -> Option<String> {
 
 /// A stop 2 % below the price and a take profit 4 % above, selling 0.01 BTC the account holds.
 fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
-    let price = sim_price(sim);
+    let price = sim.price("BTCUSDT");
     let trigger = (price * d("0.98")).round_dp(2);
     let stop = OrderCommand {
         stop_price: Some(trigger),
@@ -424,13 +364,13 @@ fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
 
 #[test]
 fn a_stop_and_a_take_profit_are_one_bracket_and_the_take_profit_filling_ends_the_stop() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client().with_sibling_names(Box::new(sibling));
     let oco = exit_pair(&sim, "e-1");
 
     let placed = client.place_oco(&oco, &market()).unwrap();
     let again = sim.client().place_oco(&oco, &market()).unwrap();
-    move_price(&sim, "5");
+    sim.move_price("BTCUSDT", "5");
     let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop leg is the bracket");
     let take = client.query(&oco.take_profit, &market()).unwrap().expect("found through its stop leg");
     let trades = client.trades("BTCUSDT", None).unwrap();
@@ -448,12 +388,12 @@ fn a_stop_and_a_take_profit_are_one_bracket_and_the_take_profit_filling_ends_the
 
 #[test]
 fn a_bracket_whose_stop_triggers_sells_through_the_stop_and_cancels_the_take_profit() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client().with_sibling_names(Box::new(sibling));
     let oco = exit_pair(&sim, "e-2");
 
     client.place_oco(&oco, &market()).unwrap();
-    move_price(&sim, "-3");
+    sim.move_price("BTCUSDT", "-3");
     let stop = client.query(&oco.stop, &market()).unwrap().expect("the bracket");
     let take = client.query(&oco.take_profit, &market()).unwrap().expect("the bracket");
 
@@ -465,7 +405,7 @@ fn a_bracket_whose_stop_triggers_sells_through_the_stop_and_cancels_the_take_pro
 
 #[test]
 fn canceling_a_bracket_cancels_both_legs_once() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("coinbase") else { return };
     let mut client = sim.client().with_sibling_names(Box::new(sibling));
     let oco = exit_pair(&sim, "e-3");
     client.place_oco(&oco, &market()).unwrap();

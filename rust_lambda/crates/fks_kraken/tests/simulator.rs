@@ -4,9 +4,6 @@
 //! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
 //! the workspace). Without that interpreter the tests say so and pass without running.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 
 use fks_execution_core::{
@@ -14,46 +11,17 @@ use fks_execution_core::{
     OrderType, Remainder, RiskLimits, Side, TimeInForce,
 };
 use fks_kraken::{KrakenClient, KrakenConfig};
+use fks_venue_testkit::{Simulator, KRAKEN_API_KEY as API_KEY, KRAKEN_API_SECRET as API_SECRET};
 
-const API_KEY: &str = "fks-sim-kraken-api-key";
-const API_SECRET: &str =
-    "ZmtzLXNpbS1rcmFrZW4tc2VjcmV0LTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==";
 /// A platform id longer than Kraken's 18-character free text: sent as a derived UUID.
 const LONG_ID: &str = "sig-0123456789abcdef0123456789abcdef";
 
-/// A running simulator, stopped when dropped.
-struct Simulator {
-    child: Child,
-    url: String,
+/// The client of a simulator (`fks_venue_testkit::Simulator`) with its published key.
+trait Connect {
+    fn client(&self) -> KrakenClient;
 }
 
-impl Simulator {
-    fn start() -> Option<Self> {
-        let python = std::env::var_os("FKS_PYTHON").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../.venv/bin/python"),
-            PathBuf::from,
-        );
-        if !python.exists() {
-            eprintln!(
-                "SKIPPED: no Python interpreter at {} for the Kraken simulator; run `make setup` or set FKS_PYTHON",
-                python.display()
-            );
-            return None;
-        }
-        let mut child = Command::new(&python)
-            .args(["-m", "fks_local.exchange_sim", "--venue", "kraken", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the Kraken simulator");
-        let stdout = child.stdout.take().expect("simulator stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("simulator prints its URL");
-        let url = line.trim().to_owned();
-        assert!(url.starts_with("http://127.0.0.1:"), "unexpected simulator output {url:?}");
-        Some(Self { child, url })
-    }
-
+impl Connect for Simulator {
     /// A client whose local counter never refuses first, so the simulator's counter is what
     /// throttles (the tests make more calls per second than a Starter key may).
     fn client(&self) -> KrakenClient {
@@ -61,13 +29,6 @@ impl Simulator {
             counter_max: 10_000,
             ..KrakenConfig::new(&self.url, API_KEY, API_SECRET)
         })
-    }
-}
-
-impl Drop for Simulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -108,7 +69,7 @@ fn let_the_counter_decay(seconds: u64) {
 
 #[test]
 fn place_market_buy_fills_with_the_taker_fee_in_quote() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
 
     let venue =
@@ -126,7 +87,7 @@ fn place_market_buy_fills_with_the_taker_fee_in_quote() {
 
 #[test]
 fn resting_limit_is_queried_then_canceled_by_its_client_id() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let resting = order(LONG_ID, Side::Buy, OrderType::Limit, "0.001", Some("10000"));
 
@@ -145,7 +106,7 @@ fn resting_limit_is_queried_then_canceled_by_its_client_id() {
 
 #[test]
 fn a_second_delivery_of_an_open_order_reports_it_instead_of_placing_again() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let resting = order(LONG_ID, Side::Buy, OrderType::Limit, "0.001", Some("10000"));
     let first = client.place(&resting, &market()).unwrap();
@@ -159,7 +120,7 @@ fn a_second_delivery_of_an_open_order_reports_it_instead_of_placing_again() {
 
 #[test]
 fn a_filled_order_is_found_again_with_its_fills_and_an_unknown_one_is_none() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let buy = order(LONG_ID, Side::Buy, OrderType::Market, "0.002", None);
     let placed = client.place(&buy, &market()).unwrap();
@@ -175,7 +136,7 @@ fn a_filled_order_is_found_again_with_its_fills_and_an_unknown_one_is_none() {
 
 #[test]
 fn kraken_errors_map_to_what_to_do_next() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let m = market();
 
@@ -209,7 +170,7 @@ fn kraken_errors_map_to_what_to_do_next() {
 
 #[test]
 fn a_wrong_secret_is_a_permanent_invalid_signature() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let other_secret = "b3RoZXItc2VjcmV0LW9mLXRoaXJ0eS10d28tYnl0ZXMtMDAwMDAwMDA=";
     let mut wrong = KrakenClient::new(KrakenConfig::new(&sim.url, API_KEY, other_secret));
     let mut mistyped = KrakenClient::new(KrakenConfig::new(&sim.url, API_KEY, "not base64!"));
@@ -224,7 +185,7 @@ fn a_wrong_secret_is_a_permanent_invalid_signature() {
 
 #[test]
 fn the_call_counter_is_rate_limited_by_kraken_and_then_locally() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let probe = order("probe", Side::Buy, OrderType::Market, "0.001", None);
 
@@ -255,7 +216,7 @@ fn an_unreachable_server_is_retryable() {
 
 #[test]
 fn engine_submit_through_kraken_fills_and_a_repeat_places_nothing() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let instrument = client.instrument("BTCUSDT").unwrap();
     let mut engine = Engine::new("kraken-sim", RiskLimits::default(), client);
@@ -273,7 +234,7 @@ fn engine_submit_through_kraken_fills_and_a_repeat_places_nothing() {
 
 #[test]
 fn instrument_candles_and_last_price_come_from_public_endpoints() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
 
     let instrument = client.instrument("BTCUSDT").unwrap();
@@ -297,7 +258,7 @@ fn instrument_candles_and_last_price_come_from_public_endpoints() {
 
 #[test]
 fn trade_history_from_a_cursor_and_the_owner_of_a_venue_order() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let buy = client.place(&order("hist-1", Side::Buy, OrderType::Market, "0.001", None), &market()).unwrap();
     let sell =
@@ -335,7 +296,7 @@ fn trade_history_from_a_cursor_and_the_owner_of_a_venue_order() {
 
 #[test]
 fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     // The budget lets the pair list and AddOrder (a trading call, cost 0) through, then throttles.
     let throttled = |cost: Decimal| {
         if cost >= Decimal::from(3) {
@@ -360,7 +321,7 @@ fn a_placement_whose_state_cannot_be_read_is_an_unknown_outcome_never_a_refusal(
 
 #[test]
 fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let last = client.last_price("BTCUSDT").unwrap();
     let tick = |p: Decimal| p.round_dp(2);
@@ -388,26 +349,10 @@ fn a_stop_loss_and_a_take_profit_rest_untriggered_until_canceled() {
     assert_eq!(canceled.remainder, Remainder::Canceled);
 }
 
-/// The simulator's price of BTCUSDT (`GET /sim/price`), and a move of it by `change_pct`.
-fn sim_price(sim: &Simulator) -> Decimal {
-    let mut answer = ureq::get(&format!("{}/sim/price?symbol=BTCUSDT", sim.url)).call().expect("sim price");
-    let body: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
-    d(body["price"].as_str().expect("a price"))
-}
-
-fn move_price(sim: &Simulator, change_pct: &str) {
-    let body = format!(r#"{{"symbol":"BTCUSDT","change_pct":"{change_pct}"}}"#);
-    let answer = ureq::post(&format!("{}/sim/price", sim.url))
-        .header("Content-Type", "application/json")
-        .send(&body)
-        .expect("move the sim price");
-    assert_eq!(answer.status(), 200);
-}
-
 /// A stop 2 % below the price and a take profit 4 % above, each selling 0.6 of the account's 1 BTC:
 /// were either to hold its coins before it triggers, the other could not be placed.
 fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
-    let price = sim_price(sim);
+    let price = sim.price("BTCUSDT");
     let trigger = (price * d("0.98")).round_dp(1);
     let limit = (trigger * d("0.99")).round_dp(1).to_string();
     let target = (price * d("1.04")).round_dp(1).to_string();
@@ -425,13 +370,13 @@ fn exit_pair(sim: &Simulator, entry: &str) -> fks_execution_core::OcoCommand {
 
 #[test]
 fn a_stop_and_a_take_profit_are_two_trigger_orders_holding_nothing_until_one_triggers() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let oco = exit_pair(&sim, "e-1");
 
     let placed = client.place_oco(&oco, &market()).unwrap();
     let_the_counter_decay(3);
-    move_price(&sim, "5");
+    sim.move_price("BTCUSDT", "5");
     let take = client.query(&oco.take_profit, &market()).unwrap().expect("the take profit");
     let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop");
     let_the_counter_decay(3);
@@ -449,15 +394,15 @@ fn a_stop_and_a_take_profit_are_two_trigger_orders_holding_nothing_until_one_tri
 
 #[test]
 fn a_stop_triggering_after_the_take_profit_sold_the_coins_is_canceled_by_kraken() {
-    let Some(sim) = Simulator::start() else { return };
+    let Some(sim) = Simulator::start("kraken") else { return };
     let mut client = sim.client();
     let oco = exit_pair(&sim, "e-2");
     client.place_oco(&oco, &market()).unwrap();
 
     // Up through the take profit (0.6 of the 1 BTC sold), then down through the stop before any
     // sync could cancel it: the 0.4 BTC left cannot pay for the stop's 0.6.
-    move_price(&sim, "5");
-    move_price(&sim, "-10");
+    sim.move_price("BTCUSDT", "5");
+    sim.move_price("BTCUSDT", "-10");
     let_the_counter_decay(3);
     let take = client.query(&oco.take_profit, &market()).unwrap().expect("the take profit");
     let stop = client.query(&oco.stop, &market()).unwrap().expect("the stop");
