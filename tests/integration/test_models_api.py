@@ -223,3 +223,23 @@ def test_a_regime_gated_strategy_enters_only_in_its_regime_and_its_briefing_show
     by_regime = performance["backtests"]["by_regime"]
     assert sum(figures["trades"] for figures in by_regime.values()) == backtest.json()["metrics"]["trade_count"]
     assert set(by_regime) <= {allowed, "unknown"}  # the backtest, gated alike, entered in its regime only
+
+
+def test_a_stored_model_fitted_on_too_little_data_is_refused_by_name_on_the_schedule(stored: StackHandle) -> None:
+    # Training refuses such a fit; a model stored some other way (an older build, a copied file) is
+    # refused when a live strategy would evaluate with it.
+    models = ModelStore(stored.output("DataBucketName"), stored.clients("s3"))
+    latest = models.latest("SOL-USDT", "regime")
+    report = {**latest.metadata["report"], "bars": 100}
+    version = models.put("SOL-USDT", "regime", latest.model, {**latest.metadata, "report": report})
+    live = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h", "strategy": "regime_gate",
+            "params": {"max_model_age_days": 3650}, "active": True, "strategy_id": "gated-thin"}  # fmt: skip
+    assert stored.api("POST", "/strategies", scope="admin", json=live).status_code == 201
+    try:
+        report_run = invoke(stored, "GenerateSignalsFunction", {"now_ms": END})
+    finally:
+        stored.api("POST", "/strategies/gated-thin/deactivate", scope="admin")
+
+    refused = report_run["evaluations"]["gated-thin"]
+    assert refused["outcome"] == "refused", refused
+    assert f"the regime model of SOL-USDT (version {version}) was trained on 100 bars" in refused["reason"]

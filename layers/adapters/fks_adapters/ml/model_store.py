@@ -88,14 +88,15 @@ class ModelStore:
         stored = self.latest(asset, kind)
         try:
             trained_until = int(stored.metadata["report"]["end_ms"])
+            trained_bars = int(stored.metadata["report"]["bars"])
             timeframe = str(stored.metadata["timeframe"])
         except (KeyError, TypeError, ValueError):
             raise BadRequest(
-                f"the {kind} model of {asset} (version {stored.version}) has no training range in its metadata; "
-                f"retrain it with POST /models/{asset}/train",
+                f"the {kind} model of {asset} (version {stored.version}) has no training range or bar count in its "
+                f"metadata; retrain it with POST /models/{asset}/train",
                 details={"asset": asset, "kind": kind, "version": stored.version},
             ) from None
-        return ServedModel(kind, asset, stored.version, timeframe, trained_until, stored.model)
+        return ServedModel(kind, asset, stored.version, timeframe, trained_until, stored.model, trained_bars)
 
     def _put(self, key: str, body: bytes) -> None:
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=body)

@@ -9,7 +9,10 @@ each for the strategy's asset (``functions/models`` trains and stores them) and 
 - it was trained on another timeframe (its features are per bar: an hourly model on 15m bars
   answers a question nobody asked);
 - it is too old: the newest bar evaluated is more than ``max_age_ms`` after the last bar it was
-  trained on (markets drift; a live strategy must not trade on a stale model silently).
+  trained on (markets drift; a live strategy must not trade on a stale model silently);
+- it was trained on too little data: fewer bars than fitting its kind needs (``min_trained_bars``).
+  Training refuses such a fit, so only a model stored some other way (an older build, a copied
+  file) can be one; it is refused rather than trusted.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class ServedModel:
     timeframe: str
     trained_until: int  # open time of the last bar it was trained on (epoch ms)
     document: dict[str, Any]  # the model's JSON document
+    trained_bars: int | None = None  # how many bars it was fitted on, as its training report says
 
     def __str__(self) -> str:
         return f"the {self.kind} model of {self.asset} (version {self.version})"
@@ -56,6 +60,14 @@ class ModelSource(Protocol):
     def served(self, asset: str, kind: str) -> ServedModel:
         """The latest version; ``NotFound`` naming the asset and kind when none is stored."""
         ...
+
+
+def min_trained_bars(kind: str) -> int:
+    """The fewest bars a stored model of ``kind`` may have been fitted on (what training requires)."""
+    from fks.ml.forecast import min_forecast_bars  # the model strategies' own modules: NumPy only
+    from fks.ml.regimes import min_regime_bars
+
+    return min_regime_bars() if kind == "regime" else min_forecast_bars()
 
 
 def served_models(
@@ -75,6 +87,13 @@ def served_models(
                 f"{model} was trained on {model.timeframe} bars; strategy {strategy} runs on {key.timeframe.value}: "
                 f"train one on {key.timeframe.value} (POST /models/{model.asset}/train)",
                 details=details,
+            )
+        minimum = min_trained_bars(need.kind)
+        if model.trained_bars is not None and model.trained_bars < minimum:
+            raise BadRequest(
+                f"{model} was trained on {model.trained_bars} bars, fewer than the {minimum} a {need.kind} model "
+                f"needs; retrain it on more history (POST /models/{model.asset}/train)",
+                details={**details, "trained_bars": model.trained_bars, "min_bars": minimum},
             )
         if newest_bar is not None and newest_bar - model.trained_until > need.max_age_days * DAY_MS:
             age_days = (newest_bar - model.trained_until) / DAY_MS
