@@ -13,11 +13,19 @@ Same conventions in all three, so the trades must agree:
             so the three conventions give the same final equity
 Grid: fast in 2..20 step 2 x slow in 30..120 step 10 (100 cells); the best cell by final equity.
 
-Each case runs in its own process so the peak resident memory is that library's alone (it
-includes the interpreter, the imports and the 1,000,000 bars).
+Bar loop: the simulation alone, the strategy's side done beforehand and untimed (FKS: the Rust
+core's bar loop given the NumPy targets; vectorbt: Portfolio.from_orders given its orders).
 
-Run: .venv/bin/python benchmarks/backtest_vs_peers.py [--peers-grid-sample N] [--with-vectorbt-grid]
-vectorbt's grid peaked at 18.7 GB here: it runs only when asked, and never in CI.
+Each case runs in its own process so the peak resident memory is that library's alone (it
+includes the interpreter, the imports and the 1,000,000 bars). "vs vectorbt" is vectorbt's time
+over the case's, in the same run (above 1: faster than vectorbt).
+
+vectorbt's grid runs all 100 cells; all at once it peaked at 18.7 GB, so unless the machine has
+that much available it runs them a chunk of cells at a time (the same work, the chunk size is
+printed). backtesting.py's grid runs a sample of cells and is extrapolated (it takes minutes
+per cell on 1,000,000 bars).
+
+Run: .venv/bin/python benchmarks/backtest_vs_peers.py [--peers-grid-sample N] [--vectorbt-chunk N]
 Prints figures; asserts nothing.
 """
 
@@ -30,12 +38,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from bench_common import BARS, CASH, FAST, GRID_FAST, GRID_SLOW, SLOW, Result, grid_summary, synthetic_bars
-from peer_backtests import backtesting_grid, backtesting_single, vectorbt_grid, vectorbt_single
+from peer_backtests import (
+    backtesting_grid,
+    backtesting_single,
+    vectorbt_grid,
+    vectorbt_loop,
+    vectorbt_loop_inputs,
+    vectorbt_single,
+)
 
 
 # ---------------------------------------------------------------------------------------- FKS
@@ -49,7 +65,7 @@ def _fks_inputs(data: pd.DataFrame) -> tuple[Any, Any]:
             **{name.lower(): data[name].to_numpy() for name in data.columns},
         }
     )
-    return candles, BacktestConfig(initial_cash=CASH, sizing="quantity", quantity=1)
+    return candles, BacktestConfig(initial_cash=Decimal(int(CASH)), sizing="quantity", quantity=Decimal(1))
 
 
 def fks_single(inputs: tuple[Any, Any], _: int) -> Result:
@@ -69,47 +85,95 @@ def fks_grid(inputs: tuple[Any, Any], _: int) -> Result:
     return grid_summary(cells, len(cells))
 
 
+def _fks_loop_inputs(data: pd.DataFrame) -> tuple[Any, Any, Any]:
+    from fks.strategies.base import IndicatorCache
+    from fks.strategies.registry import get_strategy
+
+    candles, config = _fks_inputs(data)
+    strategy = get_strategy("sma_cross")
+    params = strategy.validate_params({"fast": FAST, "slow": SLOW})
+    return candles, config, strategy.target_positions(candles, params, IndicatorCache(candles))
+
+
+def fks_loop(inputs: tuple[Any, Any, Any], _: int) -> Result:
+    from fks.backtest.native import run_bar_loop
+
+    candles, config, targets = inputs
+    log, _equity = run_bar_loop(candles, targets, config)
+    return {"trades": len(log), "final_equity": float(log.exact.final_equity)}
+
+
 CASES: dict[str, Callable[[Any, int], Result]] = {
     "fks single": fks_single,
-    "backtesting.py single": backtesting_single,
     "vectorbt single": vectorbt_single,
+    "backtesting.py single": backtesting_single,
+    "fks bar loop": fks_loop,
+    "vectorbt bar loop": vectorbt_loop,
     "fks grid": fks_grid,
-    "backtesting.py grid": backtesting_grid,
     "vectorbt grid": vectorbt_grid,
+    "backtesting.py grid": backtesting_grid,
 }
+# Untimed: turning the frame into each case's input (FKS: validated read-only arrays, as the S3
+# candle store hands them over; the peers take the DataFrame as it is; the bar-loop cases also
+# get the strategy's side done).
+PREPARE: dict[str, Callable[[pd.DataFrame], Any]] = {
+    "fks single": _fks_inputs,
+    "fks grid": _fks_inputs,
+    "fks bar loop": _fks_loop_inputs,
+    "vectorbt bar loop": vectorbt_loop_inputs,
+}
+FULL_GRID = len(GRID_FAST) * len(GRID_SLOW)
+VECTORBT_GRID_GIB = 18.7  # the whole grid at once, measured
 
 
-def run_case(name: str, sample: int) -> Result:
-    # Untimed: turning the frame into each library's input (FKS: validated read-only arrays,
-    # as the S3 candle store hands them over; the peers take the DataFrame as it is).
-    prepare: Callable[[pd.DataFrame], Any] = _fks_inputs if name.startswith("fks") else (lambda frame: frame)
+def run_case(name: str, sample: int, chunk: int) -> Result:
+    prepare = PREPARE.get(name, lambda frame: frame)
     data = synthetic_bars()
-    CASES[name](prepare(data.iloc[:5_000]), sample)  # warm-up: imports, numba compilation, caches
+    run: Callable[[Any, int], Result] = CASES[name]
+    if name == "vectorbt grid":
+        run = lambda inputs, n: vectorbt_grid(inputs, n, chunk)  # noqa: E731
+    run(prepare(data.iloc[:5_000]), sample)  # warm-up: imports, numba compilation, caches
     inputs = prepare(data)
     started = time.perf_counter()
-    result = CASES[name](inputs, sample)
+    result = run(inputs, sample)
     result["seconds"] = time.perf_counter() - started
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return result
 
 
+def _available_gib() -> float:
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        fields = dict(line.split(":", 1) for line in meminfo)
+    return int(fields["MemAvailable"].split()[0]) / 2**20
+
+
+def vectorbt_chunk(requested: int) -> int:
+    """Cells per vectorbt portfolio: all of them when half the available memory holds the whole
+    grid's peak (the machine is shared), else proportionally fewer."""
+    if requested:
+        return requested
+    per_cell = VECTORBT_GRID_GIB / FULL_GRID
+    return max(1, min(FULL_GRID, int(_available_gib() / 2 / per_cell)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--case", help=argparse.SUPPRESS)
-    parser.add_argument("--peers-grid-sample", type=int, default=0, help="peers' grids: run N cells, extrapolate")
-    parser.add_argument("--with-vectorbt-grid", action="store_true", help="also run vectorbt's grid (~19 GB peak)")
+    parser.add_argument("--chunk", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--peers-grid-sample", type=int, default=4, help="backtesting.py's grid: N cells, extrapolated")
+    parser.add_argument("--vectorbt-chunk", type=int, default=0, help="vectorbt's grid: cells per portfolio")
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case, args.peers_grid_sample)))
+        print(json.dumps(run_case(args.case, args.peers_grid_sample, args.chunk)))
         return
-    names = [n for n in CASES if n != "vectorbt grid" or args.with_vectorbt_grid]
+    chunk = vectorbt_chunk(args.vectorbt_chunk)
     print(f"SMA cross {FAST}/{SLOW} on {BARS:,} one-minute bars; grid {len(GRID_FAST)}x{len(GRID_SLOW)}")
-    print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}  best cell / note")
+    print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}{'vs vectorbt':>13}  note")
     rows: dict[str, Result] = {}
-    for name in names:
-        sample = args.peers_grid_sample if name in ("backtesting.py grid", "vectorbt grid") else 0
+    for name in CASES:
+        sample = args.peers_grid_sample if name == "backtesting.py grid" else 0
         done = subprocess.run(
-            [sys.executable, __file__, "--case", name, "--peers-grid-sample", str(sample)],
+            [sys.executable, __file__, "--case", name, "--peers-grid-sample", str(sample), "--chunk", str(chunk)],
             capture_output=True,
             text=True,
             check=False,
@@ -117,22 +181,36 @@ def main() -> None:
         if done.returncode != 0:
             print(f"{name:<24}failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
-        row = json.loads(done.stdout.strip().splitlines()[-1])
-        rows[name] = row
-        print(_format_row(name, row, rows.get("fks grid")))
+        rows[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        if name == "vectorbt grid" and chunk < FULL_GRID:
+            rows[name]["best"] += f" (all {FULL_GRID} cells, {chunk} per portfolio: memory)"
+        print(_format_row(name, rows))
 
 
-def _format_row(name: str, row: Result, fks_grid: Result | None) -> str:
+def _full_seconds(row: Result) -> float:
+    """The time of the whole grid: a sampled one extrapolated."""
+    seconds = float(row["seconds"])
+    cells = int(row.get("cells", FULL_GRID))
+    return seconds * FULL_GRID / cells if cells < FULL_GRID else seconds
+
+
+def _format_row(name: str, rows: dict[str, Result]) -> str:
+    row, kind = rows[name], name.split(" ", 1)[1]  # single, bar loop, grid
     note = row.get("best", "")
-    cells = row.get("cells", 100)
-    if cells < len(GRID_FAST) * len(GRID_SLOW):
-        full = row["seconds"] * len(GRID_FAST) * len(GRID_SLOW) / cells
-        note += f" ({cells} cells sampled; full grid ~{full:.0f} s extrapolated)"
-    if fks_grid is not None and "per_cell" in row and row is not fks_grid:
-        same = sum(fks_grid["per_cell"].get(cell) == value for cell, value in row["per_cell"].items())
-        note += f" cells equal to FKS (trades, equity): {same}/{len(row['per_cell'])}"
+    if row.get("cells", FULL_GRID) < FULL_GRID:
+        note += f" ({row['cells']} cells sampled; full grid ~{_full_seconds(row):.0f} s extrapolated)"
+    fks = rows.get(f"fks {kind}")
+    if fks is not None and row is not fks:
+        if "per_cell" in row:
+            same = sum(fks["per_cell"].get(cell) == value for cell, value in row["per_cell"].items())
+            note += f" cells equal to FKS (trades, equity): {same}/{len(row['per_cell'])}"
+        else:
+            same = row["trades"] == fks["trades"] and round(row["final_equity"], 2) == round(fks["final_equity"], 2)
+            note += "same trades and equity as FKS" if same else "DIFFERENT trades or equity from FKS"
+    vectorbt = rows.get(f"vectorbt {kind}")
+    ratio = f"{_full_seconds(vectorbt) / _full_seconds(row):>12.1f}x" if vectorbt else f"{'':>13}"
     figures = f"{row['seconds']:>10.3f}{row['peak_mib']:>10.0f}{row['trades']:>10}{row['final_equity']:>16.2f}"
-    return f"{name:<24}{figures}  {note}"
+    return f"{name:<24}{figures}{ratio}  {note}"
 
 
 if __name__ == "__main__":

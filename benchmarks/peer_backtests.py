@@ -68,35 +68,60 @@ def _vbt_orders(close: pd.Series, fast: Any, slow: Any) -> Any:
     return np.where(held != before, held, np.nan)
 
 
-def _vbt_run(data: pd.DataFrame, fast: Any, slow: Any) -> Any:
-    import vectorbt as vbt
-
+def _vbt_inputs(data: pd.DataFrame, fast: Any, slow: Any) -> tuple[Any, Any, Any]:
+    """vectorbt's close frame, order sizes and fill prices, one column per cell."""
     size = _vbt_orders(data["Close"], fast, slow)
     close = pd.DataFrame(np.repeat(data["Close"].to_numpy()[:, None], size.shape[1], axis=1), index=data.index)
     price = np.repeat(data["Open"].to_numpy()[:, None], size.shape[1], axis=1)
+    return close, size, price
+
+
+def _vbt_portfolio(close: Any, size: Any, price: Any) -> Any:
+    import vectorbt as vbt
+
     return vbt.Portfolio.from_orders(
         close, size, size_type="targetamount", price=price, init_cash=CASH, fees=0.0, freq="1min"
     )
 
 
-def vectorbt_single(data: pd.DataFrame, _: int) -> Result:
+def _vbt_single_mas(data: pd.DataFrame) -> tuple[Any, Any]:
     import vectorbt as vbt
 
     close = data["Close"]
-    portfolio = _vbt_run(data, vbt.MA.run(close, FAST).ma.to_frame(), vbt.MA.run(close, SLOW).ma.to_frame())
+    return vbt.MA.run(close, FAST).ma.to_frame(), vbt.MA.run(close, SLOW).ma.to_frame()
+
+
+def vectorbt_single(data: pd.DataFrame, _: int) -> Result:
+    portfolio = _vbt_portfolio(*_vbt_inputs(data, *_vbt_single_mas(data)))
     return {"trades": int(portfolio.trades.count().iloc[0]), "final_equity": float(portfolio.final_value().iloc[0])}
 
 
-def vectorbt_grid(data: pd.DataFrame, sample: int) -> Result:
+def vectorbt_loop_inputs(data: pd.DataFrame) -> tuple[Any, Any, Any]:
+    """Untimed for the bar-loop case: the averages and the orders (vectorbt's strategy side)."""
+    return _vbt_inputs(data, *_vbt_single_mas(data))
+
+
+def vectorbt_loop(inputs: tuple[Any, Any, Any], _: int) -> Result:
+    """vectorbt's simulation alone: its orders given, the portfolio, its trades and final value."""
+    portfolio = _vbt_portfolio(*inputs)
+    return {"trades": int(portfolio.trades.count().iloc[0]), "final_equity": float(portfolio.final_value().iloc[0])}
+
+
+def vectorbt_grid(data: pd.DataFrame, sample: int, chunk: int = 0) -> Result:
+    """All cells as columns of one portfolio, or ``chunk`` cells at a time (one process, one after
+    the other: the same total work in less memory; the full grid at once peaked near 19 GB)."""
     import vectorbt as vbt
 
     cells = grid_cells(sample)
-    close = data["Close"]
-    fast = vbt.MA.run(close, [f for f, _ in cells]).ma
-    slow = vbt.MA.run(close, [s for _, s in cells]).ma
-    fast.columns = slow.columns = pd.RangeIndex(len(cells))
-    portfolio = _vbt_run(data, fast, slow)
-    counts, finals = portfolio.trades.count().to_numpy(), portfolio.final_value().to_numpy()
-    return grid_summary(
-        [(cell, int(c), float(e)) for cell, c, e in zip(cells, counts, finals, strict=True)], len(cells)
-    )
+    step = chunk if 0 < chunk < len(cells) else len(cells)
+    close, out = data["Close"], []
+    for first in range(0, len(cells), step):
+        part = cells[first : first + step]
+        fast = vbt.MA.run(close, [f for f, _ in part]).ma
+        slow = vbt.MA.run(close, [s for _, s in part]).ma
+        fast.columns = slow.columns = pd.RangeIndex(len(part))
+        portfolio = _vbt_portfolio(*_vbt_inputs(data, fast, slow))
+        counts, finals = portfolio.trades.count().to_numpy(), portfolio.final_value().to_numpy()
+        out += [(cell, int(c), float(e)) for cell, c, e in zip(part, counts, finals, strict=True)]
+        del portfolio, fast, slow
+    return grid_summary(out, len(cells))
