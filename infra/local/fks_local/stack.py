@@ -21,6 +21,7 @@ from fks_local.event_sources import SqsPoller
 from fks_local.lambda_runtime import LocalLambdaRuntime
 from fks_local.ports import claim
 from fks_local.scheduler import Scheduler
+from fks_local.sim_clock import CLOCK_FILE_ENV, SimulatedClock
 from fks_local.template import load_and_translate
 from fks_local.throttling import stage_limits
 from fks_local.usage_plans import UsagePlans
@@ -45,6 +46,8 @@ class StackOptions:
     with_simulator: bool = True
     simulator_port: int | None = None
     schedules: bool = True
+    # A simulated clock (fks_local.sim_clock) every function and simulator reads: fks replay.
+    clock_file: Path | None = None
 
 
 class LocalStack:
@@ -113,6 +116,8 @@ class LocalStack:
         # stack as in fks backtest: every function searches the same folders (fks.strategies.plugins).
         if os.environ.get(PLUGINS_PATH_ENV):
             overrides[PLUGINS_PATH_ENV] = os.environ[PLUGINS_PATH_ENV]
+        if self.options.clock_file is not None:
+            overrides[CLOCK_FILE_ENV] = str(self.options.clock_file)
         return overrides
 
     def _parameters(self) -> dict[str, str]:
@@ -149,12 +154,13 @@ class LocalStack:
     def _start_simulator(self) -> None:
         from fks_local.exchange_sim import ExchangeSimulator
 
-        self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0)
+        clock = None if self.options.clock_file is None else SimulatedClock(self.options.clock_file).now_ms
+        self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0, clock=clock)
         self.simulator.start()
         self.simulators["binance"] = self.simulator
         # Kraken and Coinbase beside it, so collection and trading reach all three venues (issue 20).
         for venue in ("kraken", "coinbase"):
-            self.simulators[venue] = ExchangeSimulator(port=0, venue=venue).start()
+            self.simulators[venue] = ExchangeSimulator(port=0, venue=venue, clock=clock).start()
 
     def _start_gateways(self) -> None:
         assert self.deployed is not None

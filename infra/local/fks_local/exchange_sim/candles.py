@@ -52,9 +52,11 @@ class CandleSource:
         return self._series[symbol]
 
     def close_ticks(self, symbol: str, now_ms: int) -> int:
-        """The price now: the close of the current minute (the start price before the epoch)."""
+        """The price now: the close of the current minute (the start price before the epoch).
+        At the very first millisecond of a minute nothing has traded in it yet: the price is the
+        previous minute's close, its open (so a bar's close instant prices at the next bar's open)."""
         series = self._series[symbol]
-        minute = minute_index(now_ms)
+        minute = minute_index(now_ms - 1)
         if minute < 0:
             return int(series.spec.start_price / series.spec.tick)
         return int(series.minutes(minute, minute + 1).close[0])

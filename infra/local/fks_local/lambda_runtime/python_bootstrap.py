@@ -34,8 +34,11 @@ class LambdaContext:
         self.client_context = None
         self._deadline_ms = deadline_ms
 
+    # The real clock, also under a simulated one (the deadline is the runtime's, in real time).
+    wall = staticmethod(time.time)
+
     def get_remaining_time_in_millis(self) -> int:
-        return max(0, self._deadline_ms - int(time.time() * 1000))
+        return max(0, self._deadline_ms - int(self.wall() * 1000))
 
 
 def _post(path: str, body: bytes, error_type: str | None = None) -> None:
@@ -89,7 +92,30 @@ def _load_handler() -> Any:
     return handler
 
 
+def _follow_simulated_clock() -> None:
+    """With ``FKS_LOCAL_CLOCK_FILE`` set (``fks_local.sim_clock``: ``fks replay``), the function's
+    ``time.time()`` is the simulated clock: that file's epoch ms (the wall clock while it is
+    absent). Every time the trading path decides on is read so; ``datetime.now()`` stays the wall
+    clock (replacing the datetime type breaks C extensions: pandas), as do monotonic clocks and
+    the context's deadline."""
+    path = os.environ.get("FKS_LOCAL_CLOCK_FILE")
+    if not path:
+        return
+    wall = time.time
+
+    def simulated() -> float:
+        try:
+            with open(path) as clock:
+                return int(clock.read()) / 1000
+        except (OSError, ValueError):
+            return wall()
+
+    time.time = simulated
+    time.time_ns = lambda: int(simulated() * 1000) * 1_000_000
+
+
 def main() -> None:
+    _follow_simulated_clock()
     handler = _load_handler()
     while True:
         with urllib.request.urlopen(f"{_API}/invocation/next") as response:  # noqa: S310

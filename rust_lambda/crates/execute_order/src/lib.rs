@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod aws;
+pub mod clock;
 pub mod config;
 pub mod dynamo;
 pub mod emf;

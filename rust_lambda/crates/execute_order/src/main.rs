@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use execute_order::config::{self, LambdaHandler};
 use execute_order::emf;
@@ -12,9 +12,7 @@ use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use serde_json::Value;
 
 fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    execute_order::clock::now_ms() // the wall clock, or the local stack's simulated one
 }
 
 fn diagnostic(failure: Failure) -> Diagnostic {

@@ -8,7 +8,7 @@
 //! concurrent callers, Python or Rust, never lose or double a payment; only a call finding the
 //! budget spent reads `tat`, to sleep until its turn.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use fks_execution_core::{Decimal, ErrorClass, ExchangeError};
 use serde_json::{json, Value};
@@ -37,9 +37,7 @@ pub struct SharedBudget {
 }
 
 fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+    crate::clock::now_us() // the Python callers pace on the same (possibly simulated) clock
 }
 
 fn unreadable(error: &AwsError) -> ExchangeError {
