@@ -1,14 +1,17 @@
 """fks_ai on the local stack: the briefing step's cold start and warm invocations, and a search
 through AiFunction, as the local Lambda runtime runs them.
 
-Starts a local stack (schedules off), has BackfillFunction collect 12 days of SOL/USDT 1m
-candles from the simulator's sample history, posts two notes and builds the index, then invokes
-AiFunction with a signals-stream batch as the table's stream delivers a validated signal's first
-record: the first invocation is the container's cold start (imports, the text model's load from
-its wheel), the next ones are warm. No such signal is in the table, so each briefing is built in
-full and its conditional write stores nothing (``attached`` stays empty). Then ``POST /ai/search``
-events, by text and by market state. Figures only; asserts nothing. The local runtime adds its
-own IPC, so these bound AWS from neither side. Run: .venv/bin/python benchmarks/ai_stack.py [warm_runs]
+Starts a local stack (schedules off), has BackfillFunction collect 90 days of SOL/USDT 1m
+candles from the simulator's sample history, trains the asset's regime and forecast models
+(ModelsFunction), runs a backtest of sma_cross and stores a strategy of it (so a briefing has a
+regime, a forecast and a per-regime record to compute), posts two notes and builds the index,
+then invokes AiFunction with a signals-stream batch as the table's stream delivers a validated
+signal's first record: the first invocation is the container's cold start (imports, the text
+model's load from its wheel), the next ones are warm. No such signal is in the table, so each
+briefing is built in full and its conditional write stores nothing (``attached`` stays empty).
+Then ``POST /ai/search`` events, by text and by market state. Figures only; asserts nothing. The
+local runtime adds its own IPC, so these bound AWS from neither side.
+Run: .venv/bin/python benchmarks/ai_stack.py [warm_runs]
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from fks_local.stack import LocalStack, StackOptions
 
 HOUR, DAY = 3_600_000, 86_400_000
 START = 1_717_200_000_000  # 2024-06-01 UTC: the simulator's sample SOL/USDT history
-BAR = START + 11 * DAY + 2 * HOUR
+BAR = START + 85 * DAY + 2 * HOUR
+STRATEGY = "bench-sma"
 
 
 def _invoke(stack: LocalStack, function: str, event: dict[str, Any]) -> tuple[float, dict[str, Any]]:
@@ -40,7 +44,7 @@ def _invoke(stack: LocalStack, function: str, event: dict[str, Any]) -> tuple[fl
 def _stream_batch() -> dict[str, Any]:
     signal = {
         "signal_id": f"bench-{uuid.uuid4().hex[:12]}",
-        "strategy_id": "bench",
+        "strategy_id": STRATEGY,
         "exchange": "binance",
         "symbol": "SOL/USDT",
         "side": "buy",
@@ -53,8 +57,29 @@ def _stream_batch() -> dict[str, Any]:
     return shapes.dynamodb_stream_event("SignalsTable", "INSERT", keys, image, None)
 
 
-def _post(resource: str, body: dict[str, Any]) -> dict[str, Any]:
-    return shapes.api_event(resource, "POST", body=json.dumps(body))
+def _post(resource: str, body: dict[str, Any], path: dict[str, str] | None = None) -> dict[str, Any]:
+    return shapes.api_event(resource, "POST", path_parameters=path, body=json.dumps(body))
+
+
+def _history(stack: LocalStack) -> None:
+    """What a briefing reads: candles, the asset's stored models, a backtest and the strategy."""
+    assert stack.deployed is not None
+    function = stack.deployed.physical_id
+    print("collecting 90 days of SOL/USDT 1m candles with BackfillFunction ...", flush=True)
+    history = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1m", "reason": "benchmark"}
+    _invoke(stack, function("BackfillFunction"), {**history, "start_ms": START, "end_ms": START + 90 * DAY})
+    print("training the SOL-USDT models, a backtest and a strategy of sma_cross ...", flush=True)
+    market = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1h"}
+    train = {"timeframe": "1h", "days": 80, "end_ms": BAR - 2 * DAY}
+    _, trained = _invoke(
+        stack, function("ModelsFunction"), _post("/models/{asset}/train", train, {"asset": "SOL-USDT"})
+    )
+    backtest = {**market, "strategy": "sma_cross", "start_ms": BAR - 40 * DAY, "end_ms": BAR}
+    _, tested = _invoke(stack, function("BacktestsFunction"), _post("/backtests", backtest))
+    strategy = {**market, "strategy": "sma_cross", "strategy_id": STRATEGY, "active": False}
+    _, stored = _invoke(stack, function("StrategiesFunction"), _post("/strategies", strategy))
+    for name, reply in (("train", trained), ("backtest", tested), ("strategy", stored)):
+        print(f"  {name}: HTTP {reply.get('statusCode')}")
 
 
 def _line(name: str, values: list[float]) -> str:
@@ -68,10 +93,7 @@ def main(warm_runs: int) -> None:
         with LocalStack(StackOptions(state_dir=Path(state_dir), schedules=False)) as stack:
             assert stack.deployed is not None
             ai = stack.deployed.physical_id("AiFunction")
-            backfill = stack.deployed.physical_id("BackfillFunction")
-            print("collecting 12 days of SOL/USDT 1m candles with BackfillFunction ...", flush=True)
-            history = {"exchange": "binance", "symbol": "SOL/USDT", "timeframe": "1m", "reason": "benchmark"}
-            _invoke(stack, backfill, {**history, "start_ms": START, "end_ms": START + 12 * DAY})
+            _history(stack)
 
             cold_ms, cold = _invoke(stack, ai, _stream_batch())  # the container's first invocation
             print(f"briefing, cold start                 {cold_ms:8.1f} ms   ({cold})")
