@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fks.ai.documents import (
@@ -13,6 +16,7 @@ from fks.ai.documents import (
     signal_document,
     strategy_document,
 )
+from fks.strategies.base import Strategy
 from fks.strategies.registry import get_strategy, is_plugin, plugin_module, strategy_names
 from fks_adapters.ai.store import NoteStore
 from fks_adapters.pipeline.signal_history import SignalHistory
@@ -25,6 +29,7 @@ FIRST_BUILD_DAYS = 30  # how far back the first build reads signals
 # Objects written around a build's start may carry a slightly earlier time than its watermark.
 CLOCK_MARGIN_MS = 120_000
 _PAGE = 100
+GUIDE_CHARS = 8000  # a plugin's docstring and NAME.md, cut: an embedding of a book says little
 
 
 def _days(since_ms: int, now_ms: int) -> list[str]:
@@ -74,12 +79,26 @@ def optimization_documents(results: ResultStore, since_ms: int | None) -> list[D
     return [d for d in map(optimization_document, _recent_summaries(results, since_ms)) if d is not None]
 
 
+def plugin_guide(strategy: Strategy) -> str | None:
+    """A plugin's own documentation: its module's docstring and the ``NAME.md`` beside its file
+    (what ``fks strategy new`` writes), as far as ``GUIDE_CHARS``."""
+    module = sys.modules.get(type(strategy).__module__)
+    parts = [inspect.cleandoc(module.__doc__)] if module is not None and module.__doc__ else []
+    path = getattr(module, "__file__", None)
+    if path and Path(path).with_suffix(".md").is_file():
+        parts.append(Path(path).with_suffix(".md").read_text(encoding="utf-8").strip())
+    return "\n".join(parts)[:GUIDE_CHARS] or None
+
+
 def strategy_documents(now_ms: int) -> list[Document]:
     """Every strategy this function can run, built-in or plugin, read again at each build (a
     dozen texts): only one whose documentation changed is embedded again."""
-    return [
-        strategy_document(
-            get_strategy(name), plugin_module(name) or "plugin" if is_plugin(name) else "built-in", now_ms
-        )
-        for name in strategy_names()
-    ]
+    documents = []
+    for name in strategy_names():
+        strategy = get_strategy(name)
+        if is_plugin(name):
+            source = plugin_module(name) or "plugin"
+            documents.append(strategy_document(strategy, source, now_ms, plugin_guide(strategy)))
+        else:
+            documents.append(strategy_document(strategy, "built-in", now_ms))
+    return documents

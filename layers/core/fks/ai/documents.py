@@ -121,15 +121,20 @@ def optimization_document(summary: dict[str, Any]) -> Document | None:
     return Document(f"optimization:{summary['id']}", DocumentKind.OPTIMIZATION, text, created, fields)
 
 
-def strategy_document(strategy: Strategy, source: str, now_ms: int) -> Document:
+def _bound(value: float | None) -> str:
+    return "any" if value is None else f"{value:g}"  # 1.0 -> "1", 0.55 -> "0.55"
+
+
+def strategy_document(strategy: Strategy, source: str, now_ms: int, guide: str | None = None) -> Document:
     """A strategy's documentation as its code states it: the description, the class's docstring
-    and each parameter with its type, default, bounds and description. ``source`` says where it
-    comes from ("built-in", or the plugin's module)."""
+    and each parameter with its type, default, bounds and description, then ``guide`` (a plugin's
+    module docstring and its ``NAME.md``). ``source`` says where it comes from ("built-in", or the
+    plugin's module)."""
     own = type(strategy).__dict__.get("__doc__")  # its own docstring, not one inherited from Strategy
     doc = inspect.cleandoc(own) if isinstance(own, str) else ""
     described = []
     for p in strategy.parameters:
-        bounds = "" if p.min is None and p.max is None else f", {p.min} to {p.max}"
+        bounds = "" if p.min is None and p.max is None else f", {_bound(p.min)} to {_bound(p.max)}"
         choices = f", one of {', '.join(map(str, p.choices))}" if p.choices else ""
         described.append(f"{p.name} ({p.type}, default {p.default}{bounds}{choices}): {p.description}")
     text = f"strategy {strategy.name}: {strategy.description}"
@@ -137,6 +142,8 @@ def strategy_document(strategy: Strategy, source: str, now_ms: int) -> Document:
         text += f"\n{doc}"
     if described:
         text += "\nParameters: " + "; ".join(described)
+    if guide:
+        text += f"\n{guide}"
     fields = {"strategy": strategy.name, "source": source, "parameters": [p.name for p in strategy.parameters]}
     # The version covers the text and fields only: documentation that did not change is not re-embedded.
     return Document(f"strategy:{strategy.name}", DocumentKind.STRATEGY, text, now_ms, fields)
