@@ -6,10 +6,9 @@ in the data bucket). Serving applies the latest stored model to the latest store
 little history is a 400 naming the bars needed, no trained model a 404. A daily schedule (off by
 default in template.yaml) retrains every enabled asset.
 
-Packaging: scikit-learn, NumPy and pandas exceed a zip Lambda's 250 MB with the rest, so in AWS
-this function takes the AWS SDK for pandas layer (NumPy, pandas, pyarrow) plus a scikit-learn
-layer built for ``python3.12``/x86_64 (``pip install scikit-learn -t python/``); a container image
-is the fallback if the two together pass the limit. Locally the installed packages are used.
+Packaging: the AWS SDK for pandas layer (NumPy, pandas, pyarrow) and the project's layers; both
+models train with NumPy alone (``fks.ml.boosting``, ``fks.ml.hmm``), as scikit-learn and SciPy
+(~110 MB) would not fit beside the pandas layer (``make sam-sizes``).
 """
 
 from __future__ import annotations

@@ -41,15 +41,12 @@ DEFERRED_IMPORTS: dict[str, tuple[str, ...]] = {
     "BacktestsFunction": ("optuna", "matplotlib.figure", "matplotlib.backends.backend_agg"),
     # The text model and the vector index load on the first embedding or index read (AiLayer).
     "AiFunction": ("wordllama.inference", "tokenizers", "safetensors", "usearch.index"),
+    # Training (fks.ml.boosting, NumPy alone: scikit-learn and SciPy would not fit beside the
+    # pandas layer) is imported when a training runs.
+    "ModelsFunction": ("fks.ml.boosting", "fks.ml.training"),
 }
-# Heavy paths whose library is in no layer yet, with why: reported, not failed.
-KNOWN_MISSING: dict[str, tuple[str, str]] = {
-    "ModelsFunction": (
-        "sklearn.ensemble",
-        "training needs scikit-learn and SciPy (~105 MB), which do not fit beside the pandas layer: "
-        "a container-image function is the way (issue 18 item 3); serving needs NumPy only",
-    ),
-}
+# Heavy paths whose library is in no layer yet, with why: reported, not failed. None left.
+KNOWN_MISSING: dict[str, tuple[str, str]] = {}
 
 
 def probe(module: str, paths: list[str], deferred: tuple[str, ...] = ()) -> str:

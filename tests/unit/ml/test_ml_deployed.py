@@ -36,7 +36,7 @@ def trained(history: Candles) -> dict[str, ServedModel]:
     train = history.head(1_200)
     features, target = build_features(train).values, next_direction(np.asarray(train.close))
     rows = np.all(np.isfinite(features), axis=1) & np.isfinite(target)
-    forecaster = TreeEnsemble.from_classifier(fit_direction(features[rows], target[rows]))
+    forecaster = fit_direction(features[rows], target[rows])
     until, document = int(train.open_time[-1]), json.loads(json.dumps(forecaster.to_json()))
     return {
         "forecast": ServedModel("forecast", "BTC-USDT", "v1", "1h", until, document),
@@ -55,13 +55,26 @@ class _Source:
 
 
 def test_the_stored_trees_answer_what_scikit_learn_answers() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     rng = np.random.default_rng(0)
     x = rng.normal(size=(3_000, 6))
     x[::13, 2] = np.nan  # missing values follow the split's learned side
     y = (x[:, 0] - 0.5 * x[:, 3] + rng.normal(size=3_000) > 0).astype(np.float64)
-    model = fit_direction(x, y)
+    model = HistGradientBoostingClassifier(max_iter=50, max_depth=3, early_stopping=False).fit(x, y.astype(np.int64))
 
     stored = TreeEnsemble.from_json(json.loads(json.dumps(TreeEnsemble.from_classifier(model).to_json())))
+
+    np.testing.assert_allclose(stored.predict_up(x), model.predict_proba(x)[:, 1], rtol=0, atol=1e-12)
+
+
+def test_a_trained_forecaster_answers_the_same_after_its_json_round_trip() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2_000, 6))
+    y = (x[:, 0] - 0.5 * x[:, 3] + rng.normal(size=2_000) > 0).astype(np.float64)
+    model = fit_direction(x, y)
+
+    stored = TreeEnsemble.from_json(json.loads(json.dumps(model.to_json())))
 
     np.testing.assert_allclose(stored.predict_up(x), predict_up(model, x), rtol=0, atol=1e-12)
 

@@ -5,7 +5,8 @@ direction forecasts, honest evaluation, and strategies that use them.
 >>> model.regimes(candles)                             # causal label per bar
 >>> evaluate(*astuple(walk_forward(candles))[:2])      # out-of-sample scores vs baselines
 
-scikit-learn is imported only by ``fks.ml.forecast`` when a classifier is built.
+Everything here is NumPy (the forecaster's gradient boosting is ``fks.ml.boosting``, which
+trains the trees scikit-learn's HistGradientBoostingClassifier would), so every function fits.
 """
 
 from fks.ml.evaluation import Evaluation, Scores, evaluate

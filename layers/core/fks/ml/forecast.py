@@ -6,26 +6,31 @@ and then predicts rows ``r .. r + refit_every - 1``. Row t's features use bars <
 (``fks.ml.features``), so the prediction for bar t + 1 is made from nothing later than bar t.
 Every prediction is therefore out of sample, as it would have been live.
 
-The model is scikit-learn's HistGradientBoostingClassifier: fast on a few thousand rows, handles
-unscaled features, deterministic with a fixed ``random_state``.
+The model is histogram gradient boosting (``fks.ml.boosting``: scikit-learn's
+HistGradientBoostingClassifier as it runs with these settings, in NumPy alone, so every function
+that trains it fits Lambda's size limit): fast on a few thousand rows, handles unscaled features,
+deterministic.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 from fks.errors import BadRequest
+from fks.ml.boosting import BoostingSettings, fit_boosted_trees
 from fks.ml.features import FEATURE_WARMUP, build_features, next_direction
+from fks.ml.trees import TreeEnsemble
 from fks.strategies.candles import Candles, FloatArray
 
 MIN_TRAIN_ROWS = 500
 REFIT_EVERY = 250
 Matrix = npt.NDArray[np.float64]
+# Shallow, strongly regularised trees: next-bar direction is mostly noise, and a deep model
+# memorises it. No early stopping, so training is a pure function of the rows given.
+FORECASTER = BoostingSettings(max_iter=150, learning_rate=0.05, max_depth=3, min_samples_leaf=50, l2_regularization=1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,49 +47,18 @@ def min_forecast_bars(min_train_rows: int = MIN_TRAIN_ROWS) -> int:
     return FEATURE_WARMUP + min_train_rows + 2
 
 
-def new_classifier(seed: int = 0) -> object:
-    from sklearn.ensemble import HistGradientBoostingClassifier  # heavy import, only when training
-
-    # Shallow, strongly regularised trees: next-bar direction is mostly noise, and a deep model
-    # memorises it. Early stopping is off so training is a pure function of the rows given.
-    return HistGradientBoostingClassifier(
-        max_iter=150,
-        learning_rate=0.05,
-        max_depth=3,
-        min_samples_leaf=50,
-        l2_regularization=1.0,
-        early_stopping=False,
-        random_state=seed,
-    )
+def fit_direction(x: Matrix, y: FloatArray) -> TreeEnsemble:
+    """The direction classifier trained on finite rows ``x`` and targets ``y`` in {0, 1}."""
+    return fit_boosted_trees(x, y, FORECASTER)
 
 
-def single_thread() -> AbstractContextManager[object]:
-    """OpenMP limited to one thread: on a few thousand rows thread start-up dominates, and on a
-    busy 2-core host (or a 1-vCPU Lambda) the default pool made a fit ~40x slower (measured)."""
-    from threadpoolctl import threadpool_limits
-
-    return cast(AbstractContextManager[object], threadpool_limits(1))
-
-
-def fit_direction(x: Matrix, y: FloatArray, seed: int = 0) -> object:
-    model = new_classifier(seed)
-    with single_thread():
-        model.fit(x, y.astype(np.int64))  # type: ignore[attr-defined]
-    return model
-
-
-def predict_up(model: object, x: Matrix) -> FloatArray:
-    """P(up) from a fitted classifier; a training set of one class gives a constant."""
-    classes = list(model.classes_)  # type: ignore[attr-defined]
-    with single_thread():
-        proba = np.asarray(model.predict_proba(x), dtype=np.float64)  # type: ignore[attr-defined]
-    if 1 in classes:
-        return proba[:, classes.index(1)]
-    return np.zeros(x.shape[0])
+def predict_up(model: TreeEnsemble, x: Matrix) -> FloatArray:
+    """P(up) per row (a training set of one class gives a constant, its log-odds clipped)."""
+    return model.predict_up(x)
 
 
 def walk_forward(
-    candles: Candles, *, min_train_rows: int = MIN_TRAIN_ROWS, refit_every: int = REFIT_EVERY, seed: int = 0
+    candles: Candles, *, min_train_rows: int = MIN_TRAIN_ROWS, refit_every: int = REFIT_EVERY
 ) -> WalkForward:
     needed = min_forecast_bars(min_train_rows)
     if len(candles) < needed:
@@ -103,7 +77,7 @@ def walk_forward(
         # one observed when the prediction for row refit_at is made. Nothing later is used.
         rows = np.arange(first_row, refit_at)
         rows = rows[usable[rows] & np.isfinite(target[rows])]
-        model = fit_direction(features[rows], target[rows], seed)
+        model = fit_direction(features[rows], target[rows])
         block = np.arange(refit_at, min(refit_at + refit_every, len(candles)))
         block = block[usable[block]]
         if block.size:

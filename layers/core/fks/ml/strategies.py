@@ -1,7 +1,7 @@
 """Strategies that use the models: a forecast-driven one and a regime gate around any strategy.
 
 Neither is in the built-in registry (``fks.strategies.registry``): the registry is what the API
-lists and the scheduler runs in Lambdas that carry no scikit-learn. Pass an instance to
+lists and the scheduler runs, and these train models while they run. Pass an instance to
 ``run_backtest`` instead: ``run_backtest(candles, MlForecast(), {"threshold": 0.55})``.
 """
 

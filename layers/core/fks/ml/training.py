@@ -97,7 +97,7 @@ def train_models(
     say(f"backtesting {inner.name} with and without the regime gate on the last {len(later)} bars")
     ungated, gated = _summary(later, inner), _summary(later, RegimeGate(inner, gate_model))
     say("walk-forward forecasts (expanding window, gradient boosting)")
-    forecast = walk_forward(candles, seed=seed)
+    forecast = walk_forward(candles)
     evaluation = evaluate(forecast.prob_up, forecast.target)
     say("backtesting ml_forecast against buy-and-hold")
     cache = IndicatorCache(candles)
@@ -110,7 +110,7 @@ def train_models(
     regime = fit_regimes(candles, seed=seed)
     features, target = build_features(candles).values, next_direction(close)
     rows = np.all(np.isfinite(features), axis=1) & np.isfinite(target)
-    forecaster = TreeEnsemble.from_classifier(fit_direction(features[rows], target[rows], seed))
+    forecaster = fit_direction(features[rows], target[rows])
     labels = regime.regimes(candles)
     report = TrainingReport(
         bars=len(candles),

@@ -5,8 +5,9 @@ regression trees over the raw features; this module copies those trees out into 
 pickle it: unpickling runs whatever code the file names, so a model file in a bucket would be a way
 into every function that serves it. A JSON document of numbers cannot execute anything, and its
 evaluation needs no scikit-learn, so the strategies that serve it (``generate_signals``, backtests)
-carry NumPy only. ``from_classifier`` is used where the model is trained; its predictions equal
-scikit-learn's ``predict_proba`` (tests/unit/ml/test_ml_trees.py).
+carry NumPy only. ``fks.ml.boosting`` trains straight into it; ``from_classifier`` copies a
+scikit-learn model's trees (the tests compare the two), its predictions equal to scikit-learn's
+``predict_proba``.
 
 The walk-through per tree, as scikit-learn's predictor does it: at a split, a missing (NaN) value
 goes where ``missing_go_to_left`` says, else left when ``x[feature] <= threshold``.
