@@ -45,7 +45,8 @@ class IsolatedPython:
         executable = os.environ.get(PYTHON_ENV)
         if not executable:
             return None
-        paths = tuple(p for p in os.environ.get(RUNTIME_PATHS_ENV, "").split(os.pathsep) if p)
+        # Absolute: an instance runs in its own unpacked folder, where a relative path means nothing.
+        paths = tuple(os.path.abspath(p) for p in os.environ.get(RUNTIME_PATHS_ENV, "").split(os.pathsep) if p)
         return cls(executable, paths)
 
 
