@@ -11,8 +11,8 @@ what the platform recorded:
 - collection stored: the first version of the day's candle file written after the bar closed
   (the collector rewrites it on each pass; the bucket is versioned), S3 LastModified, which has
   a resolution of one second;
-- signal recorded: ``created_at`` of the signal's SignalsTable item, which ``generate_signals``
-  writes before it sends the signal;
+- signal recorded: ``created_ms`` of the signal's record, which ``generate_signals`` writes
+  before it starts the signal's execution;
 - execution started: the Step Functions execution's start date;
 - order acknowledged: the execution report's ``ts_ms`` (``execute_order``'s answer).
 
@@ -108,15 +108,9 @@ def _stages(api: Api, stack: LocalStack, bucket: str, record: dict[str, Any]) ->
 
 
 def _generated_ms(stack: LocalStack, record: dict[str, Any]) -> int:
-    """When generate_signals recorded the signal (its SignalsTable item, written before it is sent)."""
-    assert stack.deployed is not None
-    key = {
-        "pk": {"S": f"strategy#{signal_field(record, 'strategy_id')}"},
-        "sk": {"S": f"signal#{SYMBOL}#1m#{int(signal_field(record, 'bar_time')):013d}"},
-    }
-    table = stack.deployed.physical_id("SignalsTable")
-    item = stack.clients("dynamodb").get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
-    return int(item["created_at"]["N"])
+    """When generate_signals recorded the signal: its record's creation, written before its
+    execution is started."""
+    return int(record["created_ms"])
 
 
 def _hhmm(record: dict[str, Any]) -> str:

@@ -23,8 +23,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks.invocations import SignalGenerationRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.market_data import wiring as market_data
+from fks_adapters.pipeline import wiring as pipeline
 from fks_adapters.strategies import wiring
 from fks_app.signal_generation import SignalGenerator
+from fks_app.signal_recording import SignalRecorder
 
 logger = Logger()
 
@@ -33,9 +35,8 @@ logger = Logger()
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = parse_event(SignalGenerationRun, event, "GenerateSignals")
     now_ms = run.now_ms or int(time.time() * 1000)
-    generator = SignalGenerator(
-        market_data.candle_series(), wiring.evaluation_cursor(), wiring.signal_recorder(), wiring.model_store()
-    )
+    recorder = SignalRecorder(pipeline.signal_history(), pipeline.signal_pipeline())
+    generator = SignalGenerator(market_data.candle_series(), wiring.evaluation_cursor(), recorder, wiring.model_store())
     outcomes: dict[str, str] = {}
     evaluations: dict[str, dict[str, Any]] = {}
     for config in wiring.strategy_table().list(active_only=True):

@@ -22,7 +22,8 @@ from fks.portfolio.requests import AccountQuery, AllocationsUpdate, HistoryQuery
 from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.lot_steps import lot_steps
-from fks_adapters.portfolio.rebalance_signals import send_rebalance_signals
+from fks_app.rebalance_signals import send_rebalance_signals
+from fks_app.signal_recording import SignalRecorder
 from fks_app.valuation import PortfolioValuer
 
 logger = Logger()
@@ -107,7 +108,8 @@ def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
         "orders": [order.as_dict() for order in orders],
     }
     if not request.dry_run:
-        answer["signals"] = send_rebalance_signals(orders, request, now_ms)
+        recorder = SignalRecorder(wiring.signal_history(), wiring.signal_pipeline())
+        answer["signals"] = send_rebalance_signals(recorder, orders, request, now_ms)
         logger.info("rebalance sent", extra={"account": account, "signals": answer["signals"]})
     return answer
 

@@ -1,5 +1,5 @@
 """The seeded fault schedule: which simulator faults are active in each phase of the chaos window,
-and whether the other fault kinds (instance kills, SQS redeliveries, S3 write failures) fire.
+and whether the other fault kinds (instance kills, signal redeliveries, S3 write failures) fire.
 
 One ``random.Random(seed)`` decides everything the test decides, so a seed names a schedule. The
 simulator draws its own probabilistic firings from the same seed (``inject_faults(seed=...)``).

@@ -1,10 +1,11 @@
 """Faults from a seeded schedule while signals flow and collection runs; then the invariants.
 
 For ``FKS_CHAOS_SECONDS`` the simulator answers 5xx, 429, late, lost and timed-out answers on its
-order and kline endpoints, Lambda instances are killed mid-invoke, signal events are delivered
-twice and writes to the data bucket fail. Signals enter by the signal events queue, collection by
-the collect function the schedule fires. Afterwards, faults cleared, the stack settles (the order
-sync and the gap scan run, every pipeline execution ends) and the invariants are checked: each
+order and kline endpoints, Lambda instances are killed mid-invoke, signals are delivered twice at
+once and writes to the data bucket fail. Signals enter as generate_signals hands them on (their
+record, then their execution, named by the signal id), collection by the collect function the
+schedule fires. Afterwards, faults cleared, the stack settles (the order sync and the gap scan
+run, every pipeline execution ends) and the invariants are checked: each
 booked order is one venue order and every venue order is booked, the collected candles are stored
 exactly once with no hole, every signal is in one terminal state, and the engine's position equals
 both the venue's fills and the portfolio's book.
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 
 from fks.market_data.storage import SeriesKey
+from fks.signals import parse_signal
 from fks_local.aws_session import LOCAL_CREDENTIALS
 from tests.chaos.injectors import InstanceKiller, S3WriteFaults
 from tests.chaos.invariants import (
@@ -37,7 +39,7 @@ from tests.chaos.invariants import (
 from tests.chaos.schedule import ChaosSchedule, fault_label
 from tests.integration.execution_helpers import position_quantity
 from tests.integration.market_data_helpers import enable
-from tests.integration.pipeline_helpers import new_signal
+from tests.integration.pipeline_helpers import new_signal, recorder
 from tests.stack_handle import StackHandle
 
 SECONDS = float(os.environ.get("FKS_CHAOS_SECONDS", "120"))
@@ -73,8 +75,7 @@ class ChaosRun:
         self.venue_fired: Counter[str] = Counter()
         self.s3 = S3WriteFaults(stack.output("DataBucketName"), schedule.seed)
         self.killer = InstanceKiller()
-        self._sqs = stack.clients("sqs")
-        self._queue = stack.output("SignalEventsQueueUrl")
+        self._recorder = recorder(stack)
         self._kill_targets = {stack.function("ExecuteOrderFunction"), stack.function("CollectOhlcvFunction")}
 
     def run(self) -> None:
@@ -116,13 +117,15 @@ class ChaosRun:
         side = "sell" if self.schedule.chance(0.25) else "buy"
         signal = new_signal(strategy_id=self.strategy_id, side=side, quantity="0.001")
         signal["signal_id"] = f"chaos-{self.schedule.seed}-{len(self.signal_ids):03d}-{uuid.uuid4().hex[:6]}"
-        body = json.dumps(signal)
-        self._sqs.send_message(QueueUrl=self._queue, MessageBody=body)
+        parsed = parse_signal(signal)
+        # As generate_signals hands it on: recorded, then its execution started under its id; some
+        # are handed on twice at once, as two overlapping runs would.
+        deliveries = 2 if self.schedule.chance(0.3) else 1
+        with ThreadPoolExecutor(max_workers=deliveries) as pool:
+            list(pool.map(lambda _: self._recorder.record(parsed, int(time.time() * 1000)), range(deliveries)))
         self.signal_ids.append(signal["signal_id"])
         self.counts["signals sent"] += 1
-        if self.schedule.chance(0.3):  # the queue delivers it again, as SQS may
-            self._sqs.send_message(QueueUrl=self._queue, MessageBody=body)
-            self.counts["signal redeliveries"] += 1
+        self.counts["signal redeliveries"] += deliveries - 1
 
     def _count_collect(self, collecting: Future[Any] | None) -> None:
         if collecting is not None:
@@ -151,14 +154,6 @@ def _running_executions(stack: StackHandle) -> int:
     return len(sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"])
 
 
-def _queued_signals(stack: StackHandle) -> int:
-    attributes = stack.clients("sqs").get_queue_attributes(
-        QueueUrl=stack.output("SignalEventsQueueUrl"),
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
 def _settle(stack: StackHandle) -> float:
     """Faults cleared: runs the order sync until every execution has ended and no order is left
     unresolved (an unknown outcome waits for its claim's lease), then collection and the gap scan.
@@ -167,7 +162,7 @@ def _settle(stack: StackHandle) -> float:
     while time.monotonic() - start < SETTLE_TIMEOUT_S:
         _invoke(stack, "SyncOrdersFunction")
         unresolved = [o for o in engine_orders(stack).values() if o["status"]["S"] in ("initialized", "submitted")]
-        if not unresolved and not _running_executions(stack) and not _queued_signals(stack):
+        if not unresolved and not _running_executions(stack):
             break
         time.sleep(5)
     for _ in range(2):

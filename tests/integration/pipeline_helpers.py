@@ -7,6 +7,10 @@ import time
 import uuid
 from typing import Any
 
+from fks.signals import parse_signal
+from fks_adapters.pipeline.executions import SignalPipeline
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_app.signal_recording import Outcome, SignalRecorder
 from tests.integration.market_data_helpers import enable, invoke
 from tests.stack_handle import StackHandle
 from tests.stubs import SignalStubs
@@ -29,6 +33,17 @@ def start(stack: StackHandle, signal: dict[str, Any]) -> str:
         stateMachineArn=stack.output("SignalStateMachineArn"), name=signal["signal_id"], input=json.dumps(signal)
     )
     return str(execution["executionArn"])
+
+
+def recorder(stack: StackHandle) -> SignalRecorder:
+    """What generate_signals and a rebalance hand a new signal to: its record, then its execution."""
+    history = SignalHistory(stack.function("SignalsTable"), stack.clients("dynamodb"))
+    pipeline = SignalPipeline(stack.output("SignalStateMachineArn"), stack.clients("stepfunctions"))
+    return SignalRecorder(history, pipeline)
+
+
+def record(stack: StackHandle, signal: dict[str, Any]) -> Outcome:
+    return recorder(stack).record(parse_signal(signal), int(time.time() * 1000))
 
 
 def run(stack: StackHandle, signal: dict[str, Any]) -> dict[str, Any]:

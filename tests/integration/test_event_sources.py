@@ -1,51 +1,16 @@
-"""SQS event sources and schedules deliver to the deployed functions as AWS would."""
+"""Schedules deliver to the deployed functions as EventBridge would."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 
-from fks_local.event_sources import SqsPoller
 from fks_local.scheduler import Scheduler
 from tests.stack_handle import StackHandle
-from tests.stubs import SignalStubs
 
 pytestmark = pytest.mark.moto_only
-
-
-def test_signal_on_queue_starts_one_execution_named_by_signal_id(local_stack: StackHandle) -> None:
-    sqs = local_stack.clients("sqs")
-    signal = SignalStubs.market_buy(f"sig-{uuid.uuid4().hex[:12]}")
-    queue_url = local_stack.output("SignalEventsQueueUrl")
-
-    # The same signal twice: a retry upstream must not start a second pipeline run.
-    for _ in range(2):
-        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(signal))
-        SqsPoller(local_stack.clients, "us-east-1").poll_once()
-
-    executions = local_stack.clients("stepfunctions").list_executions(
-        stateMachineArn=local_stack.output("SignalStateMachineArn")
-    )["executions"]
-    assert [e["name"] for e in executions].count(signal["signal_id"]) == 1
-    remaining = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
-    assert remaining["Attributes"]["ApproximateNumberOfMessages"] == "0"
-
-
-def test_message_without_signal_id_stays_on_queue_for_redrive(local_stack: StackHandle) -> None:
-    sqs = local_stack.clients("sqs")
-    queue_url = local_stack.output("SignalEventsQueueUrl")
-    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"symbol": "BTC/USDT"}))
-
-    delivered = SqsPoller(local_stack.clients, "us-east-1").poll_once()
-
-    assert delivered == 0  # reported as a batch item failure, so not deleted
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])[
-        "Attributes"
-    ]
-    assert int(attributes["ApproximateNumberOfMessagesNotVisible"]) >= 1
 
 
 def test_tick_fires_each_schedule_and_returns_the_handler_answer(local_stack: StackHandle) -> None:

@@ -56,7 +56,7 @@ def test_candles_to_signal_to_fill_to_portfolio(local_stack: StackHandle, aws_en
     assert sent is not None, "sma 3/8 crosses within 40 minutes of the simulator's candles"
     signal_id = sent["signal_id"]
 
-    # The signal-events queue starts the execution; every state runs.
+    # generate_signals started the execution, named by the signal id; every state runs.
     record = wait_for_status(local_stack, signal_id, "completed", timeout_s=120)
     assert local_stack.wait_for_execution(record["execution_arn"])["status"] == "SUCCEEDED"
 

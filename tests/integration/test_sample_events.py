@@ -6,13 +6,17 @@ is made by the earlier ones, through the product's own functions."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from fks_adapters.pipeline.executions import SignalPipeline
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_app.signal_recording import SignalRecorder
 from fks_local.commands_events import DOCKER_HOST, EVENTS_DIR, TEMPLATE, deployed_env_vars
-from fks_local.sample_events import SampleEvent, build_samples, sample_order
+from fks_local.sample_events import APPROVED_ID, MANUAL_SIGNAL, REJECTED_ID, SampleEvent, build_samples, sample_order
 from fks_local.template import load
 from tests.stack_handle import StackHandle
 
@@ -28,8 +32,14 @@ GLOBAL_VARIABLES = load(TEMPLATE)["Globals"]["Function"]["Environment"]["Variabl
 
 @pytest.fixture(scope="module", autouse=True)
 def _sample_pipelines_settle(local_stack: StackHandle) -> Iterator[None]:
-    """The SQS samples start signal pipelines that trade on the simulator; the session's other
-    tests share it, so this module ends only once those executions have stopped."""
+    """The approve and reject samples decide two manual signals: they are started first, as
+    generate_signals starts a signal (recorded, then its execution). Their pipelines trade on the
+    simulator, which the session's other tests share, so this module ends only once they stopped."""
+    history = SignalHistory(local_stack.function("SignalsTable"), local_stack.clients("dynamodb"))
+    pipeline = SignalPipeline(local_stack.output("SignalStateMachineArn"), local_stack.clients("stepfunctions"))
+    recorder = SignalRecorder(history, pipeline)
+    for signal_id in (APPROVED_ID, REJECTED_ID):
+        recorder.record(MANUAL_SIGNAL.model_copy(update={"signal_id": signal_id}), int(time.time() * 1000))
     yield
     sfn = local_stack.clients("stepfunctions")
     executions = sfn.list_executions(stateMachineArn=local_stack.output("SignalStateMachineArn"))["executions"]

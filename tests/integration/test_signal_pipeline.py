@@ -4,6 +4,7 @@ with the real Rust execute_order against the exchange simulator."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from tests.integration.pipeline_helpers import (
     entered_states,
     new_signal,
     priced_markets,
+    record,
     run,
     signal_record,
     start,
@@ -185,13 +187,18 @@ def test_futures_signal_over_the_prop_firm_contract_limit_is_denied(markets: Sta
 
 
 def test_the_same_signal_twice_starts_one_execution(markets: StackHandle) -> None:
+    """Delivered again, and twice at once: one record, one execution, one order."""
     signal = new_signal()
-    queue = markets.output("SignalEventsQueueUrl")
-    sqs = markets.clients("sqs")
-    for _ in range(2):
-        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(signal))
-    wait_for_status(markets, signal["signal_id"], "completed")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = list(pool.map(lambda _: record(markets, signal), range(2)))
+    again = record(markets, signal)
+
+    assert sorted(first) in (["duplicate", "sent"], ["resent", "sent"]), first
+    record_done = wait_for_status(markets, signal["signal_id"], "completed")
+    assert again in ("duplicate", "resent")
+    assert record(markets, signal) == "duplicate"  # the pipeline moved it on: nothing is started
     executions = markets.clients("stepfunctions").list_executions(
         stateMachineArn=markets.output("SignalStateMachineArn")
     )["executions"]
     assert sum(1 for e in executions if e["name"] == signal["signal_id"]) == 1
+    assert len(_simulator_orders(markets, record_done["report"]["client_order_id"])) == 1

@@ -22,11 +22,13 @@ from fks.market_data.timeframes import DAY_MS, HOUR_MS, MINUTE_MS, Timeframe
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_app.backtests import load_candles
 from fks_local.scheduler import Scheduler
 from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
+from tests.integration.pipeline_helpers import recorder
 from tests.stack_handle import StackHandle
 
 # awswrangler (the candle store's reads) uses the default boto3 session: every test here needs aws_env.
@@ -181,9 +183,13 @@ def test_a_1h_strategy_on_1m_candles_signals_once_per_closed_hour_and_catches_up
         assert signal["outcome"] == ("sent" if signal["bar_time"] >= hour + 2 * HOUR_MS else "stale")
     assert same_bars["bars"] == []
     (signal,) = sent
-    item = _signal_item(stored, config, signal["bar_time"])
-    assert (item["signal_id"]["S"], item["status"]["S"]) == (signal["signal_id"], "sent")
-    # The queue's consumer (signal_events) starts the pipeline, named by the signal id.
+    record = _signal_record(stored, signal["signal_id"])
+    assert (record["signal"]["strategy_id"], record["signal"]["bar_time"]) == (config.strategy_id, signal["bar_time"])
+    assert record["status"] != "stale"
+    for caught in caught_up["signals"]:  # a stale signal is kept, never started
+        if caught["outcome"] == "stale":
+            assert _signal_record(stored, caught["signal_id"])["status"] == "stale"
+    # generate_signals starts the pipeline itself, named by the signal id.
     machine = stored.output("SignalStateMachineArn")
     execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{signal['signal_id']}"
     assert _execution_started(stored.clients("stepfunctions"), execution_arn)
@@ -220,12 +226,8 @@ def test_two_overlapping_runs_evaluate_each_hour_once_and_record_its_signal_once
     assert signalled, "sma 2/5 crosses within two days of hourly bars"
     assert len({s["signal_id"] for s in signalled}) == 1  # both runs name the bar's signal alike
     assert [s["outcome"] for s in signalled].count("sent") == 1
-    items = stored.clients("dynamodb").query(
-        TableName=stored.deployed.physical_id("SignalsTable"),
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :signal)",
-        ExpressionAttributeValues={":pk": {"S": f"strategy#{config.strategy_id}"}, ":signal": {"S": "signal#"}},
-    )["Items"]
-    assert [item["signal_id"]["S"] for item in items] == [signalled[0]["signal_id"]]
+    # One record, keyed by the signal's id (derived from the strategy, symbol, timeframe and bar).
+    assert _signal_record(stored, signalled[0]["signal_id"])["signal"]["strategy_id"] == config.strategy_id
 
 
 def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(local_stack: StackHandle) -> None:
@@ -333,15 +335,11 @@ def _generate(stack: StackHandle, config: StrategyConfig, now_ms: int) -> dict[s
     return report
 
 
-def _signal_item(stack: StackHandle, config: StrategyConfig, bar_time: int) -> dict[str, Any]:
-    item: dict[str, Any] = stack.clients("dynamodb").get_item(
-        TableName=stack.deployed.physical_id("SignalsTable"),
-        Key={
-            "pk": {"S": f"strategy#{config.strategy_id}"},
-            "sk": {"S": f"signal#{config.symbol}#{config.timeframe.value}#{bar_time:013d}"},
-        },
-    )["Item"]
-    return item
+def _signal_record(stack: StackHandle, signal_id: str) -> dict[str, Any]:
+    """The signal's one record, as the signals API reads it."""
+    record = SignalHistory(stack.deployed.physical_id("SignalsTable"), stack.clients("dynamodb")).get(signal_id)
+    assert record is not None, signal_id
+    return record
 
 
 def _execution_started(sfn: Any, execution_arn: str, timeout_s: float = 60) -> bool:
@@ -508,7 +506,6 @@ def test_a_strategy_reading_btcs_daily_bars_signals_on_eth_hours_only_when_a_btc
 ) -> None:
     from fks.strategies.plugins import PLUGINS_PATH_ENV
     from fks.strategies.registry import reload_plugins
-    from fks_adapters.strategies.signal_recorder import SignalRecorder
     from fks_app.signal_generation import SignalGenerator
 
     collect_history(stored, "BTC/USDT", START, END)  # 1m candles only: the days are the product's
@@ -519,9 +516,8 @@ def test_a_strategy_reading_btcs_daily_bars_signals_on_eth_hours_only_when_a_btc
     generator = SignalGenerator(
         _candles(stored),
         EvaluationCursor(table, stored.clients("dynamodb")),
-        SignalRecorder(table, stored.deployed.physical_id("SignalEventsQueue"), stored.clients("dynamodb"),
-                       stored.clients("sqs")),
-    )  # fmt: skip
+        recorder(stored),
+    )
     config = StrategyConfig(strategy_id=f"daily-{uuid.uuid4().hex[:8]}", strategy="btc_daily_rise",
                             symbol="ETH/USDT", timeframe=Timeframe.H1, active=True)  # fmt: skip
     try:

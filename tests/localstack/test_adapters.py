@@ -74,11 +74,11 @@ def test_a_notice_sent_to_the_topic_reaches_its_subscribed_queue(clients: Any) -
 
 
 def test_a_message_received_too_often_moves_to_the_dead_letter_queue(clients: Any) -> None:
-    """The signal-events queue's redrive (template.yaml: maxReceiveCount 3), with a short
-    visibility so the receives come quickly."""
-    dlq_url, dlq_arn = _queue(clients, "signal-events-dlq")
+    """The NinjaTrader queue's redrive (template.yaml: maxReceiveCount 5, here 3 to be quick), with a
+    short visibility so the receives come quickly."""
+    dlq_url, dlq_arn = _queue(clients, "ninjatrader-dlq")
     redrive = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})
-    url, _ = _queue(clients, "signal-events", VisibilityTimeout="1", RedrivePolicy=redrive)
+    url, _ = _queue(clients, "ninjatrader", VisibilityTimeout="1", RedrivePolicy=redrive)
     sqs = clients("sqs")
     sqs.send_message(QueueUrl=url, MessageBody='{"signal_id": "sig-poison"}')
     received = 0
@@ -146,7 +146,7 @@ def test_a_rotated_secret_is_read_again_after_a_refresh(clients: Any) -> None:
 
 def test_health_metrics_are_published_and_read_back(clients: Any) -> None:
     stage = f"ls{uuid.uuid4().hex[:6]}"
-    parts = [PartHealth("table:fks-signals", HEALTHY), PartHealth("dlq:signal-events", "degraded", "3 messages", 3.0)]
+    parts = [PartHealth("table:fks-signals", HEALTHY), PartHealth("dlq:ninjatrader", "degraded", "3 messages", 3.0)]
     assert publish_health(parts, stage, clients("cloudwatch")) > 0
     cloudwatch = clients("cloudwatch")
     deadline = time.monotonic() + 20

@@ -1,7 +1,7 @@
 """The integration tier's chain on the second target, against the stack ``sam deploy`` put into
 MiniStack: candles collected from the simulator through the real ccxt client, the collection
 starting generate_signals itself, a strategy's bars judged by generate_signals until it sends a
-signal, the signal-events queue starting the execution, every state (the Rust execute_order
+signal and starting its execution, every state (the Rust execute_order
 filling the order on the simulator), and the order, position, book and history read back through
 the REST API and its authorizer.
 

@@ -30,7 +30,6 @@ from fks.invocations import (
     ScheduledRun,
     ScheduledTraining,
     SignalGenerationRun,
-    SignalMessage,
     SnapshotRun,
     StreamBatch,
     WebSocketEvent,
@@ -93,10 +92,6 @@ class SampleEvent:
 
 def _body(event: dict[str, Any]) -> Any:
     return json.loads(event["body"])
-
-
-def _sqs_body(event: dict[str, Any]) -> Any:
-    return json.loads(event["Records"][0]["body"])
 
 
 def _dump(model: BaseModel) -> str:
@@ -667,13 +662,6 @@ def _default_samples(template: dict[str, Any]) -> list[SampleEvent]:
             ),
         ),
         _state("NotifyFunction", NotifyInput(signal_id=SIGNAL_ID, status="filled", reason=None)),
-        SampleEvent(
-            "SignalEventsFunction",
-            None,
-            shapes.sqs_batch("SignalEventsQueue", [_dump(MANUAL_SIGNAL.model_copy(update={"signal_id": APPROVED_ID}))]),
-            SignalMessage,
-            _sqs_body,
-        ),
         _api("SignalsApiFunction", None, shapes.api_event("/signals/{signal_id}", "GET", {"signal_id": SIGNAL_ID})),
         _api("ExecutionApiFunction", None, shapes.api_event("/orders/{id}", "GET", {"id": ORDER_ID})),
         _api("PortfolioApiFunction", None, shapes.api_event("/portfolio", "GET")),
@@ -787,19 +775,6 @@ def _schedule_samples(template: dict[str, Any]) -> list[SampleEvent]:
     return samples
 
 
-def _sqs_samples() -> list[SampleEvent]:
-    body = _dump(MANUAL_SIGNAL.model_copy(update={"signal_id": REJECTED_ID}))
-    return [
-        SampleEvent(
-            "SignalEventsFunction",
-            "SignalQueue",
-            shapes.sqs_batch("SignalEventsQueue", [body]),
-            SignalMessage,
-            _sqs_body,
-        )
-    ]
-
-
 def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         name: resource
@@ -817,7 +792,7 @@ def build_samples(template_path: Path) -> list[SampleEvent]:
     template = load(template_path)
     functions = _functions(template)
     # The queue's sample first: its signal waits for RejectSignal's sample among the routes.
-    samples = _default_samples(template) + _sqs_samples() + _route_samples() + _schedule_samples(template)
+    samples = _default_samples(template) + _route_samples() + _schedule_samples(template)
     samples += _stream_samples() + _other_samples()
     samples = [s for s in samples if s.function in functions]  # a function removed from the template
     have = {(s.function, s.source) for s in samples}

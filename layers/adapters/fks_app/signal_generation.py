@@ -1,5 +1,5 @@
 """One scheduled evaluation of a deployed strategy: the bars due since its cursor, their signals
-recorded (and the actionable ones sent), the cursor advanced. See ``fks.strategies.scheduled``
+recorded (and the actionable ones started), the cursor advanced. See ``fks.strategies.scheduled``
 for why this evaluates each closed bar once, after its data is stored, and none skipped."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from fks.strategies.models import ModelSource
 from fks.strategies.registry import get_strategy
 from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due, lookback_bars
 from fks_adapters.strategies.cursor import EvaluationCursor
-from fks_adapters.strategies.signal_recorder import SignalRecorder
+from fks_app.signal_recording import SignalRecorder
 
 # The run's one-word outcome per strategy, most telling first.
 _PRECEDENCE = ("sent", "resent", "duplicate", "stale")

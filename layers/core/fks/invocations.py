@@ -1,6 +1,6 @@
 """What the functions that are not API routes or signal-pipeline states are invoked with, parsed
 once at the handler's edge: schedule runs (EventBridge's envelope, or the options an operator or
-another function sends), the signal queue's messages, the optimisation state machine's tasks, the
+another function sends), the optimisation state machine's tasks, the
 live feed's WebSocket events and the record-change streams (the optimisation state machine's
 tasks: ``fks.backtest.tasks``). ``events/`` holds a sample of each,
 generated from these models (``fks events --write``).
@@ -87,19 +87,6 @@ class ScheduledTraining(_Payload):
     """ModelsFunction's daily schedule: the rule's constant Input (template.yaml)."""
 
     schedule: Literal["train_enabled_assets"]
-
-
-# ---- the signal queue -------------------------------------------------------------------------
-
-
-class SignalMessage(BaseModel):
-    """A signal event on the queue, as signal_events reads it: the id names the pipeline's
-    execution. The rest is the pipeline's input, checked by its first state (ValidateSignal),
-    which records an invalid signal as rejected rather than losing it to the dead-letter queue."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    signal_id: str = Field(min_length=1, max_length=80)
 
 
 # ---- the live feed's WebSocket events ---------------------------------------------------------

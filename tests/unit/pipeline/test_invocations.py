@@ -15,7 +15,6 @@ from fks.invocations import (
     ScheduledRun,
     ScheduledTraining,
     SignalGenerationRun,
-    SignalMessage,
     SnapshotRun,
     StreamBatch,
     WebSocketEvent,
@@ -76,14 +75,6 @@ def test_scheduled_training_needs_its_constant_input() -> None:
     assert parse_event(ScheduledTraining, {"schedule": "train_enabled_assets"}, "training").schedule
     with pytest.raises(BadRequest, match="schedule"):
         parse_event(ScheduledTraining, {}, "training")
-
-
-def test_a_signal_message_needs_an_id_and_keeps_the_rest_for_the_pipeline() -> None:
-    message = parse_event(SignalMessage, {"signal_id": "sig-1", "symbol": "BTC/USDT"}, "signal event")
-
-    assert message.signal_id == "sig-1"
-    with pytest.raises(BadRequest, match="signal_id: Field required"):
-        parse_event(SignalMessage, {"symbol": "BTC/USDT"}, "signal event")
 
 
 def test_optimisation_tasks_are_told_apart_by_action() -> None:

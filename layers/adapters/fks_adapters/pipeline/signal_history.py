@@ -1,7 +1,9 @@
 """Where each signal stands, one item per signal in the signals table.
 
 Key ``pk = SIGNAL#<signal id>``, ``sk = STATUS`` (other ``SIGNAL#`` items, e.g. the NinjaTrader
-bridge's refusal, sit beside it). Two indexes list signals: ``ByDay`` (``day``, ``created_ms``)
+bridge's refusal, sit beside it). The record is written first where the signal is made
+(``recorded``, or ``stale``), then by each pipeline state, in one status vocabulary
+(``fks.pipeline.outcomes.SignalStatus``). Two indexes list signals: ``ByDay`` (``day``, ``created_ms``)
 for "today's signals" and ``ByStatus`` (``status``, ``updated_ms``) for "pending approval". A
 terminal status is final: the conditional update refuses to move a signal out of it, so a
 late approval or a retried state cannot rewrite what happened.
@@ -66,8 +68,17 @@ class SignalHistory:
         self.table = table
         self.client: DynamoDBClient = client or aws_client("dynamodb")
 
+    def create(self, signal_id: str, status: SignalStatus, now_ms: int, **fields: object) -> bool:
+        """Store the signal's record unless it exists; False when it already did (nothing changed)."""
+        return self._write(signal_id, status, now_ms, fields, only_new=True)
+
     def record(self, signal_id: str, status: SignalStatus, now_ms: int, **fields: object) -> bool:
         """Set the signal's status (and fields); False when it already ended and nothing changed."""
+        return self._write(signal_id, status, now_ms, fields, only_new=False)
+
+    def _write(
+        self, signal_id: str, status: SignalStatus, now_ms: int, fields: dict[str, object], *, only_new: bool
+    ) -> bool:
         names = {"#status": "status", "#day": "day"}
         values: dict[str, Any] = {
             ":status": {"S": status.value},
@@ -89,9 +100,12 @@ class SignalHistory:
             names[f"#f{index}"] = name
             values[f":f{index}"] = _attribute(value)
             sets.append(f"#f{index} = :f{index}")
-        terminal = {f":t{i}": {"S": s.value} for i, s in enumerate(sorted(TERMINAL))}
-        values.update(terminal)
-        condition = f"attribute_not_exists(pk) OR NOT (#status IN ({', '.join(terminal)}))"
+        if only_new:
+            condition = "attribute_not_exists(pk)"
+        else:
+            terminal = {f":t{i}": {"S": s.value} for i, s in enumerate(sorted(TERMINAL))}
+            values.update(terminal)
+            condition = f"attribute_not_exists(pk) OR NOT (#status IN ({', '.join(terminal)}))"
         try:
             self.client.update_item(
                 TableName=self.table,

@@ -6,7 +6,6 @@ from fks import env
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.results import ResultStore
-from fks_adapters.strategies.signal_recorder import SignalRecorder
 from fks_adapters.strategies.table import StrategyTable
 
 
@@ -16,10 +15,6 @@ def strategy_table() -> StrategyTable:
 
 def result_store(kind: str) -> ResultStore:
     return ResultStore(env.require(env.DATA_BUCKET), kind)
-
-
-def signal_recorder() -> SignalRecorder:
-    return SignalRecorder(env.require(env.SIGNALS_TABLE), env.require(env.SIGNAL_EVENTS_QUEUE_URL))
 
 
 def evaluation_cursor() -> EvaluationCursor:

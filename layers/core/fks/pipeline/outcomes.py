@@ -7,6 +7,8 @@ from enum import StrEnum
 
 
 class SignalStatus(StrEnum):
+    RECORDED = "recorded"  # generated and stored; its execution is being started
+    STALE = "stale"  # generated while catching up on missed bars: too late to trade, never sent
     VALIDATED = "validated"
     RISK_APPROVED = "risk_approved"
     PENDING_APPROVAL = "pending_approval"
@@ -26,6 +28,7 @@ class SignalStatus(StrEnum):
 # turn an expired signal into an executed one on paper.
 TERMINAL: frozenset[SignalStatus] = frozenset(
     {
+        SignalStatus.STALE,
         SignalStatus.COMPLETED,
         SignalStatus.DENIED,
         SignalStatus.REJECTED,

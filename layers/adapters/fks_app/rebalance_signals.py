@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-from fks import env
 from fks.portfolio.rebalance import RebalanceOrder
 from fks.portfolio.requests import RebalanceRequest
 from fks.signals import Side, Signal
-from fks_adapters.strategies.signal_recorder import SignalRecorder
+from fks_app.signal_recording import SignalRecorder
 
 REBALANCE_STRATEGY = "rebalance"
 
 
 def send_rebalance_signals(
-    orders: list[RebalanceOrder], request: RebalanceRequest, now_ms: int
+    recorder: SignalRecorder, orders: list[RebalanceOrder], request: RebalanceRequest, now_ms: int
 ) -> list[dict[str, str]]:
-    """One signal per order, recorded once and queued. The recorder keys signals by strategy,
-    symbol and minute, so a second rebalance of the same symbol within a minute is answered as
-    a duplicate instead of trading twice."""
-    recorder = SignalRecorder(env.require(env.SIGNALS_TABLE), env.require(env.SIGNAL_EVENTS_QUEUE_URL))
+    """One signal per order, recorded once and started. Its id derives from the symbol and the
+    minute, so a second rebalance of the same symbol within a minute is answered as a duplicate
+    instead of trading twice."""
+    from fks.signal_generation import signal_id_for  # it brings NumPy: only a rebalance that trades pays
+
     sent = []
-    for index, order in enumerate(orders):
+    for order in orders:
+        minute = now_ms - now_ms % 60_000
         signal = Signal(
-            signal_id=f"rebalance-{now_ms}-{index}",
+            signal_id=signal_id_for(REBALANCE_STRATEGY, order.symbol, "1m", minute),
             strategy_id=REBALANCE_STRATEGY,
             exchange=request.exchange,
             symbol=order.symbol,
             side=Side(order.side),
             quantity=order.quantity,
             timeframe="1m",
-            bar_time=now_ms - now_ms % 60_000,
+            bar_time=minute,
             account=request.account,
         )
         sent.append({"signal_id": signal.signal_id, "outcome": recorder.record(signal, now_ms)})
