@@ -15,8 +15,8 @@ import {
 } from "../ui.js";
 
 export const STATUSES = [
-  "validated", "risk_approved", "pending_approval", "approved", "filled", "placed", "routed", "completed",
-  "denied", "rejected", "expired", "refused", "failed",
+  "recorded", "validated", "risk_approved", "pending_approval", "approved", "filled", "placed", "routed", "completed",
+  "stale", "denied", "rejected", "expired", "refused", "failed",
 ];
 const PAGE_SIZE = 50;
 let live = null;
