@@ -99,7 +99,7 @@ def fks_loop(inputs: tuple[Any, Any, Any], _: int) -> Result:
     from fks.backtest.native import run_bar_loop
 
     candles, config, targets = inputs
-    log, _equity = run_bar_loop(candles, targets, config)
+    log, _equity, _curve = run_bar_loop(candles, targets, config)
     return {"trades": len(log), "final_equity": float(log.exact.final_equity)}
 
 
@@ -167,9 +167,8 @@ def main() -> None:
         print(json.dumps(run_case(args.case, args.peers_grid_sample, args.chunk)))
         return
     chunk = vectorbt_chunk(args.vectorbt_chunk)
-    print(f"SMA cross {FAST}/{SLOW} on {BARS:,} one-minute bars; grid {len(GRID_FAST)}x{len(GRID_SLOW)}")
-    print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}{'vs vectorbt':>13}  note")
     rows: dict[str, Result] = {}
+    failed: list[str] = []
     for name in CASES:
         sample = args.peers_grid_sample if name == "backtesting.py grid" else 0
         done = subprocess.run(
@@ -179,12 +178,18 @@ def main() -> None:
             check=False,
         )
         if done.returncode != 0:
-            print(f"{name:<24}failed: {done.stderr.strip().splitlines()[-1:]}")
+            failed.append(f"{name:<24}failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
         rows[name] = json.loads(done.stdout.strip().splitlines()[-1])
         if name == "vectorbt grid" and chunk < FULL_GRID:
             rows[name]["best"] += f" (all {FULL_GRID} cells, {chunk} per portfolio: memory)"
+        print(f"{name}: {rows[name]['seconds']:.3f} s", file=sys.stderr)  # progress; the table comes last
+    print(f"SMA cross {FAST}/{SLOW} on {BARS:,} one-minute bars; grid {len(GRID_FAST)}x{len(GRID_SLOW)}")
+    print(f"{'case':<24}{'seconds':>10}{'peak MiB':>10}{'trades':>10}{'final equity':>16}{'vs vectorbt':>13}  note")
+    for name in rows:
         print(_format_row(name, rows))
+    for line in failed:
+        print(line)
 
 
 def _full_seconds(row: Result) -> float:

@@ -113,3 +113,34 @@ def test_periods_per_year_follow_the_bar_interval_unless_given():
 
     assert annual_periods(minutes, None) == pytest.approx(525_960)
     assert annual_periods(minutes, 252.0) == 252.0
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_bar_loops_curve_summary_gives_the_metrics_the_curve_itself_gives(seed):
+    # Arrange: a backtest with losses, recoveries and a drawdown still open at the end.
+    from fks.backtest import BacktestConfig, run_backtest
+    from tests.unit.backtest.stubs import CandleStubs, ScriptedStrategy
+
+    rng = np.random.default_rng(seed)
+    candles = CandleStubs.random_walk(3_000, seed=seed, volatility=0.004)
+    targets = np.repeat(rng.choice([-1.0, 0.0, 1.0], size=300), 10)
+    config = BacktestConfig(taker_fee_bps=Decimal(5), trailing_stop_pct=Decimal(2))
+
+    # Act
+    result = run_backtest(candles, ScriptedStrategy(targets), {}, config)
+    from_curve = compute_metrics(
+        result.equity,
+        candles.open_time,
+        result.trade_log.pnl,
+        float(result.trade_log.fees.sum()),
+        result.metrics.exposure,
+        initial_cash=config.initial_cash,
+        money_quantum=config.money_quantum,
+    )
+
+    # Assert
+    got = result.metrics
+    assert got.max_drawdown_duration_bars == from_curve.max_drawdown_duration_bars > 0
+    assert got.max_drawdown_duration_ms == from_curve.max_drawdown_duration_ms
+    for name in ("sharpe", "sortino", "max_drawdown", "total_return", "cagr"):
+        assert getattr(got, name) == pytest.approx(getattr(from_curve, name), rel=1e-9), name

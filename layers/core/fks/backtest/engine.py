@@ -50,7 +50,7 @@ def run_backtest(
             details={"min_bars": needed, "bars": len(data)},
         )
     targets = strategy.target_positions(data, validated, cache if cache is not None else IndicatorCache(data))
-    log, equity = run_bar_loop(data, targets, config)
+    log, equity, curve = run_bar_loop(data, targets, config)
     held_bars = log.fills.exit_bar - log.fills.entry_bar + (log.fills.exit_reason != SIGNAL)
     metrics = compute_metrics(
         equity,
@@ -63,5 +63,6 @@ def run_backtest(
         periods_per_year=config.periods_per_year,
         final_equity=log.exact.final_equity,
         total_fees=log.exact.total_fees,
+        curve=curve,
     )
     return BacktestResult(strategy.name, validated, config, data.open_time, equity, log, metrics)

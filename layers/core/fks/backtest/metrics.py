@@ -100,6 +100,40 @@ def max_drawdown(equity: FloatArray) -> Drawdown:
     return Drawdown(depth, length, start, start + length)
 
 
+class CurveSummary(NamedTuple):
+    """What the metrics read from the equity curve: gathered by the Rust bar loop as it marks the
+    curve, or from an array by ``summarise_curve``."""
+
+    bars: int
+    final: float
+    returns: int  # finite bar returns
+    mean_return: float
+    return_std: float  # sample standard deviation (ddof 1); 0.0 below two returns
+    downside: float  # root mean square of the negative returns, the others as zero
+    drawdown: Drawdown
+
+
+def summarise_curve(equity: FloatArray) -> CurveSummary:
+    returns = bar_returns(equity)
+    count = int(returns.shape[0])
+    return CurveSummary(
+        bars=int(equity.shape[0]),
+        final=float(equity[-1]),
+        returns=count,
+        mean_return=float(np.mean(returns)) if count else 0.0,
+        return_std=float(np.std(returns, ddof=1)) if count >= 2 else 0.0,
+        downside=math.sqrt(float(np.mean(np.minimum(returns, 0.0) ** 2))) if count else 0.0,
+        drawdown=max_drawdown(equity),
+    )
+
+
+def _ratio(curve: CurveSummary, spread: float, periods_per_year: float) -> float | None:
+    """Mean return over ``spread``, annualised (Sharpe with the deviation, Sortino the downside)."""
+    if curve.returns < 2 or spread == 0.0:
+        return None
+    return curve.mean_return / spread * math.sqrt(periods_per_year)
+
+
 def annual_periods(open_time: IntArray, override: float | None) -> float:
     if override is not None:
         return override
@@ -133,16 +167,19 @@ def compute_metrics(
     periods_per_year: float | None = None,
     final_equity: Decimal | None = None,
     total_fees: Decimal | None = None,
+    curve: CurveSummary | None = None,
 ) -> Metrics:
     """``equity`` is the per-bar curve, starting at ``initial_cash``; ``trade_pnl`` is net of fees.
 
     ``final_equity`` / ``total_fees``, when given, are the exact ledger figures the money metrics
     report (rounded once, to ``money_quantum``); else they are read from the float inputs.
+    ``curve``, when given, is the curve's summary already gathered (the backtest's bar loop
+    gathers it as it marks the curve); else it is summarised from ``equity``.
     """
-    start, final = float(initial_cash), float(equity[-1])
+    curve = curve if curve is not None else summarise_curve(equity)
+    start, final = float(initial_cash), curve.final
     periods = annual_periods(open_time, periods_per_year)
-    returns = bar_returns(equity)
-    drawdown = max_drawdown(equity)
+    drawdown = curve.drawdown
     wins, losses = trade_pnl[trade_pnl > 0], trade_pnl[trade_pnl < 0]
     final_money = (
         to_money(final, money_quantum)
@@ -160,9 +197,9 @@ def compute_metrics(
         net_profit=final_money - initial_cash.quantize(money_quantum),
         total_fees=fees_money,
         total_return=final / start - 1.0,
-        cagr=cagr(start, final, equity.shape[0] / periods),
-        sharpe=sharpe_ratio(returns, periods),
-        sortino=sortino_ratio(returns, periods),
+        cagr=cagr(start, final, curve.bars / periods),
+        sharpe=_ratio(curve, curve.return_std, periods),
+        sortino=_ratio(curve, curve.downside, periods),
         max_drawdown=drawdown.depth,
         max_drawdown_duration_bars=drawdown.duration_bars,
         max_drawdown_duration_ms=int(open_time[drawdown.end_bar] - open_time[drawdown.peak_bar]),
@@ -170,6 +207,6 @@ def compute_metrics(
         win_rate=wins.shape[0] / trade_pnl.shape[0] if trade_pnl.shape[0] else None,
         profit_factor=float(wins.sum() / -losses.sum()) if losses.shape[0] else None,
         exposure=exposure,
-        bars=int(equity.shape[0]),
+        bars=curve.bars,
         periods_per_year=periods,
     )

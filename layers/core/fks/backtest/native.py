@@ -10,6 +10,7 @@ plots, grids) and, on demand, as their exact decimals (``ExactTrades``).
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from fks.backtest.config import BacktestConfig
 from fks.backtest.fills import TAKE_PROFIT, Fills
+from fks.backtest.metrics import CurveSummary, Drawdown
 from fks.backtest.result import ExactTrades, TradeLog
 from fks.strategies.candles import Candles, FloatArray
 
@@ -46,8 +48,11 @@ def core_config(config: BacktestConfig) -> str:
     )
 
 
-def run_bar_loop(candles: Candles, targets: FloatArray, config: BacktestConfig) -> tuple[TradeLog, FloatArray]:
-    """The trades and the equity at each close for ``targets`` (wanted after each bar's close)."""
+def run_bar_loop(
+    candles: Candles, targets: FloatArray, config: BacktestConfig
+) -> tuple[TradeLog, FloatArray, CurveSummary]:
+    """The trades, the equity at each close and its summary for ``targets`` (wanted after each
+    bar's close)."""
     # Imported here: only the functions that run backtests carry the bindings' layer, and the
     # others import fks.backtest for its configuration and request models.
     from fks_execution import simulate
@@ -62,7 +67,20 @@ def run_bar_loop(candles: Candles, targets: FloatArray, config: BacktestConfig) 
         core_config(config),
         equity,
     )
-    return _trade_log(simulation, config), equity
+    return _trade_log(simulation, config), equity, _curve_summary(simulation)._replace(bars=len(candles))
+
+
+def _curve_summary(simulation: Simulation) -> CurveSummary:
+    count, mean, m2, downside_squares, depth, length, peak_bar, final = simulation.curve()
+    return CurveSummary(
+        bars=0,  # set by the caller, which knows the bars
+        final=final,
+        returns=count,
+        mean_return=mean,
+        return_std=math.sqrt(m2 / (count - 1)) if count >= 2 else 0.0,
+        downside=math.sqrt(downside_squares / count) if count else 0.0,
+        drawdown=Drawdown(depth, length, peak_bar, peak_bar + length) if length else Drawdown(depth, 0, 0, 0),
+    )
 
 
 def _trade_log(simulation: Simulation, config: BacktestConfig) -> TradeLog:

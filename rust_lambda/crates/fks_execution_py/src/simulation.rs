@@ -8,7 +8,7 @@
 use std::cell::Cell;
 
 use fks_execution_core::decimal::approx_f64;
-use fks_execution_core::simulation::{Bars, Series};
+use fks_execution_core::simulation::{Bars, CurveStats, Series};
 use fks_execution_core::{simulate, Decimal, Side, SimConfig, SimTrade};
 use pyo3::buffer::{PyBuffer, ReadOnlyCell};
 use pyo3::prelude::*;
@@ -40,6 +40,7 @@ fn column<'a>(py: Python<'a>, name: &str, buffer: &'a PyBuffer<f64>) -> PyResult
 pub struct PySimulation {
     trades: Vec<SimTrade>,
     final_equity: Decimal,
+    curve: CurveStats,
 }
 
 fn f64_bytes<'py>(
@@ -107,18 +108,36 @@ impl PySimulation {
         ]
     }
 
+    /// The equity curve's statistics: (finite returns, their mean, their sum of squared
+    /// deviations, the sum of squares of the negative ones, max drawdown, its longest stretch in
+    /// bars, the bar of that stretch's peak, the last marked equity).
+    fn curve(&self) -> (usize, f64, f64, f64, f64, usize, usize, f64) {
+        let c = &self.curve;
+        (
+            c.returns,
+            c.mean_return,
+            c.return_m2,
+            c.downside_squares,
+            c.max_drawdown,
+            c.drawdown_bars,
+            c.drawdown_peak_bar,
+            c.final_equity,
+        )
+    }
+
     /// Each trade's exact figures as decimal strings: (entry price, exit price, quantity, pnl,
     /// fees).
     fn exact(&self) -> Vec<(String, String, String, String, String)> {
         self.trades
             .iter()
             .map(|t| {
+                // Normalised: a price read on the 10^-8 grid says 98.07, not 98.07000000.
                 (
-                    t.entry_price.to_string(),
-                    t.exit_price.to_string(),
-                    t.quantity.to_string(),
-                    t.pnl.to_string(),
-                    (t.entry_fee + t.exit_fee).to_string(),
+                    t.entry_price.normalize().to_string(),
+                    t.exit_price.normalize().to_string(),
+                    t.quantity.normalize().to_string(),
+                    t.pnl.normalize().to_string(),
+                    (t.entry_fee + t.exit_fee).normalize().to_string(),
                 )
             })
             .collect()
@@ -161,5 +180,9 @@ pub fn py_simulate(
         }
     });
     let simulation = result.map_err(|e| bad_request(py, "backtest", &e))?;
-    Ok(PySimulation { trades: simulation.trades, final_equity: simulation.final_equity })
+    Ok(PySimulation {
+        trades: simulation.trades,
+        final_equity: simulation.final_equity,
+        curve: simulation.curve,
+    })
 }

@@ -34,6 +34,7 @@
 
 mod bars;
 mod config;
+mod curve;
 mod exits;
 mod run;
 #[cfg(test)]
@@ -41,5 +42,6 @@ mod tests;
 
 pub use bars::{ticks_of, Bars, Series, MAX_PRICE, PRICE_DECIMALS};
 pub use config::{SimConfig, Sizing};
+pub use curve::CurveStats;
 pub use exits::ExitReason;
 pub use run::{simulate, SimError, SimTrade, Simulation};

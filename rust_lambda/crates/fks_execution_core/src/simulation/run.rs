@@ -4,6 +4,7 @@ use rust_decimal::prelude::FromPrimitive;
 
 use super::bars::{decimal_of, ticks_of, Bars, Series};
 use super::config::{SimConfig, Sizing};
+use super::curve::{CurveStats, CurveWatch};
 use super::exits::{BarTicks, ExitReason, Exits};
 use crate::decimal::{approx_f64, bps_of, Decimal};
 use crate::fill::{fee_of, slipped_price};
@@ -44,6 +45,8 @@ pub struct Simulation {
     pub trades: Vec<SimTrade>,
     /// Initial cash plus every trade's PnL, exact.
     pub final_equity: Decimal,
+    /// Return and drawdown statistics of the marked equity curve.
+    pub curve: CurveStats,
 }
 
 /// Why a simulation could not run.
@@ -159,6 +162,7 @@ where
     let mut held = 0.0_f64;
     let mut open: Option<OpenTrade> = None;
     let exits = config.has_exits();
+    let mut curve = CurveWatch::default();
     for bar in 0..n {
         let want = if bar == 0 { 0.0 } else { wanted(targets.at(bar - 1), config.allow_short, bar - 1)? };
         // Exact: a target is a level the strategy chose, and any change of it is an order.
@@ -199,9 +203,11 @@ where
                 cash_mark = to_f64(book.cash);
             }
         }
-        mark(open.as_ref().map_or(cash_mark, |t| t.intercept + t.slope * bars.close.at(bar)));
+        let equity = open.as_ref().map_or(cash_mark, |t| t.intercept + t.slope * bars.close.at(bar));
+        curve.mark(equity);
+        mark(equity);
     }
-    Ok(Simulation { trades: book.trades, final_equity: book.cash })
+    Ok(Simulation { trades: book.trades, final_equity: book.cash, curve: curve.finish() })
 }
 
 /// The exposure wanted from `target`: shorts read as flat when they are not allowed.
