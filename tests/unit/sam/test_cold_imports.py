@@ -1,7 +1,8 @@
 """What a cold import loads: the heavy libraries wait for the invocation that needs them.
 
 Each case imports in a fresh interpreter (the test process has long imported everything) and
-lists which of boto3, ccxt, the X-Ray SDK and PyJWT ended up in ``sys.modules``.
+lists which of boto3 (or botocore's session or config), ccxt, the X-Ray SDK, PyJWT and the
+dataframe libraries ended up in ``sys.modules``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 PATHS = [ROOT / "layers" / "core", ROOT / "layers" / "adapters", ROOT / "layers" / "strategies"]
-HEAVY = ("boto3", "botocore.session", "ccxt", "aws_xray_sdk", "jwt", "pandas", "numpy", "pyarrow")
+HEAVY = ("boto3", "botocore.session", "botocore.config", "ccxt", "aws_xray_sdk", "jwt", "pandas", "numpy", "pyarrow")
 # API functions whose routes read candles, price or trade only on some calls: those calls import
 # pandas, boto3 or ccxt; a cold start that serves another route does not.
 LIGHT_API_FUNCTIONS = (
+    "accounts",
     "assets",
     "authorizer",
     "execution",
@@ -28,6 +30,7 @@ LIGHT_API_FUNCTIONS = (
     "ninja_reports",
     "openapi",
     "portfolio",
+    "settings",
     "signals",
     "telegram_webhook",
     "web",
