@@ -6,10 +6,11 @@ use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
     OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
+use fks_venue_kit::{decimal, placed, transport_error};
 use serde::de::DeserializeOwned;
 
 use crate::config::BinanceConfig;
-use crate::errors::{exchange_error, transport_error, DUPLICATE_ORDER};
+use crate::errors::{exchange_error, DUPLICATE_ORDER};
 use crate::market::{ExchangeInfo, TickerPrice};
 use crate::rate_limit::WeightTracker;
 use crate::signing::{query_string, sign};
@@ -39,7 +40,7 @@ enum Method {
 
 /// Pays a request's weight, in ccxt's units for Binance (a unit is 5 weight, 20 units a second),
 /// into a budget shared with the platform's other callers of the same key, waiting for its turn.
-pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+pub use fks_venue_kit::Pay;
 
 /// A Binance spot REST client. Blocking: one order is a few sequential requests, and the engine's
 /// [`ExchangeClient`] is synchronous.
@@ -70,10 +71,6 @@ fn local_now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn decimal(value: Decimal) -> String {
-    value.normalize().to_string()
-}
-
 const fn side(side: Side) -> &'static str {
     match side {
         Side::Buy => "BUY",
@@ -89,16 +86,6 @@ const fn time_in_force(tif: TimeInForce) -> &'static str {
     }
 }
 
-/// A read after the venue took the order failed (throttled, say): the order exists, so the
-/// outcome is unknown, never "not placed", or a retry could place it a second time.
-fn placed(err: ExchangeError) -> ExchangeError {
-    ExchangeError {
-        class: ErrorClass::Retryable,
-        message: format!("placed; its state not read: {}", err.message),
-        ..err
-    }
-}
-
 fn malformed(err: &serde_json::Error) -> ExchangeError {
     // A success status with an unreadable body: the request was processed, its outcome unknown.
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Binance answer: {err}"))
@@ -108,11 +95,7 @@ impl BinanceClient {
     /// A client for `config`. No request is sent until the first call.
     #[must_use]
     pub fn new(config: BinanceConfig) -> Self {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(config.timeout))
-            .build()
-            .into();
+        let agent = fks_venue_kit::agent(config.timeout);
         let weights = WeightTracker::new(config.weight_limit);
         Self { config, agent, offset_ms: None, weights, pay: None }
     }

@@ -47,12 +47,8 @@ pub fn exchange_error(http_status: u16, code: Option<i64>, msg: &str) -> Exchang
     }
 }
 
-/// A transport failure (connection refused, reset, timeout): the request may or may not have
-/// reached Binance, so it is retryable after reconciling.
-#[must_use]
-pub fn transport_error(err: &dyn std::fmt::Display) -> ExchangeError {
-    ExchangeError::new(ErrorClass::Retryable, format!("transport: {err}"))
-}
+/// A transport failure: the request may or may not have reached the venue (retryable).
+pub use fks_venue_kit::transport_error;
 
 #[cfg(test)]
 mod tests {

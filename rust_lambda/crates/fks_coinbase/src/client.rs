@@ -1,18 +1,18 @@
 //! The blocking Coinbase Advanced Trade client.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
     OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
+use fks_venue_kit::{decimal, not_readable_yet, now_ms, placed, transport_error};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::config::CoinbaseConfig;
-use crate::errors::{http_error, order_failure, transport_error};
+use crate::errors::{http_error, order_failure};
 use crate::jwt::Signer;
 use crate::products::{Product, ProductList, Products};
 use crate::time::format_ms;
@@ -50,7 +50,7 @@ impl Method {
 
 /// Pays a request's cost, in ccxt's units for Coinbase (a private request 1, a public one 3, about
 /// 29 a second), into a budget shared with the platform's other callers, waiting for its turn.
-pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+pub use fks_venue_kit::Pay;
 
 /// The client order id of the other leg of the exit pair a leg's id names (the platform's naming,
 /// `-sl` / `-tp`); `None` when it names no pair.
@@ -78,33 +78,9 @@ impl std::fmt::Debug for CoinbaseClient {
     }
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-fn decimal(value: Decimal) -> String {
-    value.normalize().to_string()
-}
-
 fn malformed(what: &str, err: &dyn std::fmt::Display) -> ExchangeError {
     // A success status with an unreadable body: the request was processed, its outcome unknown.
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Coinbase answer to {what}: {err}"))
-}
-
-/// A read after Coinbase took the order failed (throttled, say): the order exists, so the
-/// outcome is unknown, never "not placed" (a resend would be answered with it anyway).
-fn placed(err: ExchangeError) -> ExchangeError {
-    ExchangeError {
-        class: ErrorClass::Retryable,
-        message: format!("placed; its state not read: {}", err.message),
-        ..err
-    }
-}
-
-fn not_readable_yet(what: &str) -> ExchangeError {
-    ExchangeError::new(ErrorClass::Retryable, format!("{what} is not readable yet"))
 }
 
 fn unsupported(what: &str) -> ExchangeError {
@@ -151,11 +127,7 @@ impl CoinbaseClient {
     /// cannot sign fails every private call with `Permanent`.
     #[must_use]
     pub fn new(config: CoinbaseConfig) -> Self {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(config.timeout))
-            .build()
-            .into();
+        let agent = fks_venue_kit::agent(config.timeout);
         let host = config
             .base_url
             .split_once("://")

@@ -51,11 +51,8 @@ pub fn order_failure(error: &str, preview_reason: &str, message: &str) -> Exchan
     }
 }
 
-/// A transport failure: the request may or may not have reached Coinbase.
-#[must_use]
-pub fn transport_error(err: &dyn std::fmt::Display) -> ExchangeError {
-    ExchangeError::new(ErrorClass::Retryable, format!("transport: {err}"))
-}
+/// A transport failure: the request may or may not have reached the venue (retryable).
+pub use fks_venue_kit::transport_error;
 
 #[cfg(test)]
 mod tests {

@@ -1,19 +1,17 @@
 //! The blocking Kraken spot client.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
     OrderType, Side, TimeInForce, VenueOrder, VenueTrade,
 };
+use fks_venue_kit::{decimal, not_readable_yet, now_ms, now_us, placed, transport_error};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::config::KrakenConfig;
-use crate::errors::{
-    exchange_error, first_error, transport_error, DUPLICATE_CL_ORD_ID, INVALID_ORDER, UNKNOWN_ORDER,
-};
+use crate::errors::{exchange_error, first_error, DUPLICATE_CL_ORD_ID, INVALID_ORDER, UNKNOWN_ORDER};
 use crate::ids::cl_ord_id;
 use crate::limits::CallCounter;
 use crate::pairs::{AssetPair, Pair, Pairs};
@@ -37,7 +35,7 @@ pub type OwnerLookup = Box<dyn FnMut(&str) -> Result<Option<String>, ExchangeErr
 
 /// Pays a call's cost, in ccxt's units for Kraken (one a second; a call counter point is 3), into
 /// a budget shared with the platform's other callers of the same key, waiting for its turn.
-pub type Pay = Box<dyn FnMut(Decimal) -> Result<(), ExchangeError> + Send>;
+pub use fks_venue_kit::Pay;
 
 /// A Kraken spot REST client. Blocking, like the engine's [`ExchangeClient`].
 pub struct KrakenClient {
@@ -63,39 +61,9 @@ impl std::fmt::Debug for KrakenClient {
     }
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
-}
-
-fn decimal(value: Decimal) -> String {
-    value.normalize().to_string()
-}
-
 fn malformed(what: &str, err: &dyn std::fmt::Display) -> ExchangeError {
     // A success status with an unreadable body: the request was processed, its outcome unknown.
     ExchangeError::new(ErrorClass::Retryable, format!("unreadable Kraken {what} answer: {err}"))
-}
-
-/// A read after Kraken took the order failed (throttled, say): the order exists, so the outcome
-/// is unknown, never "not placed", or a retry could place it a second time.
-fn placed(err: ExchangeError) -> ExchangeError {
-    ExchangeError {
-        class: ErrorClass::Retryable,
-        message: format!("placed; its state not read: {}", err.message),
-        ..err
-    }
-}
-
-fn not_readable_yet(what: &str) -> ExchangeError {
-    ExchangeError::new(ErrorClass::Retryable, format!("{what} is not readable yet"))
 }
 
 const fn side(side: Side) -> &'static str {
@@ -109,11 +77,7 @@ impl KrakenClient {
     /// A client for `config`. No request is sent until the first call.
     #[must_use]
     pub fn new(config: KrakenConfig) -> Self {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(config.timeout))
-            .build()
-            .into();
+        let agent = fks_venue_kit::agent(config.timeout);
         let counter = CallCounter::new(config.counter_max, config.counter_decay_centi_per_s);
         Self {
             config,

@@ -67,11 +67,8 @@ pub fn exchange_error(http_status: u16, text: &str) -> ExchangeError {
     }
 }
 
-/// A transport failure: the request may or may not have reached Kraken.
-#[must_use]
-pub fn transport_error(err: &dyn std::fmt::Display) -> ExchangeError {
-    ExchangeError::new(ErrorClass::Retryable, format!("transport: {err}"))
-}
+/// A transport failure: the request may or may not have reached the venue (retryable).
+pub use fks_venue_kit::transport_error;
 
 #[cfg(test)]
 mod tests {
