@@ -2,6 +2,9 @@
 
 moto stores alarms and metric data but never evaluates one against the other; this does, sets
 the alarm's state through the CloudWatch API and notifies the alarm's SNS actions on a change.
+
+Kept (issue 25): moto 5.2.5 changes an alarm's state only through SetAlarmState; MiniStack
+evaluates alarms but refuses one on metric math (ForeignFillAlarm), and runs on the second target.
 """
 
 from __future__ import annotations

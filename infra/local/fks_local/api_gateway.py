@@ -4,6 +4,9 @@ Routes come from the RestApi definition the template deployed (the OpenAPI body 
 from every ``Api`` event); each request goes through what API Gateway does before the
 integration (Lambda authorizer, usage-plan key, throttling and quotas) and then becomes a REST
 proxy event for the integration's function, invoked through the emulator's Lambda API.
+
+Kept (issue 25): moto 5.2.5's server stores REST APIs, authorizers and usage plans but serves no
+stage URL, so nothing there runs an authorizer or counts a plan; MiniStack does, on the second target.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Polls SQS queues for their Lambda event-source mappings, as the Lambda service does."""
+"""Polls SQS queues for their Lambda event-source mappings, as the Lambda service does.
+
+Kept (issue 25): moto 5.2.5's own mapping invokes inside SendMessage (the sender waits), one record
+per invoke with fixed attributes (ApproximateReceiveCount "1"), ignores ReportBatchItemFailures, and
+redelivers a failed message only on the next send, so nothing reaches the dead-letter queue.
+"""
 
 from __future__ import annotations
 

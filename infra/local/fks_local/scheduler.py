@@ -1,4 +1,8 @@
-"""Fires the emulator's scheduled EventBridge rules on time (moto stores rules, never fires them)."""
+"""Fires the emulator's scheduled EventBridge rules on time (moto stores rules, never fires them).
+
+Kept (issue 25): moto 5.2.5 stores EventBridge rules and Scheduler schedules and fires neither (no
+timer in moto.events or moto.scheduler); MiniStack fires both, but only on the second target.
+"""
 
 from __future__ import annotations
 

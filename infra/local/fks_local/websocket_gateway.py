@@ -9,6 +9,9 @@ run through the emulator's Lambda API, like the REST gateway's.
 Beside it, on its own loopback port, the ``@connections`` management API
 (``POST/GET/DELETE /{stage}/@connections/{id}``) that functions reach with boto3's
 ``apigatewaymanagementapi`` client: an unknown or closed connection is a 410 GoneException.
+
+Kept (issue 25): moto 5.2.5 stores WebSocket APIs but serves no connection, and its @connections
+API appends posted data to a record no client reads; MiniStack serves both, on the second target.
 """
 
 from __future__ import annotations
