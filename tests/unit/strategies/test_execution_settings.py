@@ -121,3 +121,10 @@ def test_long_short_reverses_with_twice_the_quantity() -> None:
     bars = [int(t) for t in candles.open_time[10:290]]
     signals = [o.signal for o in evaluate_due(config, candles, bars, now_ms=bars[-1] + 2 * HOUR_MS).bars if o.signal]
     assert {s.quantity for s in signals[1:]} == {Decimal("0.002")}
+
+
+def test_quote_sizing_and_a_trailing_stop_reach_the_backtest() -> None:
+    settings = ExecutionSettings(sizing="quote", quote_amount=Decimal(250), trailing_stop_pct=Decimal("1.5"))
+    config = backtest_config(settings, "coinbase")
+    assert (config.sizing, config.quote_amount, config.trailing_stop_pct) == ("quote", Decimal(250), Decimal("1.5"))
+    assert (config.maker_fee_bps, config.taker_fee_bps) == (Decimal(60), Decimal(120))
