@@ -1,8 +1,8 @@
 """FKS's backtester against backtesting.py and vectorbt: SMA crossover 10/30 on 1,000,000 bars.
 
 Same conventions in all three, so the trades must agree:
-  data      1,000,000 synthetic one-minute bars, a geometric random walk (seed 7); each bar opens
-            at the previous close
+  data      1,000,000 synthetic one-minute bars, a geometric random walk (seed 7) quoted to 8
+            decimals as a venue quotes prices; each bar opens at the previous close
   strategy  stop and reverse on strict SMA crosses (fast crosses above slow: long; below: short)
   fills     at the NEXT bar's open, no fees, no slippage
   size      a fixed 1 unit per position (backtesting.py trades whole units only, so a fixed size

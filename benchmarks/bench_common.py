@@ -22,12 +22,14 @@ def synthetic_bars(bars: int = BARS, seed: int = SEED) -> pd.DataFrame:
     close[-1] = close[-2]  # a flat last bar: see "the end" above
     open_ = np.concatenate(([100.0], close[:-1]))
     wick = np.abs(rng.normal(0.0, 0.0002, (2, bars)))
+    # Quoted to 8 decimals, as a venue quotes prices: FKS reads prices on that grid exactly, the
+    # peers read the same floats, so the three compute on the very same prices.
     frame = pd.DataFrame(
         {
-            "Open": open_,
-            "High": np.maximum(open_, close) * (1 + wick[0]),
-            "Low": np.minimum(open_, close) * (1 - wick[1]),
-            "Close": close,
+            "Open": np.round(open_, 8),
+            "High": np.round(np.maximum(open_, close) * (1 + wick[0]), 8),
+            "Low": np.round(np.minimum(open_, close) * (1 - wick[1]), 8),
+            "Close": np.round(close, 8),
             "Volume": 1.0,
         },
         index=pd.date_range("2024-01-01", periods=bars, freq="1min"),
