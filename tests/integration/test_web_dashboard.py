@@ -753,4 +753,10 @@ def test_a_note_added_on_the_search_page_is_found_there_after_the_index_build(
 
     first_row = results.find_element(By.CSS_SELECTOR, "tbody tr").text
     assert "Order books thin out before the Sunday futures open" in first_row
+    # The strategies' documentation is in the same index.
+    search.find_element(By.NAME, "text").clear()
+    search.find_element(By.NAME, "text").send_keys("enters only in the regimes the stored regime model allows")
+    Select(search.find_element(By.NAME, "kind")).select_by_value("strategy")
+    signed_in.execute_script("arguments[0].requestSubmit()", search)
+    wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "search-results"), "strategy regime_gate"))
     assert javascript_errors(signed_in) == []

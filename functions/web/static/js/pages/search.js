@@ -1,4 +1,4 @@
-// Search (fks_ai): notes, past signals and backtests nearest a text, or the past signals whose
+// Search (fks_ai): notes, past signals, backtests, optimisations and strategy documentation nearest a text, or the past signals whose
 // bar's market state was closest to a market's state now; and a form to add an operator note.
 // Routes: POST /ai/search {text | market: {exchange, symbol, timeframe}, k, kinds},
 // POST /ai/notes {text, tags, symbol}. A note is searchable after the index's next build
@@ -10,7 +10,7 @@ import {
   time,
 } from "../ui.js";
 
-const KINDS = ["any", "note", "signal", "backtest"];
+const KINDS = ["any", "note", "signal", "backtest", "optimization", "strategy"];
 
 export async function render(root) {
   const results = el("div", { id: "search-results" }, el("p.text-body-secondary.mb-0", {}, "Ask by text or by market."));
