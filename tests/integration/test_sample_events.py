@@ -18,6 +18,7 @@ from fks_app.signal_recording import SignalRecorder
 from fks_local.commands_events import DOCKER_HOST, EVENTS_DIR, TEMPLATE, deployed_env_vars
 from fks_local.sample_events import APPROVED_ID, MANUAL_SIGNAL, REJECTED_ID, SampleEvent, build_samples, sample_order
 from fks_local.template import load
+from tests.integration.pipeline_helpers import wait_for_status
 from tests.stack_handle import StackHandle
 
 pytestmark = pytest.mark.moto_only
@@ -27,25 +28,32 @@ ORDER = sample_order(TEMPLATE)
 SOURCES = [sample for sample in build_samples(TEMPLATE) if sample.source is not None]
 RESOURCES = load(TEMPLATE)["Resources"]
 FUNCTIONS = [name for name, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::Function"]
+# The manual signals the approve and reject samples decide.
+DECIDED = {"SignalsApiFunction.ApproveSignal.json": APPROVED_ID, "SignalsApiFunction.RejectSignal.json": REJECTED_ID}
 GLOBAL_VARIABLES = load(TEMPLATE)["Globals"]["Function"]["Environment"]["Variables"]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _sample_pipelines_settle(local_stack: StackHandle) -> Iterator[None]:
-    """The approve and reject samples decide two manual signals: they are started first, as
-    generate_signals starts a signal (recorded, then its execution). Their pipelines trade on the
-    simulator, which the session's other tests share, so this module ends only once they stopped."""
-    history = SignalHistory(local_stack.function("SignalsTable"), local_stack.clients("dynamodb"))
-    pipeline = SignalPipeline(local_stack.output("SignalStateMachineArn"), local_stack.clients("stepfunctions"))
-    recorder = SignalRecorder(history, pipeline)
-    for signal_id in (APPROVED_ID, REJECTED_ID):
-        recorder.record(MANUAL_SIGNAL.model_copy(update={"signal_id": signal_id}), int(time.time() * 1000))
+    """The approve and reject samples decide manual signals whose pipelines trade on the
+    simulator, which the session's other tests share: this module ends only once they stopped."""
     yield
     sfn = local_stack.clients("stepfunctions")
     executions = sfn.list_executions(stateMachineArn=local_stack.output("SignalStateMachineArn"))["executions"]
     for execution in executions:
         if execution["name"].startswith("sig-sample-"):
             local_stack.wait_for_execution(execution["executionArn"])
+
+
+def _waiting_for_approval(local_stack: StackHandle, signal_id: str) -> None:
+    """The manual signal an approve or reject sample decides, started as generate_signals starts a
+    signal (its record, then its execution), once the earlier samples collected the prices its
+    risk check reads; the sample runs when it waits for a person."""
+    history = SignalHistory(local_stack.function("SignalsTable"), local_stack.clients("dynamodb"))
+    pipeline = SignalPipeline(local_stack.output("SignalStateMachineArn"), local_stack.clients("stepfunctions"))
+    signal = MANUAL_SIGNAL.model_copy(update={"signal_id": signal_id})
+    SignalRecorder(history, pipeline).record(signal, int(time.time() * 1000))
+    wait_for_status(local_stack, signal_id, "pending_approval")
 
 
 def _event(name: str) -> dict[str, Any]:
@@ -98,6 +106,12 @@ def test_function_accepts_its_sample_event(local_stack: StackHandle, function: s
 
 @pytest.mark.parametrize("sample", SOURCES, ids=lambda sample: sample.file_name)
 def test_each_event_source_sample_is_answered(local_stack: StackHandle, sample: SampleEvent) -> None:
+    decided = {
+        "SignalsApiFunction.ApproveSignal.json": APPROVED_ID,
+        "SignalsApiFunction.RejectSignal.json": REJECTED_ID,
+    }
+    if sample.file_name in decided:
+        _waiting_for_approval(local_stack, decided[sample.file_name])
     event = _with_credentials(local_stack, sample.function, _event(sample.file_name))
 
     response, answer = _invoke(local_stack, sample.function, event)

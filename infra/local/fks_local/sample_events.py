@@ -791,7 +791,6 @@ def build_samples(template_path: Path) -> list[SampleEvent]:
     """Every sample, the defaults first in :func:`sample_order`; fails naming what has none."""
     template = load(template_path)
     functions = _functions(template)
-    # The queue's sample first: its signal waits for RejectSignal's sample among the routes.
     samples = _default_samples(template) + _route_samples() + _schedule_samples(template)
     samples += _stream_samples() + _other_samples()
     samples = [s for s in samples if s.function in functions]  # a function removed from the template
