@@ -213,7 +213,8 @@ def _format_row(name: str, rows: dict[str, Result]) -> str:
             same = row["trades"] == fks["trades"] and round(row["final_equity"], 2) == round(fks["final_equity"], 2)
             note += "same trades and equity as FKS" if same else "DIFFERENT trades or equity from FKS"
     vectorbt = rows.get(f"vectorbt {kind}")
-    ratio = f"{_full_seconds(vectorbt) / _full_seconds(row):>12.1f}x" if vectorbt else f"{'':>13}"
+    speed = _full_seconds(vectorbt) / _full_seconds(row) if vectorbt else None
+    ratio = f"{'':>13}" if speed is None else f"{speed:>12.1f}x" if speed >= 1 else f"{speed:>12.3f}x"
     figures = f"{row['seconds']:>10.3f}{row['peak_mib']:>10.0f}{row['trades']:>10}{row['final_equity']:>16.2f}"
     return f"{name:<24}{figures}{ratio}  {note}"
 
