@@ -26,7 +26,8 @@ from fks.strategies.models import ModelSource, served_models
 
 def candles_from_frame(frame: pd.DataFrame) -> Candles:
     """A stored candle frame as the strategies' arrays."""
-    # Stored prices are exact decimals; the simulation is float64 by design (fks.backtest.money).
+    # Stored prices are exact decimals; strategies compute in float64, and the backtest's bar loop
+    # reads the prices back on the venue's 10^-8 grid (fks_execution_core::simulation).
     columns: dict[str, Any] = {"open_time": frame["open_time"].to_numpy(dtype=np.int64)}
     for name in ("open", "high", "low", "close", "volume"):
         columns[name] = frame[name].astype("float64").to_numpy()
