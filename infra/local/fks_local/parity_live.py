@@ -141,22 +141,39 @@ def _wait_for_pipeline(api: Api, signal_id: str) -> dict[str, Any]:
 
 
 def _fills(api: Api, config: StrategyConfig) -> list[LiveFill]:
-    """Every order of the replay's stack that filled (the strategy's entries, closes and exits:
-    the stack is the replay's own), as ``GET /orders`` reports it."""
+    """Every fill of the orders of the replay's stack (the strategy's entries, closes and exits:
+    the stack is the replay's own), each at its own time (a resting exit's minute, not the sync
+    that learned of it), as ``GET /orders/{id}`` reports them."""
     symbol = config.symbol.replace("/", "")
-    orders = _call(api, "GET", "/orders", limit=500)["orders"]
-    return [
-        LiveFill(
-            time_ms=int(order["ts_ms"]),
-            side=order["side"],
-            quantity=Decimal(order["filled_qty"]),
-            price=Decimal(order["avg_fill_price"]),
-            fee=Decimal(order.get("fees") or 0),
-            client_order_id=order["client_order_id"],
-        )
-        for order in orders
-        if order["symbol"] == symbol and Decimal(order.get("filled_qty") or 0) > 0
-    ]
+    listed = _call(api, "GET", "/orders", limit=500)["orders"]
+    filled = [o for o in listed if o["symbol"] == symbol and Decimal(o.get("filled_qty") or 0) > 0]
+    fills = []
+    for listing in filled:
+        client_order_id = listing["client_order_id"]
+        order = _call(api, "GET", f"/orders/{client_order_id}")["order"]
+        fills += [
+            LiveFill(
+                time_ms=int(fill["ts_ms"]),
+                side=fill["side"],
+                quantity=Decimal(fill["quantity"]),
+                price=Decimal(fill["price"]),
+                fee=Decimal(fill.get("fee") or 0),
+                client_order_id=client_order_id,
+            )
+            for fill in order.get("fills") or []
+        ] or [_whole(listing)]  # filled as it was placed: the order's report is its one fill
+    return fills
+
+
+def _whole(order: dict[str, Any]) -> LiveFill:
+    return LiveFill(
+        time_ms=int(order["ts_ms"]),
+        side=order["side"],
+        quantity=Decimal(order["filled_qty"]),
+        price=Decimal(order["avg_fill_price"]),
+        fee=Decimal(order.get("fees") or 0),
+        client_order_id=order["client_order_id"],
+    )
 
 
 def _iso(ms: int) -> str:

@@ -194,6 +194,7 @@ impl<S: Store, M: MarketData> PaperVenue<S, M> {
         let start = since_ms - since_ms % MINUTE_MS;
         let ranges = self.market.minute_ranges(&order.symbol, start, now_ms)?;
         for PriceRange { open_ms, high, low } in ranges {
+            let mut triggered_now = false;
             if let (Some(stop), false) = (order.stop_price, triggered) {
                 // Whichever end of the minute sets the order off.
                 triggered =
@@ -201,10 +202,23 @@ impl<S: Store, M: MarketData> PaperVenue<S, M> {
                 if !triggered {
                     continue;
                 }
+                triggered_now = true;
             }
             let leaves = order.quantity - filled.0;
-            let price = match (order.order_type, order.price) {
-                (OrderType::Limit | OrderType::StopLimit | OrderType::TakeProfitLimit, Some(limit)) => {
+            let price = match (order.order_type, order.price, order.stop_price) {
+                // Triggered with a limit the market at the trigger crosses (a sell's at or below
+                // the stop): it executes at once at the stop as a taker, as on the venue (and
+                // the simulator), not at its worse limit; the limit only bounds a gap.
+                (OrderType::StopLimit | OrderType::TakeProfitLimit, Some(limit), Some(stop))
+                    if triggered_now
+                        && match order.side {
+                            Side::Buy => limit >= stop,
+                            Side::Sell => limit <= stop,
+                        } =>
+                {
+                    self.taker_price(order.side, stop, Some(limit))
+                }
+                (OrderType::Limit | OrderType::StopLimit | OrderType::TakeProfitLimit, Some(limit), _) => {
                     let reached = match order.side {
                         Side::Buy => low <= limit,
                         Side::Sell => high >= limit,
