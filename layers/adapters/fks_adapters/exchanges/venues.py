@@ -45,8 +45,9 @@ VENUES: dict[str, VenueSpec] = {
         Decimal(20),
         Decimal(40),
     ),
-    # Kraken has no public spot sandbox (its demo environment is for futures only).
-    "kraken": VenueSpec("kraken", env.KRAKEN_BASE_URL, "https://api.kraken.com", None, Decimal(1), Decimal(15)),
+    # Kraken has no public spot sandbox (its demo environment is for futures only). Its Starter
+    # call counter allows 15 points at once, a point being 3 of ccxt's units: a burst of 45 units.
+    "kraken": VenueSpec("kraken", env.KRAKEN_BASE_URL, "https://api.kraken.com", None, Decimal(1), Decimal(45)),
     "coinbase": VenueSpec(
         "coinbase",
         env.COINBASE_BASE_URL,
