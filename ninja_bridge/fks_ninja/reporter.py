@@ -1,9 +1,10 @@
 """Reports fills, order states, positions and refusals back to the platform.
 
 ``FillReporter`` is the seam; ``HttpFillReporter`` posts JSON to ``<base_url>/<kind>`` with
-the key as ``Authorization: Bearer <key>`` (the header the authorizer's cached decisions hang on). The platform's endpoint is ``functions/ninja_reports``:
-``base_url`` is the stack's ``ApiUrl`` + ``/ninja`` (``POST /ninja/fills``, ``/ninja/orders``,
-``/ninja/positions``, ``/ninja/refusals``) and the key needs the ``trade`` scope. The bodies are
+the key as ``Authorization: Bearer <key>`` (the header the authorizer's cached decisions hang
+on). The platform's endpoint is ``functions/ninja_reports``: ``base_url`` is the stack's
+``ApiUrl`` + ``/ninja`` (``POST /ninja/fills``, ``/ninja/orders``, ``/ninja/positions``,
+``/ninja/refusals``) and the key needs the ``trade`` scope. The bodies are
 the dataclasses below as JSON (``fks.ninja.reports`` validates them, decimals as strings), and the
 ``Idempotency-Key`` makes a retried or re-read report count once there (a replay answers 200).
 """

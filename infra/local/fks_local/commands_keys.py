@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         if args.keys_command == "create":
             issued = create_key(store, plan, args.name, parse_scopes(args.scopes))
             print(f"key id  {issued.key.key_id}\nscopes  {','.join(sorted(issued.key.scopes))}")
-            print(f"key     {issued.presented}\n\nsend it as the header 'Authorization: Bearer <key>'; it is not shown again")
+            print(f"key     {issued.presented}\n")
+            print("send it as the header 'Authorization: Bearer <key>'; it is not shown again")
         elif args.keys_command == "revoke":
             revoke_key(store, plan, args.key_id)
             print(f"revoked {args.key_id}")
