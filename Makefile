@@ -163,9 +163,14 @@ $(MINISTACK_VENV)/aws-sdk-pandas-layer.zip: $(MINISTACK_VENV)/.installed $(SAM_V
 second-target-tools: setup $(MINISTACK_VENV)/aws-sdk-pandas-layer.zip
 	@test -f $(SAM_BUILD_DIR)/template.yaml || $(MAKE) sam-build
 
-# The chain on MiniStack: collection from the simulator, a signal, the pipeline, a filled order.
+# The chain on MiniStack: collection from the simulator, a signal, the pipeline, a filled order;
+# and the integration tier's CI selection on the same deployment (tests/integration/targets.py).
+# FKS_TEST_TARGET=ministack .venv/bin/pytest tests/integration runs the whole tier there.
+SECOND_TARGET_SELECTION = $(shell $(PY) -c 'from tests.integration.targets import CI_SELECTION as s; \
+  print(" ".join("tests/integration/" + m for m in s))' 2>/dev/null)
 test-second-target: second-target-tools
-	$(BIN)/pytest tests/second_target -m second_target -q -p no:cacheprovider; rc=$$?; \
+	FKS_TEST_TARGET=ministack $(BIN)/pytest tests/second_target $(SECOND_TARGET_SELECTION) -m second_target \
+	  -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the second target collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Lines of AWS emulation in fks_local per piece (Lambda runtime, gateways, schedules, SQS poller,

@@ -116,7 +116,12 @@ class MiniStack:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        # The unpacked instances are gigabytes after a tier (minutes to delete under load): moved
+        # aside and deleted by a process of their own, so the session's end does not wait for it.
+        if self.tmp_dir.exists():
+            doomed = self.tmp_dir.with_name(f"tmp-deleting-{os.getpid()}-{time.monotonic_ns()}")
+            self.tmp_dir.rename(doomed)
+            subprocess.Popen(["rm", "-rf", str(doomed)], start_new_session=True)
 
 
 def publish_pandas_layer(clients: Any) -> str:
