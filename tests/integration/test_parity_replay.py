@@ -41,7 +41,7 @@ def replay_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Loc
         yield stack, clock
 
 
-def test_a_strategy_traded_through_the_real_path_fills_as_its_backtest(
+def test_a_strategy_with_exits_traded_through_the_real_path_fills_as_its_backtest(
     replay_stack: tuple[LocalStack, SimulatedClock],
 ) -> None:
     stack, clock = replay_stack
@@ -52,6 +52,9 @@ def test_a_strategy_traded_through_the_real_path_fills_as_its_backtest(
         timeframe=Timeframe.M15,
         params={"fast": 3, "slow": 8},
         quantity=Decimal("0.002"),
+        # Exits the paper venue rests and the order sync fills and trails, as the backtester does.
+        stop_loss_pct=Decimal("0.5"),
+        trailing_stop_pct=Decimal("0.4"),
         active=True,
     )
     told: list[str] = []
@@ -61,7 +64,8 @@ def test_a_strategy_traded_through_the_real_path_fills_as_its_backtest(
     parity = outcome.parity
     assert parity.mismatches == []
     assert parity.all_matched
-    assert len(parity.live) >= 2  # an entry and its close at least: the comparison compared something
+    assert len(parity.live) >= 2  # an entry and its exit at least: the comparison compared something
+    assert any(e.what.endswith("-t0") for e in parity.live)  # a trailing stop filled on the venue
     assert {e.quantity for e in parity.live} == {Decimal("0.002")}
     assert parity.equity_difference_pct < 0.1
     assert parity.last_line().startswith(f"parity: live {len(parity.live)} trades, backtest {len(parity.live)} trades")
