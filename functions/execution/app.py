@@ -20,6 +20,7 @@ from fks import env
 from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, ExecutionReport, OrderCommand
 from fks.observability import API, observed
 from fks.pipeline.orders import require_caller_order_id
+from fks_adapters.accounts.routing import viewed_account
 from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
@@ -95,18 +96,26 @@ def cancel_order(id: OrderId) -> dict[str, Any]:
     return {"order": report}
 
 
+def _viewed(account: str | None) -> str:
+    """The account a read names: the deployment's by default, else one of the accounts table (404)."""
+    return _account() if account is None else viewed_account(account)[0]
+
+
 @app.get("/positions")
 def list_positions(
     account: Annotated[str | None, Query(pattern=ACCOUNT_PATTERN, description="default: the deployment's")] = None,
 ) -> dict[str, Any]:
     """Every position of an account."""
-    return {"positions": _tables().positions(_account() if account is None else account)}
+    return {"positions": _tables().positions(_viewed(account))}
 
 
 @app.get("/positions/<symbol>")
-def get_position(symbol: Annotated[str, Path(min_length=1, max_length=40)]) -> dict[str, Any]:
+def get_position(
+    symbol: Annotated[str, Path(min_length=1, max_length=40)],
+    account: Annotated[str | None, Query(pattern=ACCOUNT_PATTERN, description="default: the deployment's")] = None,
+) -> dict[str, Any]:
     """The position of an account in one symbol."""
-    return {"position": _tables().position(_account(), symbol)}
+    return {"position": _tables().position(_viewed(account), symbol)}
 
 
 @app.post("/risk/halt")

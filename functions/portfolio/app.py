@@ -1,5 +1,9 @@
 """``/portfolio``: cash, positions and allocations per account, equity over time, rebalancing.
 
+Every route takes ``account`` (default: the deployment's own); any other must be in the accounts
+table (404 naming it otherwise), and its prices come from its venue's candles unless
+``exchange`` says otherwise.
+
 Cash and the strategies' books come from the portfolio table, positions from the execution
 engine's table, prices from the candle store. A rebalance is a dry run by default: it answers
 the orders it would place; with ``dry_run: false`` each order goes out as a signal through the
@@ -19,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks.observability import API, observed
 from fks.portfolio.rebalance import plan_rebalance
 from fks.portfolio.requests import AccountQuery, AllocationsUpdate, HistoryQuery, RebalanceRequest
+from fks_adapters.accounts.routing import viewed_account
 from fks_adapters.api import make_resolver
 from fks_adapters.pipeline import wiring
 from fks_adapters.portfolio.lot_steps import lot_steps
@@ -34,11 +39,17 @@ def _valuer() -> PortfolioValuer:
     return PortfolioValuer(wiring.portfolio_store(), wiring.execution_tables())
 
 
+def _account(named: str, exchange: str | None = None) -> tuple[str, str]:
+    """The engine account ``named`` and where its prices come from (``exchange``, else its venue)."""
+    account, venue = viewed_account(named)
+    return account, exchange or venue
+
+
 @app.get("/portfolio")
 def get_portfolio(query: Annotated[AccountQuery, Query()]) -> dict[str, Any]:
-    account = wiring.trading_account(query.account)
+    account, exchange = _account(query.account, query.exchange)
     store = wiring.portfolio_store()
-    valuation = _valuer().value(account, query.exchange, int(time.time() * 1000))
+    valuation = _valuer().value(account, exchange, int(time.time() * 1000))
     marks = {p.symbol: p.price for p in valuation.positions}
     allocations = store.allocations(account)
     strategies: dict[str, dict[str, Any]] = {}
@@ -60,12 +71,12 @@ def get_portfolio(query: Annotated[AccountQuery, Query()]) -> dict[str, Any]:
     for entry in strategies.values():
         weight = Decimal(entry.get("target_weight", "0"))
         entry["allocated_capital"] = str((weight * valuation.equity).quantize(Decimal("0.01")))
-    return {**valuation.as_dict(), "strategies": list(strategies.values())}
+    return {**valuation.as_dict(), "exchange": exchange, "strategies": list(strategies.values())}
 
 
 @app.get("/portfolio/history")
 def history(query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
-    account = wiring.trading_account(query.account)
+    account, _ = _account(query.account)
     end = query.end if query.end is not None else int(time.time() * 1000)
     start = query.start if query.start is not None else end - 30 * 86_400_000
     snapshots = wiring.portfolio_store().history(account, start, end, query.limit)
@@ -74,7 +85,7 @@ def history(query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
 
 @app.put("/portfolio/allocations")
 def set_allocations(update: Annotated[AllocationsUpdate, Body()]) -> dict[str, Any]:
-    account = wiring.trading_account(update.account)
+    account, _ = _account(update.account)
     wiring.portfolio_store().set_allocations(account, dict(update.allocations))
     allocations = {strategy: str(weight) for strategy, weight in update.allocations.items()}
     logger.info("allocations set", extra={"account": account, "allocations": allocations})
@@ -83,14 +94,14 @@ def set_allocations(update: Annotated[AllocationsUpdate, Body()]) -> dict[str, A
 
 @app.post("/portfolio/rebalance")
 def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
-    account = wiring.trading_account(request.account)
+    account, exchange = _account(request.account, request.exchange)
     now_ms = int(time.time() * 1000)
     valuer = _valuer()
-    valuation = valuer.value(account, request.exchange, now_ms)
+    valuation = valuer.value(account, exchange, now_ms)
     prices = {p.symbol: p.price for p in valuation.positions if not p.price_is_stale}
     for symbol in request.targets:
         if symbol not in prices:
-            close = valuer.prices(request.exchange).last_close(symbol, now_ms=now_ms)
+            close = valuer.prices(exchange).last_close(symbol, now_ms=now_ms)
             if close is not None:
                 prices[symbol] = close
     orders = plan_rebalance(
@@ -98,7 +109,7 @@ def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
         {p.symbol: p.quantity for p in valuation.positions},
         prices,
         dict(request.targets),
-        quantity_steps=lot_steps(request.exchange, sorted(set(request.targets) | set(prices))),
+        quantity_steps=lot_steps(exchange, sorted(set(request.targets) | set(prices))),
         min_notional=request.min_notional,
     )
     answer: dict[str, Any] = {
@@ -109,7 +120,7 @@ def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
     }
     if not request.dry_run:
         recorder = SignalRecorder(wiring.signal_history(), wiring.signal_pipeline())
-        answer["signals"] = send_rebalance_signals(recorder, orders, request, now_ms)
+        answer["signals"] = send_rebalance_signals(recorder, orders, request, exchange, now_ms)
         logger.info("rebalance sent", extra={"account": account, "signals": answer["signals"]})
     return answer
 

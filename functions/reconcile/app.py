@@ -5,7 +5,9 @@ needed — and with the NinjaTrader bridge's reports. A mismatch halts that acco
 HALTED state, reason ``reconciliation_mismatch``: nothing trades until someone looks and resumes
 it), raises the alarm's metric and tells people; a trade the platform never placed, found by the
 sync, halts it with the reason ``foreign_fill``. ``{"rebaseline": true}`` adopts the venue's
-current holdings after such a review."""
+current holdings after such a review, for the deployment's account, or with ``"rebaseline_account"`` for any
+live or testnet account of the accounts table (read with its read-only key); the others are
+checked as on any run."""
 
 from __future__ import annotations
 
@@ -20,11 +22,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.accounts import Account
-from fks.errors import FksError
+from fks.errors import BadRequest, FksError
 from fks.invocations import ReconcileRun, parse_event
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
-from fks_adapters.accounts.routing import account_store
+from fks_adapters.accounts.routing import account_store, viewed_account
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.exchanges.clients import keyed_client
 from fks_adapters.ninja.reads import ninja_reads
@@ -62,9 +64,10 @@ def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCh
     )
 
 
-def _account_check(account: Account, *, tolerance: Decimal) -> SpotCheck:
+def _account_check(account: Account, *, tolerance: Decimal, rebaseline: bool = False) -> SpotCheck:
     """An accounts-table account on its own venue: paper against its books; testnet and live
-    against the venue's balances read with its read-only key (none: synced, not compared)."""
+    against the venue's balances read with its read-only key (none: synced, not compared), or
+    adopting them (``rebaseline``)."""
     tables, portfolio = wiring.execution_tables(), wiring.portfolio_store()
     sync = _order_sync().on_venue(account.venue)
     if account.mode == "paper":
@@ -74,10 +77,32 @@ def _account_check(account: Account, *, tolerance: Decimal) -> SpotCheck:
         return SpotCheck([outcome], skipped="no read-only key: give the account a readonly_secret_id")
     key: Any = parameters.get_secret(account.readonly_secret_id, transform="json", max_age=300)
     exchange = keyed_client(account.venue, account.account, account.mode, key, account.base_url)
-    return SpotReconciler(tables, portfolio, sync, exchange, account.venue).run(account.account, tolerance=tolerance)
+    return SpotReconciler(tables, portfolio, sync, exchange, account.venue).run(
+        account.account, rebaseline=rebaseline, tolerance=tolerance
+    )
 
 
-def _other_accounts(default: str, tolerance: Decimal) -> tuple[list[SpotCheck], list[dict[str, Any]]]:
+def _rebaselined(run: ReconcileRun, default: str) -> str | None:
+    """The account whose holdings this run adopts, if any; a paper account, one without a
+    read-only key or a disabled one has none to adopt (BadRequest naming why)."""
+    if not run.rebaseline:
+        return None
+    account = viewed_account(run.rebaseline_account or "default")[0]
+    store = account_store()
+    configured = store.get(account) if store is not None and account != default else None
+    if configured is not None:
+        if configured.mode == "paper":
+            raise BadRequest(f"{account} is a paper account: its books are the record, nothing to adopt")
+        if configured.readonly_secret_id is None:
+            raise BadRequest(f"{account} has no read-only key to read its venue's holdings: set readonly_secret_id")
+        if not configured.enabled:
+            raise BadRequest(f"{account} is disabled: enable it before rebaselining it")
+    return account
+
+
+def _other_accounts(
+    default: str, tolerance: Decimal, rebaselined: str | None = None
+) -> tuple[list[SpotCheck], list[dict[str, Any]]]:
     """Every other enabled account of the accounts table, one failing not stopping the rest."""
     store = account_store()
     checks: list[SpotCheck] = []
@@ -86,7 +111,7 @@ def _other_accounts(default: str, tolerance: Decimal) -> tuple[list[SpotCheck], 
         if account.account == default or not account.enabled:
             continue
         try:
-            check = _account_check(account, tolerance=tolerance)
+            check = _account_check(account, tolerance=tolerance, rebaseline=account.account == rebaselined)
         except Exception as error:  # one account failing (its venue, its key) must not stop the others
             logger.exception("reconciliation failed", extra={"account": account.account, "venue": account.venue})
             message = error.message if isinstance(error, FksError) else str(error)
@@ -116,9 +141,10 @@ def _halt(mismatches: list[Mismatch]) -> list[str]:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     account = wiring.trading_account()
     run = parse_event(ReconcileRun, event, "Reconcile")
-    spot = _spot_check(account, rebaseline=run.rebaseline, tolerance=run.tolerance)
-    # The accounts table's other accounts (a rebaseline is the deployment's own account's only).
-    others, other_reports = _other_accounts(account, run.tolerance)
+    rebaselined = _rebaselined(run, account)
+    spot = _spot_check(account, rebaseline=rebaselined == account, tolerance=run.tolerance)
+    # The accounts table's other accounts, the one named rebaselined.
+    others, other_reports = _other_accounts(account, run.tolerance, rebaselined)
     for check in [spot, *others]:
         for outcome in check.syncs:
             report_outcome(outcome, logger)
@@ -137,4 +163,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "halted": sorted(halted),
         "skipped": spot.skipped,
         "accounts": other_reports,
+        "rebaselined": rebaselined,
     }

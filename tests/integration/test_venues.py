@@ -5,12 +5,14 @@ API, whose venue each signal's order carries."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 import websocket
 
 from fks_adapters.accounts import AccountStore
@@ -21,6 +23,7 @@ from fks_local.exchange_sim.coinbase import CoinbaseConfig
 from fks_local.exchange_sim.kraken import KrakenConfig
 from fks_local.exchange_sim.venues import ccxt_arguments
 from tests.integration.conftest import module_stack
+from tests.integration.execution_helpers import order_item
 from tests.integration.market_data_helpers import enable, invoke, simulator_json
 from tests.integration.pipeline_helpers import new_signal, run, signal_record, start, wait_for_status
 from tests.stack_handle import StackHandle
@@ -318,6 +321,70 @@ def test_each_account_is_reconciled_against_its_venue(
     assert not {"kraken-main", "coinbase-main"} & set(answer["halted"])
 
 
+def test_each_accounts_portfolio_is_valued_on_its_own_venue(
+    local_stack: StackHandle, traded: dict[str, dict[str, Any]]
+) -> None:
+    # Act
+    kraken = local_stack.api("GET", "/portfolio?account=kraken-main", scope="read")
+    own = local_stack.api("GET", "/portfolio", scope="read")
+    position = local_stack.api("GET", "/positions/BTCUSDT?account=coinbase-main", scope="read")
+    unknown = local_stack.api("GET", "/portfolio?account=nobody-here", scope="read")
+    unknown_position = local_stack.api("GET", "/positions?account=nobody-here", scope="read")
+
+    # Assert: the account's own positions, marked at its venue's collected close
+    assert kraken.status_code == 200, kraken.text
+    body = kraken.json()
+    assert (body["account"], body["exchange"]) == ("kraken-main", "kraken")
+    marked = {p["symbol"]: p for p in body["positions"]}
+    assert Decimal(marked["BTC/USDT"]["quantity"]) >= Decimal("0.001"), body
+    assert marked["BTC/USDT"]["price_is_stale"] is False
+    assert (own.json()["account"], own.json()["exchange"]) == ("binance-spot", "binance")
+    assert position.status_code == 200, position.text
+    assert Decimal(position.json()["position"]["quantity"]) >= Decimal("0.001")
+    assert (unknown.status_code, unknown_position.status_code) == (404, 404)
+    assert "nobody-here" in unknown.text
+
+
+def test_a_rebaseline_adopts_the_venue_holdings_of_the_account_it_names(
+    local_stack: StackHandle, traded: dict[str, dict[str, Any]]
+) -> None:
+    # Arrange
+    before = _adopted_ms(local_stack, "kraken-main")
+    paper_account = {"venue": "kraken", "mode": "paper"}
+    assert local_stack.api("PUT", "/accounts/kraken-paper-review", json=paper_account).status_code == 200
+
+    # Act: the review is of kraken-main; the deployment's own account and the others are only checked
+    answer: dict[str, Any] = {}
+    for _ in range(4):  # a venue whose budget the minute's syncs spent is reached at the next run
+        answer = invoke(local_stack, "ReconcileFunction", {"rebaseline": True, "rebaseline_account": "kraken-main"})
+        reports = {report["account"]: report for report in answer["accounts"]}
+        if reports.get("kraken-main", {}).get("skipped") is None:
+            break
+        time.sleep(15)
+    paper = local_stack.clients("lambda").invoke(
+        FunctionName=local_stack.function("ReconcileFunction"),
+        Payload=json.dumps({"rebaseline": True, "rebaseline_account": "kraken-paper-review"}),
+    )
+
+    # Assert
+    assert answer["rebaselined"] == "kraken-main"
+    assert reports["kraken-main"] == {"account": "kraken-main", "mismatches": 0, "skipped": None}, reports
+    assert _adopted_ms(local_stack, "kraken-main") > before, "the venue's holdings adopted again now"
+    assert paper.get("FunctionError"), "a paper account has no venue holdings to adopt"
+    assert "paper account" in paper["Payload"].read().decode()
+
+
+def _adopted_ms(stack: StackHandle, account: str) -> int:
+    """When reconciliation last adopted the venue's holdings of ``account`` as its baselines."""
+    items = stack.clients("dynamodb").query(
+        TableName=stack.function("PortfolioTable"),
+        KeyConditionExpression="pk = :account AND begins_with(sk, :baseline)",
+        ExpressionAttributeValues={":account": {"S": account}, ":baseline": {"S": "BASELINE#"}},
+        ConsistentRead=True,
+    )["Items"]
+    return max((int(item["adopted_ms"]["N"]) for item in items), default=0)
+
+
 def test_history_of_an_unknown_venue_is_refused_naming_the_known_ones(local_stack: StackHandle) -> None:
     # Act
     response = local_stack.api("GET", "/historical/BTC-USDT?exchange=ftx", scope="read")
@@ -359,6 +426,96 @@ def test_a_live_subscription_gets_only_its_own_venues_candles(
         assert (frame["exchange"], frame["symbol"], frame["timeframe"]) == (venue, "BTC/USDT", "1m")
         open_time = frame["candle"]["open_time"]
         assert [frame["candle"]] == simulator_json("BTC/USDT", "1m", open_time, open_time)
+
+
+@pytest.mark.parametrize("venue", ["kraken", "coinbase"])
+def test_a_stop_and_take_profit_protect_a_position_on_kraken_and_coinbase_and_close_it_once(
+    local_stack: StackHandle, traded: dict[str, dict[str, Any]], venue: str
+) -> None:
+    # Last in the module: it moves the venue's price, which the candle comparisons above must not see.
+    # Arrange: a protected buy for the venue's account, through the whole pipeline
+    signal = new_signal(
+        exchange=venue, account=f"{venue}-main", protection={"stop_loss_pct": "3", "take_profit_pct": "5"}
+    )
+    assert run(local_stack, signal)["status"] == "SUCCEEDED"
+    report = signal_record(local_stack, signal["signal_id"])["report"]
+    entry = report["client_order_id"]
+    stop, take = f"{entry}-sl", f"{entry}-tp"
+    # Exits the venue throttled at the entry are placed by a later sync.
+    # A sync reads about 6 points of Kraken's Starter call counter (15, decaying a point every 3 s):
+    # syncs far closer together than the schedule's minute must leave it room.
+    pause_s = 25.0 if venue == "kraken" else 5.0
+    _sync_until(local_stack, lambda: all(_status(local_stack, leg) == "accepted" for leg in (stop, take)), pause_s)
+
+    # Act: the price passes the take profit; the scheduled syncs run (twice over)
+    _move_price(local_stack, venue, "7")
+    time.sleep(pause_s)
+    _sync_until(
+        local_stack,
+        lambda: _status(local_stack, take) == "filled" and _status(local_stack, stop) != "accepted",
+        pause_s,
+    )
+    time.sleep(pause_s)
+    invoke(local_stack, "SyncOrdersFunction", {})
+
+    # Assert: sold once through the take profit, the stop ended (Kraken: canceled by the sync;
+    # Coinbase: the bracket's stop ended by Coinbase), nothing of the pair left on the venue
+    assert (_status(local_stack, take), _status(local_stack, stop)) == ("filled", "canceled")
+    filled = order_item(local_stack, take)
+    assert filled is not None
+    assert Decimal(filled["filled_qty"]["N"]) == Decimal("0.001")
+    exchange = _keyed(local_stack, venue)
+    assert exchange.fetch_open_orders("BTC/USDT") == []  # nothing else of this account rests there
+
+
+def _status(stack: StackHandle, client_order_id: str) -> str | None:
+    item = order_item(stack, client_order_id)
+    return None if item is None else str(item["status"]["S"])
+
+
+def _sync_until(stack: StackHandle, done: Any, pause_s: float, attempts: int = 8) -> None:
+    """The scheduled order sync run until ``done()``, ``pause_s`` apart (a venue whose request
+    budget the minute's other calls spent is reached at a later run, as the schedule would retry
+    it)."""
+    answer: dict[str, Any] = {}
+    for _ in range(attempts):
+        answer = invoke(stack, "SyncOrdersFunction", {})
+        if done():
+            return
+        time.sleep(pause_s)
+    raise AssertionError(f"the order sync never got there; its last answer: {answer}; {_sync_log(stack)}")
+
+
+def _sync_log(stack: StackHandle) -> str:
+    """What execute_order logged syncing the accounts that were not reached (why the venue was not)."""
+    logs = []
+    for account in ("kraken-main", "coinbase-main"):
+        response = stack.clients("lambda").invoke(
+            FunctionName=stack.function("ExecuteOrderFunction"),
+            Payload=json.dumps({"action": "sync", "account": account}),
+            LogType="Tail",
+        )
+        logs.append(f"{account}: {base64.b64decode(response.get('LogResult', '')).decode(errors='replace')}")
+    return "\n".join(logs)
+
+
+def _venue_url(stack: StackHandle, venue: str) -> str:
+    environment = stack.clients("lambda").get_function_configuration(
+        FunctionName=stack.function("CollectOhlcvFunction")
+    )["Environment"]["Variables"]
+    return str(environment[f"FKS_{venue.upper()}_BASE_URL"])
+
+
+def _move_price(stack: StackHandle, venue: str, change_pct: str) -> None:
+    body = {"symbol": "BTCUSDT", "change_pct": change_pct}
+    response = requests.post(f"{_venue_url(stack, venue)}/sim/price", json=body, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def _keyed(stack: StackHandle, venue: str) -> Any:
+    arguments = ccxt_arguments(SimulatorConfig(), KrakenConfig() if venue == "kraken" else CoinbaseConfig())
+    key = {"api_key": arguments["api_key"], "api_secret": arguments["secret"]}
+    return keyed_client(venue, f"{venue}-main", "live", key, base_url=_venue_url(stack, venue))
 
 
 def _first_candle_frame(socket: websocket.WebSocket) -> dict[str, Any]:

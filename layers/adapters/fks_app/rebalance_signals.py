@@ -11,11 +11,11 @@ REBALANCE_STRATEGY = "rebalance"
 
 
 def send_rebalance_signals(
-    recorder: SignalRecorder, orders: list[RebalanceOrder], request: RebalanceRequest, now_ms: int
+    recorder: SignalRecorder, orders: list[RebalanceOrder], request: RebalanceRequest, exchange: str, now_ms: int
 ) -> list[dict[str, str]]:
-    """One signal per order, recorded once and started. Its id derives from the symbol and the
-    minute, so a second rebalance of the same symbol within a minute is answered as a duplicate
-    instead of trading twice."""
+    """One signal per order on ``exchange`` (the account's venue), recorded once and started. Its
+    id derives from the symbol and the minute, so a second rebalance of the same symbol within a
+    minute is answered as a duplicate instead of trading twice."""
     from fks.signal_generation import signal_id_for  # it brings NumPy: only a rebalance that trades pays
 
     sent = []
@@ -24,7 +24,7 @@ def send_rebalance_signals(
         signal = Signal(
             signal_id=signal_id_for(REBALANCE_STRATEGY, order.symbol, "1m", minute),
             strategy_id=REBALANCE_STRATEGY,
-            exchange=request.exchange,
+            exchange=exchange,
             symbol=order.symbol,
             side=Side(order.side),
             quantity=order.quantity,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fks.decimals import StrictDecimal
 from fks.errors import BadRequest
@@ -77,10 +77,23 @@ DEFAULT_RECONCILE_TOLERANCE = Decimal("0.005")
 
 
 class ReconcileRun(ScheduledRun):
-    """ReconcileFunction: ``rebaseline`` adopts the venue's holdings after a reviewed mismatch."""
+    """ReconcileFunction: ``rebaseline`` adopts the venue's holdings after a reviewed mismatch, for
+    ``rebaseline_account`` (the deployment's own by default, or any account of the accounts table;
+    not ``account``, which a schedule's envelope carries as the AWS account)."""
 
     rebaseline: bool = False
+    rebaseline_account: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$",
+        description="the account a rebaseline adopts the venue's holdings for; default: the deployment's",
+    )
     tolerance: StrictDecimal = Field(default=DEFAULT_RECONCILE_TOLERANCE, ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _account_is_rebaselined(self) -> ReconcileRun:
+        if self.rebaseline_account is not None and not self.rebaseline:
+            raise ValueError("rebaseline_account names the account to rebaseline: send rebaseline true with it")
+        return self
 
 
 class ScheduledTraining(_Payload):

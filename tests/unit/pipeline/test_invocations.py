@@ -57,6 +57,26 @@ def test_reconcile_options_parse_as_decimals() -> None:
     assert parse_event(ReconcileRun, SCHEDULED, "Reconcile").tolerance == Decimal("0.005")
 
 
+def test_a_rebaseline_may_name_any_account_and_a_schedule_names_none() -> None:
+    run = parse_event(ReconcileRun, {"rebaseline": True, "rebaseline_account": "kraken-main"}, "Reconcile")
+    scheduled = parse_event(ReconcileRun, SCHEDULED, "Reconcile")
+
+    assert (run.rebaseline, run.rebaseline_account) == (True, "kraken-main")
+    assert (scheduled.rebaseline, scheduled.rebaseline_account) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("event", "named"),
+    [
+        ({"rebaseline_account": "kraken-main"}, "rebaseline true"),
+        ({"rebaseline": True, "rebaseline_account": "kraken main"}, "rebaseline_account"),
+    ],
+)
+def test_a_rebaseline_account_without_a_rebaseline_or_misspelt_is_refused(event: dict[str, object], named: str) -> None:
+    with pytest.raises(BadRequest, match=named):
+        parse_event(ReconcileRun, event, "Reconcile")
+
+
 @pytest.mark.parametrize("tolerance", ["1e-2", "-0.1", "1", "NaN"])
 def test_a_tolerance_that_is_no_fraction_is_refused(tolerance: str) -> None:
     with pytest.raises(BadRequest, match="tolerance"):

@@ -8,7 +8,7 @@ stacks deployed before accounts existed route as they did. A disabled account ta
 from __future__ import annotations
 
 from fks import env
-from fks.errors import RiskDenied
+from fks.errors import NotFound, RiskDenied
 from fks.execution import Venue
 from fks_adapters.accounts.store import AccountStore
 
@@ -43,3 +43,23 @@ def accounts_to_sync(default_account: str, store: AccountStore | None = None) ->
     ordered: list[tuple[str, Venue | None]] = [(default_account, venues.get(default_account))]
     ordered += [(a.account, a.venue) for a in listed if a.enabled and a.account != default_account]
     return ordered
+
+
+def viewed_account(named: str, store: AccountStore | None = None) -> tuple[str, str]:
+    """The engine account a view or an operator names, with the venue its prices come from:
+    ``default`` (or the deployment's own account by name) is the deployment's account on the
+    engine's venue; any other must be in the accounts table (``NotFound`` naming it otherwise),
+    on its venue."""
+    from fks_adapters.pipeline import wiring
+
+    own = wiring.trading_account()
+    accounts = store or account_store()
+    configured = accounts.get(own if named == "default" else named) if accounts is not None else None
+    if configured is not None:
+        return configured.account, configured.venue
+    if named in ("default", own):
+        return own, wiring.TRADING_EXCHANGE
+    raise NotFound(
+        f"account {named!r} is neither the deployment's ({own}) nor in the accounts table: PUT /accounts/{named}",
+        details={"account": named},
+    )

@@ -20,7 +20,9 @@ class _Contract(BaseModel):
 
 class AccountQuery(_Contract):
     account: AccountName = Field(default="default", description="Trading account; 'default' is the stack's own")
-    exchange: str = Field(default="binance", pattern=r"^[a-z0-9]+$", description="Where its prices come from")
+    exchange: str | None = Field(
+        default=None, pattern=r"^[a-z0-9]+$", description="Where its prices come from; default: the account's venue"
+    )
 
 
 class HistoryQuery(_Contract):
@@ -52,7 +54,7 @@ class AllocationsUpdate(_Contract):
 
 class RebalanceRequest(_Contract):
     account: AccountName = "default"
-    exchange: str = Field(default="binance", pattern=r"^[a-z0-9]+$")
+    exchange: str | None = Field(default=None, pattern=r"^[a-z0-9]+$", description="Default: the account's venue")
     targets: dict[str, Weight] = Field(min_length=1, description="Target weight of equity per unified symbol")
     dry_run: bool = Field(default=True, description="Only answer the orders (default); false sends them as signals")
     min_notional: StrictDecimal = Field(default=Decimal("10"), ge=0, description="Skip moves smaller than this")

@@ -2,7 +2,9 @@
 // strategy's target weight, capital and books), equity over time (GET /portfolio/history), the
 // strategies' allocations (PUT /portfolio/allocations) and a rebalance dry run
 // (POST /portfolio/rebalance with dry_run: the orders it would place, nothing sent).
-// Weights and amounts travel as strings: the API reads them as decimals.
+// An account selector (the deployment's own, then each account of GET /accounts) picks whose
+// portfolio every card shows and acts on. Weights and amounts travel as strings: the API reads
+// them as decimals.
 
 import { api } from "../api.js";
 import { addLine, createChart } from "../charts.js";
@@ -12,6 +14,19 @@ import {
 
 let chart = null;
 const WEIGHT = /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/;
+const DEFAULT_ACCOUNT = "default";
+// The account every card shows: the deployment's own each time the page opens.
+let account = DEFAULT_ACCOUNT;
+
+/** `path` for the selected account (the deployment's own needs no parameter). */
+function forAccount(path) {
+  return account === DEFAULT_ACCOUNT ? path : `${path}?account=${encodeURIComponent(account)}`;
+}
+
+/** The request body for the selected account. */
+function withAccount(body) {
+  return { ...body, account };
+}
 
 export function leave() {
   chart?.remove();
@@ -19,6 +34,7 @@ export function leave() {
 }
 
 export async function render(root) {
+  account = DEFAULT_ACCOUNT;
   const view = {
     summary: el("div", { id: "portfolio-summary" }),
     positions: el("div", { id: "portfolio-positions" }),
@@ -27,7 +43,11 @@ export async function render(root) {
     allocations: el("div", { id: "portfolio-allocations" }),
     rebalance: el("div", { id: "portfolio-rebalance" }),
   };
-  root.replaceChildren(el("h1.h4.mb-3", {}, "Portfolio"),
+  const picker = el("select.form-select.form-select-sm.w-auto", { id: "portfolio-account", "aria-label": "Account" },
+    el("option", { value: DEFAULT_ACCOUNT }, "the deployment's account"));
+  root.replaceChildren(
+    el("div.d-flex.align-items-center.gap-2.mb-3", {}, el("h1.h4.mb-0.me-auto", {}, "Portfolio"),
+      el("label.small.text-body-secondary", { for: "portfolio-account" }, "Account"), picker),
     el("div.row.g-3", {},
       el("div.col-12.col-xl-4", {}, card("Account", view.summary)),
       el("div.col-12.col-xl-8", {}, card("Positions", view.positions)),
@@ -36,7 +56,18 @@ export async function render(root) {
       el("div.col-12.col-lg-6", {}, card("Allocations", view.allocations)),
       el("div.col-12.col-lg-6", {}, card("Rebalance (dry run)", view.rebalance))));
   view.rebalance.append(rebalanceForm());
-  await Promise.all([loadPortfolio(view), loadHistory(view.history)]);
+  picker.addEventListener("change", async () => {
+    account = picker.value;
+    await Promise.all([loadPortfolio(view), loadHistory(view.history)]);
+  });
+  await Promise.all([loadAccounts(picker), loadPortfolio(view), loadHistory(view.history)]);
+}
+
+/** The accounts table's accounts as choices after the deployment's own (none listed: only it). */
+async function loadAccounts(picker) {
+  const accounts = await api("GET", "accounts").then((reply) => reply.accounts || [], () => []);
+  picker.append(...accounts.map((a) => el("option", { value: a.account }, `${a.account} (${a.venue}, ${a.mode})`)));
+  picker.value = account;
 }
 
 async function loadPortfolio(view) {
@@ -44,7 +75,7 @@ async function loadPortfolio(view) {
   let strategies = [];
   try {
     [portfolio, strategies] = await Promise.all([
-      api("GET", "portfolio"),
+      api("GET", forAccount("portfolio")),
       api("GET", "strategies").then((reply) => reply.strategies || [], () => []),
     ]);
   } catch (error) {
@@ -65,7 +96,8 @@ export function summary(portfolio) {
       figure("Equity", portfolio.equity, "portfolio-equity"), figure("Cash", portfolio.cash, "portfolio-cash"),
       figure("Positions value", portfolio.positions_value, "portfolio-positions-value"),
       figure("Unrealised PnL", portfolio.unrealized_pnl, "portfolio-unrealized")),
-    el("p.small.text-body-secondary.mb-0", {}, `Account ${portfolio.account}`));
+    el("p.small.text-body-secondary.mb-0", { id: "portfolio-account-name" },
+      portfolio.exchange ? `Account ${portfolio.account} on ${portfolio.exchange}` : `Account ${portfolio.account}`));
 }
 
 /** Marked positions; `compact` (the dashboard) leaves out the entry price, realised PnL and weight. */
@@ -102,7 +134,7 @@ async function loadHistory(slot) {
   leave();
   let snapshots;
   try {
-    snapshots = (await api("GET", "portfolio/history")).snapshots || [];
+    snapshots = (await api("GET", forAccount("portfolio/history"))).snapshots || [];
   } catch (error) {
     slot.replaceChildren(errorBox(error));
     return;
@@ -150,7 +182,7 @@ function allocationForm(view, allocated, deployed) {
     if (Object.keys(errors).length) return showFieldErrors(form, errors);
     if (total > 1 + 1e-9) return formMessage(form, `The weights add up to ${fmt(total, 6)}, more than 1 (all equity).`);
     try {
-      await api("PUT", "portfolio/allocations", { allocations });
+      await api("PUT", "portfolio/allocations", withAccount({ allocations }));
     } catch (error) {
       return showFieldErrors(form, error.fieldErrors?.() || {}, error.message);
     }
@@ -198,7 +230,7 @@ function rebalanceForm() {
     result.replaceChildren(el("p.text-body-secondary.small.mb-0", {}, "Planning…"));
     let plan;
     try {
-      plan = await api("POST", "portfolio/rebalance", { targets, min_notional: minNotional, dry_run: true });
+      plan = await api("POST", "portfolio/rebalance", withAccount({ targets, min_notional: minNotional, dry_run: true }));
     } catch (error) {
       result.replaceChildren();
       const errors = Object.fromEntries(Object.entries(error.fieldErrors?.() || {})
