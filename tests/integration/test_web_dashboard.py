@@ -483,6 +483,27 @@ def test_portfolio_shows_equity_and_charts_it_after_a_signal_executed(signed_in:
     assert javascript_errors(signed_in) == []
 
 
+def test_the_portfolio_page_shows_the_account_picked_in_its_selector(signed_in: Any, stack: StackHandle) -> None:
+    settings = {"venue": "kraken", "mode": "paper", "risk_limits": {}}
+    assert stack.api("PUT", "/accounts/web-kraken-paper", json=settings).status_code == 200
+    open_page(signed_in, stack, "portfolio")
+    picker = wait(signed_in).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#portfolio-account option[value='web-kraken-paper']"))
+    )
+    own = wait(signed_in).until(ec.presence_of_element_located((By.ID, "portfolio-account-name"))).text
+
+    Select(signed_in.find_element(By.ID, "portfolio-account")).select_by_value("web-kraken-paper")
+    wait(signed_in).until(
+        ec.text_to_be_present_in_element((By.ID, "portfolio-account-name"), "Account web-kraken-paper on kraken")
+    )
+    full_page_screenshot(signed_in, "portfolio-other-account")
+
+    assert picker.text == "web-kraken-paper (kraken, paper)"
+    assert own.startswith("Account binance-spot")
+    assert "No open positions" in signed_in.find_element(By.ID, "portfolio-positions").text
+    assert javascript_errors(signed_in) == []
+
+
 def test_allocation_form_shows_a_bad_weight_by_its_field_then_saves(signed_in: Any, stack: StackHandle) -> None:
     stack.api("POST", "/strategies", json={"strategy_id": "web-alloc", "strategy": "sma_cross", "symbol": "BTC/USDT"})
     open_page(signed_in, stack, "portfolio")
