@@ -185,3 +185,44 @@ def test_concurrent_creates_with_one_client_order_id_place_one_order() -> None:
     # Assert
     assert {a["success_response"]["order_id"] for a in answers} == {answers[0]["success_response"]["order_id"]}
     assert len(coinbase.sim.venue_orders()) == 1
+
+
+def _bracket(client_order_id: str, **fields: str) -> dict[str, object]:
+    return {
+        "client_order_id": client_order_id,
+        "product_id": "BTC-USDT",
+        "side": "SELL",
+        "order_configuration": {"trigger_bracket_gtc": {"base_size": "0.01", **fields}},
+    }
+
+
+def test_a_bracket_is_one_order_whose_stop_ends_its_take_profit() -> None:
+    # Arrange
+    coinbase = _Coinbase()
+    price = coinbase.sim.price("BTCUSDT")
+    limit, trigger = (price * 104 / 100).quantize(price), (price * 98 / 100).quantize(price)
+    created = json.loads(
+        coinbase.call(
+            "POST", ORDERS, body=_bracket("b-1", limit_price=str(limit), stop_trigger_price=str(trigger))
+        ).body
+    )
+    order_id = created["success_response"]["order_id"]
+
+    # Act: the price falls through the stop
+    coinbase.sim.set_price("BTCUSDT", (price * 97 / 100).quantize(price))
+    order = json.loads(coinbase.call("GET", f"{ORDERS}/historical/{order_id}").body)["order"]
+
+    # Assert
+    assert created["success"] is True, created
+    assert (order["order_type"], order["status"], order["trigger_status"]) == ("BRACKET", "FILLED", "STOP_TRIGGERED")
+    assert order["filled_size"] == "0.01"
+    assert order["client_order_id"] == "b-1"
+
+
+def test_a_bracket_without_its_stop_trigger_price_is_refused_naming_it() -> None:
+    # Act
+    response = _Coinbase().call("POST", ORDERS, body=_bracket("b-2", limit_price="50000"))
+
+    # Assert
+    assert response.status == 400
+    assert "stop_trigger_price" in json.loads(response.body)["message"]

@@ -240,3 +240,31 @@ def test_injected_faults_reach_kraken_paths() -> None:
     assert lost.drop
     assert len(kraken.sim.venue_orders()) == 1
     assert (unavailable.status, unavailable.content_type) == (503, "text/html")
+
+
+def test_trigger_orders_hold_nothing_until_triggered_and_one_the_coins_left_cannot_pay_is_canceled() -> None:
+    # Arrange: a stop and a take profit each selling 0.6 of the account's 1 BTC
+    kraken = _Kraken()
+    price = kraken.sim.price("BTCUSDT")
+    stop, target = (
+        (price * Decimal("0.98")).quantize(Decimal("0.1")),
+        (price * Decimal("1.04")).quantize(Decimal("0.1")),
+    )
+    common = {"pair": "XBTUSDT", "type": "sell", "volume": "0.6", "oflags": "fciq"}
+    placed = [
+        kraken.private("AddOrder", ordertype="stop-loss-limit", price=str(stop), price2=str(stop), **common),
+        kraken.private("AddOrder", ordertype="take-profit-limit", price=str(target), price2=str(target), **common),
+    ]
+    held = kraken.private("BalanceEx")["result"]["XXBT"]["hold_trade"]
+
+    # Act: up through the take profit (0.6 sold), then down through the stop
+    kraken.sim.set_price("BTCUSDT", (price * Decimal("1.05")).quantize(Decimal("0.1")))
+    touched = kraken.private("QueryOrders", txid=placed[1]["result"]["txid"][0])["result"]
+    kraken.sim.set_price("BTCUSDT", (price * Decimal("0.95")).quantize(Decimal("0.1")))
+    stopped = kraken.private("QueryOrders", txid=placed[0]["result"]["txid"][0])["result"]
+
+    # Assert
+    assert [p["error"] for p in placed] == [[], []], placed
+    assert Decimal(held) == 0
+    assert [(o["status"], o["misc"]) for o in touched.values()] == [("closed", "touched")]
+    assert [(o["status"], o["vol_exec"]) for o in stopped.values()] == [("canceled", "0.00000000")]
