@@ -16,7 +16,7 @@ from fks.signals import Side
 from fks.strategies import Candles, get_strategy
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
 from fks.strategies.execution_settings import ExecutionSettings, backtest_config
-from fks.strategies.scheduled import evaluate_due
+from fks.strategies.scheduled import evaluate_due, lookback_bars
 from fks.venue_fees import VENUE_FEES
 from tests.unit.backtest.stubs import CandleStubs
 
@@ -128,3 +128,17 @@ def test_quote_sizing_and_a_trailing_stop_reach_the_backtest() -> None:
     config = backtest_config(settings, "coinbase")
     assert (config.sizing, config.quote_amount, config.trailing_stop_pct) == ("quote", Decimal(250), Decimal("1.5"))
     assert (config.maker_fee_bps, config.taker_fee_bps) == (Decimal(60), Decimal(120))
+
+
+@pytest.mark.parametrize("strategy", ["ema_cross", "macd"])
+def test_a_recursive_indicator_judged_on_its_lookback_window_signals_as_on_the_whole_history(strategy: str) -> None:
+    """An EMA remembers its seed: live reads enough bars that where its window starts no longer shows."""
+    candles = _hours(1500)
+    config = StrategyConfig.model_validate({**BASE, "strategy": strategy, "params": {}})
+    lookback = lookback_bars(config)
+    whole = np.maximum(get_strategy(strategy).target_positions(candles, config.params), 0.0)
+    for index in range(lookback, len(candles)):
+        window = candles.window(index + 1 - lookback, index + 1)
+        bar = int(candles.open_time[index])
+        live = evaluate_due(config, window, [bar], now_ms=bar + HOUR_MS).bars[0].signal is not None
+        assert live == bool(whole[index] != whole[index - 1]), f"bar {index}"

@@ -86,6 +86,15 @@ class Strategy(ABC):
     def warmup_bars(self, params: Params) -> int:
         """Index of the first bar at which the target can be non-zero."""
 
+    def settle_bars(self, params: Params) -> int:
+        """Bars of history after which the targets no longer depend on where the history starts.
+
+        The warm-up for window indicators (an SMA forgets everything older than its window). A
+        recursive one (an EMA) remembers its seed forever, fading: such a strategy says how many
+        bars its seed needs to fade below any price difference, so a live evaluation on a window
+        of history computes what the backtest computes from the series' start."""
+        return self.warmup_bars(params)
+
     def informative(self, params: Params) -> Sequence[Informative]:
         """Other timeframes and symbols this strategy reads (``fks.strategies.informative``); none by default.
 

@@ -7,6 +7,8 @@ With shorts disallowed in the backtest the short leg becomes flat, i.e. long-onl
 
 from __future__ import annotations
 
+import math
+
 from fks.errors import BadRequest
 from fks.indicators import ema, macd, sma
 from fks.strategies.base import IndicatorCache, Params, Strategy
@@ -17,6 +19,15 @@ from fks.strategies.signals import crossed_above, positions_from_events
 
 def _window(name: str, default: int, description: str, low: int = 2) -> Parameter:
     return Parameter(name=name, type="int", default=default, min=low, max=5000, description=description)
+
+
+# An EMA's seed weighs (1 - 2/(n+1))^k after k bars; below 1e-10 it moves no price by a tick.
+_FADED = 1e-10
+
+
+def ema_settle_bars(window: int) -> int:
+    """Bars after which an EMA of ``window`` no longer depends on where its series started."""
+    return math.ceil(math.log(_FADED) / math.log(1 - 2 / (window + 1)))
 
 
 def _cross_positions(fast: FloatArray, slow: FloatArray) -> FloatArray:
@@ -59,6 +70,9 @@ class EmaCross(_MovingAverageCross):
         _window("slow", 26, "slow exponential moving average, bars"),
     )
 
+    def settle_bars(self, params: Params) -> int:
+        return ema_settle_bars(int(params["slow"]))
+
     def compute_targets(self, candles: Candles, params: Params, cache: IndicatorCache) -> FloatArray:
         fast, slow = int(params["fast"]), int(params["slow"])
         fast_line = cache.get(("ema", "close", fast), lambda: ema(candles.close, fast))
@@ -78,6 +92,10 @@ class MacdCross(_MovingAverageCross):
     def warmup_bars(self, params: Params) -> int:
         # The signal line starts at bar slow + signal - 2; a cross needs the bar before it.
         return int(params["slow"]) + int(params["signal"]) - 1
+
+    def settle_bars(self, params: Params) -> int:
+        # The signal line, an EMA of the MACD line, settles after the slow EMA under it has.
+        return ema_settle_bars(int(params["slow"])) + ema_settle_bars(int(params["signal"]))
 
     def compute_targets(self, candles: Candles, params: Params, cache: IndicatorCache) -> FloatArray:
         fast, slow, signal = int(params["fast"]), int(params["slow"]), int(params["signal"])

@@ -73,8 +73,11 @@ class ScheduledEvaluation:
 
 
 def lookback_bars(config: StrategyConfig) -> int:
-    """How many bars before a due bar its evaluation reads (and the most missed bars caught up)."""
-    return get_strategy(config.strategy).min_bars(config.params) * LOOKBACK_FACTOR
+    """How many bars before a due bar its evaluation reads (and the most missed bars caught up):
+    enough for the strategy's indicators to have forgotten where the window starts."""
+    strategy = get_strategy(config.strategy)
+    params = strategy.validate_params(config.params)
+    return max(strategy.min_bars(params) * LOOKBACK_FACTOR, strategy.settle_bars(params) + 2)
 
 
 def due_bars(timeframe: Timeframe, cursor: int | None, newest: int | None, limit: int) -> tuple[list[int], int]:
