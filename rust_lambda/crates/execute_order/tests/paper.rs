@@ -94,7 +94,7 @@ fn a_buy_beyond_the_paper_balance_is_insufficient_funds() {
 }
 
 #[test]
-fn a_paper_stop_limit_sell_triggers_on_a_candle_low_and_fills_at_its_limit() {
+fn a_paper_stop_limit_sell_triggers_on_a_candle_low_and_fills_at_the_stop_as_a_taker() {
     let store = SharedMemoryStore::default();
     instance(&store, &[]).handle_json(&command("p-4", "buy", "0.01"), 1_000).unwrap();
     let stop = command("p-5", "sell", "0.01")
@@ -105,11 +105,31 @@ fn a_paper_stop_limit_sell_triggers_on_a_candle_low_and_fills_at_its_limit() {
 
     assert_eq!(resting.status, OrderStatus::Accepted);
     assert_eq!(report.reports.len(), 1);
+    // Its limit (40900) is marketable at the trigger: it executes there, 5 bps slipped, as on the
+    // venue; the limit only bounds how far a gap could take it.
     assert_eq!(
         (report.reports[0].status, report.reports[0].fills[0].price),
-        (OrderStatus::Filled, d("40900.00"))
+        (OrderStatus::Filled, d("40979.5000"))
     );
     assert_eq!(balance(&store, "BTC"), d("0"));
+}
+
+#[test]
+fn a_paper_stop_limit_whose_limit_is_not_marketable_rests_at_its_limit_once_triggered() {
+    let store = SharedMemoryStore::default();
+    instance(&store, &[]).handle_json(&command("p-4", "buy", "0.01"), 1_000).unwrap();
+    // A sell stop with its limit above the trigger: triggered at 41000, it waits for 41100.
+    let stop = command("p-5", "sell", "0.01")
+        .replace(r#""type":"market""#, r#""type":"stop_limit","stop_price":"41000.00","price":"41100.00""#);
+    instance(&store, &[]).handle_json(&stop, 2_000).unwrap();
+
+    let triggered = sync(&mut instance(&store, &[minute(60_000, "40800", "41050")]), 90_000);
+    let filled =
+        sync(&mut instance(&store, &[minute(60_000, "40800", "41050"), minute(120_000, "40900", "41150")]), 150_000);
+
+    assert!(triggered.reports.iter().all(|r| r.fills.is_empty()));
+    let fill = filled.reports.iter().flat_map(|r| r.fills.iter()).next().expect("filled at its limit");
+    assert_eq!(fill.price, d("41100.00"));
 }
 
 fn protected(event: &str) -> String {
