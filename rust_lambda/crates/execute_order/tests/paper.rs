@@ -124,8 +124,10 @@ fn a_paper_stop_limit_whose_limit_is_not_marketable_rests_at_its_limit_once_trig
     instance(&store, &[]).handle_json(&stop, 2_000).unwrap();
 
     let triggered = sync(&mut instance(&store, &[minute(60_000, "40800", "41050")]), 90_000);
-    let filled =
-        sync(&mut instance(&store, &[minute(60_000, "40800", "41050"), minute(120_000, "40900", "41150")]), 150_000);
+    let filled = sync(
+        &mut instance(&store, &[minute(60_000, "40800", "41050"), minute(120_000, "40900", "41150")]),
+        150_000,
+    );
 
     assert!(triggered.reports.iter().all(|r| r.fills.is_empty()));
     let fill = filled.reports.iter().flat_map(|r| r.fills.iter()).next().expect("filled at its limit");
