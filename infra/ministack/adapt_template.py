@@ -48,7 +48,20 @@ def adapt(template: dict[str, Any]) -> dict[str, Any]:
         if body.get("Type") == "AWS::ApiGatewayV2::Stage" and _refers_to(properties.get("DeploymentId"), dropped):
             del properties["DeploymentId"]
             properties["AutoDeploy"] = True
+        if body.get("Type") == "AWS::Serverless::Api":
+            _uncached_authorizers(properties)
     return template
+
+
+def _uncached_authorizers(api: dict[str, Any]) -> None:
+    """MiniStack treats a `context.*` identity source as absent, so an authorizer keyed on the
+    route (Context: httpMethod, resourcePath) answers 401 to every call. Without them its cache
+    key would be the credential alone, and a decision for one route would serve another (scopes
+    differ by route): the authorizer runs on every call instead (no cache, as with TTL 0)."""
+    for authorizer in ((api.get("Auth") or {}).get("Authorizers") or {}).values():
+        identity = authorizer.get("Identity") or {}
+        if identity.pop("Context", None) is not None:
+            identity["ReauthorizeEvery"] = 0
 
 
 def _drop_empty_endpoint(function: dict[str, Any]) -> None:
