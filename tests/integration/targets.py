@@ -24,7 +24,6 @@ API_KEY_SOURCE = (
 )
 GATEWAY_RESPONSES = "MiniStack does not apply the template's gateway responses (a Deny is its own 403 body)"
 EMBEDDED = "reads the embedded stack's own objects (gateway limiter, access log, scheduler): moto target only"
-UNDIAGNOSED = "failed on MiniStack 1.5.33, not yet diagnosed (docs/second-target.md)"
 PIPELINE_FAILED = (
     "the futures / rejected-signal paths of the pipeline end FAILED on MiniStack 1.5.33, not yet diagnosed"
 )
@@ -67,7 +66,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     ),
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
-    "test_event_sources.py::test_signal_on_queue_starts_one_execution_named_by_signal_id": UNDIAGNOSED,
     "test_lambda_invoke.py::test_invoke_with_log_tail_returns_the_invocation_logs": (
         "MiniStack's LogResult has the function's lines but no START/END/REPORT lines"
     ),
