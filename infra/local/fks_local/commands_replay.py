@@ -96,6 +96,8 @@ def parity_replay(args: argparse.Namespace, out: TextIO) -> int:
     parity = outcome.parity
     for problem in parity.mismatches:
         print(f"MISMATCH {problem}", file=out)
+    for beyond in parity.not_compared:
+        print(f"not compared: {beyond}", file=out)
     stem = f"{config.strategy}_{config.symbol.replace('/', '-')}_{config.timeframe.value}"
     title = f"{config.strategy} {config.params} on {config.symbol} {config.timeframe.value}: live vs backtest"
     png = plot(parity, outcome.candles, Path(args.out) / f"{stem}_parity.png", title)  # type: ignore[arg-type]

@@ -42,6 +42,7 @@ class Parity:
     mismatches: list[str]
     live_equity: FloatArray
     backtest_equity: FloatArray
+    not_compared: list[str]
 
     @property
     def equity_difference_pct(self) -> float:
@@ -79,6 +80,11 @@ def live_executions(fills: Sequence[LiveFill], bar_ms: int) -> list[Execution]:
 
 def compare(fills: Sequence[LiveFill], result: BacktestResult, candles: Candles, bar_ms: int, tick: Decimal) -> Parity:
     live, backtest = live_executions(fills, bar_ms), backtest_executions(result)
+    # A signal on the period's last bar fills at its close, in a bar the period does not hold:
+    # the backtest has no bar to fill it in either, so neither side's is compared.
+    last_bar = int(candles.open_time[-1]) if len(candles) else 0
+    beyond = [e for e in live if e.bar_ms > last_bar]
+    live = [e for e in live if e.bar_ms <= last_bar]
     unmatched = list(backtest)
     matched, mismatches = 0, []
     for execution in live:
@@ -90,7 +96,9 @@ def compare(fills: Sequence[LiveFill], result: BacktestResult, candles: Candles,
         matched += 1
     mismatches += [f"backtest {_show(b)}: no live fill matches" for b in unmatched]
     initial = float(result.config.initial_cash)
-    return Parity(live, backtest, matched, mismatches, _equity(fills, candles, initial), result.equity)
+    equity = _equity(fills, candles, initial)
+    not_compared = [f"live {_show(e)}: after the period's last bar" for e in beyond]
+    return Parity(live, backtest, matched, mismatches, equity, result.equity, not_compared)
 
 
 def _same(live: Execution, backtest: Execution, tick: Decimal) -> bool:
