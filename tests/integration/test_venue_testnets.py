@@ -8,14 +8,18 @@ Each venue runs only when its keys are in the environment, and is skipped otherw
     FKS_LIVE_BINANCE_TESTNET_KEY, FKS_LIVE_BINANCE_TESTNET_SECRET   (testnet.binance.vision)
     FKS_LIVE_COINBASE_SANDBOX_KEY, FKS_LIVE_COINBASE_SANDBOX_SECRET (the CDP key name and its EC PEM)
 
-The only order placed is a limit buy far below the market, cancelled at once.
+The only order placed is a limit buy far below the market, cancelled at once. The Rust clients'
+contract (``fks_venue_testkit``) runs under the same marker and keys, through cargo: the same
+suite their simulator tests run, pointed at the testnet.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +30,11 @@ from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 
 pytestmark = pytest.mark.live
 SYMBOL = "BTC/USDT"
+RUST_WORKSPACE = Path(__file__).resolve().parents[2] / "rust_lambda" / "Cargo.toml"
+RUST_TESTNET_CASES = {
+    "binance": ("fks_binance", "the_binance_client_keeps_the_venue_contract_on_the_spot_testnet"),
+    "coinbase": ("fks_coinbase", "the_coinbase_client_keeps_the_venue_contract_on_the_sandbox"),
+}
 KEYS = {
     "binance": ("FKS_LIVE_BINANCE_TESTNET_KEY", "FKS_LIVE_BINANCE_TESTNET_SECRET"),
     "coinbase": ("FKS_LIVE_COINBASE_SANDBOX_KEY", "FKS_LIVE_COINBASE_SANDBOX_SECRET"),
@@ -87,3 +96,22 @@ def test_a_limit_far_below_the_market_rests_and_is_cancelled(testnet: Any) -> No
     # Assert
     assert resting["status"] == "open"
     assert cancelled["status"] == "canceled"
+
+
+@pytest.mark.parametrize("venue", sorted(RUST_TESTNET_CASES))
+def test_the_rust_client_keeps_the_venue_contract_on_the_testnet(venue: str) -> None:
+    # Arrange
+    key_name, secret_name = KEYS[venue]
+    if not os.environ.get(key_name) or not os.environ.get(secret_name):
+        pytest.skip(f"set {key_name} and {secret_name} to run the Rust contract against {venue}'s testnet")
+    crate, case = RUST_TESTNET_CASES[venue]
+    command = ["cargo", "test", "--manifest-path", str(RUST_WORKSPACE), "-p", crate, "--test", "contract"]
+
+    # Act
+    ran = subprocess.run([*command, case, "--", "--exact", "--nocapture"], capture_output=True, text=True, timeout=900)
+
+    # Assert
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, output[-4000:]
+    assert "1 passed" in output, output[-4000:]
+    assert "SKIPPED" not in output, "the keys did not reach the Rust suite"
