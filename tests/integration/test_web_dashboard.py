@@ -253,12 +253,12 @@ def test_strategy_created_through_its_form_after_a_field_error(signed_in: Any, s
     fast = form.find_element(By.NAME, "params.fast")
     fast.clear()
     fast.send_keys("1")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     wait(signed_in).until(lambda b: "is-invalid" in (fast.get_attribute("class") or ""))
     error = form.find_element(By.CSS_SELECTOR, '.invalid-feedback[data-for="params.fast"]').text
     fast.clear()
     fast.send_keys("8")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    click(signed_in, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     wait(signed_in).until(ec.text_to_be_present_in_element((By.ID, "strategy-list"), "web-sma"))
 
     screenshot(signed_in, "strategy-created")
