@@ -16,6 +16,12 @@ case $arch in
   *) echo "build.sh: architecture must be x86_64 or arm64, not $arch" >&2; exit 2 ;;
 esac
 tools=$root/.aws-sam/execution-layer-tools
+# sam build --parallel builds both layers that carry the bindings at once, and maturin stages the
+# library in one place in the shared target directory: one build at a time (the second reuses the
+# first's compiled crates), and one install of the tools venv.
+mkdir -p "$root/.aws-sam"
+exec 9>"$root/.aws-sam/execution-layer.lock"
+flock 9
 if [ ! -x "$tools/bin/maturin" ] || [ ! -x "$tools/bin/python" ]; then
   python3 -m venv "$tools"
   "$tools/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.8,<2" ziglang
