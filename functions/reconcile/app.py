@@ -33,7 +33,7 @@ from fks_adapters.ninja.reads import ninja_reads
 from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_app.order_sync import OrderSync, report_outcome
+from fks_app.order_sync import report_outcome, wired_order_sync
 from fks_app.reconciliation import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
@@ -41,18 +41,8 @@ EXCHANGE = wiring.TRADING_EXCHANGE
 MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
-def _order_sync() -> OrderSync:
-    return OrderSync(
-        wiring.execute_order_invoker(),
-        wiring.execution_tables(),
-        wiring.portfolio_store(),
-        wiring.signal_history(),
-        wiring.TRADING_EXCHANGE,
-    )
-
-
 def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCheck:
-    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), _order_sync()
+    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), wired_order_sync()
     if (env.get(env.TRADING_MODE) or "live") == "paper":
         return PaperReconciler(tables, portfolio, sync, EXCHANGE).run(account)
     key: Any = parameters.get_secret(env.require(env.RECONCILE_SECRET_ARN), transform="json", max_age=300)
@@ -69,7 +59,7 @@ def _account_check(account: Account, *, tolerance: Decimal, rebaseline: bool = F
     against the venue's balances read with its read-only key (none: synced, not compared), or
     adopting them (``rebaseline``)."""
     tables, portfolio = wiring.execution_tables(), wiring.portfolio_store()
-    sync = _order_sync().on_venue(account.venue)
+    sync = wired_order_sync().on_venue(account.venue)
     if account.mode == "paper":
         return PaperReconciler(tables, portfolio, sync, account.venue).run(account.account)
     if account.readonly_secret_id is None:

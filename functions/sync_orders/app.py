@@ -17,25 +17,15 @@ from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed
 from fks_adapters.accounts.routing import accounts_to_sync
 from fks_adapters.pipeline import wiring
-from fks_app.order_sync import OrderSync, report_outcome
+from fks_app.order_sync import report_outcome, wired_order_sync
 
 logger = Logger()
-
-
-def _order_sync() -> OrderSync:
-    return OrderSync(
-        wiring.execute_order_invoker(),
-        wiring.execution_tables(),
-        wiring.portfolio_store(),
-        wiring.signal_history(),
-        wiring.TRADING_EXCHANGE,
-    )
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     parse_event(ScheduledRun, event, "SyncOrders")  # a schedule run, or {}: no options
-    sync = _order_sync()
+    sync = wired_order_sync()
     default, *others = accounts_to_sync(wiring.trading_account())
     outcome = sync.run(*default)
     report_outcome(outcome, logger)

@@ -20,6 +20,7 @@ from fks.execution import ExecutionReport, ForeignFill, SyncCommand, SyncResult,
 from fks.observability import metrics
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline import wiring
 from fks_adapters.pipeline.notices import notifiers
 from fks_adapters.pipeline.notifier import Notice
 from fks_adapters.portfolio.store import PortfolioStore
@@ -125,6 +126,18 @@ class OrderSync:
         owner = self._owners.get(signal_id) or owner_of(signal_id, self.signals, self.exchange)
         self._owners[signal_id] = owner
         return book_report(self.portfolio, account, report, owner)
+
+
+def wired_order_sync() -> OrderSync:
+    """The sync the scheduled functions run (sync_orders, reconcile): the deployment's engine,
+    tables, portfolio and signal history, on the deployment's exchange."""
+    return OrderSync(
+        wiring.execute_order_invoker(),
+        wiring.execution_tables(),
+        wiring.portfolio_store(),
+        wiring.signal_history(),
+        wiring.TRADING_EXCHANGE,
+    )
 
 
 def held_report(held: dict[str, Any]) -> ExecutionReport:
