@@ -20,8 +20,9 @@ from tests.stack_handle import StackHandle
 
 def test_every_declared_resource_is_deployed(local_stack: StackHandle) -> None:
     template, _ = load_and_translate(StackOptions().template, LOCAL_PARAMETERS)
-    # Off locally: Timestream (EnableTimestream=false) and the email subscriptions (no AlertEmail).
-    off = {"TimestreamOn", "HasAlertEmail"}
+    # Off locally: Timestream (EnableTimestream=false), the email subscriptions (no AlertEmail) and
+    # the Bedrock policy (AiTextModel and AiSummaryModel default to the packaged model and none).
+    off = {"TimestreamOn", "HasAlertEmail", "AiUsesBedrock"}
     declared = {k for k, v in template["Resources"].items() if v.get("Condition") not in off}
 
     # SAM names a layer version by a hash of its content, which changes with every edit.
