@@ -221,22 +221,30 @@ def test_api_delete_order_needs_the_trade_scope(local_stack: StackHandle) -> Non
     assert response.status_code == 403
 
 
-def test_api_positions_of_another_account_and_a_malformed_account(local_stack: StackHandle) -> None:
+def test_api_positions_of_another_account_an_unknown_one_and_a_malformed_one(local_stack: StackHandle) -> None:
+    # A second account in the accounts table, disabled so no schedule trades or syncs it.
+    assert (
+        api(local_stack, "PUT", "/accounts/view-other", {"venue": "binance", "mode": "paper", "enabled": False})[0]
+        == 200
+    )
     table = local_stack.deployed.physical_id("PositionsTable")
-    item = {"account": {"S": "Sim101"}, "symbol": {"S": "MES 12-26"}, "quantity": {"N": "2"}, "version": {"N": "1"}}
+    item = {"account": {"S": "view-other"}, "symbol": {"S": "ETH/USDT"}, "quantity": {"N": "2"}, "version": {"N": "1"}}
     local_stack.clients("dynamodb").put_item(TableName=table, Item=item)
     try:
-        other_status, other = api(local_stack, "GET", "/positions?account=Sim101")
+        other_status, other = api(local_stack, "GET", "/positions?account=view-other")
         default_status, default = api(local_stack, "GET", "/positions")
+        unknown_status, unknown = api(local_stack, "GET", "/positions?account=nobody-here")
         bad_status, bad = api(local_stack, "GET", "/positions?account=..%2Fx")
     finally:
         local_stack.clients("dynamodb").delete_item(
             TableName=table, Key={"account": item["account"], "symbol": item["symbol"]}
         )
 
-    assert (other_status, [p["symbol"] for p in other["positions"]]) == (200, ["MES 12-26"])
+    assert (other_status, [p["symbol"] for p in other["positions"]]) == (200, ["ETH/USDT"])
     assert default_status == 200
     assert all(p["account"] == ACCOUNT for p in default["positions"])
+    assert unknown_status == 404
+    assert "nobody-here" in unknown["message"]
     assert (bad_status, bad["error"]) == (400, "BadRequest")
 
 
