@@ -3,6 +3,7 @@ and never places an order twice for one client order id."""
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
@@ -222,25 +223,20 @@ def test_api_delete_order_needs_the_trade_scope(local_stack: StackHandle) -> Non
 
 
 def test_api_positions_of_another_account_an_unknown_one_and_a_malformed_one(local_stack: StackHandle) -> None:
-    # A second account in the accounts table, disabled so no schedule trades or syncs it.
-    assert (
-        api(local_stack, "PUT", "/accounts/view-other", {"venue": "binance", "mode": "paper", "enabled": False})[0]
-        == 200
-    )
-    table = local_stack.deployed.physical_id("PositionsTable")
-    item = {"account": {"S": "view-other"}, "symbol": {"S": "ETH/USDT"}, "quantity": {"N": "2"}, "version": {"N": "1"}}
-    local_stack.clients("dynamodb").put_item(TableName=table, Item=item)
-    try:
-        other_status, other = api(local_stack, "GET", "/positions?account=view-other")
-        default_status, default = api(local_stack, "GET", "/positions")
-        unknown_status, unknown = api(local_stack, "GET", "/positions?account=nobody-here")
-        bad_status, bad = api(local_stack, "GET", "/positions?account=..%2Fx")
-    finally:
-        local_stack.clients("dynamodb").delete_item(
-            TableName=table, Key={"account": item["account"], "symbol": item["symbol"]}
-        )
+    # A second account in the accounts table, trading on paper: its position is the engine's own booking.
+    account = f"view-{uuid.uuid4().hex[:8]}"
+    assert api(local_stack, "PUT", f"/accounts/{account}", {"venue": "binance", "mode": "paper"})[0] == 200
+    placed_status, placed = api(local_stack, "POST", "/orders", order_command(account=account, quantity="0.001"))
+    api(local_stack, "PUT", f"/accounts/{account}", {"venue": "binance", "mode": "paper", "enabled": False})
 
-    assert (other_status, [p["symbol"] for p in other["positions"]]) == (200, ["ETH/USDT"])
+    other_status, other = api(local_stack, "GET", f"/positions?account={account}")
+    default_status, default = api(local_stack, "GET", "/positions")
+    unknown_status, unknown = api(local_stack, "GET", "/positions?account=nobody-here")
+    bad_status, bad = api(local_stack, "GET", "/positions?account=..%2Fx")
+
+    assert (placed_status, placed["order"]["status"]) == (201, "filled")
+    assert other_status == 200
+    assert [(p["account"], p["quantity"]) for p in other["positions"]] == [(account, "0.001")]
     assert default_status == 200
     assert all(p["account"] == ACCOUNT for p in default["positions"])
     assert unknown_status == 404
