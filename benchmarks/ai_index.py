@@ -24,7 +24,7 @@ from fks.market_data.storage import SeriesKey
 from fks.strategies.inputs import candles_from_frame
 from fks_adapters.ai import text_model
 from fks_adapters.ai.text_model import PackagedTextEmbedder
-from fks_local.bundled_candles import BundledCandleStore
+from fks_cli.bundled_candles import BundledCandleStore
 
 START, END = 1_704_067_200_000, 1_711_929_600_000  # 2024-01-01 .. 2024-04-01: 2,184 hours
 BTC_1H = SeriesKey.of("binance", "BTC/USDT", "1h")

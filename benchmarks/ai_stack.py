@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fks_local import event_shapes as shapes
+from fks_cli import event_shapes as shapes
 from fks_local.stack import LocalStack, StackOptions
 
 HOUR, DAY = 3_600_000, 86_400_000

@@ -23,7 +23,7 @@ from fks.market_data.timeframes import DAY_MS, Timeframe
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 from fks_adapters.market_data.s3_store import S3CandleStore
-from fks_local.exchange_sim import ExchangeSimulator
+from fks_exchange_sim import ExchangeSimulator
 from fks_local.ports import free_port
 
 START = 1_704_153_600_000  # 2024-01-02T00:00Z: the simulator's history starts the day before

@@ -36,7 +36,7 @@ from typing import Any
 
 from fks.market_data.storage import SeriesKey, partition_date
 from fks_adapters.market_data.s3_store import S3CandleStore
-from fks_local.paper_loop import (
+from fks_cli.paper_loop import (
     PAPER_PARAMETERS,
     SYMBOL,
     VENUE_SYMBOL,

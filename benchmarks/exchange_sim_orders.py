@@ -15,7 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator, SimulatorConfig
+from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator, SimulatorConfig
 
 
 def _timed(action: Callable[[int], object], rounds: int) -> list[float]:

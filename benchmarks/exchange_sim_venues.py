@@ -16,9 +16,9 @@ from decimal import Decimal
 from exchange_sim_orders import _report, _timed
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import ExchangeSimulator, SimulatorConfig
-from fks_local.exchange_sim.coinbase import CoinbaseConfig
-from fks_local.exchange_sim.kraken import KrakenConfig
+from fks_exchange_sim import ExchangeSimulator, SimulatorConfig
+from fks_exchange_sim.coinbase import CoinbaseConfig
+from fks_exchange_sim.kraken import KrakenConfig
 
 _LIFTED = {
     "binance": {"config": SimulatorConfig(order_limit_10s=1_000_000, weight_limit_1m=100_000_000)},

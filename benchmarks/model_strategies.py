@@ -26,7 +26,7 @@ from fks.strategies.base import Strategy
 from fks.strategies.inputs import read_strategy_candles, with_models
 from fks.strategies.models import ServedModel
 from fks.strategies.scheduled import LOOKBACK_FACTOR
-from fks_local.bundled_candles import BundledCandleStore
+from fks_cli.bundled_candles import BundledCandleStore
 
 START, END = 1_704_067_200_000, 1_711_929_600_000  # 2024-01-01 .. 2024-04-01: 2,184 hours
 BTC_1H = SeriesKey.of("binance", "BTC/USDT", "1h")

@@ -25,7 +25,7 @@ from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, HOUR_MS
 from fks_adapters.market_data.s3_store import S3CandleStore
-from fks_local.bundled_candles import BundledCandleStore
+from fks_cli.bundled_candles import BundledCandleStore
 from fks_local.ports import free_port
 
 START = 1_735_689_600_000  # 2025-01-01T00:00Z

@@ -51,7 +51,7 @@ def _static_operation(summary: str, parameters: list[dict[str, Any]]) -> dict[st
 
 
 # Not a JSON resolver (a greedy {proxy+} path), so these routes are described here for the one
-# OpenAPI document of the API (fks_local.openapi); 404 falls under the document's default error.
+# OpenAPI document of the API (fks_cli.openapi); 404 falls under the document's default error.
 OPENAPI_PATHS = {
     "/web": {"get": _static_operation("The dashboard's HTML shell", [])},
     "/web/{proxy+}": {

@@ -15,8 +15,8 @@ from decimal import Decimal
 import pytest
 
 from fks.signal_generation import signal_id_for
-from fks_local import demo
-from fks_local.paper_loop import SYMBOL, signal_field
+from fks_cli import demo
+from fks_cli.paper_loop import SYMBOL, signal_field
 
 pytestmark = pytest.mark.moto_only
 

@@ -21,10 +21,10 @@ from fks.strategies import get_strategy
 from fks.strategies.inputs import read_strategy_candles
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import reload_plugins
-from fks_local.cli import main
-from fks_local.commands_backtest import parse_time
-from fks_local.exchange_sim import ExchangeSimulator, sample_candles
-from fks_local.folder_store import FolderCandleStore
+from fks_cli.cli import main
+from fks_cli.commands_backtest import parse_time
+from fks_cli.folder_store import FolderCandleStore
+from fks_exchange_sim import ExchangeSimulator, sample_candles
 
 SINCE, UNTIL = "2024-01-01", "2024-01-11"
 ETH = SeriesKey.of("binance", "ETH/USDT", "1m")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.moto_only
 def _fks(state_dir: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FKS_LOCAL_STATE_DIR": str(state_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "fks_local.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "fks_cli.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -19,9 +19,9 @@ import pytest
 
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import reload_plugins
+from fks_cli.cli import main
+from fks_cli.commands_backtest import parse_time
 from fks_local.aws_session import LOCAL_CREDENTIALS
-from fks_local.cli import main
-from fks_local.commands_backtest import parse_time
 from tests.integration.conftest import stack_of_its_own
 from tests.stack_handle import StackHandle
 

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from fks_local.openapi import DOCUMENT
+from fks_cli.openapi import DOCUMENT
 from tests.stack_handle import StackHandle
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.moto_only]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from tests.stack_handle import StackHandle
 from tests.unit.execution.stubs import OrderStubs
 

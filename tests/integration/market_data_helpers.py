@@ -15,7 +15,7 @@ from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import Timeframe
 from fks_adapters.market_data.s3_store import S3CandleStore
-from fks_local.exchange_sim import sample_candles
+from fks_exchange_sim import sample_candles
 from tests.stack_handle import StackHandle
 
 BTC = SeriesKey.of("binance", "BTC/USDT", "1m")

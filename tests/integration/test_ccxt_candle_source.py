@@ -11,7 +11,7 @@ from fks.errors import BadRequest, PermanentError, RateLimited
 from fks.market_data.timeframes import Timeframe
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
-from fks_local.exchange_sim import ExchangeSimulator, sample_candles
+from fks_exchange_sim import ExchangeSimulator, sample_candles
 
 JAN_2 = 1_704_153_600_000  # 2024-01-02T00:00Z
 MINUTE = 60_000

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from fks_exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from fks_local.deploy import Deployer, DeployError
 from fks_local.deploy.context import DeployContext
-from fks_local.exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from fks_local.ports import PortTaken, claim
 from fks_local.stack import LOCAL_PARAMETERS, StackOptions
 from fks_local.template import load, load_and_translate

@@ -22,14 +22,14 @@ import ccxt
 import pytest
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import (
+from fks_exchange_sim import (
     ExchangeSimulator,
     SimulatorConfig,
     sample_candles,
 )
-from fks_local.exchange_sim.coinbase import CoinbaseConfig
-from fks_local.exchange_sim.coinbase.config import generate_key_pem
-from fks_local.exchange_sim.kraken import KrakenConfig
+from fks_exchange_sim.coinbase import CoinbaseConfig
+from fks_exchange_sim.coinbase.config import generate_key_pem
+from fks_exchange_sim.kraken import KrakenConfig
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -320,7 +320,7 @@ def test_burst_of_private_calls_meets_the_venue_rate_limit(venue: Venue) -> None
 def test_fks_sim_prints_the_url_and_stops_on_sigterm(name: str) -> None:
     # Arrange
     process = subprocess.Popen(
-        [sys.executable, "-m", "fks_local.cli", "sim", "--venue", name, "--port", "0", "--host", "127.0.0.1"],
+        [sys.executable, "-m", "fks_cli.cli", "sim", "--venue", name, "--port", "0", "--host", "127.0.0.1"],
         stdout=subprocess.PIPE,
         text=True,
     )

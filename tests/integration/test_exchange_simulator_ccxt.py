@@ -14,7 +14,7 @@ import ccxt
 import pytest
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import (
+from fks_exchange_sim import (
     DEFAULT_API_KEY,
     DEFAULT_API_SECRET,
     ExchangeSimulator,
@@ -300,7 +300,7 @@ def test_simulator_when_port_taken_raises_naming_the_port() -> None:
 def test_module_entry_point_prints_url_and_stops_on_sigterm() -> None:
     # Arrange
     process = subprocess.Popen(
-        [sys.executable, "-m", "fks_local.exchange_sim", "--port", "0", "--host", "127.0.0.1"],
+        [sys.executable, "-m", "fks_exchange_sim", "--port", "0", "--host", "127.0.0.1"],
         stdout=subprocess.PIPE,
         text=True,
     )

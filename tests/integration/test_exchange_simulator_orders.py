@@ -12,9 +12,9 @@ import ccxt
 import pytest
 
 from fks_adapters.exchanges import make_exchange
-from fks_local import cli
-from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator
-from fks_local.exchange_sim.admin_client import SimulatorAdmin, SimulatorAdminError
+from fks_cli import cli
+from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator
+from fks_exchange_sim.admin_client import SimulatorAdmin, SimulatorAdminError
 
 SYMBOL = "BTC/USDT"
 

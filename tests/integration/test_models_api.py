@@ -146,8 +146,8 @@ def test_the_forecast_strategy_runs_live_with_its_stored_model_and_a_stale_model
 def test_fks_ml_train_on_the_stacks_history_stores_models_the_stack_serves(
     stored: StackHandle, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from fks_cli.cli import main
     from fks_local.aws_session import LOCAL_CREDENTIALS
-    from fks_local.cli import main
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", stored.endpoint_url)  # the command reaches the bucket as a user's would
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")

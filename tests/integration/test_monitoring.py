@@ -151,7 +151,7 @@ def test_freshness_goes_stale_after_three_missed_candles(local_stack: StackHandl
     from fks_adapters.market_data.assets import Asset
     from fks_adapters.market_data.freshness import check_asset
     from fks_adapters.market_data.s3_store import S3CandleStore
-    from fks_local.exchange_sim import sample_candles
+    from fks_exchange_sim import sample_candles
 
     store = S3CandleStore(local_stack.deployed.physical_id("DataBucket"), local_stack.clients("s3"))
     asset = Asset("binance", "SOL/USDT", SeriesKey.of("binance", "SOL/USDT", "4h").timeframe, True, 0, "")

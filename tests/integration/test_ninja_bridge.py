@@ -11,9 +11,9 @@ import pytest
 
 from fks_ninja.__main__ import main
 from fks_ninja.bridge import Bridge, Outcome
-from fks_ninja.fake_nt8 import FakeNt8
 from fks_ninja.reporter import HttpFillReporter
 from fks_ninja.service import BridgeService
+from tests.fakes.fake_nt8 import FakeNt8
 from tests.stack_handle import StackHandle
 from tests.unit.ninja_bridge.fake_api import running_api
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs

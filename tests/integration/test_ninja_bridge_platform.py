@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from fks_ninja.bridge import Bridge, Outcome
-from fks_ninja.fake_nt8 import FakeNt8
 from fks_ninja.reporter import HttpFillReporter
 from fks_ninja.service import BridgeService
+from tests.fakes.fake_nt8 import FakeNt8
 from tests.integration.pipeline_helpers import run
 from tests.stack_handle import StackHandle
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs

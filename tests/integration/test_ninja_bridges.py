@@ -17,11 +17,11 @@ import pytest
 
 from fks_ninja.__main__ import main
 from fks_ninja.bridge import Bridge
-from fks_ninja.fake_nt8 import FakeNt8
 from fks_ninja.heartbeat import METRIC, NAMESPACE, Heartbeat
 from fks_ninja.reporter import HttpFillReporter
 from fks_ninja.routes import AccountRoutedElsewhere, BridgeRoutes
 from fks_ninja.service import BridgeService
+from tests.fakes.fake_nt8 import FakeNt8
 from tests.integration.pipeline_helpers import run
 from tests.stack_handle import StackHandle
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, SignalStubs

@@ -13,9 +13,9 @@ import pytest
 
 from fks.market_data.timeframes import Timeframe
 from fks.strategies.configs import StrategyConfig
-from fks_local.commands_backtest import parse_time
-from fks_local.paper_loop import PAPER_PARAMETERS
-from fks_local.parity_replay import ParityReplay, replay_on
+from fks_cli.commands_backtest import parse_time
+from fks_cli.paper_loop import PAPER_PARAMETERS
+from fks_cli.parity_replay import ParityReplay, replay_on
 from fks_local.sim_clock import SimulatedClock
 from fks_local.stack import LocalStack, StackOptions
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from fks_adapters.exchanges import make_exchange
-from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
+from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
 from tests.integration.conftest import module_stack
 from tests.integration.market_data_helpers import invoke
 from tests.integration.pipeline_helpers import new_signal, priced_markets, run

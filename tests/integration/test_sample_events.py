@@ -15,8 +15,8 @@ import pytest
 from fks_adapters.pipeline.executions import SignalPipeline
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_app.signal_recording import SignalRecorder
-from fks_local.commands_events import DOCKER_HOST, EVENTS_DIR, TEMPLATE, deployed_env_vars
-from fks_local.sample_events import APPROVED_ID, MANUAL_SIGNAL, REJECTED_ID, SampleEvent, build_samples, sample_order
+from fks_cli.commands_events import DOCKER_HOST, EVENTS_DIR, TEMPLATE, deployed_env_vars
+from fks_cli.sample_events import APPROVED_ID, MANUAL_SIGNAL, REJECTED_ID, SampleEvent, build_samples, sample_order
 from fks_local.template import load
 from tests.integration.pipeline_helpers import wait_for_status
 from tests.stack_handle import StackHandle

@@ -33,7 +33,7 @@ def markets(local_stack: StackHandle) -> StackHandle:
 
 def _simulator_orders(stack: StackHandle, client_order_id: str) -> list[dict[str, Any]]:
     from fks_adapters.exchanges import make_exchange
-    from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
+    from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET
 
     exchange = make_exchange("binance", base_url=stack.exchange_url, api_key=DEFAULT_API_KEY, secret=DEFAULT_API_SECRET)
     return [o for o in exchange.fetch_orders("BTC/USDT") if o["clientOrderId"] == client_order_id]

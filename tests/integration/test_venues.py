@@ -18,10 +18,10 @@ import websocket
 from fks_adapters.accounts import AccountStore
 from fks_adapters.exchanges.clients import keyed_client
 from fks_adapters.exchanges.rate_budget import SharedRateBudget
-from fks_local.exchange_sim import SimulatorConfig
-from fks_local.exchange_sim.coinbase import CoinbaseConfig
-from fks_local.exchange_sim.kraken import KrakenConfig
-from fks_local.exchange_sim.venues import ccxt_arguments
+from fks_exchange_sim import SimulatorConfig
+from fks_exchange_sim.coinbase import CoinbaseConfig
+from fks_exchange_sim.kraken import KrakenConfig
+from fks_exchange_sim.venues import ccxt_arguments
 from tests.integration.conftest import module_stack
 from tests.integration.execution_helpers import order_item
 from tests.integration.market_data_helpers import enable, invoke, simulator_json

@@ -194,7 +194,7 @@ def deployed_stack(clients: Any, endpoint: str, stack_name: str) -> DeployedStac
 def fill_exchange_secrets(clients: Any, deployed: DeployedStack, simulator: Any) -> None:
     """The template creates the exchange secrets empty; the operator's step (docs/deploy.md) puts
     the simulator's key in, as the moto target does."""
-    from fks_local.exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
+    from fks_exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
 
     secrets = clients("secretsmanager")
     key = json.dumps({"api_key": DEFAULT_API_KEY, "api_secret": DEFAULT_API_SECRET})
@@ -230,7 +230,7 @@ def register_presented_keys(clients: Any, handle: StackHandle) -> None:
 def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timings) -> Iterator[StackHandle]:
     """MiniStack and the exchange simulator running, the template deployed by `sam deploy`, one
     API key per scope; everything stopped afterwards."""
-    from fks_local.exchange_sim import ExchangeSimulator
+    from fks_exchange_sim import ExchangeSimulator
 
     emulator = MiniStack(state_dir)
     simulator = ExchangeSimulator(port=0)

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from fks_local.exchange_sim import sample_candles
-from fks_local.exchange_sim.candles import CandleSource
-from fks_local.exchange_sim.intervals import DAY_MS, HOUR_MS, MINUTE_MS, parse_interval
-from fks_local.exchange_sim.series import EPOCH_MS
+from fks_exchange_sim import sample_candles
+from fks_exchange_sim.candles import CandleSource
+from fks_exchange_sim.intervals import DAY_MS, HOUR_MS, MINUTE_MS, parse_interval
+from fks_exchange_sim.series import EPOCH_MS
 
 # A fixed "now" keeps these tests independent of the wall clock: 2025-06-02T12:34:56.789Z.
 NOW_MS = 1_748_867_696_789
@@ -47,7 +47,7 @@ def test_sample_candles_when_computed_in_another_process_are_identical() -> None
     # Arrange
     start, end = EPOCH_MS + 400 * DAY_MS, EPOCH_MS + 400 * DAY_MS + 90 * MINUTE_MS
     script = (
-        "import json; from fks_local.exchange_sim import sample_candles; "
+        "import json; from fks_exchange_sim import sample_candles; "
         f"print(json.dumps(sample_candles('ETHUSDT', '5m', {start}, {end}, now_ms={NOW_MS})))"
     )
 

@@ -9,10 +9,10 @@ from typing import Any
 import jwt
 import pytest
 
-from fks_local.exchange_sim import ExchangeSimulator
-from fks_local.exchange_sim.application import Request, Response
-from fks_local.exchange_sim.coinbase import DEFAULT_COINBASE_KEY_NAME, DEFAULT_COINBASE_PRIVATE_KEY, CoinbaseConfig
-from fks_local.exchange_sim.coinbase.config import generate_key_pem
+from fks_exchange_sim import ExchangeSimulator
+from fks_exchange_sim.application import Request, Response
+from fks_exchange_sim.coinbase import DEFAULT_COINBASE_KEY_NAME, DEFAULT_COINBASE_PRIVATE_KEY, CoinbaseConfig
+from fks_exchange_sim.coinbase.config import generate_key_pem
 
 NOW_MS = 1_748_867_696_789  # 2025-06-02T12:34:56.789Z
 NOW_S = NOW_MS // 1000

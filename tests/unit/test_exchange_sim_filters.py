@@ -6,16 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from fks_local.exchange_sim import params
-from fks_local.exchange_sim.errors import BinanceError
-from fks_local.exchange_sim.markets import (
+from fks_exchange_sim import params
+from fks_exchange_sim.errors import BinanceError
+from fks_exchange_sim.markets import (
     DEFAULT_SYMBOLS,
     check_notional,
     check_price,
     check_quantity,
     symbol_info,
 )
-from fks_local.exchange_sim.order_params import parse_new_order
+from fks_exchange_sim.order_params import parse_new_order
 
 BTC = DEFAULT_SYMBOLS[0]
 SPECS = {spec.symbol: spec for spec in DEFAULT_SYMBOLS}

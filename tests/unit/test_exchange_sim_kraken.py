@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from fks_local.exchange_sim import ExchangeSimulator, sample_candles
-from fks_local.exchange_sim.application import Request, Response
-from fks_local.exchange_sim.kraken import DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, KrakenConfig
-from fks_local.exchange_sim.kraken.auth import expected_signature
+from fks_exchange_sim import ExchangeSimulator, sample_candles
+from fks_exchange_sim.application import Request, Response
+from fks_exchange_sim.kraken import DEFAULT_KRAKEN_API_KEY, DEFAULT_KRAKEN_SECRET, KrakenConfig
+from fks_exchange_sim.kraken.auth import expected_signature
 
 NOW_MS = 1_748_867_696_789  # 2025-06-02T12:34:56.789Z
 

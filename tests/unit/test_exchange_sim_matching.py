@@ -7,15 +7,15 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from fks_local.exchange_sim import matching
-from fks_local.exchange_sim.account import Account
-from fks_local.exchange_sim.candles import CandleSource, minute_index
-from fks_local.exchange_sim.engine import Engine
-from fks_local.exchange_sim.errors import BinanceError
-from fks_local.exchange_sim.intervals import MINUTE_MS
-from fks_local.exchange_sim.markets import DEFAULT_SYMBOLS
-from fks_local.exchange_sim.order_params import parse_new_order
-from fks_local.exchange_sim.orders import Order
+from fks_exchange_sim import matching
+from fks_exchange_sim.account import Account
+from fks_exchange_sim.candles import CandleSource, minute_index
+from fks_exchange_sim.engine import Engine
+from fks_exchange_sim.errors import BinanceError
+from fks_exchange_sim.intervals import MINUTE_MS
+from fks_exchange_sim.markets import DEFAULT_SYMBOLS
+from fks_exchange_sim.order_params import parse_new_order
+from fks_exchange_sim.orders import Order
 
 NOW_MS = 1_748_867_696_789  # 2025-06-02T12:34:56.789Z
 FEE = Decimal("0.001")

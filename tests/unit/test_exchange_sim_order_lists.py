@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from fks_local.exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator
-from fks_local.exchange_sim.application import Request, Response
-from fks_local.exchange_sim.signing import sign
+from fks_exchange_sim import DEFAULT_API_KEY, DEFAULT_API_SECRET, ExchangeSimulator
+from fks_exchange_sim.application import Request, Response
+from fks_exchange_sim.signing import sign
 
 NOW_MS = 1_748_867_696_789  # 2025-06-02T12:34:56.789Z
 MINUTE_MS = 60_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fks_local.exchange_sim.errors import BinanceError
-from fks_local.exchange_sim.signing import SignedRequest, authenticate, sign, total_params
+from fks_exchange_sim.errors import BinanceError
+from fks_exchange_sim.signing import SignedRequest, authenticate, sign, total_params
 
 KEY, SECRET = "test-key", "test-secret"
 NOW_MS = 1_750_000_000_000

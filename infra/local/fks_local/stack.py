@@ -139,7 +139,7 @@ class LocalStack:
         first deploy (docs/deploy.md). Locally that operator is this: the simulator's key."""
         if self.simulator is None or self.deployed is None:
             return
-        from fks_local.exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
+        from fks_exchange_sim.config import DEFAULT_API_KEY, DEFAULT_API_SECRET
 
         secrets = self.clients("secretsmanager")
         key = json.dumps({"api_key": DEFAULT_API_KEY, "api_secret": DEFAULT_API_SECRET})
@@ -152,7 +152,7 @@ class LocalStack:
                 secrets.put_secret_value(SecretId=resource.physical_id, SecretString=key)
 
     def _start_simulator(self) -> None:
-        from fks_local.exchange_sim import ExchangeSimulator
+        from fks_exchange_sim import ExchangeSimulator
 
         clock = None if self.options.clock_file is None else SimulatedClock(self.options.clock_file).now_ms
         self.simulator = ExchangeSimulator(port=self.options.simulator_port or 0, clock=clock)

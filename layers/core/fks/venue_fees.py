@@ -10,7 +10,7 @@ Sources (the lowest-volume tier, no discount token, as of 2025):
 * Coinbase Advanced Trade, 30-day volume $0-1,000: 0.60 % maker / 1.20 % taker,
   https://www.coinbase.com/advanced-fees
 
-The local simulators charge the same rates (fks_local.exchange_sim), so paper and local runs pay
+The local simulators charge the same rates (fks_exchange_sim), so paper and local runs pay
 what the venue would.
 """
 

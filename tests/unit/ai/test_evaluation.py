@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from fks.ai.evaluation import walk_forward
-from fks_local.cli import build_parser
-from fks_local.commands_ai import format_report, run
+from fks_cli.cli import build_parser
+from fks_cli.commands_ai import format_report, run
 from tests.unit.ml.synthetic import regime_candles
 
 

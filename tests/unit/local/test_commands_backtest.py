@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fks_local.cli import main
+from fks_cli.cli import main
 from tests.unit.backtest.stubs import BUILT_IN_STRATEGIES
 
 RANGE = ["--symbol", "BTC/USDT", "--timeframe", "1h", "--start", "2025-01-01", "--end", "2025-03-01"]

@@ -2,8 +2,8 @@ import io
 import json
 from pathlib import Path
 
-from fks_local.cli import build_parser
-from fks_local.commands_ml import run
+from fks_cli.cli import build_parser
+from fks_cli.commands_ml import run
 
 
 def _run(tmp_path: Path, *argv: str) -> tuple[int, str, str]:

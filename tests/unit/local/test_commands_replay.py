@@ -11,7 +11,7 @@ import pytest
 
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import reload_plugins
-from fks_local.cli import main
+from fks_cli.cli import main
 
 RANGE = ["--symbol", "BTC/USDT", "--timeframe", "4h", "--start", "2024-01-05", "--end", "2024-02-15", "--sample"]
 # Causal but seeded from the first bar: what it says depends on where its history starts.

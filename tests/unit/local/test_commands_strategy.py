@@ -11,7 +11,7 @@ import pytest
 
 from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks.strategies.registry import reload_plugins
-from fks_local.cli import main
+from fks_cli.cli import main
 
 # Peeks: the target at bar t is the direction of the next bar's close.
 PEEKING = """

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fks_local import commands_cost, cost
-from fks_local.cost_stack import read_stack, runs_per_month
+from fks_cli import commands_cost, cost
+from fks_cli.cost_stack import read_stack, runs_per_month
 from fks_local.template import load
 
 ROOT = Path(__file__).resolve().parents[3]

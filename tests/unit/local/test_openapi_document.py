@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from fks_local.cli import main
-from fks_local.openapi import DOCUMENT, METHODS, OpenApiError, build_document, render, template_routes
+from fks_cli.cli import main
+from fks_cli.openapi import DOCUMENT, METHODS, OpenApiError, build_document, render, template_routes
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fks_local.commands_events import EVENTS_DIR, TEMPLATE, declared_variables, env_vars, rendered, stale
-from fks_local.sample_events import build_samples
+from fks_cli.commands_events import EVENTS_DIR, TEMPLATE, declared_variables, env_vars, rendered, stale
+from fks_cli.sample_events import build_samples
 from fks_local.template import load
 
 

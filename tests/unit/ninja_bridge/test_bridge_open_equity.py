@@ -14,7 +14,7 @@ from fks_ninja.account_values import AccountValues, AccountValuesReader, parse_a
 from fks_ninja.bridge import Bridge, Outcome
 from fks_ninja.config import BridgeConfig
 from fks_ninja.equity import AccountEquity
-from fks_ninja.fake_nt8 import FakeNt8
+from tests.fakes.fake_nt8 import FakeNt8
 from tests.unit.ninja_bridge.ninjascript import NinjaScriptHarness
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, RecordingReporter, SignalStubs
 

@@ -10,10 +10,10 @@ import pytest
 from fks.errors import TemporaryError
 from fks_ninja.bridge import Bridge, Outcome
 from fks_ninja.errors import IncomingFolderMissing
-from fks_ninja.fake_nt8 import Behaviour, FakeNt8
 from fks_ninja.outgoing import OrderState
 from fks_ninja.sinks import ManualSink
 from fks_ninja.tracker import Fill
+from tests.fakes.fake_nt8 import Behaviour, FakeNt8
 from tests.unit.ninja_bridge.stubs import SESSION_TIME, ConfigStubs, RecordingReporter, SignalStubs
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fks_ninja.fake_nt8 import AtiGrammarError, FakeNt8, check_line
+from tests.fakes.fake_nt8 import AtiGrammarError, FakeNt8, check_line
 
 
 @pytest.mark.parametrize(

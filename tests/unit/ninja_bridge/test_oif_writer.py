@@ -7,8 +7,8 @@ import pytest
 
 from fks_ninja import oif
 from fks_ninja.errors import IncomingFolderMissing
-from fks_ninja.fake_nt8 import check_line
 from fks_ninja.oif_writer import OifWriter
+from tests.fakes.fake_nt8 import check_line
 
 CLOSE = oif.ClosePosition(account="Sim101", instrument="ES 12-25 Globex")
 

@@ -21,7 +21,7 @@ from fks.strategies import Candles, IndicatorCache, Informative, Params, Strateg
 from fks.strategies.analysis import lookahead
 from fks.strategies.candles import FloatArray
 from fks.strategies.inputs import newest_ready_bar, read_strategy_candles
-from fks_local.exchange_sim import sample_candles
+from fks_exchange_sim import sample_candles
 
 START = 1_704_067_200_000  # 2024-01-01
 DAYS = 12

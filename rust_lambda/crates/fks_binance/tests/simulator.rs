@@ -1,5 +1,5 @@
 //! The Binance client over real HTTP against the local exchange simulator
-//! (`python -m fks_local.exchange_sim`), started as a child process per test.
+//! (`python -m fks_exchange_sim`), started as a child process per test.
 //!
 //! The interpreter comes from `FKS_PYTHON`, else the project's `../.venv/bin/python` (relative to
 //! the workspace). Without that interpreter the tests say so and pass without running.

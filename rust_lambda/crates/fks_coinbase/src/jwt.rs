@@ -153,7 +153,7 @@ mod tests {
     use super::*;
     use ring::signature::{UnparsedPublicKey, ECDSA_P256_SHA256_FIXED};
 
-    // The simulator's published key (fks_local.exchange_sim.coinbase.config).
+    // The simulator's published key (fks_exchange_sim.coinbase.config).
     const SEC1: &str = "-----BEGIN EC PRIVATE KEY-----
 MHcCAQEEICXV14jp9+e8om7KkqFnZrODErNWa88fPtI0AdNai/dioAoGCCqGSM49
 AwEHoUQDQgAEvc1rsJwGnSjV1LTGu338q/rPQ6NXWb1ULnYubtLSaUBwn6dIS0gK

@@ -1,7 +1,7 @@
 //! Test support shared by the venue clients (`fks_binance`, `fks_kraken`, `fks_coinbase`) and the
 //! handler's venue tests: a dev-dependency only, never part of a build that ships.
 //!
-//! * [`Simulator`]: the project's exchange simulator (`python -m fks_local.exchange_sim`) for one
+//! * [`Simulator`]: the project's exchange simulator (`python -m fks_exchange_sim`) for one
 //!   venue as a child process, its URL, its published keys, and its price to read or move;
 //! * [`contract`]: the venue contract, one suite of calls and expectations that each client runs
 //!   against its simulator and, when keys are in the environment, against the venue's test

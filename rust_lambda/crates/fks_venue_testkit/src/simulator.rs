@@ -6,16 +6,16 @@ use std::process::{Child, Command, Stdio};
 
 use fks_execution_core::Decimal;
 
-/// The Binance simulator's published key (`fks_local.exchange_sim.config`).
+/// The Binance simulator's published key (`fks_exchange_sim.config`).
 pub const BINANCE_API_KEY: &str = "fks-sim-api-key";
 /// Its secret (public on purpose).
 pub const BINANCE_API_SECRET: &str = "fks-sim-api-secret";
-/// The Kraken simulator's published key (`fks_local.exchange_sim.kraken.config`).
+/// The Kraken simulator's published key (`fks_exchange_sim.kraken.config`).
 pub const KRAKEN_API_KEY: &str = "fks-sim-kraken-api-key";
 /// Its base64 secret (decodes to `fks-sim-kraken-secret-000…`; public on purpose).
 pub const KRAKEN_API_SECRET: &str =
     "ZmtzLXNpbS1rcmFrZW4tc2VjcmV0LTAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==";
-/// The Coinbase simulator's published CDP key name (`fks_local.exchange_sim.coinbase.config`).
+/// The Coinbase simulator's published CDP key name (`fks_exchange_sim.coinbase.config`).
 pub const COINBASE_KEY_NAME: &str = "organizations/fks-sim/apiKeys/fks-sim-coinbase-key";
 /// Its EC P-256 private key, SEC1 PEM (public on purpose).
 pub const COINBASE_PRIVATE_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
@@ -63,7 +63,7 @@ impl Simulator {
             return None;
         }
         let mut child = Command::new(&python)
-            .args(["-m", "fks_local.exchange_sim", "--venue", venue, "--port", "0"])
+            .args(["-m", "fks_exchange_sim", "--venue", venue, "--port", "0"])
             .args(extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
