@@ -534,3 +534,33 @@ def test_a_strategy_reading_btcs_daily_bars_signals_on_eth_hours_only_when_a_btc
     assert sides, "BTC's daily direction changes within a week"
     # Only the hour that closes with a BTC day (23:00, closing at midnight) can change the target.
     assert {(bar_time + HOUR_MS) % DAY_MS for bar_time in sides} == {0}
+
+
+def test_a_long_opened_before_the_evaluation_window_is_closed_by_the_cross_down(stored: StackHandle) -> None:
+    # Each scheduled run reads only the lookback before its bar (24 half hours for sma 3/6). Over
+    # these days ETH's 30m sma 3/6 holds one long 28 bars: by its cross down the cross up has left
+    # the window, which reads flat. The cursor's held target still closes the long, as the
+    # backtest over the whole history does.
+    from fks.strategies.scheduled import lookback_bars
+    from fks_app.signal_generation import SignalGenerator
+
+    m30 = Timeframe.M30.ms
+    cursor = EvaluationCursor(stored.function("SignalsTable"), stored.clients("dynamodb"))
+    generator = SignalGenerator(_candles(stored), cursor, recorder(stored))
+    config = StrategyConfig(strategy_id=f"held-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="ETH/USDT",
+                            timeframe=Timeframe.M30, params={"fast": 3, "slow": 6},
+                            mode="manual", approval_window_s=1, active=True)  # fmt: skip
+    first = START + 206 * m30  # flat then: the long to come opens in the bars evaluated
+    generator.generate(config, first + 2 * MINUTE_MS)  # a new strategy starts at the newest closed bar
+    signals: list[dict[str, Any]] = []
+    for bar in range(first, START + 245 * m30, m30):
+        report = generator.generate(config, bar + m30 + 2 * MINUTE_MS)
+        assert report["bars"] == [bar]
+        signals += report["signals"]
+
+    sides = [signal["side"] for signal in signals]
+    assert sides == ["buy", "sell"] * (len(sides) // 2)  # long-only: every entry is closed, none twice
+    held_bars = [
+        (sell["bar_time"] - buy["bar_time"]) // m30 for buy, sell in zip(signals[::2], signals[1::2], strict=True)
+    ]
+    assert max(held_bars) > lookback_bars(config), held_bars  # the entry outside the exit's window

@@ -38,7 +38,8 @@ class SignalGenerator:
         key = SeriesKey.of(config.exchange, config.symbol, config.timeframe)
         tf, lookback = key.timeframe, lookback_bars(config)
         strategy = get_strategy(config.strategy)
-        previous = self.cursor.get(config)
+        state = self.cursor.read(config)
+        previous, held = (None, None) if state is None else (state.bar_time, state.held)
         newest, missing = newest_ready_bar(self.candles, strategy, config.params, key, now_ms)
         due, dropped = due_bars(tf, previous, newest, lookback)
         report: dict[str, Any] = {"outcome": "up_to_date", "cursor": previous, "bars": [], "signals": []}
@@ -57,14 +58,14 @@ class SignalGenerator:
             # bars are judged once a model is trained (within the lookback).
             report.update(outcome="refused", reason=error.message)
             return report
-        evaluation = evaluate_due(config, candles, due, now_ms)
+        evaluation = evaluate_due(config, candles, due, now_ms, held)
         report["bars"] = [bar.bar_time for bar in evaluation.bars]
         report["incomplete"] = [bar.bar_time for bar in evaluation.bars if bar.incomplete]
         report["signals"] = self._record(evaluation, now_ms)
         if evaluation.waiting_for is not None:
             report["waiting_for"] = evaluation.waiting_for
         if evaluation.cursor is not None:
-            advanced = self.cursor.advance(config, previous, evaluation.cursor, now_ms)
+            advanced = self.cursor.advance(config, previous, evaluation.cursor, now_ms, evaluation.held)
             report["cursor"] = evaluation.cursor
             report["raced"] = not advanced
         report["outcome"] = _summary(report)

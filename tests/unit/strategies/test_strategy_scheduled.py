@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 
 from fks.market_data.timeframes import HOUR_MS, MINUTE_MS, Timeframe
 from fks.signals import Side
 from fks.strategies import Candles, get_strategy
 from fks.strategies.configs import StrategyConfig
-from fks.strategies.scheduled import INCOMPLETE_GRACE_MS, due_bars, evaluate_due
+from fks.strategies.scheduled import INCOMPLETE_GRACE_MS, due_bars, evaluate_due, lookback_bars
 from tests.unit.backtest.stubs import CandleStubs
 
 H1 = Timeframe.H1
@@ -108,3 +110,50 @@ def test_too_little_history_says_nothing_but_moves_on() -> None:
 
     assert evaluation.cursor == last
     assert [o.signal for o in evaluation.bars] == [None]
+
+
+FIRST = 15  # the first bar evaluated: in the decline, with the slow average defined
+
+
+def _trend(rise: int, fall: int) -> Candles:
+    """A slow decline, a long rise, then a fall: a cross up, and the cross down ``rise`` hours later."""
+    decline = 120.0 - 0.5 * np.arange(20)
+    close = np.concatenate([decline, 110.0 + np.arange(1, rise + 1), 110.0 + rise - 2.0 * np.arange(1, fall + 1)])
+    times = T0 + HOUR_MS * np.arange(close.size, dtype=np.int64)
+    return Candles(times, close, close + 1, close - 1, close, np.ones(close.size))
+
+
+def test_a_position_opened_before_the_window_is_closed_by_the_cross_the_window_sees() -> None:
+    # Live reads only the lookback before each bar: by the cross down, the cross up that opened the
+    # long has left the window, which reads flat until the cross. The held target, carried from bar
+    # to bar as the cursor carries it, still closes the long, as the backtest over the whole does.
+    lookback = lookback_bars(CONFIG)
+    candles = _trend(rise=3 * lookback, fall=20)
+    bars = [int(t) for t in candles.open_time[FIRST:]]
+    held: Decimal | None = None
+    live: list[tuple[int, Side, Decimal]] = []
+    for index, bar in enumerate(bars, start=FIRST):
+        window = candles.window(max(0, index + 1 - lookback), index + 1)
+        evaluation = evaluate_due(CONFIG, window, [bar], bar + HOUR_MS, held)
+        held = evaluation.held
+        live += [(bar, s.side, s.quantity) for o in evaluation.bars if (s := o.signal) is not None]
+    whole = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS)
+    backtest_like = [(o.bar_time, s.side, s.quantity) for o in whole.bars if (s := o.signal) is not None]
+
+    assert live == backtest_like
+    assert [side for _, side, _ in live] == [Side.BUY, Side.SELL]
+    assert live[1][0] - live[0][0] > lookback * HOUR_MS  # the entry was outside the exit's window
+    assert held == 0
+
+
+def test_a_cross_the_held_target_already_wants_trades_nothing() -> None:
+    lookback = lookback_bars(CONFIG)
+    candles = _trend(rise=lookback, fall=0)
+    bars = [int(t) for t in candles.open_time[FIRST:]]
+
+    fresh = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS)
+    already_long = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS, held=Decimal(1))
+
+    assert [o.signal.side for o in fresh.bars if o.signal is not None] == [Side.BUY]
+    assert all(o.signal is None for o in already_long.bars)
+    assert fresh.held == already_long.held == 1

@@ -5,15 +5,22 @@ starts a new cursor: the old one counts bars of another length). The cursor only
 and only from the value the run read (a conditional update), so of two overlapping runs one
 advances it and the other learns it raced; the bars both evaluated produced the same signal ids,
 which the recorder's conditional put keeps once.
+
+Beside the bar it keeps ``held``, the target the strategy wanted after that bar (a decimal
+level, ``fks.strategies.scheduled``): the evaluation window cannot see a position opened before
+it. Both move in the one conditional update, so a run that raced writes neither, and the held
+target always belongs to the bar next to it.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from fks.strategies.configs import StrategyConfig
+from fks.strategies.scheduled import EvaluatedUpTo
 from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
@@ -35,20 +42,35 @@ class EvaluationCursor:
 
     def get(self, config: StrategyConfig) -> int | None:
         """Open time of the last bar evaluated, or None if the strategy was never evaluated."""
-        item = self._db.get_item(TableName=self.table, Key=cursor_key(config), ConsistentRead=True).get("Item")
-        return int(item["bar_time"]["N"]) if item else None
+        state = self.read(config)
+        return None if state is None else state.bar_time
 
-    def advance(self, config: StrategyConfig, previous: int | None, bar_time: int, now_ms: int) -> bool:
-        """Move the cursor from ``previous`` to ``bar_time``; False when another run moved it first."""
+    def read(self, config: StrategyConfig) -> EvaluatedUpTo | None:
+        """The last bar evaluated and the target held after it, or None if never evaluated."""
+        item = self._db.get_item(TableName=self.table, Key=cursor_key(config), ConsistentRead=True).get("Item")
+        if not item:
+            return None
+        held = item.get("held")
+        return EvaluatedUpTo(int(item["bar_time"]["N"]), Decimal(held["N"]) if held else None)
+
+    def advance(
+        self, config: StrategyConfig, previous: int | None, bar_time: int, now_ms: int, held: Decimal | None = None
+    ) -> bool:
+        """Move the cursor from ``previous`` to ``bar_time`` (with the target ``held`` after it);
+        False when another run moved it first."""
         condition = "attribute_not_exists(pk)" if previous is None else "bar_time = :previous"
         values: dict[str, AttributeValueTypeDef] = {":bar": {"N": str(bar_time)}, ":now": {"N": str(now_ms)}}
+        update = "SET bar_time = :bar, updated_ms = :now"
+        if held is not None:
+            update += ", held = :held"
+            values[":held"] = {"N": str(held)}
         if previous is not None:
             values[":previous"] = {"N": str(previous)}
         try:
             self._db.update_item(
                 TableName=self.table,
                 Key=cursor_key(config),
-                UpdateExpression="SET bar_time = :bar, updated_ms = :now",
+                UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeValues=values,
             )

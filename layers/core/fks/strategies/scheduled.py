@@ -19,8 +19,15 @@ them would make one run's work unbounded. A strategy never evaluated before star
 ready bar (it does not replay history it was not deployed for).
 
 ``evaluate_due`` judges each due bar with the candles up to and including it (the targets are
-causal, so one pass over the window serves every bar): a change of target on that bar is that
-bar's signal. Only signals of the newest ``FRESH_BARS`` closed bars are *actionable* (sent to the
+causal, so one pass over the window serves every bar). The window is clipped: a strategy that
+holds a position from an event (a cross) before the window's first bar reads flat there. So the
+position the strategy wants is not read from the window but carried on the cursor (``held``,
+the target after the cursor's bar): a bar where the strategy's raw target changes (before
+long-only clipping, so a cross down still counts when shorts are flat) sets the wanted level to
+that bar's target, and a signal trades the difference from what was held — as the backtester,
+which sees the whole history, trades each change of its target. A strategy never evaluated
+takes the window's target before its first bar as held (it does not chase a trend it was not
+deployed for). Only signals of the newest ``FRESH_BARS`` closed bars are *actionable* (sent to the
 pipeline); older ones, found while catching up, are recorded as stale and not traded, because
 the price they were decided at is gone. A due bar that is not whole (a hole in its base candles
 that backfill has not repaired) is waited for during ``INCOMPLETE_GRACE_MS`` after it closed,
@@ -43,7 +50,7 @@ import numpy as np
 from fks.market_data.timeframes import MINUTE_MS, Timeframe, last_closed_open_time
 from fks.signal_generation import signal_id_for
 from fks.signals import Side, Signal
-from fks.strategies.candles import Candles, FloatArray
+from fks.strategies.candles import Candles
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.registry import get_strategy
 
@@ -66,10 +73,23 @@ class BarOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class EvaluatedUpTo:
+    """What the cursor keeps: the last bar evaluated and the target the strategy wanted after it."""
+
+    bar_time: int
+    held: Decimal | None = None  # None: a cursor written before targets were kept
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduledEvaluation:
     bars: tuple[BarOutcome, ...]
     cursor: int | None  # the newest bar settled by this evaluation (None: none)
     waiting_for: int | None = None  # an incomplete bar still inside its grace period
+    held: Decimal | None = None  # the target wanted after ``cursor`` (None: not known yet)
+
+    @property
+    def evaluated_up_to(self) -> EvaluatedUpTo | None:
+        return None if self.cursor is None else EvaluatedUpTo(self.cursor, self.held)
 
 
 def lookback_bars(config: StrategyConfig) -> int:
@@ -99,14 +119,15 @@ def fresh_from(timeframe: Timeframe, now_ms: int) -> int:
     return last_closed_open_time(now_ms, timeframe) - (FRESH_BARS - 1) * timeframe.ms
 
 
-def evaluate_due(config: StrategyConfig, candles: Candles, due: Sequence[int], now_ms: int) -> ScheduledEvaluation:
-    """Each due bar judged on ``candles`` (whole bars up to the last due one, with the lookback before)."""
+def evaluate_due(
+    config: StrategyConfig, candles: Candles, due: Sequence[int], now_ms: int, held: Decimal | None = None
+) -> ScheduledEvaluation:
+    """Each due bar judged on ``candles`` (whole bars up to the last due one, with the lookback
+    before), from ``held``, the target the strategy wanted after the bar before the first due one."""
     tf = config.timeframe
     strategy = get_strategy(config.strategy)
     min_bars = strategy.min_bars(config.params)
     targets = strategy.target_positions(candles, config.params) if len(candles) else np.empty(0, dtype=np.float64)
-    if not config.allow_short:  # as the backtester: a long-only strategy's short leg is flat
-        targets = np.maximum(targets, 0.0)
     actionable_from = fresh_from(tf, now_ms)
     outcomes: list[BarOutcome] = []
     cursor: int | None = None
@@ -114,30 +135,43 @@ def evaluate_due(config: StrategyConfig, candles: Candles, due: Sequence[int], n
         index = int(np.searchsorted(candles.open_time, bar))
         if index >= len(candles) or int(candles.open_time[index]) != bar:
             if now_ms < bar + tf.ms + INCOMPLETE_GRACE_MS:
-                return ScheduledEvaluation(tuple(outcomes), cursor, waiting_for=bar)
+                return ScheduledEvaluation(tuple(outcomes), cursor, waiting_for=bar, held=held)
             outcomes.append(BarOutcome(bar, incomplete=True))
-        elif index + 1 >= min_bars and targets[index] != targets[index - 1]:
-            signal = _signal_at(config, candles, targets, index)
-            outcomes.append(BarOutcome(bar, signal, actionable=bar >= actionable_from))
+        elif index + 1 >= min_bars:
+            if held is None:
+                held = _wanted(config, targets[index - 1])
+            # Exact: a target is a level the strategy chose, and only a change of it is news.
+            wanted = _wanted(config, targets[index]) if targets[index] != targets[index - 1] else held
+            signal = _signal(config, bar, wanted - held) if wanted != held else None
+            outcomes.append(BarOutcome(bar, signal, actionable=signal is not None and bar >= actionable_from))
+            held = wanted
         else:
-            outcomes.append(BarOutcome(bar))  # no change of target, or not enough history yet
+            outcomes.append(BarOutcome(bar))  # not enough history yet
         cursor = bar
-    return ScheduledEvaluation(tuple(outcomes), cursor)
+    return ScheduledEvaluation(tuple(outcomes), cursor, held=held)
 
 
-def _signal_at(config: StrategyConfig, candles: Candles, targets: FloatArray, index: int) -> Signal:
-    """The signal of the change of target on bar ``index``: up buys, down sells, ``quantity`` per
-    unit of change (a reversal from long to short sells twice it), as the backtester sizes it."""
-    bar_time = int(candles.open_time[index])
-    change = Decimal(repr(float(targets[index]))) - Decimal(repr(float(targets[index - 1])))
-    if change == change.to_integral_value():  # 0.001 x 1, not 0.0010
-        change = change.to_integral_value()
+def _wanted(config: StrategyConfig, target: float) -> Decimal:
+    """A raw target as the level traded: shortest decimal, short leg flat when long-only (as the
+    backtester reads it)."""
+    level = Decimal(repr(float(target)))
+    if not config.allow_short:
+        level = max(level, Decimal(0))
+    if level == level.to_integral_value():  # 1, not 1.0, so 0.001 x 1 stays 0.001
+        level = level.to_integral_value()
+    return level + 0  # -0 is 0
+
+
+def _signal(config: StrategyConfig, bar_time: int, change: Decimal) -> Signal:
+    """The signal of a change of the wanted target on ``bar_time``: up buys, down sells,
+    ``quantity`` per unit of change (a reversal from long to short sells twice it), as the
+    backtester sizes it."""
     return Signal(
         signal_id=signal_id_for(config.strategy_id, config.symbol, config.timeframe.value, bar_time),
         strategy_id=config.strategy_id,
         exchange=config.exchange,
         symbol=config.symbol,
-        side=Side.BUY if targets[index] > targets[index - 1] else Side.SELL,
+        side=Side.BUY if change > 0 else Side.SELL,
         quantity=config.quantity * abs(change),
         timeframe=config.timeframe.value,
         bar_time=bar_time,
