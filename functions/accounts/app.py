@@ -9,6 +9,8 @@ needs the ``read`` scope, writing ``admin``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -19,9 +21,9 @@ from fks import env
 from fks.accounts import AccountSettings, readonly_secret_prefix, secret_readable, trading_secret_prefix
 from fks.errors import BadRequest
 from fks.execution import ACCOUNT_PATTERN
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import API, observed
 from fks_adapters.accounts import AccountStore
-from fks_adapters.accounts.routing import account_store
 from fks_adapters.api import make_resolver
 
 logger = Logger()
@@ -29,11 +31,19 @@ app = make_resolver(logger)  # validation, CORS for the dashboard, FksError stat
 AccountId = Annotated[str, Path(pattern=ACCOUNT_PATTERN, description="The account's id, e.g. kraken-main")]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    accounts_table: str = variable(env.ACCOUNTS_TABLE)
+    # The stage names the secrets execute_order and reconcile may read (unset: not checked).
+    stage: str | None = variable(env.STAGE, default=None)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _store() -> AccountStore:
-    store = account_store()
-    if store is None:
-        raise RuntimeError("FKS_ACCOUNTS_TABLE is not set")  # a deployment error, never the caller's
-    return store
+    return AccountStore(SETTINGS.accounts_table)
 
 
 @app.get("/accounts")
@@ -51,7 +61,7 @@ def get_account(account: AccountId) -> dict[str, Any]:
 @app.put("/accounts/<account>")
 def put_account(account: AccountId, settings: Annotated[AccountSettings, Body()]) -> dict[str, Any]:
     """Create or replace a trading account's settings."""
-    stage = env.get(env.STAGE)
+    stage = SETTINGS.stage
     if stage:
         _check_secret("secret_id", settings.secret_id, trading_secret_prefix(stage), "execute_order")
         _check_secret("readonly_secret_id", settings.readonly_secret_id, readonly_secret_prefix(stage), "reconcile")

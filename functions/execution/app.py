@@ -9,6 +9,8 @@ reducing: only reducing orders).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger
@@ -17,14 +19,24 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.accounts import ENGINE_VENUE
 from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, ExecutionReport, OrderCommand
+from fks.function_settings import (
+    AccountsTableSettings,
+    ExecutionTablesSettings,
+    PortfolioSettings,
+    TradingAccountSettings,
+    variable,
+)
 from fks.observability import API, observed
 from fks.pipeline.orders import require_caller_order_id
-from fks_adapters.accounts.routing import viewed_account
+from fks_adapters.accounts.routing import AccountRouting
+from fks_adapters.accounts.store import AccountStore
 from fks_adapters.api import make_resolver
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
-from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.booking import book_report, owner_of
 
 logger = Logger()
@@ -33,14 +45,43 @@ app = make_resolver(logger)  # validation, CORS for the dashboard, FksError stat
 OrderId = Annotated[str, Path(pattern=CLIENT_ORDER_ID_PATTERN, description="the order's client order id")]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _tables() -> ExecutionTables:
-    return ExecutionTables(
-        env.require(env.ORDERS_TABLE), env.require(env.POSITIONS_TABLE), env.require(env.RISK_STATE_TABLE)
-    )
+    return ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table)
+
+
+@cache
+def _engine() -> ExecuteOrderInvoker:
+    return ExecuteOrderInvoker(SETTINGS.execute_order_function)
+
+
+@cache
+def _history() -> SignalHistory:
+    return SignalHistory(SETTINGS.signals_table)
+
+
+@cache
+def _portfolio() -> PortfolioStore:
+    return PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital)
+
+
+@cache
+def _routing() -> AccountRouting:
+    table = SETTINGS.accounts_table
+    return AccountRouting(SETTINGS.trading_account, AccountStore(table) if table else None)
 
 
 def _account() -> str:
-    return env.get(env.TRADING_ACCOUNT) or "binance-spot"
+    return SETTINGS.trading_account
 
 
 def _book(report: dict[str, Any]) -> None:
@@ -50,8 +91,8 @@ def _book(report: dict[str, Any]) -> None:
     parsed = ExecutionReport.model_validate(report)
     if not parsed.fills and parsed.filled_qty <= 0:
         return
-    owner = owner_of(parsed.signal_id, wiring.signal_history(), wiring.TRADING_EXCHANGE)
-    book_report(wiring.portfolio_store(), parsed.account, parsed, owner)
+    owner = owner_of(parsed.signal_id, _history(), ENGINE_VENUE)
+    book_report(_portfolio(), parsed.account, parsed, owner)
 
 
 @app.post(
@@ -61,7 +102,7 @@ def _book(report: dict[str, Any]) -> None:
 def place_order(command: Annotated[OrderCommand, Body()]) -> Response[dict[str, Any]]:
     """Place an order through the Rust execution engine (idempotent by client_order_id)."""
     require_caller_order_id(command.client_order_id)
-    report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
+    report = _engine().execute(command)
     _book(report)
     logger.info("order executed", extra={"client_order_id": command.client_order_id, "status": report.get("status")})
     status = 200 if report.get("duplicate") else 201
@@ -90,7 +131,7 @@ def cancel_order(id: OrderId) -> dict[str, Any]:
     """Cancel an open order; cancelling twice is harmless."""
     client_order_id = id
     command = CancelOrderCommand(client_order_id=client_order_id, account=_account())
-    report = ExecuteOrderInvoker(env.require(env.EXECUTE_ORDER_FUNCTION)).execute(command)
+    report = _engine().execute(command)
     _book(report)  # the venue may answer that the order filled before the cancel reached it
     logger.info("order canceled", extra={"client_order_id": client_order_id, "status": report.get("status")})
     return {"order": report}
@@ -98,7 +139,7 @@ def cancel_order(id: OrderId) -> dict[str, Any]:
 
 def _viewed(account: str | None) -> str:
     """The account a read names: the deployment's by default, else one of the accounts table (404)."""
-    return _account() if account is None else viewed_account(account)[0]
+    return _account() if account is None else _routing().viewed_account(account)[0]
 
 
 @app.get("/positions")

@@ -14,32 +14,78 @@ bar, so a bar evaluated again by an overlapping run is recorded and executed onc
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.invocations import SignalGenerationRun, parse_event
 from fks.observability import metrics, observed
-from fks_adapters.market_data import wiring as market_data
-from fks_adapters.pipeline import wiring as pipeline
-from fks_adapters.strategies import wiring
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.candle_reader import candle_series, candle_store
+from fks_adapters.ml.model_store import ModelStore
+from fks_adapters.pipeline.executions import SignalPipeline
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.strategies.cursor import EvaluationCursor
+from fks_adapters.strategies.table import StrategyTable
 from fks_app.signal_generation import SignalGenerator
 from fks_app.signal_recording import SignalRecorder
 
+if TYPE_CHECKING:
+    from fks_adapters.market_data.s3_store import S3CandleStore
+
 logger = Logger()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)
+    strategies_table: str = variable(env.STRATEGIES_TABLE)
+    assets_table: str = variable(env.ASSETS_TABLE)
+    data_bucket: str = variable(env.DATA_BUCKET)
+    models_prefix: str = variable(env.MODELS_PREFIX, default="models")
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _strategies() -> StrategyTable:
+    return StrategyTable(SETTINGS.strategies_table)
+
+
+@cache
+def _adapters() -> tuple[S3CandleStore, AssetRegistry, EvaluationCursor, SignalRecorder, ModelStore]:
+    recorder = SignalRecorder(SignalHistory(SETTINGS.signals_table), SignalPipeline(SETTINGS.signal_state_machine_arn))
+    return (
+        candle_store(SETTINGS.data_bucket),
+        AssetRegistry(SETTINGS.assets_table),
+        EvaluationCursor(SETTINGS.signals_table),
+        recorder,
+        ModelStore(SETTINGS.data_bucket, prefix=SETTINGS.models_prefix),
+    )
+
+
+def _generator() -> SignalGenerator:
+    """One per run: its candle reader looks each asset's collected base up once per run."""
+    store, registry, cursor, recorder, models = _adapters()
+    return SignalGenerator(candle_series(store, registry), cursor, recorder, models)
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = parse_event(SignalGenerationRun, event, "GenerateSignals")
     now_ms = run.now_ms or int(time.time() * 1000)
-    recorder = SignalRecorder(pipeline.signal_history(), pipeline.signal_pipeline())
-    generator = SignalGenerator(market_data.candle_series(), wiring.evaluation_cursor(), recorder, wiring.model_store())
+    generator = _generator()
     outcomes: dict[str, str] = {}
     evaluations: dict[str, dict[str, Any]] = {}
-    for config in wiring.strategy_table().list(active_only=True):
+    for config in _strategies().list(active_only=True):
         try:
             evaluations[config.strategy_id] = generator.generate(config, now_ms)
             outcomes[config.strategy_id] = evaluations[config.strategy_id]["outcome"]

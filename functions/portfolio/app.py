@@ -13,42 +13,100 @@ pipeline, so it is risk-checked and audited like any other.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
+from fks.function_settings import (
+    AccountsTableSettings,
+    ExecutionTablesSettings,
+    PortfolioSettings,
+    TradingAccountSettings,
+    variable,
+)
 from fks.observability import API, observed
 from fks.portfolio.rebalance import plan_rebalance
 from fks.portfolio.requests import AccountQuery, AllocationsUpdate, HistoryQuery, RebalanceRequest
-from fks_adapters.accounts.routing import viewed_account
+from fks_adapters.accounts.routing import AccountRouting
+from fks_adapters.accounts.store import AccountStore
 from fks_adapters.api import make_resolver
-from fks_adapters.pipeline import wiring
+from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline.executions import SignalPipeline
+from fks_adapters.pipeline.prices import CandlePrices
+from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.lot_steps import lot_steps
+from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.rebalance_signals import send_rebalance_signals
 from fks_app.signal_recording import SignalRecorder
 from fks_app.valuation import PortfolioValuer
+
+if TYPE_CHECKING:
+    from fks.market_data.series import CandleSeriesReader
 
 logger = Logger()
 app = make_resolver(logger)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)
+    data_bucket: str = variable(env.DATA_BUCKET)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _portfolio() -> PortfolioStore:
+    return PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital)
+
+
+@cache
+def _tables() -> ExecutionTables:
+    return ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table)
+
+
+@cache
+def _routing() -> AccountRouting:
+    table = SETTINGS.accounts_table
+    return AccountRouting(SETTINGS.trading_account, AccountStore(table) if table else None)
+
+
+@cache
+def _candles() -> CandleSeriesReader:
+    from fks.market_data.series import CandleSeriesReader
+    from fks_adapters.market_data.candle_reader import candle_store  # pandas: only the routes that value
+
+    return CandleSeriesReader(candle_store(SETTINGS.data_bucket))
+
+
+@cache
+def _recorder() -> SignalRecorder:
+    return SignalRecorder(SignalHistory(SETTINGS.signals_table), SignalPipeline(SETTINGS.signal_state_machine_arn))
+
+
 def _valuer() -> PortfolioValuer:
-    return PortfolioValuer(wiring.portfolio_store(), wiring.execution_tables())
+    """A valuer for one call: its prices read each series once."""
+    return PortfolioValuer(_portfolio(), _tables(), CandlePrices(_candles()))
 
 
 def _account(named: str, exchange: str | None = None) -> tuple[str, str]:
     """The engine account ``named`` and where its prices come from (``exchange``, else its venue)."""
-    account, venue = viewed_account(named)
+    account, venue = _routing().viewed_account(named)
     return account, exchange or venue
 
 
 @app.get("/portfolio")
 def get_portfolio(query: Annotated[AccountQuery, Query()]) -> dict[str, Any]:
     account, exchange = _account(query.account, query.exchange)
-    store = wiring.portfolio_store()
+    store = _portfolio()
     valuation = _valuer().value(account, exchange, int(time.time() * 1000))
     marks = {p.symbol: p.price for p in valuation.positions}
     allocations = store.allocations(account)
@@ -79,14 +137,14 @@ def history(query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
     account, _ = _account(query.account)
     end = query.end if query.end is not None else int(time.time() * 1000)
     start = query.start if query.start is not None else end - 30 * 86_400_000
-    snapshots = wiring.portfolio_store().history(account, start, end, query.limit)
+    snapshots = _portfolio().history(account, start, end, query.limit)
     return {"account": account, "snapshots": snapshots}
 
 
 @app.put("/portfolio/allocations")
 def set_allocations(update: Annotated[AllocationsUpdate, Body()]) -> dict[str, Any]:
     account, _ = _account(update.account)
-    wiring.portfolio_store().set_allocations(account, dict(update.allocations))
+    _portfolio().set_allocations(account, dict(update.allocations))
     allocations = {strategy: str(weight) for strategy, weight in update.allocations.items()}
     logger.info("allocations set", extra={"account": account, "allocations": allocations})
     return {"account": account, "allocations": allocations}
@@ -119,8 +177,7 @@ def rebalance(request: Annotated[RebalanceRequest, Body()]) -> dict[str, Any]:
         "orders": [order.as_dict() for order in orders],
     }
     if not request.dry_run:
-        recorder = SignalRecorder(wiring.signal_history(), wiring.signal_pipeline())
-        answer["signals"] = send_rebalance_signals(recorder, orders, request, exchange, now_ms)
+        answer["signals"] = send_rebalance_signals(_recorder(), orders, request, exchange, now_ms)
         logger.info("rebalance sent", extra={"account": account, "signals": answer["signals"]})
     return answer
 

@@ -12,7 +12,9 @@ checked as on any run."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -21,33 +23,101 @@ from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.accounts import Account
+from fks.accounts import DEFAULT_ACCOUNT, ENGINE_VENUE, Account
 from fks.errors import BadRequest, FksError
+from fks.function_settings import (
+    AccountsTableSettings,
+    ExecutionTablesSettings,
+    NoticeSettings,
+    PortfolioSettings,
+    TradingAccountSettings,
+    variable,
+)
 from fks.invocations import ReconcileRun, parse_event
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
-from fks_adapters.accounts.routing import account_store, viewed_account
+from fks_adapters.accounts.routing import AccountRouting
+from fks_adapters.accounts.store import AccountStore
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.exchanges.clients import keyed_client
-from fks_adapters.ninja.reads import ninja_reads
-from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.notices import notifiers
+from fks_adapters.execution.invoker import ExecuteOrderInvoker
+from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.ninja.reads import NinjaReads
+from fks_adapters.pipeline.notices import Notifier, notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_app.order_sync import report_outcome, wired_order_sync
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.portfolio.store import PortfolioStore
+from fks_app.order_sync import OrderSync, report_outcome
 from fks_app.reconciliation import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
-EXCHANGE = wiring.TRADING_EXCHANGE
+EXCHANGE = ENGINE_VENUE
 MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(
+    TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, NoticeSettings, AccountsTableSettings
+):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)
+    ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)
+    trading_mode: str = variable(env.TRADING_MODE, default="live")
+    # The deployment account's read-only exchange key (balances, never orders); live mode only.
+    reconcile_secret_arn: str | None = variable(env.RECONCILE_SECRET_ARN, default=None)
+    exchange_base_url: str | None = variable(env.EXCHANGE_BASE_URL, default=None)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _tables() -> ExecutionTables:
+    return ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table)
+
+
+@cache
+def _portfolio() -> PortfolioStore:
+    return PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital)
+
+
+@cache
+def _order_sync() -> OrderSync:
+    """The deployment's engine, tables, portfolio and signal history, on the engine's venue."""
+    return OrderSync(
+        ExecuteOrderInvoker(SETTINGS.execute_order_function),
+        _tables(),
+        _portfolio(),
+        SignalHistory(SETTINGS.signals_table),
+        ENGINE_VENUE,
+    )
+
+
+@cache
+def _routing() -> AccountRouting:
+    table = SETTINGS.accounts_table
+    return AccountRouting(SETTINGS.trading_account, AccountStore(table) if table else None)
+
+
+@cache
+def _notifiers() -> list[Notifier]:
+    return notifiers(SETTINGS.notify_topic_arn, SETTINGS.notify_webhook_url)
+
+
+@cache
+def _ninja_reads() -> NinjaReads:
+    return NinjaReads("", SETTINGS.ninja_positions_table)  # the positions only
+
+
 def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCheck:
-    tables, portfolio, sync = wiring.execution_tables(), wiring.portfolio_store(), wired_order_sync()
-    if (env.get(env.TRADING_MODE) or "live") == "paper":
+    tables, portfolio, sync = _tables(), _portfolio(), _order_sync()
+    if SETTINGS.trading_mode == "paper":
         return PaperReconciler(tables, portfolio, sync, EXCHANGE).run(account)
-    key: Any = parameters.get_secret(env.require(env.RECONCILE_SECRET_ARN), transform="json", max_age=300)
+    if SETTINGS.reconcile_secret_arn is None:
+        raise RuntimeError(f"{env.RECONCILE_SECRET_ARN} is not set")  # a deployment error (live mode needs it)
+    key: Any = parameters.get_secret(SETTINGS.reconcile_secret_arn, transform="json", max_age=300)
     exchange = make_exchange(
-        EXCHANGE, base_url=env.get(env.EXCHANGE_BASE_URL) or None, api_key=key["api_key"], secret=key["api_secret"]
+        EXCHANGE, base_url=SETTINGS.exchange_base_url, api_key=key["api_key"], secret=key["api_secret"]
     )
     return SpotReconciler(tables, portfolio, sync, exchange, EXCHANGE).run(
         account, rebaseline=rebaseline, tolerance=tolerance
@@ -58,8 +128,8 @@ def _account_check(account: Account, *, tolerance: Decimal, rebaseline: bool = F
     """An accounts-table account on its own venue: paper against its books; testnet and live
     against the venue's balances read with its read-only key (none: synced, not compared), or
     adopting them (``rebaseline``)."""
-    tables, portfolio = wiring.execution_tables(), wiring.portfolio_store()
-    sync = wired_order_sync().on_venue(account.venue)
+    tables, portfolio = _tables(), _portfolio()
+    sync = _order_sync().on_venue(account.venue)
     if account.mode == "paper":
         return PaperReconciler(tables, portfolio, sync, account.venue).run(account.account)
     if account.readonly_secret_id is None:
@@ -77,8 +147,8 @@ def _rebaselined(run: ReconcileRun, default: str) -> str | None:
     read-only key or a disabled one has none to adopt (BadRequest naming why)."""
     if not run.rebaseline:
         return None
-    account = viewed_account(run.rebaseline_account or "default")[0]
-    store = account_store()
+    account = _routing().viewed_account(run.rebaseline_account or DEFAULT_ACCOUNT)[0]
+    store = _routing().store
     configured = store.get(account) if store is not None and account != default else None
     if configured is not None:
         if configured.mode == "paper":
@@ -94,7 +164,7 @@ def _other_accounts(
     default: str, tolerance: Decimal, rebaselined: str | None = None
 ) -> tuple[list[SpotCheck], list[dict[str, Any]]]:
     """Every other enabled account of the accounts table, one failing not stopping the rest."""
-    store = account_store()
+    store = _routing().store
     checks: list[SpotCheck] = []
     reports: list[dict[str, Any]] = []
     for account in store.list_accounts() if store is not None else []:
@@ -113,13 +183,13 @@ def _other_accounts(
 
 
 def _halt(mismatches: list[Mismatch]) -> list[str]:
-    tables = wiring.execution_tables()
+    tables = _tables()
     halted = sorted({m.account for m in mismatches})
     for account in halted:
         tables.set_trading_state(account, "halted", reason=MISMATCH)
     text = "; ".join(m.describe() for m in mismatches)
     logger.error("positions disagree: accounts halted", extra={"accounts": halted, "mismatches": text})
-    for notifier in notifiers():
+    for notifier in _notifiers():
         try:
             notifier.send(Notice(f"FKS reconciliation halted {', '.join(halted)}", text, {"kind": "reconciliation"}))
         except Exception:  # the halt stands whether or not the message got out
@@ -129,7 +199,7 @@ def _halt(mismatches: list[Mismatch]) -> list[str]:
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    account = wiring.trading_account()
+    account = SETTINGS.trading_account
     run = parse_event(ReconcileRun, event, "Reconcile")
     rebaselined = _rebaselined(run, account)
     spot = _spot_check(account, rebaseline=rebaselined == account, tolerance=run.tolerance)
@@ -137,10 +207,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     others, other_reports = _other_accounts(account, run.tolerance, rebaselined)
     for check in [spot, *others]:
         for outcome in check.syncs:
-            report_outcome(outcome, logger)
+            report_outcome(outcome, logger, _notifiers())
         if check.skipped:
             logger.warning("spot positions not compared", extra={"why": check.skipped})
-    mismatches = [m for check in (spot, *others) for m in check.mismatches] + ninjatrader_mismatches(ninja_reads())
+    mismatches = [m for check in (spot, *others) for m in check.mismatches] + ninjatrader_mismatches(_ninja_reads())
     metrics.add_metric(name="ReconciliationMismatches", unit=MetricUnit.Count, value=len(mismatches))
     halted = set(_halt(mismatches) if mismatches else [])
     halted |= {outcome.account for check in (spot, *others) for outcome in check.syncs if outcome.foreign_fills}

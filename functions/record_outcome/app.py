@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus, failure_reason
 from fks.pipeline.task_inputs import RecordOutcomeInput, parse_task_input
 from fks.pipeline.task_outputs import OutcomeRecorded
-from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _history() -> SignalHistory:
+    return SignalHistory(SETTINGS.signals_table)
 
 
 @observed(logger, correlation=SIGNAL)
@@ -24,7 +41,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     signal_id, outcome = task.signal_id, task.outcome
     status, error = outcome.status, outcome.error
     reason = outcome.reason or (failure_reason(error.error, error.cause) if error else None)
-    history = wiring.signal_history()
+    history = _history()
     changed = history.record(
         signal_id, status, int(time.time() * 1000), reason=reason, execution_arn=task.execution_arn
     )

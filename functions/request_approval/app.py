@@ -8,21 +8,43 @@ window runs out. The token is stored with the signal; readers of the history nev
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
 from fks.errors import Conflict
+from fks.function_settings import NoticeSettings, variable
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_inputs import ApprovalRequestInput, parse_task_input
 from fks.pipeline.task_outputs import ApprovalRequested
-from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.notices import approval_needed, notifiers
+from fks_adapters.pipeline.notices import Notifier, approval_needed, notifiers
+from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(NoticeSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _history() -> SignalHistory:
+    return SignalHistory(SETTINGS.signals_table)
+
+
+@cache
+def _notifiers() -> list[Notifier]:
+    return notifiers(SETTINGS.notify_topic_arn, SETTINGS.notify_webhook_url)
 
 
 @observed(logger, correlation=SIGNAL)
@@ -32,12 +54,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     window_s = task.approval_window_s or 0
     now_ms = int(time.time() * 1000)
     deadline_ms = now_ms + window_s * 1000 if window_s else None
-    if not wiring.signal_history().record(
+    if not _history().record(
         signal_id, SignalStatus.PENDING_APPROVAL, now_ms, task_token=token, approval_deadline_ms=deadline_ms
     ):
         raise Conflict(f"signal {signal_id} already ended; nothing to approve")
     metrics.add_metric(name="ApprovalsRequested", unit=MetricUnit.Count, value=1)
-    for notifier in notifiers():
+    for notifier in _notifiers():
         try:
             notifier.send(approval_needed(signal_id, task.signal.model_dump(mode="json"), window_s))
         except Exception:  # the signal waits whether or not the message got out; the log says why

@@ -10,25 +10,82 @@ because its reply could not be sent.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from fks.auth.principal import Principal
-from fks.chat_control import CommandError, parse_command
+from fks import env
+from fks.auth.principal import Principal, Scope
+from fks.chat_control import CommandError, parse_allowed_chats, parse_command
 from fks.chat_updates import TelegramMessage, TelegramUpdate
 from fks.errors import FksError, PermanentError
+from fks.function_settings import (
+    ExecutionTablesSettings,
+    FunctionSettings,
+    PortfolioSettings,
+    TradingAccountSettings,
+    variable,
+)
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
-from fks_adapters.telegram import wiring
-from fks_app.chat_commands import OPERATIONS
+from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline.approvals import ApprovalGate
+from fks_adapters.pipeline.prices import CandlePrices
+from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.portfolio.store import PortfolioStore
+from fks_adapters.telegram.bot_api import TelegramBotApi
+from fks_adapters.telegram.secret import BotSecret, load_bot_secret
+from fks_app.chat_commands import ChatCommands
+
+if TYPE_CHECKING:
+    from fks.market_data.series import CandleSeriesReader
 
 logger = Logger()
 app = make_resolver(logger)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, FunctionSettings):
+    telegram_secret_arn: str = variable(env.TELEGRAM_SECRET_ARN)
+    # JSON chat id -> scopes (empty: every chat is ignored).
+    allowed_chats: dict[int, frozenset[Scope]] = variable(env.TELEGRAM_CHATS, parse_allowed_chats, default_factory=dict)
+    telegram_api_url: str | None = variable(env.TELEGRAM_API_URL, default=None)
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    data_bucket: str = variable(env.DATA_BUCKET)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+def _bot_secret() -> BotSecret:
+    # Not cached: a secret put after the deploy (or rotated) applies from the next message.
+    return load_bot_secret(SETTINGS.telegram_secret_arn)
+
+
+@cache
+def _candles() -> CandleSeriesReader:
+    from fks.market_data.series import CandleSeriesReader
+    from fks_adapters.market_data.candle_reader import candle_store  # pandas: /balance only
+
+    return CandleSeriesReader(candle_store(SETTINGS.data_bucket))
+
+
+@cache
+def _commands() -> ChatCommands:
+    return ChatCommands(
+        account=SETTINGS.trading_account,
+        tables=ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table),
+        history=SignalHistory(SETTINGS.signals_table),
+        portfolio=PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital),
+        prices=lambda: CandlePrices(_candles()),
+        gate=ApprovalGate(),
+    )
 
 
 def _forbidden(message: str) -> Response[dict[str, Any]]:
@@ -37,7 +94,7 @@ def _forbidden(message: str) -> Response[dict[str, Any]]:
 
 def _answer(message: TelegramMessage) -> str:
     """The reply to an allowed chat's message: the command's answer, or why it did not run."""
-    chat = Principal(f"telegram:{message.chat.id}", "telegram_chat", wiring.allowed_chats()[message.chat.id])
+    chat = Principal(f"telegram:{message.chat.id}", "telegram_chat", SETTINGS.allowed_chats[message.chat.id])
     try:
         command = parse_command(message.text or "")
     except CommandError as error:
@@ -49,7 +106,7 @@ def _answer(message: TelegramMessage) -> str:
     sender = message.sender.username if message.sender and message.sender.username else None
     who = chat.subject + (f"/{sender}" if sender else "")
     try:
-        reply = OPERATIONS[command.name](command, who)
+        reply = _commands().run(command, who)
     except FksError as error:
         return f"/{command.name} failed: {error.message}"
     logger.info("chat command run", extra={"chat_id": message.chat.id, "command": command.name, "by": who})
@@ -63,7 +120,7 @@ def _answer(message: TelegramMessage) -> str:
 def webhook(update: Annotated[TelegramUpdate, Body()]) -> Response[dict[str, Any]]:
     """Telegram's webhook for the bot (public: proven by the secret_token header, not an API key)."""
     try:
-        secret = wiring.bot_secret()
+        secret = _bot_secret()
     except PermanentError as error:
         logger.warning("telegram update while the bot is not configured", extra={"error": error.message})
         return _forbidden("the bot is not configured")
@@ -73,12 +130,12 @@ def webhook(update: Annotated[TelegramUpdate, Body()]) -> Response[dict[str, Any
     message = update.message
     if message is None or message.text is None:
         return Response(200, "application/json", {"update_id": update.update_id, "handled": False})
-    if message.chat.id not in wiring.allowed_chats():
+    if message.chat.id not in SETTINGS.allowed_chats:
         logger.warning("message from a chat not on the allow-list", extra={"chat_id": message.chat.id})
         return Response(200, "application/json", {"update_id": update.update_id, "handled": False})
     reply = _answer(message)
     try:
-        wiring.bot_api(secret).send_message(message.chat.id, reply)
+        TelegramBotApi(secret.bot_token, SETTINGS.telegram_api_url).send_message(message.chat.id, reply)
     except FksError as error:
         logger.warning("reply not sent", extra={"chat_id": message.chat.id, "error": error.message})
     return Response(200, "application/json", {"update_id": update.update_id, "handled": True})

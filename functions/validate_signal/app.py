@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -10,14 +12,30 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import SIGNAL, metrics, observed
 from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_outputs import ValidationResult
 from fks.signals import InvalidSignal, parse_signal
-from fks_adapters.pipeline import wiring
+from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
 DEFAULT_APPROVAL_WINDOW_S = 3600
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    # How long a manual signal waits when its strategy sets none.
+    approval_window_s: int = variable(env.APPROVAL_WINDOW_S, int, default=DEFAULT_APPROVAL_WINDOW_S)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _history() -> SignalHistory:
+    return SignalHistory(SETTINGS.signals_table)
 
 
 @observed(logger, correlation=SIGNAL)
@@ -32,7 +50,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         metrics.add_metric(name="SignalsRejected", unit=MetricUnit.Count, value=1)
         raise
     payload = signal.model_dump(mode="json")
-    wiring.signal_history().record(
+    _history().record(
         signal.signal_id,
         SignalStatus.VALIDATED,
         int(time.time() * 1000),
@@ -47,5 +65,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     metrics.add_metric(name="SignalsValidated", unit=MetricUnit.Count, value=1)
     logger.info("signal valid", extra={"symbol": signal.symbol, "side": signal.side})
-    window = signal.approval_window_s or int(env.get(env.APPROVAL_WINDOW_S) or DEFAULT_APPROVAL_WINDOW_S)
+    window = signal.approval_window_s or SETTINGS.approval_window_s
     return ValidationResult(signal=signal, approval_window_s=window).state_result()

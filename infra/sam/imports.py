@@ -19,10 +19,12 @@ AWS. ``KNOWN_MISSING`` lists the ones no layer brings yet: printed on every run,
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from function_env import function_environment
 from samtranslator.yaml_helper import yaml_parse
 from sizes import PANDAS_LAYER_NAME, layer_entries
 
@@ -54,8 +56,11 @@ def probe(module: str, paths: list[str], deferred: tuple[str, ...] = ()) -> str:
     return PROBE.format(paths=paths, module=module) + "".join(f"import {name}\n" for name in deferred)
 
 
-def function_paths(build_dir: Path, pandas_layer: Path | None) -> dict[str, tuple[str, list[Path]] | None]:
-    """Per Python function: its handler module and its sys.path entries; None when not checkable."""
+def function_paths(
+    build_dir: Path, pandas_layer: Path | None
+) -> dict[str, tuple[str, list[Path], dict[str, str]] | None]:
+    """Per Python function: its handler module, its sys.path entries and the environment its
+    settings are read from on import (``function_env``); None when not checkable."""
     template = yaml_parse((build_dir / "template.yaml").read_text())
     resources = template["Resources"]
     globals_ = (template.get("Globals") or {}).get("Function") or {}
@@ -64,7 +69,7 @@ def function_paths(build_dir: Path, pandas_layer: Path | None) -> dict[str, tupl
         for name, r in resources.items()
         if r.get("Type") == "AWS::Serverless::LayerVersion"
     }
-    found: dict[str, tuple[str, list[Path]] | None] = {}
+    found: dict[str, tuple[str, list[Path], dict[str, str]] | None] = {}
     for name, resource in sorted(resources.items()):
         props = resource.get("Properties") or {}
         runtime = props.get("Runtime") or globals_.get("Runtime", "")
@@ -77,7 +82,7 @@ def function_paths(build_dir: Path, pandas_layer: Path | None) -> dict[str, tupl
         paths = [build_dir / str(props["CodeUri"])]
         paths += [pandas_layer if layer == PANDAS_LAYER_NAME else layer_dirs[layer] for layer in layers]  # type: ignore[misc]
         module = str(props.get("Handler") or globals_.get("Handler", "")).rsplit(".", 1)[0]
-        found[name] = (module, paths)
+        found[name] = (module, paths, function_environment(template, name))
     return found
 
 
@@ -93,10 +98,16 @@ def main(argv: list[str] | None = None) -> int:
         if spec is None:
             print(f"{name:32} skipped (carries the AWS SDK for pandas layer; pass --pandas-layer)")
             continue
-        module, paths = spec
+        module, paths, environment = spec
         deferred = DEFERRED_IMPORTS.get(name, ())
         source = probe(module, [str(p.resolve()) for p in [*paths, args.runtime]], deferred)
-        answer = subprocess.run([args.python, *ISOLATED, "-c", source], capture_output=True, text=True, check=False)
+        answer = subprocess.run(
+            [args.python, *ISOLATED, "-c", source],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": os.environ.get("PATH", ""), **environment},
+        )
         if answer.returncode == 0:
             also = f"  (and {', '.join(deferred)})" if deferred else ""
             print(f"{name:32} {answer.stdout.strip():>6} ms{also}")

@@ -15,10 +15,12 @@ import importlib
 import importlib.util
 import inspect
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from pydantic import BaseModel
 
@@ -211,7 +213,15 @@ def _function_app(function: str) -> Any:
             raise OpenApiError(f"cannot load the functions package from {package}")
         sys.modules["functions"] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules["functions"])
-    return importlib.import_module(f"functions.{function}.app")
+    # Imported with the environment the template gives the function: it reads its settings on import.
+    sys.path.insert(0, str(ROOT / "infra" / "sam"))
+    try:
+        from function_env import environment_of_folder
+    finally:
+        sys.path.remove(str(ROOT / "infra" / "sam"))
+    environment = environment_of_folder(load(ROOT / "template.yaml"), f"functions/{function}/")
+    with mock.patch.dict(os.environ, {**environment, **os.environ}):
+        return importlib.import_module(f"functions.{function}.app")
 
 
 def _merge_schemas(

@@ -20,8 +20,7 @@ from fks.execution import ExecutionReport, ForeignFill, SyncCommand, SyncResult,
 from fks.observability import metrics
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
-from fks_adapters.pipeline import wiring
-from fks_adapters.pipeline.notices import notifiers
+from fks_adapters.pipeline.notices import Notifier
 from fks_adapters.pipeline.notifier import Notice
 from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.booking import FillOwner, SignalLookup, book_report, owner_of
@@ -128,18 +127,6 @@ class OrderSync:
         return book_report(self.portfolio, account, report, owner)
 
 
-def wired_order_sync() -> OrderSync:
-    """The sync the scheduled functions run (sync_orders, reconcile): the deployment's engine,
-    tables, portfolio and signal history, on the deployment's exchange."""
-    return OrderSync(
-        wiring.execute_order_invoker(),
-        wiring.execution_tables(),
-        wiring.portfolio_store(),
-        wiring.signal_history(),
-        wiring.TRADING_EXCHANGE,
-    )
-
-
 def held_report(held: dict[str, Any]) -> ExecutionReport:
     """A report as the portfolio holds it until booked. One held before the model lost its
     never-written ``venue_symbol`` field still carries it (as null): dropped, not refused, so
@@ -151,7 +138,7 @@ def _strings(fill: ForeignFill) -> dict[str, str]:
     return {name: str(value) for name, value in fill.model_dump(mode="json").items() if value is not None}
 
 
-def report_outcome(outcome: SyncOutcome, logger: Logger) -> None:
+def report_outcome(outcome: SyncOutcome, logger: Logger, notifiers: list[Notifier]) -> None:
     """Metrics, log lines and, for foreign trades, a notice: shared by every caller of a sync."""
     metrics.add_metric(name="OrderSyncMisses", unit=MetricUnit.Count, value=0 if outcome.reached else 1)
     metrics.add_metric(name="OrderSyncMissesInARow", unit=MetricUnit.Count, value=outcome.misses_in_a_row)
@@ -166,7 +153,7 @@ def report_outcome(outcome: SyncOutcome, logger: Logger) -> None:
         logger.error("fills not booked yet: kept for the next sync", extra={"failures": outcome.booking_failures})
     if outcome.foreign_fills:
         logger.error("foreign trades: account halted", extra={"foreign": outcome.describe_foreign()})
-        for notifier in notifiers():
+        for notifier in notifiers:
             try:
                 notifier.send(foreign_fill_notice(outcome))
             except Exception:  # the halt stands whether or not the message got out

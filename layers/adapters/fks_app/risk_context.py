@@ -19,7 +19,7 @@ CORRELATION_WINDOW_MINUTES = 6 * 60  # six hours of 1m returns: enough samples, 
 
 
 class RiskContextReader:
-    def __init__(self, tables: ExecutionTables, portfolio: PortfolioStore, prices: CandlePrices | None = None) -> None:
+    def __init__(self, tables: ExecutionTables, portfolio: PortfolioStore, prices: CandlePrices) -> None:
         self.tables = tables
         self.portfolio = portfolio
         self.valuer = PortfolioValuer(portfolio, tables, prices)

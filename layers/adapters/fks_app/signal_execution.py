@@ -14,6 +14,7 @@ from fks.pipeline.outcomes import SignalStatus
 from fks.pipeline.task_outputs import PortfolioUpdated
 from fks.signals import Signal
 from fks_adapters.execution.tables import ExecutionTables
+from fks_adapters.pipeline.prices import CandlePrices
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.booking import FillOwner, book_report
@@ -24,6 +25,7 @@ def book_signal_execution(
     history: SignalHistory,
     store: PortfolioStore,
     tables: ExecutionTables,
+    prices: CandlePrices,
     signal_id: str,
     signal: Signal,
     report: ExecutionReport,
@@ -36,7 +38,7 @@ def book_signal_execution(
     )
     account = report.account
     booked = book_report(store, account, report, FillOwner(signal.strategy_id, signal.exchange))
-    valuation = PortfolioValuer(store, tables).value(account, signal.exchange, now_ms)
+    valuation = PortfolioValuer(store, tables, prices).value(account, signal.exchange, now_ms)
     store.snapshot(account, now_ms, valuation.snapshot())
     return PortfolioUpdated(
         status=status,

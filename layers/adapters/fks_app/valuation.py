@@ -85,17 +85,15 @@ class Valuation:
 
 
 class PortfolioValuer:
-    def __init__(self, store: PortfolioStore, tables: ExecutionTables, prices: CandlePrices | None = None) -> None:
+    """Values accounts with the caller's price reader (``CandlePrices`` over the candle store: one
+    per invocation, so each series is read once and nothing is kept between invocations)."""
+
+    def __init__(self, store: PortfolioStore, tables: ExecutionTables, prices: CandlePrices) -> None:
         self.store = store
         self.tables = tables
         self._prices = prices
 
     def prices(self, exchange: str) -> CandlePrices:
-        if self._prices is None:
-            from fks.market_data.series import CandleSeriesReader
-            from fks_adapters.market_data import wiring as market_data  # pandas: only when valuing
-
-            self._prices = CandlePrices(CandleSeriesReader(market_data.candle_store()), exchange)
         self._prices.exchange = exchange
         return self._prices
 

@@ -82,3 +82,14 @@ def secret_readable(secret_id: str, prefix: str) -> bool:
     functions' policies let them read."""
     name = secret_id.split(":secret:", 1)[1] if ":secret:" in secret_id else secret_id
     return name == prefix or name.startswith(f"{prefix}-")
+
+
+# What a signal or a view names when it means "the account this deployment trades" (FKS_ACCOUNT),
+# and the venue execute_order trades that account on (its Binance client), by ccxt's id.
+DEFAULT_ACCOUNT = "default"
+ENGINE_VENUE = "binance"
+
+
+def engine_account(named: str, own: str) -> str:
+    """The engine's account for a signal's account name: ``default`` is the deployment's own."""
+    return own if named == DEFAULT_ACCOUNT else named

@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from fks.ninja.reports import NinjaFillReport, NinjaOrderStateReport, NinjaRefusalReport, Nt8OrderState
-from functions.signals.app import SignalsQuery
+from fks.pipeline.signal_queries import SignalsQuery
 from tests.unit.ninja_bridge.ninjascript import NinjaScriptHarness
 
 MODELS: dict[str, type[BaseModel]] = {

@@ -14,9 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[3]
 PATHS = [ROOT / "layers" / "core", ROOT / "layers" / "adapters", ROOT / "layers" / "strategies"]
+sys.path.insert(0, str(ROOT / "infra" / "sam"))
+from function_env import environment_of_folder  # noqa: E402
+
 HEAVY = ("boto3", "botocore.session", "botocore.config", "ccxt", "aws_xray_sdk", "jwt", "pandas", "numpy", "pyarrow")
 # API functions whose routes read candles, price or trade only on some calls: those calls import
 # pandas, boto3 or ccxt; a cold start that serves another route does not.
@@ -55,7 +59,8 @@ def test_observability_exchanges_and_auth_import_nothing_heavy() -> None:
 
 @pytest.mark.parametrize("function", LIGHT_API_FUNCTIONS)
 def test_an_api_function_imports_no_aws_sdk_exchange_library_dataframe_or_tracer(function: str) -> None:
-    env = {"FKS_API_KEYS_TABLE": "keys"}
+    # The function reads its settings on import: it gets the variables the template gives it.
+    env = environment_of_folder(yaml_parse((ROOT / "template.yaml").read_text()), f"functions/{function}/")
     assert loaded_after("import app", path=ROOT / "functions" / function, env=env) == []
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from fks import env
 from fks.errors import NotFound
 from fks_adapters.aws.lazy import aws_client, dynamodb_deserializer
 
@@ -67,7 +66,3 @@ class NinjaReads:
             for item in page.get("Items", []):
                 yield {key: str(value) for key, value in _plain(item).items()}
 
-
-def ninja_reads() -> NinjaReads:
-    """From template.yaml's environment; a function given only the positions table reads only those."""
-    return NinjaReads(env.get(env.NINJA_ORDERS_TABLE) or "", env.require(env.NINJA_POSITIONS_TABLE))

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fks import env
 from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
 
-def execution_arn_for(signal_id: str) -> str:
-    machine = env.require(env.SIGNAL_STATE_MACHINE_ARN)
-    return machine.replace(":stateMachine:", ":execution:") + f":{signal_id}"
+def execution_arn_for(signal_id: str, state_machine_arn: str) -> str:
+    """The execution a signal's run is, named by the signal id."""
+    return state_machine_arn.replace(":stateMachine:", ":execution:") + f":{signal_id}"
 
 
 def execution_path(
-    signal_id: str, execution_arn: str | None = None, client: SFNClient | None = None
+    signal_id: str, execution_arn: str | None, state_machine_arn: str, client: SFNClient | None = None
 ) -> dict[str, Any] | None:
     """The execution's status and the states entered, oldest first; None when it never started."""
     sfn: SFNClient = client or aws_client("stepfunctions")
-    arn = execution_arn or execution_arn_for(signal_id)
+    arn = execution_arn or execution_arn_for(signal_id, state_machine_arn)
     try:
         description = sfn.describe_execution(executionArn=arn)
     except sfn.exceptions.ExecutionDoesNotExist:

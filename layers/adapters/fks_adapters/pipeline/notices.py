@@ -1,10 +1,9 @@
-"""What the pipeline tells people, and through which channels (from the environment)."""
+"""What the pipeline tells people, and through which channels (the function's settings name them)."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from fks import env
 from fks_adapters.pipeline.notifier import Notice, SnsNotifier, WebhookNotifier
 
 
@@ -12,12 +11,11 @@ class Notifier(Protocol):
     def send(self, notice: Notice) -> object: ...
 
 
-def notifiers() -> list[Notifier]:
+def notifiers(topic: str | None, webhook: str | None) -> list[Notifier]:
+    """The SNS topic and the Slack/Discord webhook, each when the deployment has it."""
     channels: list[Notifier] = []
-    topic = env.get(env.NOTIFY_TOPIC_ARN)
     if topic:
         channels.append(SnsNotifier(topic))
-    webhook = env.get(env.NOTIFY_WEBHOOK_URL)
     if webhook:
         channels.append(WebhookNotifier(webhook))
     return channels
