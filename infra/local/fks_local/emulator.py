@@ -161,16 +161,6 @@ def _send_dynamodb_items(self: LambdaSimpleBackend, function_arn: str, items: li
     return b"queued"
 
 
-def _disable_moto_sqs_trigger() -> None:
-    """moto runs an SQS-mapped function inside SendMessage, blocking the sender; AWS polls the
-    queue instead. The local event-source poller does that, so moto's shortcut is switched off."""
-    from moto.sqs.models import Queue
-
-    Queue.lambda_event_source_mappings = property(  # type: ignore[assignment]
-        lambda self: {}, lambda self, value: None
-    )
-
-
 def _isolate_dynamodb_transactions() -> None:
     """moto applies a TransactWriteItems item by item and, when a condition fails, rolls back by
     restoring a copy of each whole table taken before it began: a write another request committed
@@ -216,7 +206,6 @@ class Emulator:
         LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
         LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign,assignment]
         LambdaSimpleBackend.send_dynamodb_items = _send_dynamodb_items  # type: ignore[method-assign,assignment]
-        _disable_moto_sqs_trigger()
         _isolate_dynamodb_transactions()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
         self._server.start()

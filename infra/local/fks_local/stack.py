@@ -17,7 +17,6 @@ from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.deploy import DeployedStack, Deployer
 from fks_local.deploy.context import DeployContext
 from fks_local.emulator import Emulator
-from fks_local.event_sources import SqsPoller
 from fks_local.lambda_runtime import LocalLambdaRuntime
 from fks_local.ports import claim
 from fks_local.scheduler import Scheduler
@@ -94,7 +93,6 @@ class LocalStack:
             self._start_websocket_gateways(runtime)
             if options.schedules:
                 self._background.append(Scheduler(self._clients, ctx.account_id, REGION, options.stack_name))
-            self._background.append(SqsPoller(self._clients, REGION))
             self._background.append(AlarmEvaluator(self._clients))
             for worker in self._background:
                 worker.start()

@@ -126,7 +126,21 @@ _MAPPING_PASSTHROUGH = (
 )
 
 
+def check_event_source(logical_id: str, props: dict[str, Any]) -> None:
+    """The local stack maps DynamoDB stream sources (the emulator batches their records,
+    emulator.py). An SQS source is refused: no function has one (the NinjaTrader queue is read by
+    the bridge), so fks_local has no SQS poller, and moto's own mapping would run the function
+    inside each SendMessage with no batching, partial failures or redrive. MiniStack polls SQS as
+    Lambda does (docs/second-target.md)."""
+    if str(props.get("EventSourceArn", "")).split(":")[2:3] == ["sqs"]:
+        raise ValueError(
+            f"{logical_id}: an SQS event source has no poller in the local stack (fks_local polls none); "
+            "run it on the second target, MiniStack (make test-second-target)"
+        )
+
+
 def create_event_source_mapping(ctx: DeployContext, logical_id: str, props: dict[str, Any]) -> Deployed:
+    check_event_source(logical_id, props)
     request = {"FunctionName": props["FunctionName"], **{k: props[k] for k in _MAPPING_PASSTHROUGH if k in props}}
     mapping = ctx.client("lambda").create_event_source_mapping(**request)
     return Deployed(logical_id, "AWS::Lambda::EventSourceMapping", mapping["UUID"], {"Id": mapping["UUID"]})
