@@ -11,10 +11,12 @@ from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies.configs import StrategyConfig
 from fks.strategies.inputs import newest_ready_bar, read_strategy_candles
+from fks.strategies.live_sizing import SizingFacts
 from fks.strategies.models import ModelSource
 from fks.strategies.registry import get_strategy
 from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due, lookback_bars
 from fks_adapters.strategies.cursor import EvaluationCursor
+from fks_adapters.strategies.sizing_facts import AccountSizingFacts
 from fks_app.signal_recording import SignalRecorder
 
 # The run's one-word outcome per strategy, most telling first.
@@ -28,11 +30,13 @@ class SignalGenerator:
         cursor: EvaluationCursor,
         recorder: SignalRecorder,
         models: ModelSource | None = None,
+        facts: SizingFacts | None = None,
     ) -> None:
         self.candles = candles
         self.cursor = cursor
         self.recorder = recorder
         self.models = models
+        self.facts = facts  # the lot step and the account's equity: quote and fraction sizing
 
     def generate(self, config: StrategyConfig, now_ms: int) -> dict[str, Any]:
         key = SeriesKey.of(config.exchange, config.symbol, config.timeframe)
@@ -58,7 +62,7 @@ class SignalGenerator:
             # bars are judged once a model is trained (within the lookback).
             report.update(outcome="refused", reason=error.message)
             return report
-        evaluation = evaluate_due(config, candles, due, now_ms, held)
+        evaluation = evaluate_due(config, candles, due, now_ms, held, self._facts(config, now_ms))
         report["bars"] = [bar.bar_time for bar in evaluation.bars]
         report["incomplete"] = [bar.bar_time for bar in evaluation.bars if bar.incomplete]
         report["signals"] = self._record(evaluation, now_ms)
@@ -70,6 +74,13 @@ class SignalGenerator:
             report["raced"] = not advanced
         report["outcome"] = _summary(report)
         return report
+
+    def _facts(self, config: StrategyConfig, now_ms: int) -> SizingFacts | None:
+        """What sizes a quote or fraction order; without the portfolio (not handed in), the lot
+        step alone: a fraction-sized strategy then fails naming what is missing."""
+        if self.facts is None and config.sizing != "quantity":
+            self.facts = AccountSizingFacts(None, "default", now_ms)
+        return self.facts
 
     def _record(self, evaluation: ScheduledEvaluation, now_ms: int) -> list[dict[str, Any]]:
         recorded: list[dict[str, Any]] = []

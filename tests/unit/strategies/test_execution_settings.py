@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -12,7 +13,7 @@ from fks.backtest import run_backtest
 from fks.backtest.requests import BacktestRequest
 from fks.errors import BadRequest
 from fks.market_data.timeframes import HOUR_MS
-from fks.signals import Side
+from fks.signals import Side, Signal
 from fks.strategies import Candles, get_strategy
 from fks.strategies.configs import StrategyConfig, StrategyUpdate
 from fks.strategies.execution_settings import ExecutionSettings, backtest_config
@@ -64,10 +65,52 @@ def test_bad_settings_are_refused_naming_the_field(fields: dict[str, object], na
         StrategyConfig.model_validate({**BASE, **fields})
 
 
-def test_an_active_strategy_trades_only_sizings_the_live_pipeline_sizes() -> None:
-    StrategyConfig.model_validate({**BASE, "sizing": "quote", "quote_amount": "100"})
-    with pytest.raises(ValidationError, match="backtest-only"):
-        StrategyConfig.model_validate({**BASE, "sizing": "quote", "quote_amount": "100", "active": True})
+@dataclass
+class _Market:
+    """The lot step and account equity a live order is sized with (fks.strategies.live_sizing)."""
+
+    step: Decimal
+    cash: Decimal
+
+    def lot_step(self, exchange: str, symbol: str) -> Decimal | None:
+        return self.step
+
+    def equity(self, exchange: str) -> Decimal:
+        return self.cash
+
+
+def _live_and_backtest(config: StrategyConfig, market: _Market) -> tuple[list[Signal], list[tuple[int, str, Decimal]]]:
+    """Live signals over the waves and the backtest's fills, each at the bar whose close decided it."""
+    candles = _hours()
+    bars = [int(t) for t in candles.open_time[10:290]]
+    signals = [o.signal for o in evaluate_due(config, candles, bars, bars[-1] + 2 * HOUR_MS, None, market).bars]
+    extra: dict[str, object] = {"quantity_step": str(market.step), "initial_cash": str(market.cash)}
+    result = run_backtest(candles, get_strategy("sma_cross"), config.params, backtest_config(config, "binance", extra))
+    fills = [(t.entry_time - HOUR_MS, "buy", t.quantity) for t in result.trades] + [
+        (t.exit_time - HOUR_MS, "sell", t.quantity) for t in result.trades if t.exit_reason == "signal"
+    ]
+    return [s for s in signals if s is not None], sorted(f for f in fills if f[0] >= bars[0])
+
+
+def test_an_active_strategy_sized_by_quote_amount_trades_the_backtests_quantities() -> None:
+    config = StrategyConfig.model_validate({**BASE, "sizing": "quote", "quote_amount": "250", "active": True})
+
+    signals, fills = _live_and_backtest(config, _Market(Decimal("0.001"), Decimal(10_000)))
+
+    assert [(s.bar_time, s.side.value, s.quantity) for s in signals] == fills
+    assert len({s.quantity for s in signals}) > 1  # sized at each signal's close, not one quantity
+    assert all(s.quantity % Decimal("0.001") == 0 for s in signals)  # on the lot step
+
+
+def test_an_active_strategy_sized_by_equity_fraction_enters_as_the_backtest_does() -> None:
+    config = StrategyConfig.model_validate({**BASE, "sizing": "fraction", "fraction": "0.5", "active": True})
+
+    signals, fills = _live_and_backtest(config, _Market(Decimal("0.0001"), Decimal(10_000)))
+
+    # The first entry, with the account's equity still the backtest's initial cash; its exit sells
+    # what the entry bought.
+    assert [(s.bar_time, s.side.value, s.quantity) for s in signals[:2]] == fills[:2]
+    assert signals[1].quantity == signals[0].quantity
 
 
 def test_an_update_changes_the_settings_and_keeps_the_rest() -> None:

@@ -10,6 +10,7 @@ from fks.market_data.timeframes import HOUR_MS, MINUTE_MS, Timeframe
 from fks.signals import Side
 from fks.strategies import Candles, get_strategy
 from fks.strategies.configs import StrategyConfig
+from fks.strategies.live_sizing import Holding
 from fks.strategies.scheduled import INCOMPLETE_GRACE_MS, due_bars, evaluate_due, lookback_bars
 from tests.unit.backtest.stubs import CandleStubs
 
@@ -130,7 +131,7 @@ def test_a_position_opened_before_the_window_is_closed_by_the_cross_the_window_s
     lookback = lookback_bars(CONFIG)
     candles = _trend(rise=3 * lookback, fall=20)
     bars = [int(t) for t in candles.open_time[FIRST:]]
-    held: Decimal | None = None
+    held: Holding | None = None
     live: list[tuple[int, Side, Decimal]] = []
     for index, bar in enumerate(bars, start=FIRST):
         window = candles.window(max(0, index + 1 - lookback), index + 1)
@@ -143,7 +144,7 @@ def test_a_position_opened_before_the_window_is_closed_by_the_cross_the_window_s
     assert live == backtest_like
     assert [side for _, side, _ in live] == [Side.BUY, Side.SELL]
     assert live[1][0] - live[0][0] > lookback * HOUR_MS  # the entry was outside the exit's window
-    assert held == 0
+    assert held == Holding(Decimal(0), Decimal(0))
 
 
 def test_a_cross_the_held_target_already_wants_trades_nothing() -> None:
@@ -152,8 +153,8 @@ def test_a_cross_the_held_target_already_wants_trades_nothing() -> None:
     bars = [int(t) for t in candles.open_time[FIRST:]]
 
     fresh = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS)
-    already_long = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS, held=Decimal(1))
+    already_long = evaluate_due(CONFIG, candles, bars, bars[-1] + HOUR_MS, held=Holding(Decimal(1), CONFIG.quantity))
 
     assert [o.signal.side for o in fresh.bars if o.signal is not None] == [Side.BUY]
     assert all(o.signal is None for o in already_long.bars)
-    assert fresh.held == already_long.held == 1
+    assert fresh.held == already_long.held == Holding(Decimal(1), CONFIG.quantity)

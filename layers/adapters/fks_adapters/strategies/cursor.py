@@ -6,10 +6,11 @@ and only from the value the run read (a conditional update), so of two overlappi
 advances it and the other learns it raced; the bars both evaluated produced the same signal ids,
 which the recorder's conditional put keeps once.
 
-Beside the bar it keeps ``held``, the target the strategy wanted after that bar (a decimal
-level, ``fks.strategies.scheduled``): the evaluation window cannot see a position opened before
-it. Both move in the one conditional update, so a run that raced writes neither, and the held
-target always belongs to the bar next to it.
+Beside the bar it keeps what the strategy wanted after that bar (``fks.strategies.scheduled``):
+``held`` the target level and ``held_quantity`` the signed base units it was sized to, since the
+evaluation window cannot see a position opened before it and an exit sells what the entry
+bought. All move in the one conditional update, so a run that raced writes none, and the held
+position always belongs to the bar next to it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from fks.strategies.configs import StrategyConfig
+from fks.strategies.live_sizing import Holding
 from fks.strategies.scheduled import EvaluatedUpTo
 from fks_adapters.aws.lazy import aws_client
 
@@ -50,20 +52,22 @@ class EvaluationCursor:
         item = self._db.get_item(TableName=self.table, Key=cursor_key(config), ConsistentRead=True).get("Item")
         if not item:
             return None
-        held = item.get("held")
-        return EvaluatedUpTo(int(item["bar_time"]["N"]), Decimal(held["N"]) if held else None)
+        level, quantity = item.get("held"), item.get("held_quantity")
+        held = Holding(Decimal(level["N"]), Decimal(quantity["N"])) if level and quantity else None
+        return EvaluatedUpTo(int(item["bar_time"]["N"]), held)
 
     def advance(
-        self, config: StrategyConfig, previous: int | None, bar_time: int, now_ms: int, held: Decimal | None = None
+        self, config: StrategyConfig, previous: int | None, bar_time: int, now_ms: int, held: Holding | None = None
     ) -> bool:
-        """Move the cursor from ``previous`` to ``bar_time`` (with the target ``held`` after it);
+        """Move the cursor from ``previous`` to ``bar_time`` (with the position ``held`` after it);
         False when another run moved it first."""
         condition = "attribute_not_exists(pk)" if previous is None else "bar_time = :previous"
         values: dict[str, AttributeValueTypeDef] = {":bar": {"N": str(bar_time)}, ":now": {"N": str(now_ms)}}
         update = "SET bar_time = :bar, updated_ms = :now"
         if held is not None:
-            update += ", held = :held"
-            values[":held"] = {"N": str(held)}
+            update += ", held = :held, held_quantity = :held_quantity"
+            values[":held"] = {"N": str(held.level)}
+            values[":held_quantity"] = {"N": str(held.quantity)}
         if previous is not None:
             values[":previous"] = {"N": str(previous)}
         try:

@@ -26,6 +26,11 @@ class BacktestConfig(BaseModel):
     fee included (as vectorbt's all-cash buys). Sizing ``quantity``: each entry trades
     ``quantity`` x |target| units regardless of equity. Sizing ``quote``: each entry buys or
     sells ``quote_amount`` x |target| of quote currency at its fill price, the fee on top.
+    ``size_at_signal_close`` sizes quote and fraction entries as live trading sizes its order,
+    which is placed before its fill price is known: at the close of the bar whose target changed
+    (a fraction's budget allowing for slippage and the fee on that close); a strategy's execution
+    settings backtest so (``fks.strategies.execution_settings.backtest_config``).
+    ``quantity_step`` (the venue's lot step) rounds each entry's quantity down to a multiple of it.
 
     ``stop_loss_pct`` / ``take_profit_pct`` are percent of the entry fill price (2 = 2 %);
     ``trailing_stop_pct`` trails the best price reached by the earlier bars of the trade (a
@@ -49,6 +54,8 @@ class BacktestConfig(BaseModel):
     stop_loss_pct: Percent | None = None
     take_profit_pct: Annotated[StrictDecimal, Field(gt=0, le=10000)] | None = None
     trailing_stop_pct: Percent | None = None
+    size_at_signal_close: bool = False
+    quantity_step: PositiveDecimal | None = None
     periods_per_year: float | None = Field(default=None, gt=0)
     money_quantum: PositiveDecimal = Decimal("0.01")
 

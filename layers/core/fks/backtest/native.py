@@ -33,8 +33,15 @@ def core_config(config: BacktestConfig) -> str:
     def text(value: Decimal | None) -> str | None:
         return None if value is None else str(value)
 
+    # The live-sizing fields only when set: the core reads their absence as their defaults.
+    live_sizing: dict[str, object] = {}
+    if config.size_at_signal_close:
+        live_sizing["size_at_signal_close"] = True
+    if config.quantity_step is not None:
+        live_sizing["quantity_step"] = text(config.quantity_step)
     return json.dumps(
         {
+            **live_sizing,
             "initial_cash": text(config.initial_cash),
             "maker_fee_bps": text(config.maker_fee_bps),
             "taker_fee_bps": text(config.taker_fee_bps),

@@ -17,7 +17,7 @@ from fks.execution import StopPercent, TakeProfitPercent
 from fks.market_data.symbols import validate_symbol
 from fks.market_data.timeframes import Timeframe
 from fks.signals import MAX_APPROVAL_WINDOW_S, ApprovalMode, AssetClass
-from fks.strategies.execution_settings import LIVE_SIZINGS, Bps, ExecutionSettings, Sizing
+from fks.strategies.execution_settings import Bps, ExecutionSettings, Sizing
 from fks.strategies.parameters import ParamValue
 from fks.strategies.registry import get_strategy
 
@@ -54,14 +54,6 @@ class StrategyConfig(ExecutionSettings):
         validated = get_strategy(self.strategy).validate_params(self.params)
         if validated != self.params:
             object.__setattr__(self, "params", validated)
-        return self
-
-    @model_validator(mode="after")
-    def _live_sizing_when_active(self) -> Self:
-        if self.active and self.sizing not in LIVE_SIZINGS:
-            raise ValueError(
-                f"sizing {self.sizing!r} is backtest-only for now; an active strategy trades sizing 'quantity'"
-            )
         return self
 
 

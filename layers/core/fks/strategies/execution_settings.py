@@ -9,7 +9,9 @@ unless it says otherwise.
 
 Sizing: ``quantity`` trades ``quantity`` x the change of target in base units (a 0 -> 1 entry buys
 ``quantity``, a 1 -> -1 reversal sells twice that); ``quote`` commits ``quote_amount`` of the
-quote currency per unit of target and ``fraction`` that share of the equity, at the fill price.
+quote currency per unit of target and ``fraction`` that share of the equity, at the close of the
+bar whose target changed (live places its order then, before the fill price is known: the
+backtest sizes so too), rounded down to the venue's lot step (``fks.strategies.live_sizing``).
 """
 
 from __future__ import annotations
@@ -30,9 +32,6 @@ Sizing = Literal["quantity", "quote", "fraction"]
 # The paper venue's adverse move on a taker fill (execute_order's FKS_PAPER_SLIPPAGE_BPS default).
 PAPER_SLIPPAGE_BPS = Decimal(5)
 DEFAULT_QUANTITY = Decimal("0.001")
-# Sizings the live pipeline trades today; the others are backtest-only until the order path can
-# size from the fill price and the account's equity (docs/design.md, "One configuration").
-LIVE_SIZINGS: frozenset[str] = frozenset({"quantity"})
 
 
 class ExecutionSettings(BaseModel):
@@ -86,8 +85,9 @@ class ExecutionSettings(BaseModel):
         return ExecutionSettings.model_validate(self.model_dump(include=set(ExecutionSettings.model_fields)))
 
 
-# What a backtest takes besides the strategy's settings: the simulation's own knobs.
-BACKTEST_ONLY_FIELDS = frozenset({"initial_cash", "periods_per_year", "money_quantum"})
+# What a backtest takes besides the strategy's settings: the simulation's own knobs, and the
+# venue's lot step of the symbol (market data, not a setting: a replay reads it from the venue).
+BACKTEST_ONLY_FIELDS = frozenset({"initial_cash", "periods_per_year", "money_quantum", "quantity_step"})
 
 
 def backtest_config(settings: ExecutionSettings, venue: str, extra: dict[str, object] | None = None) -> BacktestConfig:
@@ -109,6 +109,8 @@ def backtest_config(settings: ExecutionSettings, venue: str, extra: dict[str, ob
         "sizing": settings.sizing,
         "stop_loss_pct": settings.stop_loss_pct,
         "take_profit_pct": settings.take_profit_pct,
+        # Live sizes a quote or fraction order at the close of its signal's bar, before the fill.
+        "size_at_signal_close": settings.sizing != "quantity",
     }
     if settings.sizing == "quantity":
         mapped["quantity"] = settings.quantity

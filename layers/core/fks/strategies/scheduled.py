@@ -24,8 +24,9 @@ holds a position from an event (a cross) before the window's first bar reads fla
 position the strategy wants is not read from the window but carried on the cursor (``held``,
 the target after the cursor's bar): a bar where the strategy's raw target changes (before
 long-only clipping, so a cross down still counts when shorts are flat) sets the wanted level to
-that bar's target, and a signal trades the difference from what was held — as the backtester,
-which sees the whole history, trades each change of its target. A strategy never evaluated
+that bar's target, and a signal trades the difference between the position wanted and the one
+held, in base units (``fks.strategies.live_sizing``) — as the backtester, which sees the whole
+history, trades each change of its target. A strategy never evaluated
 takes the window's target before its first bar as held (it does not chase a trend it was not
 deployed for). Only signals of the newest ``FRESH_BARS`` closed bars are *actionable* (sent to the
 pipeline); older ones, found while catching up, are recorded as stale and not traded, because
@@ -52,6 +53,7 @@ from fks.signal_generation import signal_id_for
 from fks.signals import Side, Signal
 from fks.strategies.candles import Candles
 from fks.strategies.configs import StrategyConfig
+from fks.strategies.live_sizing import Holding, SizingFacts, position_for
 from fks.strategies.registry import get_strategy
 
 # Signals of the newest two closed bars are acted on, not only the newest: a run that lands while
@@ -77,7 +79,7 @@ class EvaluatedUpTo:
     """What the cursor keeps: the last bar evaluated and the target the strategy wanted after it."""
 
     bar_time: int
-    held: Decimal | None = None  # None: a cursor written before targets were kept
+    held: Holding | None = None  # None: a cursor written before targets were kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ class ScheduledEvaluation:
     bars: tuple[BarOutcome, ...]
     cursor: int | None  # the newest bar settled by this evaluation (None: none)
     waiting_for: int | None = None  # an incomplete bar still inside its grace period
-    held: Decimal | None = None  # the target wanted after ``cursor`` (None: not known yet)
+    held: Holding | None = None  # what the strategy wanted after ``cursor`` (None: not known yet)
 
     @property
     def evaluated_up_to(self) -> EvaluatedUpTo | None:
@@ -120,10 +122,16 @@ def fresh_from(timeframe: Timeframe, now_ms: int) -> int:
 
 
 def evaluate_due(
-    config: StrategyConfig, candles: Candles, due: Sequence[int], now_ms: int, held: Decimal | None = None
+    config: StrategyConfig,
+    candles: Candles,
+    due: Sequence[int],
+    now_ms: int,
+    held: Holding | None = None,
+    facts: SizingFacts | None = None,
 ) -> ScheduledEvaluation:
     """Each due bar judged on ``candles`` (whole bars up to the last due one, with the lookback
-    before), from ``held``, the target the strategy wanted after the bar before the first due one."""
+    before), from ``held``, what the strategy wanted after the bar before the first due one.
+    ``facts`` (the lot step, the account's equity) size quote and fraction orders."""
     tf = config.timeframe
     strategy = get_strategy(config.strategy)
     min_bars = strategy.min_bars(config.params)
@@ -131,6 +139,11 @@ def evaluate_due(
     actionable_from = fresh_from(tf, now_ms)
     outcomes: list[BarOutcome] = []
     cursor: int | None = None
+
+    def holding(level: Decimal, index: int) -> Holding:
+        close = Decimal(repr(float(candles.close[index])))
+        return Holding(level, position_for(config, config.exchange, config.symbol, level, close, facts))
+
     for bar in due:
         index = int(np.searchsorted(candles.open_time, bar))
         if index >= len(candles) or int(candles.open_time[index]) != bar:
@@ -138,13 +151,17 @@ def evaluate_due(
                 return ScheduledEvaluation(tuple(outcomes), cursor, waiting_for=bar, held=held)
             outcomes.append(BarOutcome(bar, incomplete=True))
         elif index + 1 >= min_bars:
-            if held is None:
-                held = _wanted(config, targets[index - 1])
+            if held is None:  # never evaluated: as if it had followed the window's target
+                held = holding(_wanted(config, targets[index - 1]), index - 1)
             # Exact: a target is a level the strategy chose, and only a change of it is news.
-            wanted = _wanted(config, targets[index]) if targets[index] != targets[index - 1] else held
-            signal = _signal(config, bar, wanted - held) if wanted != held else None
-            outcomes.append(BarOutcome(bar, signal, actionable=signal is not None and bar >= actionable_from))
-            held = wanted
+            if targets[index] != targets[index - 1] and (wanted := _wanted(config, targets[index])) != held.level:
+                now_held = holding(wanted, index)
+                change = now_held.quantity - held.quantity
+                signal = _signal(config, bar, change) if change else None
+                outcomes.append(BarOutcome(bar, signal, actionable=signal is not None and bar >= actionable_from))
+                held = now_held
+            else:
+                outcomes.append(BarOutcome(bar))
         else:
             outcomes.append(BarOutcome(bar))  # not enough history yet
         cursor = bar
@@ -163,16 +180,15 @@ def _wanted(config: StrategyConfig, target: float) -> Decimal:
 
 
 def _signal(config: StrategyConfig, bar_time: int, change: Decimal) -> Signal:
-    """The signal of a change of the wanted target on ``bar_time``: up buys, down sells,
-    ``quantity`` per unit of change (a reversal from long to short sells twice it), as the
-    backtester sizes it."""
+    """The order of a change of the position wanted on ``bar_time`` (signed base units): up buys,
+    down sells (a reversal from long to short sells both positions)."""
     return Signal(
         signal_id=signal_id_for(config.strategy_id, config.symbol, config.timeframe.value, bar_time),
         strategy_id=config.strategy_id,
         exchange=config.exchange,
         symbol=config.symbol,
         side=Side.BUY if change > 0 else Side.SELL,
-        quantity=config.quantity * abs(change),
+        quantity=abs(change),
         timeframe=config.timeframe.value,
         bar_time=bar_time,
         mode=config.mode,

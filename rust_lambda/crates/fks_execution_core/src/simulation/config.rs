@@ -44,6 +44,15 @@ pub struct SimConfig {
     /// Stop trailing the best price since entry by this percent.
     #[serde(default)]
     pub trailing_stop_pct: Option<Decimal>,
+    /// Size quote and fraction entries as live trading sizes its order, which is placed before
+    /// its fill price is known: at the close of the bar whose target changed (a fraction's
+    /// budget allowing for slippage and the fee on that close), not at the fill price.
+    #[serde(default)]
+    pub size_at_signal_close: bool,
+    /// The venue's lot step: each entry's quantity rounded down to a multiple of it, as an
+    /// order the venue accepts. None: unrounded.
+    #[serde(default)]
+    pub quantity_step: Option<Decimal>,
 }
 
 impl SimConfig {
@@ -60,6 +69,8 @@ impl SimConfig {
             stop_loss_pct: None,
             take_profit_pct: None,
             trailing_stop_pct: None,
+            size_at_signal_close: false,
+            quantity_step: None,
         }
     }
 
@@ -90,6 +101,7 @@ impl SimConfig {
                 self.trailing_stop_pct.is_none_or(|p| p > Decimal::ZERO && p < hundred),
                 "trailing_stop_pct must be in (0, 100)",
             ),
+            (self.quantity_step.is_none_or(|s| s > Decimal::ZERO), "quantity_step must be positive"),
         ];
         checks.into_iter().find(|(ok, _)| !ok).map_or(Ok(()), |(_, message)| Err(message.to_owned()))
     }

@@ -175,7 +175,13 @@ where
                 book.close(trade, bar, price, config.taker_fee_bps, ExitReason::Signal);
             }
             if want != 0.0 && book.cash > Decimal::ZERO {
-                open = book.open(bar, want, open_price);
+                // bar >= 1 here: nothing is wanted before the first bar's close.
+                let signal_close = if config.size_at_signal_close {
+                    Some(decimal_of(price_at(bars.close, "close", bar - 1)?))
+                } else {
+                    None
+                };
+                open = book.open(bar, want, open_price, signal_close);
             }
             held = want;
             cash_mark = to_f64(book.cash);
@@ -243,20 +249,36 @@ struct Book<'c> {
 }
 
 impl Book<'_> {
-    /// Opens a trade of `want` at the bar's open, or `None` when it sizes to nothing.
-    fn open(&self, bar: usize, want: f64, open_price: Decimal) -> Option<OpenTrade> {
+    /// Opens a trade of `want` at the bar's open, or `None` when it sizes to nothing. With
+    /// `signal_close` (the close of the bar whose target changed), quote and fraction sizes are
+    /// computed at it, as live trading sizes its order, instead of at the fill price.
+    fn open(
+        &self,
+        bar: usize,
+        want: f64,
+        open_price: Decimal,
+        signal_close: Option<Decimal>,
+    ) -> Option<OpenTrade> {
         let config = self.config;
         let side = if want > 0.0 { Side::Buy } else { Side::Sell };
         let magnitude = want.abs();
         let scale = size_of(magnitude)?;
         let entry_price = slip(side, open_price, config.slippage_bps);
+        let (quote_price, budget_price) = match signal_close {
+            Some(close) => (close, slip(side, close, config.slippage_bps)),
+            None => (entry_price, entry_price),
+        };
         let quantity = match config.sizing {
             // The budget includes the entry fee, so a fraction of 1 spends exactly the equity.
             Sizing::Fraction(fraction) => {
-                fraction * scale * self.cash / (entry_price + bps_of(entry_price, config.taker_fee_bps))
+                fraction * scale * self.cash / (budget_price + bps_of(budget_price, config.taker_fee_bps))
             }
             Sizing::Quantity(quantity) => quantity * scale,
-            Sizing::Quote(amount) => amount * scale / entry_price,
+            Sizing::Quote(amount) => amount * scale / quote_price,
+        };
+        let quantity = match config.quantity_step {
+            Some(step) => (quantity / step).floor() * step,
+            None => quantity,
         };
         if quantity <= Decimal::ZERO {
             return None;

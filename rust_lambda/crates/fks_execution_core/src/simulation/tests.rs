@@ -260,3 +260,32 @@ fn prices_are_read_on_the_venue_tick_grid() {
     assert_eq!(ticks_of(0.0), None);
     assert_eq!(ticks_of(MAX_PRICE * 2.0), None);
 }
+
+#[test]
+fn entries_sized_at_the_signal_close_round_down_to_the_lot_step_as_a_live_order() {
+    // The target changes on the close of bar 0 (300); the entry fills at bar 1's open (310).
+    let data =
+        candles(&[(290.0, 301.0, 289.0, 300.0), (310.0, 311.0, 309.0, 310.0), (310.0, 310.0, 310.0, 310.0)]);
+    let live = |sizing| SimConfig {
+        taker_fee_bps: d("10"),
+        slippage_bps: d("5"),
+        size_at_signal_close: true,
+        quantity_step: Some(d("0.001")),
+        ..config(sizing)
+    };
+
+    let (quote, _) = run(&data, &[1.0, 1.0, 1.0], &live(Sizing::Quote(d("1000"))));
+    let (fraction, _) = run(&data, &[1.0, 1.0, 1.0], &live(Sizing::Fraction(d("0.5"))));
+    let (at_fill, _) = run(
+        &data,
+        &[1.0, 1.0, 1.0],
+        &SimConfig { size_at_signal_close: false, ..live(Sizing::Quote(d("1000"))) },
+    );
+
+    // 1000 / 300 = 3.333…, down to the step
+    assert_eq!(quote.trades[0].quantity, d("3.333"));
+    // 5000 / (300.15 × 1.001) = 16.6413…: the budget allows for slippage and the fee
+    assert_eq!(fraction.trades[0].quantity, d("16.641"));
+    // at the fill price instead: 1000 / 310.155 = 3.2241…
+    assert_eq!(at_fill.trades[0].quantity, d("3.224"));
+}
