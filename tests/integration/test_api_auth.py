@@ -182,7 +182,9 @@ def test_a_cached_decision_covers_the_route_for_every_path_parameter(
     assert _calls_with(authorizer_calls, key) == ["GET /strategies/{strategy_id}", "GET /assets"]
 
 
-def test_revoked_key_is_401_once_the_cached_decision_is_gone(local_stack: StackHandle) -> None:
+def test_a_revoked_key_is_refused_at_once_despite_the_cached_allow(
+    local_stack: StackHandle, authorizer_calls: list[dict[str, Any]]
+) -> None:
     from fks_adapters.aws.api_key_store import ApiKeyStore, UsagePlanKeys, revoke_key
 
     store = ApiKeyStore(local_stack.output("ApiKeysTableName"), local_stack.clients("dynamodb"))
@@ -190,13 +192,29 @@ def test_revoked_key_is_401_once_the_cached_decision_is_gone(local_stack: StackH
     presented = _new_read_key(local_stack, "short-lived")
     method, path = READ_ROUTE
     headers = {"Authorization": f"Bearer {presented}"}
-    assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 200
+    before = [requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30) for _ in range(2)]
+    assert [r.status_code for r in before] == [200, 200]
+    assert _calls_with(authorizer_calls, presented) == ["GET /assets"], "the second call was the cached Allow"
 
-    revoke_key(store, plan, presented.split("_")[1])
-    # What `aws apigateway flush-stage-authorizers-cache` does; otherwise the TTL (docs/deploy.md).
-    local_stack.gateways["FksApi"].authorizer_cache.flush()
+    # What `fks keys revoke` does: revoke, disable the usage-plan key, flush the stage's cache
+    # through API Gateway's FlushStageAuthorizersCache.
+    flushed = revoke_key(store, plan, presented.split("_")[1])
+    after = requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30)
 
-    assert requests.request(method, f"{local_stack.api_url}{path}", headers=headers, timeout=30).status_code == 401
+    gateway = local_stack.gateways["FksApi"]
+    assert flushed == [f"{gateway.api_id}/{gateway.stage}"]
+    # 401 is the authorizer's own refusal, asked again because the cached Allow is gone (a cached
+    # Allow would have met the disabled usage-plan key instead: 403).
+    assert after.status_code == 401
+    assert _calls_with(authorizer_calls, presented) == ["GET /assets", "GET /assets"]
+
+
+def test_flushing_an_unknown_stage_is_a_404_as_in_api_gateway(local_stack: StackHandle) -> None:
+    apigateway = local_stack.clients("apigateway")
+    gateway = local_stack.gateways["FksApi"]
+
+    with pytest.raises(apigateway.exceptions.NotFoundException):
+        apigateway.flush_stage_authorizers_cache(restApiId=gateway.api_id, stageName="no-such-stage")
 
 
 def test_an_api_key_is_also_accepted_as_a_bearer_token(local_stack: StackHandle) -> None:

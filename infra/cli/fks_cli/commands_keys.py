@@ -54,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"key     {issued.presented}\n")
             print("send it as the header 'Authorization: Bearer <key>'; it is not shown again")
         elif args.keys_command == "revoke":
-            revoke_key(store, plan, args.key_id)
+            flushed = revoke_key(store, plan, args.key_id)
             print(f"revoked {args.key_id}")
+            # Without the flush a decision API Gateway cached in the last 300 s would still let it in.
+            print(f"authorizer cache flushed on {', '.join(flushed) or 'no stage (the usage plan names none)'}")
         else:
             for key in store.list():
                 state = "revoked" if key.revoked else "active"

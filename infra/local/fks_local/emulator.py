@@ -16,6 +16,7 @@ import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
+from fks_local import authorizer_flush
 from fks_local.lambda_runtime import FunctionConfig, LocalLambdaRuntime
 from fks_local.lambda_runtime.runtime import Layer
 
@@ -207,6 +208,7 @@ class Emulator:
         LambdaSimpleBackend.send_sns_message = _send_sns_message  # type: ignore[method-assign,assignment]
         LambdaSimpleBackend.send_dynamodb_items = _send_dynamodb_items  # type: ignore[method-assign,assignment]
         _isolate_dynamodb_transactions()
+        authorizer_flush.install()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
         self._server.start()
         # The executing Step Functions backend and the no-Docker Lambda backend are chosen by this

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fks.strategies.plugins import PLUGINS_PATH_ENV
+from fks_local import authorizer_flush
 from fks_local.alarms import AlarmEvaluator
 from fks_local.api_gateway import LocalApiGateway
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
@@ -58,6 +59,7 @@ class LocalStack:
         self.simulators: dict[str, Any] = {}
         self.gateways: dict[str, LocalApiGateway] = {}
         self.websocket_gateways: dict[str, LocalWebSocketGateway] = {}
+        self._unregister: list[Callable[[], None]] = []
         self.deployed: DeployedStack | None = None
         self._background: list[Any] = []
         self._clients: Callable[[str], Any] | None = None
@@ -187,6 +189,10 @@ class LocalStack:
             )
             gateway.start()
             self.gateways[api.logical_id] = gateway
+            # `aws apigateway flush-stage-authorizers-cache` (fks keys revoke) empties its cache.
+            self._unregister.append(
+                authorizer_flush.register(gateway.api_id, gateway.stage, gateway.authorizer_cache.flush)
+            )
 
     def _start_websocket_gateways(self, runtime: LocalLambdaRuntime) -> None:
         """One local WebSocket gateway per WebSocket API; functions that name the API's AWS
@@ -252,6 +258,9 @@ class LocalStack:
         for gateway in self.gateways.values():
             gateway.stop()
         self.gateways.clear()
+        for unregister in self._unregister:
+            unregister()
+        self._unregister.clear()
         for websocket_gateway in self.websocket_gateways.values():
             websocket_gateway.stop()
         self.websocket_gateways.clear()

@@ -98,6 +98,17 @@ class UsagePlanKeys:
                     apiKey=item["id"], patchOperations=[{"op": "replace", "path": "/enabled", "value": "false"}]
                 )
 
+    def flush_authorizer_caches(self) -> list[str]:
+        """Forget the authorizer decisions API Gateway keeps (``ReauthorizeEvery``) on every stage
+        the plan covers, so a revoked credential is refused on its next call rather than within
+        the cache's TTL; returns the stages flushed (``api_id/stage``)."""
+        plan = self._apigateway.get_usage_plan(usagePlanId=self.usage_plan_id)
+        flushed = []
+        for stage in plan.get("apiStages", []):
+            self._apigateway.flush_stage_authorizers_cache(restApiId=stage["apiId"], stageName=stage["stage"])
+            flushed.append(f"{stage['apiId']}/{stage['stage']}")
+        return flushed
+
 
 def create_key(store: ApiKeyStore, usage_plan: UsagePlanKeys | None, name: str, scopes: frozenset[Scope]) -> IssuedKey:
     """Issue a key, give it its usage-plan twin, store its hash; returns the one-time secret."""
@@ -108,7 +119,12 @@ def create_key(store: ApiKeyStore, usage_plan: UsagePlanKeys | None, name: str, 
     return IssuedKey(key, issued.presented)
 
 
-def revoke_key(store: ApiKeyStore, usage_plan: UsagePlanKeys | None, key_id: str) -> None:
+def revoke_key(store: ApiKeyStore, usage_plan: UsagePlanKeys | None, key_id: str) -> list[str]:
+    """Revoke a key at once: marked revoked (the authorizer refuses it), its usage-plan twin
+    disabled, and the stages' authorizer caches flushed, since a decision cached before the
+    revocation would otherwise let it through until the TTL ends. Returns the stages flushed."""
     store.revoke(key_id)
-    if usage_plan:
-        usage_plan.disable(key_id)
+    if not usage_plan:
+        return []
+    usage_plan.disable(key_id)
+    return usage_plan.flush_authorizer_caches()
