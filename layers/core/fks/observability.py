@@ -11,19 +11,21 @@ metrics (``PUBLISHED_METRICS``), a zero count is not sent (the dashboard sums no
 the alarms treat no data as not breaching), and a per-asset dimension is not one: the asset and
 every other figure travel in the same EMF log line as metadata, searchable in Logs Insights.
 
-The Tracer is built at the first invocation, not at import: building it imports the X-Ray SDK
-and patches what it traces (botocore, and requests where ccxt brings it), 200-500 ms a cold
-import would otherwise pay before any handler runs, and nothing when tracing is off
-(``POWERTOOLS_TRACE_DISABLED``). Patching acts on classes, so clients built earlier are traced too.
+The Tracer is built at the first invocation, not at import: building it imports the X-Ray SDK,
+which a cold import would otherwise pay before any handler runs, and nothing when tracing is off
+(``POWERTOOLS_TRACE_DISABLED``). What it traces (botocore, and requests where ccxt brings it) is
+patched when that library is first imported, so an invocation that calls neither does not import
+them for the patch's sake. Patching acts on classes, so clients built earlier are traced too.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
+import sys
 from collections.abc import Callable
 from functools import cache, wraps
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
@@ -96,7 +98,9 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 # What X-Ray traces: AWS calls (botocore) and the exchanges' HTTP calls (requests, under ccxt),
 # the latter only where a layer brings requests. Not patch_all: it imports sqlite3, http.client
 # and other libraries no function uses.
-_TRACED_LIBRARIES = ("botocore", "requests")
+# Each is patched when the module named beside it is first imported: botocore's client, not the
+# package, which powertools imports at once for its user agent.
+_TRACED_LIBRARIES = {"botocore": "botocore.client", "requests": "requests"}
 
 
 def tracing_enabled() -> bool:
@@ -105,11 +109,31 @@ def tracing_enabled() -> bool:
 
 @cache
 def _tracer() -> Tracer:
-    """The process's Tracer, built (X-Ray SDK imported, libraries patched) on first use."""
+    """The process's Tracer, built (X-Ray SDK imported) on first use. Each traced library is
+    patched when it is first imported, not here: patching imports it (botocore's client, 150-250
+    ms; requests, 50 ms), which a request that makes no AWS call (the dashboard's files, a route
+    answered from memory) or reaches no exchange would pay for nothing. Patching wraps classes, so
+    a client built after the patch is traced whenever it comes."""
     from aws_lambda_powertools import Tracer
+    from wrapt import register_post_import_hook  # the X-Ray SDK's own dependency
 
-    present = tuple(name for name in _TRACED_LIBRARIES if importlib.util.find_spec(name) is not None)
-    return Tracer(patch_modules=present)
+    tracer = Tracer(auto_patch=False)
+
+    def patcher(library: str) -> Callable[[ModuleType], None]:
+        def patch(module: ModuleType) -> None:
+            # The hook runs as the module's import ends, before the import system binds it on its
+            # package; the patch reaches it as ``botocore.client``, so bind it now (the same object).
+            package, _, name = module.__name__.rpartition(".")
+            if package:
+                setattr(sys.modules[package], name, module)
+            tracer.patch([library])
+
+        return patch
+
+    for library, module in _TRACED_LIBRARIES.items():
+        # Runs at once when the module is already imported, else right after its first import.
+        register_post_import_hook(patcher(library), module)
+    return tracer
 
 
 def traced(method: Handler) -> Handler:

@@ -102,3 +102,33 @@ assert lambda_handler({}, Context()) == "ok"
 """
     env = {"POWERTOOLS_TRACE_DISABLED": "false", "POWERTOOLS_METRICS_NAMESPACE": "FKS"}
     assert "aws_xray_sdk" in loaded_after(code, env=env)
+
+
+def test_a_traced_library_is_patched_when_first_imported_not_when_the_tracer_is_built() -> None:
+    # Inside Lambda (LAMBDA_TASK_ROOT) the X-Ray SDK samples locally and needs no botocore itself.
+    code = """
+from aws_lambda_powertools import Logger
+from fks.observability import observed
+
+@observed(Logger())
+def lambda_handler(event, context):
+    if event["calls_aws"]:
+        import botocore.client
+    return "botocore.client" in sys.modules
+
+class Context:
+    function_name, memory_limit_in_mb, invoked_function_arn, aws_request_id = "f", 128, "arn", "id"
+
+assert lambda_handler({"calls_aws": False}, Context()) is False, "a call that makes no AWS call imported botocore"
+assert lambda_handler({"calls_aws": True}, Context()) is True
+import botocore.client
+assert getattr(botocore.client, "_xray_enabled", False), "botocore imported later is patched"
+"""
+    env = {
+        "POWERTOOLS_TRACE_DISABLED": "false",
+        "POWERTOOLS_METRICS_NAMESPACE": "FKS",
+        "LAMBDA_TASK_ROOT": str(ROOT),
+        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+        "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+    }
+    assert "aws_xray_sdk" in loaded_after(code, env=env)
