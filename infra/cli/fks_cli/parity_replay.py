@@ -61,10 +61,13 @@ def replay_on(
     candles = read_strategy_candles(
         CandleSeriesReader(store), strategy, config.params, key, live.first_bar_ms, replay.end_ms, None
     )
-    settings = backtest_config(config.settings(), config.exchange, {"initial_cash": replay.initial_cash})
+    tick, step = _filters(stack, config.symbol)
+    # The venue's lot step: live rounds a quote or fraction order down to it, so the backtest does.
+    extra: dict[str, object] = {"initial_cash": replay.initial_cash, "quantity_step": step}
+    settings = backtest_config(config.settings(), config.exchange, extra)
     progress(f"backtest: {len(candles)} {key.timeframe.value} bars of the stored candles")
     result = run_backtest(candles, strategy, config.params, settings)
-    parity = compare(live.fills, result, candles, key.timeframe.ms, _tick(stack, config.symbol))
+    parity = compare(live.fills, result, candles, key.timeframe.ms, tick)
     return ParityOutcome(parity, live, candles)
 
 
@@ -86,11 +89,12 @@ def replay_on_new_stack(replay: ParityReplay, progress: Callable[[str], None]) -
             return replay_on(stack, clock, replay, progress)
 
 
-def _tick(stack: LocalStack, symbol: str) -> Decimal:
-    """The venue's price tick of ``symbol`` (its exchangeInfo), the tolerance of a price match."""
+def _filters(stack: LocalStack, symbol: str) -> tuple[Decimal, Decimal]:
+    """The venue's price tick (the tolerance of a price match) and lot step of ``symbol``, from
+    its exchangeInfo."""
     assert stack.simulator is not None
     info = requests.get(
         f"{stack.simulator.url}/api/v3/exchangeInfo", params={"symbol": symbol.replace("/", "")}, timeout=30
     ).json()
-    price_filter = next(f for f in info["symbols"][0]["filters"] if f["filterType"] == "PRICE_FILTER")
-    return Decimal(price_filter["tickSize"])
+    filters = {f["filterType"]: f for f in info["symbols"][0]["filters"]}
+    return Decimal(filters["PRICE_FILTER"]["tickSize"]), Decimal(filters["LOT_SIZE"]["stepSize"])
