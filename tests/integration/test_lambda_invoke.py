@@ -63,3 +63,25 @@ def test_invoke_async_event_is_accepted(local_stack: StackHandle) -> None:
     )
 
     assert response["StatusCode"] == 202
+
+
+def test_a_function_missing_a_variable_fails_its_cold_start_naming_it(local_stack: StackHandle) -> None:
+    # Arrange: the outcome state without its signals table (the Lambda API's own configuration update)
+    lam = local_stack.clients("lambda")
+    name = local_stack.function("RecordOutcomeFunction")
+    variables = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+    without = {key: value for key, value in variables.items() if key != "FKS_SIGNALS_TABLE"}
+    lam.update_function_configuration(FunctionName=name, Environment={"Variables": without})
+    try:
+        # Act
+        response, body = _invoke(local_stack, "RecordOutcomeFunction", {"signal_id": "sig-none"})
+    finally:
+        lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+
+    # Assert: the init error, naming the variable, before any event is parsed
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert "FKS_SIGNALS_TABLE is not set" in body["errorMessage"]
+    # Restored, it starts again
+    response, body = _invoke(local_stack, "RecordOutcomeFunction", {"signal_id": "sig-none"})
+    assert body.get("errorType") != "Runtime.ImportModuleError"
