@@ -14,15 +14,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fks import env
 from fks_local.aws_session import client_factory
 from fks_local.stack import DEFAULT_STATE_DIR, LocalStack, StackOptions
 
 START_TIMEOUT_S = 120
+# Where `fks local` keeps the stack it runs (the CLI's own knob, not the product's).
+LOCAL_STATE_DIR = "FKS_LOCAL_STATE_DIR"
 
 
 def state_dir() -> Path:
-    return Path(os.environ.get(env.LOCAL_STATE_DIR) or DEFAULT_STATE_DIR)
+    return Path(os.environ.get(LOCAL_STATE_DIR) or DEFAULT_STATE_DIR)
 
 
 def read_state() -> dict[str, Any] | None:

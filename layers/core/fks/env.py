@@ -75,7 +75,6 @@ DLQ_URLS = "FKS_DLQ_URLS"
 STATE_MACHINE_ARNS = "FKS_STATE_MACHINE_ARNS"
 BRIDGE_NAMES = "FKS_BRIDGE_NAMES"
 BRIDGE_HEARTBEAT_MAX_AGE_S = "FKS_BRIDGE_HEARTBEAT_MAX_AGE_S"
-RISK_STATE_TABLE = "FKS_RISK_STATE_TABLE"
 
 # Exchanges: a base URL override points ccxt (and the Rust client) at the local simulator
 # or a testnet; nothing else changes between them.
@@ -95,10 +94,6 @@ EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable nam
 TELEGRAM_SECRET_ARN = "FKS_TELEGRAM_SECRET_ARN"  # noqa: S105 - the variable name, not a secret
 TELEGRAM_CHATS = "FKS_TELEGRAM_CHATS"
 TELEGRAM_API_URL = "FKS_TELEGRAM_API_URL"
-
-# Local stack
-LOCAL_STATE_DIR = "FKS_LOCAL_STATE_DIR"
-AWS_TEST_ENDPOINT = "FKS_AWS_ENDPOINT"
 
 
 def get(name: str, default: str | None = None) -> str | None:
