@@ -28,22 +28,28 @@ def test_grid_results_equal_individual_runs_in_combination_order():
 
 
 def test_grid_computes_each_moving_average_once_per_window(monkeypatch):
-    # Arrange: a 3 x 3 grid needs 9 runs but only 6 distinct SMAs.
-    calls = []
-    real_sma = crossovers.sma
+    # Arrange: a 3 x 3 grid needs 9 runs but only 6 distinct SMAs, all from one set of prefix sums.
+    builds, windows = [], []
 
-    def counting_sma(values, window):
-        calls.append(window)
-        return real_sma(values, window)
+    class CountingSums(crossovers.WindowSums):
+        def __init__(self, values):
+            builds.append(len(values))
+            super().__init__(values)
 
-    monkeypatch.setattr(crossovers, "sma", counting_sma)
+        def means(self, window):
+            windows.append(window)
+            return super().means(window)
+
+    monkeypatch.setattr(crossovers, "WindowSums", CountingSums)
+    candles = CandleStubs.waves()
 
     # Act
-    results = run_grid(CandleStubs.waves(), get_strategy("sma_cross"), {"fast": [2, 3, 4], "slow": [5, 6, 7]})
+    results = run_grid(candles, get_strategy("sma_cross"), {"fast": [2, 3, 4], "slow": [5, 6, 7]})
 
     # Assert
     assert len(results) == 9
-    assert sorted(calls) == [2, 3, 4, 5, 6, 7]
+    assert builds == [len(candles)]
+    assert sorted(windows) == [2, 3, 4, 5, 6, 7]
 
 
 def test_a_grid_combination_breaking_a_parameter_rule_is_named():

@@ -20,8 +20,8 @@ from fks.indicators._arrays import (
     check_window,
     first_finite,
     nan_like,
-    rolling_windows,
 )
+from fks.indicators.window_sums import WindowSums
 
 # The block recursion multiplies by decay**-j; keeping that below 1e150 leaves float64 ample
 # headroom (max ~1e308) while blocks stay long enough that the per-block Python step is rare.
@@ -30,13 +30,12 @@ _MAX_BLOCK = 4096
 
 
 def sma(values: npt.ArrayLike, window: int) -> FloatArray:
-    """Simple moving average; NaN for the first ``window - 1`` bars."""
-    x = as_series(values)
-    window = check_window(window)
-    out = nan_like(x)
-    if x.shape[0] >= window:
-        out[window - 1 :] = rolling_windows(x, window).mean(axis=1)
-    return out
+    """Simple moving average; NaN for the first ``window - 1`` bars.
+
+    O(n) and within an ulp of the exact mean (``fks.indicators.window_sums``); for several
+    windows of one series build one ``WindowSums`` and ask it for each.
+    """
+    return WindowSums(values).means(check_window(window))
 
 
 def ema(values: npt.ArrayLike, window: int) -> FloatArray:

@@ -116,7 +116,8 @@ class Strategy(ABC):
         params: Mapping[str, object] | None = None,
         cache: IndicatorCache | None = None,
     ) -> FloatArray:
-        """Desired exposure per bar, NaN-free and within [-1, 1]."""
+        """Desired exposure per bar, NaN-free and within [-1, 1] (the strategy's own array when it
+        already is: read it, do not write into it)."""
         data = as_candles(candles)
         if cache is None:
             cache = IndicatorCache(data)
@@ -133,6 +134,10 @@ class Strategy(ABC):
         raw = np.asarray(self.compute_targets(data, values, cache), dtype=np.float64)
         if raw.shape != (len(data),):
             raise ValueError(f"{self.name} returned shape {raw.shape} for {len(data)} candles")
+        # Two reductions without a temporary say whether anything needs fixing (a NaN fails both
+        # comparisons); most strategies' targets need nothing, and a grid asks a hundred times.
+        if raw.min(initial=0.0) >= -1.0 and raw.max(initial=0.0) <= 1.0:
+            return raw
         # NaN is "no opinion yet" (warm-up): flat. Exposure beyond one sized position is capped
         # rather than rejected, so a strategy cannot lever up past the backtest's sizing.
         return np.clip(np.nan_to_num(raw, nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)

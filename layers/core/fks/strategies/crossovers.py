@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 
 from fks.errors import BadRequest
-from fks.indicators import ema, macd, sma
+from fks.indicators import ema, macd
+from fks.indicators.window_sums import WindowSums
 from fks.strategies.base import IndicatorCache, Params, Strategy
 from fks.strategies.candles import Candles, FloatArray
 from fks.strategies.parameters import Parameter
-from fks.strategies.signals import crossed_above, positions_from_events
+from fks.strategies.signals import crossings, positions_from_events
 
 
 def _window(name: str, default: int, description: str, low: int = 2) -> Parameter:
@@ -31,7 +32,7 @@ def ema_settle_bars(window: int) -> int:
 
 
 def _cross_positions(fast: FloatArray, slow: FloatArray) -> FloatArray:
-    return positions_from_events(crossed_above(fast, slow), crossed_above(slow, fast))
+    return positions_from_events(*crossings(fast, slow))
 
 
 class _MovingAverageCross(Strategy):
@@ -57,8 +58,10 @@ class SmaCross(_MovingAverageCross):
 
     def compute_targets(self, candles: Candles, params: Params, cache: IndicatorCache) -> FloatArray:
         fast, slow = int(params["fast"]), int(params["slow"])
-        fast_line = cache.get(("sma", "close", fast), lambda: sma(candles.close, fast))
-        slow_line = cache.get(("sma", "close", slow), lambda: sma(candles.close, slow))
+        # One set of prefix sums of the closes serves every window (a grid's twenty SMAs too).
+        sums = cache.get(("window_sums", "close"), lambda: WindowSums(candles.close))
+        fast_line = cache.get(("sma", "close", fast), lambda: sums.means(fast))
+        slow_line = cache.get(("sma", "close", slow), lambda: sums.means(slow))
         return _cross_positions(fast_line, slow_line)
 
 

@@ -21,6 +21,15 @@ def crossed_above(a: FloatArray, b: FloatArray) -> BoolArray:
     return out
 
 
+def crossings(a: FloatArray, b: FloatArray) -> tuple[BoolArray, BoolArray]:
+    """``(crossed_above(a, b), crossed_above(b, a))`` from two comparisons instead of four."""
+    below, above = a < b, a > b
+    up, down = np.zeros(a.shape[0], dtype=np.bool_), np.zeros(a.shape[0], dtype=np.bool_)
+    np.logical_and(below[:-1], above[1:], out=up[1:])
+    np.logical_and(above[:-1], below[1:], out=down[1:])
+    return up, down
+
+
 def previous(values: FloatArray) -> FloatArray:
     """values shifted one bar later (NaN first): what was known when bar t opened."""
     out = np.empty_like(values)

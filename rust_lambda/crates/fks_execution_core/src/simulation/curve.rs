@@ -8,7 +8,7 @@ pub struct CurveStats {
     pub returns: usize,
     /// Their mean.
     pub mean_return: f64,
-    /// Sum of their squared deviations from the mean (Welford's running form).
+    /// Sum of their squared deviations from the mean.
     pub return_m2: f64,
     /// Sum of the squares of the negative ones (the others count as zero).
     pub downside_squares: f64,
@@ -22,7 +22,36 @@ pub struct CurveStats {
     pub final_equity: f64,
 }
 
+/// A running sum with Neumaier's compensation, of the blocks' sums.
+#[derive(Debug, Default, Clone, Copy)]
+struct Sum {
+    total: f64,
+    lost: f64,
+}
+
+impl Sum {
+    fn add(&mut self, value: f64) {
+        let total = self.total + value;
+        self.lost += if self.total.abs() >= value.abs() {
+            (self.total - total) + value
+        } else {
+            (value - total) + self.total
+        };
+        self.total = total;
+    }
+
+    fn value(self) -> f64 {
+        self.total + self.lost
+    }
+}
+
 /// Follows the curve bar by bar.
+///
+/// The return moments are kept as sums of the returns shifted by the first one (and of their
+/// squares), not as Welford's running mean: Welford divides by the count on every bar, and that
+/// division on the bar-to-bar chain was most of a flat bar's cost. Shifting by a return of the
+/// series keeps the variance free of cancellation (bar returns have a mean far below their
+/// spread anyway).
 #[derive(Debug, Default)]
 pub(super) struct CurveWatch {
     stats: CurveStats,
@@ -30,31 +59,46 @@ pub(super) struct CurveWatch {
     previous: f64,
     peak: f64,
     last_peak_bar: usize,
+    shift: Option<f64>,
+    shifted: Sum,
+    shifted_squares: Sum,
+    downside: Sum,
 }
 
 impl CurveWatch {
-    /// Takes the marked equity of the next bar.
-    pub fn mark(&mut self, equity: f64) {
-        let bar = self.bars;
-        self.bars += 1;
-        let stats = &mut self.stats;
-        if bar == 0 {
-            self.peak = equity;
-        } else {
-            let r = equity / self.previous - 1.0;
-            if r.is_finite() {
-                stats.returns += 1;
-                #[allow(clippy::cast_precision_loss)] // a count of bars, far below 2^52
-                let count = stats.returns as f64;
-                let delta = r - stats.mean_return;
-                stats.mean_return += delta / count;
-                stats.return_m2 += delta * (r - stats.mean_return);
-                if r < 0.0 {
-                    stats.downside_squares += r * r;
+    /// Takes the marked equity of the next bars, in order. Within a block the sums are plain
+    /// (a block's rounding error is that of a thousand additions); each block's sums then join
+    /// the compensated totals, so the error does not grow with the length of the run.
+    pub fn mark_all(&mut self, block: &[f64]) {
+        let (mut shifted, mut squares, mut downside) = (0.0, 0.0, 0.0);
+        for &equity in block {
+            let bar = self.bars;
+            self.bars += 1;
+            if bar == 0 {
+                self.peak = equity;
+            } else {
+                let r = equity / self.previous - 1.0;
+                if r.is_finite() {
+                    self.stats.returns += 1;
+                    let d = r - *self.shift.get_or_insert(r);
+                    shifted += d;
+                    squares += d * d;
+                    downside += if r < 0.0 { r * r } else { 0.0 };
                 }
+                self.peak = self.peak.max(equity);
             }
-            self.peak = self.peak.max(equity);
+            self.drawdown(bar, equity);
+            self.previous = equity;
         }
+        self.shifted.add(shifted);
+        self.shifted_squares.add(squares);
+        self.downside.add(downside);
+    }
+
+    /// Follows the running peak: the deepest fall below it and the longest stretch away from it.
+    #[inline]
+    fn drawdown(&mut self, bar: usize, equity: f64) {
+        let stats = &mut self.stats;
         if self.peak > 0.0 {
             stats.max_drawdown = stats.max_drawdown.max(1.0 - equity / self.peak);
         }
@@ -67,13 +111,20 @@ impl CurveWatch {
             }
             self.last_peak_bar = bar;
         }
-        self.previous = equity;
-        stats.final_equity = equity;
     }
 
     /// The statistics, the drawdown still open at the last bar included.
     pub fn finish(self) -> CurveStats {
         let mut stats = self.stats;
+        stats.final_equity = self.previous;
+        if stats.returns > 0 {
+            #[allow(clippy::cast_precision_loss)] // a count of bars, far below 2^52
+            let count = stats.returns as f64;
+            let (sum, squares) = (self.shifted.value(), self.shifted_squares.value());
+            stats.mean_return = self.shift.unwrap_or(0.0) + sum / count;
+            stats.return_m2 = (squares - sum * sum / count).max(0.0);
+            stats.downside_squares = self.downside.value();
+        }
         let tail = self.bars.saturating_sub(1).saturating_sub(self.last_peak_bar);
         if tail > stats.drawdown_bars {
             stats.drawdown_bars = tail;
@@ -89,8 +140,9 @@ mod tests {
 
     fn stats(curve: &[f64]) -> CurveStats {
         let mut watch = CurveWatch::default();
-        for &e in curve {
-            watch.mark(e);
+        // In blocks of two, as the bar loop hands them over in blocks.
+        for block in curve.chunks(2) {
+            watch.mark_all(block);
         }
         watch.finish()
     }

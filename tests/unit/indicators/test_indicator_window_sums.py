@@ -1,0 +1,62 @@
+import math
+
+import numpy as np
+import pytest
+
+from fks.indicators import sma
+from fks.indicators.window_sums import WindowSums
+
+NAN, INF = np.nan, np.inf
+
+
+def test_every_window_mean_is_the_correctly_rounded_mean_on_a_million_bars():
+    # Arrange: prices quoted to 8 decimals around 1e5, where a running cumsum loses ~1e-9.
+    rng = np.random.default_rng(3)
+    values = np.round(1e5 + np.cumsum(rng.normal(0, 0.01, 1_000_000)), 8)
+    sums = WindowSums(values)
+    sample = rng.integers(200, values.shape[0], 2_000)
+
+    for window in (2, 10, 30, 120):
+        # Act
+        means = sums.means(window)
+
+        # Assert: exactly fsum's (exactly rounded) sum over the window, divided once.
+        expected = [math.fsum(values[t - window + 1 : t + 1]) / window for t in sample]
+        assert means[sample].tolist() == expected, window
+
+
+def test_equal_averages_stay_equal_so_they_never_make_a_strict_cross():
+    # Arrange: a series where the 2- and 4-bar means are exactly equal on every bar from bar 3.
+    values = np.tile([0.1, 0.3, 0.1, 0.3], 250_000) + 1e4
+
+    # Act
+    sums = WindowSums(values)
+    fast, slow = sums.means(2)[3:], sums.means(4)[3:]
+
+    # Assert
+    assert np.array_equal(fast, slow)
+
+
+def test_a_window_holding_a_nan_or_an_inf_is_what_numpy_sums_of_it_give():
+    values = [1.0, NAN, 2.0, 3.0, INF, -INF, 5.0, 6.0]
+
+    out = WindowSums(values).sums(2)
+
+    np.testing.assert_array_equal(out, [NAN, NAN, NAN, 5.0, INF, NAN, -INF, 11.0])
+
+
+def test_leading_nans_of_another_indicator_leave_the_later_windows_exact():
+    out = sma([NAN, NAN, 1.0, 2.0, 3.0, 4.0], 2)
+
+    np.testing.assert_array_equal(out, [NAN, NAN, NAN, 1.5, 2.5, 3.5])
+
+
+@pytest.mark.parametrize("values", [[0.0, 0.0, 0.0], [1e-300, 2e-300, 3e-300], [1e300, -1e300, 1e300]])
+def test_zeros_and_extreme_magnitudes_sum_like_numpy(values):
+    out = WindowSums(values).sums(2)
+
+    np.testing.assert_array_equal(out[1:], np.add(values[:-1], values[1:]))
+
+
+def test_a_series_shorter_than_the_window_is_all_nan():
+    assert np.isnan(WindowSums([1.0, 2.0]).means(3)).all()
