@@ -1,10 +1,12 @@
-"""Public on-demand list prices (USD, us-east-1) of what the stack uses, for ``fks cost``.
+"""Public on-demand list prices (USD) of what the stack uses, for ``fks cost``: us-east-1's and
+ap-northeast-1's (Tokyo, docs/deploy.md's recommended region, as Binance refuses US addresses).
 
-From each service's pricing page (aws.amazon.com/<service>/pricing), as published in 2026; the
-ones that matter here have not changed in years except DynamoDB on-demand (halved in November
-2024). Other regions list some of these higher (Tokyo, the template's default region: API Gateway,
-CloudWatch Logs ingestion, DynamoDB and S3 by roughly 10-50 %); the arithmetic is the same.
-``FREE`` is the always-free tier of an account (not the 12-month tier of new accounts).
+us-east-1: from each service's pricing page (aws.amazon.com/<service>/pricing), as published in
+2026; the ones that matter here have not changed in years except DynamoDB on-demand (halved in
+November 2024). Tokyo: the AWS Price List's ``APN1-`` usage types (effective 2026-07-01) for Lambda,
+DynamoDB on-demand, S3 and CloudWatch Logs, which is where Tokyo differs; the rest
+(``NOT_FOUND_FOR``) was not found priced for Tokyo and is counted at us-east-1's price, which the
+output says. ``FREE`` is the always-free tier of an account (not the 12-month tier of new accounts).
 """
 
 from __future__ import annotations
@@ -54,3 +56,18 @@ class FreeTier:
 
 PRICES = Prices()
 FREE = FreeTier()
+TOKYO = Prices(
+    region="ap-northeast-1",
+    dynamodb_write_unit=0.715 / 1e6,  # APN1-WriteRequestUnits
+    dynamodb_read_unit=0.1425 / 1e6,  # APN1-ReadRequestUnits
+    s3_gb_month=0.025,  # APN1-TimedStorage-ByteHrs, first 50 TB
+    s3_put=0.0047 / 1000,  # APN1-Requests-Tier1
+    s3_get=0.00037 / 1000,  # APN1-Requests-Tier2
+    log_ingest_gb=0.76,  # APN1-DataProcessing-Bytes
+    log_store_gb_month=0.033,  # APN1-TimedStorage-ByteHrs (CloudWatch Logs)
+)
+REGION_PRICES = {PRICES.region: PRICES, TOKYO.region: TOKYO}
+# Per region, the prices not found in its price list here and counted at us-east-1's.
+NOT_FOUND_FOR = {
+    TOKYO.region: ("api_rest_request", "sfn_transition", "xray_trace", "secret_api_call", "sqs_request"),
+}

@@ -152,3 +152,17 @@ def test_the_command_prints_the_total_and_more_load_costs_more() -> None:
     assert commands_cost.run(parser.parse_args(["cost", "--assets", "50"]), out) == 0
     large = float(out.getvalue().rsplit("list prices, $", 1)[1].split()[0])
     assert large > small
+
+
+def test_the_recommended_region_is_priced_under_ten_dollars_and_names_the_prices_it_borrows() -> None:
+    parser = argparse.ArgumentParser()
+    commands_cost.add_parser(parser.add_subparsers(dest="command"))
+    out = io.StringIO()
+
+    assert commands_cost.run(parser.parse_args(["cost", "--region", "ap-northeast-1"]), out) == 0
+
+    printed = out.getvalue()
+    assert float(printed.rsplit("after the always-free tiers", 1)[0].rsplit("$", 1)[1].split()[0].strip(",")) < 10
+    assert "at ap-northeast-1 list prices" in printed
+    assert "x $0.0047/1000" in printed  # Tokyo's S3 PUT, not us-east-1's $0.005
+    assert "not found for ap-northeast-1 and counted at us-east-1's: api_rest_request" in printed
