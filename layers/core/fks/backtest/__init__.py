@@ -7,7 +7,7 @@ Plots live in ``fks.backtest.plots`` (imports matplotlib on use).
 """
 
 from fks.backtest.config import BacktestConfig, parse_config
-from fks.backtest.engine import run_backtest
+from fks.backtest.engine import backtest_metrics, run_backtest
 from fks.backtest.grid import grid_combinations, run_grid
 from fks.backtest.metrics import Metrics, compute_metrics
 from fks.backtest.result import BacktestResult, Trade, TradeLog
@@ -18,6 +18,7 @@ __all__ = [
     "Metrics",
     "Trade",
     "TradeLog",
+    "backtest_metrics",
     "compute_metrics",
     "grid_combinations",
     "parse_config",

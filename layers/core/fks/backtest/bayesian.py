@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from fks.backtest.config import BacktestConfig
-from fks.backtest.engine import run_backtest
+from fks.backtest.engine import backtest_metrics
 from fks.backtest.optimize import SearchResult, Trial, score
 from fks.backtest.requests import Objective
 from fks.errors import BadRequest
@@ -43,7 +43,7 @@ def bayesian_search(
             params = strategy.validate_params(proposed)
         except BadRequest:
             raise optuna.TrialPruned() from None  # a rule between parameters: tell the sampler, go on
-        metrics = run_backtest(data, strategy, params, config, cache).metrics
+        metrics = backtest_metrics(data, strategy, params, config, cache)
         done.append((params, metrics))
         value = score(metrics, objective)
         return value if math.isfinite(value) else -1e300

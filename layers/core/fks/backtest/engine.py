@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from fks.backtest.config import BacktestConfig
 from fks.backtest.fills import SIGNAL
-from fks.backtest.metrics import compute_metrics
-from fks.backtest.native import run_bar_loop
-from fks.backtest.result import BacktestResult
+from fks.backtest.metrics import CurveSummary, Metrics, compute_metrics
+from fks.backtest.native import run_bar_loop, run_bar_loop_summary
+from fks.backtest.result import BacktestResult, TradeLog
 from fks.errors import BadRequest
-from fks.strategies.base import IndicatorCache, Strategy
-from fks.strategies.candles import CandlesLike, as_candles
+from fks.strategies.base import IndicatorCache, Params, Strategy
+from fks.strategies.candles import Candles, CandlesLike, FloatArray, as_candles
 from fks.strategies.registry import get_strategy
 
 
@@ -35,6 +37,33 @@ def run_backtest(
     Pass the same ``cache`` across runs on the same Candles to reuse indicators.
     """
     config = config or BacktestConfig()
+    strategy, data, validated, targets = _targets(candles, strategy, params, cache)
+    log, equity, curve = run_bar_loop(data, targets, config)
+    metrics = _metrics(data, log, curve, config)
+    return BacktestResult(strategy.name, validated, config, data.open_time, equity, log, metrics)
+
+
+def backtest_metrics(
+    candles: CandlesLike,
+    strategy: Strategy | str,
+    params: Mapping[str, object] | None = None,
+    config: BacktestConfig | None = None,
+    cache: IndicatorCache | None = None,
+) -> Metrics:
+    """``run_backtest(...).metrics`` without keeping the equity curve: what each cell of a grid or
+    an optimisation needs."""
+    config = config or BacktestConfig()
+    _, data, _, targets = _targets(candles, strategy, params, cache)
+    log, curve = run_bar_loop_summary(data, targets, config)
+    return _metrics(data, log, curve, config)
+
+
+def _targets(
+    candles: CandlesLike,
+    strategy: Strategy | str,
+    params: Mapping[str, object] | None,
+    cache: IndicatorCache | None,
+) -> tuple[Strategy, Candles, Params, FloatArray]:
     strategy = get_strategy(strategy) if isinstance(strategy, str) else strategy
     data = as_candles(candles)
     validated = strategy.validate_params(params)
@@ -50,10 +79,13 @@ def run_backtest(
             details={"min_bars": needed, "bars": len(data)},
         )
     targets = strategy.target_positions(data, validated, cache if cache is not None else IndicatorCache(data))
-    log, equity, curve = run_bar_loop(data, targets, config)
+    return strategy, data, validated, targets
+
+
+def _metrics(data: Candles, log: TradeLog, curve: CurveSummary, config: BacktestConfig) -> Metrics:
     held_bars = log.fills.exit_bar - log.fills.entry_bar + (log.fills.exit_reason != SIGNAL)
-    metrics = compute_metrics(
-        equity,
+    return compute_metrics(
+        np.empty(0, dtype=np.float64),  # unread: the curve's summary is given
         data.open_time,
         log.pnl,
         float(log.entry_fee.sum() + log.exit_fee.sum()),
@@ -65,4 +97,3 @@ def run_backtest(
         total_fees=log.exact.total_fees,
         curve=curve,
     )
-    return BacktestResult(strategy.name, validated, config, data.open_time, equity, log, metrics)

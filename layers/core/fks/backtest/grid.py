@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 
 from fks.backtest.config import BacktestConfig
-from fks.backtest.engine import run_backtest
+from fks.backtest.engine import backtest_metrics
 from fks.backtest.metrics import Metrics
 from fks.errors import BadRequest
 from fks.strategies.base import IndicatorCache, Params, Strategy
@@ -63,4 +63,4 @@ def run_grid(
                     f"grid combination {combo} is invalid: {error.message}", details=error.details
                 ) from error
     cache = IndicatorCache(data)
-    return [(params, run_backtest(data, strategy, params, config, cache).metrics) for params in runnable]
+    return [(params, backtest_metrics(data, strategy, params, config, cache)) for params in runnable]

@@ -60,11 +60,26 @@ def run_bar_loop(
 ) -> tuple[TradeLog, FloatArray, CurveSummary]:
     """The trades, the equity at each close and its summary for ``targets`` (wanted after each
     bar's close)."""
+    equity = np.empty(len(candles), dtype=np.float64)
+    log, curve = _simulate(candles, targets, config, equity)
+    return log, equity, curve
+
+
+def run_bar_loop_summary(
+    candles: Candles, targets: FloatArray, config: BacktestConfig
+) -> tuple[TradeLog, CurveSummary]:
+    """The trades and the curve's summary, without the curve: what a grid cell's metrics need
+    (a million-bar curve per cell is 8 MB written and never read)."""
+    return _simulate(candles, targets, config, None)
+
+
+def _simulate(
+    candles: Candles, targets: FloatArray, config: BacktestConfig, equity: FloatArray | None
+) -> tuple[TradeLog, CurveSummary]:
     # Imported here: only the functions that run backtests carry the bindings' layer, and the
     # others import fks.backtest for its configuration and request models.
     from fks_execution import simulate
 
-    equity = np.empty(len(candles), dtype=np.float64)
     simulation = simulate(
         candles.open,
         candles.high,
@@ -74,7 +89,7 @@ def run_bar_loop(
         core_config(config),
         equity,
     )
-    return _trade_log(simulation, config), equity, _curve_summary(simulation)._replace(bars=len(candles))
+    return _trade_log(simulation, config), _curve_summary(simulation)._replace(bars=len(candles))
 
 
 def _curve_summary(simulation: Simulation) -> CurveSummary:

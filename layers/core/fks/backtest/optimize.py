@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fks.backtest import objectives
 from fks.backtest.config import BacktestConfig
-from fks.backtest.engine import run_backtest
+from fks.backtest.engine import backtest_metrics
 from fks.backtest.grid import run_grid
 from fks.backtest.metrics import Metrics
 from fks.backtest.requests import Objective
@@ -74,7 +74,7 @@ def random_search(
     for _ in range(trials):
         params = _valid_or_none(strategy, {name: draw(rng) for name, draw in samplers.items()})
         if params is not None:
-            done.append((params, run_backtest(data, strategy, params, config, cache).metrics))
+            done.append((params, backtest_metrics(data, strategy, params, config, cache)))
     return SearchResult(objective, done)
 
 

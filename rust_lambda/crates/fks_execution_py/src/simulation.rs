@@ -48,7 +48,10 @@ fn f64_bytes<'py>(
     trades: &[SimTrade],
     value: impl Fn(&SimTrade) -> f64,
 ) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = trades.iter().flat_map(|t| value(t).to_le_bytes()).collect();
+    let mut bytes = Vec::with_capacity(trades.len() * 8);
+    for trade in trades {
+        bytes.extend_from_slice(&value(trade).to_le_bytes());
+    }
     PyBytes::new(py, &bytes)
 }
 
@@ -57,9 +60,11 @@ fn i64_bytes<'py>(
     trades: &[SimTrade],
     value: impl Fn(&SimTrade) -> usize,
 ) -> Bound<'py, PyBytes> {
-    // A bar index fits an i64: it indexes an array in memory.
-    let bytes: Vec<u8> =
-        trades.iter().flat_map(|t| i64::try_from(value(t)).unwrap_or(i64::MAX).to_le_bytes()).collect();
+    let mut bytes = Vec::with_capacity(trades.len() * 8);
+    for trade in trades {
+        // A bar index fits an i64: it indexes an array in memory.
+        bytes.extend_from_slice(&i64::try_from(value(trade)).unwrap_or(i64::MAX).to_le_bytes());
+    }
     PyBytes::new(py, &bytes)
 }
 
@@ -144,11 +149,12 @@ impl PySimulation {
     }
 }
 
-/// `simulate(open, high, low, close, targets, config_json, equity_out)`: runs the bar loop over
-/// float64 columns; writes the marked equity at each close into `equity_out` (a writable float64
-/// array of the same length) and returns the trades.
+/// `simulate(open, high, low, close, targets, config_json, equity_out=None)`: runs the bar loop
+/// over float64 columns; writes the marked equity at each close into `equity_out` (a writable
+/// float64 array of the same length) when one is given, and returns the trades. A grid cell
+/// wants only the metrics: without `equity_out` nothing is written but the curve's statistics.
 #[pyfunction]
-#[pyo3(name = "simulate")]
+#[pyo3(name = "simulate", signature = (open, high, low, close, targets, config_json, equity_out=None))]
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
 pub fn py_simulate(
     py: Python<'_>,
@@ -158,7 +164,7 @@ pub fn py_simulate(
     close: PyBuffer<f64>,
     targets: PyBuffer<f64>,
     config_json: &str,
-    equity_out: PyBuffer<f64>,
+    equity_out: Option<PyBuffer<f64>>,
 ) -> PyResult<PySimulation> {
     let config: SimConfig = parse(py, "backtest config", config_json)?;
     let (open, high, low, close) = (
@@ -168,10 +174,13 @@ pub fn py_simulate(
         column(py, "close", &close)?,
     );
     let targets = column(py, "targets", &targets)?;
-    let equity: &[Cell<f64>] = equity_out
-        .as_mut_slice(py)
-        .filter(|cells| cells.len() == open.len())
-        .ok_or_else(|| bad_request(py, "equity_out", &"must be a writable float64 array, one per bar"))?;
+    let equity: &[Cell<f64>] = match &equity_out {
+        None => &[],
+        Some(buffer) => buffer
+            .as_mut_slice(py)
+            .filter(|cells| cells.len() == open.len())
+            .ok_or_else(|| bad_request(py, "equity_out", &"must be a writable float64 array, one per bar"))?,
+    };
     let bars = Bars { open: &open, high: &high, low: &low, close: &close };
     let mut cells = equity.iter();
     let result = simulate(&bars, &targets, &config, |value| {

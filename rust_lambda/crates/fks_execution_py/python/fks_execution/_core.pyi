@@ -52,5 +52,5 @@ def simulate(
     close: _Column,
     targets: _Column,
     config_json: str,
-    equity_out: _Column,
+    equity_out: _Column | None = None,
 ) -> Simulation: ...
