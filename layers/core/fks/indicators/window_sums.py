@@ -21,10 +21,11 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from fks.indicators._arrays import FloatArray, as_series, check_window, nan_like, rolling_windows
+from fks.indicators._arrays import FloatArray, as_series, check_window, rolling_windows
 
 _MANTISSA_BITS = 52
 _MIN_EXPONENT = -1022  # the smallest normal power of two: the quantum never goes subnormal
+_CHUNK = 1 << 15  # values per step of the fine differences: 256 KiB, at home in a core's cache
 
 
 class WindowSums:
@@ -36,21 +37,34 @@ class WindowSums:
 
     def __init__(self, values: npt.ArrayLike) -> None:
         x = as_series(values)
-        finite = np.isfinite(x)
         self._values = x
-        self._length = int(x.shape[0])
-        clean = x if finite.all() else np.where(finite, x, 0.0)
-        self._nonfinite = None if clean is x else _prefix_counts(~finite)
-        largest = float(np.max(np.abs(clean), initial=0.0))
+        self._length = n = int(x.shape[0])
+        # A NaN makes min and max NaN, an inf makes one of them infinite: two passes that
+        # allocate nothing say whether the series is all finite (the usual case).
+        low, high = (float(x.min()), float(x.max())) if n else (0.0, 0.0)
+        if math.isfinite(low) and math.isfinite(high):
+            clean, self._nonfinite = x, None
+            largest = max(high, -low)
+        else:
+            finite = np.isfinite(x)
+            clean, self._nonfinite = np.where(finite, x, 0.0), _prefix_counts(~finite)
+            largest = float(np.max(np.abs(clean), initial=0.0))
         # Every prefix of the coarse parts is at most n * largest (plus n half-quanta of
         # rounding): a quantum of 2**ceil(log2(n * largest)) / 2**52 keeps it below 2**53 quanta.
-        exponent = math.ceil(math.log2(largest * max(self._length, 1))) - _MANTISSA_BITS if largest else 0
+        exponent = math.ceil(math.log2(largest * max(n, 1))) - _MANTISSA_BITS if largest else 0
         quantum = math.ldexp(1.0, max(exponent, _MIN_EXPONENT))
-        coarse = np.rint(clean / quantum)  # dividing by a power of two is exact
+        # Built in the two arrays kept, with no temporaries: each new million-value array costs
+        # its page faults, as much as a pass over it.
+        self._coarse = coarse_sums = np.empty(n + 1, dtype=np.float64)
+        self._fine = fine_sums = np.empty(n + 1, dtype=np.float64)
+        coarse_sums[0] = fine_sums[0] = 0.0
+        coarse, fine = coarse_sums[1:], fine_sums[1:]
+        np.multiply(clean, 1.0 / quantum, out=coarse)  # scaling by a power of two is exact
+        np.rint(coarse, out=coarse)
         coarse *= quantum
-        fine = clean - coarse  # exact: both are multiples of the smaller of their ulps
-        self._coarse = _prefix_sums(coarse)
-        self._fine = _prefix_sums(fine)
+        np.subtract(clean, coarse, out=fine)  # exact: both are multiples of the smaller ulp
+        np.cumsum(coarse, out=coarse)
+        np.cumsum(fine, out=fine)
 
     def __len__(self) -> int:
         return self._length
@@ -58,12 +72,20 @@ class WindowSums:
     def sums(self, window: int) -> FloatArray:
         """``sums(w)[t]`` is the sum of values ``t-w+1 .. t``; NaN for the first ``w - 1``."""
         window = check_window(window)
-        out = nan_like(self._values)
+        out = np.empty(self._length, dtype=np.float64)
+        out[: window - 1] = np.nan
         if self._length < window:
             return out
         tail = out[window - 1 :]
         np.subtract(self._coarse[window:], self._coarse[:-window], out=tail)
-        tail += self._fine[window:] - self._fine[:-window]
+        # The fine differences go through a small buffer a chunk at a time: a temporary the size
+        # of the series would cost its page faults on every call.
+        scratch = np.empty(min(_CHUNK, tail.shape[0]), dtype=np.float64)
+        for start in range(0, tail.shape[0], _CHUNK):
+            stop = min(start + _CHUNK, tail.shape[0])
+            fine = scratch[: stop - start]
+            np.subtract(self._fine[window + start : window + stop], self._fine[start:stop], out=fine)
+            tail[start:stop] += fine
         if self._nonfinite is not None:
             holed = np.flatnonzero(self._nonfinite[window:] - self._nonfinite[:-window])
             if holed.size:

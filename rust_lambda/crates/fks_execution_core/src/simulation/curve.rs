@@ -99,7 +99,9 @@ impl CurveWatch {
     #[inline]
     fn drawdown(&mut self, bar: usize, equity: f64) {
         let stats = &mut self.stats;
-        if self.peak > 0.0 {
+        // The division only where the fall may be a new deepest one: the test by multiplication
+        // has a margin far above its rounding, so it never skips a bar the division would count.
+        if self.peak > 0.0 && equity < self.peak * (1.0 - stats.max_drawdown) * (1.0 + 1e-9) {
             stats.max_drawdown = stats.max_drawdown.max(1.0 - equity / self.peak);
         }
         if equity >= self.peak {
