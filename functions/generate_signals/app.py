@@ -23,18 +23,23 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ExecutionTablesSettings, PortfolioSettings, TradingAccountSettings, variable
 from fks.invocations import SignalGenerationRun, parse_event
 from fks.observability import metrics, observed
+from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.candle_reader import candle_series, candle_store
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.pipeline.executions import SignalPipeline
+from fks_adapters.pipeline.prices import CandlePrices
 from fks_adapters.pipeline.signal_history import SignalHistory
+from fks_adapters.portfolio.store import PortfolioStore
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_adapters.strategies.table import StrategyTable
 from fks_app.signal_generation import SignalGenerator
 from fks_app.signal_recording import SignalRecorder
+from fks_app.sizing_facts import AccountSizingFacts
+from fks_app.valuation import PortfolioValuer
 
 if TYPE_CHECKING:
     from fks_adapters.market_data.s3_store import S3CandleStore
@@ -43,7 +48,10 @@ logger = Logger()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(PortfolioSettings, ExecutionTablesSettings, TradingAccountSettings):
+    """Besides its own tables, the portfolio's: a strategy sized by equity fraction sizes its order
+    from the trading account's equity."""
+
     signals_table: str = variable(env.SIGNALS_TABLE)
     signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)
     strategies_table: str = variable(env.STRATEGIES_TABLE)
@@ -72,17 +80,31 @@ def _adapters() -> tuple[S3CandleStore, AssetRegistry, EvaluationCursor, SignalR
     )
 
 
-def _generator() -> SignalGenerator:
-    """One per run: its candle reader looks each asset's collected base up once per run."""
+@cache
+def _tables() -> tuple[PortfolioStore, ExecutionTables]:
+    tables = ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table)
+    return PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital), tables
+
+
+def _generator(now_ms: int) -> SignalGenerator:
+    """One per run: its candle reader looks each asset's collected base up once per run, and the
+    account's equity and the lot steps are read at most once per run, when a quote or fraction
+    sized strategy changes its target."""
     store, registry, cursor, recorder, models = _adapters()
-    return SignalGenerator(candle_series(store, registry), cursor, recorder, models)
+    candles = candle_series(store, registry)
+
+    def valuer() -> PortfolioValuer:
+        return PortfolioValuer(*_tables(), CandlePrices(candles))
+
+    facts = AccountSizingFacts(valuer, SETTINGS.trading_account, now_ms)
+    return SignalGenerator(candles, cursor, recorder, models, facts)
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = parse_event(SignalGenerationRun, event, "GenerateSignals")
     now_ms = run.now_ms or int(time.time() * 1000)
-    generator = _generator()
+    generator = _generator(now_ms)
     outcomes: dict[str, str] = {}
     evaluations: dict[str, dict[str, Any]] = {}
     for config in _strategies().list(active_only=True):

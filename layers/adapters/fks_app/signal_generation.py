@@ -16,8 +16,8 @@ from fks.strategies.models import ModelSource
 from fks.strategies.registry import get_strategy
 from fks.strategies.scheduled import ScheduledEvaluation, due_bars, evaluate_due, lookback_bars
 from fks_adapters.strategies.cursor import EvaluationCursor
-from fks_adapters.strategies.sizing_facts import AccountSizingFacts
 from fks_app.signal_recording import SignalRecorder
+from fks_app.sizing_facts import AccountSizingFacts
 
 # The run's one-word outcome per strategy, most telling first.
 _PRECEDENCE = ("sent", "resent", "duplicate", "stale")

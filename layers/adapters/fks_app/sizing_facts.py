@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from fks.errors import TemporaryError
-
-if TYPE_CHECKING:
-    from fks_app.valuation import PortfolioValuer
+from fks_app.valuation import PortfolioValuer
 
 LotSteps = Callable[[str, list[str]], dict[str, Decimal]]
 
