@@ -144,11 +144,14 @@ def replay(args: argparse.Namespace, out: TextIO, store: CandleHistory | None = 
     if not config.allow_short:  # as generate_signals and the backtester trade it
         full = np.maximum(full, 0.0)
     first = int(np.searchsorted(candles.open_time, start_ms))
+    # Which bars signal, not how much they trade: judged as quantity sized, which needs neither
+    # the venue's lot step nor an account's equity.
+    timing = config.model_copy(update={"sizing": "quantity"})
     signals = mismatches = 0
     for index in range(max(first, 1), len(candles)):
         bar = int(candles.open_time[index])
         window = candles.window(max(0, index + 1 - lookback), index + 1)
-        outcome = evaluate_due(config, window, [bar], now_ms=bar + tf.ms).bars[0]
+        outcome = evaluate_due(timing, window, [bar], now_ms=bar + tf.ms).bars[0]
         backtest_changed = index + 1 >= strategy.min_bars(config.params) and full[index] != full[index - 1]
         if outcome.signal is not None:
             signals += 1

@@ -58,6 +58,14 @@ def test_replay_prints_each_signal_live_would_send_and_agrees_with_the_backtest(
     assert f": {len(signals)} signals," in out
 
 
+def test_replay_of_a_strategy_sized_by_quote_amount_judges_the_same_bars(capsys: pytest.CaptureFixture[str]) -> None:
+    # Which bars signal does not depend on the sizing (no venue or account is read for it).
+    code = main(["replay", "--strategy", "sma_cross", "--sizing", "quote", "--quote-amount", "100", *RANGE])
+
+    assert code == 0
+    assert ", 0 bars where live and the backtest disagree" in capsys.readouterr().out
+
+
 def test_replay_of_a_strategy_bound_to_where_history_starts_names_the_bars_and_exits_1(
     plugin_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
