@@ -16,62 +16,75 @@ scope gets a Deny whose context names the missing scope (403)."""
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
 from fks.auth import JwtSettings, Principal, parse_presented_key, required_scope, verify_jwt
 from fks.auth.principal import AuthError, Scope
 from fks.auth.tokens import BadSignature
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import observed
 from fks_adapters.aws.api_key_store import ApiKeyStore
 from fks_adapters.aws.rotating_secret import DEFAULT_MAX_AGE_S, RotatingSecret
 from fks_adapters.aws.subject_usage_keys import SubjectUsageKeys
 
 logger = Logger()
-_store: ApiKeyStore | None = None
 # The WebSocket $connect query parameter holding an API key (fks_...) or a JWT; it is also the
 # authorizer's identity source in template.yaml, so a connect without it never gets here.
 WEBSOCKET_TOKEN_PARAMETER = "token"  # noqa: S105 - a parameter name, not a secret
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    api_keys_table: str = variable(env.API_KEYS_TABLE)
+    # JWTs: HS256 with the rotating secret, or RS256 with the public key (either may be absent).
+    jwt_secret_arn: str | None = variable(env.JWT_SECRET_ARN, default=None)
+    jwt_secret_max_age_s: float = variable(env.JWT_SECRET_MAX_AGE_S, float, default=DEFAULT_MAX_AGE_S)
+    jwt_public_key: str | None = variable(env.JWT_PUBLIC_KEY, default=None)
+    jwt_issuer: str = variable(env.JWT_ISSUER, default="fks")
+    jwt_audience: str = variable(env.JWT_AUDIENCE, default="fks-api")
+    # Per-subject usage-plan keys for JWT callers (both set, or none: the stack has no usage plan).
+    jwt_callers_table: str | None = variable(env.JWT_CALLERS_TABLE, default=None)
+    shared_usage_key_name: str | None = variable(env.SHARED_USAGE_KEY_NAME, default=None)
+    jwt_usage_key_prefix: str = variable(env.JWT_USAGE_KEY_PREFIX, default="fks-jwt-")
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _keys() -> ApiKeyStore:
-    global _store
-    if _store is None:
-        _store = ApiKeyStore(os.environ["FKS_API_KEYS_TABLE"])
-    return _store
+    return ApiKeyStore(SETTINGS.api_keys_table)
 
 
 @cache
 def _subject_keys() -> SubjectUsageKeys | None:
     """Per-subject usage-plan keys for JWT callers; None where the stack has no usage plan."""
-    table = os.environ.get("FKS_JWT_CALLERS_TABLE")
-    plan_key = os.environ.get("FKS_SHARED_USAGE_KEY_NAME")
-    if not (table and plan_key):
+    if not (SETTINGS.jwt_callers_table and SETTINGS.shared_usage_key_name):
         return None
-    return SubjectUsageKeys(table, plan_key, os.environ.get("FKS_JWT_USAGE_KEY_PREFIX", "fks-jwt-"))
+    return SubjectUsageKeys(SETTINGS.jwt_callers_table, SETTINGS.shared_usage_key_name, SETTINGS.jwt_usage_key_prefix)
 
 
 @cache
 def _jwt_secret() -> RotatingSecret | None:
-    secret_id = os.environ.get("FKS_JWT_SECRET_ARN")
-    if not secret_id:
+    if not SETTINGS.jwt_secret_arn:
         return None
-    return RotatingSecret(secret_id, float(os.environ.get("FKS_JWT_SECRET_MAX_AGE_S") or DEFAULT_MAX_AGE_S))
+    return RotatingSecret(SETTINGS.jwt_secret_arn, SETTINGS.jwt_secret_max_age_s)
 
 
 def _jwt_settings() -> JwtSettings:
     secret = _jwt_secret()
     return JwtSettings(
-        issuer=os.environ.get("FKS_JWT_ISSUER", "fks"),
-        audience=os.environ.get("FKS_JWT_AUDIENCE", "fks-api"),
+        issuer=SETTINGS.jwt_issuer,
+        audience=SETTINGS.jwt_audience,
         hs256_secret=secret.current() if secret else None,
-        rs256_public_key=os.environ.get("FKS_JWT_PUBLIC_KEY") or None,
+        rs256_public_key=SETTINGS.jwt_public_key,
     )
 
 

@@ -8,19 +8,47 @@ CandlesRejected.
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.market_data.collection import backfill_series
 from fks.market_data.commands import BackfillRequest
 from fks.market_data.storage import SeriesKey
 from fks.observability import metrics, observed
-from fks_adapters.market_data import wiring
+from fks_adapters.market_data.candle_reader import candle_store
+
+if TYPE_CHECKING:
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource
+    from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    data_bucket: str = variable(env.DATA_BUCKET)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _store() -> S3CandleStore:
+    return candle_store(SETTINGS.data_bucket)
+
+
+def _source(exchange_id: str) -> CcxtCandleSource:
+    """Built per run: the venue's market list is read afresh. ccxt costs ~0.5 s of import, here only."""
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource, exchange_for
+
+    return CcxtCandleSource(exchange_for(exchange_id))
 
 
 @observed(logger)
@@ -29,8 +57,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     key = SeriesKey.of(request.exchange, request.symbol, request.timeframe)
     report = backfill_series(
         key,
-        wiring.candle_source(key.exchange),
-        wiring.candle_store(),
+        _source(key.exchange),
+        _store(),
         start_ms=request.start_ms,
         end_ms=request.end_ms,
         now_ms=int(time.time() * 1000),

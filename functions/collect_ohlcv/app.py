@@ -10,35 +10,109 @@ the live feed's WebSocket subscribers once stored.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
 from fks.errors import FksError
+from fks.function_settings import FunctionSettings, SettingsError, flag, variable
 from fks.invocations import ScheduledRun, parse_event
 from fks.market_data.collection import CollectionReport, collect_series
 from fks.market_data.commands import BackfillRequest
+from fks.market_data.series import CandleSeriesReader
 from fks.observability import metrics, observed
 from fks_adapters.live_feed.publisher import LiveFeedPublisher, PushReport
-from fks_adapters.market_data import wiring
-from fks_adapters.market_data.assets import Asset
+from fks_adapters.market_data.assets import Asset, AssetRegistry
+from fks_adapters.market_data.candle_reader import candle_series, candle_store
+from fks_adapters.market_data.function_starts import FunctionStarter
 from fks_adapters.market_data.live_bars import push_completed_bars
+
+if TYPE_CHECKING:
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource
+    from fks_adapters.market_data.s3_store import S3CandleStore
+    from fks_adapters.market_data.timestream import TimestreamCandleWriter
 
 logger = Logger()
 # Stop starting new assets this close to the timeout: one asset with retries can take this long.
 TIME_RESERVE_MS = 10_000
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    data_bucket: str = variable(env.DATA_BUCKET)
+    assets_table: str = variable(env.ASSETS_TABLE)
+    backfill_function: str = variable(env.BACKFILL_FUNCTION)
+    # Without it only the every-minute schedule starts generate_signals.
+    generate_signals_function: str | None = variable(env.GENERATE_SIGNALS_FUNCTION, default=None)
+    timestream_enabled: bool = variable(env.TIMESTREAM_ENABLED, flag, default=False)
+    timestream_database: str | None = variable(env.TIMESTREAM_DATABASE, default=None)
+    timestream_table: str | None = variable(env.TIMESTREAM_TABLE, default=None)
+    # The live feed: both or no push.
+    live_feed_endpoint: str | None = variable(env.LIVE_FEED_ENDPOINT, default=None)
+    live_feed_table: str | None = variable(env.LIVE_FEED_TABLE, default=None)
+
+    def __post_init__(self) -> None:
+        if self.timestream_enabled and not (self.timestream_database and self.timestream_table):
+            raise SettingsError(f"Timestream is on: {env.TIMESTREAM_DATABASE} and {env.TIMESTREAM_TABLE} must be set")
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _store() -> S3CandleStore:
+    return candle_store(SETTINGS.data_bucket)
+
+
+@cache
+def _registry() -> AssetRegistry:
+    return AssetRegistry(SETTINGS.assets_table)
+
+
+@cache
+def _backfill() -> FunctionStarter:
+    return FunctionStarter(SETTINGS.backfill_function)
+
+
+@cache
+def _timestream() -> TimestreamCandleWriter | None:
+    """The Timestream writer when the deployment has Timestream on, else None (S3 only)."""
+    if not SETTINGS.timestream_enabled:
+        return None
+    from fks_adapters.market_data.timestream import TimestreamCandleWriter
+
+    return TimestreamCandleWriter(str(SETTINGS.timestream_database), str(SETTINGS.timestream_table))
+
+
+@cache
+def _generate_signals(function: str) -> FunctionStarter:
+    return FunctionStarter(function)
+
+
+def _source(exchange_id: str) -> CcxtCandleSource:
+    """Built per asset and run: the venue's market list is read afresh. ccxt costs ~0.5 s of import."""
+    from fks_adapters.market_data.ccxt_source import CcxtCandleSource, exchange_for
+
+    return CcxtCandleSource(exchange_for(exchange_id))
+
+
+def _candles() -> CandleSeriesReader:
+    """One per run: it looks each asset's collected base up once."""
+    return candle_series(_store(), _registry())
+
+
 def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
-    report = collect_series(asset.key, wiring.candle_source(asset.exchange), wiring.candle_store(), now_ms=now_ms)
-    timestream = wiring.timestream_writer()
+    report = collect_series(asset.key, _source(asset.exchange), _store(), now_ms=now_ms)
+    timestream = _timestream()
     timestream_rejected = timestream.write(asset.key, report.frame).rejected if timestream else 0
     pushed = push_live(asset, report)
     for hole in report.holes:
-        wiring.request_backfill(
+        _backfill().backfill(
             BackfillRequest(
                 exchange=asset.exchange,
                 symbol=asset.symbol,
@@ -63,7 +137,12 @@ def collect_asset(asset: Asset, now_ms: int) -> dict[str, Any]:
 
 @cache
 def _live_publisher() -> LiveFeedPublisher | None:
-    return wiring.live_feed_publisher()
+    """The live feed's publisher when the deployment has one (both variables set), else None."""
+    if not SETTINGS.live_feed_endpoint or not SETTINGS.live_feed_table:
+        return None
+    from fks_adapters.live_feed.connections import ConnectionStore
+
+    return LiveFeedPublisher(SETTINGS.live_feed_endpoint, ConnectionStore(SETTINGS.live_feed_table))
 
 
 def push_live(asset: Asset, report: CollectionReport) -> PushReport:
@@ -75,7 +154,7 @@ def push_live(asset: Asset, report: CollectionReport) -> PushReport:
     try:
         pushed = publisher.publish(asset.key, report.frame)
         # Subscribers to longer timeframes get each bar these candles closed (1h at minute 59).
-        longer = push_completed_bars(publisher, wiring.candle_series(), asset.key, report.frame)
+        longer = push_completed_bars(publisher, _candles(), asset.key, report.frame)
         pushed.frames_sent += longer.frames_sent
         pushed.failed += longer.failed
         pushed.gone += longer.gone
@@ -106,7 +185,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     now_ms = int(time.time() * 1000)
     results: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
-    assets = wiring.asset_registry().list_assets(enabled_only=True)
+    assets = _registry().list_assets(enabled_only=True)
     for index, asset in enumerate(assets):
         if context.get_remaining_time_in_millis() < TIME_RESERVE_MS:
             # The next run starts where this one stopped (the cursor is the newest stored candle).
@@ -132,8 +211,15 @@ def _request_signals(results: list[dict[str, Any]]) -> bool:
     A failure is logged, never raised: the candles are stored, and the schedule catches up."""
     if not any(result["stored_new"] for result in results):
         return False
+    function = SETTINGS.generate_signals_function
+    if not function:
+        return False
     try:
-        return wiring.request_signal_generation(int(time.time() * 1000))
+        # The every-minute schedule also runs it, at the same instant as collection, so a bar
+        # stored a second after that run would wait a whole minute to be judged. Both runs are
+        # safe together: the evaluation cursor moves with a conditional write.
+        _generate_signals(function).start({"now_ms": int(time.time() * 1000)})
+        return True
     except Exception:
         logger.exception("could not start generate_signals; the schedule will judge the new bars")
         return False

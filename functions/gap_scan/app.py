@@ -8,28 +8,57 @@ is filled."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import metrics, observed
 from fks_adapters.data_gaps import BackfillInvoker, GapRecords
-from fks_adapters.market_data import wiring
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.candle_reader import candle_store
 from fks_app.gap_scan import GapScanner
+
+if TYPE_CHECKING:
+    from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    data_bucket: str = variable(env.DATA_BUCKET)
+    assets_table: str = variable(env.ASSETS_TABLE)
+    backfill_function: str = variable(env.BACKFILL_FUNCTION)
+    data_gaps_table: str = variable(env.DATA_GAPS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _store() -> S3CandleStore:
+    return candle_store(SETTINGS.data_bucket)
+
+
+@cache
+def _registry() -> AssetRegistry:
+    return AssetRegistry(SETTINGS.assets_table)
+
+
+@cache
 def _scanner() -> GapScanner:
     return GapScanner(
-        wiring.asset_registry(),
-        wiring.candle_store(),
-        BackfillInvoker(env.require(env.BACKFILL_FUNCTION)),
-        GapRecords(env.require(env.DATA_GAPS_TABLE)),
+        _registry(),
+        _store(),
+        BackfillInvoker(SETTINGS.backfill_function),
+        GapRecords(SETTINGS.data_gaps_table),
         clock_ms=lambda: int(time.time() * 1000),
     )
 

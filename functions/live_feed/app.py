@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,6 +24,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.errors import BadRequest, FksError
+from fks.function_settings import FunctionSettings, variable
 from fks.invocations import WebSocketCaller, WebSocketEvent, parse_event
 from fks.live_feed import Feed, ack_frame, error_frame, parse_feed_request
 from fks.market_data.timeframes import is_multiple_of
@@ -32,14 +35,28 @@ from fks_adapters.market_data.assets import AssetRegistry
 logger = Logger()
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    live_feed_table: str = variable(env.LIVE_FEED_TABLE)
+    assets_table: str = variable(env.ASSETS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _connections() -> ConnectionStore:
-    return ConnectionStore(env.require(env.LIVE_FEED_TABLE))
+    return ConnectionStore(SETTINGS.live_feed_table)
+
+
+@cache
+def _registry() -> AssetRegistry:
+    return AssetRegistry(SETTINGS.assets_table)
 
 
 def _require_collected(feed: Feed) -> None:
     """Only what collection stores is ever pushed: refuse a feed that would stay silent."""
-    registry = AssetRegistry(env.require(env.ASSETS_TABLE))
-    enabled = registry.list_assets(enabled_only=True)
+    enabled = _registry().list_assets(enabled_only=True)
     assets = [a for a in enabled if (a.exchange, a.symbol) == (feed.exchange, feed.symbol)]
     if not assets:
         raise BadRequest(

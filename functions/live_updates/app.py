@@ -6,12 +6,15 @@ is never retried for it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.invocations import StreamBatch, parse_event
 from fks.observability import observed
 from fks_adapters.live_feed.connections import ConnectionStore
@@ -21,20 +24,38 @@ from fks_adapters.live_feed.topic_publisher import TopicPublisher
 logger = Logger()
 
 
-def _topics_by_table() -> dict[str, str]:
-    tables = {
-        env.SIGNALS_TABLE: "signals",
-        env.ORDERS_TABLE: "orders",
-        env.PORTFOLIO_TABLE: "portfolio",
-        env.RISK_STATE_TABLE: "health",
-    }
-    return {name: topic for variable, topic in tables.items() if (name := env.get(variable))}
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    live_feed_endpoint: str = variable(env.LIVE_FEED_ENDPOINT)
+    live_feed_table: str = variable(env.LIVE_FEED_TABLE)
+    # The tables whose streams this function hears, each with the topic its changes go to.
+    signals_table: str | None = variable(env.SIGNALS_TABLE, default=None)
+    orders_table: str | None = variable(env.ORDERS_TABLE, default=None)
+    portfolio_table: str | None = variable(env.PORTFOLIO_TABLE, default=None)
+    risk_state_table: str | None = variable(env.RISK_STATE_TABLE, default=None)
+
+    def topics_by_table(self) -> dict[str, str]:
+        tables = {
+            self.signals_table: "signals",
+            self.orders_table: "orders",
+            self.portfolio_table: "portfolio",
+            self.risk_state_table: "health",
+        }
+        return {name: topic for name, topic in tables.items() if name}
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _publisher() -> TopicPublisher:
+    return TopicPublisher(SETTINGS.live_feed_endpoint, ConnectionStore(SETTINGS.live_feed_table))
 
 
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    topics = _topics_by_table()
-    publisher = TopicPublisher(env.require(env.LIVE_FEED_ENDPOINT), ConnectionStore(env.require(env.LIVE_FEED_TABLE)))
+    topics = SETTINGS.topics_by_table()
+    publisher = _publisher()
     changes = parse_event(StreamBatch, event, "record changes")
     pushed = 0
     for record in changes.records:

@@ -9,29 +9,64 @@ part of a path segment). Prices and volumes are exact decimal strings.
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
 from fks.errors import NotFound
+from fks.function_settings import FunctionSettings, variable
 from fks.market_data.queries import HistoryQuery, LatestQuery
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey, symbol_from_partition
 from fks.market_data.timeframes import Timeframe
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
-from fks_adapters.market_data import wiring
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.candle_reader import candle_series, candle_store
+
+if TYPE_CHECKING:
+    from fks.market_data.series import CandleSeriesReader
+    from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    data_bucket: str = variable(env.DATA_BUCKET)
+    assets_table: str = variable(env.ASSETS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _registry() -> AssetRegistry:
+    return AssetRegistry(SETTINGS.assets_table)
+
+
+@cache
+def _store() -> S3CandleStore:
+    return candle_store(SETTINGS.data_bucket)  # pandas and pyarrow load with it
+
+
+def _candles() -> CandleSeriesReader:
+    """One per request: it looks each asset's collected base up once."""
+    return candle_series(_store(), _registry())
+
+
 SymbolInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
 def _collected_series(exchange: str, symbol_in_path: str, timeframe: Timeframe) -> SeriesKey:
     symbol = symbol_from_partition(symbol_in_path)
-    if wiring.asset_registry().get(exchange, symbol) is None:
+    if _registry().get(exchange, symbol) is None:
         raise NotFound(
             f"unknown symbol {symbol} on {exchange}: it is not collected; enable it with POST /assets/enable",
             details={"exchange": exchange, "symbol": symbol},
@@ -43,7 +78,7 @@ def _collected_series(exchange: str, symbol_in_path: str, timeframe: Timeframe) 
 def latest(symbol: SymbolInPath, query: Annotated[LatestQuery, Query()]) -> dict[str, Any]:
     """The latest complete candles of a collected asset, resampled to the asked timeframe."""
     key = _collected_series(query.exchange, symbol, query.timeframe)
-    series = wiring.candle_series()
+    series = _candles()
     newest = series.newest_closed_bar(key, int(time.time() * 1000))
     candles: list[dict[str, Any]] = []
     if newest is not None:
@@ -57,7 +92,7 @@ def historical(symbol: SymbolInPath, query: Annotated[HistoryQuery, Query()]) ->
     """One page of stored history; next_start is where the next page starts."""
     key = _collected_series(query.exchange, symbol, query.timeframe)
     start, stop, next_start = query.page(int(time.time() * 1000))
-    candles = candles_to_json(wiring.candle_series().read(key, start, stop))
+    candles = candles_to_json(_candles().read(key, start, stop))
     return {
         "exchange": key.exchange,
         "symbol": key.symbol,

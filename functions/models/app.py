@@ -14,28 +14,51 @@ models train with NumPy alone (``fks.ml.boosting``, ``fks.ml.hmm``), as scikit-l
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.invocations import ScheduledTraining, parse_event
 from fks.ml.requests import TrainRequest
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
-from fks_adapters.market_data import wiring
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.candle_reader import candle_store
 from fks_adapters.ml import ModelStore
 from fks_app.models import serve_forecast, serve_regime, train_asset, train_enabled_assets
+
+if TYPE_CHECKING:
+    from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 AssetInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    data_bucket: str = variable(env.DATA_BUCKET)
+    assets_table: str = variable(env.ASSETS_TABLE)
+    models_prefix: str = variable(env.MODELS_PREFIX, default="models")
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _models() -> ModelStore:
-    return ModelStore(env.require(env.DATA_BUCKET), prefix=env.get(env.MODELS_PREFIX) or "models")
+    return ModelStore(SETTINGS.data_bucket, prefix=SETTINGS.models_prefix)
+
+
+@cache
+def _store() -> S3CandleStore:
+    return candle_store(SETTINGS.data_bucket)
 
 
 def _now_ms() -> int:
@@ -46,7 +69,7 @@ def _now_ms() -> int:
 def train(asset: AssetInPath, request: Annotated[TrainRequest | None, Body()] = None) -> dict[str, Any]:
     """Train the regime HMM and the direction forecaster of an asset and store them."""
     request = request or TrainRequest()
-    result = train_asset(asset, request, wiring.candle_store(), _models(), _now_ms())
+    result = train_asset(asset, request, _store(), _models(), _now_ms())
     logger.info("models trained", extra={"asset": asset, "versions": result["versions"]})
     return result
 
@@ -54,22 +77,22 @@ def train(asset: AssetInPath, request: Annotated[TrainRequest | None, Body()] = 
 @app.get("/models/<asset>/regime")
 def regime(asset: AssetInPath) -> dict[str, Any]:
     """The current market regime of an asset, from its latest stored model."""
-    return serve_regime(asset, wiring.candle_store(), _models(), _now_ms())
+    return serve_regime(asset, _store(), _models(), _now_ms())
 
 
 @app.get("/models/<asset>/forecast")
 def forecast(asset: AssetInPath) -> dict[str, Any]:
     """The direction forecast of an asset, from its latest stored model."""
-    return serve_forecast(asset, wiring.candle_store(), _models(), _now_ms())
+    return serve_forecast(asset, _store(), _models(), _now_ms())
 
 
 @observed(logger, correlation=API)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "httpMethod" not in event:  # the template's schedule Input, not an API call
         parse_event(ScheduledTraining, event, "scheduled training")
-        enabled = wiring.asset_registry().list_assets(enabled_only=True)
+        enabled = AssetRegistry(SETTINGS.assets_table).list_assets(enabled_only=True)
         result = train_enabled_assets(
-            [(asset.exchange, asset.symbol) for asset in enabled], wiring.candle_store(), _models(), _now_ms()
+            [(asset.exchange, asset.symbol) for asset in enabled], _store(), _models(), _now_ms()
         )
         logger.info("scheduled training", extra=result)
         return result

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -12,67 +13,92 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.data_gaps import DEFAULT_MAX_AGE_MIN
+from fks.function_settings import FunctionSettings, names, variable
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed, tracer
 from fks_adapters.api import make_resolver
 from fks_adapters.aws.health import (
-    DOWN,
     HEALTHY,
     PartHealth,
     check_bucket,
     check_dead_letter_queue,
     check_table,
     check_trading_states,
+    http_status,
     report,
 )
 from fks_adapters.aws.health_compute import check_function, check_state_machine, stack_functions
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 from fks_adapters.data_gaps import GapRecords, check_gaps
-from fks_adapters.live_feed.topic_publisher import push_health
+from fks_adapters.live_feed.topic_publisher import TopicPublisher, push_health
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
-def _listed(name: str) -> list[str]:
-    return [item for item in (env.get(name) or "").split(",") if item]
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    stage: str = variable(env.STAGE, default="dev")
+    data_bucket: str = variable(env.DATA_BUCKET)
+    assets_table: str = variable(env.ASSETS_TABLE)
+    # What to check, each a comma-separated list (empty: none of that kind).
+    table_names: tuple[str, ...] = variable(env.TABLE_NAMES, names, default=())
+    dlq_urls: tuple[str, ...] = variable(env.DLQ_URLS, names, default=())
+    state_machine_arns: tuple[str, ...] = variable(env.STATE_MACHINE_ARNS, names, default=())
+    bridge_names: tuple[str, ...] = variable(env.BRIDGE_NAMES, names, default=())
+    bridge_heartbeat_max_age_s: int = variable(env.BRIDGE_HEARTBEAT_MAX_AGE_S, int, default=180)
+    data_gaps_table: str | None = variable(env.DATA_GAPS_TABLE, default=None)
+    gap_max_age_min: int = variable(env.GAP_MAX_AGE_MIN, int, default=DEFAULT_MAX_AGE_MIN)
+    risk_state_table: str | None = variable(env.RISK_STATE_TABLE, default=None)
+    stack_name: str | None = variable(env.STACK_NAME, default=None)
+    live_feed_endpoint: str | None = variable(env.LIVE_FEED_ENDPOINT, default=None)
+    live_feed_table: str | None = variable(env.LIVE_FEED_TABLE, default=None)
+    # Lambda's own: the monitor does not check itself.
+    function_name: str = variable("AWS_LAMBDA_FUNCTION_NAME", default="")
 
 
-def _stage() -> str:
-    return env.get(env.STAGE, "dev") or "dev"
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
 
 
 def _data_freshness() -> list[PartHealth]:
     # Imported here: the market-data adapters bring pandas, which only this check needs.
+    from fks_adapters.market_data.assets import AssetRegistry
+    from fks_adapters.market_data.candle_reader import candle_store
     from fks_adapters.market_data.freshness import check_freshness
-    from fks_adapters.market_data.wiring import asset_registry, candle_store
 
-    return check_freshness(asset_registry(), candle_store())
+    return check_freshness(AssetRegistry(SETTINGS.assets_table), candle_store(SETTINGS.data_bucket))
 
 
 def _data_gaps() -> list[PartHealth]:
-    table = env.get(env.DATA_GAPS_TABLE)
-    if not table:
+    if not SETTINGS.data_gaps_table:
         return []
-    max_age = int(env.get(env.GAP_MAX_AGE_MIN) or DEFAULT_MAX_AGE_MIN)
-    return check_gaps(GapRecords(table), int(time.time() * 1000), max_age)
+    return check_gaps(GapRecords(SETTINGS.data_gaps_table), int(time.time() * 1000), SETTINGS.gap_max_age_min)
+
+
+@cache
+def _health_topic() -> TopicPublisher | None:
+    """The live feed's health topic, when the deployment has the live feed (both variables set)."""
+    if not SETTINGS.live_feed_endpoint or not SETTINGS.live_feed_table:
+        return None
+    from fks_adapters.live_feed.connections import ConnectionStore
+
+    return TopicPublisher(SETTINGS.live_feed_endpoint, ConnectionStore(SETTINGS.live_feed_table))
 
 
 @tracer.capture_method
 def run_checks() -> list[PartHealth]:
-    parts = [check_bucket(env.require(env.DATA_BUCKET))]
-    parts += [check_table(name) for name in _listed(env.TABLE_NAMES)]
-    parts += [check_dead_letter_queue(url) for url in _listed(env.DLQ_URLS)]
-    parts += [check_state_machine(arn) for arn in _listed(env.STATE_MACHINE_ARNS)]
-    max_age = int(env.get(env.BRIDGE_HEARTBEAT_MAX_AGE_S, "180") or "180")
-    parts += [check_heartbeat(_stage(), bridge, max_age) for bridge in _listed(env.BRIDGE_NAMES)]
+    parts = [check_bucket(SETTINGS.data_bucket)]
+    parts += [check_table(name) for name in SETTINGS.table_names]
+    parts += [check_dead_letter_queue(url) for url in SETTINGS.dlq_urls]
+    parts += [check_state_machine(arn) for arn in SETTINGS.state_machine_arns]
+    max_age = SETTINGS.bridge_heartbeat_max_age_s
+    parts += [check_heartbeat(SETTINGS.stage, bridge, max_age) for bridge in SETTINGS.bridge_names]
     parts += _data_freshness()
     parts += _data_gaps()
-    risk_table = env.get(env.RISK_STATE_TABLE)
-    if risk_table:
-        parts += check_trading_states(risk_table)
-    own_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
-    stack = env.get(env.STACK_NAME)
+    if SETTINGS.risk_state_table:
+        parts += check_trading_states(SETTINGS.risk_state_table)
+    own_name = SETTINGS.function_name
+    stack = SETTINGS.stack_name
     if stack:
         parts += [check_function(name) for name in stack_functions(f"{stack}-") if name != own_name]
     return parts
@@ -84,16 +110,6 @@ def _checked() -> tuple[list[PartHealth], dict[str, Any]]:
         if part.status != HEALTHY:
             logger.warning("part unhealthy", extra=part.as_dict())
     return parts, report(parts)
-
-
-def http_status(parts: list[PartHealth]) -> int:
-    """200 while the platform serves (healthy, or degraded: a part needs attention but nothing is
-    down), 503 only when a part it runs on is down (a table, the bucket, a function). A halted
-    account is shown down in the body and alarms, but it is a decision (an operator's, or the
-    circuit breaker's) that the API keeps serving through, so it alone is no 503. A load balancer
-    or uptime probe reading the code must not take either for an outage."""
-    outage = any(part.status == DOWN and part.kind != "trading" for part in parts)
-    return 503 if outage else 200
 
 
 @app.get(
@@ -121,7 +137,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     parse_event(ScheduledRun, event, "Monitor")  # a schedule run, or {}: no options
     parts, body = _checked()
     # Only the scheduled run publishes: the API must not add data points on every page load.
-    published = publish_health(parts, _stage())
-    pushed = push_health(body)  # to open dashboards (the live feed's health topic)
+    published = publish_health(parts, SETTINGS.stage)
+    pushed = push_health(body, _health_topic())  # to open dashboards (the live feed's health topic)
     logger.info("health published", extra={"status": body["status"], "datapoints": published, "pushed": pushed})
     return body

@@ -12,6 +12,7 @@ and positions live in the NinjaTrader tables, apart from the Rust engine's.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from pydantic import BaseModel
 from fks import env
 from fks.errors import BadRequest
 from fks.execution import ACCOUNT_PATTERN
+from fks.function_settings import FunctionSettings, variable
 from fks.ninja.reports import (
     NINJA_ORDER_ID_PATTERN,
     NinjaFillReport,
@@ -58,19 +60,32 @@ _ANSWERS: dict[int, OpenAPIResponse] = {
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    ninja_orders_table: str = variable(env.NINJA_ORDERS_TABLE)
+    ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    idempotency_table: str = variable(env.IDEMPOTENCY_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
 @cache
 def _store() -> NinjaReportStore:
     return NinjaReportStore(
-        env.require(env.NINJA_ORDERS_TABLE),
-        env.require(env.NINJA_POSITIONS_TABLE),
-        env.require(env.SIGNALS_TABLE),
-        env.require(env.IDEMPOTENCY_TABLE),
+        SETTINGS.ninja_orders_table, SETTINGS.ninja_positions_table, SETTINGS.signals_table, SETTINGS.idempotency_table
     )
 
 
 @cache
 def _reads() -> NinjaReads:
-    return NinjaReads(env.require(env.NINJA_ORDERS_TABLE), env.require(env.NINJA_POSITIONS_TABLE))
+    return NinjaReads(SETTINGS.ninja_orders_table, SETTINGS.ninja_positions_table)
+
+
+@cache
+def _history() -> SignalHistory:
+    return SignalHistory(SETTINGS.signals_table)
 
 
 def _claim(kind: str, report: BaseModel, key: str | None, *, required: bool = True) -> IdempotencyClaim | None:
@@ -136,7 +151,7 @@ def report_refusal(
         )
         # The pipeline left the signal "routed"; its history now says how it ended.
         rule = f" ({refusal.rule})" if refusal.rule else ""
-        SignalHistory(env.require(env.SIGNALS_TABLE)).record(
+        _history().record(
             refusal.signal_id,
             SignalStatus.REFUSED,
             int(time.time() * 1000),

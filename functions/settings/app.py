@@ -9,6 +9,8 @@ enforcing functions see it within ``max_age_s`` (their settings cache).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -17,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import API, observed
 from fks.settings import validate_setting
 from fks_adapters.api import make_resolver
@@ -44,8 +47,18 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    settings_prefix: str = variable(env.SETTINGS_PREFIX)
+    settings_audit_table: str = variable(env.SETTINGS_AUDIT_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
 def _store() -> SettingsStore:
-    return SettingsStore(env.require(env.SETTINGS_PREFIX), env.require(env.SETTINGS_AUDIT_TABLE))
+    return SettingsStore(SETTINGS.settings_prefix, SETTINGS.settings_audit_table)
 
 
 def _caller() -> str:

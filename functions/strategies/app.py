@@ -11,6 +11,8 @@ one is a 400 naming both.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
@@ -18,17 +20,41 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
 from fks.strategies.configs import STRATEGY_ID_PATTERN, StrategyConfig, StrategyUpdate
 from fks.strategies.registry import broken_plugins, is_plugin
 from fks_adapters.api import make_resolver
-from fks_adapters.market_data import wiring as market_data
-from fks_adapters.strategies import wiring
+from fks_adapters.market_data.assets import AssetRegistry
+from fks_adapters.market_data.candle_reader import CollectedBase
+from fks_adapters.strategies.table import StrategyTable
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    strategies_table: str = variable(env.STRATEGIES_TABLE)
+    assets_table: str = variable(env.ASSETS_TABLE)
+
+
+SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _table() -> StrategyTable:
+    return StrategyTable(SETTINGS.strategies_table)
+
+
+@cache
+def _registry() -> AssetRegistry:
+    return AssetRegistry(SETTINGS.assets_table)
+
+
 StrategyId = Annotated[str, Path(pattern=STRATEGY_ID_PATTERN, description="the deployed strategy's id")]
 
 
@@ -59,13 +85,13 @@ def strategy_types() -> dict[str, Any]:
 @app.get("/strategies")
 def list_strategies() -> dict[str, Any]:
     """Every deployed strategy."""
-    return {"strategies": [config.model_dump(mode="json") for config in wiring.strategy_table().list()]}
+    return {"strategies": [config.model_dump(mode="json") for config in _table().list()]}
 
 
 @app.post("/strategies", responses={201: {"description": "Created: the stored strategy, defaults filled"}})
 def create_strategy(config: Annotated[StrategyConfig, Body()]) -> Response[dict[str, Any]]:
     """Deploy a strategy; its parameters are validated against its declaration (409 if the id exists)."""
-    config = wiring.strategy_table().create(_buildable(config))
+    config = _table().create(_buildable(config))
     logger.info("strategy created", extra={"strategy_id": config.strategy_id})
     return Response(status_code=201, content_type="application/json", body={"strategy": config.model_dump(mode="json")})
 
@@ -73,13 +99,13 @@ def create_strategy(config: Annotated[StrategyConfig, Body()]) -> Response[dict[
 @app.get("/strategies/<strategy_id>")
 def get_strategy_config(strategy_id: StrategyId) -> dict[str, Any]:
     """One deployed strategy."""
-    return {"strategy": wiring.strategy_table().get(strategy_id).model_dump(mode="json")}
+    return {"strategy": _table().get(strategy_id).model_dump(mode="json")}
 
 
 @app.put("/strategies/<strategy_id>")
 def update_strategy(strategy_id: StrategyId, update: Annotated[StrategyUpdate, Body()]) -> dict[str, Any]:
     """Change some fields of a strategy; params merge into the stored ones."""
-    table = wiring.strategy_table()
+    table = _table()
     updated = update.apply(table.get(strategy_id))
     return {"strategy": table.replace(_buildable(updated)).model_dump(mode="json")}
 
@@ -87,7 +113,7 @@ def update_strategy(strategy_id: StrategyId, update: Annotated[StrategyUpdate, B
 @app.delete("/strategies/<strategy_id>")
 def delete_strategy(strategy_id: StrategyId) -> dict[str, Any]:
     """Remove a deployed strategy."""
-    wiring.strategy_table().delete(strategy_id)
+    _table().delete(strategy_id)
     return {"deleted": strategy_id}
 
 
@@ -106,7 +132,7 @@ def deactivate(strategy_id: StrategyId) -> dict[str, Any]:
 def _buildable(config: StrategyConfig) -> StrategyConfig:
     """The config, if its bars, and those of every informative series it reads, can be built from
     what collection stores for their assets."""
-    base_of = market_data.CollectedBase(market_data.asset_registry())
+    base_of = CollectedBase(_registry())
     require_buildable(config.timeframe, base_of(config.exchange, config.symbol))
     for spec in get_strategy(config.strategy).informative(config.params):
         require_buildable(spec.timeframe, base_of(config.exchange, spec.symbol or config.symbol))
@@ -114,7 +140,7 @@ def _buildable(config: StrategyConfig) -> StrategyConfig:
 
 
 def _set_active(strategy_id: str, active: bool) -> dict[str, Any]:
-    table = wiring.strategy_table()
+    table = _table()
     # Validated, not copied: a strategy whose settings cannot trade live is refused activation (400).
     current = table.get(strategy_id)
     config = table.replace(StrategyConfig.model_validate({**current.model_dump(), "active": active}))

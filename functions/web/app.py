@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from fks import env
+from fks.function_settings import FunctionSettings, variable
 from fks.observability import API, observed
 
 logger = Logger()
@@ -32,6 +33,15 @@ CONTENT_TYPES = {
 # Vendored files change only with their version; page scripts and the shell are revalidated.
 VENDOR_CACHE = "public, max-age=604800, immutable"
 PAGE_CACHE = "no-cache"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(FunctionSettings):
+    # The WebSocket API's wss:// address the pages subscribe to (empty: no live updates).
+    live_feed_url: str = variable(env.LIVE_FEED_URL, default="")
+
+
+SETTINGS = Settings.from_environ()  # cold start: an unreadable variable fails here, naming it
 
 
 def _static_operation(summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -94,7 +104,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     content_type = CONTENT_TYPES[Path(relative).suffix]
     if relative == SHELL:
         # The live feed's address is configuration, not a secret; escaped as it lands in an attribute.
-        live_feed = html.escape(os.environ.get(env.LIVE_FEED_URL, ""), quote=True)
+        live_feed = html.escape(SETTINGS.live_feed_url, quote=True)
         shell = text.replace("{{BASE}}", _base_href(event)).replace("{{LIVE_FEED_URL}}", live_feed)
         return _response(200, shell, content_type, {"Cache-Control": PAGE_CACHE})
     cached = {"ETag": etag, "Cache-Control": VENDOR_CACHE if relative.startswith("vendor/") else PAGE_CACHE}

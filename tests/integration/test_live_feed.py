@@ -277,7 +277,11 @@ def test_push_to_an_unreachable_endpoint_is_counted_not_raised(local_stack: Stac
 
 
 def test_collection_survives_a_push_that_raises(local_stack: StackHandle, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Arrange: the connections table does not exist, so finding subscribers fails
+    # Arrange: the connections table does not exist, so finding subscribers fails. The function
+    # reads its settings on import: the stack's names, as its template environment gives them.
+    monkeypatch.setenv("FKS_DATA_BUCKET", local_stack.function("DataBucket"))
+    monkeypatch.setenv("FKS_ASSETS_TABLE", local_stack.function("AssetsTable"))
+    monkeypatch.setenv("FKS_BACKFILL_FUNCTION", local_stack.function("BackfillFunction"))
     from functions.collect_ohlcv import app
 
     broken = LiveFeedPublisher(

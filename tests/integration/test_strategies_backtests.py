@@ -24,9 +24,8 @@ from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.cursor import EvaluationCursor
-from fks_app.backtests import load_candles
+from fks_app.backtests import load_candles, optimization_input
 from fks_local.scheduler import Scheduler
-from functions.backtests.app import optimization_input
 from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
 from tests.integration.pipeline_helpers import recorder
 from tests.stack_handle import StackHandle

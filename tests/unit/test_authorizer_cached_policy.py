@@ -5,7 +5,10 @@ key in the environment, so no AWS call is made."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 from typing import Any
 
 import jwt
@@ -13,15 +16,15 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from functions.authorizer import app
 from tests.stubs import LambdaContextStub
 
 API = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1"
 _PRIVATE = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture(autouse=True)
-def rs256_only(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The authorizer as its cold start reads it: RS256 only, no usage plan, no AWS call."""
     public_pem = (
         _PRIVATE.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -30,6 +33,9 @@ def rs256_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FKS_JWT_PUBLIC_KEY", public_pem)
     for name in ("FKS_JWT_SECRET_ARN", "FKS_SHARED_USAGE_KEY_NAME", "FKS_JWT_CALLERS_TABLE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FKS_API_KEYS_TABLE", "keys")
+    monkeypatch.delitem(sys.modules, "functions.authorizer.app", raising=False)
+    return importlib.import_module("functions.authorizer.app")
 
 
 def _token(scope: str = "read") -> str:
@@ -58,7 +64,9 @@ def _event(method: str, resource: str, path: str, headers: dict[str, str]) -> di
         ("/static/{proxy+}", "/static/js/app.js", f"{API}/GET/static/*"),
     ],
 )
-def test_the_policy_covers_the_route_with_path_parameters_as_wildcards(resource: str, path: str, expected: str) -> None:
+def test_the_policy_covers_the_route_with_path_parameters_as_wildcards(
+    app: ModuleType, resource: str, path: str, expected: str
+) -> None:
     policy = app.lambda_handler(
         _event("GET", resource, path, {"Authorization": f"Bearer {_token()}"}), LambdaContextStub()
     )
@@ -67,7 +75,7 @@ def test_the_policy_covers_the_route_with_path_parameters_as_wildcards(resource:
     assert (statement["Effect"], statement["Resource"]) == ("Allow", expected)
 
 
-def test_a_deny_also_covers_the_route() -> None:
+def test_a_deny_also_covers_the_route(app: ModuleType) -> None:
     event = _event("DELETE", "/strategies/{strategy_id}", "/strategies/s-1", {"Authorization": f"Bearer {_token()}"})
 
     policy = app.lambda_handler(event, LambdaContextStub())
@@ -77,12 +85,12 @@ def test_a_deny_also_covers_the_route() -> None:
     assert policy["context"]["denyReason"].startswith("this route needs the '")
 
 
-def test_x_api_key_is_not_a_credential() -> None:
+def test_x_api_key_is_not_a_credential(app: ModuleType) -> None:
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         app.lambda_handler(_event("GET", "/assets", "/assets", {"X-Api-Key": _token()}), LambdaContextStub())
 
 
-def test_x_api_key_beside_a_bad_bearer_does_not_rescue_it() -> None:
+def test_x_api_key_beside_a_bad_bearer_does_not_rescue_it(app: ModuleType) -> None:
     """The decision is cached under the Authorization value: another header must not decide it."""
     headers = {"Authorization": "Bearer not-a-jwt", "X-Api-Key": _token()}
 

@@ -4,7 +4,10 @@ call is made."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 from typing import Any
 
 import jwt
@@ -12,15 +15,15 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from functions.authorizer import app
 from tests.stubs import LambdaContextStub
 
 CONNECT_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/$connect"
 _PRIVATE = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture(autouse=True)
-def rs256_only(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The authorizer as its cold start reads it: RS256 only, no usage plan, no AWS call."""
     public_pem = (
         _PRIVATE.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -29,6 +32,9 @@ def rs256_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FKS_JWT_PUBLIC_KEY", public_pem)
     for name in ("FKS_JWT_SECRET_ARN", "FKS_SHARED_USAGE_KEY_NAME", "FKS_JWT_CALLERS_TABLE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FKS_API_KEYS_TABLE", "keys")
+    monkeypatch.delitem(sys.modules, "functions.authorizer.app", raising=False)
+    return importlib.import_module("functions.authorizer.app")
 
 
 def _token(scope: str = "read") -> str:
@@ -59,7 +65,7 @@ def _rest_event(headers: dict[str, str], query: dict[str, str] | None = None) ->
     }
 
 
-def test_websocket_connect_with_jwt_in_query_is_allowed_on_its_method_arn() -> None:
+def test_websocket_connect_with_jwt_in_query_is_allowed_on_its_method_arn(app: ModuleType) -> None:
     policy = app.lambda_handler(_connect_event({"token": _token()}), LambdaContextStub())
 
     statement = policy["policyDocument"]["Statement"][0]
@@ -79,17 +85,17 @@ def test_websocket_connect_with_jwt_in_query_is_allowed_on_its_method_arn() -> N
     ],
     ids=["no-query", "empty", "malformed-key", "bad-jwt", "header-only"],
 )
-def test_websocket_connect_without_a_valid_query_token_is_unauthorized(event: dict[str, Any]) -> None:
+def test_websocket_connect_without_a_valid_query_token_is_unauthorized(app: ModuleType, event: dict[str, Any]) -> None:
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         app.lambda_handler(event, LambdaContextStub())
 
 
-def test_rest_request_still_reads_the_bearer_header() -> None:
+def test_rest_request_still_reads_the_bearer_header(app: ModuleType) -> None:
     policy = app.lambda_handler(_rest_event({"Authorization": f"Bearer {_token()}"}), LambdaContextStub())
 
     assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
 
 
-def test_rest_request_does_not_take_a_token_from_the_query_string() -> None:
+def test_rest_request_does_not_take_a_token_from_the_query_string(app: ModuleType) -> None:
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         app.lambda_handler(_rest_event({}, {"token": _token()}), LambdaContextStub())

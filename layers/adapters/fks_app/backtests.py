@@ -130,6 +130,15 @@ def run_optimization_request(
     return summary
 
 
+def optimization_input(request: OptimizationRequest, optimization_id: str) -> dict[str, Any]:
+    """The state machine's input: the request and every grid cell, in ``run_grid``'s order."""
+    from fks.backtest import grid_combinations
+
+    strategy, _ = request.resolved()
+    cells = grid_combinations(strategy, request.space)
+    return {"optimization_id": optimization_id, "request": request.model_dump(mode="json"), "cells": cells}
+
+
 def optimization_summary(
     request: OptimizationRequest, status: str, best: dict[str, Any] | None = None, trials: int | None = None
 ) -> dict[str, Any]:

@@ -49,6 +49,7 @@ RECONCILE_SECRET_ARN = "FKS_RECONCILE_SECRET_ARN"  # noqa: S105 - a read-only ex
 SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"
 NINJA_QUEUE_URL = "FKS_NINJA_QUEUE_URL"
 OPTIMIZATION_STATE_MACHINE_ARN = "FKS_OPTIMIZATION_STATE_MACHINE_ARN"
+INLINE_GRID_CELLS = "FKS_INLINE_GRID_CELLS"  # a larger grid runs on the optimisation state machine
 TIMESTREAM_ENABLED = "FKS_TIMESTREAM_ENABLED"
 TIMESTREAM_DATABASE = "FKS_TIMESTREAM_DATABASE"
 TIMESTREAM_TABLE = "FKS_TIMESTREAM_TABLE"
@@ -66,6 +67,10 @@ LIVE_FEED_TABLE = "FKS_LIVE_FEED_TABLE"
 LIVE_FEED_ENDPOINT = "FKS_LIVE_FEED_ENDPOINT"
 # Models: where trained regime/forecast models live in the data bucket.
 MODELS_PREFIX = "FKS_MODELS_PREFIX"
+# The AI function's models: "packaged" (WordLlama) or a Bedrock embedding model id; "none" or a
+# Bedrock Claude model id for a briefing's written version.
+AI_TEXT_MODEL = "FKS_AI_TEXT_MODEL"
+AI_SUMMARY_MODEL = "FKS_AI_SUMMARY_MODEL"
 
 # The monitor: what it checks, all set by template.yaml.
 STAGE = "FKS_STAGE"
@@ -88,6 +93,18 @@ ACCOUNTS_TABLE = "FKS_ACCOUNTS_TABLE"
 RATE_BUDGET_TABLE = "FKS_RATE_BUDGET_TABLE"
 EXCHANGE_API_KEY = "FKS_EXCHANGE_API_KEY"
 EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable name, not a secret
+
+# The authorizer: API keys, JWTs (HS256 with a rotating secret or RS256 with a public key), and
+# the per-subject usage-plan keys of JWT callers.
+API_KEYS_TABLE = "FKS_API_KEYS_TABLE"
+JWT_SECRET_ARN = "FKS_JWT_SECRET_ARN"  # noqa: S105 - the variable name, not a secret
+JWT_SECRET_MAX_AGE_S = "FKS_JWT_SECRET_MAX_AGE_S"  # noqa: S105 - the variable name, not a secret
+JWT_PUBLIC_KEY = "FKS_JWT_PUBLIC_KEY"
+JWT_ISSUER = "FKS_JWT_ISSUER"
+JWT_AUDIENCE = "FKS_JWT_AUDIENCE"
+JWT_CALLERS_TABLE = "FKS_JWT_CALLERS_TABLE"
+SHARED_USAGE_KEY_NAME = "FKS_SHARED_USAGE_KEY_NAME"
+JWT_USAGE_KEY_PREFIX = "FKS_JWT_USAGE_KEY_PREFIX"
 
 # The Telegram bot (issue 24): its secret {bot_token, webhook_secret}, the allowed chats with their
 # scopes (JSON chat id -> scopes), and the Bot API's base URL (a test's fake, or a self-hosted server).

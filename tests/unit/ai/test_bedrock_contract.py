@@ -178,17 +178,12 @@ def test_the_narrator_writes_beside_the_briefing_and_a_refusal_leaves_it_as_it_w
     assert "model access not granted" in refused["error"]
 
 
-def test_the_setting_chooses_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FKS_AI_TEXT_MODEL", raising=False)
-    monkeypatch.delenv("FKS_AI_SUMMARY_MODEL", raising=False)
+def test_the_setting_chooses_the_models() -> None:
     assert configured_text_embedder().name.startswith("wordllama")
     assert configured_narrator() is None
-    monkeypatch.setenv("FKS_AI_TEXT_MODEL", COHERE_MODELS[1])
-    monkeypatch.setenv("FKS_AI_SUMMARY_MODEL", "anthropic.claude-3-haiku-20240307-v1:0")
-    assert configured_text_embedder().name == f"bedrock:{COHERE_MODELS[1]}:1024"
-    narrator = configured_narrator()
+    assert configured_text_embedder(COHERE_MODELS[1]).name == f"bedrock:{COHERE_MODELS[1]}:1024"
+    narrator = configured_narrator("anthropic.claude-3-haiku-20240307-v1:0")
     assert narrator is not None
     assert narrator.model_id == "anthropic.claude-3-haiku-20240307-v1:0"
-    monkeypatch.setenv("FKS_AI_TEXT_MODEL", "openai.text-embedding-3")
     with pytest.raises(ValueError, match="must be one of"):
-        configured_text_embedder()
+        configured_text_embedder("openai.text-embedding-3")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fks_adapters.aws.health import DEGRADED, DOWN, HEALTHY, PartHealth, report
-from functions.monitor.app import http_status
+from fks_adapters.aws.health import DEGRADED, DOWN, HEALTHY, PartHealth, http_status, report
 
 
 @pytest.mark.parametrize(

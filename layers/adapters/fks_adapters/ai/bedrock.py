@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 from botocore.exceptions import BotoCoreError, ClientError
 
-from fks import env
 from fks.ai.bedrock import PACKAGED, claude_request, claude_text, embedding_model
 from fks.ai.embeddings import Embedder, Purpose, Vectors, unit_rows
 from fks.errors import FksError
@@ -27,8 +26,6 @@ from fks_adapters.aws.lazy import aws_client
 
 # boto3's bedrock-runtime client (no type stubs for it in this project: typed as Any).
 BedrockRuntimeClient = Any
-TEXT_MODEL_ENV = "FKS_AI_TEXT_MODEL"  # "packaged" (default) or a Bedrock embedding model id
-SUMMARY_MODEL_ENV = "FKS_AI_SUMMARY_MODEL"  # "none" (default) or a Bedrock Claude model id
 NO_SUMMARY_MODEL = "none"
 
 
@@ -85,9 +82,9 @@ class BedrockNarrator:
         return {"model": self.model_id, "text": text}
 
 
-def configured_text_embedder() -> Embedder:
-    """The text model the stack is configured with (``FKS_AI_TEXT_MODEL``)."""
-    model_id = env.get(TEXT_MODEL_ENV) or PACKAGED
+def configured_text_embedder(model_id: str = PACKAGED) -> Embedder:
+    """The text model the stack is configured with (``FKS_AI_TEXT_MODEL``: "packaged" or a Bedrock
+    embedding model id)."""
     if model_id == PACKAGED:
         from fks_adapters.ai.text_model import PackagedTextEmbedder
 
@@ -95,6 +92,6 @@ def configured_text_embedder() -> Embedder:
     return BedrockTextEmbedder(model_id)
 
 
-def configured_narrator() -> BedrockNarrator | None:
-    model_id = env.get(SUMMARY_MODEL_ENV) or NO_SUMMARY_MODEL
+def configured_narrator(model_id: str = NO_SUMMARY_MODEL) -> BedrockNarrator | None:
+    """The summary model (``FKS_AI_SUMMARY_MODEL``: "none" or a Bedrock Claude model id)."""
     return None if model_id == NO_SUMMARY_MODEL else BedrockNarrator(model_id)

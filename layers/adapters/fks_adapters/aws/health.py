@@ -39,6 +39,16 @@ class PartHealth:
         return body
 
 
+def http_status(parts: list[PartHealth]) -> int:
+    """200 while the platform serves (healthy, or degraded: a part needs attention but nothing is
+    down), 503 only when a part it runs on is down (a table, the bucket, a function). A halted
+    account is shown down in the body and alarms, but it is a decision (an operator's, or the
+    circuit breaker's) that the API keeps serving through, so it alone is no 503. A load balancer
+    or uptime probe reading the code must not take either for an outage."""
+    outage = any(part.status == DOWN and part.kind != "trading" for part in parts)
+    return 503 if outage else 200
+
+
 def guard(part: str, check: Callable[[], PartHealth]) -> PartHealth:
     # One unreachable part must not hide the others: every check reports, none raises.
     try:

@@ -8,7 +8,6 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from fks import env
 from fks.live_topics import Topic, update_frame
 from fks_adapters.live_feed.connections import ConnectionStore
 from fks_adapters.live_feed.push import PushReport, management_client, send_all
@@ -36,16 +35,15 @@ class TopicPublisher:
         return report
 
 
-def push_health(report: dict[str, Any]) -> int:
+def push_health(report: dict[str, Any], publisher: TopicPublisher | None) -> int:
     """The monitor's report to the health topic's subscribers; frames sent. Without the live
-    feed configured, or when it cannot be reached, nothing is pushed: the report itself (metrics,
-    alarms) never depends on a dashboard being open."""
-    endpoint, table = env.get(env.LIVE_FEED_ENDPOINT), env.get(env.LIVE_FEED_TABLE)
-    if not endpoint or not table:
+    feed configured (no publisher), or when it cannot be reached, nothing is pushed: the report
+    itself (metrics, alarms) never depends on a dashboard being open."""
+    if publisher is None:
         return 0
     frame = update_frame("health", "MODIFY", {"part": "stack", **report})
     try:
-        return TopicPublisher(endpoint, ConnectionStore(table)).publish("health", [frame]).frames_sent
+        return publisher.publish("health", [frame]).frames_sent
     except (BotoCoreError, ClientError) as error:
         log.warning("health not pushed to the live feed: %s", error)
         return 0
