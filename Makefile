@@ -28,7 +28,7 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos test-second-target
+test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos test-targets
 
 lint:
 	$(BIN)/ruff check .
@@ -51,9 +51,26 @@ rust-check:
 # run once more: integration tests share one local stack on two cores, and a cold start past the
 # emulated 10 s init limit under load is not a product failure; a test that fails twice fails the run
 # (the summary lists every rerun, so a flaky test stays visible).
-pytest:
-	$(BIN)/pytest tests -q -p no:cacheprovider --reruns 1 --reruns-delay 5; rc=$$?; \
+PYTEST_TIERS = $(BIN)/pytest tests -q -p no:cacheprovider --reruns 1 --reruns-delay 5; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+# `make test`'s run: the local stack deploys what `sam build` built (sam-check's build, not a second
+# one) and runs it as Lambda does: Python 3.12 isolated, each function's built folder and its layers,
+# the runtime's boto3, the AWS SDK for pandas stand-in, nothing from the dev venv (a module a layer
+# lacks fails with Runtime.ImportModuleError; docs/deploy.md). Measured on this 2-core machine shared
+# by other jobs (load 10-16), same file both ways back to back: test_api_auth 143 s built, 137 s from
+# the source tree; test_sample_events (every function cold-started) in the Makefile's history below.
+pytest: sam-check
+	FKS_LOCAL_BUILD_DIR=$(SAM_BUILD_DIR) \
+	FKS_LOCAL_LAMBDA_PYTHON="$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
+	FKS_LOCAL_LAMBDA_RUNTIME_PATHS=$(LAMBDA_RUNTIME_DIR):$(PANDAS_STANDIN_DIR) \
+	$(PYTEST_TIERS)
+
+# The developer's fast loop: the stack runs the source tree on the dev venv's interpreter and
+# packages (no `sam build` after each edit); what AWS runs is checked by `make pytest`.
+.PHONY: pytest-source
+pytest-source:
+	$(PYTEST_TIERS)
 
 # The fuzzing tier (schemathesis from the OpenAPI document) on a local stack of its own, bounded
 # in examples per operation; `pytest tests` skips it.
@@ -116,20 +133,6 @@ sam-imports: $(SAM_VENV)/.import-deps
 # In `make test`: the build, the imports and the sizes, each a gate.
 sam-check: sam-build sam-imports sam-sizes
 
-# The test tiers with the local stack running what `sam build` built, as Lambda runs it (Python
-# 3.12 isolated, each function's built folder and layers, the runtime's boto3, the pandas
-# stand-in; docs/deploy.md). Not `make test`'s default: on this 2-core machine under load,
-# test_api_auth took 171.6 s on the dev venv and 174.7 s built (+2 %), test_sample_events, which
-# cold-starts every function, 299 s and 451 s (+50 %, with cold imports past the emulated 10 s init
-# limit; 5 of its failures were a stale build), so not the default until a whole-tier run on a
-# fresh build shows the suite grows by less than the 5 minutes CI can spare.
-.PHONY: pytest-built
-pytest-built: sam-check
-	FKS_LOCAL_BUILD_DIR=$(SAM_BUILD_DIR) \
-	FKS_LOCAL_LAMBDA_PYTHON="$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
-	FKS_LOCAL_LAMBDA_RUNTIME_PATHS=$(LAMBDA_RUNTIME_DIR):$(PANDAS_STANDIN_DIR) \
-	$(MAKE) pytest
-
 # The Rust execute_order function alone for x86_64 and arm64 (rust_lambda/sam-build.yaml), into
 # .aws-sam/rust/.
 sam-build-rust: $(SAM_VENV)/.installed
@@ -148,12 +151,14 @@ MINISTACK_VENV    ?= $(VENV)-ministack
 MINISTACK_VERSION := 1.5.33
 .PHONY: second-target-tools test-second-target
 
+# uv (in the SAM venv) resolves boto3 together with MiniStack's botocore and installs in about 4 s
+# where pip took 36 s.
 $(MINISTACK_VENV)/.installed: $(SAM_VENV)/.installed
-	$(SAM_ENV) python3.12 -m venv $(MINISTACK_VENV)
-	$(MINISTACK_VENV)/bin/pip install --quiet --upgrade pip
-	$(MINISTACK_VENV)/bin/pip install --quiet ministack==$(MINISTACK_VERSION)
-	$(MINISTACK_VENV)/bin/pip install --quiet aws-sam-translator boto3 \
-	  "botocore==$$($(MINISTACK_VENV)/bin/python -c 'import botocore; print(botocore.__version__)')"
+	$(SAM_VENV)/bin/uv venv --quiet --seed --python "$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
+	  $(MINISTACK_VENV)
+	$(SAM_VENV)/bin/uv pip install --quiet --python $(MINISTACK_VENV)/bin/python \
+	  ministack==$(MINISTACK_VERSION) aws-sam-translator boto3
+	$(MINISTACK_VENV)/bin/python infra/ministack/patch_ministack.py $(MINISTACK_VENV)
 	touch $@
 
 # The AWS SDK for pandas layer's stand-in (sam-imports' deps) zipped as a layer to publish.
@@ -174,8 +179,9 @@ test-second-target: second-target-tools
 	if [ $$rc -eq 5 ]; then echo "the second target collected no tests" >&2; exit 1; fi; exit $$rc
 
 # Lines of AWS emulation in fks_local per piece (Lambda runtime, gateways, schedules, SQS poller,
-# alarm evaluator, deployer): at the revision issue 25 item 3 started from and in the working tree.
-EMULATION_BASELINE ?= c283580
+# alarm evaluator, deployer): at the revision issue 25 item 3 started from (c283580), before the
+# SQS poller's deletion (61c9d93) and in the working tree.
+EMULATION_BASELINE ?= c283580 61c9d93
 .PHONY: emulation-lines
 emulation-lines:
 	$(PY) infra/local/emulation_lines.py $(EMULATION_BASELINE)
@@ -183,15 +189,15 @@ emulation-lines:
 # ---- LocalStack itself (issue 25): localstack-core on the host, no Docker, for the adapter tier
 # (S3 candle store, topics, queues, schedules, state machine definitions, secrets, metrics).
 # Python 3.13 (it imports warnings.deprecated) and the pins it needs on the host; service_identity
-# for its TLS-capable gateway.
+# for its TLS-capable gateway. uv installs it in about 7 s from an empty cache (pip: 187 s warm).
 LOCALSTACK_VENV ?= $(VENV)-localstack
-.PHONY: localstack-tools test-localstack
+.PHONY: localstack-tools test-localstack test-targets
 
 $(LOCALSTACK_VENV)/.installed: $(SAM_VENV)/.installed
-	PATH="$$($(CURDIR)/infra/localstack/python313.sh $(SAM_VENV)):$$PATH" python3.13 -m venv $(LOCALSTACK_VENV)
-	$(LOCALSTACK_VENV)/bin/pip install --quiet --upgrade pip
-	$(LOCALSTACK_VENV)/bin/pip install --quiet "localstack-core[runtime]==2026.3.0" service_identity \
-	  "cbor2<5.7" "pyOpenSSL==24.2.1" "cryptography==43.0.3"
+	$(SAM_VENV)/bin/uv venv --quiet --seed --python "$$($(CURDIR)/infra/localstack/python313.sh $(SAM_VENV))/python3.13" \
+	  $(LOCALSTACK_VENV)
+	$(SAM_VENV)/bin/uv pip install --quiet --python $(LOCALSTACK_VENV)/bin/python \
+	  "localstack-core[runtime]==2026.3.0" service_identity "cbor2<5.7" "pyOpenSSL==24.2.1" "cryptography==43.0.3"
 	touch $@
 
 localstack-tools: setup $(LOCALSTACK_VENV)/.installed
@@ -199,3 +205,11 @@ localstack-tools: setup $(LOCALSTACK_VENV)/.installed
 test-localstack: localstack-tools
 	$(BIN)/pytest tests/localstack -m localstack -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the LocalStack tier collected no tests" >&2; exit 1; fi; exit $$rc
+
+# In `make test`: both emulators' tiers in one pytest process, LocalStack's first. Its schedule
+# test's rule is made when LocalStack starts and checked last (tests/localstack/conftest.py), so the
+# minute the rule takes to fire passes while MiniStack's tier runs instead of being waited out.
+test-targets: second-target-tools localstack-tools
+	FKS_TEST_TARGET=ministack $(BIN)/pytest tests/localstack tests/second_target $(SECOND_TARGET_SELECTION) \
+	  -m "localstack or second_target" -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "the emulator tiers collected no tests" >&2; exit 1; fi; exit $$rc

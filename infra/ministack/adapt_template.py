@@ -1,7 +1,8 @@
 """The built template (`sam build`'s .aws-sam/build/template.yaml) as MiniStack's CloudFormation
 can create it: the smallest rewrites, each for one thing MiniStack lacks (docs/second-target.md).
 
-    python infra/ministack/adapt_template.py .aws-sam/build/template.yaml .aws-sam/build/template-ministack.yaml
+    python infra/ministack/adapt_template.py .aws-sam/build/template.yaml .aws-sam/build/template-ministack.yaml \
+        [MINISTACK_URL]
 
 The output stays beside the input, so the code paths (CodeUri, ContentUri) `sam deploy` packages
 resolve to the same built folders. Nothing else differs from what AWS gets.
@@ -9,6 +10,7 @@ resolve to the same built folders. Nothing else differs from what AWS gets.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,13 @@ import yaml
 # types"). A WebSocket route's response only matters to a client expecting the route's answer
 # frame, and MiniStack's WebSocket gateway answers a route's return value without one.
 DROPPED_TYPES = frozenset({"AWS::ApiGatewayV2::RouteResponse"})
+# A WebSocket API's AWS endpoint as the template builds it for the @connections client.
+_EXECUTE_API_HOST = re.compile(
+    r"^https://\$\{(\w+)\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}/\$\{(\w+)\}$"
+)
 
 
-def adapt(template: dict[str, Any]) -> dict[str, Any]:
+def adapt(template: dict[str, Any], ministack_url: str | None = None) -> dict[str, Any]:
     resources: dict[str, Any] = template["Resources"]
     dropped = {name for name, body in resources.items() if body.get("Type") in DROPPED_TYPES}
     # AWS::ApiGatewayV2::Deployment is unknown too: the stage deploys itself instead (AutoDeploy),
@@ -50,7 +56,23 @@ def adapt(template: dict[str, Any]) -> dict[str, Any]:
             properties["AutoDeploy"] = True
         if body.get("Type") == "AWS::Serverless::Api":
             _uncached_authorizers(properties)
+        if body.get("Type") == "AWS::Serverless::Function" and ministack_url:
+            _local_connections_endpoint(properties, ministack_url)
     return template
+
+
+def _local_connections_endpoint(function: dict[str, Any], ministack_url: str) -> None:
+    """A function posting to a WebSocket API's @connections is handed the API's AWS host name
+    (https://<api>.execute-api.<region>.amazonaws.com/<stage>), which resolves to AWS. MiniStack
+    serves the API on its own port under /_aws/execute-api/<api>/<stage> (LocalStack's form), so
+    the value names that instead: what the moto target's runtime does for its local gateway."""
+    variables = (function.get("Environment") or {}).get("Variables") or {}
+    for name, value in variables.items():
+        sub = value.get("Fn::Sub") if isinstance(value, dict) else None
+        match = _EXECUTE_API_HOST.match(sub) if isinstance(sub, str) else None
+        if match:
+            api, stage = match.groups()
+            variables[name] = {"Fn::Sub": f"{ministack_url}/_aws/execute-api/${{{api}}}/${{{stage}}}"}
 
 
 def _uncached_authorizers(api: dict[str, Any]) -> None:
@@ -89,7 +111,8 @@ def _refers_to(value: Any, names: set[str]) -> bool:
 def main(argv: list[str]) -> int:
     source, target = Path(argv[1]), Path(argv[2])
     template = yaml.safe_load(source.read_text())
-    target.write_text(yaml.safe_dump(adapt(template), sort_keys=False, width=120))
+    ministack_url = argv[3] if len(argv) > 3 else None
+    target.write_text(yaml.safe_dump(adapt(template, ministack_url), sort_keys=False, width=120))
     return 0
 
 

@@ -121,7 +121,15 @@ class MiniStack:
         if self.tmp_dir.exists():
             doomed = self.tmp_dir.with_name(f"tmp-deleting-{os.getpid()}-{time.monotonic_ns()}")
             self.tmp_dir.rename(doomed)
-            subprocess.Popen(["rm", "-rf", str(doomed)], start_new_session=True)
+            # Its own session and no inherited output: a pipe reading the test run's output (CI's
+            # log, `| tail`) would otherwise wait for the deletion to end.
+            subprocess.Popen(
+                ["rm", "-rf", str(doomed)],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
 
 def publish_pandas_layer(clients: Any) -> str:
@@ -135,9 +143,10 @@ def publish_pandas_layer(clients: Any) -> str:
     return str(version["LayerVersionArn"])
 
 
-def adapt_template() -> None:
+def adapt_template(ministack_url: str) -> None:
+    script = "infra/ministack/adapt_template.py"
     subprocess.run(
-        [sys.executable, "infra/ministack/adapt_template.py", str(BUILT_TEMPLATE), str(ADAPTED_TEMPLATE)],
+        [sys.executable, script, str(BUILT_TEMPLATE), str(ADAPTED_TEMPLATE), ministack_url],
         cwd=PROJECT_ROOT,
         check=True,
     )
@@ -242,7 +251,7 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
         started = time.monotonic()
         layer_arn = publish_pandas_layer(clients)
         timings.layer_publish_s = time.monotonic() - started
-        adapt_template()
+        adapt_template(emulator.url)
         stack_name = "fks-second-target"
         all_parameters = {
             "EnableTimestream": "false",
@@ -261,7 +270,19 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
         api_id = deployed.physical_id("FksApi")
         # MiniStack serves a REST API's stage on its own port under /_aws/execute-api/ (LocalStack's form).
         api_url = f"{emulator.url}/_aws/execute-api/{api_id}/v1"
-        handle = StackHandle(emulator.url, deployed, {"FksApi": api_url}, simulator.url, clients, simulator=simulator)
+        # A WebSocket API's stage likewise, as ws:// (the functions' @connections endpoint is
+        # rewritten to the same place by adapt_template.py).
+        live_feed = deployed.physical_id("LiveFeedApi")
+        websocket_urls = {"LiveFeedApi": f"ws://127.0.0.1:{emulator.port}/_aws/execute-api/{live_feed}/v1"}
+        handle = StackHandle(
+            emulator.url,
+            deployed,
+            {"FksApi": api_url},
+            simulator.url,
+            clients,
+            websocket_urls=websocket_urls,
+            simulator=simulator,
+        )
         handle.issue_api_keys()
         register_presented_keys(clients, handle)
         handle.key_in_x_api_key_too = True
