@@ -97,7 +97,7 @@ def main() -> None:
         print(f"search by {name}, k=5, 200 queries: median {_ms(statistics.median(ordered))}, "
               f"p95 {_ms(ordered[int(len(ordered) * 0.95)])}")  # fmt: skip
 
-    # A briefing reads up to 2,000 bars of the signal's series (fks_adapters.ai.briefings).
+    # A briefing reads up to 2,000 bars of the signal's series (fks_app.briefings).
     bar = int(candles.open_time[-1])
     started = time.perf_counter()
     for _ in range(20):

@@ -1,5 +1,5 @@
 """``POST /ai/notes``, ``POST /ai/search``, the schedule that rebuilds the retrieval index, and
-each new signal's briefing (from the signals table's stream, ``fks_adapters.ai.briefings``).
+each new signal's briefing (from the signals table's stream, ``fks_app.briefings``).
 
 The index (``fks.ai.index``) holds operator notes, every signal with its outcome and the market
 state of its bar, and backtest reports; it lives in the data bucket (``ai/index/``) and the
@@ -31,9 +31,8 @@ from fks.function_settings import FunctionSettings, variable
 from fks.invocations import StreamBatch, parse_event
 from fks.observability import API, observed
 from fks_adapters.ai.bedrock import NO_SUMMARY_MODEL, configured_narrator, configured_text_embedder
-from fks_adapters.ai.briefings import BriefingInputs, BriefingWriter, build_briefing, new_signals
-from fks_adapters.ai.service import IndexCache, Sources, add_note, rebuild_index, search
-from fks_adapters.ai.store import IndexStore, NoteStore
+from fks_adapters.ai.briefing_records import BriefingWriter, new_signals
+from fks_adapters.ai.store import IndexCache, IndexStore, NoteStore
 from fks_adapters.api import make_resolver
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.candle_reader import candle_series, candle_store
@@ -41,6 +40,8 @@ from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.results import ResultStore
 from fks_adapters.strategies.table import StrategyTable
+from fks_app.ai_index import Sources, add_note, rebuild_index, search
+from fks_app.briefings import BriefingInputs, build_briefing
 
 if TYPE_CHECKING:
     from fks.market_data.series import CandleSeriesReader

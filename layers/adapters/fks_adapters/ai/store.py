@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from fks.ai.index import RetrievalIndex
+from fks.errors import NotFound
 from fks_adapters.aws.lazy import aws_client
 
 if TYPE_CHECKING:
@@ -113,3 +114,20 @@ class IndexStore:
                     stale.append({"Key": item["Key"]})
         for start in range(0, len(stale), 1000):  # DeleteObjects takes at most 1,000 keys
             self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": stale[start : start + 1000]})  # type: ignore[typeddict-item]
+
+
+class IndexCache:
+    """The latest build, loaded once per container and again only when a newer build exists."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._build: str | None = None
+        self._index: RetrievalIndex | None = None
+
+    def current(self) -> RetrievalIndex:
+        build = self.store.latest_build()
+        if build is None:
+            raise NotFound("the retrieval index has not been built yet: its schedule builds it (AiIndexBuild)")
+        if build != self._build or self._index is None:
+            self._index, self._build = self.store.load(build), build
+        return self._index

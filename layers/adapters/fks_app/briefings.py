@@ -9,17 +9,13 @@ on the record having none, so a redelivered stream batch writes nothing twice.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from botocore.exceptions import ClientError
 
 from fks.ai.briefing import HORIZON_BARS, NEIGHBOURS, similar_states, summary
 from fks.ai.documents import DocumentKind
 from fks.ai.embeddings import Embedder
 from fks.errors import FksError, NotFound
-from fks.invocations import StreamBatch
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey, symbol_to_partition
 from fks.market_data.timeframes import parse_timeframe
@@ -28,16 +24,14 @@ from fks.ml.training import latest_forecast, latest_regime
 from fks.ml.trees import TreeEnsemble
 from fks.strategies.inputs import candles_from_frame
 from fks_adapters.ai.bedrock import BedrockNarrator
-from fks_adapters.ai.performance import PerformanceSources, strategy_performance
-from fks_adapters.ai.service import IndexCache
-from fks_adapters.aws.lazy import aws_client
+from fks_adapters.ai.store import IndexCache
 from fks_adapters.ml.model_store import ModelStore
-from fks_adapters.pipeline.signal_history import STATUS_SK, signal_pk
 from fks_adapters.strategies.results import ResultStore
 from fks_adapters.strategies.table import StrategyTable
+from fks_app.strategy_performance import PerformanceSources, strategy_performance
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    pass
 
 # Bars of the signal's timeframe a briefing compares with (at 1h, about 83 days).
 HISTORY_BARS = 2000
@@ -122,38 +116,3 @@ def build_briefing(signal: dict[str, Any], inputs: BriefingInputs, now_ms: int) 
     if inputs.narrator is not None:  # beside the templated summary, labelled with its model
         briefing["narrative"] = inputs.narrator.narrate({"signal": signal, **briefing})
     return briefing
-
-
-class BriefingWriter:
-    def __init__(self, table: str, client: DynamoDBClient | None = None) -> None:
-        self.table = table
-        self.client: DynamoDBClient = client or aws_client("dynamodb")
-
-    def attach(self, signal_id: str, briefing: dict[str, Any]) -> bool:
-        """Store the briefing on the signal's record; False when it already has one."""
-        try:
-            self.client.update_item(
-                TableName=self.table,
-                Key={"pk": {"S": signal_pk(signal_id)}, "sk": {"S": STATUS_SK}},
-                UpdateExpression="SET briefing = :b",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(briefing)",
-                ExpressionAttributeValues={":b": {"S": json.dumps(briefing)}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
-
-def new_signals(batch: StreamBatch) -> list[dict[str, Any]]:
-    """The signals whose first record this batch inserts (their payload, as validate_signal stored it)."""
-    found = []
-    for record in batch.records:
-        image = record.dynamodb.new_image or {}
-        if record.event_name != "INSERT" or image.get("sk", {}).get("S") != STATUS_SK or "briefing" in image:
-            continue
-        payload = image.get("signal", {}).get("S")
-        if payload:
-            found.append(json.loads(payload))
-    return found

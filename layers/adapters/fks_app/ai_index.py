@@ -20,7 +20,7 @@ from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.strategies.inputs import candles_from_frame
 from fks_adapters.ai import sources
-from fks_adapters.ai.store import IndexStore, NoteStore
+from fks_adapters.ai.store import IndexCache, IndexStore, NoteStore
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.results import ResultStore
 
@@ -116,23 +116,6 @@ def rebuild_index(store: IndexStore, source: Sources, embedder: Embedder, now_ms
         "read": len(unique),
         "seconds": round(time.perf_counter() - started, 3),
     }
-
-
-class IndexCache:
-    """The latest build, loaded once per container and again only when a newer build exists."""
-
-    def __init__(self, store: IndexStore) -> None:
-        self.store = store
-        self._build: str | None = None
-        self._index: RetrievalIndex | None = None
-
-    def current(self) -> RetrievalIndex:
-        build = self.store.latest_build()
-        if build is None:
-            raise NotFound("the retrieval index has not been built yet: its schedule builds it (AiIndexBuild)")
-        if build != self._build or self._index is None:
-            self._index, self._build = self.store.load(build), build
-        return self._index
 
 
 def market_state_now(candles: CandleSeriesReader, query: MarketQuery, now_ms: int) -> tuple[int, State]:

@@ -32,7 +32,7 @@ from fks.ml.features import FEATURE_WARMUP
 from fks.ml.regimes import RegimeModel
 from fks.strategies.candles import Candles
 from fks.strategies.inputs import candles_from_frame
-from fks_adapters.ai.service import IndexCache
+from fks_adapters.ai.store import IndexCache
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.strategies.results import ResultStore
 from fks_adapters.strategies.table import StrategyTable
