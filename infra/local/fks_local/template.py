@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,37 @@ def load(path: Path) -> dict[str, Any]:
     return template
 
 
+# Zips of `sam build` folders made in this process, by folder, prefix and the folder's files (path,
+# size, mtime): a built layer is tens of MB to compress (14 s for the whole build on a loaded
+# machine), and every stack a test session starts deploys the same build again.
+_built_zips: dict[tuple[Path, str, int], bytes] = {}
+_built_zips_lock = threading.Lock()
+
+
+def _tree_signature(source: Path) -> int:
+    return hash(
+        tuple(
+            (str(path), stat.st_size, stat.st_mtime_ns)
+            for path in sorted(source.rglob("*"))
+            if (stat := path.stat()) and path.is_file()
+        )
+    )
+
+
 def zip_directory(source: Path, prefix: str = "", *, as_built: bool = False) -> bytes:
     """A byte-for-byte reproducible zip (sorted entries, fixed times) that keeps exec bits,
     which a native ``bootstrap`` needs to run. A source folder leaves out caches and bytecode;
     a built one (``as_built``) is shipped whole, as `sam deploy` does: its layers are bytecode."""
+    if not as_built:
+        return _zip(source, prefix, as_built=False)
+    key = (source.resolve(), prefix, _tree_signature(source))
+    with _built_zips_lock:
+        if key not in _built_zips:
+            _built_zips[key] = _zip(source, prefix, as_built=True)
+        return _built_zips[key]
+
+
+def _zip(source: Path, prefix: str, *, as_built: bool) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(source.rglob("*")):

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 import zipfile
@@ -23,6 +24,10 @@ DEFAULT_MAX_INSTANCES = 4
 # isolated from the dev venv, with these folders (the runtime's boto3) after the layers.
 PYTHON_ENV = "FKS_LOCAL_LAMBDA_PYTHON"
 RUNTIME_PATHS_ENV = "FKS_LOCAL_LAMBDA_RUNTIME_PATHS"
+# Where isolated runs unpack layers, by content hash, for every stack on this machine: a built layer
+# is tens of MB unzipped and the same in every stack a test session starts from one build; unpacking
+# is atomic (a staging folder renamed into place) and a folder is never changed once there.
+SHARED_LAYERS_DIR = Path(tempfile.gettempdir()) / "fks-local-layers"
 
 
 @dataclass(frozen=True)
@@ -227,8 +232,9 @@ class LocalLambdaRuntime:
     def _start(self, config: FunctionConfig, number: int) -> FunctionInstance:
         base = self.state_dir / "lambda"
         task_root = _unpack(config.code_zip, base / "code" / hashlib.sha256(config.code_zip).hexdigest()[:16])
+        layers = base / "layers" if self.python is None else SHARED_LAYERS_DIR
         layer_roots = [
-            _unpack(layer.zip_bytes, base / "layers" / hashlib.sha256(layer.zip_bytes).hexdigest()[:16])
+            _unpack(layer.zip_bytes, layers / hashlib.sha256(layer.zip_bytes).hexdigest()[:16])
             for layer in config.layers
         ]
         own = {name: self.url_rewrites.get(value, value) for name, value in config.environment}
