@@ -58,8 +58,9 @@ PYTEST_TIERS = $(BIN)/pytest tests -q -p no:cacheprovider --reruns 1 --reruns-de
 # one) and runs it as Lambda does: Python 3.12 isolated, each function's built folder and its layers,
 # the runtime's boto3, the AWS SDK for pandas stand-in, nothing from the dev venv (a module a layer
 # lacks fails with Runtime.ImportModuleError; docs/deploy.md). Measured on this 2-core machine shared
-# by other jobs (load 10-16), same file both ways back to back: test_api_auth 143 s built, 137 s from
-# the source tree; test_sample_events (every function cold-started) in the Makefile's history below.
+# by other jobs (load 12-18), each file both ways back to back: test_api_auth 143 s built, 137 s from
+# the source tree (+4 %); test_sample_events, which cold-starts every function, 360 s and 297 s
+# (+21 %; +50 % before built layers were zipped once per process and unpacked once per machine).
 pytest: sam-check
 	FKS_LOCAL_BUILD_DIR=$(SAM_BUILD_DIR) \
 	FKS_LOCAL_LAMBDA_PYTHON="$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
