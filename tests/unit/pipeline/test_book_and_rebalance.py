@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from fks.portfolio.book import Book, apply_fill
 from fks.portfolio.rebalance import plan_rebalance
 from fks.signals import parse_signal
 from tests.stubs import SignalStubs
+from tests.unit.execution.stubs import OrderStubs, engine
 
 D = Decimal
 
@@ -99,3 +101,35 @@ def test_correlation_of_moving_together_apart_and_too_short() -> None:
     assert corr is not None
     assert corr < -0.9
     assert return_correlation(base[:10], scaled[:10]) is None
+
+
+def test_the_book_moves_as_the_engines_position_on_the_engines_own_fills() -> None:
+    # Arrange: the paper engine fills a sequence that adds at another price (an average that does
+    # not terminate), reduces, crosses zero and closes, charging 10 bps.
+    eng, book = engine(fee_bps="10"), Book()
+    orders = [("buy", "0.001", "42000"), ("buy", "0.002", "42001.01"), ("sell", "0.0025", "42100.5")]
+    orders += [("sell", "0.003", "41950"), ("buy", "0.0025", "41900.33")]
+
+    for step, (side, quantity, mark) in enumerate(orders):
+        # Act
+        command = OrderStubs.market_buy(f"o-{step}", side=side, quantity=quantity)
+        report = json.loads(eng.submit(command, step + 1, mark))
+        for fill in report["fills"]:
+            signed = D(fill["quantity"]) if fill["side"] == "buy" else -D(fill["quantity"])
+            book = apply_fill(book, signed, D(fill["price"]), D(fill["fee"]))
+
+        # Assert: the same figures, to the last digit.
+        position = report["position"]
+        assert (book.quantity, book.avg_entry_price) == (D(position["quantity"]), D(position["avg_entry_price"]))
+        assert (book.realized_pnl, book.fees) == (D(position["realized_pnl"]), D(position["fees"]))
+    assert book.quantity == 0
+
+
+def test_a_fill_of_no_quantity_only_pays_its_fee() -> None:
+    assert apply_fill(Book(), D("0"), D("100"), D("0.5")) == Book(fees=D("0.5"))
+
+
+def test_decimals_in_exponent_form_are_read_as_their_value() -> None:
+    book = apply_fill(Book(fees=D("0E-8")), D("1E+1"), D("1.5E+2"), D("1E-2"))
+
+    assert book == Book(D("10"), D("150"), D("0"), D("0.01"))

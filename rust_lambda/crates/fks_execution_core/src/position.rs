@@ -45,6 +45,22 @@ pub struct Holding {
 }
 
 impl Holding {
+    /// A holding with these figures, as a book kept elsewhere (the portfolio's) stored them.
+    #[must_use]
+    pub fn from_parts(
+        quantity: Decimal,
+        avg_entry_price: Decimal,
+        realized_pnl: Decimal,
+        fees: Decimal,
+    ) -> Self {
+        Self { quantity, avg_entry_price, realized_pnl, fees }
+    }
+
+    /// Pays `fee` without trading (a fill of no quantity).
+    pub fn pay(&mut self, fee: Decimal) {
+        self.fees += fee;
+    }
+
     /// Applies one execution: `quantity` (positive) bought or sold at `price`, paying `fee`.
     ///
     /// Increasing averages the entry price; reducing realizes PnL against it; going through

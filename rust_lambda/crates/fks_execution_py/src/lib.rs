@@ -1,7 +1,8 @@
 //! Python bindings of the FKS execution core: `fks_execution._core`.
 //!
 //! Thin `py_`-prefixed wrappers over [`fks_execution_core::Engine`] trading on the paper
-//! exchange, and `simulate`, the core's backtest bar loop over numpy columns.
+//! exchange, `simulate`, the core's backtest bar loop over numpy columns, and `apply_fill`, the
+//! core's position arithmetic for the portfolio's books.
 //! Commands, limits, instruments and reports cross the boundary as JSON text in the
 //! core's own contract (`snake_case`, decimals as strings), so no second schema exists here.
 //!
@@ -10,6 +11,7 @@
 //! importable, as `ExecutionError(error_name, message)`.
 #![forbid(unsafe_code)]
 
+mod holding;
 mod simulation;
 
 use fks_execution_core::{
@@ -186,6 +188,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<simulation::PySimulation>()?;
     m.add_function(wrap_pyfunction!(simulation::py_simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(holding::py_apply_fill, m)?)?;
     m.add("ExecutionError", m.py().get_type::<ExecutionError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

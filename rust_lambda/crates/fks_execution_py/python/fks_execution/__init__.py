@@ -8,8 +8,10 @@ to do next (``BadRequest``, ``RiskDenied``, ``RateLimited``...), with the denial
 ``simulate`` is the backtest's bar loop (``fks.backtest`` calls it): targets to fills at the next
 open, fees, slippage, sizing, stops, in the core's exact decimals on the paper venue's and the
 live book's own fill and position arithmetic.
+
+``apply_fill`` is that position arithmetic for the portfolio's books (``fks.portfolio.book``).
 """
 
-from fks_execution._core import Engine, ExecutionError, Simulation, __version__, simulate
+from fks_execution._core import Engine, ExecutionError, Simulation, __version__, apply_fill, simulate
 
-__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "simulate"]
+__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "apply_fill", "simulate"]

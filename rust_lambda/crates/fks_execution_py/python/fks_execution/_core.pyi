@@ -8,7 +8,7 @@ import numpy.typing as npt
 # Any C-contiguous float64 buffer; the backtest hands NumPy arrays.
 _Column = npt.NDArray[np.float64]
 
-__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "simulate"]
+__all__ = ["Engine", "ExecutionError", "Simulation", "__version__", "apply_fill", "simulate"]
 __version__: str
 
 class ExecutionError(Exception):
@@ -54,3 +54,6 @@ def simulate(
     config_json: str,
     equity_out: _Column | None = None,
 ) -> Simulation: ...
+def apply_fill(
+    book: tuple[str, str, str, str], signed_quantity: str, price: str, fee: str
+) -> tuple[str, str, str, str]: ...
