@@ -19,6 +19,7 @@ from fks.backtest.requests import OptimizationRequest
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, HOUR_MS, MINUTE_MS, Timeframe
+from fks.signals import ApprovalMode
 from fks.strategies import get_strategy
 from fks.strategies.configs import StrategyConfig
 from fks_adapters.market_data.assets import AssetRegistry
@@ -548,7 +549,7 @@ def test_a_long_opened_before_the_evaluation_window_is_closed_by_the_cross_down(
     generator = SignalGenerator(_candles(stored), cursor, recorder(stored))
     config = StrategyConfig(strategy_id=f"held-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="ETH/USDT",
                             timeframe=Timeframe.M30, params={"fast": 3, "slow": 6},
-                            mode="manual", approval_window_s=1, active=True)  # fmt: skip
+                            mode=ApprovalMode.MANUAL, approval_window_s=1, active=True)  # fmt: skip
     first = START + 206 * m30  # flat then: the long to come opens in the bars evaluated
     generator.generate(config, first + 2 * MINUTE_MS)  # a new strategy starts at the newest closed bar
     signals: list[dict[str, Any]] = []
