@@ -41,7 +41,7 @@ from fks_adapters.ninja.reads import NinjaReads
 from fks_adapters.pipeline.prices import CandlePrices
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
-from fks_adapters.settings import current_setting
+from fks_adapters.settings import DEFAULT_MAX_AGE_S, SettingsReader
 from fks_app.risk_context import RiskContextReader
 
 if TYPE_CHECKING:
@@ -57,9 +57,21 @@ class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSetting
     signals_table: str = variable(env.SIGNALS_TABLE)
     data_bucket: str = variable(env.DATA_BUCKET)
     ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)
+    # The limits and prop-firm accounts live in SSM under this prefix, re-read within the max age;
+    # without it (a bare function) the template's initial values apply.
+    settings_prefix: str | None = variable(env.SETTINGS_PREFIX, default=None)
+    settings_max_age_s: int = variable(env.SETTINGS_MAX_AGE_S, int, default=DEFAULT_MAX_AGE_S)
+    portfolio_limits: str | None = variable(env.PORTFOLIO_LIMITS, default=None)
+    prop_firm_accounts: str | None = variable(env.PROP_FIRM_ACCOUNTS, default=None)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+
+
+@cache
+def _settings() -> SettingsReader:
+    initial = {"portfolio_limits": SETTINGS.portfolio_limits, "prop_firm_accounts": SETTINGS.prop_firm_accounts}
+    return SettingsReader(SETTINGS.settings_prefix, SETTINGS.settings_max_age_s, initial)
 
 
 @cache
@@ -98,7 +110,7 @@ def _candles() -> CandleSeriesReader:
 
 def _futures_checks(reader: RiskContextReader, signal: Signal) -> list[Check]:
     # The stored setting (fks_adapters.settings), re-read within its cache bound.
-    prop_firm: dict[str, PropFirmAccount] = current_setting("prop_firm_accounts")
+    prop_firm: dict[str, PropFirmAccount] = _settings().current("prop_firm_accounts")
     configured = prop_firm.get(signal.account)
     if configured is None:
         # Not a prop-firm account here: the bridge refuses accounts it does not know.
@@ -134,7 +146,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             route = "ninjatrader"
         else:
             risk_context = reader.read(signal, account, now_ms)
-            limits: PortfolioLimits = current_setting("portfolio_limits")
+            limits: PortfolioLimits = _settings().current("portfolio_limits")
             checks = decide(risk_context, limits)
             route, price = "exchange", str(risk_context.price)
             opens = not reduces_position(risk_context)

@@ -23,7 +23,7 @@ from fks.function_settings import FunctionSettings, variable
 from fks.observability import API, observed
 from fks.settings import validate_setting
 from fks_adapters.api import make_resolver
-from fks_adapters.settings import SettingsStore, settings_max_age_s
+from fks_adapters.settings import DEFAULT_MAX_AGE_S, SettingsStore
 
 logger = Logger()
 app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
@@ -51,6 +51,8 @@ class HistoryQuery(BaseModel):
 class Settings(FunctionSettings):
     settings_prefix: str = variable(env.SETTINGS_PREFIX)
     settings_audit_table: str = variable(env.SETTINGS_AUDIT_TABLE)
+    # How long the functions may enforce a value they read: what a change's answer promises.
+    settings_max_age_s: int = variable(env.SETTINGS_MAX_AGE_S, int, default=DEFAULT_MAX_AGE_S)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
@@ -71,7 +73,7 @@ def list_settings() -> dict[str, Any]:
     """Every setting: its stored value, the value with defaults filled in, its version."""
     return {
         "settings": [stored.as_dict() for stored in _store().read_all()],
-        "max_age_s": settings_max_age_s(),
+        "max_age_s": SETTINGS.settings_max_age_s,
     }
 
 
@@ -83,7 +85,7 @@ def settings_history(query: Annotated[HistoryQuery, Query()]) -> dict[str, Any]:
 
 @app.get("/settings/<name>")
 def get_setting(name: SettingName) -> dict[str, Any]:
-    return {"setting": _store().read(name).as_dict(), "max_age_s": settings_max_age_s()}
+    return {"setting": _store().read(name).as_dict(), "max_age_s": SETTINGS.settings_max_age_s}
 
 
 @app.put("/settings/<name>")
@@ -92,7 +94,7 @@ def put_setting(name: SettingName, update: Annotated[SettingUpdate, Body()]) -> 
     validate_setting(name, update.value)
     stored, changed = _store().update(name, update.value, update.version, _caller())
     logger.info("setting changed" if changed else "setting unchanged", extra={"setting": name, "by": _caller()})
-    return {"setting": stored.as_dict(), "changed": changed, "max_age_s": settings_max_age_s()}
+    return {"setting": stored.as_dict(), "changed": changed, "max_age_s": SETTINGS.settings_max_age_s}
 
 
 @observed(logger, correlation=API)

@@ -61,13 +61,13 @@ def test_portfolio_limits_keep_their_model_defaults_when_left_out() -> None:
     assert validate_setting("portfolio_limits", {}) == PortfolioLimits()
 
 
-def test_without_a_settings_store_a_function_uses_the_templates_initial_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fks_adapters.settings import current_setting
+def test_without_a_settings_store_a_function_uses_the_templates_initial_value() -> None:
+    from fks_adapters.settings import SettingsReader
 
-    monkeypatch.delenv("FKS_SETTINGS_PREFIX", raising=False)
-    monkeypatch.setenv("FKS_PORTFOLIO_LIMITS", '{"max_open_positions": 3}')
-    assert current_setting("portfolio_limits").max_open_positions == 3
+    initial = SettingsReader(None, initial={"portfolio_limits": '{"max_open_positions": 3}'})
+    assert initial.current("portfolio_limits").max_open_positions == 3
+    assert SettingsReader(None).current("portfolio_limits") == PortfolioLimits()  # none: the model's defaults
 
-    monkeypatch.setenv("FKS_PORTFOLIO_LIMITS", '{"max_open_positionz": 3}')
+    broken = SettingsReader(None, initial={"portfolio_limits": '{"max_open_positionz": 3}'})
     with pytest.raises(BadRequest, match="FKS_PORTFOLIO_LIMITS"):
-        current_setting("portfolio_limits")
+        broken.current("portfolio_limits")

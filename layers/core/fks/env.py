@@ -1,6 +1,7 @@
 """Every environment variable name the platform reads, in one place.
 
-An explicit argument beats the environment, which beats the default.
+Each function reads its own once, at cold start, through its settings class
+(``fks.function_settings``) and hands the values to the adapters it builds.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ import os
 
 # AWS: the endpoint is the only thing that tells the local stack from AWS.
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
-AWS_REGION = "AWS_REGION"
-AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 
 # Resources, injected by template.yaml into each function that uses them.
 DATA_BUCKET = "FKS_DATA_BUCKET"
@@ -47,7 +46,6 @@ SETTINGS_AUDIT_TABLE = "FKS_SETTINGS_AUDIT_TABLE"
 EXECUTION_RISK_LIMITS = "FKS_RISK_LIMITS"  # JSON of fks.settings.ExecutionRiskLimits (execute_order's initial limits)
 RECONCILE_SECRET_ARN = "FKS_RECONCILE_SECRET_ARN"  # noqa: S105 - a read-only exchange key: balances, never orders
 SIGNAL_STATE_MACHINE_ARN = "FKS_SIGNAL_STATE_MACHINE_ARN"
-NINJA_QUEUE_URL = "FKS_NINJA_QUEUE_URL"
 OPTIMIZATION_STATE_MACHINE_ARN = "FKS_OPTIMIZATION_STATE_MACHINE_ARN"
 INLINE_GRID_CELLS = "FKS_INLINE_GRID_CELLS"  # a larger grid runs on the optimisation state machine
 TIMESTREAM_ENABLED = "FKS_TIMESTREAM_ENABLED"
@@ -91,8 +89,6 @@ COINBASE_BASE_URL = "FKS_COINBASE_BASE_URL"
 # per venue and key.
 ACCOUNTS_TABLE = "FKS_ACCOUNTS_TABLE"
 RATE_BUDGET_TABLE = "FKS_RATE_BUDGET_TABLE"
-EXCHANGE_API_KEY = "FKS_EXCHANGE_API_KEY"
-EXCHANGE_API_SECRET = "FKS_EXCHANGE_API_SECRET"  # noqa: S105 - the variable name, not a secret
 
 # The authorizer: API keys, JWTs (HS256 with a rotating secret or RS256 with a public key), and
 # the per-subject usage-plan keys of JWT callers.
@@ -114,11 +110,6 @@ TELEGRAM_API_URL = "FKS_TELEGRAM_API_URL"
 
 
 def get(name: str, default: str | None = None) -> str | None:
+    """For the adapters that still read a variable themselves (a venue's base URL, the rate budget
+    table): a function's own variables come from its settings (``fks.function_settings``)."""
     return os.environ.get(name, default)
-
-
-def require(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise RuntimeError(f"environment variable {name} is not set")
-    return value
