@@ -13,6 +13,14 @@ Same conventions in all three, so the trades must agree:
             so the three conventions give the same final equity
 Grid: fast in 2..20 step 2 x slow in 30..120 step 10 (100 cells); the best cell by final equity.
 
+TIES: FKS averages prices as the decimals they are quoted in (``fks.indicators.window_sums``),
+so two averages that are equal as decimals are equal, a touch and no strict cross. The peers
+average the floats nearest those decimals, each with its own rounding, and see a hair above or
+below. On this data that happens once: cell 20/70 at bar 829,236, where the 20- and 70-bar
+averages are both exactly the same decimal; vectorbt (a running-sum difference) reads the fast
+one 1.2e-9 above, pandas' rolling mean (backtesting.py) 1.4e-14 below, and the cross that follows
+differs. In every other cell the crosses of all three averages are the same.
+
 Bar loop: the simulation alone, the strategy's side done beforehand and untimed (FKS: the Rust
 core's bar loop given the NumPy targets; vectorbt: Portfolio.from_orders given its orders).
 
@@ -210,8 +218,9 @@ def _format_row(name: str, rows: dict[str, Result]) -> str:
     fks = rows.get(f"fks {kind}")
     if fks is not None and row is not fks:
         if "per_cell" in row:
-            same = sum(fks["per_cell"].get(cell) == value for cell, value in row["per_cell"].items())
-            note += f" cells equal to FKS (trades, equity): {same}/{len(row['per_cell'])}"
+            differ = [cell for cell, value in row["per_cell"].items() if fks["per_cell"].get(cell) != value]
+            note += f" cells equal to FKS (trades, equity): {len(row['per_cell']) - len(differ)}/{len(row['per_cell'])}"
+            note += f" (differ: {', '.join(differ)}: see TIES)" if differ else ""
         else:
             same = row["trades"] == fks["trades"] and round(row["final_equity"], 2) == round(fks["final_equity"], 2)
             note += "same trades and equity as FKS" if same else "DIFFERENT trades or equity from FKS"

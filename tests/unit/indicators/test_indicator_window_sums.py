@@ -1,4 +1,5 @@
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -9,10 +10,11 @@ from fks.indicators.window_sums import WindowSums
 NAN, INF = np.nan, np.inf
 
 
-def test_every_window_mean_is_the_correctly_rounded_mean_on_a_million_bars():
+def test_every_window_mean_of_prices_is_the_decimals_mean_rounded_once_on_a_million_bars():
     # Arrange: prices quoted to 8 decimals around 1e5, where a running cumsum loses ~1e-9.
     rng = np.random.default_rng(3)
     values = np.round(1e5 + np.cumsum(rng.normal(0, 0.01, 1_000_000)), 8)
+    ticks = [round(v * 10**8) for v in values.tolist()]
     sums = WindowSums(values)
     sample = rng.integers(200, values.shape[0], 2_000)
 
@@ -20,9 +22,36 @@ def test_every_window_mean_is_the_correctly_rounded_mean_on_a_million_bars():
         # Act
         means = sums.means(window)
 
-        # Assert: exactly fsum's (exactly rounded) sum over the window, divided once.
-        expected = [math.fsum(values[t - window + 1 : t + 1]) / window for t in sample]
+        # Assert: the exact mean of the quoted decimals, rounded once.
+        expected = [float(Fraction(sum(ticks[t - window + 1 : t + 1]), window * 10**8)) for t in sample]
         assert means[sample].tolist() == expected, window
+
+
+def test_every_window_mean_of_other_values_is_the_floats_mean_rounded_once():
+    # Arrange: values on no decimal grid (a random walk's raw floats).
+    rng = np.random.default_rng(4)
+    values = 1e5 + np.cumsum(rng.normal(0, 0.01, 200_000))
+    sums = WindowSums(values)
+    sample = rng.integers(200, values.shape[0], 2_000)
+
+    for window in (2, 30):
+        # Act
+        window_sums = sums.sums(window)
+
+        # Assert: fsum is the exactly rounded sum of the floats.
+        assert window_sums[sample].tolist() == [math.fsum(values[t - window + 1 : t + 1]) for t in sample]
+
+
+def test_prices_whose_averages_are_equal_as_decimals_make_no_cross():
+    # Arrange: (103.46 + 98.38) / 2 == (100.92 + 103.46 + 98.38) / 3 == 100.92 exactly, but the
+    # floats nearest these decimals average to 100.91999999999999 over two bars.
+    values = [100.92, 103.46, 98.38]
+
+    # Act
+    sums = WindowSums(values)
+
+    # Assert
+    assert sums.means(2)[2] == sums.means(3)[2] == 100.92
 
 
 def test_equal_averages_stay_equal_so_they_never_make_a_strict_cross():

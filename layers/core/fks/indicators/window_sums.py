@@ -1,14 +1,20 @@
-"""Sums of a series over sliding windows in O(n) per window, to within an ulp of the exact sum.
+"""Sums of a series over sliding windows in O(n) per window, rounded once from the exact sum.
 
 A running sum (``cumsum``, then the difference of two prefix sums) is O(n) but its error grows
 with the prefix: on a million bars near 1e5 a difference loses ~1e-9, enough to turn two equal
 averages into a strict cross. Summing every window afresh (``sliding_window_view(...).sum``) is
 exact enough but O(n x window). Here each value is split, exactly, into a coarse part on a grid
-of ``quantum`` (a power of two) and the remainder below it. The coarse parts are whole multiples
-of the quantum whose every prefix sum stays below 2**53 quanta, so their prefix sums, and any
-difference of two, are exact; the remainders are under half a quantum each, so their prefix sums
+of ``quantum`` and the remainder below it. The coarse parts are whole multiples of the quantum
+whose every prefix sum stays below 2**53 quanta, so their prefix sums, and any difference of two,
+are exact. A window's sum is the exact coarse difference plus the fine one, rounded once.
+
+Prices are decimals quoted to at most 8 places (the venues' finest tick, as the Rust core reads
+them): a series whose every value is such a decimal is summed in whole 10**-8 ticks, where the
+fine parts are integers too and every sum is exact. Two averages of the decimals that are equal
+then come out as the same float (a tie, which is no strict cross), where the floats' own binary
+approximations could differ in the last bit and cross. Any other series is split on a binary
+quantum (a power of two); its remainders are under half a quantum each, so their prefix sums
 carry an error about n**2 * 2**-105 of the values' size, far below one ulp of a window's sum.
-A window's sum is then the exact coarse difference plus the nearly exact fine one, rounded once.
 
 Non-finite values (another indicator's warm-up NaN, an inf) are left out of the prefix sums; a
 window holding one is summed directly, so it gives what NumPy's sum of that window gives.
@@ -26,6 +32,20 @@ from fks.indicators._arrays import FloatArray, as_series, check_window, rolling_
 _MANTISSA_BITS = 52
 _MIN_EXPONENT = -1022  # the smallest normal power of two: the quantum never goes subnormal
 _CHUNK = 1 << 15  # values per step of the fine differences: 256 KiB, at home in a core's cache
+_TICKS_PER_UNIT = 1e8  # the finest price tick of the venues traded is 10**-8
+_MAX_TICKS = float(2**52)  # below this a float holds every whole tick, and rounds to the nearest
+_TICK_QUANTUM = float(2**26)  # the coarse/fine split of ticks: both prefix sums stay below 2**53
+
+
+def _on_tick_grid(values: FloatArray, largest: float, ticks: FloatArray, scratch: FloatArray) -> bool:
+    """Whether every value is a decimal of at most 8 places (the float nearest it); ``ticks``
+    is left holding the values in whole ticks (``scratch`` is overwritten)."""
+    if largest * _TICKS_PER_UNIT >= _MAX_TICKS:
+        return False
+    np.multiply(values, _TICKS_PER_UNIT, out=ticks)
+    np.rint(ticks, out=ticks)
+    np.divide(ticks, _TICKS_PER_UNIT, out=scratch)  # correctly rounded: the float nearest k / 10**8
+    return bool(np.array_equal(scratch, values))
 
 
 class WindowSums:
@@ -49,20 +69,33 @@ class WindowSums:
             finite = np.isfinite(x)
             clean, self._nonfinite = np.where(finite, x, 0.0), _prefix_counts(~finite)
             largest = float(np.max(np.abs(clean), initial=0.0))
-        # Every prefix of the coarse parts is at most n * largest (plus n half-quanta of
-        # rounding): a quantum of 2**ceil(log2(n * largest)) / 2**52 keeps it below 2**53 quanta.
-        exponent = math.ceil(math.log2(largest * max(n, 1))) - _MANTISSA_BITS if largest else 0
-        quantum = math.ldexp(1.0, max(exponent, _MIN_EXPONENT))
         # Built in the two arrays kept, with no temporaries: each new million-value array costs
         # its page faults, as much as a pass over it.
         self._coarse = coarse_sums = np.empty(n + 1, dtype=np.float64)
         self._fine = fine_sums = np.empty(n + 1, dtype=np.float64)
         coarse_sums[0] = fine_sums[0] = 0.0
         coarse, fine = coarse_sums[1:], fine_sums[1:]
-        np.multiply(clean, 1.0 / quantum, out=coarse)  # scaling by a power of two is exact
-        np.rint(coarse, out=coarse)
-        coarse *= quantum
-        np.subtract(clean, coarse, out=fine)  # exact: both are multiples of the smaller ulp
+        on_grid = self._nonfinite is None and _on_tick_grid(clean, largest, coarse, fine)
+        # What a sum is divided by to be in the values' unit: ticks per unit, or 1.
+        self._per_unit = _TICKS_PER_UNIT if on_grid else 1.0
+        if on_grid:
+            # coarse holds the whole ticks: split them at 2**26 ticks, both parts whole numbers.
+            np.multiply(coarse, 1.0 / _TICK_QUANTUM, out=fine)
+            np.floor(fine, out=fine)
+            fine *= _TICK_QUANTUM
+            coarse -= fine
+            coarse, fine = fine, coarse
+            self._coarse, self._fine = fine_sums, coarse_sums
+        else:
+            # Every prefix of the coarse parts is at most n * largest (plus n half-quanta of
+            # rounding): a quantum of 2**ceil(log2(n * largest)) / 2**52 keeps it below 2**53
+            # quanta.
+            exponent = math.ceil(math.log2(largest * max(n, 1))) - _MANTISSA_BITS if largest else 0
+            quantum = math.ldexp(1.0, max(exponent, _MIN_EXPONENT))
+            np.multiply(clean, 1.0 / quantum, out=coarse)  # scaling by a power of two is exact
+            np.rint(coarse, out=coarse)
+            coarse *= quantum
+            np.subtract(clean, coarse, out=fine)  # exact: both are multiples of the smaller ulp
         np.cumsum(coarse, out=coarse)
         np.cumsum(fine, out=fine)
 
@@ -71,7 +104,20 @@ class WindowSums:
 
     def sums(self, window: int) -> FloatArray:
         """``sums(w)[t]`` is the sum of values ``t-w+1 .. t``; NaN for the first ``w - 1``."""
+        out = self._unit_sums(check_window(window))
+        if self._per_unit != 1.0:
+            out /= self._per_unit  # ticks to price units: one rounding of the exact sum
+        return out
+
+    def means(self, window: int) -> FloatArray:
+        """``means(w)[t]`` is the mean of values ``t-w+1 .. t``; NaN for the first ``w - 1``."""
         window = check_window(window)
+        out = self._unit_sums(window)
+        out /= window * self._per_unit  # one division (the product is exact): one rounding
+        return out
+
+    def _unit_sums(self, window: int) -> FloatArray:
+        """The window sums in the series' unit (ticks on the tick grid)."""
         out = np.empty(self._length, dtype=np.float64)
         out[: window - 1] = np.nan
         if self._length < window:
@@ -91,12 +137,6 @@ class WindowSums:
             if holed.size:
                 with np.errstate(invalid="ignore"):  # inf - inf is NaN, as it should be
                     tail[holed] = rolling_windows(self._values, window)[holed].sum(axis=1)
-        return out
-
-    def means(self, window: int) -> FloatArray:
-        """``means(w)[t]`` is the mean of values ``t-w+1 .. t``; NaN for the first ``w - 1``."""
-        out = self.sums(window)
-        out /= window
         return out
 
 
