@@ -21,24 +21,24 @@ from fks import env
 from fks.accounts import AccountSettings, readonly_secret_prefix, secret_readable, trading_secret_prefix
 from fks.errors import BadRequest
 from fks.execution import ACCOUNT_PATTERN
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.observability import API, observed
 from fks_adapters.accounts import AccountStore
 from fks_adapters.api import make_resolver
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 AccountId = Annotated[str, Path(pattern=ACCOUNT_PATTERN, description="The account's id, e.g. kraken-main")]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     accounts_table: str = variable(env.ACCOUNTS_TABLE)
     # The stage names the secrets execute_order and reconcile may read (unset: not checked).
     stage: str | None = variable(env.STAGE, default=None)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

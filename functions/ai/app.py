@@ -27,7 +27,7 @@ from fks.ai.bedrock import PACKAGED
 from fks.ai.embeddings import Embedder
 from fks.ai.requests import NoteRequest, ScheduledIndexBuild, SearchRequest
 from fks.errors import FksError
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.invocations import StreamBatch, parse_event
 from fks.observability import API, observed
 from fks_adapters.ai.bedrock import NO_SUMMARY_MODEL, configured_narrator, configured_text_embedder
@@ -48,11 +48,10 @@ if TYPE_CHECKING:
     from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
     signals_table: str = variable(env.SIGNALS_TABLE)
@@ -63,6 +62,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 def _now_ms() -> int:

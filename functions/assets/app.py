@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.market_data.commands import BackfillRequest, DisableAsset, EnableAsset
 from fks.market_data.storage import SeriesKey
 from fks.market_data.timeframes import DAY_MS, floor_time
@@ -31,12 +31,11 @@ if TYPE_CHECKING:
     from fks_adapters.market_data.ccxt_source import CcxtCandleSource
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 DEFAULT_HISTORY_DAYS = 7
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     assets_table: str = variable(env.ASSETS_TABLE)
     backfill_function: str = variable(env.BACKFILL_FUNCTION)
     # The history an enabled asset is backfilled with when the request names none.
@@ -44,6 +43,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

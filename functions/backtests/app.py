@@ -25,7 +25,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.backtest.requests import BacktestRequest, OptimizationRequest
 from fks.backtest.tasks import OptimizationTask, RunCellTask
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.invocations import parse_event
 from fks.market_data.storage import SeriesKey
 from fks.observability import API, observed
@@ -42,14 +42,13 @@ if TYPE_CHECKING:
     from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 ResultId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="the id the POST answered")]
 DEFAULT_INLINE_GRID_CELLS = 200
 MAX_PAGE = 100
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
     models_prefix: str = variable(env.MODELS_PREFIX, default="models")
@@ -59,6 +58,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

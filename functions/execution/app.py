@@ -23,6 +23,7 @@ from fks.accounts import ENGINE_VENUE
 from fks.execution import ACCOUNT_PATTERN, CLIENT_ORDER_ID_PATTERN, CancelOrderCommand, ExecutionReport, OrderCommand
 from fks.function_settings import (
     AccountsTableSettings,
+    ApiSettings,
     ExecutionTablesSettings,
     PortfolioSettings,
     TradingAccountSettings,
@@ -40,18 +41,18 @@ from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.booking import book_report, owner_of
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 # Named ``id`` as in the template's /orders/{id}: the client order id.
 OrderId = Annotated[str, Path(pattern=CLIENT_ORDER_ID_PATTERN, description="the order's client order id")]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings):
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings, ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

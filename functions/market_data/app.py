@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.errors import NotFound
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.market_data.queries import HistoryQuery, LatestQuery
 from fks.market_data.serialise import candles_to_json
 from fks.market_data.storage import SeriesKey, symbol_from_partition
@@ -34,16 +34,16 @@ if TYPE_CHECKING:
     from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

@@ -23,7 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.invocations import ScheduledTraining, parse_event
 from fks.ml.requests import TrainRequest
 from fks.observability import API, observed
@@ -37,18 +37,18 @@ if TYPE_CHECKING:
     from fks_adapters.market_data.s3_store import S3CandleStore
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 AssetInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
     models_prefix: str = variable(env.MODELS_PREFIX, default="models")
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
 from fks.data_gaps import DEFAULT_MAX_AGE_MIN
-from fks.function_settings import FunctionSettings, names, variable
+from fks.function_settings import ApiSettings, names, variable
 from fks.invocations import ScheduledRun, parse_event
 from fks.observability import observed, tracer
 from fks_adapters.api import make_resolver
@@ -33,11 +33,10 @@ from fks_adapters.data_gaps import GapRecords, check_gaps
 from fks_adapters.live_feed.topic_publisher import TopicPublisher, push_health
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     stage: str = variable(env.STAGE, default="dev")
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
@@ -58,6 +57,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 def _data_freshness() -> list[PartHealth]:

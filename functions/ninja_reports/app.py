@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from fks import env
 from fks.errors import BadRequest
 from fks.execution import ACCOUNT_PATTERN
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.ninja.reports import (
     NINJA_ORDER_ID_PATTERN,
     NinjaFillReport,
@@ -43,7 +43,6 @@ from fks_adapters.pipeline.signal_history import SignalHistory
 
 logger = Logger()
 ACCOUNT_REFUSAL_PREFIX = "account:"  # a breach that flattened an account, not one signal
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -61,7 +60,7 @@ _ANSWERS: dict[int, OpenAPIResponse] = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     ninja_orders_table: str = variable(env.NINJA_ORDERS_TABLE)
     ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)
     signals_table: str = variable(env.SIGNALS_TABLE)
@@ -69,6 +68,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

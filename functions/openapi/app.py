@@ -7,6 +7,7 @@ The document is generated from every API function's handlers and committed besid
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,21 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from fks.function_settings import ApiSettings
 from fks.observability import API, observed
 from fks_adapters.api import make_resolver
 
 DOCUMENT = Path(__file__).with_name("openapi.json")
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings(ApiSettings):
+    pass
+
+
+SETTINGS = Settings.from_environ()  # cold start: an unreadable variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @lru_cache(maxsize=1)

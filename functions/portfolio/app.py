@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.function_settings import (
     AccountsTableSettings,
+    ApiSettings,
     ExecutionTablesSettings,
     PortfolioSettings,
     TradingAccountSettings,
@@ -50,17 +51,17 @@ if TYPE_CHECKING:
     from fks.market_data.series import CandleSeriesReader
 
 logger = Logger()
-app = make_resolver(logger)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings):
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings, ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)
     data_bucket: str = variable(env.DATA_BUCKET)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)
 
 
 @cache

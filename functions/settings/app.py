@@ -19,14 +19,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from fks import env
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.observability import API, observed
 from fks.settings import validate_setting
 from fks_adapters.api import make_resolver
 from fks_adapters.settings import DEFAULT_MAX_AGE_S, SettingsStore
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 SettingName = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z_]+$")]
 
@@ -48,7 +47,7 @@ class HistoryQuery(BaseModel):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     settings_prefix: str = variable(env.SETTINGS_PREFIX)
     settings_audit_table: str = variable(env.SETTINGS_AUDIT_TABLE)
     # How long the functions may enforce a value they read: what a change's answer promises.
@@ -56,6 +55,7 @@ class Settings(FunctionSettings):
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fks import env
 from fks.errors import NotFound
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.observability import API, observed
 from fks.pipeline.signal_queries import SignalsQuery
 from fks_adapters.api import make_resolver
@@ -28,16 +28,16 @@ from fks_adapters.pipeline.signal_history import SignalFilters, SignalHistory
 from fks_app.approvals import approve_signal, reject_signal
 
 logger = Logger()
-app = make_resolver(logger)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)
 
 
 @cache

@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from fks import env
-from fks.function_settings import FunctionSettings, variable
+from fks.function_settings import ApiSettings, variable
 from fks.market_data.series import require_buildable
 from fks.observability import API, observed
 from fks.strategies import get_strategy, strategy_names
@@ -33,16 +33,16 @@ from fks_adapters.market_data.candle_reader import CollectedBase
 from fks_adapters.strategies.table import StrategyTable
 
 logger = Logger()
-app = make_resolver(logger)  # validation, CORS for the dashboard, FksError statuses
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(FunctionSettings):
+class Settings(ApiSettings):
     strategies_table: str = variable(env.STRATEGIES_TABLE)
     assets_table: str = variable(env.ASSETS_TABLE)
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)  # validation, CORS for the dashboard, FksError statuses
 
 
 @cache

@@ -25,8 +25,8 @@ from fks.chat_control import CommandError, parse_allowed_chats, parse_command
 from fks.chat_updates import TelegramMessage, TelegramUpdate
 from fks.errors import FksError, PermanentError
 from fks.function_settings import (
+    ApiSettings,
     ExecutionTablesSettings,
-    FunctionSettings,
     PortfolioSettings,
     TradingAccountSettings,
     variable,
@@ -46,12 +46,11 @@ if TYPE_CHECKING:
     from fks.market_data.series import CandleSeriesReader
 
 logger = Logger()
-app = make_resolver(logger)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name
 
 
 @dataclass(frozen=True, kw_only=True)
-class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, FunctionSettings):
+class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, ApiSettings):
     telegram_secret_arn: str = variable(env.TELEGRAM_SECRET_ARN)
     # JSON chat id -> scopes (empty: every chat is ignored).
     allowed_chats: dict[int, frozenset[Scope]] = variable(env.TELEGRAM_CHATS, parse_allowed_chats, default_factory=dict)
@@ -61,6 +60,7 @@ class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSetting
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
+app = make_resolver(logger, SETTINGS.cors_origin)
 
 
 def _bot_secret() -> BotSecret:

@@ -35,6 +35,7 @@ PORTFOLIO_LIMITS = "FKS_PORTFOLIO_LIMITS"  # JSON of fks.pipeline.risk.Portfolio
 APPROVAL_WINDOW_S = "FKS_APPROVAL_WINDOW_S"  # how long a manual signal waits when its strategy sets none
 NOTIFY_TOPIC_ARN = "FKS_NOTIFY_TOPIC_ARN"
 NOTIFY_WEBHOOK_URL = "FKS_NOTIFY_WEBHOOK_URL"  # Slack or Discord incoming webhook; empty: SNS only
+CORS_ORIGIN = "FKS_CORS_ORIGIN"  # the dashboard's origin, the only one the API answers CORS for
 LIVE_FEED_URL = "FKS_LIVE_FEED_URL"  # the WebSocket API's wss:// address, for the dashboard's pages
 PROP_FIRM_ACCOUNTS = "FKS_PROP_FIRM_ACCOUNTS"  # JSON: signal account -> fks.prop_firm.PropFirmAccount
 # Settings without a redeploy (fks.settings): the SSM parameter path they live under (one

@@ -90,6 +90,13 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ApiSettings(FunctionSettings):
+    """Every function behind the REST API: its answers carry CORS for the dashboard's origin."""
+
+    cors_origin: str = variable(env.CORS_ORIGIN, default="http://localhost:8080")
+
+
+@dataclass(frozen=True, kw_only=True)
 class TradingAccountSettings(FunctionSettings):
     # The template's TradingAccount default, for a function given no FKS_ACCOUNT.
     trading_account: str = variable(env.TRADING_ACCOUNT, default="binance-spot")

@@ -26,9 +26,8 @@ def _event(method: str, path: str, body: str | None = None) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("FKS_CORS_ORIGIN", "http://localhost:8080")
-    resolver = make_resolver()
+def app() -> Any:
+    resolver = make_resolver(origin="http://localhost:8080")
 
     @resolver.get("/things/<thing_id>")  # type: ignore[untyped-decorator]
     def get_thing(thing_id: str) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The powertools REST resolver for an API function, configured once: request validation with
 pydantic (body, path and query typed in each handler's signature, which is also what the OpenAPI
-document is generated from), CORS for the dashboard's origin only (FKS_CORS_ORIGIN, from the
+document is generated from), CORS for the dashboard's origin only (``origin``: the function's FKS_CORS_ORIGIN, from the
 template's DashboardOrigin; API Gateway answers the preflight, but each response must carry the
 header itself), bodies read within size and depth limits (``json_body``), unknown query parameters
 refused (``query``), and the shared error handlers."""
@@ -8,7 +8,6 @@ refused (``query``), and the shared error handlers."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -26,8 +25,7 @@ def _malformed_json(error: json.JSONDecodeError) -> Response[str]:
     return error_response(BadRequest(f"request body is not valid JSON: {error.msg} at position {error.pos}"))
 
 
-def make_resolver(logger: Logger | None = None) -> APIGatewayRestResolver:
-    origin = os.environ.get("FKS_CORS_ORIGIN") or "http://localhost:8080"
+def make_resolver(logger: Logger | None = None, origin: str = "http://localhost:8080") -> APIGatewayRestResolver:
     resolver = APIGatewayRestResolver(
         cors=CORSConfig(allow_origin=origin, allow_headers=_ALLOWED_HEADERS, max_age=600),
         enable_validation=True,
