@@ -10,10 +10,11 @@ from fks.indicators.window_sums import WindowSums
 NAN, INF = np.nan, np.inf
 
 
-def test_every_window_mean_of_prices_is_the_decimals_mean_rounded_once_on_a_million_bars():
-    # Arrange: prices quoted to 8 decimals around 1e5, where a running cumsum loses ~1e-9.
+@pytest.mark.parametrize("level", [100.0, 1e5])  # ticks summed in one int64, or split in two floats
+def test_every_window_mean_of_prices_is_the_decimals_mean_rounded_once_on_a_million_bars(level):
+    # Arrange: prices quoted to 8 decimals, where a running cumsum loses ~1e-9 near 1e5.
     rng = np.random.default_rng(3)
-    values = np.round(1e5 + np.cumsum(rng.normal(0, 0.01, 1_000_000)), 8)
+    values = np.round(level + np.cumsum(rng.normal(0, level * 1e-7, 1_000_000)), 8)
     ticks = [round(v * 10**8) for v in values.tolist()]
     sums = WindowSums(values)
     sample = rng.integers(200, values.shape[0], 2_000)

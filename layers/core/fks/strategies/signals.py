@@ -55,12 +55,12 @@ def positions_from_events(
     if long_exit is None and short_exit is None:
         # Stop-and-reverse: each entry's direction holds until the next entry (0 if both fire on
         # one bar, as in the general rule), laid out with one repeat over the few entry bars.
+        # One array: the flat stretch before the first entry is one more run (of zeros).
         events = np.flatnonzero(long_entry | short_entry)
-        out = np.zeros(n, dtype=np.float64)
-        if events.size:
-            direction = long_entry[events].astype(np.float64) - short_entry[events]
-            out[events[0] :] = np.repeat(direction, np.diff(np.append(events, n)))
-        return out
+        direction = np.zeros(events.size + 1, dtype=np.float64)
+        direction[1:] = long_entry[events]
+        direction[1:] -= short_entry[events]
+        return np.repeat(direction, np.diff(events, prepend=0, append=n))
 
     def latest(condition: BoolArray | None) -> npt.NDArray[np.int64]:
         if condition is None:
