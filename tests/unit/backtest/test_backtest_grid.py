@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
-from fks.backtest import BacktestConfig, run_backtest, run_grid
+from fks.backtest import BacktestConfig, backtest_metrics, run_backtest, run_grid
 from fks.errors import BadRequest
 from fks.strategies import crossovers, get_strategy
 from tests.unit.backtest.stubs import CandleStubs
@@ -25,6 +27,29 @@ def test_grid_results_equal_individual_runs_in_combination_order():
     ]
     for params, metrics in results:
         assert metrics == run_backtest(candles, strategy, params, config).metrics
+
+
+def test_a_cells_metrics_without_the_curve_equal_a_full_backtests_with_fees_stops_and_shorts():
+    # Arrange: every cost and exit the bar loop knows, so the curve's summary has trades to follow.
+    candles = CandleStubs.random_walk(3_000, seed=9)
+    config = BacktestConfig(
+        taker_fee_bps=Decimal("10"),
+        maker_fee_bps=Decimal("2"),
+        slippage_bps=Decimal("5"),
+        allow_short=True,
+        stop_loss_pct=Decimal("1"),
+        take_profit_pct=Decimal("2"),
+        trailing_stop_pct=Decimal("1.5"),
+    )
+    params = {"fast": 5, "slow": 20}
+
+    # Act
+    metrics = backtest_metrics(candles, "sma_cross", params, config)
+
+    # Assert
+    full = run_backtest(candles, "sma_cross", params, config)
+    assert full.metrics.trade_count > 10
+    assert metrics == full.metrics
 
 
 def test_grid_computes_each_moving_average_once_per_window(monkeypatch):
