@@ -77,9 +77,11 @@ class FunctionSettings:
                 continue
             try:
                 values[spec.name] = spec.metadata[_PARSE](raw)
-            except (ValueError, ArithmeticError, TypeError):
+            except (ValueError, ArithmeticError, TypeError) as error:
                 reader = getattr(spec.metadata[_PARSE], "__name__", "its reader")
-                problems.append(f"{name}={raw!r} is not a valid {reader}")
+                # A reader's own ValueError says what is wrong (Decimal's InvalidOperation does not).
+                why = f": {error}" if isinstance(error, ValueError) and str(error) else ""
+                problems.append(f"{name}={raw!r} is not a valid {reader}{why}")
         if problems:
             raise SettingsError(f"{cls.__module__}.{cls.__qualname__}: " + "; ".join(problems))
         return cls(**values)

@@ -50,6 +50,25 @@ def test_every_missing_or_unreadable_variable_is_named_in_one_error() -> None:
     assert "FKS_INITIAL_CAPITAL='lots' is not a valid Decimal" in message
 
 
+def test_a_readers_own_complaint_is_kept() -> None:
+    # Arrange
+    def chat_ids(text: str) -> tuple[int, ...]:
+        if not text.isdigit():
+            raise ValueError("chat ids are integers")
+        return (int(text),)
+
+    @dataclass(frozen=True, kw_only=True)
+    class Chats(FunctionSettings):
+        chats: tuple[int, ...] = variable("EXAMPLE_CHATS", chat_ids)
+
+    # Act
+    with pytest.raises(SettingsError) as raised:
+        Chats.from_environ({"EXAMPLE_CHATS": "general"})
+
+    # Assert
+    assert "EXAMPLE_CHATS='general' is not a valid chat_ids: chat ids are integers" in str(raised.value)
+
+
 def test_a_function_without_a_variable_it_needs_fails_its_cold_start_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
