@@ -23,6 +23,7 @@ PIECES: dict[str, tuple[str, ...]] = {
     "Lambda runtime": ("lambda_runtime/", "emulator.py"),
     "API gateway (REST: authorizers, usage plans, throttling)": (
         "api_gateway.py",
+        "authorizer_flush.py",
         "gateway_auth.py",
         "gateway_events.py",
         "gateway_responses.py",

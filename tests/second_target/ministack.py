@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import yaml
 
 from fks_local.aws_session import client_factory
 from fks_local.deploy import DeployedStack
@@ -155,7 +156,11 @@ def adapt_template(ministack_url: str) -> None:
 def sam_deploy(endpoint: str, stack_name: str, parameters: dict[str, str], log_path: Path) -> None:
     """`sam deploy` of the built template into the emulator: SAM packages every built folder into
     the artifacts bucket and creates a change set on the emulator's CloudFormation."""
-    overrides = [f"{name}={value}" for name, value in parameters.items()]
+    # In a file: on the command line (KEY=VALUE) the SAM CLI drops a value's double quotes, so the
+    # PropFirmAccounts JSON reached the stack as {prop-it: ...} and every futures signal failed
+    # its risk check ("not a valid prop_firm_accounts").
+    overrides = log_path.with_name("parameters.yaml")
+    overrides.write_text(yaml.safe_dump(parameters))
     command = [
         str(SAM),
         "deploy",
@@ -177,7 +182,7 @@ def sam_deploy(endpoint: str, stack_name: str, parameters: dict[str, str], log_p
         "--config-file",
         str(PROJECT_ROOT / "infra" / "ministack" / "samconfig.toml"),
         "--parameter-overrides",
-        *overrides,
+        f"file://{overrides}",
     ]
     # boto3 (and so the SAM CLI) sends every call to AWS_ENDPOINT_URL: what samlocal does by patching.
     env = {**os.environ, **CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, "SAM_CLI_TELEMETRY": "0"}
@@ -306,6 +311,9 @@ def shared_stack() -> StackHandle:
     (tests/second_target and tests/integration under FKS_TEST_TARGET=ministack share it: a
     `sam deploy` costs a minute); `stop_shared_stack` ends it when the session does."""
     if "handle" not in _running:
+        # Clients a test makes itself (boto3's defaults) find the region here, as on the moto
+        # target, whose emulator sets the same default for the process.
+        os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
         missing = missing_tools()
         if missing:
             raise RuntimeError(f"the second target needs {', '.join(missing)}: run make second-target-tools")
