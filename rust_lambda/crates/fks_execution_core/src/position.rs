@@ -267,6 +267,27 @@ mod tests {
     use super::*;
     use crate::test_support::d;
 
+    #[test]
+    fn a_holding_rebuilt_from_its_figures_moves_as_the_original() {
+        let mut original = Holding::default();
+        original.apply(Side::Buy, d("0.003"), d("42000.01"), d("0.12"));
+        let mut rebuilt = Holding::from_parts(
+            original.quantity(),
+            original.avg_entry_price(),
+            original.realized_pnl(),
+            original.fees(),
+        );
+
+        original.apply(Side::Sell, d("0.005"), d("41990"), d("0.2"));
+        rebuilt.apply(Side::Sell, d("0.005"), d("41990"), d("0.2"));
+        rebuilt.pay(d("0.01"));
+
+        assert_eq!(rebuilt.quantity(), d("-0.002"));
+        assert_eq!(rebuilt.avg_entry_price(), d("41990"));
+        assert_eq!(rebuilt.realized_pnl(), original.realized_pnl());
+        assert_eq!(rebuilt.fees(), original.fees() + d("0.01"));
+    }
+
     fn fill(trade_id: &str, side: Side, quantity: &str, price: &str, fee: &str) -> Fill {
         Fill {
             trade_id: trade_id.into(),
