@@ -76,8 +76,8 @@ def run_bar_loop_summary(
 def _simulate(
     candles: Candles, targets: FloatArray, config: BacktestConfig, equity: FloatArray | None
 ) -> tuple[TradeLog, CurveSummary]:
-    # Imported here: only the functions that run backtests carry the bindings' layer, and the
-    # others import fks.backtest for its configuration and request models.
+    # Imported here: most imports of fks.backtest want its configuration and request models, and
+    # a native module loaded at cold start would cost every one of them.
     from fks_execution import simulate
 
     simulation = simulate(
