@@ -18,6 +18,7 @@ from fks.function_settings import FunctionSettings, variable
 from fks.invocations import StreamBatch, parse_event
 from fks.observability import observed
 from fks_adapters.live_feed.connections import ConnectionStore
+from fks_adapters.live_feed.push import management_client
 from fks_adapters.live_feed.record_changes import frames_for, image, table_of
 from fks_adapters.live_feed.topic_publisher import TopicPublisher
 
@@ -48,8 +49,16 @@ SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here,
 
 
 @cache
+def _connections() -> tuple[ConnectionStore, Any]:
+    """The connections table and the @connections client, once per container."""
+    return ConnectionStore(SETTINGS.live_feed_table), management_client(SETTINGS.live_feed_endpoint)
+
+
 def _publisher() -> TopicPublisher:
-    return TopicPublisher(SETTINGS.live_feed_endpoint, ConnectionStore(SETTINGS.live_feed_table))
+    """One per batch: it reads each topic's subscribers once, so a subscription made since the
+    last batch is seen."""
+    connections, client = _connections()
+    return TopicPublisher(SETTINGS.live_feed_endpoint, connections, client)
 
 
 @observed(logger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
@@ -31,6 +31,9 @@ from fks_adapters.aws.health_compute import check_function, check_state_machine,
 from fks_adapters.aws.health_metrics import check_heartbeat, publish_health
 from fks_adapters.data_gaps import GapRecords, check_gaps
 from fks_adapters.live_feed.topic_publisher import TopicPublisher, push_health
+
+if TYPE_CHECKING:
+    from fks_adapters.live_feed.connections import ConnectionStore
 
 logger = Logger()
 
@@ -76,13 +79,24 @@ def _data_gaps() -> list[PartHealth]:
 
 
 @cache
-def _health_topic() -> TopicPublisher | None:
-    """The live feed's health topic, when the deployment has the live feed (both variables set)."""
+def _live_feed() -> tuple[ConnectionStore, Any] | None:
+    """The connections table and the @connections client, once per container, when the deployment
+    has the live feed (both variables set)."""
     if not SETTINGS.live_feed_endpoint or not SETTINGS.live_feed_table:
         return None
     from fks_adapters.live_feed.connections import ConnectionStore
+    from fks_adapters.live_feed.push import management_client
 
-    return TopicPublisher(SETTINGS.live_feed_endpoint, ConnectionStore(SETTINGS.live_feed_table))
+    return ConnectionStore(SETTINGS.live_feed_table), management_client(SETTINGS.live_feed_endpoint)
+
+
+def _health_topic() -> TopicPublisher | None:
+    """The health topic's publisher for one report: it reads the topic's subscribers afresh."""
+    live_feed = _live_feed()
+    if live_feed is None or not SETTINGS.live_feed_endpoint:
+        return None
+    connections, client = live_feed
+    return TopicPublisher(SETTINGS.live_feed_endpoint, connections, client)
 
 
 @tracer.capture_method

@@ -82,15 +82,15 @@ def _portfolio() -> PortfolioStore:
 
 
 @cache
+def _engine() -> tuple[ExecuteOrderInvoker, SignalHistory]:
+    return ExecuteOrderInvoker(SETTINGS.execute_order_function), SignalHistory(SETTINGS.signals_table)
+
+
 def _order_sync() -> OrderSync:
-    """The deployment's engine, tables, portfolio and signal history, on the engine's venue."""
-    return OrderSync(
-        ExecuteOrderInvoker(SETTINGS.execute_order_function),
-        _tables(),
-        _portfolio(),
-        SignalHistory(SETTINGS.signals_table),
-        ENGINE_VENUE,
-    )
+    """The deployment's engine, tables, portfolio and signal history, on the engine's venue; one
+    per run (it remembers each signal's owner for the run)."""
+    invoker, history = _engine()
+    return OrderSync(invoker, _tables(), _portfolio(), history, ENGINE_VENUE)
 
 
 @cache
