@@ -1,9 +1,9 @@
 """Build one Lambda layer for ``sam build`` (the layers' ``BuildMethod: makefile``).
 
 What ``BuildMethod: python3.12`` would do, plus what it cannot: pip installs a layer's
-requirements for Lambda's platform (manylinux wheels for CPython 3.12 x86_64, whatever the build
-machine is), then the layer is trimmed of what another part of the function already brings, and
-compiled to bytecode so a cold start does not compile it:
+requirements for Lambda's platform (manylinux wheels for CPython 3.12 on ``--architecture``,
+x86_64 or arm64, whatever the build machine is), then the layer is trimmed of what another part
+of the function already brings, and compiled to bytecode so a cold start does not compile it:
 
 - ``--without NAME``: a distribution to leave out with its files, because the Lambda runtime
   ships it (boto3, botocore, s3transfer, jmespath: a second botocore is 30 MB), or a layer every
@@ -14,7 +14,8 @@ compiled to bytecode so a cold start does not compile it:
 - ``--copy DIR``: the project's own packages of the layer (``fks``, ``fks_adapters``), which keep
   their source.
 - ``--sourceless``: the installed packages as bytecode only (see ``compile_tree``).
-- ``--strip``: native extensions without their symbol tables (``strip --strip-unneeded``).
+- ``--strip``: native extensions without their symbol tables (``strip --strip-unneeded``; for
+  arm64 on another machine ``llvm-strip``, which reads every architecture).
 
 Bytecode is compiled with unchecked hashes: Lambda unpacks a layer with its own file times, and
 timestamp-checked ``.pyc`` files would be thrown away and compiled again on every cold start.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import platform
 import py_compile
 import shutil
 import subprocess
@@ -33,22 +35,28 @@ import sys
 from importlib.metadata import PathDistribution
 from pathlib import Path
 
-# The Lambda python3.12 runtime's platform: glibc 2.34 (Amazon Linux 2023), x86_64.
-PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64", "manylinux_2_34_x86_64")
+# The Lambda python3.12 runtime's platform: glibc 2.34 (Amazon Linux 2023), per Lambda architecture
+# (its name as template.yaml's LambdaArchitecture) the machine name in wheel tags.
+MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
+MANYLINUX_TAGS = ("manylinux2014", "manylinux_2_28", "manylinux_2_34")
 PYTHON_VERSION = "3.12"
 # Packaging leftovers no import reads: test suites, C/Cython sources, type stubs.
 _JUNK_DIRS = ("__pycache__", "tests", "test")
 _JUNK_FILES = ("*.c", "*.pyx", "*.pxd", "*.pyi")
 
 
-def pip_install(requirements: Path, target: Path) -> None:
-    platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
+def platforms(architecture: str) -> list[str]:
+    return [f"{tag}_{MACHINES[architecture]}" for tag in MANYLINUX_TAGS]
+
+
+def pip_install(requirements: Path, target: Path, architecture: str) -> None:
+    platform_args = [arg for platform in platforms(architecture) for arg in ("--platform", platform)]
     subprocess.run(
         [
             sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--requirement", str(requirements), "--target", str(target),
             "--implementation", "cp", "--python-version", PYTHON_VERSION, "--only-binary=:all:",
-            *platforms,
+            *platform_args,
         ],
         check=True,
     )  # fmt: skip
@@ -106,12 +114,19 @@ def remove_junk(target: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def strip_shared_objects(target: Path) -> int:
+def strip_tool(architecture: str) -> str | None:
+    """GNU strip reads only its own machine's objects; llvm-strip reads every architecture's."""
+    if MACHINES[architecture] == platform.machine():
+        return shutil.which("strip") or shutil.which("llvm-strip")
+    return shutil.which("llvm-strip")
+
+
+def strip_shared_objects(target: Path, architecture: str) -> int:
     """Drop symbol tables and debug sections from native extensions (as the AWS SDK for pandas
     layer's build does): a third of their size, nothing an import or a call reads."""
-    strip = shutil.which("strip")
+    strip = strip_tool(architecture)
     if strip is None:
-        print("  strip not found: native extensions left as they are")
+        print(f"  no strip for {architecture} (llvm-strip reads every one): native extensions left as they are")
         return 0
     freed = 0
     for path in target.rglob("*.so*"):
@@ -141,6 +156,9 @@ def size_of(path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", required=True, type=Path, help="sam build's ARTIFACTS_DIR")
+    parser.add_argument(
+        "--architecture", required=True, choices=sorted(MACHINES), help="the functions' Lambda architecture"
+    )
     parser.add_argument("--requirements", type=Path)
     parser.add_argument("--copy", action="append", default=[], type=Path, help="a package folder to include")
     parser.add_argument("--without", action="append", default=[], help="a distribution to leave out")
@@ -153,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     target = args.out / "python"
     target.mkdir(parents=True, exist_ok=True)
     if args.requirements:
-        pip_install(args.requirements, target)
+        pip_install(args.requirements, target, args.architecture)
     for name in args.without:
         freed = remove_distribution(target, name)
         print(f"  without {name}: -{freed / 1e6:.1f} MB")
@@ -162,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  pruned {relative}: -{freed / 1e6:.1f} MB")
     remove_junk(target)
     if args.strip:
-        print(f"  stripped native extensions: -{strip_shared_objects(target) / 1e6:.1f} MB")
+        print(f"  stripped native extensions: -{strip_shared_objects(target, args.architecture) / 1e6:.1f} MB")
     # Third-party packages ship as bytecode alone (module.pyc beside where module.py was): half
     # the size of source plus __pycache__, which is what keeps a function with the AWS SDK for
     # pandas layer under Lambda's 250 MB. Their tracebacks name files and functions, not lines.
@@ -171,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         copied = target / package.name
         shutil.copytree(package, copied, ignore=shutil.ignore_patterns(*_JUNK_DIRS, "*.pyc"))
         compile_tree(copied, sourceless=False)  # the project's own code keeps its source
-    print(f"  layer {args.out.name}: {size_of(args.out) / 1e6:.1f} MB unzipped")
+    print(f"  layer {args.out.name} ({args.architecture}): {size_of(args.out) / 1e6:.1f} MB unzipped")
     return 0
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Rust execution core's Python bindings (fks_execution, an abi3 wheel for CPython >= 3.11)
 # for Lambda's python3.12 on x86_64 or arm64, unpacked as a layer into OUT/python.
-#   layers/execution/build.sh x86_64 OUT     (sam build: layers/core/Makefile)
-#   layers/execution/build.sh arm64 OUT      (for arm64 functions: cross-compiled with zig)
+#   layers/execution/build.sh x86_64|arm64 OUT
+# sam build runs it from layers/core/Makefile for template.yaml's LambdaArchitecture; arm64 is
+# cross-compiled with zig (make sam-arm64-check builds it and checks it is aarch64 code).
 # maturin and zig come from PyPI into a tools venv of their own (.aws-sam/execution-layer-tools);
 # manylinux2014 (glibc 2.17) loads on Amazon Linux 2023.
 set -euo pipefail
