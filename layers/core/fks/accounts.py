@@ -27,7 +27,9 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 class AccountSettings(BaseModel):
     """What ``PUT /accounts/{account}`` takes: the account's venue, mode, key and limits."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import: an API function's cold start
+    # imports these models for one route and should not build every model of the module.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     venue: Venue
     mode: AccountMode

@@ -39,7 +39,9 @@ class Protection(BaseModel):
     entry's fill price (2 = 2 %), as the backtester's ``stop_loss_pct`` / ``take_profit_pct``;
     ``trailing_stop_pct`` trails the best price since entry. Absent: no such exit."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import: an API function's cold start
+    # imports these models for one route and should not build every model of the module.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     stop_loss_pct: StopPercent | None = None
     take_profit_pct: TakeProfitPercent | None = None
@@ -57,7 +59,7 @@ class Protection(BaseModel):
 class OrderCommand(BaseModel):
     """A request to place one order; ``client_order_id`` is its idempotency key."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
     signal_id: str | None = None
@@ -106,7 +108,7 @@ class _NamesItsVenue(BaseModel):
 class CancelOrderCommand(_NamesItsVenue):
     """A request to cancel the open order ``client_order_id``; cancelling twice is harmless."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     action: Literal["cancel"] = "cancel"
     client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
@@ -118,7 +120,7 @@ class AmendOrderCommand(_NamesItsVenue):
     quantity and prices (the old ones where left out): one cancel-replace on the venue, which
     places the new order only if the old one was canceled. Idempotent by ``new_client_order_id``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     action: Literal["amend"] = "amend"
     client_order_id: str = Field(pattern=CLIENT_ORDER_ID_PATTERN)
@@ -137,7 +139,7 @@ class SyncCommand(_NamesItsVenue):
     """Ask the engine to learn what happened to the account's working orders at the venue: late
     fills, cancels and expiries, orders whose placement outcome is unknown, trades it never placed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     action: Literal["sync"] = "sync"
     account: str = Field(pattern=ACCOUNT_PATTERN)
@@ -162,7 +164,7 @@ OrderStatus = Literal[
 class _Answer(BaseModel):
     # What the engine answers: read strictly (a field neither side knows is a contract break the
     # contract tests must catch), decimals parsed from their JSON strings.
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Fill(_Answer):

@@ -27,7 +27,9 @@ ZERO = Decimal(0)
 class PortfolioLimits(BaseModel):
     """Per-account limits; fractions are of the account's equity."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import: an API function's cold start
+    # imports these models for one route and should not build every model of the module.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_gross_exposure: StrictDecimal = Field(
         default=Decimal("1.0"), gt=0, description="sum of |position value| / equity"

@@ -21,7 +21,9 @@ class PropFirmAccountSetting(PropFirmAccount):
     """A prop-firm account as the settings store keeps it: the bridge's config file may carry keys
     of its own, but a key the settings API does not know is a typo, refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import: an API function's cold start
+    # imports these models for one route and should not build every model of the module.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from fks.decimals import PositiveDecimal
 class PositionLimit(BaseModel):
     """Cap on one symbol's position; either bound may be left out."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import: an API function's cold start
+    # imports these models for one route and should not build every model of the module.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_quantity: PositiveDecimal | None = None
     max_notional: PositiveDecimal | None = None
@@ -24,7 +26,7 @@ class PositionLimit(BaseModel):
 class RateLimit(BaseModel):
     """At most ``max_orders`` orders in any ``window_ms`` milliseconds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_orders: int = Field(ge=1, le=4_294_967_295)
     window_ms: int = Field(ge=1)
@@ -33,7 +35,7 @@ class RateLimit(BaseModel):
 class ExecutionRiskLimits(BaseModel):
     """The engine's limits per order; a field left out switches its rule off."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     max_order_notional: PositiveDecimal | None = None
     position_limit: PositionLimit = PositionLimit()
