@@ -9,7 +9,6 @@ needs the ``read`` scope, writing ``admin``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -30,7 +29,6 @@ logger = Logger()
 AccountId = Annotated[str, Path(pattern=ACCOUNT_PATTERN, description="The account's id, e.g. kraken-main")]
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     accounts_table: str = variable(env.ACCOUNTS_TABLE)
     # The stage names the secrets execute_order and reconcile may read (unset: not checked).

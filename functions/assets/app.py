@@ -9,7 +9,6 @@ starts no second backfill. Disabling stops collection; the stored history stays.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,7 +33,6 @@ logger = Logger()
 DEFAULT_HISTORY_DAYS = 7
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     assets_table: str = variable(env.ASSETS_TABLE)
     backfill_function: str = variable(env.BACKFILL_FUNCTION)

@@ -17,7 +17,7 @@ scope gets a Deny whose context names the missing scope (403)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -40,7 +40,6 @@ logger = Logger()
 WEBSOCKET_TOKEN_PARAMETER = "token"  # noqa: S105 - a parameter name, not a secret
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     api_keys_table: str = variable(env.API_KEYS_TABLE)
     # JWTs: HS256 with the rotating secret, or RS256 with the public key (either may be absent).

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -47,7 +46,6 @@ DEFAULT_INLINE_GRID_CELLS = 200
 MAX_PAGE = 100
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)

@@ -10,7 +10,6 @@ the live feed's WebSocket subscribers once stored.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +41,6 @@ logger = Logger()
 TIME_RESERVE_MS = 10_000
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)
@@ -56,7 +54,7 @@ class Settings(FunctionSettings):
     live_feed_endpoint: str | None = variable(env.LIVE_FEED_ENDPOINT, default=None)
     live_feed_table: str | None = variable(env.LIVE_FEED_TABLE, default=None)
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
         if self.timestream_enabled and not (self.timestream_database and self.timestream_table):
             raise SettingsError(f"Timestream is on: {env.TIMESTREAM_DATABASE} and {env.TIMESTREAM_TABLE} must be set")
 

@@ -9,7 +9,6 @@ reducing: only reducing orders).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -45,7 +44,6 @@ logger = Logger()
 OrderId = Annotated[str, Path(pattern=CLIENT_ORDER_ID_PATTERN, description="the order's client order id")]
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings, ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)

@@ -8,7 +8,6 @@ is filled."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)

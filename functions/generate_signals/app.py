@@ -14,7 +14,6 @@ bar, so a bar evaluated again by an overlapping run is recorded and executed onc
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(PortfolioSettings, ExecutionTablesSettings, TradingAccountSettings):
     """Besides its own tables, the portfolio's: a strategy sized by equity fraction sizes its order
     from the trading account's equity."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -35,7 +34,6 @@ from fks_adapters.market_data.assets import AssetRegistry
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     live_feed_table: str = variable(env.LIVE_FEED_TABLE)
     assets_table: str = variable(env.ASSETS_TABLE)

@@ -6,7 +6,6 @@ is never retried for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -25,7 +24,6 @@ from fks_adapters.live_feed.topic_publisher import TopicPublisher
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     live_feed_endpoint: str = variable(env.LIVE_FEED_ENDPOINT)
     live_feed_table: str = variable(env.LIVE_FEED_TABLE)

@@ -9,7 +9,6 @@ part of a path segment). Prices and volumes are exact decimal strings.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)

@@ -14,7 +14,6 @@ models train with NumPy alone (``fks.ml.boosting``, ``fks.ml.hmm``), as scikit-l
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,7 +39,6 @@ logger = Logger()
 AssetInPath = Annotated[str, Path(description="the pair with a dash: BTC-USDT", min_length=3, max_length=40)]
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
     assets_table: str = variable(env.ASSETS_TABLE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     stage: str = variable(env.STAGE, default="dev")
     data_bucket: str = variable(env.DATA_BUCKET)

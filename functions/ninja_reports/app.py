@@ -12,7 +12,6 @@ and positions live in the NinjaTrader tables, apart from the Rust engine's.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -59,7 +58,6 @@ _ANSWERS: dict[int, OpenAPIResponse] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     ninja_orders_table: str = variable(env.NINJA_ORDERS_TABLE)
     ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -20,7 +19,6 @@ from fks_adapters.pipeline.signal_history import SignalHistory
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(NoticeSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
 

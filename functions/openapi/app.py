@@ -7,7 +7,6 @@ The document is generated from every API function's handlers and committed besid
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ DOCUMENT = Path(__file__).with_name("openapi.json")
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     pass
 

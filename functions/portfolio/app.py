@@ -13,7 +13,6 @@ pipeline, so it is risk-checked and audited like any other.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings, ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)

@@ -12,7 +12,6 @@ checked as on any run."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -55,7 +54,6 @@ EXCHANGE = ENGINE_VENUE
 MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(
     TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, NoticeSettings, AccountsTableSettings
 ):

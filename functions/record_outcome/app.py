@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -22,7 +21,6 @@ from fks_adapters.pipeline.signal_history import SignalHistory
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
 

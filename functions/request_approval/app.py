@@ -8,7 +8,6 @@ window runs out. The token is stored with the signal; readers of the history nev
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -29,7 +28,6 @@ from fks_adapters.pipeline.signal_history import SignalHistory
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(NoticeSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
 

@@ -9,7 +9,6 @@ trading state (the NinjaTrader bridge applies the prop-firm rules). A denial rai
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +51,6 @@ if TYPE_CHECKING:
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, AccountsTableSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     data_bucket: str = variable(env.DATA_BUCKET)

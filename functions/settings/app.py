@@ -9,7 +9,6 @@ enforcing functions see it within ``max_age_s`` (their settings cache).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -46,7 +45,6 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     settings_prefix: str = variable(env.SETTINGS_PREFIX)
     settings_audit_table: str = variable(env.SETTINGS_AUDIT_TABLE)

@@ -7,7 +7,6 @@ token back to the waiting execution; a signal that no longer waits is a 409.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -30,7 +29,6 @@ from fks_app.approvals import approve_signal, reject_signal
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     signal_state_machine_arn: str = variable(env.SIGNAL_STATE_MACHINE_ARN)

@@ -4,7 +4,6 @@ prices between fills (the pipeline snapshots after each fill too)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -27,7 +26,6 @@ from fks_app.valuation import PortfolioValuer
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings):
     data_bucket: str = variable(env.DATA_BUCKET)
 

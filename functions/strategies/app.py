@@ -11,7 +11,6 @@ one is a 400 naming both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
@@ -35,7 +34,6 @@ from fks_adapters.strategies.table import StrategyTable
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ApiSettings):
     strategies_table: str = variable(env.STRATEGIES_TABLE)
     assets_table: str = variable(env.ASSETS_TABLE)

@@ -7,7 +7,6 @@ changes nothing: the miss is counted (``OrderSyncMisses``, and the misses in a r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -39,7 +38,6 @@ from fks_app.order_sync import OrderSync, report_outcome
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(
     TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, NoticeSettings, AccountsTableSettings
 ):

@@ -4,7 +4,6 @@ others; a Telegram outage (TemporaryError) fails the invocation so SNS retries i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -23,7 +22,6 @@ from fks_adapters.telegram.secret import load_bot_secret
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     telegram_secret_arn: str = variable(env.TELEGRAM_SECRET_ARN)
     # JSON chat id -> scopes (empty: no chat is told anything).

@@ -10,7 +10,6 @@ because its reply could not be sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -49,7 +48,6 @@ logger = Logger()
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, ApiSettings):
     telegram_secret_arn: str = variable(env.TELEGRAM_SECRET_ARN)
     # JSON chat id -> scopes (empty: every chat is ignored).

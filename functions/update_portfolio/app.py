@@ -7,7 +7,6 @@ fills, counts nothing twice."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -30,7 +29,6 @@ from fks_app.signal_execution import book_signal_execution
 logger = Logger()
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(ExecutionTablesSettings, PortfolioSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     data_bucket: str = variable(env.DATA_BUCKET)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,7 +22,6 @@ logger = Logger()
 DEFAULT_APPROVAL_WINDOW_S = 3600
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     signals_table: str = variable(env.SIGNALS_TABLE)
     # How long a manual signal waits when its strategy sets none.

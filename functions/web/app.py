@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ VENDOR_CACHE = "public, max-age=604800, immutable"
 PAGE_CACHE = "no-cache"
 
 
-@dataclass(frozen=True, kw_only=True)
 class Settings(FunctionSettings):
     # The WebSocket API's wss:// address the pages subscribe to (empty: no live updates).
     live_feed_url: str = variable(env.LIVE_FEED_URL, default="")
