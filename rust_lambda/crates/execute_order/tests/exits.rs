@@ -282,3 +282,51 @@ fn a_refused_close_leaves_the_position_protected_again_under_the_close_s_ids() {
     let position = h.store().clone_position(ACCOUNT, "BTCUSDT").unwrap();
     assert_eq!(position.position.quantity(), d("0.01"));
 }
+
+#[test]
+fn a_moved_trailing_stop_keeps_trailing_on_later_syncs() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-6", "buy", "0.01"), r#"{"trailing_stop_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+    sync_report(&mut h, 2);
+    h.market_mut().set_mark("BTCUSDT", d("47000"));
+
+    let raised_again = sync_report(&mut h, 3);
+
+    let moved = raised_again.reports.iter().find(|r| r.client_order_id == "e-6-t2").expect("moved twice");
+    assert_eq!(moved.status, OrderStatus::Accepted);
+    let stop = h.store().clone_order("e-6-t2").unwrap().command;
+    // 2 % under the 47000 reached, still a trailing stop.
+    assert_eq!(stop.stop_price, Some(d("46060")));
+    assert!(stop.protection.and_then(|p| p.trailing_stop_pct).is_some());
+    assert_eq!(h.exchange().paper.working_orders(), 1);
+}
+
+#[test]
+fn a_trailing_stop_placed_again_after_a_refused_close_keeps_trailing_and_never_loosens() {
+    let mut h = handler(RiskLimits::default());
+    let entry =
+        protected(&command("e-24", "buy", "0.01"), r#"{"trailing_stop_pct":"2","take_profit_pct":"10"}"#);
+    h.handle_json(&entry, 1).unwrap();
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+    sync_report(&mut h, 2);
+    h.exchange_mut().fail_next_place(ErrorClass::InsufficientFunds, "-2010", "insufficient balance");
+    h.handle_json(&command("e-25", "sell", "0.01"), 3).unwrap_err();
+    let after_close = h.store().clone_order("e-25-t0").unwrap().command;
+    h.market_mut().set_mark("BTCUSDT", d("44000"));
+    let dip = sync_report(&mut h, 4);
+    h.market_mut().set_mark("BTCUSDT", d("46000"));
+
+    let raised = sync_report(&mut h, 5);
+
+    // Placed again where the trail had brought it (2 % under 45000), not back at the entry's.
+    assert_eq!(after_close.stop_price, Some(d("44100")));
+    assert!(after_close.protection.and_then(|p| p.trailing_stop_pct).is_some());
+    assert!(dip.reports.is_empty(), "never loosened: {:?}", dip.reports);
+    let moved: Vec<_> = raised.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(moved.contains(&("e-25-t1", OrderStatus::Accepted)), "{moved:?}");
+    assert_eq!(h.store().clone_order("e-25-t1").unwrap().command.stop_price, Some(d("45080")));
+    assert_eq!(h.store().clone_order("e-25-tp1").unwrap().command.price, Some(d("46200")));
+    assert_eq!(h.exchange().paper.working_orders(), 2, "one pair");
+}

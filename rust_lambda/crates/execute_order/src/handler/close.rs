@@ -29,7 +29,8 @@
 //! When the closing order leaves part of the position open (it was refused or denied, or it
 //! closes only part), the exits are placed again for what remains of the quantity they covered
 //! (the close counts as selling that first), as they were (type, prices),
-//! with ids derived from the closing order's (`<close>-sl`, `-tp`, list `-oco`) and claimed like
+//! with ids derived from the closing order's (`<close>-sl`, `-tp`, list `-oco`; a trailing stop
+//! stays trailing, at its last trigger, as `<close>-t0`, `-tp0`, list `-o0`) and claimed like
 //! any exit: a retry or the sync places nothing twice.
 
 use fks_execution_core::{
@@ -185,34 +186,47 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if quantity <= Decimal::ZERO {
             return;
         }
-        let legs = replacement_legs(&close.client_order_id, &cleared.exits, quantity);
-        let list = (legs.len() == 2).then(|| exit_id(&close.client_order_id, "-oco"));
+        let (legs, list) = replacement_legs(&close.client_order_id, &cleared.exits, quantity);
         if let Err(failure) = self.place_exits(&legs, list.as_deref(), now_ms) {
             eprintln!("exits after {} not placed again: {failure}", close.client_order_id);
         }
     }
 }
 
-/// The canceled `exits` again, for `quantity`, with ids derived from the closing order `close`:
-/// a pair stays a pair (stop first), a single exit stays single. A trailing stop comes back as a
-/// fixed stop at its last trigger.
-fn replacement_legs(close: &str, exits: &[OrderCommand], quantity: Decimal) -> Vec<(OrderCommand, ExitKind)> {
+/// The canceled `exits` again, for `quantity`, with ids derived from the closing order `close`,
+/// and the list id when they are a pair: a pair stays a pair (stop first), a single exit stays
+/// single. A trailing stop comes back trailing, at its last trigger (never looser than the trail
+/// had brought it), under trailing ids (`-t0`, `-tp0`, list `-o0`) so the sync goes on moving it.
+fn replacement_legs(
+    close: &str,
+    exits: &[OrderCommand],
+    quantity: Decimal,
+) -> (Vec<(OrderCommand, ExitKind)>, Option<String>) {
     let is_stop = |o: &&OrderCommand| o.order_type == OrderType::StopLimit;
     let stop = exits.iter().find(is_stop);
     let take = exits.iter().find(|o| !is_stop(o));
     let paired = stop.is_some() && take.is_some();
+    let trailing = stop.is_some_and(|s| s.protection.is_some_and(|p| p.trailing_stop_pct.is_some()));
+    let (stop_suffix, take_suffix, list_suffix) =
+        if trailing { ("-t0", "-tp0", "-o0") } else { ("-sl", "-tp", "-oco") };
     let leg = |exit: &OrderCommand, suffix: &str| OrderCommand {
         client_order_id: exit_id(close, suffix),
         quantity,
-        protection: None,
+        // A trailing stop's protection is its trail; no other exit carries any.
+        protection: exit.protection.filter(|_| trailing && exit.order_type == OrderType::StopLimit),
         ..exit.clone()
     };
     let mut legs = Vec::new();
     if let Some(stop) = stop {
-        legs.push((leg(stop, "-sl"), if paired { ExitKind::Oco } else { ExitKind::StopLoss }));
+        let kind = match (trailing, paired) {
+            (true, _) => ExitKind::TrailingStop,
+            (false, true) => ExitKind::Oco,
+            (false, false) => ExitKind::StopLoss,
+        };
+        legs.push((leg(stop, stop_suffix), kind));
     }
     if let Some(take) = take {
-        legs.push((leg(take, "-tp"), if paired { ExitKind::Oco } else { ExitKind::TakeProfit }));
+        legs.push((leg(take, take_suffix), if paired { ExitKind::Oco } else { ExitKind::TakeProfit }));
     }
-    legs
+    (legs, paired.then(|| exit_id(close, list_suffix)))
 }
