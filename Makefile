@@ -28,7 +28,7 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check sam-check pytest fuzz chaos test-targets
+test: setup system-deps lint types template-check rust-check sam-check sam-arm64-check pytest fuzz chaos test-targets
 
 lint:
 	$(BIN)/ruff check .
@@ -131,8 +131,35 @@ sam-imports: $(SAM_VENV)/.import-deps
 	$(SAM_ENV) $(PY) infra/sam/imports.py $(SAM_BUILD_DIR) --runtime $(LAMBDA_RUNTIME_DIR) \
 	  --pandas-layer $(PANDAS_STANDIN_DIR) --python python3.12
 
-# In `make test`: the build, the imports and the sizes, each a gate.
-sam-check: sam-build sam-imports sam-sizes
+# In `make test`: the build, the imports, the sizes and the machine code's architecture, each a gate.
+sam-check: sam-build sam-imports sam-sizes sam-architecture
+
+# ---- arm64 (Graviton; template.yaml's LambdaArchitecture, docs/deploy.md). No arm64 machine here:
+# infra/sam/architecture.py reads the ELF header of every compiled file of a build and fails on any
+# that is not the architecture's (the Rust function, the core layer's Rust bindings, pip's wheels).
+SAM_ARM64_DIR := .aws-sam/arm64
+.PHONY: sam-architecture sam-arm64-check sam-build-arm64
+
+# The default build (sam-build's) is x86_64 code throughout.
+sam-architecture:
+	$(PY) infra/sam/architecture.py $(SAM_BUILD_DIR) x86_64 --require CoreLayer --require ExecuteOrderFunction
+
+# In `make test`, the cheap half of an arm64 build through sam build itself: the core layer (the
+# Rust core's bindings, cross-compiled with zig) and the deps layer (pip's aarch64 wheels, stripped
+# by llvm-strip), each checked aarch64. The Rust function's arm64 build (cargo-lambda, minutes of
+# compiling the AWS SDK again) is sam-build-arm64's and sam-build-rust's.
+sam-arm64-check: $(SAM_VENV)/.installed
+	$(SAM_ENV) sam build CoreLayer --parameter-overrides LambdaArchitecture=arm64 --build-dir $(SAM_ARM64_DIR)/core
+	$(SAM_ENV) sam build DepsLayer --parameter-overrides LambdaArchitecture=arm64 --build-dir $(SAM_ARM64_DIR)/deps
+	$(PY) infra/sam/architecture.py $(SAM_ARM64_DIR)/core arm64 --require CoreLayer
+	$(PY) infra/sam/architecture.py $(SAM_ARM64_DIR)/deps arm64 --require DepsLayer
+
+# The whole template for arm64 into .aws-sam/arm64/build (what `sam deploy` ships with
+# LambdaArchitecture=arm64): every compiled file aarch64, every function under Lambda's size limit.
+sam-build-arm64: $(SAM_VENV)/.installed
+	$(SAM_ENV) sam build --parallel --parameter-overrides LambdaArchitecture=arm64 --build-dir $(SAM_ARM64_DIR)/build
+	$(PY) infra/sam/architecture.py $(SAM_ARM64_DIR)/build arm64 --require CoreLayer --require ExecuteOrderFunction
+	$(PY) infra/sam/sizes.py $(SAM_ARM64_DIR)/build
 
 # The Rust execute_order function alone for x86_64 and arm64 (rust_lambda/sam-build.yaml), into
 # .aws-sam/rust/.
