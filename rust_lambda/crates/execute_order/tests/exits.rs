@@ -330,3 +330,105 @@ fn a_trailing_stop_placed_again_after_a_refused_close_keeps_trailing_and_never_l
     assert_eq!(h.store().clone_order("e-25-tp1").unwrap().command.price, Some(d("46200")));
     assert_eq!(h.exchange().paper.working_orders(), 2, "one pair");
 }
+
+/// The price touched 45000 within a minute and is back at 44000 at the sync: 2 % under 45000
+/// (44100) is above the price, and the venue refuses a stop there (it would trigger at once).
+fn fell_back_from_45000(h: &mut common::TestHandler) {
+    h.exchange_mut().refuses_stops_past_the_mark = true;
+    let minute = execute_order::market::PriceRange { open_ms: 2, high: d("45000"), low: d("44000") };
+    h.market_mut().add_range("BTCUSDT", minute);
+    h.market_mut().set_mark("BTCUSDT", d("44000"));
+}
+
+#[test]
+fn a_trailing_stop_whose_trail_the_price_already_fell_through_rests_trailing_from_the_mark() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-7", "buy", "0.01"), r#"{"trailing_stop_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+    fell_back_from_45000(&mut h);
+
+    let synced = sync_report(&mut h, 3);
+
+    let moved = synced.reports.iter().find(|r| r.client_order_id == "e-7-t1").expect("the stop moved");
+    assert_eq!(moved.status, OrderStatus::Accepted, "{moved:?}");
+    // 2 % under the 44000 it can rest below, higher than the 41160 it was.
+    assert_eq!(h.store().clone_order("e-7-t1").unwrap().command.stop_price, Some(d("43120")));
+    assert_eq!(h.exchange().paper.working_orders(), 1, "the position keeps a stop");
+}
+
+#[test]
+fn a_trailing_pair_whose_trail_the_price_already_fell_through_rests_trailing_from_the_mark() {
+    let mut h = handler(RiskLimits::default());
+    let event =
+        protected(&command("e-8", "buy", "0.01"), r#"{"trailing_stop_pct":"2","take_profit_pct":"10"}"#);
+    h.handle_json(&event, 1).unwrap();
+    fell_back_from_45000(&mut h);
+
+    let synced = sync_report(&mut h, 3);
+
+    let moved: Vec<_> = synced.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(moved.contains(&("e-8-t1", OrderStatus::Accepted)), "{moved:?}");
+    assert_eq!(h.store().clone_order("e-8-t1").unwrap().command.stop_price, Some(d("43120")));
+    assert_eq!(h.exchange().paper.working_orders(), 2, "the position keeps its pair");
+}
+
+/// The venue refuses the moved stop's price (a filter the old one passed).
+fn refusal() -> fks_execution_core::ExchangeError {
+    let message = "Filter failure: PERCENT_PRICE_BY_SIDE";
+    fks_execution_core::ExchangeError {
+        class: ErrorClass::Permanent,
+        code: Some("-1013".into()),
+        message: message.into(),
+    }
+}
+
+#[test]
+fn a_trailing_stop_whose_replacement_is_refused_after_its_cancel_is_placed_again_and_trails_on() {
+    let mut h = handler(RiskLimits::default());
+    let event = protected(&command("e-9", "buy", "0.01"), r#"{"trailing_stop_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+    // The cancel half of the cancel-replace goes through, the new stop is refused.
+    h.exchange_mut().place_errors.push_back(refusal());
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+    sync_report(&mut h, 2);
+    let working = h.exchange().paper.working_orders();
+    let restored = h.store().clone_order("e-9-t1").unwrap().command;
+    h.market_mut().set_mark("BTCUSDT", d("46000"));
+
+    let later = sync_report(&mut h, 3);
+
+    assert_eq!(working, 1, "the position kept a stop");
+    // Where it was, never looser, and still trailing.
+    assert_eq!(restored.stop_price, Some(d("41160")));
+    assert!(restored.protection.and_then(|p| p.trailing_stop_pct).is_some());
+    let moved: Vec<_> = later.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(moved.contains(&("e-9-t2", OrderStatus::Accepted)), "{moved:?}");
+    assert_eq!(h.store().clone_order("e-9-t2").unwrap().command.stop_price, Some(d("45080")));
+    assert_eq!(h.exchange().paper.working_orders(), 1);
+}
+
+#[test]
+fn a_trailing_pair_whose_new_list_is_refused_is_placed_again_and_trails_on_past_the_refused_ids() {
+    let mut h = handler(RiskLimits::default());
+    let event =
+        protected(&command("e-10", "buy", "0.01"), r#"{"trailing_stop_pct":"2","take_profit_pct":"10"}"#);
+    h.handle_json(&event, 1).unwrap();
+    h.exchange_mut().oco_errors.push_back(refusal());
+    h.market_mut().set_mark("BTCUSDT", d("45000"));
+    sync_report(&mut h, 2);
+    let working = h.exchange().paper.working_orders();
+    let restored = h.store().clone_order("e-10-t2").unwrap().command;
+    h.market_mut().set_mark("BTCUSDT", d("46000"));
+
+    let later = sync_report(&mut h, 3);
+
+    let refused = h.store().clone_order("e-10-t1").and_then(|o| o.report).map(|r| r.status);
+    assert_eq!(refused, Some(OrderStatus::Rejected));
+    assert_eq!(working, 2, "the position kept its pair");
+    assert_eq!(restored.stop_price, Some(d("41160")), "where it was, never looser");
+    assert_eq!(h.store().clone_order("e-10-tp2").unwrap().command.price, Some(d("46200")));
+    let moved: Vec<_> = later.reports.iter().map(|r| (r.client_order_id.as_str(), r.status)).collect();
+    assert!(moved.contains(&("e-10-t3", OrderStatus::Accepted)), "{moved:?}");
+    assert_eq!(h.store().clone_order("e-10-t3").unwrap().command.stop_price, Some(d("45080")));
+    assert_eq!(h.exchange().paper.working_orders(), 2);
+}

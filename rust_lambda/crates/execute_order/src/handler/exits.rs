@@ -19,13 +19,16 @@ use fks_execution_core::command::MAX_CLIENT_ORDER_ID_LEN;
 use fks_execution_core::{
     AmendAction, AmendCommand, Decimal, Engine, ErrorClass, ExchangeClient, ExecutionReport, ExitKind,
     ExitOrder, Instrument, MarketContext, OcoCommand, Order, OrderCommand, OrderStatus, OrderType,
-    Protection, RiskLimits, Side, TimeInForce, VenueOrder,
+    Protection, Remainder, RiskLimits, Side, TimeInForce, VenueOrder,
 };
 
 use super::{Failure, Handler};
 use crate::market::MarketData;
 use crate::store::{Checks, Expect, Exposure, OrderRecord, Store};
 use crate::venue_call::VenueCall;
+
+/// Refused moves of one trailing stop skipped over before its next move waits for a later sync.
+const MAX_REFUSED_MOVES: usize = 8;
 
 /// The longest suffix an exit id gets (`-tp999`).
 const LONGEST_SUFFIX: usize = 6;
@@ -424,7 +427,6 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         if report.status != OrderStatus::Accepted {
             return Ok(None);
         }
-        let Some(next_id) = next_trailing_id(id) else { return Ok(None) };
         let ranges =
             self.market.minute_ranges(&command.symbol, report.ts_ms, now_ms).map_err(Failure::exchange)?;
         let mark = self.market.mark_price(&command.symbol).map_err(Failure::exchange)?;
@@ -432,7 +434,15 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
         let prices = ranges.iter().map(|r| if long { r.high } else { r.low }).chain([mark]);
         let best = if long { prices.max() } else { prices.min() }.unwrap_or(mark);
         let instrument = self.instrument(&command.symbol)?;
-        let (trigger, limit) = trailed(command.side, best, pct, instrument.tick_size);
+        let (mut trigger, mut limit) = trailed(command.side, best, pct, instrument.tick_size);
+        // The price already fell back through where the trail from its best belongs: a stop
+        // there would trigger at once, which the venue refuses (Binance -2010) after the
+        // cancel-replace (or the list's cancel) has taken the old stop away, leaving the
+        // position without one. The trail from the mark rests, and still only ever tightens.
+        let rests = if long { trigger < mark } else { trigger > mark };
+        if !rests {
+            (trigger, limit) = trailed(command.side, mark, pct, instrument.tick_size);
+        }
         let better = if long { trigger > stop } else { trigger < stop };
         if !better {
             return Ok(None);
@@ -443,10 +453,25 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
                 .load_order(&take_id)?
                 .filter(|t| t.report.as_ref().is_some_and(|r| r.status.is_open()));
             if let Some(take) = take {
+                let Some(ids) = self.next_move_ids(id, true)? else { return Ok(None) };
                 let moved = OrderCommand { stop_price: Some(trigger), price: Some(limit), ..command.clone() };
-                return self.move_pair(&command, take.command, moved, now_ms);
+                return match self.move_pair(&command, &take.command, moved, &ids, now_ms) {
+                    Ok(Some(report)) if report.status == OrderStatus::Rejected => {
+                        eprintln!("trailing stop {id} not moved: {:?}", report.reason);
+                        self.restore_pair(&command, &take.command, now_ms)
+                    }
+                    // Outcome unknown: the claims stay and the sync settles the legs.
+                    Err(failure) if failure.error_type == "TemporaryError" => Err(failure),
+                    Err(failure) => {
+                        eprintln!("trailing stop {id} not moved: {failure}");
+                        self.restore_pair(&command, &take.command, now_ms)
+                    }
+                    moved => moved,
+                };
             }
         }
+        let Some(ids) = self.next_move_ids(id, false)? else { return Ok(None) };
+        let next_id = ids[0].clone();
         let amend = AmendCommand {
             action: AmendAction::Amend,
             client_order_id: id.to_owned(),
@@ -456,7 +481,108 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             price: Some(limit),
             stop_price: Some(trigger),
         };
-        self.amend(&amend, now_ms).map(Some)
+        match self.amend(&amend, now_ms) {
+            Ok(report) => Ok(Some(report)),
+            // Outcome unknown: the claim stays and the sync settles both orders.
+            Err(failure) if failure.error_type == "TemporaryError" => Err(failure),
+            Err(failure) => {
+                eprintln!("trailing stop {id} not moved: {failure}");
+                self.restore_stop(&command, now_ms)
+            }
+        }
+    }
+
+    /// The ids the next move of the trailing stop `id` takes (stop; with a take profit beside
+    /// it, also the take profit's and the list's), past those of earlier moves the venue refused
+    /// (a retry under them would be a different order, refused as a reused id, and the stop
+    /// would never move again); `None` while an earlier move is in flight or working.
+    fn next_move_ids(&mut self, id: &str, pair: bool) -> Result<Option<Vec<String>>, Failure> {
+        let mut current = id.to_owned();
+        for _ in 0..MAX_REFUSED_MOVES {
+            let ids = if pair {
+                let Some((stop, take, list)) = next_pair_ids(&current) else { return Ok(None) };
+                vec![stop, take, list]
+            } else {
+                let Some(stop) = next_trailing_id(&current) else { return Ok(None) };
+                vec![stop]
+            };
+            let mut free = true;
+            // The list id names no order of its own.
+            for leg in ids.iter().take(2) {
+                let Some(stored) = self.store.load_order(leg)? else { continue };
+                let refused = stored
+                    .report
+                    .is_some_and(|r| r.status == OrderStatus::Rejected && r.filled_qty.is_zero());
+                if !refused {
+                    return Ok(None);
+                }
+                free = false;
+            }
+            if free {
+                return Ok(Some(ids));
+            }
+            current.clone_from(&ids[0]);
+        }
+        Ok(None)
+    }
+
+    /// After a move the venue refused: the trailing stop `stop` placed again where it was
+    /// (never looser), trailing, if the refused cancel-replace took it off the venue (Binance
+    /// `-2021`: the cancel went through, the new order did not) and the position still holds
+    /// what it covers; otherwise nothing (it still works, or it filled).
+    fn restore_stop(&mut self, stop: &OrderCommand, now_ms: u64) -> Result<Option<ExecutionReport>, Failure> {
+        let mark = self.market.mark_price(&stop.symbol).map_err(Failure::exchange)?;
+        let market = MarketContext { now_ms, mark_price: mark };
+        let venue = self.exchange.query(stop, &market).map_err(Failure::exchange)?;
+        let gone = venue.is_some_and(|v| v.remainder == Remainder::Canceled && v.fills.is_empty());
+        if !gone || !self.still_held(stop)? {
+            return Ok(None);
+        }
+        let Some(ids) = self.next_move_ids(&stop.client_order_id, false)? else { return Ok(None) };
+        let leg = OrderCommand { client_order_id: ids[0].clone(), ..stop.clone() };
+        let reports = self.place_exits(&[(leg, ExitKind::TrailingStop)], None, now_ms)?;
+        Ok(reports.into_iter().next())
+    }
+
+    /// After a moved pair the venue refused (its list already canceled and settled): the pair
+    /// placed again as it was, if neither leg had filled and the position still holds it.
+    fn restore_pair(
+        &mut self,
+        stop: &OrderCommand,
+        take: &OrderCommand,
+        now_ms: u64,
+    ) -> Result<Option<ExecutionReport>, Failure> {
+        for leg in [stop, take] {
+            let report = self.store.load_order(&leg.client_order_id)?.and_then(|o| o.report);
+            let canceled_unfilled =
+                report.is_some_and(|r| r.status == OrderStatus::Canceled && r.filled_qty.is_zero());
+            if !canceled_unfilled {
+                return Ok(None);
+            }
+        }
+        if !self.still_held(stop)? {
+            return Ok(None);
+        }
+        let Some(ids) = self.next_move_ids(&stop.client_order_id, true)? else { return Ok(None) };
+        let legs = [
+            (OrderCommand { client_order_id: ids[0].clone(), ..stop.clone() }, ExitKind::TrailingStop),
+            (OrderCommand { client_order_id: ids[1].clone(), ..take.clone() }, ExitKind::Oco),
+        ];
+        let reports = self.place_exits(&legs, Some(&ids[2]), now_ms)?;
+        Ok(reports.into_iter().next())
+    }
+
+    /// Whether the position still holds, on the side the exit `exit` sells (buys back), at
+    /// least what it covers: a closing order may have sold it meanwhile.
+    fn still_held(&mut self, exit: &OrderCommand) -> Result<bool, Failure> {
+        let held = self
+            .store
+            .load_position(&self.account, &exit.symbol)?
+            .map_or(Decimal::ZERO, |p| p.position.quantity());
+        Ok(match exit.side {
+            Side::Sell => held >= exit.quantity,
+            Side::Buy => -held >= exit.quantity,
+        })
     }
 
     /// Moves a trailing stop that has a take profit beside it in one OCO: the list is canceled
@@ -465,17 +591,18 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
     fn move_pair(
         &mut self,
         stop: &OrderCommand,
-        take: OrderCommand,
+        take: &OrderCommand,
         moved: OrderCommand,
+        ids: &[String],
         now_ms: u64,
     ) -> Result<Option<ExecutionReport>, Failure> {
-        let Some((stop_id, take_id, list_id)) = next_pair_ids(&stop.client_order_id) else { return Ok(None) };
+        let [stop_id, take_id, list_id] = ids else { return Ok(None) };
         let mark = self.market.mark_price(&stop.symbol).map_err(Failure::exchange)?;
         let market = MarketContext { now_ms, mark_price: mark };
         let old =
             OcoCommand { list_client_order_id: String::new(), stop: stop.clone(), take_profit: take.clone() };
         let canceled = self.exchange.cancel_oco(&old, &market).map_err(Failure::exchange)?;
-        for (leg, venue) in [stop, &take].into_iter().zip(canceled) {
+        for (leg, venue) in [stop, take].into_iter().zip(canceled) {
             let Some(stored) = self.store.load_order(&leg.client_order_id)? else { continue };
             let Some(before) = stored.report else { continue };
             let order = Order::restore(leg.clone(), &before, stored.trade_ids.clone());
@@ -496,10 +623,10 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             }
         }
         let legs = [
-            (OrderCommand { client_order_id: stop_id, ..moved }, ExitKind::TrailingStop),
-            (OrderCommand { client_order_id: take_id, ..take }, ExitKind::Oco),
+            (OrderCommand { client_order_id: stop_id.clone(), ..moved }, ExitKind::TrailingStop),
+            (OrderCommand { client_order_id: take_id.clone(), ..take.clone() }, ExitKind::Oco),
         ];
-        let reports = self.place_exits(&legs, Some(&list_id), now_ms)?;
+        let reports = self.place_exits(&legs, Some(list_id), now_ms)?;
         Ok(reports.into_iter().next())
     }
 }

@@ -9,7 +9,7 @@ use execute_order::market::StaticMarket;
 use execute_order::store::MemoryStore;
 use fks_execution_core::{
     Decimal, ErrorClass, ExchangeClient, ExchangeError, Instrument, MarketContext, OcoCommand, OrderCommand,
-    PaperConfig, PaperExchange, RiskLimits, VenueOrder, VenueTrade,
+    OrderType, PaperConfig, PaperExchange, RiskLimits, Side, VenueOrder, VenueTrade,
 };
 
 pub const ACCOUNT: &str = "acct-1";
@@ -41,6 +41,11 @@ pub struct Scripted {
     pub query_errors: VecDeque<ExchangeError>,
     /// Placements that go through before `place_errors` apply (an entry, then its exit).
     pub places_before_errors: usize,
+    /// Refuses a stop that would trigger at once, as Binance does (`-2010 Order would trigger
+    /// immediately.`); the paper venue fills it instead.
+    pub refuses_stops_past_the_mark: bool,
+    /// Refusals of the next order lists.
+    pub oco_errors: VecDeque<ExchangeError>,
 }
 
 impl Scripted {
@@ -50,6 +55,20 @@ impl Scripted {
             code: Some(code.into()),
             message: message.into(),
         });
+    }
+
+    fn refusal_past_the_mark(&self, order: &OrderCommand, market: &MarketContext) -> Option<ExchangeError> {
+        let past_the_mark = order.stop_price.is_some_and(|stop| match order.side {
+            Side::Sell => stop >= market.mark_price,
+            Side::Buy => stop <= market.mark_price,
+        });
+        (self.refuses_stops_past_the_mark && order.order_type == OrderType::StopLimit && past_the_mark).then(
+            || ExchangeError {
+                class: ErrorClass::Permanent,
+                code: Some("-2010".into()),
+                message: "Order would trigger immediately.".into(),
+            },
+        )
     }
 
     pub fn fail_next_query(&mut self, class: ErrorClass) {
@@ -66,6 +85,9 @@ impl ExchangeClient for Scripted {
         if self.places_before_errors > 0 {
             self.places_before_errors -= 1;
             return self.paper.place(order, market);
+        }
+        if let Some(error) = self.refusal_past_the_mark(order, market) {
+            return Err(error);
         }
         match self.place_errors.pop_front() {
             Some(error) => Err(error),
@@ -96,6 +118,11 @@ impl ExchangeClient for Scripted {
         oco: &OcoCommand,
         market: &MarketContext,
     ) -> Result<Vec<VenueOrder>, ExchangeError> {
+        if let Some(error) =
+            self.refusal_past_the_mark(&oco.stop, market).or_else(|| self.oco_errors.pop_front())
+        {
+            return Err(error);
+        }
         self.paper.place_oco(oco, market)
     }
 
