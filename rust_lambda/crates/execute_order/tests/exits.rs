@@ -432,3 +432,62 @@ fn a_trailing_pair_whose_new_list_is_refused_is_placed_again_and_trails_on_past_
     assert_eq!(h.store().clone_order("e-10-t3").unwrap().command.stop_price, Some(d("45080")));
     assert_eq!(h.exchange().paper.working_orders(), 2);
 }
+
+#[test]
+fn an_exit_whose_placement_never_reached_the_venue_is_placed_again_by_the_sync_once() {
+    let lease = execute_order::handler::ClaimTiming::default().lease_ms();
+    let mut h = handler(RiskLimits::default());
+    // The entry goes through; the request placing its stop times out without reaching the venue.
+    h.exchange_mut().places_before_errors = 1;
+    h.exchange_mut().fail_next_place(ErrorClass::Retryable, "-1007", "Timeout waiting for response");
+    let event = protected(&command("e-11", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+
+    let settled = sync_report(&mut h, 2 + lease);
+    let again = sync_report(&mut h, 3 + lease);
+
+    let lost = h.store().clone_order("e-11-sl").and_then(|o| o.report).map(|r| r.status);
+    assert_eq!(lost, Some(OrderStatus::Rejected), "{settled:?}");
+    assert_eq!(h.exchange().paper.working_orders(), 1, "a stop again, once: {again:?}");
+    let entry = h.store().clone_order("e-11").and_then(|o| o.report).unwrap();
+    let working: Vec<_> = entry.exits.iter().filter(|e| e.status.is_open()).map(|e| e.quantity).collect();
+    assert_eq!(working, [d("0.01")], "{:?}", entry.exits);
+}
+
+#[test]
+fn an_exit_the_venue_refused_is_placed_again_by_the_sync_under_its_next_ids_once() {
+    let mut h = handler(RiskLimits::default());
+    h.exchange_mut().places_before_errors = 1;
+    h.exchange_mut().place_errors.push_back(refusal());
+    let event = protected(&command("e-12", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+    let report = h.handle_json(&event, 1).unwrap();
+
+    sync_report(&mut h, 2);
+    sync_report(&mut h, 3);
+
+    assert_eq!(report.exits[0].status, OrderStatus::Rejected);
+    assert_eq!(h.exchange().paper.working_orders(), 1, "one stop, placed once");
+    let stop = h.store().clone_order("e-12-r1-sl").and_then(|o| o.report).unwrap();
+    assert_eq!((stop.status, stop.quantity), (OrderStatus::Accepted, d("0.01")));
+    let entry = h.store().clone_order("e-12").and_then(|o| o.report).unwrap();
+    assert_eq!(entry.exits.iter().map(|e| e.client_order_id.as_str()).collect::<Vec<_>>(), ["e-12-r1-sl"]);
+}
+
+#[test]
+fn an_exit_the_venue_keeps_refusing_is_tried_a_bounded_number_of_times() {
+    let mut h = handler(RiskLimits::default());
+    h.exchange_mut().places_before_errors = 1;
+    for _ in 0..10 {
+        h.exchange_mut().place_errors.push_back(refusal());
+    }
+    let event = protected(&command("e-13", "buy", "0.01"), r#"{"stop_loss_pct":"2"}"#);
+    h.handle_json(&event, 1).unwrap();
+
+    for now in 2..10 {
+        sync_report(&mut h, now);
+    }
+
+    assert_eq!(h.exchange().place_errors.len(), 10 - 4, "four attempts in all");
+    assert!(h.store().clone_order("e-13-r3-sl").is_some());
+    assert!(h.store().clone_order("e-13-r4-sl").is_none());
+}

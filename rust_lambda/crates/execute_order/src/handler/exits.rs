@@ -27,6 +27,11 @@ use crate::market::MarketData;
 use crate::store::{Checks, Expect, Exposure, OrderRecord, Store};
 use crate::venue_call::VenueCall;
 
+/// Placements of one entry's exits tried (the first and those after a refusal, or after a
+/// placement that never reached the venue), so a venue that keeps refusing is not asked every
+/// sync forever.
+const EXIT_ATTEMPTS: usize = 4;
+
 /// Refused moves of one trailing stop skipped over before its next move waits for a later sync.
 const MAX_REFUSED_MOVES: usize = 8;
 
@@ -83,15 +88,17 @@ pub fn protectable(report: &ExecutionReport) -> bool {
     report.filled_qty > Decimal::ZERO && report.avg_fill_price.is_some() && !report.status.is_open()
 }
 
-/// Whether `report` leaves the entry `entry` protectable with the exits it asks for not yet
-/// listed on it (see [`crate::store::OrderRecord::exits_due`]).
+/// Whether `report` leaves the entry `entry` protectable with none of the exits it asks for in
+/// effect (see [`crate::store::OrderRecord::exits_due`]): none listed, or each listed one still
+/// unanswered (its placement's outcome unknown: the sync settles it, and places them again should
+/// it never have reached the venue) or refused.
 #[must_use]
 pub fn exits_due(entry: &OrderCommand, report: &ExecutionReport) -> bool {
     // An exit's own protection is its trail, not exits of its own.
     !entry.reduce_only
         && entry.protection.is_some_and(|p| !p.is_empty())
         && protectable(report)
-        && report.exits.is_empty()
+        && report.exits.iter().all(|e| matches!(e.status, OrderStatus::Submitted | OrderStatus::Rejected))
 }
 
 fn on_tick(price: Decimal, tick: Decimal, up: bool) -> Decimal {
@@ -197,8 +204,32 @@ impl<S: Store, X: ExchangeClient, M: MarketData> Handler<S, X, M> {
             return Ok(Vec::new());
         };
         let instrument = self.instrument(&entry.symbol)?;
-        let (legs, list) = exit_legs(entry, &instrument, avg, report.filled_qty);
-        if legs.is_empty() {
+        let mut attempt = 0;
+        let (legs, list) = loop {
+            // A later attempt's ids derive from `<entry>-r<n>`: the same for every sync, so
+            // concurrent or repeated syncs claim (and place) each attempt once.
+            let base = match attempt {
+                0 => entry.clone(),
+                n => OrderCommand {
+                    client_order_id: format!("{}-r{n}", entry.client_order_id),
+                    ..entry.clone()
+                },
+            };
+            let (legs, list) = exit_legs(&base, &instrument, avg, report.filled_qty);
+            let Some((first, _)) = legs.first() else { return Ok(Vec::new()) };
+            let refused = self
+                .store
+                .load_order(&first.client_order_id)?
+                .and_then(|o| o.report)
+                .is_some_and(|r| r.status == OrderStatus::Rejected && r.filled_qty.is_zero());
+            if !refused || attempt + 1 == EXIT_ATTEMPTS {
+                break (legs, list);
+            }
+            attempt += 1;
+        };
+        // Placed again only while the position still holds what they cover: a closing order
+        // may have sold it since the entry filled.
+        if attempt > 0 && !self.still_held(&legs[0].0)? {
             return Ok(Vec::new());
         }
         let reports = self.place_exits(&legs, list.as_deref(), now_ms)?;
