@@ -118,11 +118,11 @@ CI_SELECTION: tuple[str, ...] = (
     "test_market_data_api.py",
     "test_monitoring.py",
     "test_ninja_bridge.py",
-    # Since MiniStack reports a Python function's errorType (patch_ministack.py) and the harness
-    # keeps PropFirmAccounts' quotes: every path of the signal pipeline but the approval timeout.
-    "test_signal_pipeline.py",
-    # Since the harness wires the live feed's WebSocket URL and @connections endpoint.
+    # Since the harness wires the live feed's WebSocket URL and @connections endpoint (about 10 s).
     "test_live_updates.py",
+    # test_signal_pipeline.py passes there too since MiniStack reports a Python function's errorType
+    # (patch_ministack.py) and the harness keeps PropFirmAccounts' quotes, but adds about 55 s:
+    # left out while make test is over its 40 minutes (docs/second-target.md, CI).
 )
 
 
