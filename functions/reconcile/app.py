@@ -24,29 +24,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from fks import env
 from fks.accounts import DEFAULT_ACCOUNT, ENGINE_VENUE, Account
 from fks.errors import BadRequest, FksError
-from fks.function_settings import (
-    AccountsTableSettings,
-    ExecutionTablesSettings,
-    NoticeSettings,
-    PortfolioSettings,
-    TradingAccountSettings,
-    variable,
-)
+from fks.function_settings import OrderSyncSettings, variable
 from fks.invocations import ReconcileRun, parse_event
 from fks.observability import metrics, observed
 from fks.pipeline.reconciliation import Mismatch
-from fks_adapters.accounts.routing import AccountRouting
-from fks_adapters.accounts.store import AccountStore
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.exchanges.clients import keyed_client
-from fks_adapters.execution.invoker import ExecuteOrderInvoker
-from fks_adapters.execution.tables import ExecutionTables
 from fks_adapters.ninja.reads import NinjaReads
-from fks_adapters.pipeline.notices import Notifier, notifiers
 from fks_adapters.pipeline.notifier import Notice
-from fks_adapters.pipeline.signal_history import SignalHistory
-from fks_adapters.portfolio.store import PortfolioStore
-from fks_app.order_sync import OrderSync, report_outcome
+from fks_app.order_sync import OrderSyncParts, report_outcome
 from fks_app.reconciliation import PaperReconciler, SpotCheck, SpotReconciler, ninjatrader_mismatches
 
 logger = Logger()
@@ -54,11 +40,7 @@ EXCHANGE = ENGINE_VENUE
 MISMATCH = "reconciliation_mismatch"  # the halt reason a disagreement stores
 
 
-class Settings(
-    TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, NoticeSettings, AccountsTableSettings
-):
-    signals_table: str = variable(env.SIGNALS_TABLE)
-    execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)
+class Settings(OrderSyncSettings):
     ninja_positions_table: str = variable(env.NINJA_POSITIONS_TABLE)
     trading_mode: str = variable(env.TRADING_MODE, default="live")
     # The deployment account's read-only exchange key (balances, never orders); live mode only.
@@ -67,39 +49,7 @@ class Settings(
 
 
 SETTINGS = Settings.from_environ()  # cold start: a missing variable fails here, naming it
-
-
-@cache
-def _tables() -> ExecutionTables:
-    return ExecutionTables(SETTINGS.orders_table, SETTINGS.positions_table, SETTINGS.risk_state_table)
-
-
-@cache
-def _portfolio() -> PortfolioStore:
-    return PortfolioStore(SETTINGS.portfolio_table, SETTINGS.initial_capital)
-
-
-@cache
-def _engine() -> tuple[ExecuteOrderInvoker, SignalHistory]:
-    return ExecuteOrderInvoker(SETTINGS.execute_order_function), SignalHistory(SETTINGS.signals_table)
-
-
-def _order_sync() -> OrderSync:
-    """The deployment's engine, tables, portfolio and signal history, on the engine's venue; one
-    per run (it remembers each signal's owner for the run)."""
-    invoker, history = _engine()
-    return OrderSync(invoker, _tables(), _portfolio(), history, ENGINE_VENUE)
-
-
-@cache
-def _routing() -> AccountRouting:
-    table = SETTINGS.accounts_table
-    return AccountRouting(SETTINGS.trading_account, AccountStore(table) if table else None)
-
-
-@cache
-def _notifiers() -> list[Notifier]:
-    return notifiers(SETTINGS.notify_topic_arn, SETTINGS.notify_webhook_url)
+PARTS = OrderSyncParts(SETTINGS)  # the sync's adapters, built on first use, kept for the container
 
 
 @cache
@@ -108,7 +58,7 @@ def _ninja_reads() -> NinjaReads:
 
 
 def _spot_check(account: str, *, rebaseline: bool, tolerance: Decimal) -> SpotCheck:
-    tables, portfolio, sync = _tables(), _portfolio(), _order_sync()
+    tables, portfolio, sync = PARTS.tables, PARTS.portfolio, PARTS.order_sync()
     if SETTINGS.trading_mode == "paper":
         return PaperReconciler(tables, portfolio, sync, EXCHANGE).run(account)
     if SETTINGS.reconcile_secret_arn is None:
@@ -126,8 +76,8 @@ def _account_check(account: Account, *, tolerance: Decimal, rebaseline: bool = F
     """An accounts-table account on its own venue: paper against its books; testnet and live
     against the venue's balances read with its read-only key (none: synced, not compared), or
     adopting them (``rebaseline``)."""
-    tables, portfolio = _tables(), _portfolio()
-    sync = _order_sync().on_venue(account.venue)
+    tables, portfolio = PARTS.tables, PARTS.portfolio
+    sync = PARTS.order_sync().on_venue(account.venue)
     if account.mode == "paper":
         return PaperReconciler(tables, portfolio, sync, account.venue).run(account.account)
     if account.readonly_secret_id is None:
@@ -145,8 +95,8 @@ def _rebaselined(run: ReconcileRun, default: str) -> str | None:
     read-only key or a disabled one has none to adopt (BadRequest naming why)."""
     if not run.rebaseline:
         return None
-    account = _routing().viewed_account(run.rebaseline_account or DEFAULT_ACCOUNT)[0]
-    store = _routing().store
+    account = PARTS.routing.viewed_account(run.rebaseline_account or DEFAULT_ACCOUNT)[0]
+    store = PARTS.routing.store
     configured = store.get(account) if store is not None and account != default else None
     if configured is not None:
         if configured.mode == "paper":
@@ -162,7 +112,7 @@ def _other_accounts(
     default: str, tolerance: Decimal, rebaselined: str | None = None
 ) -> tuple[list[SpotCheck], list[dict[str, Any]]]:
     """Every other enabled account of the accounts table, one failing not stopping the rest."""
-    store = _routing().store
+    store = PARTS.routing.store
     checks: list[SpotCheck] = []
     reports: list[dict[str, Any]] = []
     for account in store.list_accounts() if store is not None else []:
@@ -181,13 +131,13 @@ def _other_accounts(
 
 
 def _halt(mismatches: list[Mismatch]) -> list[str]:
-    tables = _tables()
+    tables = PARTS.tables
     halted = sorted({m.account for m in mismatches})
     for account in halted:
         tables.set_trading_state(account, "halted", reason=MISMATCH)
     text = "; ".join(m.describe() for m in mismatches)
     logger.error("positions disagree: accounts halted", extra={"accounts": halted, "mismatches": text})
-    for notifier in _notifiers():
+    for notifier in PARTS.notifiers:
         try:
             notifier.send(Notice(f"FKS reconciliation halted {', '.join(halted)}", text, {"kind": "reconciliation"}))
         except Exception:  # the halt stands whether or not the message got out
@@ -205,7 +155,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     others, other_reports = _other_accounts(account, run.tolerance, rebaselined)
     for check in [spot, *others]:
         for outcome in check.syncs:
-            report_outcome(outcome, logger, _notifiers())
+            report_outcome(outcome, logger, PARTS.notifiers)
         if check.skipped:
             logger.warning("spot positions not compared", extra={"why": check.skipped})
     mismatches = [m for check in (spot, *others) for m in check.mismatches] + ninjatrader_mismatches(_ninja_reads())

@@ -11,17 +11,23 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit
 
+from fks.accounts import ENGINE_VENUE
 from fks.execution import ExecutionReport, ForeignFill, SyncCommand, SyncResult, Venue
+from fks.function_settings import OrderSyncSettings
 from fks.observability import metrics
+from fks_adapters.accounts.routing import AccountRouting
+from fks_adapters.accounts.store import AccountStore
 from fks_adapters.execution.invoker import ExecuteOrderInvoker
 from fks_adapters.execution.tables import ExecutionTables
-from fks_adapters.pipeline.notices import Notifier
+from fks_adapters.pipeline.notices import Notifier, notifiers
 from fks_adapters.pipeline.notifier import Notice
+from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.portfolio.store import PortfolioStore
 from fks_app.booking import FillOwner, SignalLookup, book_report, owner_of
 
@@ -125,6 +131,42 @@ class OrderSync:
         owner = self._owners.get(signal_id) or owner_of(signal_id, self.signals, self.exchange)
         self._owners[signal_id] = owner
         return book_report(self.portfolio, account, report, owner)
+
+
+class OrderSyncParts:
+    """What an order sync runs on, from a function's settings: each adapter built on first use
+    and kept for the container (the sync and reconciliation functions hold one), the sync itself
+    one per run (it remembers each signal's owner for the run)."""
+
+    def __init__(self, settings: OrderSyncSettings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def tables(self) -> ExecutionTables:
+        s = self.settings
+        return ExecutionTables(s.orders_table, s.positions_table, s.risk_state_table)
+
+    @cached_property
+    def portfolio(self) -> PortfolioStore:
+        return PortfolioStore(self.settings.portfolio_table, self.settings.initial_capital)
+
+    @cached_property
+    def routing(self) -> AccountRouting:
+        table = self.settings.accounts_table
+        return AccountRouting(self.settings.trading_account, AccountStore(table) if table else None)
+
+    @cached_property
+    def notifiers(self) -> list[Notifier]:
+        return notifiers(self.settings.notify_topic_arn, self.settings.notify_webhook_url)
+
+    @cached_property
+    def _engine(self) -> tuple[ExecuteOrderInvoker, SignalHistory]:
+        return ExecuteOrderInvoker(self.settings.execute_order_function), SignalHistory(self.settings.signals_table)
+
+    def order_sync(self) -> OrderSync:
+        """A sync of the deployment's engine on the engine's venue (``on_venue`` for another)."""
+        invoker, history = self._engine
+        return OrderSync(invoker, self.tables, self.portfolio, history, ENGINE_VENUE)
 
 
 def held_report(held: dict[str, Any]) -> ExecutionReport:

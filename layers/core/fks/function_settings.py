@@ -181,3 +181,13 @@ class AccountsTableSettings(FunctionSettings):
     """The accounts table (a deployment without one routes every order to the engine's venue)."""
 
     accounts_table: str | None = variable(env.ACCOUNTS_TABLE, default=None)
+
+
+class OrderSyncSettings(
+    TradingAccountSettings, ExecutionTablesSettings, PortfolioSettings, NoticeSettings, AccountsTableSettings
+):
+    """A function that runs the order sync (the scheduled sync, and reconciliation before it
+    compares): the engine it asks, the tables it books into, the signals whose fills it owns."""
+
+    signals_table: str = variable(env.SIGNALS_TABLE)
+    execute_order_function: str = variable(env.EXECUTE_ORDER_FUNCTION)
