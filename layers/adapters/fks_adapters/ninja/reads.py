@@ -65,4 +65,3 @@ class NinjaReads:
         for page in pages:
             for item in page.get("Items", []):
                 yield {key: str(value) for key, value in _plain(item).items()}
-
