@@ -8,9 +8,16 @@ import pytest
 from cfnlint.api import ManualArgs, lint
 
 from fks_local.stack import PROJECT_ROOT
-from fks_local.template import TemplateError, load, package, translate
+from fks_local.template import BUILD_DIR_ENV, TemplateError, load, package, translate
 
 TEMPLATE = PROJECT_ROOT / "template.yaml"
+
+
+@pytest.fixture(autouse=True)
+def source_tree_packaging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests package the source tree; `make test` points the local stack at sam build's output
+    (FKS_LOCAL_BUILD_DIR), which test_template_built.py covers."""
+    monkeypatch.delenv(BUILD_DIR_ENV, raising=False)
 
 
 def _lint_messages(path: Path) -> list[str]:
