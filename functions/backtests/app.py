@@ -34,7 +34,6 @@ from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.candle_reader import candle_series, candle_store
 from fks_adapters.ml.model_store import ModelStore
 from fks_adapters.strategies.results import PAGE_CURSOR_PATTERN, ResultStore
-from fks_app import backtests
 
 if TYPE_CHECKING:
     from fks.market_data.series import CandleSeriesReader
@@ -87,6 +86,8 @@ def _models() -> ModelStore:
 @app.post("/backtests", responses={201: {"description": "The backtest, run and stored"}})
 def post_backtest(request: Annotated[BacktestRequest, Body()]) -> Response[dict[str, Any]]:
     """Run a backtest on stored history and store its result."""
+    from fks_app import backtests  # pandas, pyarrow and the engine: only running a backtest needs them
+
     body = backtests.run_backtest_request(request, _candles(), _results("backtests"), _models())
     return Response(status_code=201, content_type="application/json", body=body)
 
@@ -118,6 +119,8 @@ def get_backtest(backtest_id: ResultId) -> dict[str, Any]:
 )
 def post_optimization(request: Annotated[OptimizationRequest, Body()]) -> Response[dict[str, Any]]:
     """Search a strategy's parameters (grid, random or Bayesian) on stored history."""
+    from fks_app import backtests  # pandas, pyarrow and the engine: only running a backtest needs them
+
     request.resolved()  # a bad strategy or parameter name is a 400 before anything starts
     # ... and so is a timeframe the collected base cannot build, before any cell runs.
     _candles().base_key(SeriesKey.of(request.exchange, request.symbol, request.timeframe))
@@ -147,6 +150,8 @@ def get_optimization(optimization_id: ResultId) -> dict[str, Any]:
 
 
 def _fan_out(request: OptimizationRequest) -> dict[str, Any]:
+    from fks_app import backtests  # pandas, pyarrow and the engine: only running a backtest needs them
+
     optimization_id = uuid.uuid4().hex
     execution = aws_client("stepfunctions").start_execution(
         stateMachineArn=SETTINGS.optimization_state_machine_arn,
@@ -159,6 +164,8 @@ def _fan_out(request: OptimizationRequest) -> dict[str, Any]:
 
 
 def _invoked_by_state_machine(event: dict[str, Any]) -> dict[str, Any]:
+    from fks_app import backtests  # pandas, pyarrow and the engine: only running a backtest needs them
+
     task = parse_event(OptimizationTask, event, "optimisation task").root
     if isinstance(task, RunCellTask):
         return backtests.run_cell(task.request, task.params, _candles(), _models())

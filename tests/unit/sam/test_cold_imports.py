@@ -39,6 +39,10 @@ LIGHT_API_FUNCTIONS = (
     "telegram_webhook",
     "web",
 )
+# API functions whose request models are checked against the strategy registry, whose strategies
+# are NumPy code: NumPy at import, but the candles' pandas and pyarrow wait for a route that reads
+# them (running a backtest, a search by market likeness), as the AWS SDK and ccxt do.
+NUMPY_API_FUNCTIONS = ("ai", "backtests", "strategies")
 
 
 def loaded_after(code: str, *, path: Path | None = None, env: dict[str, str] | None = None) -> list[str]:
@@ -62,6 +66,12 @@ def test_an_api_function_imports_no_aws_sdk_exchange_library_dataframe_or_tracer
     # The function reads its settings on import: it gets the variables the template gives it.
     env = environment_of_folder(yaml_parse((ROOT / "template.yaml").read_text()), f"functions/{function}/")
     assert loaded_after("import app", path=ROOT / "functions" / function, env=env) == []
+
+
+@pytest.mark.parametrize("function", NUMPY_API_FUNCTIONS)
+def test_a_strategy_api_function_imports_numpy_but_no_dataframe_aws_sdk_or_exchange_library(function: str) -> None:
+    env = environment_of_folder(yaml_parse((ROOT / "template.yaml").read_text()), f"functions/{function}/")
+    assert loaded_after("import app", path=ROOT / "functions" / function, env=env) == ["numpy"]
 
 
 def test_a_traced_handler_runs_without_the_xray_sdk_when_tracing_is_off() -> None:

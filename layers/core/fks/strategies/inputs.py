@@ -10,10 +10,9 @@ at midnight waits for BTC's 23:59 minute, so the signal sees the same BTC day a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from fks.market_data.series import CandleSeriesReader
 from fks.market_data.storage import SeriesKey
@@ -22,6 +21,9 @@ from fks.strategies.base import Strategy
 from fks.strategies.candles import Candles, as_candles
 from fks.strategies.informative import Informative, attach
 from fks.strategies.models import ModelSource, served_models
+
+if TYPE_CHECKING:  # frames come from the candle store, which imports pandas when it reads
+    import pandas as pd
 
 
 def candles_from_frame(frame: pd.DataFrame) -> Candles:
