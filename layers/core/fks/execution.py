@@ -95,6 +95,8 @@ class _NamesItsVenue(BaseModel):
     """A command that may name its venue; without one it carries no ``venue`` field, so an
     engine that predates venues reads it."""
 
+    model_config = ConfigDict(defer_build=True)  # as its subclasses: built on first use
+
     venue: Venue | None = None
 
     @model_serializer(mode="wrap")

@@ -39,7 +39,8 @@ class TradingHours(BaseModel):
     """Allowed entry window in the exchange's time zone; ``start > end`` crosses midnight
     (CME Globex futures open 17:00 Chicago and trade into the next day)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     timezone: str = "America/Chicago"
     start: time
@@ -72,7 +73,7 @@ class TradingHours(BaseModel):
 
 
 class NewsBlackout(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = "news"
     start: AwareDatetime
@@ -94,7 +95,7 @@ class DrawdownKind(StrEnum):
 
 
 class PropFirmRules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     max_contracts: int = Field(gt=0)
@@ -281,7 +282,7 @@ def resolve_rules(profile: str, overrides: dict[str, object]) -> PropFirmRules:
 class PropFirmAccount(BaseModel):
     """A futures account as the platform knows it (the bridge's config holds the same fields)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")  # the bridge's file has more keys
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)  # the bridge's file has more keys
 
     nt8_account: str = Field(min_length=1)
     profile: str = "custom"

@@ -41,7 +41,8 @@ class InvalidSignal(BadRequest):
 
 
 class Signal(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     signal_id: str
     strategy_id: str = Field(min_length=1, max_length=64)

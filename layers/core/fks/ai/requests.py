@@ -13,7 +13,8 @@ EARLIEST_MS, LATEST_MS = 1_000_000_000_000, 4_102_444_800_000
 
 
 class NoteRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     text: str = Field(min_length=1, max_length=4000, description="the note, as an operator would write it")
     tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=10)
@@ -22,7 +23,7 @@ class NoteRequest(BaseModel):
 
 
 class MarketQuery(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     exchange: str = Field(default="binance", min_length=1, max_length=32)
     symbol: str = Field(min_length=3, max_length=40, description="BTC/USDT")
@@ -37,7 +38,7 @@ class SearchRequest(BaseModel):
     """Exactly one of ``text`` (notes, signals, backtests by meaning) or ``market`` (past signals
     whose bar's market state was closest to this market's state)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     text: str | None = Field(default=None, min_length=1, max_length=2000)
     market: MarketQuery | None = None
@@ -54,6 +55,6 @@ class SearchRequest(BaseModel):
 class ScheduledIndexBuild(BaseModel):
     """AiFunction's schedule: the rule's constant Input (template.yaml)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     schedule: Literal["rebuild_ai_index"]

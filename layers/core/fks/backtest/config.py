@@ -40,7 +40,8 @@ class BacktestConfig(BaseModel):
     interval on a 24/7 calendar (crypto); set 252 for daily equity bars.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     initial_cash: PositiveDecimal = Decimal("10000")
     maker_fee_bps: Bps = Decimal(0)

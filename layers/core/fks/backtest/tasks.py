@@ -11,7 +11,8 @@ from fks.backtest.requests import OptimizationRequest
 
 
 class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class RunCellTask(_Payload):
@@ -25,7 +26,7 @@ class RunCellTask(_Payload):
 class CellResult(BaseModel):
     """What RunCell answered for one cell: its parameters, its score (None: skipped) and metrics."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
 
     params: dict[str, Any]
     score: float | None = None

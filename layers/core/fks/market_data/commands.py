@@ -11,7 +11,8 @@ MAX_HISTORY_DAYS = 3660
 
 
 class _Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class AssetRef(_Contract):

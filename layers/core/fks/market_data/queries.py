@@ -41,7 +41,8 @@ def parse_time_ms(value: object, name: str) -> int:
 
 
 class _Query(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     # The venues collection reaches (an unknown one is a 400 listing them); Binance when unnamed.
     exchange: Venue = "binance"

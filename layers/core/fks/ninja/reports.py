@@ -50,7 +50,8 @@ class Nt8OrderState(StrEnum):
 
 
 class _Report(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class NinjaFillReport(_Report):

@@ -15,7 +15,8 @@ AccountName = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za
 
 
 class _Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class AccountQuery(_Contract):

@@ -25,7 +25,8 @@ STRATEGY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
 class _Contract(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class StrategyConfig(ExecutionSettings):

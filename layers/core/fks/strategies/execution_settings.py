@@ -37,7 +37,8 @@ DEFAULT_QUANTITY = Decimal("0.001")
 class ExecutionSettings(BaseModel):
     """A strategy's execution settings; every field optional with the defaults above."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build (every model here): validators are built on first use, not at import (cold starts).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     sizing: Sizing = "quantity"
     quantity: PositiveDecimal = DEFAULT_QUANTITY
