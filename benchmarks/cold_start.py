@@ -8,6 +8,7 @@ Run after ``make sam-build sam-imports`` (which installs the runtime's boto3 and
 pandas stand-in into .venv-sam):
 
     .venv/bin/python benchmarks/cold_start.py [--runs 5] [--api-only] [--baseline OTHER_BUILD_DIR]
+    .venv/bin/python benchmarks/cold_start.py --floor-parts [--runs 11]
 
 ``--baseline`` times each function in another build folder too (an older commit's layers and
 functions), alternating the two import by import so that both see the same load, and prints
@@ -24,7 +25,9 @@ when imported and refuses to start without them).
 
 Two yardsticks head the table: ``import boto3`` alone, and the floor every validated API function
 pays before any FKS code, Powertools' REST resolver with its OpenAPI validation and pydantic
-(``aws_lambda_powertools.event_handler.openapi.params``, from the deps layer).
+(``aws_lambda_powertools.event_handler.openapi.params``, from the deps layer). ``--floor-parts``
+prints that floor taken apart instead: its pieces imported one after another in one process, each
+with the median of what it adds to the ones before it.
 
 An import is only half a cold start: what a handler leaves for its first call (boto3, a route's
 modules, pydantic models built on first use) is paid by the first request. The ``import+1st``
@@ -87,6 +90,24 @@ done = time.perf_counter()
 print("BENCH", json.dumps([(imported - started) * 1000, (done - started) * 1000, outcome]))
 """
 POWERTOOLS_FLOOR_MODULE = "aws_lambda_powertools.event_handler.openapi.params"
+# The floor's pieces in the order a validated route function meets them; each line adds what the
+# ones before it have not imported yet.
+FLOOR_PARTS = (
+    ("pydantic (the package)", "import pydantic"),
+    ("pydantic BaseModel, Field, TypeAdapter", "from pydantic import BaseModel, Field, TypeAdapter"),
+    ("powertools Logger", "from aws_lambda_powertools import Logger"),
+    ("asyncio (event_handler's AppSync)", "import asyncio"),
+    ("event_handler package (resolvers)", "from aws_lambda_powertools.event_handler import APIGatewayRestResolver"),
+    ("openapi params (Body, Path, Query)", "import aws_lambda_powertools.event_handler.openapi.params"),
+    ("openapi validation middleware", "import aws_lambda_powertools.event_handler.middlewares.openapi_validation"),
+)
+FLOOR_PARTS_PROBE = """
+import sys, time
+sys.path[:0] = {paths!r}
+marks = [time.perf_counter()]
+{imports}
+print(" ".join(f"{{(b - a) * 1000:.2f}}" for a, b in zip(marks, marks[1:])))
+"""
 
 
 def api_functions(build_dir: Path) -> set[str]:
@@ -255,6 +276,37 @@ def interleaved_ms(python: str, specs: list[tuple[str, list[Path], dict[str, str
     return [None if failed[i] else statistics.median(times[i]) for i in range(len(specs))]
 
 
+def floor_parts_ms(python: str, paths: list[Path], runs: int, environment: dict[str, str]) -> list[float] | None:
+    """Per ``FLOOR_PARTS`` piece, the median time it adds after the pieces before it."""
+    imports = "".join(f"{statement}\nmarks.append(time.perf_counter())\n" for _, statement in FLOOR_PARTS)
+    probe = FLOOR_PARTS_PROBE.format(paths=[str(p.resolve()) for p in paths], imports=imports)
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", **environment}
+    samples: list[list[float]] = []
+    for _ in range(runs):
+        answer = subprocess.run([python, "-I", "-c", probe], capture_output=True, text=True, check=False, env=env)
+        if answer.returncode != 0:
+            return None
+        samples.append([float(ms) for ms in answer.stdout.split()])
+    return [statistics.median(sample[i] for sample in samples) for i in range(len(FLOOR_PARTS))]
+
+
+def print_floor_parts(args: argparse.Namespace) -> int:
+    environment = request_environments(args.build_dir).get("AuthorizerFunction", {})
+    paths = [args.build_dir / "DepsLayer" / "python", args.runtime]
+    parts = floor_parts_ms(args.python, paths, args.runs, environment)
+    boto3_ms = cold_import_ms(args.python, "boto3", [args.runtime], args.runs)
+    if parts is None:
+        print("the floor's imports failed: run make sam-build sam-imports first", file=sys.stderr)
+        return 1
+    print(f"{'piece of the floor':40} {'adds ms':>8} {'total ms':>9}  (medians of {args.runs} cold processes)")
+    total = 0.0
+    for (name, _), ms in zip(FLOOR_PARTS, parts, strict=True):
+        total += ms
+        print(f"{name:40} {ms:8.1f} {total:9.1f}")
+    print(f"{'(import boto3 alone)':40} {boto3_ms or 0:8.1f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / ".aws-sam" / "build")
@@ -264,8 +316,11 @@ def main() -> int:
     parser.add_argument("--pandas-layer", type=Path, default=ROOT / ".venv-sam" / "aws-sdk-pandas-standin")
     parser.add_argument("--python", default=None, help="default: the one infra/sam/python312.sh finds")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--floor-parts", action="store_true", help="the framework floor taken apart, then exit")
     args = parser.parse_args()
     args.python = args.python or python312()
+    if args.floor_parts:
+        return print_floor_parts(args)
     sizes = {s.name: s.total for s in function_sizes(args.build_dir, int(PANDAS_LAYER_MIB * 1024 * 1024))}
     api = api_functions(args.build_dir)
     builds = [args.build_dir, *([args.baseline] if args.baseline else [])]
