@@ -28,9 +28,8 @@ class StackHandle:
     websocket_urls: dict[str, str] = field(default_factory=dict)  # the local WebSocket APIs, by logical id
     simulator: Any = None  # the exchange simulator, to inject faults (None against an external stack)
     runtime: Any = None  # the local Lambda runtime (None against an external stack)
-    # MiniStack's API Gateway reads X-Api-Key itself, ignoring ApiKeySourceType AUTHORIZER
-    # (tests/second_target/ministack.py): there the key goes in that header too.
-    key_in_x_api_key_too: bool = False
+    # Where a browser opens a REST API when not at its api_urls entry (MiniStack: the API's own host).
+    browser_urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_stack(cls, stack: LocalStack) -> StackHandle:
@@ -57,6 +56,12 @@ class StackHandle:
     def api_url(self) -> str:
         return self.api_urls["FksApi"]
 
+    @property
+    def browser_api_url(self) -> str:
+        """The API's stage as the dashboard's browser opens it. The web shell's <base> is the request's
+        path (/v1/web/, as API Gateway reports it), so the stage must sit at the root of its host."""
+        return self.browser_urls.get("FksApi", self.api_url)
+
     def issue_api_keys(self) -> None:
         """One key per scope, made the way `fks keys create` makes them."""
         from fks.auth.principal import Scope
@@ -71,8 +76,7 @@ class StackHandle:
         """An HTTP request to the local API carrying a key with ``scope``, as every client sends
         one: ``Authorization: Bearer <key>``."""
         key = self.api_keys[scope]
-        headers = {"Authorization": f"Bearer {key}", **({"X-Api-Key": key} if self.key_in_x_api_key_too else {})}
-        headers.update(kwargs.pop("headers", {}))
+        headers = {"Authorization": f"Bearer {key}", **kwargs.pop("headers", {})}
         return requests.request(method, f"{self.api_url}{path}", headers=headers, timeout=60, **kwargs)
 
     def wait_for_event_invocations(self, timeout_s: float = 120) -> None:

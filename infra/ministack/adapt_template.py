@@ -21,9 +21,10 @@ import yaml
 # types"). A WebSocket route's response only matters to a client expecting the route's answer
 # frame, and MiniStack's WebSocket gateway answers a route's return value without one.
 DROPPED_TYPES = frozenset({"AWS::ApiGatewayV2::RouteResponse"})
-# A WebSocket API's AWS endpoint as the template builds it for the @connections client.
+# A WebSocket API's AWS endpoint as the template builds it: https:// for the @connections client,
+# wss:// for what a client connects to (the dashboard's default feed address).
 _EXECUTE_API_HOST = re.compile(
-    r"^https://\$\{(\w+)\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}/\$\{(\w+)\}$"
+    r"^(https|wss)://\$\{(\w+)\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}/\$\{(\w+)\}$"
 )
 
 
@@ -57,22 +58,24 @@ def adapt(template: dict[str, Any], ministack_url: str | None = None) -> dict[st
         if body.get("Type") == "AWS::Serverless::Api":
             _uncached_authorizers(properties)
         if body.get("Type") == "AWS::Serverless::Function" and ministack_url:
-            _local_connections_endpoint(properties, ministack_url)
+            _local_websocket_endpoints(properties, ministack_url)
     return template
 
 
-def _local_connections_endpoint(function: dict[str, Any], ministack_url: str) -> None:
-    """A function posting to a WebSocket API's @connections is handed the API's AWS host name
-    (https://<api>.execute-api.<region>.amazonaws.com/<stage>), which resolves to AWS. MiniStack
-    serves the API on its own port under /_aws/execute-api/<api>/<stage> (LocalStack's form), so
-    the value names that instead: what the moto target's runtime does for its local gateway."""
+def _local_websocket_endpoints(function: dict[str, Any], ministack_url: str) -> None:
+    """A function is handed a WebSocket API's AWS host name (<api>.execute-api.<region>.amazonaws.com
+    /<stage>): https:// to post to @connections, wss:// for the web shell to hand the browser as its
+    live feed. Both resolve to AWS. MiniStack serves the API on its own port under
+    /_aws/execute-api/<api>/<stage> (LocalStack's form), over HTTP and ws://, so each value names
+    that instead: what the moto target's runtime does for its local gateway (url_rewrites)."""
     variables = (function.get("Environment") or {}).get("Variables") or {}
     for name, value in variables.items():
         sub = value.get("Fn::Sub") if isinstance(value, dict) else None
         match = _EXECUTE_API_HOST.match(sub) if isinstance(sub, str) else None
         if match:
-            api, stage = match.groups()
-            variables[name] = {"Fn::Sub": f"{ministack_url}/_aws/execute-api/${{{api}}}/${{{stage}}}"}
+            scheme, api, stage = match.groups()
+            base = ministack_url if scheme == "https" else re.sub(r"^http", "ws", ministack_url)
+            variables[name] = {"Fn::Sub": f"{base}/_aws/execute-api/${{{api}}}/${{{stage}}}"}
 
 
 def _uncached_authorizers(api: dict[str, Any]) -> None:

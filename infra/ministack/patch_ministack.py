@@ -72,6 +72,133 @@ PATCHES = (
         '                     "TimeoutSeconds": _resolve_path(state_def["TimeoutSecondsPath"], raw_input)}\n'
         '                    if "TimeoutSecondsPath" in state_def else state_def)',
     ),
+    # ApiKeySourceType AUTHORIZER (the FKS API's): API Gateway checks the usage-plan key the Lambda
+    # authorizer returned as usageIdentifierKey, never the X-Api-Key header. MiniStack read the
+    # header whatever the API said, so an FKS caller, who presents its FKS key as a Bearer token,
+    # got its own 403 INVALID_API_KEY on every keyed route. Four patches: its CloudFormation keeps
+    # the property, the authorizer's answer keeps the key (cached with the decision, as on AWS,
+    # and never handed to the integration), and the key check and throttling use it.
+    Patch(
+        "ministack/services/cloudformation/provisioners.py",
+        "a REST API made by CloudFormation keeps its ApiKeySourceType",
+        '        "minimumCompressionSize": props.get("MinimumCompressionSize"),\n'
+        '        "policy": props.get("Policy"),\n',
+        '        "minimumCompressionSize": props.get("MinimumCompressionSize"),\n'
+        '        "apiKeySource": props.get("ApiKeySourceType", "HEADER"),\n'
+        '        "policy": props.get("Policy"),\n',
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "an authorizer's context can carry the usageIdentifierKey apart",
+        "        # nested dict/list values are not supported by API Gateway \N{EM DASH} dropped.\n    return out\n",
+        "        # nested dict/list values are not supported by API Gateway \N{EM DASH} dropped.\n    return out\n"
+        "\n\n"
+        "class _AuthorizerOutput(dict):\n"
+        '    """A Lambda authorizer\'s context as the integration gets it, with the usageIdentifierKey it\n'
+        "    returned kept apart (patched by FKS): checked for an API whose apiKeySource is AUTHORIZER,\n"
+        '    never handed to the integration."""\n'
+        "\n"
+        "    usage_identifier_key = None\n",
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "the authorizer's usageIdentifierKey is kept with its decision",
+        '        auth_ctx = _stringify_context(policy.get("context"))\n',
+        '        auth_ctx = _AuthorizerOutput(_stringify_context(policy.get("context")))\n'
+        '        if policy.get("usageIdentifierKey") is not None:\n'
+        '            auth_ctx.usage_identifier_key = str(policy["usageIdentifierKey"])\n',
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "an API whose apiKeySource is AUTHORIZER checks the authorizer's key, not X-Api-Key",
+        "    key_error, api_key = _check_api_key(method_obj, api_id, stage_name, headers)\n"
+        "    if key_error is not None:\n"
+        "        return key_error\n"
+        "    throttle_error = _check_throttle(\n"
+        '        stage, api_id, stage_name, resource["path"], method,\n'
+        "        api_key or _resolve_api_key(_api_key_from_request(headers)))\n",
+        "    key_headers = headers\n"
+        '    if api.get("apiKeySource") == "AUTHORIZER":\n'
+        '        usage_key = getattr(authorizer_context, "usage_identifier_key", None)\n'
+        '        key_headers = {"x-api-key": usage_key} if usage_key else {}\n'
+        "    key_error, api_key = _check_api_key(method_obj, api_id, stage_name, key_headers)\n"
+        "    if key_error is not None:\n"
+        "        return key_error\n"
+        "    throttle_error = _check_throttle(\n"
+        '        stage, api_id, stage_name, resource["path"], method,\n'
+        "        api_key or _resolve_api_key(_api_key_from_request(key_headers)))\n",
+    ),
+    # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
+    # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
+    # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per
+    # cold start. A layer version never changes (AWS never reuses its number), and AWS mounts it
+    # read-only at /opt, so one extraction per layer version serves every worker that uses it.
+    Patch(
+        "ministack/core/lambda_runtime.py",
+        "a layer version is extracted once and shared by every worker",
+        "class Worker:\n    def __init__(self, func_name: str, config: dict, code_zip: bytes):\n",
+        "_extracted_layers: dict = {}  # layer version ARN -> (its zip bytes, the folder they are extracted in)\n"
+        "_extracted_layers_lock = threading.Lock()\n"
+        "\n"
+        "\n"
+        "def _extracted_layer(layer_arn: str, layer_data: bytes) -> str:\n"
+        '    """The folder holding a layer version\'s content, extracted on first use (patched by FKS)."""\n'
+        "    with _extracted_layers_lock:\n"
+        "        cached = _extracted_layers.get(layer_arn)\n"
+        "        if cached is not None and cached[0] is layer_data:\n"
+        "            return cached[1]\n"
+        '        layer_dir = tempfile.mkdtemp(prefix="ministack-layer-")\n'
+        '        lzip = layer_dir + ".zip"\n'
+        "        try:\n"
+        '            with open(lzip, "wb") as lf:\n'
+        "                lf.write(layer_data)\n"
+        "            root = os.path.realpath(layer_dir)\n"
+        "            with zipfile.ZipFile(lzip) as lzf:\n"
+        "                for member in lzf.namelist():  # no entry may escape the folder (zip-slip)\n"
+        "                    resolved = os.path.realpath(os.path.join(layer_dir, member))\n"
+        "                    if not resolved.startswith(root + os.sep) and resolved != root:\n"
+        '                        raise RuntimeError(f"Zip entry escapes target dir: {member}")\n'
+        "                lzf.extractall(layer_dir)\n"
+        "        except (OSError, zipfile.BadZipFile, zipfile.LargeFileError) as e:\n"
+        '            logger.error("Failed to extract layer %s", layer_arn, exc_info=True)\n'
+        "            shutil.rmtree(layer_dir, ignore_errors=True)\n"
+        '            raise RuntimeError(f"Failed to extract layer {layer_arn}") from e\n'
+        "        finally:\n"
+        "            if os.path.exists(lzip):\n"
+        "                os.remove(lzip)\n"
+        "        _extracted_layers[layer_arn] = (layer_data, layer_dir)\n"
+        "        return layer_dir\n"
+        "\n"
+        "\n"
+        "class Worker:\n    def __init__(self, func_name: str, config: dict, code_zip: bytes):\n",
+    ),
+    Patch(
+        "ministack/core/lambda_runtime.py",
+        "a worker uses its layers' shared extraction",
+        "                layer_data = _resolve_layer_zip(layer_ref)\n"
+        "                if layer_data:\n"
+        '                    layer_dir = os.path.join(self._tmpdir, f"layer_{len(layers_dirs)}")\n'
+        "                    os.makedirs(layer_dir)\n"
+        '                    lzip = os.path.join(self._tmpdir, f"layer_{len(layers_dirs)}.zip")\n'
+        "                    try:\n"
+        '                        with open(lzip, "wb") as lf:\n'
+        "                            lf.write(layer_data)\n"
+        "                        with zipfile.ZipFile(lzip) as lzf:\n"
+        "                            # Validate paths to prevent zip-slip attacks\n"
+        "                            for member in lzf.namelist():\n"
+        "                                resolved = os.path.realpath(os.path.join(layer_dir, member))\n"
+        "                                if not resolved.startswith(os.path.realpath(layer_dir) + os.sep)"
+        " and resolved != os.path.realpath(layer_dir):\n"
+        '                                    raise RuntimeError(f"Zip entry escapes target dir: {member}")\n'
+        "                            lzf.extractall(layer_dir)\n"
+        "                    except (OSError, zipfile.BadZipFile, zipfile.LargeFileError) as e:\n"
+        '                        logger.error("Failed to extract layer %s", layer_arn, exc_info=True)\n'
+        '                        raise RuntimeError(f"Failed to extract layer {layer_arn}") from e\n'
+        "                    layers_dirs.append(layer_dir)\n",
+        "                layer_data = _resolve_layer_zip(layer_ref)\n"
+        "                if layer_data:\n"
+        "                    layers_dirs.append(_extracted_layer(layer_arn, layer_data))\n",
+    ),
 )
 
 

@@ -116,7 +116,7 @@ def wait(browser: Any, seconds: float = 60) -> WebDriverWait[Any]:
 
 def open_page(browser: Any, stack: StackHandle, page: str) -> None:
     # A new query string each time: a full load, never a same-document jump to the current page.
-    browser.get(f"{stack.api_url}/web/?load={time.monotonic_ns()}#/{page}")
+    browser.get(f"{stack.browser_api_url}/web/?load={time.monotonic_ns()}#/{page}")
     root = (By.CSS_SELECTOR, f'#page[data-page="{page}"][data-ready="true"]')
     wait(browser).until(ec.presence_of_element_located(root))
 
@@ -431,7 +431,9 @@ def test_pending_signal_is_approved_through_the_page_and_completes(signed_in: An
     summary = signed_in.find_element(By.ID, "briefing-summary").text
     assert summary == record["briefing"]["summary"]
     assert summary.startswith(f"{record['side']} {record['symbol']}")
-    assert signed_in.find_elements(By.CSS_SELECTOR, row) == []
+    # The pending list reloads itself after the push (an API call of its own, after the history's
+    # row has already changed): waited for, not raced.
+    wait(signed_in, 30).until_not(ec.presence_of_element_located((By.CSS_SELECTOR, row)))
     assert javascript_errors(signed_in) == []
 
 
@@ -639,8 +641,10 @@ def test_a_signals_state_changes_on_an_open_page_without_a_reload(live_feed: Any
     screenshot(live_feed, "signals-live")
 
     assert stack.wait_for_execution(arn)["status"] == "SUCCEEDED"
+    # It leaves the pending list by itself: that list reloads after the push with an API call of its
+    # own, which can end after the history's row changed, so it is waited for, not raced.
+    wait(live_feed, 30).until_not(ec.presence_of_element_located((By.CSS_SELECTOR, pending)))
     assert live_feed.execute_script("return window.fksSameDocument") is True
-    assert live_feed.find_elements(By.CSS_SELECTOR, pending) == []  # it left the pending list by itself
     assert javascript_errors(live_feed) == []
 
 

@@ -227,19 +227,6 @@ def pause_schedules(clients: Any, deployed: DeployedStack) -> list[str]:
     return names
 
 
-def register_presented_keys(clients: Any, handle: StackHandle) -> None:
-    """MiniStack ignores the API's ApiKeySourceType AUTHORIZER: it looks the X-Api-Key header up
-    among API Gateway's keys itself, where an FKS caller presents its FKS key (for the authorizer),
-    so every keyed route answers 403 INVALID_API_KEY. Each test key gets a usage-plan key whose
-    value is the presented key, so the check passes and the plan still counts per FKS key."""
-    apigateway = clients("apigateway")
-    for scope, presented in handle.api_keys.items():
-        twin = apigateway.create_api_key(name=f"presented-{scope}", value=presented, enabled=True)
-        apigateway.create_usage_plan_key(
-            usagePlanId=handle.output("ApiUsagePlanId"), keyId=twin["id"], keyType="API_KEY"
-        )
-
-
 @contextmanager
 def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timings) -> Iterator[StackHandle]:
     """MiniStack and the exchange simulator running, the template deployed by `sam deploy`, one
@@ -275,6 +262,11 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
         api_id = deployed.physical_id("FksApi")
         # MiniStack serves a REST API's stage on its own port under /_aws/execute-api/ (LocalStack's form).
         api_url = f"{emulator.url}/_aws/execute-api/{api_id}/v1"
+        # The same stage at the API's own host name, as on AWS, for the dashboard's browser: the web
+        # shell's <base> is API Gateway's requestContext.path (/v1/web/), which under the path above
+        # sent every script and API call to MiniStack's root. Chromium resolves *.localhost to
+        # loopback itself; MiniStack routes <api-id>.execute-api.localhost to the API.
+        browser_api_url = f"http://{api_id}.execute-api.localhost:{emulator.port}/v1"
         # A WebSocket API's stage likewise, as ws:// (the functions' @connections endpoint is
         # rewritten to the same place by adapt_template.py).
         live_feed = deployed.physical_id("LiveFeedApi")
@@ -287,10 +279,9 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
             clients,
             websocket_urls=websocket_urls,
             simulator=simulator,
+            browser_urls={"FksApi": browser_api_url},
         )
         handle.issue_api_keys()
-        register_presented_keys(clients, handle)
-        handle.key_in_x_api_key_too = True
         yield handle
     finally:
         simulator.stop()

@@ -28,10 +28,15 @@ def _module(name: str) -> ModuleType:
 adapt_template = _module("adapt_template")
 patch_ministack = _module("patch_ministack")
 AWS_ENDPOINT = "https://${LiveFeedApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${LiveFeedStage}"
+AWS_FEED_URL = "wss://${LiveFeedApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${LiveFeedStage}"
 
 
 def _template() -> dict[str, Any]:
-    variables = {"FKS_LIVE_FEED_ENDPOINT": {"Fn::Sub": AWS_ENDPOINT}, "FKS_STAGE": "second"}
+    variables = {
+        "FKS_LIVE_FEED_ENDPOINT": {"Fn::Sub": AWS_ENDPOINT},
+        "FKS_LIVE_FEED_URL": {"Fn::Sub": AWS_FEED_URL},
+        "FKS_STAGE": "second",
+    }
     function = {"Type": "AWS::Serverless::Function", "Properties": {"Environment": {"Variables": variables}}}
     return {"Resources": {"CollectOhlcvFunction": function}}
 
@@ -41,24 +46,30 @@ def _variables(template: dict[str, Any]) -> dict[str, Any]:
     return variables
 
 
-def test_the_connections_endpoint_names_ministacks_execute_api_path_for_the_same_api_and_stage() -> None:
+def test_the_websocket_endpoints_name_ministacks_execute_api_path_for_the_same_api_and_stage() -> None:
     adapted = adapt_template.adapt(_template(), "http://127.0.0.1:4566")
     assert _variables(adapted) == {
         "FKS_LIVE_FEED_ENDPOINT": {"Fn::Sub": "http://127.0.0.1:4566/_aws/execute-api/${LiveFeedApi}/${LiveFeedStage}"},
+        # what the web shell hands the browser as its live feed: the same place over ws://
+        "FKS_LIVE_FEED_URL": {"Fn::Sub": "ws://127.0.0.1:4566/_aws/execute-api/${LiveFeedApi}/${LiveFeedStage}"},
         "FKS_STAGE": "second",
     }
 
 
-def test_without_ministacks_url_the_connections_endpoint_is_aws_s() -> None:
-    assert _variables(adapt_template.adapt(_template()))["FKS_LIVE_FEED_ENDPOINT"] == {"Fn::Sub": AWS_ENDPOINT}
+def test_without_ministacks_url_the_websocket_endpoints_are_aws_s() -> None:
+    variables = _variables(adapt_template.adapt(_template()))
+    assert variables["FKS_LIVE_FEED_ENDPOINT"] == {"Fn::Sub": AWS_ENDPOINT}
+    assert variables["FKS_LIVE_FEED_URL"] == {"Fn::Sub": AWS_FEED_URL}
 
 
 def _site_packages(tmp_path: Path) -> Path:
-    """The patched files as the pinned MiniStack has them: each patch's text once."""
+    """The patched files as the pinned MiniStack has them: each patch's text once (several
+    patches of one file one after the other)."""
     for patch in patch_ministack.PATCHES:
         file = tmp_path / patch.path
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(f"before\n{patch.old}\nafter\n")
+        before = file.read_text() if file.exists() else "before\n"
+        file.write_text(f"{before}{patch.old}\nafter\n")
     return tmp_path
 
 
@@ -66,7 +77,9 @@ def test_each_patch_is_applied_once_and_applying_again_changes_nothing(tmp_path:
     site_packages = _site_packages(tmp_path)
     assert patch_ministack.apply(site_packages) == [p.why for p in patch_ministack.PATCHES]
     patched = {p.path: (site_packages / p.path).read_text() for p in patch_ministack.PATCHES}
-    assert all(p.new in patched[p.path] and p.old not in patched[p.path] for p in patch_ministack.PATCHES)
+    # A patch that appends to its text keeps it (once); every other replaces it.
+    assert all(p.new in patched[p.path] for p in patch_ministack.PATCHES)
+    assert all(patched[p.path].count(p.old) == (p.old in p.new) for p in patch_ministack.PATCHES)
     assert patch_ministack.apply(site_packages) == []
     assert {p.path: (site_packages / p.path).read_text() for p in patch_ministack.PATCHES} == patched
 
