@@ -113,9 +113,9 @@ CI_SELECTION: tuple[str, ...] = (
     "test_ninja_bridge.py",
     # Since the harness wires the live feed's WebSocket URL and @connections endpoint (about 10 s).
     "test_live_updates.py",
-    # test_signal_pipeline.py passes there too since MiniStack reports a Python function's errorType
-    # (patch_ministack.py) and the harness keeps PropFirmAccounts' quotes, but adds about 55 s:
-    # left out while make test is over its 40 minutes (docs/second-target.md, CI).
+    # Since MiniStack reports a Python function's errorType (patch_ministack.py) and the harness keeps
+    # PropFirmAccounts' quotes; about 15 s there once layers are unzipped once per MiniStack process.
+    "test_signal_pipeline.py",
 )
 
 
