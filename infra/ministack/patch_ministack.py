@@ -128,6 +128,40 @@ PATCHES = (
         '        stage, api_id, stage_name, resource["path"], method,\n'
         "        api_key or _resolve_api_key(_api_key_from_request(key_headers)))\n",
     ),
+    # A REST API imported from OpenAPI (CloudFormation's Body, where SAM puts the template's
+    # GatewayResponses) lost its x-amazon-apigateway-gateway-responses, so a 401 or a Deny's 403
+    # was MiniStack's default body, not the template's message naming the header or the scope.
+    # They are stored as PutGatewayResponse stores them, before the deployment snapshots them; and
+    # a gateway response renders $context.authorizer.* from a denying authorizer's context, as AWS
+    # does (the template's ACCESS_DENIED names the authorizer's denyReason).
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "an imported OpenAPI's x-amazon-apigateway-gateway-responses are the API's gateway responses",
+        '    for path, path_item in (spec.get("paths") or {}).items():\n'
+        "        _import_path_item(api_id, path, path_item, scheme_map, default_security)\n"
+        "    return api_id\n",
+        '    for path, path_item in (spec.get("paths") or {}).items():\n'
+        "        _import_path_item(api_id, path, path_item, scheme_map, default_security)\n"
+        '    for response_type, response in (spec.get("x-amazon-apigateway-gateway-responses") or {}).items():\n'
+        "        _put_gateway_response(api_id, response_type, response or {})\n"
+        "    return api_id\n",
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "a denying authorizer's context goes with its 403",
+        '        return _deny_error(decision == "Deny"), None\n',
+        '        denied = _deny_error(decision == "Deny")\n'
+        "        denied.authorizer_context = auth_ctx\n"
+        "        return denied, None\n",
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "a gateway response renders $context.authorizer.* from the authorizer's context",
+        '        "context.requestId": request["request_id"],\n',
+        '        "context.requestId": request["request_id"],\n'
+        "        **{f\"context.authorizer.{key}\": str(value)\n"
+        '           for key, value in (getattr(error, "authorizer_context", None) or {}).items()},\n',
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per

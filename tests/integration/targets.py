@@ -17,10 +17,6 @@ if TARGET not in TARGETS:
 
 NO_STACK = "no AWS stack (the exchange simulators or fks_local's own code alone): the same on every target"
 OWN_STACK = "runs on a stack of its own: one more sam deploy (about a minute) per module on MiniStack"
-GATEWAY_RESPONSES = (
-    "MiniStack does not apply the template's gateway responses (its OpenAPI import skips them): a 401 or a "
-    "Deny's 403 is its own body"
-)
 EMBEDDED = "reads the embedded stack's own objects (gateway limiter, access log, scheduler): moto target only"
 MODEL_SAMPLES = (
     "in the whole tier the model samples found 146 stored bars of the 1,144 training needs (what earlier modules "
@@ -46,15 +42,10 @@ NOT_ON_MINISTACK: dict[str, str] = {
         "MiniStack answers a $connect its REQUEST authorizer refuses with 500, not 401"
     ),
     "test_data_upkeep.py": "MiniStack's CloudFormation leaves the bucket's LifecycleConfiguration out",
-    "test_api_auth.py::test_a_valid_key_in_x_api_key_alone_is_401_naming_the_header_to_use": GATEWAY_RESPONSES,
-    "test_api_auth.py::test_an_api_key_is_also_accepted_as_a_bearer_token": GATEWAY_RESPONSES,
     "test_api_auth.py::test_a_second_call_within_the_ttl_does_not_invoke_the_authorizer": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_cached_decision_covers_the_route_for_every_path_parameter": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_revoked_key_is_refused_at_once_despite_the_cached_allow": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age": EMBEDDED,
-    "test_api_auth.py::test_read_key_on_admin_route_is_403_naming_the_scope": GATEWAY_RESPONSES,
-    "test_signal_pipeline.py::test_read_key_cannot_approve": GATEWAY_RESPONSES,
-    "test_ninja_reports.py::test_a_read_key_cannot_report": GATEWAY_RESPONSES,
     "test_api_auth.py::test_burst_over_the_plan_rate_gets_429_with_retry_after": EMBEDDED,
     "test_api_auth.py::test_each_jwt_subject_has_its_own_throttle_and_quota": EMBEDDED,
     "test_api_auth.py::test_state_changing_request_is_audited_with_the_key_id": EMBEDDED,
