@@ -162,6 +162,59 @@ PATCHES = (
         "        **{f\"context.authorizer.{key}\": str(value)\n"
         '           for key, value in (getattr(error, "authorizer_context", None) or {}).items()},\n',
     ),
+    # A bucket's LifecycleConfiguration was left out (its CloudFormation stores CORS, Block Public
+    # Access and website configurations through the S3 API, not this one), so the data bucket had
+    # no rules at all. It now goes the same way, through PutBucketLifecycleConfiguration's XML; a
+    # rule's legacy Prefix becomes its Filter's, as AWS reports it back.
+    Patch(
+        "ministack/services/cloudformation/provisioners.py",
+        "a bucket made by CloudFormation keeps its LifecycleConfiguration",
+        "_S3_BUCKET_CONFIGURATIONS = (\n",
+        "def _s3_lifecycle_xml(lifecycle):\n"
+        '    """A ``LifecycleConfiguration`` as the PutBucketLifecycleConfiguration body (patched by FKS)."""\n'
+        "    from xml.etree.ElementTree import Element, SubElement, tostring\n"
+        "\n"
+        "    def _add(parent, tag, value):\n"
+        "        if value is not None:\n"
+        '            SubElement(parent, tag).text = str(value).lower() if isinstance(value, bool) else str(value)\n'
+        "\n"
+        '    root = Element("LifecycleConfiguration", xmlns=_s3.S3_NS)\n'
+        '    for rule in lifecycle.get("Rules") or []:\n'
+        '        rule_el = SubElement(root, "Rule")\n'
+        '        _add(rule_el, "ID", rule.get("Id"))\n'
+        '        _add(SubElement(rule_el, "Filter"), "Prefix", rule.get("Prefix"))\n'
+        '        _add(rule_el, "Status", rule.get("Status"))\n'
+        '        if {"ExpirationInDays", "ExpirationDate", "ExpiredObjectDeleteMarker"} & rule.keys():\n'
+        '            expiration = SubElement(rule_el, "Expiration")\n'
+        '            _add(expiration, "Days", rule.get("ExpirationInDays"))\n'
+        '            _add(expiration, "Date", rule.get("ExpirationDate"))\n'
+        '            _add(expiration, "ExpiredObjectDeleteMarker", rule.get("ExpiredObjectDeleteMarker"))\n'
+        '        for transition in rule.get("Transitions") or []:\n'
+        '            transition_el = SubElement(rule_el, "Transition")\n'
+        '            for field, tag in (("TransitionInDays", "Days"), ("TransitionDate", "Date"),\n'
+        '                               ("StorageClass", "StorageClass")):\n'
+        "                _add(transition_el, tag, transition.get(field))\n"
+        '        for transition in rule.get("NoncurrentVersionTransitions") or []:\n'
+        '            transition_el = SubElement(rule_el, "NoncurrentVersionTransition")\n'
+        '            for field, tag in (("TransitionInDays", "NoncurrentDays"), ("StorageClass", "StorageClass"),\n'
+        '                               ("NewerNoncurrentVersions", "NewerNoncurrentVersions")):\n'
+        "                _add(transition_el, tag, transition.get(field))\n"
+        '        noncurrent = rule.get("NoncurrentVersionExpiration") or (\n'
+        '            {"NoncurrentDays": rule["NoncurrentVersionExpirationInDays"]}\n'
+        '            if "NoncurrentVersionExpirationInDays" in rule else None)\n'
+        "        if noncurrent:\n"
+        '            noncurrent_el = SubElement(rule_el, "NoncurrentVersionExpiration")\n'
+        '            _add(noncurrent_el, "NoncurrentDays", noncurrent.get("NoncurrentDays"))\n'
+        '            _add(noncurrent_el, "NewerNoncurrentVersions", noncurrent.get("NewerNoncurrentVersions"))\n'
+        '        if rule.get("AbortIncompleteMultipartUpload"):\n'
+        '            _add(SubElement(rule_el, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation",\n'
+        '                 rule["AbortIncompleteMultipartUpload"].get("DaysAfterInitiation"))\n'
+        '    return tostring(root, encoding="utf-8")\n'
+        "\n"
+        "\n"
+        "_S3_BUCKET_CONFIGURATIONS = (\n"
+        '    ("LifecycleConfiguration", _s3_lifecycle_xml, _s3._put_bucket_lifecycle, _s3._delete_bucket_lifecycle),\n',
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per
