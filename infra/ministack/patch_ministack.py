@@ -215,6 +215,48 @@ PATCHES = (
         "_S3_BUCKET_CONFIGURATIONS = (\n"
         '    ("LifecycleConfiguration", _s3_lifecycle_xml, _s3._put_bucket_lifecycle, _s3._delete_bucket_lifecycle),\n',
     ),
+    # A WebSocket $connect whose REQUEST authorizer raised "Unauthorized" (API Gateway's way for an
+    # authorizer to refuse bad credentials: the FKS feed's answer to a bad token) was refused with
+    # 500 as if the authorizer had failed; AWS answers 401, as MiniStack's REST gateway already
+    # does. The invocation now says so to the $connect authorizer (the HTTP API caller unchanged).
+    Patch(
+        "ministack/services/apigateway.py",
+        "a REQUEST authorizer's invocation tells when it raised Unauthorized",
+        "async def _invoke_request_authorizer_lambda(authorizer, event, account_id, region):\n",
+        "def _raised_unauthorized(result):\n"
+        '    """Whether an authorizer\'s failed invocation raised "Unauthorized" (patched by FKS)."""\n'
+        '    body = result.get("body") or {}\n'
+        '    message = body.get("errorMessage", "") if isinstance(body, dict) else str(body)\n'
+        '    return isinstance(message, str) and message.strip().lower() == "unauthorized"\n'
+        "\n"
+        "\n"
+        "async def _invoke_request_authorizer_lambda(authorizer, event, account_id, region, unauthorized=None):\n",
+    ),
+    Patch(
+        "ministack/services/apigateway.py",
+        "a REQUEST authorizer that raised Unauthorized is reported apart",
+        "        thread_name=\"ministack-apigw-authorizer\",\n"
+        "    )\n"
+        '    if not result or result.get("error"):\n'
+        "        return None\n",
+        "        thread_name=\"ministack-apigw-authorizer\",\n"
+        "    )\n"
+        '    if result and result.get("error") and unauthorized is not None and _raised_unauthorized(result):\n'
+        "        unauthorized.append(True)\n"
+        '    if not result or result.get("error"):\n'
+        "        return None\n",
+    ),
+    Patch(
+        "ministack/services/apigateway.py",
+        "a $connect its authorizer refused with Unauthorized is a 401",
+        "    payload = await _invoke_request_authorizer_lambda(authorizer, event, account_id, region)\n"
+        '    policy = (payload or {}).get("policyDocument")\n',
+        "    unauthorized = []\n"
+        "    payload = await _invoke_request_authorizer_lambda(authorizer, event, account_id, region, unauthorized)\n"
+        "    if unauthorized:\n"
+        '        return (401, "Unauthorized"), None\n'
+        '    policy = (payload or {}).get("policyDocument")\n',
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per

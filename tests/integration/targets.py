@@ -38,9 +38,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_deploy.py": "tests fks_local's own deployer; on MiniStack the SAM CLI deploys",
     "test_timestream_writer.py": "MiniStack has no Timestream (EnableTimestream=false there)",
     # What failed in the whole tier's run on MiniStack 1.5.33 (docs/second-target.md, per service).
-    "test_live_feed.py::test_connect_with_bad_token_is_refused_with_401": (
-        "MiniStack answers a $connect its REQUEST authorizer refuses with 500, not 401"
-    ),
     "test_api_auth.py::test_a_second_call_within_the_ttl_does_not_invoke_the_authorizer": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_cached_decision_covers_the_route_for_every_path_parameter": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_revoked_key_is_refused_at_once_despite_the_cached_allow": AUTHORIZER_CALLS,
