@@ -72,6 +72,17 @@ PATCHES = (
         '                     "TimeoutSeconds": _resolve_path(state_def["TimeoutSecondsPath"], raw_input)}\n'
         '                    if "TimeoutSecondsPath" in state_def else state_def)',
     ),
+    # The wait's States.Timeout carried MiniStack's own Cause text ("Task timed out waiting for
+    # callback"); AWS's TaskTimedOut has an error and no cause (LocalStack, whose Step Functions is
+    # checked against AWS's recorded histories, makes it so too), so a Catch's Cause is empty and
+    # the signal's reason is the product's "nobody approved or rejected it in its approval window".
+    Patch(
+        "ministack/services/stepfunctions.py",
+        "a callback task's States.Timeout carries no Cause, as AWS's TaskTimedOut",
+        '        raise _ExecutionError("States.Timeout",\n'
+        '                              "Task timed out waiting for callback")\n',
+        '        raise _ExecutionError("States.Timeout", "")\n',
+    ),
     # ApiKeySourceType AUTHORIZER (the FKS API's): API Gateway checks the usage-plan key the Lambda
     # authorizer returned as usageIdentifierKey, never the X-Api-Key header. MiniStack read the
     # header whatever the API said, so an FKS caller, who presents its FKS key as a Bearer token,

@@ -63,10 +63,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
         f"test_sample_events.py::test_each_event_source_sample_is_answered[ModelsFunction.{sample}.json]": MODEL_SAMPLES
         for sample in ("TrainModels", "LatestRegime", "LatestForecast")
     },
-    "test_signal_pipeline.py::test_manual_signal_nobody_decides_on_expires": (
-        "MiniStack's approval wait now expires (TimeoutSecondsPath, patched), but its States.Timeout carries a "
-        "Cause text where the signal's reason expects moto's empty one"
-    ),
     "test_strategies_backtests.py::test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored": (
         "fires the schedules through fks_local's Scheduler, which finds the rules by the names fks_local's "
         "deployer gives them: moto target only"
