@@ -268,6 +268,55 @@ PATCHES = (
         '        return (401, "Unauthorized"), None\n'
         '    policy = (payload or {}).get("policyDocument")\n',
     ),
+    # A REST API request over API Gateway's 10 MB payload limit was read whole and handed on; AWS
+    # refuses it with the REQUEST_TOO_LARGE gateway response (413) on its Content-Length, before
+    # the body is read. The check runs before MiniStack reads a body, through the stage's gateway
+    # responses as its failed SigV4 check does.
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "a REST API answers a body over 10 MB with its REQUEST_TOO_LARGE gateway response",
+        "def method_authorization_type(api_id, stage_name, method, path):\n",
+        "MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's REST API payload quota (patched by FKS)\n"
+        "\n"
+        "\n"
+        "def request_too_large_response(api_id, stage_name, headers, query_params):\n"
+        '    """The REQUEST_TOO_LARGE answer for a REST API request whose Content-Length is over the\n'
+        '    quota, or None (patched by FKS)."""\n'
+        '    length = str(_header_ci(headers or {}, "content-length") or "").strip()\n'
+        "    if not length.isdigit() or int(length) <= MAX_PAYLOAD_BYTES:\n"
+        "        return None\n"
+        "    scope = find_api_scope(api_id)\n"
+        "    stage = stages_for_api(api_id).get(stage_name) if scope is not None else None\n"
+        "    if stage is None:\n"
+        "        return None\n"
+        "    request = {\n"
+        '        "api_id": api_id, "stage_name": stage_name, "stage": stage, "headers": headers or {},\n'
+        '        "query_params": query_params or {}, "path_params": {}, "resource_path": "", "request_id": new_uuid(),\n'
+        "    }\n"
+        "    with request_scope(*scope):\n"
+        '        return _gateway_error_response(_GatewayError("REQUEST_TOO_LARGE", "Request Too Long"), request)\n'
+        "\n"
+        "\n"
+        "def method_authorization_type(api_id, stage_name, method, path):\n",
+    ),
+    Patch(
+        "ministack/app.py",
+        "a REST API request over 10 MB is refused before its body is read",
+        "        _handle_lambda_download_request(path, method),\n"
+        "    ):\n"
+        "        if response is not None:\n"
+        "            return response\n",
+        "        _handle_lambda_download_request(path, method),\n"
+        "    ):\n"
+        "        if response is not None:\n"
+        "            return response\n"
+        "    execute_api = _parse_execute_api_url(host, path)\n"
+        "    if execute_api is not None and headers.get(\"content-length\"):\n"
+        '        too_large = _get_module("apigateway_v1").request_too_large_response(\n'
+        "            execute_api[0], execute_api[1], headers, query_params)\n"
+        "        if too_large is not None:\n"
+        "            return _with_data_plane_headers(too_large, request_id, wildcard_cors=False)\n",
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per

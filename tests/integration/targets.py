@@ -46,9 +46,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_api_auth.py::test_each_jwt_subject_has_its_own_throttle_and_quota": EMBEDDED,
     "test_api_auth.py::test_state_changing_request_is_audited_with_the_key_id": EMBEDDED,
     "test_api_auth.py::test_flushing_an_unknown_stage_is_a_404_as_in_api_gateway": EMBEDDED,
-    "test_api_bad_input.py::test_body_over_the_gateway_limit_is_413_before_it_is_read": (
-        "MiniStack reads a body over API Gateway's 10 MB limit instead of answering 413 first"
-    ),
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
     "test_lambda_invoke.py::test_invoke_with_log_tail_returns_the_invocation_logs": (
