@@ -317,6 +317,38 @@ PATCHES = (
         "        if too_large is not None:\n"
         "            return _with_data_plane_headers(too_large, request_id, wildcard_cors=False)\n",
     ),
+    # An invocation's LogType Tail (LogResult) had the function's own lines only: the START, END
+    # and REPORT lines AWS's tail carries went to the CloudWatch log stream alone. The lines
+    # written there are now the invocation's log, so the tail is the stream's end, as on AWS.
+    Patch(
+        "ministack/services/lambda_svc.py",
+        "the lines written to the log stream are returned",
+        "            [{\"timestamp\": now_ms, \"message\": line} for line in lines])\n"
+        "    except Exception as exc:\n",
+        "            [{\"timestamp\": now_ms, \"message\": line} for line in lines])\n"
+        "        return lines\n"
+        "    except Exception as exc:\n",
+    ),
+    Patch(
+        "ministack/services/lambda_svc.py",
+        "an invocation's log tail has its START, END and REPORT lines",
+        "    duration_ms = int((time.time() - started) * 1000)\n"
+        "    _emit_lambda_logs(\n",
+        "    duration_ms = int((time.time() - started) * 1000)\n"
+        "    platform_lines = _emit_lambda_logs(\n",
+    ),
+    Patch(
+        "ministack/services/lambda_svc.py",
+        "an invocation's log is the lines its log stream got",
+        "        log_source=result.get(\"log_source\") if isinstance(result, dict) else None,\n"
+        "    )\n"
+        "    return result\n",
+        "        log_source=result.get(\"log_source\") if isinstance(result, dict) else None,\n"
+        "    )\n"
+        "    if platform_lines and isinstance(result, dict):\n"
+        '        result["log"] = "\\n".join(platform_lines) + "\\n"\n'
+        "    return result\n",
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per
