@@ -180,11 +180,12 @@ MINISTACK_VERSION := 1.5.33
 .PHONY: second-target-tools test-second-target
 
 # uv (in the SAM venv) resolves boto3 together with MiniStack's botocore and installs in about 4 s
-# where pip took 36 s.
+# where pip took 36 s. --link-mode=copy: uv's default hard-links each file to its cache, so patching
+# one venv's MiniStack would patch the cache and every other venv installed from it.
 $(MINISTACK_VENV)/.installed: $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/uv venv --quiet --seed --python "$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
 	  $(MINISTACK_VENV)
-	$(SAM_VENV)/bin/uv pip install --quiet --python $(MINISTACK_VENV)/bin/python \
+	$(SAM_VENV)/bin/uv pip install --quiet --link-mode=copy --python $(MINISTACK_VENV)/bin/python \
 	  ministack==$(MINISTACK_VERSION) aws-sam-translator boto3
 	$(MINISTACK_VENV)/bin/python infra/ministack/patch_ministack.py $(MINISTACK_VENV)
 	touch $@

@@ -10,6 +10,8 @@ patch, instead of silently running without it. Applying twice changes nothing.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,7 +172,7 @@ PATCHES = (
         "a gateway response renders $context.authorizer.* from the authorizer's context",
         '        "context.requestId": request["request_id"],\n',
         '        "context.requestId": request["request_id"],\n'
-        "        **{f\"context.authorizer.{key}\": str(value)\n"
+        '        **{f"context.authorizer.{key}": str(value)\n'
         '           for key, value in (getattr(error, "authorizer_context", None) or {}).items()},\n',
     ),
     # A bucket's LifecycleConfiguration was left out (its CloudFormation stores CORS, Block Public
@@ -187,7 +189,7 @@ PATCHES = (
         "\n"
         "    def _add(parent, tag, value):\n"
         "        if value is not None:\n"
-        '            SubElement(parent, tag).text = str(value).lower() if isinstance(value, bool) else str(value)\n'
+        "            SubElement(parent, tag).text = str(value).lower() if isinstance(value, bool) else str(value)\n"
         "\n"
         '    root = Element("LifecycleConfiguration", xmlns=_s3.S3_NS)\n'
         '    for rule in lifecycle.get("Rules") or []:\n'
@@ -246,11 +248,11 @@ PATCHES = (
     Patch(
         "ministack/services/apigateway.py",
         "a REQUEST authorizer that raised Unauthorized is reported apart",
-        "        thread_name=\"ministack-apigw-authorizer\",\n"
+        '        thread_name="ministack-apigw-authorizer",\n'
         "    )\n"
         '    if not result or result.get("error"):\n'
         "        return None\n",
-        "        thread_name=\"ministack-apigw-authorizer\",\n"
+        '        thread_name="ministack-apigw-authorizer",\n'
         "    )\n"
         '    if result and result.get("error") and unauthorized is not None and _raised_unauthorized(result):\n'
         "        unauthorized.append(True)\n"
@@ -311,7 +313,7 @@ PATCHES = (
         "        if response is not None:\n"
         "            return response\n"
         "    execute_api = _parse_execute_api_url(host, path)\n"
-        "    if execute_api is not None and headers.get(\"content-length\"):\n"
+        '    if execute_api is not None and headers.get("content-length"):\n'
         '        too_large = _get_module("apigateway_v1").request_too_large_response(\n'
         "            execute_api[0], execute_api[1], headers, query_params)\n"
         "        if too_large is not None:\n"
@@ -323,27 +325,24 @@ PATCHES = (
     Patch(
         "ministack/services/lambda_svc.py",
         "the lines written to the log stream are returned",
-        "            [{\"timestamp\": now_ms, \"message\": line} for line in lines])\n"
-        "    except Exception as exc:\n",
-        "            [{\"timestamp\": now_ms, \"message\": line} for line in lines])\n"
+        '            [{"timestamp": now_ms, "message": line} for line in lines])\n    except Exception as exc:\n',
+        '            [{"timestamp": now_ms, "message": line} for line in lines])\n'
         "        return lines\n"
         "    except Exception as exc:\n",
     ),
     Patch(
         "ministack/services/lambda_svc.py",
         "an invocation's log tail has its START, END and REPORT lines",
-        "    duration_ms = int((time.time() - started) * 1000)\n"
-        "    _emit_lambda_logs(\n",
-        "    duration_ms = int((time.time() - started) * 1000)\n"
-        "    platform_lines = _emit_lambda_logs(\n",
+        "    duration_ms = int((time.time() - started) * 1000)\n    _emit_lambda_logs(\n",
+        "    duration_ms = int((time.time() - started) * 1000)\n    platform_lines = _emit_lambda_logs(\n",
     ),
     Patch(
         "ministack/services/lambda_svc.py",
         "an invocation's log is the lines its log stream got",
-        "        log_source=result.get(\"log_source\") if isinstance(result, dict) else None,\n"
+        '        log_source=result.get("log_source") if isinstance(result, dict) else None,\n'
         "    )\n"
         "    return result\n",
-        "        log_source=result.get(\"log_source\") if isinstance(result, dict) else None,\n"
+        '        log_source=result.get("log_source") if isinstance(result, dict) else None,\n'
         "    )\n"
         "    if platform_lines and isinstance(result, dict):\n"
         '        result["log"] = "\\n".join(platform_lines) + "\\n"\n'
@@ -423,6 +422,16 @@ PATCHES = (
 )
 
 
+def _replace_file(file: Path, text: str) -> None:
+    """Writes a new file in place of ``file``: a venv uv installed with its default link mode
+    hard-links each file to uv's cache, and writing through the link would patch the cache and
+    every other venv that shares it."""
+    staged = file.with_name(file.name + ".patching")
+    staged.write_text(text)
+    shutil.copymode(file, staged)
+    os.replace(staged, file)
+
+
 def apply(site_packages: Path) -> list[str]:
     """Applies every patch not yet applied; the ones it applied, by why."""
     applied = []
@@ -433,7 +442,7 @@ def apply(site_packages: Path) -> list[str]:
             continue
         if text.count(patch.old) != 1:
             raise SystemExit(f"{file}: the text to patch ({patch.why}) is not there once: not the pinned MiniStack?")
-        file.write_text(text.replace(patch.old, patch.new))
+        _replace_file(file, text.replace(patch.old, patch.new))
         applied.append(patch.why)
     return applied
 

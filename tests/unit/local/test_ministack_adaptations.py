@@ -5,6 +5,7 @@ template's rewrites (infra/ministack/adapt_template.py) and the patches to MiniS
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -90,3 +91,16 @@ def test_a_ministack_whose_text_moved_fails_naming_the_patch(tmp_path: Path) -> 
     (site_packages / first.path).write_text("a newer MiniStack\n")
     with pytest.raises(SystemExit, match="the Python worker reports the raised exception's class and frames"):
         patch_ministack.apply(site_packages)
+
+
+def test_a_file_hard_linked_to_uvs_cache_is_replaced_not_written_through(tmp_path: Path) -> None:
+    site_packages = _site_packages(tmp_path / "venv")
+    first = site_packages / patch_ministack.PATCHES[0].path
+    cached = tmp_path / "uv-cache-copy.py"
+    os.link(first, cached)
+    unpatched = cached.read_text()
+
+    patch_ministack.apply(site_packages)
+
+    assert cached.read_text() == unpatched
+    assert patch_ministack.PATCHES[0].new in first.read_text()
