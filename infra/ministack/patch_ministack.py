@@ -348,6 +348,63 @@ PATCHES = (
         '        result["log"] = "\\n".join(platform_lines) + "\\n"\n'
         "    return result\n",
     ),
+    # An error raised while the handler's module was imported came back as MiniStack's own
+    # RuntimeError("Worker init failed: ..."). AWS's Python runtime (awslambdaric's _get_handler
+    # and run) reports an ImportError as Runtime.ImportModuleError ("Unable to import module
+    # ..."), a SyntaxError as Runtime.UserCodeSyntaxError, and anything else by its class with its
+    # frames: the FKS functions' SettingsError naming a missing variable is "SettingsError". The
+    # worker now says which, and the failed cold start hands that on.
+    Patch(
+        "ministack/core/lambda_runtime.py",
+        "the Python worker reports an import-time error as AWS's runtime names it",
+        '        _real_stdout.write(json.dumps({"status": "error", "error": str(e)}) + "\\\\n")\n',
+        "        if isinstance(e, ImportError):  # AWS's runtime's names (patched by FKS)\n"
+        '            _init_type, _init_msg = "Runtime.ImportModuleError", f"Unable to import module \'{module_name}\': {e}"\n'
+        "        elif isinstance(e, SyntaxError):\n"
+        '            _init_type, _init_msg = "Runtime.UserCodeSyntaxError", f"Syntax error in module \'{module_name}\': {e}"\n'
+        "        else:\n"
+        "            _init_type, _init_msg = type(e).__name__, str(e)\n"
+        '        _real_stdout.write(json.dumps({"status": "error", "error": str(e), "error_type": _init_type,\n'
+        '                                       "error_message": _init_msg,\n'
+        '                                       "stack_trace": traceback.format_list(traceback.extract_tb(e.__traceback__))})\n'
+        '                           + "\\\\n")\n',
+    ),
+    Patch(
+        "ministack/core/lambda_runtime.py",
+        "a worker's failed init carries the function's error",
+        '        if response.get("status") != "ready":\n'
+        "            raise RuntimeError(f\"Worker init failed: {response.get('error')}\")\n",
+        '        if response.get("status") != "ready":\n'
+        "            failed = RuntimeError(f\"Worker init failed: {response.get('error')}\")\n"
+        '            failed.function_error = response if "error_type" in response else None  # patched by FKS\n'
+        "            raise failed\n",
+    ),
+    Patch(
+        "ministack/services/lambda_svc.py",
+        "a failed cold start answers the function's init error",
+        "        return {\n"
+        '            "body": {"errorMessage": str(e), "errorType": type(e).__name__},\n'
+        '            "error": True,\n'
+        '            "log": "",\n'
+        "        }\n"
+        "    finally:\n"
+        "        release_worker(worker)\n",
+        '        init_error = getattr(e, "function_error", None)  # patched by FKS\n'
+        "        if init_error:\n"
+        "            return {\n"
+        '                "body": {"errorMessage": init_error["error_message"], "errorType": init_error["error_type"],\n'
+        '                         "stackTrace": init_error["stack_trace"]},\n'
+        '                "error": True,\n'
+        '                "log": init_error.get("error", ""),\n'
+        "            }\n"
+        "        return {\n"
+        '            "body": {"errorMessage": str(e), "errorType": type(e).__name__},\n'
+        '            "error": True,\n'
+        '            "log": "",\n'
+        "        }\n"
+        "    finally:\n"
+        "        release_worker(worker)\n",
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per

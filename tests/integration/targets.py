@@ -48,10 +48,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_api_auth.py::test_flushing_an_unknown_stage_is_a_404_as_in_api_gateway": EMBEDDED,
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
-    "test_lambda_invoke.py::test_a_function_missing_a_variable_fails_its_cold_start_naming_it": (
-        "MiniStack reports an error raised while the handler's module is imported as its class (RuntimeError), "
-        "not as Runtime.ImportModuleError"
-    ),
     "test_pipeline_end_to_end.py": "waits on the embedded runtime's invocations (copy: tests/second_target)",
     **{
         f"test_sample_events.py::test_each_event_source_sample_is_answered[ModelsFunction.{sample}.json]": MODEL_SAMPLES

@@ -78,10 +78,12 @@ def test_a_function_missing_a_variable_fails_its_cold_start_naming_it(local_stac
     finally:
         lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
 
-    # Assert: the init error, naming the variable, before any event is parsed
+    # Assert: the init error, naming the variable, before any event is parsed. AWS's Python runtime
+    # names an error raised at import by its class (Runtime.ImportModuleError is an ImportError's).
     assert response["FunctionError"] == "Unhandled"
-    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorType"] == "SettingsError"
     assert "FKS_SIGNALS_TABLE is not set" in body["errorMessage"]
+    assert any("function_settings.py" in frame for frame in body["stackTrace"])
     # Restored, it starts again
     response, body = _invoke(local_stack, "RecordOutcomeFunction", {"signal_id": "sig-none"})
-    assert body.get("errorType") != "Runtime.ImportModuleError"
+    assert body.get("errorType") != "SettingsError"

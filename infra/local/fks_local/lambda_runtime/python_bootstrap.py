@@ -49,13 +49,26 @@ def _post(path: str, body: bytes, error_type: str | None = None) -> None:
     urllib.request.urlopen(request).close()  # noqa: S310 - loopback Runtime API
 
 
-def _error_body(exc: BaseException, error_type: str | None = None) -> tuple[bytes, str]:
+def _error_body(exc: BaseException, error_type: str | None = None, message: str | None = None) -> tuple[bytes, str]:
     name = error_type or type(exc).__name__
     # Drop this runtime's own frame: the trace starts in the function's code, as in AWS.
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
     stack = traceback.format_list(frames)
-    body = {"errorMessage": str(exc), "errorType": name, "stackTrace": [line.rstrip() for line in stack]}
+    text = str(exc) if message is None else message
+    body = {"errorMessage": text, "errorType": name, "stackTrace": [line.rstrip() for line in stack]}
     return json.dumps(body).encode(), name
+
+
+def _init_error(exc: BaseException, module_name: str) -> tuple[str | None, str | None]:
+    """The error type and message AWS's Python runtime (awslambdaric's ``_get_handler``) gives a
+    handler module that failed to import: only an ImportError is ``Runtime.ImportModuleError``
+    and a SyntaxError ``Runtime.UserCodeSyntaxError``; anything else the module raised (a
+    function's ``SettingsError`` naming a missing variable) keeps its class and message."""
+    if isinstance(exc, ImportError):
+        return "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}"
+    if isinstance(exc, SyntaxError):
+        return "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {exc}"
+    return None, None
 
 
 def _isolate_project_packages() -> None:
@@ -82,7 +95,7 @@ def _load_handler() -> Any:
     try:
         module = importlib.import_module(module_name.replace("/", "."))
     except Exception as exc:
-        _post("/init/error", *_error_body(exc, "Runtime.ImportModuleError"))
+        _post("/init/error", *_error_body(exc, *_init_error(exc, module_name)))
         raise SystemExit(1) from exc
     handler = getattr(module, function_name, None)
     if handler is None:
