@@ -293,7 +293,8 @@ PATCHES = (
         "        return None\n"
         "    request = {\n"
         '        "api_id": api_id, "stage_name": stage_name, "stage": stage, "headers": headers or {},\n'
-        '        "query_params": query_params or {}, "path_params": {}, "resource_path": "", "request_id": new_uuid(),\n'
+        '        "query_params": query_params or {}, "path_params": {}, "resource_path": "", '
+        '"request_id": new_uuid(),\n'
         "    }\n"
         "    with request_scope(*scope):\n"
         '        return _gateway_error_response(_GatewayError("REQUEST_TOO_LARGE", "Request Too Long"), request)\n'
@@ -359,14 +360,17 @@ PATCHES = (
         "the Python worker reports an import-time error as AWS's runtime names it",
         '        _real_stdout.write(json.dumps({"status": "error", "error": str(e)}) + "\\\\n")\n',
         "        if isinstance(e, ImportError):  # AWS's runtime's names (patched by FKS)\n"
-        '            _init_type, _init_msg = "Runtime.ImportModuleError", f"Unable to import module \'{module_name}\': {e}"\n'
+        '            _init_type, _init_msg = "Runtime.ImportModuleError", '
+        "f\"Unable to import module '{module_name}': {e}\"\n"
         "        elif isinstance(e, SyntaxError):\n"
-        '            _init_type, _init_msg = "Runtime.UserCodeSyntaxError", f"Syntax error in module \'{module_name}\': {e}"\n'
+        '            _init_type, _init_msg = "Runtime.UserCodeSyntaxError", '
+        "f\"Syntax error in module '{module_name}': {e}\"\n"
         "        else:\n"
         "            _init_type, _init_msg = type(e).__name__, str(e)\n"
         '        _real_stdout.write(json.dumps({"status": "error", "error": str(e), "error_type": _init_type,\n'
         '                                       "error_message": _init_msg,\n'
-        '                                       "stack_trace": traceback.format_list(traceback.extract_tb(e.__traceback__))})\n'
+        '                                       "stack_trace": '
+        "traceback.format_list(traceback.extract_tb(e.__traceback__))})\n"
         '                           + "\\\\n")\n',
     ),
     Patch(
