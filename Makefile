@@ -28,7 +28,11 @@ system-deps:
 run: setup
 	$(BIN)/fks demo
 
-test: setup system-deps lint types template-check rust-check sam-check sam-arm64-check pytest fuzz chaos test-targets
+# The test tiers run in two lanes side by side (infra/ci/lanes.sh says why): the moto target's
+# whole suite in one, the emulators' tiers (MiniStack, LocalStack), the fuzzing and the chaos tiers
+# in the other; their tools and the build are made first, so the lanes only read them.
+test: setup system-deps lint types template-check rust-check sam-check sam-arm64-check second-target-tools localstack-tools
+	MAKE="$(MAKE)" infra/ci/lanes.sh "pytest-built" "test-targets fuzz chaos"
 
 lint:
 	$(BIN)/ruff check .
@@ -62,6 +66,11 @@ PYTEST_TIERS = $(BIN)/pytest tests -q -p no:cacheprovider --reruns 1 --reruns-de
 # the source tree (+4 %); test_sample_events, which cold-starts every function, 360 s and 297 s
 # (+21 %; +50 % before built layers were zipped once per process and unpacked once per machine).
 pytest: sam-check
+	$(MAKE) --no-print-directory pytest-built
+
+# The same on the build there is (`make test`'s lane: sam-check ran before the lanes started).
+.PHONY: pytest-built
+pytest-built:
 	FKS_LOCAL_BUILD_DIR=$(SAM_BUILD_DIR) \
 	FKS_LOCAL_LAMBDA_PYTHON="$$($(CURDIR)/infra/sam/python312.sh $(SAM_VENV))/python3.12" \
 	FKS_LOCAL_LAMBDA_RUNTIME_PATHS=$(LAMBDA_RUNTIME_DIR):$(PANDAS_STANDIN_DIR) \
@@ -198,9 +207,9 @@ second-target-tools: setup $(MINISTACK_VENV)/aws-sdk-pandas-layer.zip
 	@test -f $(SAM_BUILD_DIR)/template.yaml || $(MAKE) sam-build
 
 # The chain on MiniStack: collection from the simulator, a signal, the pipeline, a filled order;
-# and the integration tier's CI selection on the same deployment (tests/integration/targets.py).
-# FKS_TEST_TARGET=ministack .venv/bin/pytest tests/integration runs the whole tier there.
-SECOND_TARGET_SELECTION = $(shell $(PY) -c 'from tests.integration.targets import CI_SELECTION as s; \
+# and a quick selection of the integration tier on the same deployment (QUICK_SELECTION in
+# tests/integration/targets.py). `make test-targets` runs the whole integration and e2e tiers there.
+SECOND_TARGET_SELECTION = $(shell $(PY) -c 'from tests.integration.targets import QUICK_SELECTION as s; \
   print(" ".join("tests/integration/" + m for m in s))' 2>/dev/null)
 test-second-target: second-target-tools
 	FKS_TEST_TARGET=ministack $(BIN)/pytest tests/second_target $(SECOND_TARGET_SELECTION) -m second_target \
@@ -238,7 +247,10 @@ test-localstack: localstack-tools
 # In `make test`: both emulators' tiers in one pytest process, LocalStack's first. Its schedule
 # test's rule is made when LocalStack starts and checked last (tests/localstack/conftest.py), so the
 # minute the rule takes to fire passes while MiniStack's tier runs instead of being waited out.
+# On MiniStack: the chain, then the whole integration and e2e tiers on the same deployment (what
+# cannot run there skipped with its reason, tests/integration/targets.py). A failed test is run once
+# more, as in `make pytest`: the tier's Lambda workers cold-start on two cores.
 test-targets: second-target-tools localstack-tools
-	FKS_TEST_TARGET=ministack $(BIN)/pytest tests/localstack tests/second_target $(SECOND_TARGET_SELECTION) \
-	  -m "localstack or second_target" -q -p no:cacheprovider; rc=$$?; \
+	FKS_TEST_TARGET=ministack $(BIN)/pytest tests/localstack tests/second_target tests/integration tests/e2e \
+	  -m "localstack or second_target" -q -p no:cacheprovider --reruns 1 --reruns-delay 5; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "the emulator tiers collected no tests" >&2; exit 1; fi; exit $$rc

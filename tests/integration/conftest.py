@@ -22,7 +22,7 @@ import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.stack import LOCAL_PARAMETERS, StackOptions
-from tests.integration.targets import TARGET, in_ci_selection, not_on_ministack
+from tests.integration.targets import TARGET, not_on_ministack
 from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
@@ -33,14 +33,14 @@ PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom
 STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "SettingsMaxAgeSeconds": "5"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before -m deselects: the CI selection gets its marker here
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the tier's tests get the target's marker here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TARGET == "ministack":
         for item in items:
             reason = not_on_ministack(item.nodeid)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=f"not on MiniStack: {reason}"))
-            elif in_ci_selection(item.nodeid):
+            else:
                 item.add_marker(pytest.mark.second_target)
         return
     if not EXTERNAL_ENDPOINT:

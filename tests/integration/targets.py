@@ -75,26 +75,17 @@ def not_on_ministack(nodeid: str) -> str | None:
     return NOT_ON_MINISTACK.get(module_and_test) or NOT_ON_MINISTACK.get(test) or NOT_ON_MINISTACK.get(module)
 
 
-# What `make test-second-target` runs of this tier on MiniStack, beside tests/second_target (the
-# conftest marks them second_target): modules that pass there, chosen to keep the tier about 3
-# minutes with the deploy. The figures are in docs/second-target.md.
-CI_SELECTION: tuple[str, ...] = (
+# What `make test-second-target` runs of this tier on MiniStack beside tests/second_target: a quick
+# check of the deployment (about 3 minutes with the deploy) while changing the harness or a patch.
+# `make test` (`make test-targets`) runs the whole tier there. The figures are in
+# docs/second-target.md.
+QUICK_SELECTION: tuple[str, ...] = (
     "test_api_gateway.py",
     "test_execution_breaker.py",
     "test_market_data_api.py",
     "test_monitoring.py",
     "test_ninja_bridge.py",
-    # Since the harness wires the live feed's WebSocket URL and @connections endpoint (about 10 s).
     "test_live_updates.py",
-    # Since MiniStack reports a Python function's errorType (patch_ministack.py) and the harness keeps
-    # PropFirmAccounts' quotes; about 15 s there once layers are unzipped once per MiniStack process.
     "test_signal_pipeline.py",
+    "test_s3_candle_store.py",
 )
-
-
-def _module(nodeid: str) -> str:
-    return nodeid.split("tests/integration/", 1)[-1].split("::", 1)[0]
-
-
-def in_ci_selection(nodeid: str) -> bool:
-    return _module(nodeid) in CI_SELECTION

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.targets import CI_SELECTION, NOT_ON_MINISTACK, in_ci_selection, not_on_ministack
+from tests.integration.targets import NOT_ON_MINISTACK, QUICK_SELECTION, not_on_ministack
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 
@@ -18,8 +18,8 @@ def test_every_listed_module_and_test_exists() -> None:
         assert not name or f"def {name}(" in source, entry
 
 
-def test_the_ci_selection_is_modules_that_run_on_ministack() -> None:
-    for module in CI_SELECTION:
+def test_the_quick_selection_is_modules_that_run_on_ministack() -> None:
+    for module in QUICK_SELECTION:
         assert (INTEGRATION / module).exists(), module
         assert module not in NOT_ON_MINISTACK, module
 
@@ -36,5 +36,3 @@ def test_a_reason_is_found_by_module_and_by_test_with_parameters() -> None:
     other_case = "test_sample_events.py::test_each_event_source_sample_is_answered[WebFunction.WebShell.json]"
     assert not_on_ministack(f"tests/integration/{other_case}") is None
     assert not_on_ministack("tests/integration/test_api_auth.py::test_read_key_reads") is None
-    assert in_ci_selection(f"tests/integration/{CI_SELECTION[0]}::test_x")
-    assert not in_ci_selection("tests/integration/test_api_auth.py::test_read_key_reads")
