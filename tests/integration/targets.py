@@ -18,10 +18,6 @@ if TARGET not in TARGETS:
 NO_STACK = "no AWS stack (the exchange simulators or fks_local's own code alone): the same on every target"
 OWN_STACK = "runs on a stack of its own: one more sam deploy (about a minute) per module on MiniStack"
 EMBEDDED = "reads the embedded stack's own objects (gateway limiter, access log, scheduler): moto target only"
-MODEL_SAMPLES = (
-    "in the whole tier the model samples found 146 stored bars of the 1,144 training needs (what earlier modules "
-    "left in the shared stack); the module alone passes: not yet diagnosed"
-)
 AUTHORIZER_CALLS = (
     "counts the authorizer invocations of fks_local's gateway; on MiniStack the authorizer cache is off "
     "anyway (its context.* identity sources): moto target only"
@@ -49,10 +45,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
     "test_pipeline_end_to_end.py": "waits on the embedded runtime's invocations (copy: tests/second_target)",
-    **{
-        f"test_sample_events.py::test_each_event_source_sample_is_answered[ModelsFunction.{sample}.json]": MODEL_SAMPLES
-        for sample in ("TrainModels", "LatestRegime", "LatestForecast")
-    },
     "test_strategies_backtests.py::test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored": (
         "fires the schedules through fks_local's Scheduler, which finds the rules by the names fks_local's "
         "deployer gives them: moto target only"

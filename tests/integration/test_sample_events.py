@@ -34,6 +34,19 @@ GLOBAL_VARIABLES = load(TEMPLATE)["Globals"]["Function"]["Environment"]["Variabl
 
 
 @pytest.fixture(scope="module", autouse=True)
+def _samples_start_from_a_fresh_asset(local_stack: StackHandle) -> None:
+    """The samples are a session on a fresh stack: the assets sample's enable starts the history
+    backfill the model samples train on. Enabling an enabled asset starts no second backfill, so
+    an asset an earlier module enabled (the second target's chain enables BTC/USDT with no history)
+    is disabled first, through the product's own route; its stored candles stay."""
+    assets = local_stack.api("GET", "/assets").json()["assets"]
+    for asset in assets:
+        if (asset["exchange"], asset["symbol"], asset["enabled"]) == ("binance", "BTC/USDT", True):
+            response = local_stack.api("POST", "/assets/disable", json={"exchange": "binance", "symbol": "BTC/USDT"})
+            assert response.status_code == 200, response.text
+
+
+@pytest.fixture(scope="module", autouse=True)
 def _sample_pipelines_settle(local_stack: StackHandle) -> Iterator[None]:
     """The approve and reject samples decide manual signals whose pipelines trade on the
     simulator, which the session's other tests share: this module ends only once they stopped."""

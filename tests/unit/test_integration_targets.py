@@ -31,8 +31,6 @@ def test_a_reason_is_found_by_module_and_by_test_with_parameters() -> None:
     )
     test = "test_api_auth.py::test_burst_over_the_plan_rate_gets_429_with_retry_after"
     assert not_on_ministack(f"tests/integration/{test}[case]") == NOT_ON_MINISTACK[test]
-    case = "test_sample_events.py::test_each_event_source_sample_is_answered[ModelsFunction.TrainModels.json]"
-    assert not_on_ministack(f"tests/integration/{case}") == NOT_ON_MINISTACK[case]
     other_case = "test_sample_events.py::test_each_event_source_sample_is_answered[WebFunction.WebShell.json]"
     assert not_on_ministack(f"tests/integration/{other_case}") is None
     assert not_on_ministack("tests/integration/test_api_auth.py::test_read_key_reads") is None
