@@ -34,7 +34,13 @@ for goals in "$@"; do
     echo "lane $name: make $goals (log: $log)"
 done
 
-last_line() { tail -c 4000 "$1" 2>/dev/null | tr '\r' '\n' | grep -v '^\s*$' | tail -n 1 | cut -c1-150; }
+# A lane's progress: pytest's last percentage, then the log's last line (a test line in progress).
+progress() {
+    local tail_text percent
+    tail_text=$(tail -c 20000 "$1" 2>/dev/null | tr '\r' '\n')
+    percent=$(grep -o '\[ *[0-9]*%\]' <<<"$tail_text" | tail -n 1)
+    echo "${percent:-[started]} $(grep -v '^\s*$' <<<"$tail_text" | tail -n 1 | cut -c1-100)"
+}
 
 running=${#pids[@]}
 while ((running > 0)); do
@@ -43,7 +49,7 @@ while ((running > 0)); do
     for i in "${!pids[@]}"; do
         if kill -0 "${pids[$i]}" 2>/dev/null; then
             running=$((running + 1))
-            echo "[$(date -u +%H:%M:%S)] lane ${names[$i]}: $(last_line "$LOG_DIR/${names[$i]}.log")"
+            echo "[$(date -u +%H:%M:%S)] lane ${names[$i]}: $(progress "$LOG_DIR/${names[$i]}.log")"
         fi
     done
 done
