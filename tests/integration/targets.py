@@ -3,7 +3,8 @@
 ``FKS_TEST_TARGET=ministack`` runs the tier against the stack ``sam deploy`` made in MiniStack
 (tests/second_target/ministack.py) instead of the embedded moto stack. What cannot run there is
 listed here with the reason, by module or by test (``module.py::test``): one table, so the
-per-service fidelity of docs/second-target.md and the skips stay one list.
+per-service fidelity of docs/second-target.md and the skips stay one list. The e2e tier's modules
+are in it too, as ``e2e/module.py`` (tests/e2e/conftest.py applies the same lookup there).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ if TARGET not in TARGETS:
     raise ValueError(f"FKS_TEST_TARGET={TARGET!r}: one of {', '.join(TARGETS)}")
 
 NO_STACK = "no AWS stack (the exchange simulators or fks_local's own code alone): the same on every target"
+EMBEDDED_STACK = (
+    "runs fks_local's embedded stack of its own (moto and fks_local's gateway, runtime and scheduler), whatever "
+    "the target: the command under test starts it, so there is no MiniStack stack to run it on"
+)
 GATEWAY_RESPONSES = (
     "MiniStack does not apply the template's gateway responses (its OpenAPI import skips them): a 401 or a "
     "Deny's 403 is its own body"
@@ -89,11 +94,15 @@ NOT_ON_MINISTACK: dict[str, str] = {
         "<stack>-<LogicalId> as fks_local's deployer names them; MiniStack's are <stack>-<LogicalId>-<suffix> and "
         "the harness pauses every rule, so nothing is collected (the other tests invoke the collector themselves)"
     ),
+    # The e2e tier (tests/e2e): what uses no deployed stack, or only the one its command starts.
+    "e2e/test_demo.py": f"`fks demo` {EMBEDDED_STACK}",
+    "e2e/test_fks_local_cli.py": f"`fks local up` {EMBEDDED_STACK}",
+    "e2e/test_fks_history_commands.py": NO_STACK,
 }
 
 
-# FKS_MINISTACK_RUN_SKIPPED=1 runs the tests of the table anyway (those that need a stack of their
-# own still skip): to re-check each entry against a newer MiniStack or a fresh build.
+# FKS_MINISTACK_RUN_SKIPPED=1 runs the tests of the table anyway: to re-check each entry against a
+# newer MiniStack or a fresh build.
 RUN_SKIPPED = os.environ.get("FKS_MINISTACK_RUN_SKIPPED") == "1"
 
 
