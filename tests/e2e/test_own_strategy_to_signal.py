@@ -4,7 +4,8 @@ through ccxt into the stack's bucket; the strategy is checked (``fks strategy ch
 backtested (``fks backtest``) on that history, optimised by the stack (``POST /optimizations``),
 deployed (``POST /strategies``), and the scheduled ``generate_signals`` turns one of its closed
 hours into a signal whose pipeline runs to its end. The folder reaches the stack's functions the
-way a developer's does: ``FKS_STRATEGY_PLUGINS_PATH`` set when the stack starts."""
+way a developer's does: ``FKS_STRATEGY_PLUGINS_PATH`` set when the stack starts (on MiniStack, in
+every function's environment when `sam deploy` deploys the stack: tests/second_target/ministack.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ from fks_cli.commands_backtest import parse_time
 from fks_local.aws_session import LOCAL_CREDENTIALS
 from tests.integration.conftest import stack_of_its_own
 from tests.stack_handle import StackHandle
-
-pytestmark = pytest.mark.moto_only
 
 SINCE, UNTIL = "2024-01-01", "2024-01-11"
 HOUR, MINUTE, DAY = 3_600_000, 60_000, 86_400_000

@@ -22,7 +22,7 @@ import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.stack import LOCAL_PARAMETERS, StackOptions
-from tests.integration.targets import TARGET, not_on_ministack
+from tests.integration.targets import TARGET, mark_for_ministack
 from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
@@ -36,12 +36,7 @@ STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "Setting
 @pytest.hookimpl(tryfirst=True)  # before -m deselects: the tier's tests get the target's marker here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TARGET == "ministack":
-        for item in items:
-            reason = not_on_ministack(item.nodeid)
-            if reason:
-                item.add_marker(pytest.mark.skip(reason=f"not on MiniStack: {reason}"))
-            else:
-                item.add_marker(pytest.mark.second_target)
+        mark_for_ministack(items)
         return
     if not EXTERNAL_ENDPOINT:
         return
@@ -56,7 +51,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         return
     from tests.second_target.ministack import TIMINGS
 
-    if TIMINGS.sam_deploy_s and not TIMINGS.printed:
+    if TIMINGS.deployed and not TIMINGS.printed:
         terminalreporter.section("integration tier on the second target (MiniStack)")
         terminalreporter.write_line(TIMINGS.summary())
 
@@ -127,11 +122,15 @@ def stack_of_its_own(tmp_path_factory: pytest.TempPathFactory, stage: str) -> It
     """A stack for one module whose tests move the simulator's price or leave positions behind:
     the session stack's simulator keeps serving the bundled series other modules compare with, and
     its reconciliation sees no other module's holdings. Its own Stage keeps resource names apart
-    (the emulator's services are shared by the process)."""
+    (the emulator's services are shared by the process). On MiniStack it is one more `sam deploy`
+    into the same MiniStack, the stack deleted afterwards."""
     if TARGET == "ministack":
-        from tests.integration.targets import OWN_STACK
+        from tests.second_target.ministack import own_stack
 
-        pytest.skip(f"not on MiniStack: {OWN_STACK}")
+        # Into the session's one MiniStack process (no second start), by `sam deploy`, deleted after.
+        with own_stack(stage, STACK_PARAMETERS) as handle:
+            yield handle
+        return
     if EXTERNAL_ENDPOINT:
         yield _external_stack(EXTERNAL_ENDPOINT, tmp_path_factory.mktemp(stage))
         return

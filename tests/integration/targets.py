@@ -3,12 +3,14 @@
 ``FKS_TEST_TARGET=ministack`` runs the tier against the stack ``sam deploy`` made in MiniStack
 (tests/second_target/ministack.py) instead of the embedded moto stack. What cannot run there is
 listed here with the reason, by module or by test (``module.py::test``): one table, so the
-per-service fidelity of docs/second-target.md and the skips stay one list.
+per-service fidelity of docs/second-target.md and the skips stay one list. The e2e tier's modules
+are in it too, as ``e2e/module.py`` (tests/e2e/conftest.py applies the same lookup there).
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 TARGET = os.environ.get("FKS_TEST_TARGET", "moto")
 TARGETS = ("moto", "ministack")
@@ -16,7 +18,10 @@ if TARGET not in TARGETS:
     raise ValueError(f"FKS_TEST_TARGET={TARGET!r}: one of {', '.join(TARGETS)}")
 
 NO_STACK = "no AWS stack (the exchange simulators or fks_local's own code alone): the same on every target"
-OWN_STACK = "runs on a stack of its own: one more sam deploy (about a minute) per module on MiniStack"
+EMBEDDED_STACK = (
+    "runs fks_local's embedded stack of its own (moto and fks_local's gateway, runtime and scheduler), whatever "
+    "the target: the command under test starts it, so there is no MiniStack stack to run it on"
+)
 EMBEDDED = "reads the embedded stack's own objects (gateway limiter, access log, scheduler): moto target only"
 AUTHORIZER_CALLS = (
     "counts the authorizer invocations of fks_local's gateway; on MiniStack the authorizer cache is off "
@@ -49,19 +54,35 @@ NOT_ON_MINISTACK: dict[str, str] = {
         "fires the schedules through fks_local's Scheduler, which finds the rules by the names fks_local's "
         "deployer gives them: moto target only"
     ),
+    "test_market_data_collection.py::test_ticking_the_schedule_stores_the_candles_the_simulator_served": (
+        "its fixture ticks the schedules through fks_local's Scheduler, which fires only ENABLED rules named "
+        "<stack>-<LogicalId> as fks_local's deployer names them; MiniStack's are <stack>-<LogicalId>-<suffix> and "
+        "the harness pauses every rule, so nothing is collected (the other tests invoke the collector themselves)"
+    ),
+    # The e2e tier (tests/e2e): what uses no deployed stack, or only the one its command starts.
+    "e2e/test_demo.py": f"`fks demo` {EMBEDDED_STACK}",
+    "e2e/test_fks_local_cli.py": f"`fks local up` {EMBEDDED_STACK}",
+    "e2e/test_fks_history_commands.py": NO_STACK,
 }
 
 
-# FKS_MINISTACK_RUN_SKIPPED=1 runs the tests of the table anyway (those that need a stack of their
-# own still skip): to re-check each entry against a newer MiniStack or a fresh build.
+# FKS_MINISTACK_RUN_SKIPPED=1 runs the tests of the table anyway: to re-check each entry against a
+# newer MiniStack or a fresh build.
 RUN_SKIPPED = os.environ.get("FKS_MINISTACK_RUN_SKIPPED") == "1"
+
+
+def table_key(nodeid: str) -> str:
+    """A test's key in the tables: its path under tests/integration/, or under tests/ for the e2e tier."""
+    if "tests/e2e/" in nodeid:
+        return "e2e/" + nodeid.split("tests/e2e/", 1)[1]
+    return nodeid.split("tests/integration/", 1)[-1]
 
 
 def not_on_ministack(nodeid: str) -> str | None:
     """Why the test ``nodeid`` cannot run on MiniStack, or None when it can."""
     if RUN_SKIPPED:
         return None
-    module_and_test = nodeid.split("tests/integration/", 1)[-1]  # a parametrized case by its id, or all of them
+    module_and_test = table_key(nodeid)  # a parametrized case by its id, or all of them
     module = module_and_test.split("::", 1)[0]
     test = module_and_test.split("[", 1)[0]
     return NOT_ON_MINISTACK.get(module_and_test) or NOT_ON_MINISTACK.get(test) or NOT_ON_MINISTACK.get(module)
@@ -81,3 +102,18 @@ QUICK_SELECTION: tuple[str, ...] = (
     "test_signal_pipeline.py",
     "test_s3_candle_store.py",
 )
+
+
+def mark_for_ministack(items: list[Any]) -> None:
+    """Under FKS_TEST_TARGET=ministack: each collected test the table lists skipped with its reason,
+    every other one marked second_target, the target's tier (the conftests of tests/integration and
+    tests/e2e)."""
+    import pytest
+
+    # Each conftest's hook sees the whole session's items: only these two tiers are the target's.
+    for item in (i for i in items if "tests/integration/" in i.nodeid or "tests/e2e/" in i.nodeid):
+        reason = not_on_ministack(item.nodeid)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"not on MiniStack: {reason}"))
+        else:
+            item.add_marker(pytest.mark.second_target)

@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    if TIMINGS.sam_deploy_s and not TIMINGS.printed:
+    if TIMINGS.deployed and not TIMINGS.printed:
         terminalreporter.section("second target (MiniStack)")
         terminalreporter.write_line(TIMINGS.summary())
 

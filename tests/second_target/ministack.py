@@ -17,13 +17,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
 import yaml
 
+from fks.strategies.plugins import PLUGINS_PATH_ENV
 from fks_local.aws_session import client_factory
 from fks_local.deploy import DeployedStack
 from fks_local.deploy.context import Deployed
@@ -56,14 +57,26 @@ class Timings:
     emulator_start_s: float = 0.0
     layer_publish_s: float = 0.0
     sam_deploy_s: float = 0.0
+    # A module's stack of its own (``stack_of_its_own``): stack name -> (sam deploy s, delete s).
+    own_stacks: dict[str, tuple[float, float]] = field(default_factory=dict)
     printed: bool = False
+
+    @property
+    def deployed(self) -> bool:
+        return bool(self.sam_deploy_s or self.own_stacks)
 
     def summary(self) -> str:
         self.printed = True
-        return (
+        start = (
             f"MiniStack answering {self.emulator_start_s:.2f} s after start; pandas layer published in "
-            f"{self.layer_publish_s:.1f} s; sam deploy {self.sam_deploy_s:.1f} s"
+            f"{self.layer_publish_s:.1f} s"
         )
+        lines = [start + (f"; sam deploy {self.sam_deploy_s:.1f} s" if self.sam_deploy_s else "")]
+        lines += [
+            f"stack of its own {name}: sam deploy {deploy_s:.1f} s, delete {delete_s:.1f} s"
+            for name, (deploy_s, delete_s) in self.own_stacks.items()
+        ]
+        return "\n".join(lines)
 
 
 class MiniStack:
@@ -153,7 +166,9 @@ def adapt_template(ministack_url: str) -> None:
     )
 
 
-def sam_deploy(endpoint: str, stack_name: str, parameters: dict[str, str], log_path: Path) -> None:
+def sam_deploy(
+    endpoint: str, stack_name: str, parameters: dict[str, str], log_path: Path, template: Path = ADAPTED_TEMPLATE
+) -> None:
     """`sam deploy` of the built template into the emulator: SAM packages every built folder into
     the artifacts bucket and creates a change set on the emulator's CloudFormation."""
     # In a file: on the command line (KEY=VALUE) the SAM CLI drops a value's double quotes, so the
@@ -165,7 +180,7 @@ def sam_deploy(endpoint: str, stack_name: str, parameters: dict[str, str], log_p
         str(SAM),
         "deploy",
         "--template-file",
-        str(ADAPTED_TEMPLATE),
+        str(template),
         "--stack-name",
         stack_name,
         "--s3-bucket",
@@ -227,38 +242,97 @@ def pause_schedules(clients: Any, deployed: DeployedStack) -> list[str]:
     return names
 
 
-@contextmanager
-def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timings) -> Iterator[StackHandle]:
-    """MiniStack and the exchange simulator running, the template deployed by `sam deploy`, one
-    API key per scope; everything stopped afterwards."""
-    from fks_exchange_sim import ExchangeSimulator
+@dataclass
+class RunningMiniStack:
+    """MiniStack answering, with what every stack deployed into it shares: the artifacts bucket,
+    the pandas layer's stand-in published, the built template adapted to it."""
 
+    emulator: MiniStack
+    clients: Any
+    layer_arn: str
+
+    @property
+    def url(self) -> str:
+        return self.emulator.url
+
+
+@contextmanager
+def running_ministack(state_dir: Path, timings: Timings) -> Iterator[RunningMiniStack]:
+    """One MiniStack process, stopped afterwards; stacks are deployed into it by ``deployed_stack_in``."""
     emulator = MiniStack(state_dir)
-    simulator = ExchangeSimulator(port=0)
     try:
         timings.emulator_start_s = emulator.start()
-        simulator.start()
         clients = client_factory(emulator.url)
         clients("s3").create_bucket(Bucket=ARTIFACTS_BUCKET)
         started = time.monotonic()
         layer_arn = publish_pandas_layer(clients)
         timings.layer_publish_s = time.monotonic() - started
         adapt_template(emulator.url)
-        stack_name = "fks-second-target"
+        yield RunningMiniStack(emulator, clients, layer_arn)
+    finally:
+        emulator.stop()
+
+
+def function_environment() -> dict[str, str]:
+    """What every function of a stack deployed now gets beside the template's variables: the
+    folders of strategies developed in a folder of their own, when this process names them, as
+    fks_local's stack hands them to its functions when it starts (MiniStack runs a function as a
+    local process, so the folder is there for it to read)."""
+    folders = os.environ.get(PLUGINS_PATH_ENV)
+    return {PLUGINS_PATH_ENV: folders} if folders else {}
+
+
+def template_for(stack_name: str, environment: dict[str, str]) -> Path:
+    """The adapted template, or a copy of it beside it with ``environment`` added to every function
+    (Globals), for one stack: the adapted one is shared by every stack of the MiniStack process."""
+    if not environment:
+        return ADAPTED_TEMPLATE
+    template = yaml.safe_load(ADAPTED_TEMPLATE.read_text())
+    variables = template["Globals"]["Function"].setdefault("Environment", {}).setdefault("Variables", {})
+    variables.update(environment)
+    path = ADAPTED_TEMPLATE.with_name(f"template-ministack-{stack_name}.yaml")
+    path.write_text(yaml.safe_dump(template, sort_keys=False, width=120))
+    return path
+
+
+@contextmanager
+def deployed_stack_in(
+    running: RunningMiniStack, stack_name: str, parameters: dict[str, str], log_dir: Path
+) -> Iterator[tuple[StackHandle, float]]:
+    """An exchange simulator of its own and the template deployed by `sam deploy` as ``stack_name``
+    into the running MiniStack, one API key per scope; the handle and the deploy's seconds. The
+    simulator stops afterwards; the stack stays (``delete_stack`` removes it)."""
+    from fks_exchange_sim import ExchangeSimulator
+
+    simulator = ExchangeSimulator(port=0)
+    # Kraken and Coinbase beside it, as the moto target's stack starts them (fks_local.stack), so
+    # collection and trading reach all three venues; without them the stack's Kraken and Coinbase
+    # clients called the real venues (api.kraken.com) and every venue test failed its collection.
+    venues = {venue: ExchangeSimulator(port=0, venue=venue) for venue in ("kraken", "coinbase")}
+    try:
+        simulator.start()
+        for venue_simulator in venues.values():
+            venue_simulator.start()
         all_parameters = {
             "EnableTimestream": "false",
-            "AwsSdkPandasLayerArn": layer_arn,
+            "AwsSdkPandasLayerArn": running.layer_arn,
             "ExchangeBaseUrl": simulator.url,
+            "KrakenBaseUrl": venues["kraken"].url,
+            "CoinbaseBaseUrl": venues["coinbase"].url,
             # The simulator is a venue with a public key: trade "live" on it, as the moto target does.
             "TradingMode": "live",
             **parameters,
         }
+        log_dir.mkdir(parents=True, exist_ok=True)
+        template = template_for(stack_name, function_environment())
         started = time.monotonic()
-        sam_deploy(emulator.url, stack_name, all_parameters, state_dir / "sam-deploy.log")
-        timings.sam_deploy_s = time.monotonic() - started
-        deployed = deployed_stack(clients, emulator.url, stack_name)
+        sam_deploy(running.url, stack_name, all_parameters, log_dir / "sam-deploy.log", template)
+        deploy_s = time.monotonic() - started
+        clients = running.clients
+        deployed = deployed_stack(clients, running.url, stack_name)
         fill_exchange_secrets(clients, deployed, simulator)
         pause_schedules(clients, deployed)
+        emulator = running.emulator
         api_id = deployed.physical_id("FksApi")
         # MiniStack serves a REST API's stage on its own port under /_aws/execute-api/ (LocalStack's form).
         api_url = f"{emulator.url}/_aws/execute-api/{api_id}/v1"
@@ -282,10 +356,48 @@ def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timing
             browser_urls={"FksApi": browser_api_url},
         )
         handle.issue_api_keys()
-        yield handle
+        yield handle, deploy_s
     finally:
+        for venue_simulator in venues.values():
+            venue_simulator.stop()
         simulator.stop()
-        emulator.stop()
+
+
+def delete_stack(clients: Any, deployed: DeployedStack, timeout_s: float = 300) -> float:
+    """The stack deleted by MiniStack's CloudFormation, as `sam delete` does; its seconds."""
+    cloudformation, stack_name = clients("cloudformation"), deployed.name
+    started = time.monotonic()
+    # Its CloudFormation forgets a deleted function but leaves the function's warm workers running
+    # (until 300 s idle: a module's dozen Python processes with pandas loaded); Lambda's own
+    # DeleteFunction stops them, so the functions go that way first.
+    for resource in deployed.resources.values():
+        if resource.resource_type == "AWS::Lambda::Function":
+            clients("lambda").delete_function(FunctionName=resource.physical_id)
+    cloudformation.delete_stack(StackName=stack_name)
+    while time.monotonic() - started < timeout_s:
+        try:
+            status = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]["StackStatus"]
+        except cloudformation.exceptions.ClientError as error:
+            if "does not exist" in str(error):
+                return time.monotonic() - started
+            raise
+        if status == "DELETE_COMPLETE":
+            return time.monotonic() - started
+        if status == "DELETE_FAILED":
+            raise RuntimeError(f"MiniStack could not delete {stack_name}")
+        time.sleep(0.5)
+    raise RuntimeError(f"{stack_name} not deleted after {timeout_s}s")
+
+
+@contextmanager
+def ministack_stack(state_dir: Path, parameters: dict[str, str], timings: Timings) -> Iterator[StackHandle]:
+    """MiniStack and the exchange simulator running, the template deployed by `sam deploy`, one
+    API key per scope; everything stopped afterwards."""
+    with ExitStack() as exits:
+        running = exits.enter_context(running_ministack(state_dir, timings))
+        handle, deploy_s = exits.enter_context(deployed_stack_in(running, "fks-second-target", parameters, state_dir))
+        timings.sam_deploy_s = deploy_s
+        yield handle
 
 
 STATE_DIR = PROJECT_ROOT / ".fks" / "second-target"
@@ -297,28 +409,62 @@ TIMINGS = Timings()
 _running: dict[str, Any] = {}
 
 
-def shared_stack() -> StackHandle:
-    """The one MiniStack deployment of this pytest process, started by whichever tier asks first
-    (tests/second_target and tests/integration under FKS_TEST_TARGET=ministack share it: a
-    `sam deploy` costs a minute); `stop_shared_stack` ends it when the session does."""
-    if "handle" not in _running:
+def _state_dir() -> Path:
+    """Where this process's MiniStack keeps its state, emptied at its start; kept after the run
+    (MiniStack's log, each sam deploy's output) for a failure to be read."""
+    missing = missing_tools()
+    if missing:
+        raise RuntimeError(f"the second target needs {', '.join(missing)}: run make second-target-tools")
+    shutil.rmtree(STATE_DIR, ignore_errors=True)
+    STATE_DIR.mkdir(parents=True)
+    return STATE_DIR
+
+
+def shared_ministack() -> RunningMiniStack:
+    """The one MiniStack process of this pytest process, started by whichever stack asks first;
+    ``stop_shared_stack`` stops it when the session ends."""
+    if "running" not in _running:
         # Clients a test makes itself (boto3's defaults) find the region here, as on the moto
         # target, whose emulator sets the same default for the process.
         os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-        missing = missing_tools()
-        if missing:
-            raise RuntimeError(f"the second target needs {', '.join(missing)}: run make second-target-tools")
-        # Kept after the run (MiniStack's log, sam deploy's output) for a failure to be read.
-        shutil.rmtree(STATE_DIR, ignore_errors=True)
-        STATE_DIR.mkdir(parents=True)
         exits = ExitStack()
-        handle = exits.enter_context(ministack_stack(STATE_DIR, PARAMETERS, TIMINGS))
-        _running.update(exits=exits, handle=handle)
+        _running.update(exits=exits, running=exits.enter_context(running_ministack(_state_dir(), TIMINGS)))
+    return _running["running"]  # type: ignore[no-any-return]
+
+
+def shared_stack() -> StackHandle:
+    """The one shared deployment of this pytest process, made by whichever tier asks first
+    (tests/second_target and tests/integration under FKS_TEST_TARGET=ministack share it: a
+    `sam deploy` costs a minute); `stop_shared_stack` ends it when the session does."""
+    if "handle" not in _running:
+        running = shared_ministack()
+        exits: ExitStack = _running["exits"]
+        handle, deploy_s = exits.enter_context(deployed_stack_in(running, "fks-second-target", PARAMETERS, STATE_DIR))
+        TIMINGS.sam_deploy_s = deploy_s
+        _running["handle"] = handle
     return _running["handle"]  # type: ignore[no-any-return]
+
+
+@contextmanager
+def own_stack(stage: str, parameters: dict[str, str]) -> Iterator[StackHandle]:
+    """A stack of its own, ``fks-<stage>`` with its own Stage and exchange simulator, deployed into
+    the process's one MiniStack (as the moto target deploys one into its one emulator) and deleted
+    afterwards: ``stack_of_its_own`` on MiniStack."""
+    running = shared_ministack()
+    stack_name = f"fks-{stage}"
+    with deployed_stack_in(running, stack_name, {**parameters, "Stage": stage}, STATE_DIR / stack_name) as (
+        handle,
+        deploy_s,
+    ):
+        TIMINGS.own_stacks[stack_name] = (deploy_s, 0.0)
+        try:
+            yield handle
+        finally:
+            TIMINGS.own_stacks[stack_name] = (deploy_s, delete_stack(running.clients, handle.deployed))
 
 
 def stop_shared_stack() -> None:
     exits = _running.pop("exits", None)
-    _running.pop("handle", None)
+    _running.clear()
     if exits is not None:
         exits.close()
