@@ -166,20 +166,30 @@ def _policy(principal: Principal, effect: str, resource_arn: str, context: dict[
     return policy
 
 
+def _route(event: dict[str, Any]) -> str:
+    """The route a decision is for: ``GET /strategies/{strategy_id}``, or the WebSocket's ``$connect``."""
+    if _is_websocket_connect(event):
+        return str(event["requestContext"].get("routeKey", "$connect"))
+    return f"{event.get('httpMethod')} {event.get('resource')}"
+
+
+# Each decision is one log line (allowed, forbidden or unauthorized) naming the caller (the key id
+# or the JWT subject; for an unknown or bad credential, the reason) and the route: the audit of who
+# was let in where, and, as API Gateway caches decisions, a count of the decisions it asked for.
 @observed(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    route = _route(event)
     try:
         principal = authenticate(event)
     except AuthError as exc:
         # Why goes to the log (never the secret); the caller learns only that it is unauthorized.
-        logger.warning("unauthorized", extra={"reason": str(exc), "path": event.get("path")})
+        logger.warning("unauthorized", extra={"reason": str(exc), "route": route, "path": event.get("path")})
         # The exact message API Gateway maps to a 401; any other error would be a 500.
         raise Exception("Unauthorized") from None
     if _is_websocket_connect(event):
-        needed, route = Scope.READ, str(event["requestContext"].get("routeKey", "$connect"))
-        resource_arn = event["methodArn"]
+        needed, resource_arn = Scope.READ, event["methodArn"]
     else:
-        needed, route = required_scope(event["httpMethod"], event["resource"]), event["resource"]
+        needed = required_scope(event["httpMethod"], event["resource"])
         resource_arn = route_resource_arn(event["methodArn"], event["resource"])
     granted = " ".join(sorted(s.value for s in principal.effective_scopes()))
     details = {"subject": principal.subject, "kind": principal.kind, "scopes": granted}
@@ -187,4 +197,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.info("forbidden", extra={**details, "needed": needed.value, "route": route})
         reason = f"this route needs the '{needed.value}' scope; the credentials carry: {granted}"
         return _policy(principal, "Deny", resource_arn, {**details, "denyReason": reason})
+    logger.info("allowed", extra={**details, "route": route})
     return _policy(principal, "Allow", resource_arn, details)

@@ -55,8 +55,6 @@ def adapt(template: dict[str, Any], ministack_url: str | None = None) -> dict[st
         if body.get("Type") == "AWS::ApiGatewayV2::Stage" and _refers_to(properties.get("DeploymentId"), dropped):
             del properties["DeploymentId"]
             properties["AutoDeploy"] = True
-        if body.get("Type") == "AWS::Serverless::Api":
-            _uncached_authorizers(properties)
         if body.get("Type") == "AWS::Serverless::Function" and ministack_url:
             _local_websocket_endpoints(properties, ministack_url)
     return template
@@ -76,17 +74,6 @@ def _local_websocket_endpoints(function: dict[str, Any], ministack_url: str) -> 
             scheme, api, stage = match.groups()
             base = ministack_url if scheme == "https" else re.sub(r"^http", "ws", ministack_url)
             variables[name] = {"Fn::Sub": f"{base}/_aws/execute-api/${{{api}}}/${{{stage}}}"}
-
-
-def _uncached_authorizers(api: dict[str, Any]) -> None:
-    """MiniStack treats a `context.*` identity source as absent, so an authorizer keyed on the
-    route (Context: httpMethod, resourcePath) answers 401 to every call. Without them its cache
-    key would be the credential alone, and a decision for one route would serve another (scopes
-    differ by route): the authorizer runs on every call instead (no cache, as with TTL 0)."""
-    for authorizer in ((api.get("Auth") or {}).get("Authorizers") or {}).values():
-        identity = authorizer.get("Identity") or {}
-        if identity.pop("Context", None) is not None:
-            identity["ReauthorizeEvery"] = 0
 
 
 def _drop_empty_endpoint(function: dict[str, Any]) -> None:

@@ -409,6 +409,88 @@ PATCHES = (
         "    finally:\n"
         "        release_worker(worker)\n",
     ),
+    # A REST REQUEST authorizer's `context.*` identity sources were taken as absent ("not
+    # modeled"), so with its cache on every call was a 401 without the authorizer: the template's
+    # authorizer is keyed on the credential and the route (Context: httpMethod, resourcePath). They
+    # are read from the request's context now, as API Gateway does; the cache key already holds
+    # every identity source's value, so a decision serves only the same credential on the same route.
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "a REQUEST authorizer reads its context.* identity sources",
+        '        elif src.startswith("context."):\n'
+        '            val = ""  # context identity sources not modeled; treated as absent\n',
+        '        elif src.startswith("context."):\n'
+        '            val = _context_identity_value(request_context, src[len("context."):])  # patched by FKS\n',
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "the identity sources are resolved with the request's context",
+        "def _request_identity_sources(identity_source, headers, query_params, stage):\n",
+        "def _context_identity_value(request_context, name):\n"
+        '    """A `context.<name>` identity source (dotted: `identity.sourceIp`) from the request\'s\n'
+        '    context; "" where the context has no such value (patched by FKS)."""\n'
+        "    value = request_context or {}\n"
+        '    for part in name.split("."):\n'
+        "        value = value.get(part) if isinstance(value, dict) else None\n"
+        '    return "" if value is None or isinstance(value, dict) else str(value)\n'
+        "\n"
+        "\n"
+        "def _request_identity_sources(identity_source, headers, query_params, stage, request_context=None):\n",
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "the REQUEST authorizer's identity sources see the method, the resource and the caller",
+        "        all_present, id_values = _request_identity_sources(\n"
+        "            identity_source, headers, query_params, stage\n"
+        "        )\n",
+        "        all_present, id_values = _request_identity_sources(\n"
+        "            identity_source, headers, query_params, stage,\n"
+        "            {  # patched by FKS: what the authorizer's event calls requestContext\n"
+        '                "resourceId": resource["id"], "stage": stage_name, "resourcePath": resource["path"],\n'
+        '                "httpMethod": method, "apiId": api_id, "accountId": owner_account_id,\n'
+        '                "path": request_path,\n'
+        '                "identity": {\n'
+        '                    "sourceIp":\n'
+        '                        (_header_ci(headers, "x-forwarded-for") or "127.0.0.1").split(",")[0].strip(),\n'
+        '                    "userAgent": _header_ci(headers, "user-agent") or "",\n'
+        "                },\n"
+        "            },\n"
+        "        )\n",
+    ),
+    # FlushStageAuthorizersCache (DELETE /restapis/<api>/stages/<stage>/cache/authorizers), what
+    # `fks keys revoke` calls so a revoked key's cached Allow stops at once, was an unknown path
+    # (404): with the authorizer's cache on, a revoked key was let in until its decision expired.
+    # It drops the stage's cached decisions and answers 202, as AWS does (404 for an unknown stage).
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "FlushStageAuthorizersCache drops the stage's cached authorizer decisions",
+        "            elif stage_sub is None:\n"
+        '                if method == "GET":\n'
+        "                    return _get_stage(api_id, stage_name)\n",
+        "            # FlushStageAuthorizersCache (patched by FKS)\n"
+        '            elif stage_sub == "cache" and export_type == "authorizers" and len(parts) == 6:\n'
+        '                if method == "DELETE":\n'
+        "                    return _flush_stage_authorizers_cache(api_id, stage_name)\n"
+        "            elif stage_sub is None:\n"
+        '                if method == "GET":\n'
+        "                    return _get_stage(api_id, stage_name)\n",
+    ),
+    Patch(
+        "ministack/services/apigateway_v1.py",
+        "the stage's authorizer cache can be flushed",
+        "def _delete_stage(api_id, stage_name):\n",
+        "def _flush_stage_authorizers_cache(api_id, stage_name):\n"
+        '    """FlushStageAuthorizersCache (patched by FKS): the cache key is (account, region, api,\n'
+        '    authorizer, stage, identity values)."""\n'
+        "    if stage_name not in _stages_v1.get(api_id, {}):\n"
+        '        return _v1_error("NotFoundException", "Invalid Stage identifier specified", 404)\n'
+        "    for key in [k for k in list(_authorizer_cache) if k[2] == api_id and k[4] == stage_name]:\n"
+        "        _authorizer_cache.pop(key, None)\n"
+        '    return 202, {}, b""\n'
+        "\n"
+        "\n"
+        "def _delete_stage(api_id, stage_name):\n",
+    ),
     # Speed, not fidelity: each new worker (every cold start, and again after 300 s idle) wrote
     # each of its layers' zips to its own folder and extracted it there: for the 18 functions with
     # the AWS SDK for pandas layer 242 MB written and 250 MB extracted, about 4 s and 0.5 GB per

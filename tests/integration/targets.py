@@ -23,10 +23,6 @@ EMBEDDED_STACK = (
     "the target: the command under test starts it, so there is no MiniStack stack to run it on"
 )
 EMBEDDED = "reads the embedded stack's own objects (gateway limiter, access log, scheduler): moto target only"
-AUTHORIZER_CALLS = (
-    "counts the authorizer invocations of fks_local's gateway; on MiniStack the authorizer cache is off "
-    "anyway (its context.* identity sources): moto target only"
-)
 
 NOT_ON_MINISTACK: dict[str, str] = {
     "test_ccxt_candle_source.py": NO_STACK,
@@ -39,9 +35,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_deploy.py": "tests fks_local's own deployer; on MiniStack the SAM CLI deploys",
     "test_timestream_writer.py": "MiniStack has no Timestream (EnableTimestream=false there)",
     # What failed in the whole tier's run on MiniStack 1.5.33 (docs/second-target.md, per service).
-    "test_api_auth.py::test_a_second_call_within_the_ttl_does_not_invoke_the_authorizer": AUTHORIZER_CALLS,
-    "test_api_auth.py::test_a_cached_decision_covers_the_route_for_every_path_parameter": AUTHORIZER_CALLS,
-    "test_api_auth.py::test_a_revoked_key_is_refused_at_once_despite_the_cached_allow": AUTHORIZER_CALLS,
     "test_api_auth.py::test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age": EMBEDDED,
     "test_api_auth.py::test_burst_over_the_plan_rate_gets_429_with_retry_after": EMBEDDED,
     "test_api_auth.py::test_each_jwt_subject_has_its_own_throttle_and_quota": EMBEDDED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 
@@ -45,6 +46,21 @@ def test_invoke_with_log_tail_returns_the_invocation_logs(local_stack: StackHand
     assert "START RequestId:" in logs
     assert "REPORT RequestId:" in logs
     assert "signal valid" in logs
+
+
+def test_an_invocations_log_reaches_cloudwatch_logs_in_the_functions_log_group(local_stack: StackHandle) -> None:
+    response, _ = _invoke(local_stack, "ValidateSignalFunction", SignalStubs.market_buy(), LogType="Tail")
+    request_id = re.search(r"START RequestId: (\S+)", base64.b64decode(response["LogResult"]).decode())
+    assert request_id is not None
+
+    group = f"/aws/lambda/{local_stack.function('ValidateSignalFunction')}"
+    events = local_stack.clients("logs").filter_log_events(logGroupName=group)["events"]
+    streams = {e["logStreamName"] for e in events if f"REPORT RequestId: {request_id[1]}" in e["message"]}
+    assert len(streams) == 1, "the invocation's REPORT line, in one log stream"
+    lines = [e["message"] for e in events if e["logStreamName"] in streams]
+    start = lines.index(f"START RequestId: {request_id[1]} Version: $LATEST")
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"REPORT RequestId: {request_id[1]}"))
+    assert any("signal valid" in line for line in lines[start:end]), "the function's own log lines go with it"
 
 
 def test_invoke_runs_handler_with_its_template_environment(local_stack: StackHandle) -> None:

@@ -6,6 +6,8 @@ key in the environment, so no AWS call is made."""
 from __future__ import annotations
 
 import importlib
+import io
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -96,3 +98,31 @@ def test_x_api_key_beside_a_bad_bearer_does_not_rescue_it(app: ModuleType) -> No
 
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         app.lambda_handler(_event("GET", "/assets", "/assets", headers), LambdaContextStub())
+
+
+def _decision_lines(out: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("message") in ("allowed", "forbidden", "unauthorized")]
+
+
+def test_each_decision_is_one_log_line_naming_the_caller_and_the_route(
+    app: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = io.StringIO()  # the stream Lambda sends to CloudWatch Logs
+    monkeypatch.setattr(app.logger.registered_handler, "stream", log)
+    app.lambda_handler(
+        _event("GET", "/assets", "/assets", {"Authorization": f"Bearer {_token()}"}), LambdaContextStub()
+    )
+    delete = _event("DELETE", "/strategies/{strategy_id}", "/strategies/s-1", {"Authorization": f"Bearer {_token()}"})
+    app.lambda_handler(delete, LambdaContextStub())
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.lambda_handler(_event("GET", "/assets", "/assets", {}), LambdaContextStub())
+
+    decisions = _decision_lines(log.getvalue())
+
+    assert [(d["message"], d.get("subject"), d["route"]) for d in decisions] == [
+        ("allowed", "alice", "GET /assets"),
+        ("forbidden", "alice", "DELETE /strategies/{strategy_id}"),
+        ("unauthorized", None, "GET /assets"),
+    ]
+    assert decisions[2]["reason"] == "no credentials"

@@ -8,12 +8,14 @@ import json
 import logging
 import os
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import requests
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.logs.models import logs_backends
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from fks_local import authorizer_flush
@@ -22,6 +24,7 @@ from fks_local.lambda_runtime.runtime import Layer
 
 log = logging.getLogger(__name__)
 _runtime: LocalLambdaRuntime | None = None
+_logs_lock = threading.Lock()  # moto's log streams are not thread-safe (its own TODO)
 # moto's in-process server keeps one set of services per process: a second stack started in the
 # same process (tests do) shares them, and the newest running emulator serves every invoke. When it
 # stops, the one started before it takes over again instead of leaving no runtime at all.
@@ -186,11 +189,28 @@ def _isolate_dynamodb_transactions() -> None:
     DynamoDBBackend._fks_isolated = True  # type: ignore[attr-defined]
 
 
+def _to_cloudwatch_logs(config: FunctionConfig, stream: str, text: str) -> None:
+    """An invocation's log into moto's CloudWatch Logs as Lambda sends it: log group
+    ``/aws/lambda/<function>`` (made on first use), the instance's log stream, one event per line."""
+    account, region = config.arn.split(":")[4], config.region
+    backend = logs_backends[account][region]
+    group = f"/aws/lambda/{config.name}"
+    with _logs_lock:
+        if group not in backend.groups:
+            backend.create_log_group(group, tags={})
+        if stream not in backend.groups[group].streams:
+            backend.create_log_stream(group, stream)
+        now_ms = int(time.time() * 1000)
+        lines = [line for line in text.splitlines() if line.strip()]
+        backend.put_log_events(group, stream, [{"timestamp": now_ms, "message": line} for line in lines])
+
+
 class Emulator:
     def __init__(self, port: int, runtime: LocalLambdaRuntime) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.runtime = runtime
+        runtime.log_sink = _to_cloudwatch_logs
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
 
     def start(self) -> None:

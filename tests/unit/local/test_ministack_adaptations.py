@@ -63,6 +63,21 @@ def test_without_ministacks_url_the_websocket_endpoints_are_aws_s() -> None:
     assert variables["FKS_LIVE_FEED_URL"] == {"Fn::Sub": AWS_FEED_URL}
 
 
+def test_the_apis_authorizer_is_deployed_as_written_cached_on_the_credential_and_the_route() -> None:
+    # MiniStack reads context.* identity sources (patch_ministack.py), so nothing is rewritten.
+    identity = {"Headers": ["Authorization"], "Context": ["httpMethod", "resourcePath"], "ReauthorizeEvery": 300}
+    api = {"Type": "AWS::Serverless::Api", "Properties": {"Auth": {"Authorizers": {"Fks": {"Identity": identity}}}}}
+    template = {"Resources": {"FksApi": api}}
+
+    adapted = adapt_template.adapt(template, "http://127.0.0.1:4566")
+
+    assert adapted["Resources"]["FksApi"]["Properties"]["Auth"]["Authorizers"]["Fks"]["Identity"] == {
+        "Headers": ["Authorization"],
+        "Context": ["httpMethod", "resourcePath"],
+        "ReauthorizeEvery": 300,
+    }
+
+
 def _site_packages(tmp_path: Path) -> Path:
     """The patched files as the pinned MiniStack has them: each patch's text once (several
     patches of one file one after the other)."""

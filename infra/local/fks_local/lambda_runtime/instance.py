@@ -15,6 +15,7 @@ from fks_local.lambda_runtime.runtime_api import RuntimeApi
 _PYTHON_BOOTSTRAP = Path(__file__).with_name("python_bootstrap.py")
 INIT_TIMEOUT_SECONDS = 10.0  # AWS gives the init phase 10 s
 _LOG_TAIL_BYTES = 4096  # what LogType=Tail returns in AWS
+_WHOLE_LOG = 1 << 30
 
 
 class FunctionInstance:
@@ -22,6 +23,7 @@ class FunctionInstance:
         self._init_error: InvocationResult | None = None
         self.api = RuntimeApi(self._fail_init)
         self.log_path = log_path
+        self.log_stream = env.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = log_path.open("ab")
         self.process = subprocess.Popen(
@@ -91,6 +93,7 @@ class FunctionInstance:
         self._write_log(f"END RequestId: {invocation.request_id}\n")
         self._write_log(f"REPORT RequestId: {invocation.request_id}\tDuration: {elapsed_ms:.2f} ms\n")
         self._current = None
+        result.log = self._read_log_from(log_start, _WHOLE_LOG)
         result.log_tail = self._read_log_from(log_start)
         return result
 
@@ -102,10 +105,10 @@ class FunctionInstance:
         self._log.write(line.encode())
         self._log.flush()
 
-    def _read_log_from(self, offset: int) -> str:
+    def _read_log_from(self, offset: int, limit: int = _LOG_TAIL_BYTES) -> str:
         self._log.flush()
         with self.log_path.open("rb") as log:
-            log.seek(max(offset, self._log_size() - _LOG_TAIL_BYTES))
+            log.seek(max(offset, self._log_size() - limit))
             return log.read().decode(errors="replace")
 
     def kill(self) -> None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 class InvocationResult:
     payload: bytes
     error_type: str | None = None  # set when the function failed: FunctionError "Unhandled"
-    log_tail: str = ""
+    log_tail: str = ""  # the log's last 4 KB, what LogType=Tail returns
+    log: str = ""  # the invocation's whole log (START to REPORT), what Lambda sends to CloudWatch Logs
 
     @property
     def failed(self) -> bool:

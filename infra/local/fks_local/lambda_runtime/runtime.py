@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,9 @@ class LocalLambdaRuntime:
         # race a function another one started asynchronously waits for them to settle.
         self._pending_events: set[Future[InvocationResult]] = set()
         self._events_lock = threading.Lock()
+        # Where each invocation's whole log goes (function, log stream, text): the emulator sends it
+        # to CloudWatch Logs as Lambda does, so a user (a test) reads it where AWS keeps it.
+        self.log_sink: Callable[[FunctionConfig, str, str], None] | None = None
 
     def invoke(self, config: FunctionConfig, payload: bytes) -> InvocationResult:
         pool = self._pool(config)
@@ -154,6 +158,11 @@ class LocalLambdaRuntime:
             result = instance.invoke(payload or b"{}", config.timeout_s, config.arn)
         finally:
             self._release(pool, instance)
+        if self.log_sink is not None and result.log:
+            try:
+                self.log_sink(config, instance.log_stream, result.log)
+            except Exception:  # the logs are a copy: losing one never fails the invocation
+                log.exception("%s: its log did not reach CloudWatch Logs", config.name)
         if result.failed:
             log.warning("%s failed: %s", config.name, result.payload[:500].decode(errors="replace"))
         return result
