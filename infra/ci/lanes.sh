@@ -5,8 +5,9 @@
 #
 # Why lanes: the test tiers spend most of their wall time waiting, not computing (cold starts of
 # Lambda workers, minute boundaries the live feed and collection tests wait for, schedules firing,
-# deploys): the MiniStack tier measured 17 min of wall time for under 5 min of CPU. Two lanes on
-# two cores finish in about the time of the longer one. Each lane writes its own log (a pytest -q
+# deploys): the MiniStack tier measured 17 min of wall time for under 5 min of CPU, and two lanes
+# (the moto suite; MiniStack's and LocalStack's tiers, fuzz, chaos) 30 min of wall time for 19.5 min
+# of CPU on two cores. Lanes finish in about the time of the longest. Each lane writes its own log (a pytest -q
 # progress line interleaved with another pytest's is unreadable); a progress line per lane is
 # printed every minute, and each lane's log is printed whole when it ends.
 set -uo pipefail
