@@ -22,7 +22,7 @@ import pytest
 
 from fks_local.aws_session import LOCAL_CREDENTIALS, client_factory
 from fks_local.stack import LOCAL_PARAMETERS, StackOptions
-from tests.integration.targets import TARGET, mark_for_ministack
+from tests.integration.targets import TARGET
 from tests.stack_handle import StackHandle, running_stack
 
 EXTERNAL_ENDPOINT = os.environ.get("FKS_AWS_ENDPOINT")
@@ -33,34 +33,14 @@ PROP_FIRM_ACCOUNTS = {"prop-it": {"nt8_account": "PROP-IT-1", "profile": "custom
 STACK_PARAMETERS = {"PropFirmAccounts": json.dumps(PROP_FIRM_ACCOUNTS), "SettingsMaxAgeSeconds": "5"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before -m deselects: the tier's tests get the target's marker here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if TARGET == "ministack":
-        mark_for_ministack(items)
-        return
-    if not EXTERNAL_ENDPOINT:
+    # The MiniStack target's marks are tests/conftest.py's; an external endpoint skips moto_only.
+    if TARGET == "ministack" or not EXTERNAL_ENDPOINT:
         return
     skip = pytest.mark.skip(reason=f"needs the moto-based local stack, not {EXTERNAL_ENDPOINT}")
     for item in items:
         if "moto_only" in item.keywords:
             item.add_marker(skip)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    if TARGET != "ministack":
-        return
-    from tests.second_target.ministack import TIMINGS
-
-    if TIMINGS.deployed and not TIMINGS.printed:
-        terminalreporter.section("integration tier on the second target (MiniStack)")
-        terminalreporter.write_line(TIMINGS.summary())
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    if TARGET == "ministack":
-        from tests.second_target.ministack import stop_shared_stack
-
-        stop_shared_stack()
 
 
 @pytest.fixture(scope="session")

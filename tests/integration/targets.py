@@ -4,7 +4,7 @@
 (tests/second_target/ministack.py) instead of the embedded moto stack. What cannot run there is
 listed here with the reason, by module or by test (``module.py::test``): one table, so the
 per-service fidelity of docs/second-target.md and the skips stay one list. The e2e tier's modules
-are in it too, as ``e2e/module.py`` (tests/e2e/conftest.py applies the same lookup there).
+are in it too, as ``e2e/module.py``; tests/conftest.py applies the table to both tiers.
 """
 
 from __future__ import annotations
@@ -99,8 +99,7 @@ QUICK_SELECTION: tuple[str, ...] = (
 
 def mark_for_ministack(items: list[Any]) -> None:
     """Under FKS_TEST_TARGET=ministack: each collected test the table lists skipped with its reason,
-    every other one marked second_target, the target's tier (the conftests of tests/integration and
-    tests/e2e)."""
+    every other one marked second_target, the target's tier (tests/conftest.py's hook)."""
     import pytest
 
     # Each conftest's hook sees the whole session's items: only these two tiers are the target's.

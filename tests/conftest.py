@@ -1,7 +1,9 @@
-"""The e2e tier. Under FKS_TEST_TARGET=ministack a test on a deployed stack runs on the stack
-``sam deploy`` made in MiniStack (``stack_of_its_own``, tests/integration/conftest.py); what uses no
-deployed stack, or only the embedded one its own command starts, is skipped with the reason the
-table in tests/integration/targets.py gives it (as ``e2e/<module>``)."""
+"""The session's target. Under ``FKS_TEST_TARGET=ministack`` the integration and e2e tiers run on
+the stack ``sam deploy`` made in MiniStack (tests/second_target/ministack.py): each of their tests
+the table in tests/integration/targets.py lists is skipped with its reason, every other one is
+marked ``second_target``, and the session ends by stopping MiniStack. Here, once for the whole
+session, because a conftest's collection hook sees every collected test, whichever folder holds it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 from tests.integration.targets import TARGET, mark_for_ministack
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the tiers' tests get the target's marker here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TARGET == "ministack":
         mark_for_ministack(items)
@@ -22,7 +24,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     from tests.second_target.ministack import TIMINGS
 
     if TIMINGS.deployed and not TIMINGS.printed:
-        terminalreporter.section("e2e tier on the second target (MiniStack)")
+        terminalreporter.section("the second target (MiniStack)")
         terminalreporter.write_line(TIMINGS.summary())
 
 
