@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +97,34 @@ class StackHandle:
                 return dict(description)
             time.sleep(0.25)
         raise AssertionError(f"{execution_arn} still running after {timeout_s}s")
+
+    def fire_schedule(self, logical_id: str) -> list[dict[str, Any]]:
+        """Fire the template's schedule rule ``logical_id`` once, now, as EventBridge delivers it, and
+        wait for each target's answer ({"target", "error", "payload"}). Whatever the rule's state:
+        the tests' stacks fire nothing by themselves (no scheduler on the moto target, every rule
+        paused on MiniStack), so a test fires what it needs. The rule is found by its physical id
+        (CloudFormation's on MiniStack, fks_local's deployer's on moto), not by a naming scheme."""
+        from fks_local.scheduler import scheduled_event
+
+        resource = self.deployed.resources[logical_id]
+        if resource.resource_type != "AWS::Events::Rule":
+            raise ValueError(f"{logical_id} is a {resource.resource_type}, not an EventBridge rule")
+        events = self.clients("events")
+        rule = events.describe_rule(Name=resource.physical_id)
+        _, _, _, region, account, _ = rule["Arn"].split(":", 5)
+        default = scheduled_event(rule["Arn"], account, region, datetime.now(UTC))
+        targets = events.list_targets_by_rule(Rule=resource.physical_id)["Targets"]
+        if not targets:
+            raise ValueError(f"{logical_id} has no target to fire")
+        answers = []
+        for target in targets:
+            if target["Arn"].split(":")[2] != "lambda":
+                raise ValueError(f"{logical_id}'s target {target['Arn']} is not a Lambda function")
+            payload = target.get("Input") or json.dumps(default)  # a constant Input replaces the event
+            response = self.clients("lambda").invoke(FunctionName=target["Arn"], Payload=payload.encode())
+            body = response["Payload"].read().decode()
+            answers.append({"target": target["Arn"], "error": response.get("FunctionError"), "payload": body})
+        return answers
 
 
 @contextmanager

@@ -43,15 +43,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
     "test_pipeline_end_to_end.py": "waits on the embedded runtime's invocations (copy: tests/second_target)",
-    "test_strategies_backtests.py::test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored": (
-        "fires the schedules through fks_local's Scheduler, which finds the rules by the names fks_local's "
-        "deployer gives them: moto target only"
-    ),
-    "test_market_data_collection.py::test_ticking_the_schedule_stores_the_candles_the_simulator_served": (
-        "its fixture ticks the schedules through fks_local's Scheduler, which fires only ENABLED rules named "
-        "<stack>-<LogicalId> as fks_local's deployer names them; MiniStack's are <stack>-<LogicalId>-<suffix> and "
-        "the harness pauses every rule, so nothing is collected (the other tests invoke the collector themselves)"
-    ),
     # The e2e tier (tests/e2e): what uses no deployed stack, or only the one its command starts.
     "e2e/test_demo.py": f"`fks demo` {EMBEDDED_STACK}",
     "e2e/test_fks_local_cli.py": f"`fks local up` {EMBEDDED_STACK}",

@@ -14,7 +14,6 @@ from fks.market_data.timeframes import Timeframe
 from fks_adapters.exchanges import make_exchange
 from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.market_data.ccxt_source import CcxtCandleSource
-from fks_local.scheduler import Scheduler
 from tests.integration.conftest import module_stack
 from tests.integration.market_data_helpers import BTC, enable, invoke, simulator_json, store, stored_json
 from tests.stack_handle import StackHandle
@@ -29,12 +28,11 @@ MINUTE_MS = 60_000
 
 @pytest.fixture(scope="module")
 def collected_btc(local_stack: StackHandle) -> dict[str, Any]:
-    """BTC/USDT enabled (no history) and the schedule ticked three times."""
+    """BTC/USDT enabled (no history) and the collection schedule fired three times."""
     response = enable(local_stack, "BTC/USDT")
     assert response.status_code == 200, response.text
-    account = local_stack.clients("sts").get_caller_identity()["Account"]
-    scheduler = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name)
-    answers = [scheduler.tick() for _ in range(3)]
+    answers = [local_stack.fire_schedule("CollectOhlcvFunctionEveryMinute") for _ in range(3)]
+    assert all(answer["error"] is None for tick in answers for answer in tick), answers
     return {"enable": response.json(), "ticks": answers}
 
 

@@ -9,7 +9,6 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from fks_adapters.market_data.assets import AssetRegistry
 from fks_adapters.pipeline.signal_history import SignalHistory
 from fks_adapters.strategies.cursor import EvaluationCursor
 from fks_app.backtests import load_candles, optimization_input
-from fks_local.scheduler import Scheduler
 from tests.integration.market_data_helpers import collect_history, enable, invoke, store, store_sample_candles
 from tests.integration.pipeline_helpers import recorder
 from tests.stack_handle import StackHandle
@@ -235,19 +233,14 @@ def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(l
     # itself once it has stored new candles, so the newest minute is judged without waiting for
     # the next schedule; the scheduled run that follows finds it already judged.
     assert enable(local_stack, "BTC/USDT").status_code == 200
-    account = local_stack.clients("sts").get_caller_identity()["Account"]
-    scheduler = Scheduler(local_stack.clients, account, "us-east-1", local_stack.deployed.name)
-    rules = scheduler.schedule_rules()
-    collect = next(rule for rule in rules if "CollectOhlcvFunction" in rule["Name"])
-    generate = next(rule for rule in rules if "GenerateSignalsFunction" in rule["Name"])
     config = StrategyConfig(
         strategy_id=f"tick-{uuid.uuid4().hex[:8]}", strategy="sma_cross", symbol="BTC/USDT", timeframe=Timeframe.M1
     )
     _api(local_stack, STRATEGIES, "POST", "/strategies", {**config.model_dump(mode="json"), "active": True})
     cursor = EvaluationCursor(local_stack.deployed.physical_id("SignalsTable"), local_stack.clients("dynamodb"))
 
-    def scheduled(rule: dict[str, Any]) -> dict[str, Any]:
-        (answer,) = scheduler.fire(rule, datetime.now(UTC), wait=True)
+    def scheduled(rule: str) -> dict[str, Any]:
+        (answer,) = local_stack.fire_schedule(rule)
         assert answer["error"] is None, answer
         body: dict[str, Any] = json.loads(answer["payload"])
         return body
@@ -262,12 +255,12 @@ def test_each_minute_collection_stores_is_judged_once_right_after_it_is_stored(l
     try:
         # A minute no earlier test collected: this collection stores something new.
         time.sleep(60 - time.time() % 60 + 2)
-        first_collection = scheduled(collect)
+        first_collection = scheduled("CollectOhlcvFunctionEveryMinute")
         first_newest = store(local_stack).latest_open_time(btc)
         first_cursor = judged_up_to(first_newest)
-        again = scheduled(generate)["evaluations"][config.strategy_id]
+        again = scheduled("GenerateSignalsFunctionEveryMinute")["evaluations"][config.strategy_id]
         time.sleep(60 - time.time() % 60 + 2)  # the next minute closes
-        scheduled(collect)
+        scheduled("CollectOhlcvFunctionEveryMinute")
         second_newest = store(local_stack).latest_open_time(btc)
         second_cursor = judged_up_to(second_newest)
     finally:
