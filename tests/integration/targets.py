@@ -39,7 +39,6 @@ NOT_ON_MINISTACK: dict[str, str] = {
     "test_api_auth.py::test_burst_over_the_plan_rate_gets_429_with_retry_after": EMBEDDED,
     "test_api_auth.py::test_each_jwt_subject_has_its_own_throttle_and_quota": EMBEDDED,
     "test_api_auth.py::test_state_changing_request_is_audited_with_the_key_id": EMBEDDED,
-    "test_api_auth.py::test_flushing_an_unknown_stage_is_a_404_as_in_api_gateway": EMBEDDED,
     "test_event_sources.py::test_tick_fires_each_schedule_and_returns_the_handler_answer": EMBEDDED,
     "test_event_sources.py::test_scheduler_fires_a_rule_when_its_time_comes": EMBEDDED,
     "test_pipeline_end_to_end.py": "waits on the embedded runtime's invocations (copy: tests/second_target)",

@@ -218,10 +218,11 @@ def test_a_revoked_key_is_refused_at_once_despite_the_cached_allow(local_stack: 
 
 def test_flushing_an_unknown_stage_is_a_404_as_in_api_gateway(local_stack: StackHandle) -> None:
     apigateway = local_stack.clients("apigateway")
-    gateway = local_stack.gateways["FksApi"]
 
     with pytest.raises(apigateway.exceptions.NotFoundException):
-        apigateway.flush_stage_authorizers_cache(restApiId=gateway.api_id, stageName="no-such-stage")
+        apigateway.flush_stage_authorizers_cache(
+            restApiId=local_stack.deployed.physical_id("FksApi"), stageName="no-such-stage"
+        )
 
 
 def test_an_api_key_is_also_accepted_as_a_bearer_token(local_stack: StackHandle) -> None:
