@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -316,30 +313,21 @@ def test_each_jwt_subject_has_its_own_throttle_and_quota(local_stack: StackHandl
     assert other_statuses == [200] * 10, "another JWT caller is not throttled by the first"
 
 
-@contextmanager
-def _authorizer_results_not_cached(local_stack: StackHandle) -> Iterator[None]:
-    """The API's authorizers with a TTL of 0, as a stack deployed with ReauthorizeEvery: 0."""
-    gateway = local_stack.gateways["FksApi"]
-    cached = dict(gateway.authorizers)
-    gateway.authorizers = {name: replace(authorizer, ttl_s=0) for name, authorizer in cached.items()}
-    try:
-        yield
-    finally:
-        gateway.authorizers = cached
+def _uncached_get(local_stack: StackHandle, headers: dict[str, str]) -> int:
+    """GET /assets judged by the authorizer itself: the stage's cached decisions flushed first, as
+    `fks keys revoke` flushes them (API Gateway's cache adds its TTL in front; docs/deploy.md)."""
+    local_stack.clients("apigateway").flush_stage_authorizers_cache(
+        restApiId=local_stack.deployed.physical_id("FksApi"), stageName="v1"
+    )
+    return requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30).status_code
 
 
 def test_a_rotated_jwt_secret_is_in_force_within_the_authorizer_secret_max_age(local_stack: StackHandle) -> None:
-    # What the authorizer itself does; API Gateway's cache adds its TTL in front (docs/deploy.md).
-    with _authorizer_results_not_cached(local_stack):
-        _rotated_secret_in_force(local_stack)
-
-
-def _rotated_secret_in_force(local_stack: StackHandle) -> None:
     arn = local_stack.deployed.physical_id("JwtSigningSecret")
     secrets = local_stack.clients("secretsmanager")
     old_token = _token(_jwt_secret(local_stack))
     headers = {"Authorization": f"Bearer {old_token}"}
-    assert requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30).status_code == 200
+    assert _uncached_get(local_stack, headers) == 200
     new_secret = f"rotated-{datetime.now(UTC).timestamp()}-" + "x" * 48
     secrets.put_secret_value(SecretId=arn, SecretString=new_secret)
     rotated_at = time.monotonic()
@@ -347,8 +335,8 @@ def _rotated_secret_in_force(local_stack: StackHandle) -> None:
 
     new_statuses, old_refused_after = [], None
     while time.monotonic() - rotated_at < MAX_AGE_S + 15 and old_refused_after is None:
-        new_statuses.append(requests.get(f"{local_stack.api_url}/assets", headers=new_headers, timeout=30).status_code)
-        if requests.get(f"{local_stack.api_url}/assets", headers=headers, timeout=30).status_code == 401:
+        new_statuses.append(_uncached_get(local_stack, new_headers))
+        if _uncached_get(local_stack, headers) == 401:
             old_refused_after = time.monotonic() - rotated_at
         time.sleep(1)
 
