@@ -143,7 +143,8 @@ class PortfolioStore:
             {k: dynamodb_deserializer().deserialize(v) for k, v in item.items()} for item in answer.get("Items", [])
         ]
         return [
-            {"time_ms": int(row["time_ms"]), **{k: str(row[k]) for k in _SNAPSHOT_FIELDS}} for row in reversed(rows)
+            {"time_ms": int(row["time_ms"]), **{k: str(Decimal(row[k]).quantize(_CENT)) for k in _SNAPSHOT_FIELDS}}
+            for row in reversed(rows)
         ]
 
     # ----------------------------------------------------------------- writes
@@ -331,6 +332,10 @@ class PortfolioStore:
 
 
 _SNAPSHOT_FIELDS = ("equity", "cash", "positions_value", "unrealized_pnl")
+# A snapshot's values are cents (the valuation quantizes them). DynamoDB keeps a number's value, not
+# its digits: 100064.50 is read back as 100064.5 (on AWS and MiniStack; moto keeps the string), so
+# the history gives them back at cents, as the snapshot was taken.
+_CENT = Decimal("0.01")
 
 
 def _book(item: dict[str, Any]) -> Book:
